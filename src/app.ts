@@ -1,0 +1,23 @@
+// The composition root: every module's routes on one HTTP app.
+import type { Logger } from 'pino';
+import { buildHttp, type App, type AppContext } from './platform/http.ts';
+import { authRoutes } from './modules/auth/routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+
+export interface BuildOptions {
+  logger?: Logger | false;
+  /** Sign-in attempts per IP per minute. */
+  loginRateLimit?: number;
+}
+
+/** Builds the Meridian HTTP app on a context (database, keys, configuration). */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
+  const loginRateLimit = opts.loginRateLimit ?? 30;
+  return buildHttp(ctx, {
+    logger: opts.logger ?? false,
+    register: async (app) => {
+      await authRoutes(app, ctx, { loginRateLimit });
+      await userRoutes(app, ctx);
+    },
+  });
+}

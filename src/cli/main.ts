@@ -1,0 +1,98 @@
+// meridian start | migrate | user add|disable|reset-password | audit verify | seed | regions import | plan parse
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../platform/config.ts';
+import { migrate } from '../platform/migrate.ts';
+import { verifyAudit } from '../platform/audit.ts';
+import { createUser, resetPassword, setDisabled } from '../modules/users/service.ts';
+import { ROLES, type Role } from '../shared/roles.ts';
+import { AppError } from '../platform/errors.ts';
+import { startServer } from './start.ts';
+
+import { CliError, config, readStdin, withRuntime } from './util.ts';
+
+const program = new Command();
+program.name('meridian').description('Meridian 县域整合型医疗卫生服务平台 — server and administration').showHelpAfterError();
+program.exitOverride();
+
+program
+  .command('start')
+  .description('migrate the database, load the demo county when empty, and serve the API and web app')
+  .option('--build-if-missing', 'build the web app first when dist/web is missing')
+  .option('--no-demo', 'do not load the demo data into an empty database')
+  .option('--demo-residents <n>', 'residents in the demo county on first start', (v) => Number(v))
+  .action(async (o: { buildIfMissing?: boolean; demo: boolean; demoResidents?: number }) => {
+    await startServer(config(), { buildIfMissing: !!o.buildIfMissing, demo: o.demo, demoResidents: o.demoResidents });
+  });
+
+program
+  .command('migrate')
+  .description('apply the database migrations not yet applied')
+  .action(async () => {
+    const applied = await withRuntime('migrate', (rt) => migrate(rt.db), { migrate: false });
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  });
+
+const user = program.command('user').description('manage users');
+user
+  .command('add <username>')
+  .description('create a user; the password is read from standard input')
+  .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+  .option('--region <code>', 'region scope (GB/T 2260 or 12-digit statistical code)')
+  .option('--facility <code>', 'facility scope (facility code)')
+  .option('--name <displayName>', 'display name')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; passwordStdin?: boolean }) => {
+    if (!(ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role "${o.role}"; use one of ${ROLES.join(', ')}`);
+    if (!o.passwordStdin) throw new CliError('give the password with --password-stdin (never on the command line)');
+    const password = await readStdin();
+    const u = await withRuntime('user add', (rt) =>
+      createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, password }),
+    );
+    console.log(`created user ${u.username} (${u.role})`);
+  });
+user
+  .command('disable <username>')
+  .description('disable a user and end their sessions')
+  .option('--enable', 'enable the user again instead')
+  .action(async (username: string, o: { enable?: boolean }) => {
+    await withRuntime('user disable', (rt) => setDisabled(rt.db, null, username, !o.enable));
+    console.log(`${o.enable ? 'enabled' : 'disabled'} ${username}`);
+  });
+user
+  .command('reset-password <username>')
+  .description('set a new password (from standard input), clear the lock and end sessions')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (username: string, o: { passwordStdin?: boolean }) => {
+    if (!o.passwordStdin) throw new CliError('give the password with --password-stdin');
+    const password = await readStdin();
+    await withRuntime('user reset-password', (rt) => resetPassword(rt.db, null, username, password));
+    console.log(`password reset for ${username}`);
+  });
+
+program
+  .command('audit')
+  .description('audit trail')
+  .command('verify')
+  .description('check the hash chain of the audit trail')
+  .action(async () => {
+    const r = await withRuntime('audit verify', (rt) => verifyAudit(rt.db));
+    if (r.intact) console.log(`intact (${r.rows} rows)`);
+    else throw new CliError(`broken at audit row ${r.brokenAt}: ${r.reason}`);
+  });
+
+async function main() {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode);
+    const msg =
+      e instanceof ConfigError ? e.message
+      : e instanceof AppError ? `${e.text.zh} / ${e.text.en}${e.fields.length ? ` (${e.fields.map((f) => `${f.path}: ${f.problem}`).join('; ')})` : ''}`
+      : e instanceof Error ? e.message.split('\n')[0]
+      : String(e);
+    console.error(`meridian: ${msg}`);
+    process.exit(1);
+  }
+}
+
+await main();

@@ -1,0 +1,51 @@
+// `meridian start`: migrate, load the demo when the database is empty, serve, stop cleanly on SIGTERM.
+import { existsSync } from 'node:fs';
+import type { Config } from '../platform/config.ts';
+import { openRuntime } from '../platform/runtime.ts';
+import { createLogger } from '../platform/logger.ts';
+import { WEB_DIST } from '../platform/http.ts';
+import { buildApp } from '../app.ts';
+import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
+
+/** Starts the server; resolves once it listens. */
+export async function startServer(config: Config, o: { buildIfMissing: boolean; demo: boolean; demoResidents?: number }): Promise<void> {
+  const log = createLogger(config.logLevel);
+  if (o.buildIfMissing && !existsSync(WEB_DIST + 'index.html')) {
+    log.info('building the web app (first start)…');
+    const vite = await import('vite');
+    await vite.build({ configFile: new URL('../../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+  }
+  const rt = await openRuntime(config, 'meridian start');
+  let loaded = false;
+  try {
+    if (o.demo) loaded = await loadDemo(rt.db, rt.keys, { residents: o.demoResidents, log: (m) => log.info(m) });
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
+  const app = await buildApp({ config, db: rt.db, keys: rt.keys }, { logger: log });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing requests in flight');
+    await app.close();
+    await rt.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+  const lines = [
+    '',
+    `  Meridian 县域整合型医疗卫生服务平台 is running at ${url}`,
+    `  database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`}${loaded ? ' (demo county loaded)' : ''}`,
+    '',
+    `  Demo sign-ins (password ${DEMO_PASSWORD}):`,
+    ...DEMO_USERS.map((u) => `    ${u.username.padEnd(14)} ${u.label}`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+}

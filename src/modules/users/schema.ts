@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ROLES } from '../../shared/roles.ts';
+
+export const RoleCode = z.enum(ROLES);
+
+export const UserOut = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: RoleCode,
+  disabled: z.boolean().optional(),
+  scope: z.object({
+    regionCode: z.string().nullable(),
+    regionName: z.string().nullable(),
+    facilityCode: z.string().nullable(),
+    facilityName: z.string().nullable(),
+  }),
+});
+export type UserOut = z.infer<typeof UserOut>;
+
+export const CreateUserIn = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '3–64 letters, digits or _ . @ - / 3–64位字母、数字或 _ . @ -'),
+  displayName: z.string().min(1).max(100).optional(),
+  role: RoleCode,
+  regionCode: z.string().regex(/^\d{2,12}$/).nullable().optional(),
+  facilityCode: z.string().min(4).max(32).nullable().optional(),
+  password: z.string().min(1).max(200),
+});
+export type CreateUserIn = z.infer<typeof CreateUserIn>;

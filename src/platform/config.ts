@@ -1,0 +1,62 @@
+// Reads the environment once, validates every setting, and refuses to start with the whole list
+// of what is wrong (not just the first problem).
+import { z } from 'zod';
+import { resolve } from 'node:path';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Raw key material from MERIDIAN_SECRET_KEY; null means "use or create the key file in dataDir". */
+  secretKey: string | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Days an encounter keeps a record open to the worker and facility that saw the resident. */
+  encounterAccessDays: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration / 配置有误:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must start with postgres:// or postgresql://')
+    .optional(),
+  MERIDIAN_DATA_DIR: z.string().min(1).default('./data'),
+  MERIDIAN_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  MERIDIAN_ENCOUNTER_ACCESS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+});
+
+/** Validates the environment; throws ConfigError listing every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const r = schema.safeParse(input);
+  const problems: string[] = [];
+  if (!r.success) {
+    for (const issue of r.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(input[String(issue.path[0])])})`);
+  }
+  if (r.success && r.data.DATABASE_URL && !r.data.MERIDIAN_SECRET_KEY) {
+    problems.push('MERIDIAN_SECRET_KEY: required when DATABASE_URL is set (the key cannot live beside a server database)');
+  }
+  if (problems.length || !r.success) throw new ConfigError(problems);
+  const d = r.data;
+  return {
+    port: d.PORT,
+    host: d.HOST,
+    databaseUrl: d.DATABASE_URL ?? null,
+    dataDir: resolve(d.MERIDIAN_DATA_DIR),
+    secretKey: d.MERIDIAN_SECRET_KEY ?? null,
+    logLevel: d.LOG_LEVEL,
+    encounterAccessDays: d.MERIDIAN_ENCOUNTER_ACCESS_DAYS,
+  };
+}

@@ -1,0 +1,50 @@
+// Opening the database the configuration names, with its lock, key and migrations.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config.ts';
+import { openPglite, openPostgres, type Db } from './db.ts';
+import { lockDataDir } from './data-lock.ts';
+import { deriveKeys, loadSecret, type Keys } from './crypto.ts';
+import { migrate } from './migrate.ts';
+
+export interface Runtime {
+  db: Db;
+  keys: Keys;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database (locking the embedded data folder first), optionally migrating it. */
+export async function openRuntime(config: Config, command: string, opts: { migrate?: boolean } = {}): Promise<Runtime> {
+  let release = () => {};
+  let db: Db;
+  if (config.databaseUrl) {
+    db = await openPostgres(config.databaseUrl);
+  } else {
+    release = lockDataDir(config.dataDir, command);
+    try {
+      mkdirSync(join(config.dataDir, 'db'), { recursive: true });
+      db = await openPglite(join(config.dataDir, 'db'));
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+  const keys = deriveKeys(loadSecret(config));
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.close();
+      release();
+      throw e;
+    }
+  }
+  return {
+    db,
+    keys,
+    async close() {
+      await db.close();
+      release();
+    },
+  };
+}

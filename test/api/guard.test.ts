@@ -1,0 +1,62 @@
+// Every registered /api route is guarded: 401 without a session, 403 for a role it does not list.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../helpers/db.ts';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { ROLES, type Role } from '../../src/shared/roles.ts';
+
+// Fill path parameters with well-formed values, so that a request reaches the guard and not a 404.
+const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? '00000000-0000-4000-8000-000000000000' : 'x'));
+
+for (const engine of ENGINES) {
+  describe(`route guard [${engine}]`, () => {
+    let t: TestApp;
+    const cookies = new Map<Role, string>();
+    before(async () => {
+      t = await openTestApp(engine);
+      await t.db.exec(`INSERT INTO regions (code, name, level) VALUES ('37', '山东省', 'province')`);
+      await t.db.exec(`INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('F0001', '测试医院', 'county', 'general_hospital', '37')`);
+      for (const role of ROLES) {
+        const needsFacility = ['doctor', 'nurse', 'village_doctor', 'coordinator'].includes(role);
+        const needsRegion = ['officer', 'manager', 'public_health'].includes(role);
+        cookies.set(role, await t.signIn(`g_${role}`, role, { regionCode: needsRegion ? '37' : undefined, facilityCode: needsFacility ? 'F0001' : undefined }));
+      }
+    });
+    after(() => t.close());
+
+    test('the route table lists the routes and every one declares its access', () => {
+      assert.ok(t.app.routeTable.length >= 6, `only ${t.app.routeTable.length} routes`);
+      assert.ok(t.app.routeTable.some((r) => r.url === '/api/auth/login' && r.access === 'public'));
+      for (const r of t.app.routeTable) assert.ok(r.access === 'public' || r.access === 'signed-in' || Array.isArray(r.access), `${r.method} ${r.url}`);
+    });
+
+    test('every non-public route answers 401 without a session', async () => {
+      for (const r of t.app.routeTable.filter((x) => x.access !== 'public')) {
+        const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), payload: r.method === 'GET' ? undefined : {} });
+        assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
+        assert.equal(res.json().error.code, 'auth.required');
+      }
+    });
+
+    test('every role-restricted route answers 403 to each role it does not list', async () => {
+      let checked = 0;
+      for (const r of t.app.routeTable.filter((x) => Array.isArray(x.access))) {
+        for (const role of ROLES.filter((x) => !(r.access as readonly Role[]).includes(x))) {
+          const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), headers: { cookie: cookies.get(role)! }, payload: r.method === 'GET' ? undefined : {} });
+          assert.equal(res.statusCode, 403, `${role} ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
+          assert.equal(res.json().error.code, 'auth.forbidden');
+          checked++;
+        }
+      }
+      assert.ok(checked > 0);
+    });
+
+    test('a route registered without an access declaration stops the app from starting', async () => {
+      const { buildHttp } = await import('../../src/platform/http.ts');
+      await assert.rejects(
+        buildHttp({ config: {} as never, db: t.db, keys: t.keys }, { logger: false, register: async (app) => { app.get('/api/open', async () => ({})); } }),
+        /declares no access/,
+      );
+    });
+  });
+}

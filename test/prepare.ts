@@ -1,0 +1,19 @@
+// Run once before the suite: builds the migrated PGlite template that every test file clones
+// (a fresh initdb costs seconds; a clone about one), keyed by the migrations' checksums.
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { templatePath } from './helpers/db.ts';
+import { openPglite } from '../src/platform/db.ts';
+import { migrate } from '../src/platform/migrate.ts';
+
+const path = templatePath();
+if (!existsSync(path)) {
+  mkdirSync(new URL('../.tmp/', import.meta.url).pathname, { recursive: true });
+  const db = await openPglite(null);
+  await migrate(db);
+  const blob = await db.raw.dumpDataDir('gzip');
+  const tmp = `${path}.${process.pid}`;
+  writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+  renameSync(tmp, path);
+  await db.close();
+  console.log(`# prepared PGlite template ${path}`);
+}
