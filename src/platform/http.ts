@@ -22,6 +22,7 @@ import { AppError, forbidden, invalid, unauthorized, type FieldProblem } from '.
 import { principalFromToken, SESSION_COOKIE, type Principal } from './auth.ts';
 import type { Role } from '../shared/roles.ts';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 
 export interface RouteInfo {
   method: string;
@@ -55,6 +56,15 @@ export interface AppContext {
 export type App = FastifyInstance;
 export type ZodApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
+/** The error body every route may answer: {"error": {code, message: {zh, en}, fields}}. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.object({ zh: z.string(), en: z.string() }),
+    fields: z.array(z.object({ path: z.string(), problem: z.string() })),
+  }),
+});
+
 export const BODY_LIMIT = 5 * 1024 * 1024;
 export const WEB_DIST = new URL('../../dist/web/', import.meta.url).pathname;
 
@@ -65,16 +75,19 @@ export function me(req: FastifyRequest): Principal {
 }
 
 function zodFields(err: unknown): FieldProblem[] {
-  const v = (err as { validation?: Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string; code?: string; keys?: string[] } } }> }).validation ?? [];
+  type V = { keyword?: string; instancePath?: string; message?: string; params?: { keys?: string[] } };
+  const v = (err as { validation?: V[] }).validation ?? [];
   const ctx = (err as { validationContext?: string }).validationContext ?? 'body';
   const out: FieldProblem[] = [];
   for (const x of v) {
-    const issue = x.params?.issue;
-    const path = [ctx, ...(issue?.path ?? []).map(String)].join('.');
-    if (issue?.code === 'unrecognized_keys' && issue.keys) {
-      for (const k of issue.keys) out.push({ path: `${path}.${k}`, problem: 'unknown field / 未知字段' });
+    // Body fields are named as they are in the body ("username"); query and path fields carry their
+    // origin ("query.q"), so that a client can point at the input at fault either way.
+    const parts = (x.instancePath ?? '').split('/').filter(Boolean);
+    const path = (ctx === 'body' ? parts : [ctx, ...parts]).join('.') || ctx;
+    if (x.keyword === 'unrecognized_keys' && x.params?.keys) {
+      for (const k of x.params.keys) out.push({ path: path === 'body' ? k : `${path}.${k}`, problem: 'unknown field / 未知字段' });
     } else {
-      out.push({ path, problem: issue?.message ?? x.message ?? 'invalid' });
+      out.push({ path, problem: x.message ?? 'invalid' });
     }
   }
   return out;
@@ -105,6 +118,8 @@ export async function buildHttp(
   app.addHook('onRoute', (r) => {
     if (!r.url.startsWith('/api/')) return;
     if (!r.config?.access) throw new Error(`route ${String(r.method)} ${r.url} declares no access (config.access)`);
+    // Every route documents the one error shape, so the typed client knows it.
+    if (r.schema && !r.schema.hide) r.schema.response = { ...(r.schema.response as object | undefined), '4XX': ErrorBody, '5XX': ErrorBody };
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, access: r.config.access });
   });
 

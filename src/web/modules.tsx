@@ -1,0 +1,29 @@
+// The module menu: each page with the roles that see it. Adding a page is adding an entry here.
+import type { ReactNode } from 'react';
+import { HomeOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import type { MessageKey } from './i18n';
+import type { Role } from '../shared/roles';
+import { HomePage } from './pages/home';
+import { UsersPage } from './pages/admin/users';
+
+export interface PageEntry {
+  path: string;
+  label: MessageKey;
+  icon: ReactNode;
+  /** Roles that see this page; undefined = every signed-in user. */
+  roles?: readonly Role[];
+  group?: { key: string; label: MessageKey; icon: ReactNode };
+  element: ReactNode;
+}
+
+const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
+
+export const PAGES: PageEntry[] = [
+  { path: '/', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
+  { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
+];
+
+/** The pages a role may open. */
+export function pagesFor(role: Role): PageEntry[] {
+  return PAGES.filter((p) => !p.roles || p.roles.includes(role));
+}

@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { api, errorText } from '../../api/client';
+import { useLang, useT } from '../../i18n';
+import { ROLES, ROLE_LABELS, type Role } from '../../../shared/roles';
+import type { paths } from '../../api/schema';
+
+type UserRow = paths['/api/users']['get']['responses'][200]['content']['application/json']['items'][number];
+
+/** Administrators list, create, disable and reset users. */
+export function UsersPage() {
+  const t = useT();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const [rows, setRows] = useState<UserRow[]>([]);
+  const [loading, setLoading] = useState(true);
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const load = async () => {
+    setLoading(true);
+    const r = await api.GET('/api/users');
+    setRows(r.data?.items ?? []);
+    setLoading(false);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const create = async () => {
+    const v = await form.validateFields();
+    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null } });
+    if (r.error) return message.error(errorText(r.error, lang));
+    message.success(t('users.created', { name: v.username }));
+    setOpen(false);
+    form.resetFields();
+    void load();
+  };
+  const toggle = async (u: UserRow) => {
+    const r = await api.POST('/api/users/{username}/disable', { params: { path: { username: u.username } }, body: { disabled: !u.disabled } });
+    if (r.error) message.error(errorText(r.error, lang));
+    void load();
+  };
+  const reset = (u: UserRow) => {
+    let pw = '';
+    Modal.confirm({
+      title: `${t('users.reset')}: ${u.username}`,
+      content: <Input.Password onChange={(e) => (pw = e.target.value)} placeholder={t('users.password')} />,
+      onOk: async () => {
+        const r = await api.POST('/api/users/{username}/reset-password', { params: { path: { username: u.username } }, body: { password: pw } });
+        if (r.error) {
+          message.error(errorText(r.error, lang));
+          throw new Error('reset failed');
+        }
+        message.success(t('common.saved'));
+      },
+    });
+  };
+  return (
+    <Card title={t('menu.users')} extra={<Button type="primary" onClick={() => setOpen(true)}>{t('users.add')}</Button>}>
+      <Table<UserRow>
+        rowKey="id"
+        loading={loading}
+        dataSource={rows}
+        size="middle"
+        pagination={{ pageSize: 20 }}
+        columns={[
+          { title: t('users.username'), dataIndex: 'username', sorter: (a, b) => a.username.localeCompare(b.username) },
+          { title: t('users.name'), dataIndex: 'displayName' },
+          { title: t('users.role'), dataIndex: 'role', render: (r: Role) => ROLE_LABELS[r][lang], filters: ROLES.map((r) => ({ text: ROLE_LABELS[r][lang], value: r })), onFilter: (v, r) => r.role === v },
+          { title: t('users.region'), render: (_, r) => r.scope.regionName ?? r.scope.regionCode ?? '—' },
+          { title: t('users.facility'), render: (_, r) => r.scope.facilityName ?? r.scope.facilityCode ?? '—' },
+          { title: t('users.status'), render: (_, r) => (r.disabled ? <Tag color="red">{t('users.disabled')}</Tag> : <Tag color="green">{t('users.active')}</Tag>) },
+          {
+            title: '',
+            render: (_, r) => (
+              <Space>
+                <Button size="small" onClick={() => toggle(r)}>{r.disabled ? t('users.enable') : t('users.disable')}</Button>
+                <Button size="small" onClick={() => reset(r)}>{t('users.reset')}</Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal open={open} title={t('users.add')} onOk={create} onCancel={() => setOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
+        <Form form={form} layout="vertical">
+          <Form.Item name="username" label={t('users.username')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="displayName" label={t('users.name')}><Input /></Form.Item>
+          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+            <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r][lang] }))} />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('users.region')}><Input placeholder="371003" /></Form.Item>
+          <Form.Item name="facilityCode" label={t('users.facility')}><Input /></Form.Item>
+          <Form.Item name="password" label={t('users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,23 @@
+import { Card, Descriptions, Typography } from 'antd';
+import { useLang, useT } from '../i18n';
+import { useSession } from '../session';
+import { ROLE_LABELS } from '../../shared/roles';
+
+/** The landing page after sign-in. */
+export function HomePage() {
+  const t = useT();
+  const { lang } = useLang();
+  const { user } = useSession();
+  if (!user) return null;
+  return (
+    <Card>
+      <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-welcome">{t('home.welcome', { name: user.displayName })}</Typography.Title>
+      <Typography.Paragraph>{t('home.intro')}</Typography.Paragraph>
+      <Descriptions column={1} size="small" bordered>
+        <Descriptions.Item label={t('home.role')}>{ROLE_LABELS[user.role][lang]}</Descriptions.Item>
+        <Descriptions.Item label={t('users.region')}>{user.scope.regionName ?? user.scope.regionCode ?? t('shell.scope.all')}</Descriptions.Item>
+        <Descriptions.Item label={t('users.facility')}>{user.scope.facilityName ?? user.scope.facilityCode ?? '—'}</Descriptions.Item>
+      </Descriptions>
+    </Card>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { api, errorText } from '../api/client';
+import { useLang, useT } from '../i18n';
+import { useSession } from '../session';
+
+/** The sign-in page. */
+export function LoginPage() {
+  const t = useT();
+  const { lang, setLang } = useLang();
+  const { setUser } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onFinish = async (v: { username: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    const r = await api.POST('/api/auth/login', { body: v }).catch((e: unknown) => ({ data: undefined, error: e }));
+    setBusy(false);
+    if (r.data) setUser(r.data.user);
+    else setError(errorText(r.error, lang));
+  };
+  return (
+    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg,#e6f4f1,#f5f7fa)', padding: 16 }}>
+      <Card style={{ width: 380, maxWidth: '100%' }}>
+        <Typography.Title level={4} style={{ marginTop: 0 }}>{t('app.name')}</Typography.Title>
+        <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
+        {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon data-testid="login-error" />}
+        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.required', { field: t('login.username') }) }]}>
+            <Input autoFocus autoComplete="username" id="username" />
+          </Form.Item>
+          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.required', { field: t('login.password') }) }]}>
+            <Input.Password autoComplete="current-password" id="password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">{t('login.submit')}</Button>
+        </Form>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>{t('login.demo')}</Typography.Paragraph>
+        <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{lang === 'zh' ? 'English' : '中文'}</Button>
+      </Card>
+    </div>
+  );
+}
