@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { buildHttp, type App, type AppContext } from './platform/http.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
+import { registryRoutes } from './modules/registry/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -18,6 +19,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     register: async (app) => {
       await authRoutes(app, ctx, { loginRateLimit });
       await userRoutes(app, ctx);
+      await registryRoutes(app, ctx);
     },
   });
 }

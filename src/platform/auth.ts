@@ -75,8 +75,13 @@ const invalidCredentials = () =>
 let dummyHash: Promise<string> | null = null;
 
 /** Checks a username and password; on success opens a session and returns its token. */
-export async function login(db: Db, username: string, password: string, ip: string | null): Promise<{ token: string; principal: Principal }> {
-  const rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+export async function login(db: Db, username: string, password: string, ip: string | null, alias?: (login: string) => Promise<string | null>): Promise<{ token: string; principal: Principal }> {
+  let rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
+  // Residents sign in with their phone or ID number: the alias resolves it to their account.
+  if (!rows.length && alias) {
+    const real = await alias(username);
+    if (real) rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [real]);
+  }
   const u = rows[0];
   if (!u) {
     dummyHash ??= hashPassword('not-a-real-password-0');

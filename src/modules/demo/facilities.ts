@@ -1,0 +1,84 @@
+// The demo county's facilities, built from its real region tree: the district hospitals the
+// Wendeng plan names, a centre in every township (the plan's central centres as such),
+// community centres in the subdistricts, village clinics across the villages.
+import type { FacilityKind, Tier } from '../registry/rules.ts';
+import type { Rng } from './rng.ts';
+
+export interface SeedRegion {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  level: string;
+}
+
+export interface SeedFacility {
+  code: string;
+  name: string;
+  tier: Tier;
+  kind: FacilityKind;
+  grade: string;
+  regionCode: string;
+  parentCode: string | null;
+  beds: number;
+  capabilityStandard: 'basic' | 'recommended' | null;
+  communityHospital: boolean;
+  countySubcentre: boolean;
+  /** Rural residents served (village clinics) — used to size the village-doctor workforce. */
+  villageCode?: string;
+}
+
+// Names the plans use for a county's hospitals; other counties get the usual generic set.
+const COUNTY_HOSPITALS: Record<string, { name: string; kind: FacilityKind; grade: string; beds: number }[]> = {
+  '371003': [
+    { name: '文登区人民医院', kind: 'general_hospital', grade: '3B', beds: 1000 },
+    { name: '文登整骨医院', kind: 'specialised_hospital', grade: '3A', beds: 1200 },
+    { name: '文登区妇女儿童医院', kind: 'maternal_child_hospital', grade: '2A', beds: 300 },
+    { name: '文登区中西医结合医院', kind: 'tcm_hospital', grade: '2A', beds: 400 },
+  ],
+};
+const CENTRAL_TOWNS: Record<string, string[]> = { '371003': ['宋村', '葛家', '大水泊'] };
+
+const short = (name: string) => name.replace(/(街道办事处|街道|镇|乡)$/, '');
+
+/** Builds the facility list of a county from its region tree (deterministic for the rng). */
+export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: Rng): SeedFacility[] {
+  const out: SeedFacility[] = [];
+  const hospitals = COUNTY_HOSPITALS[county.code] ?? [
+    { name: `${county.name}人民医院`, kind: 'general_hospital' as const, grade: '2A', beds: 600 },
+    { name: `${county.name}中医医院`, kind: 'tcm_hospital' as const, grade: '2A', beds: 300 },
+    { name: `${county.name}妇幼保健院`, kind: 'maternal_child_hospital' as const, grade: '2B', beds: 150 },
+  ];
+  hospitals.forEach((h, i) => out.push({ code: `H${county.code}${String(i + 1).padStart(2, '0')}`, name: h.name, tier: 'county', kind: h.kind, grade: h.grade,
+    regionCode: county.code, parentCode: null, beds: h.beds, capabilityStandard: null, communityHospital: false, countySubcentre: false }));
+  out.push({ code: `C${county.code}01`, name: `${county.name}疾病预防控制中心`, tier: 'county', kind: 'cdc', grade: 'unrated', regionCode: county.code,
+    parentCode: null, beds: 0, capabilityStandard: null, communityHospital: false, countySubcentre: false });
+  const central = new Set(CENTRAL_TOWNS[county.code] ?? []);
+  const towns = regions.filter((r) => r.level === 'township' && r.parentCode === county.code);
+  for (const t of towns) {
+    const sub = Number(t.code.slice(6, 9)) < 100;
+    const isCentral = central.has(short(t.name));
+    const code = `T${t.code.slice(0, 9)}`;
+    // Capability standards: most centres reach the basic standard, about a third the recommended one.
+    const roll = rng.next();
+    out.push({
+      code, name: sub ? `${t.name}社区卫生服务中心` : isCentral ? `${short(t.name)}中心卫生院` : `${short(t.name)}镇卫生院`,
+      tier: 'township', kind: sub ? 'community_centre' : isCentral ? 'central_township_centre' : 'township_centre', grade: isCentral ? '1A' : 'unrated',
+      regionCode: t.code, parentCode: null, beds: sub ? 20 + rng.int(0, 30) : isCentral ? 80 + rng.int(0, 60) : 25 + rng.int(0, 40),
+      capabilityStandard: isCentral || roll < 0.35 ? 'recommended' : roll < 0.9 ? 'basic' : null,
+      communityHospital: sub ? rng.next() < 0.6 : false, countySubcentre: isCentral && short(t.name) === [...central][0],
+    });
+    const villages = regions.filter((r) => r.level === 'village' && r.parentCode === t.code);
+    for (const v of villages) {
+      const urban = Number(v.code.slice(9, 12)) < 200;
+      // Rural villages mostly have a clinic (small ones share a neighbour's); urban committees a station now and then.
+      if (urban ? rng.next() < 0.35 : rng.next() < 0.85) {
+        out.push({
+          code: `V${v.code}`, name: urban ? `${v.name.replace(/(社区)?居民委员会$/, '')}社区卫生服务站` : `${v.name.replace(/(村民委员会|委员会)$/, '')}卫生室`,
+          tier: 'village', kind: urban ? 'community_station' : 'village_clinic', grade: 'unrated', regionCode: v.code, parentCode: code, beds: 0,
+          capabilityStandard: null, communityHospital: false, countySubcentre: false, villageCode: v.code,
+        });
+      }
+    }
+  }
+  return out;
+}
