@@ -5,6 +5,7 @@ import { me } from '../../platform/http.ts';
 import { changePassword, login, logout, SESSION_COOKIE, sessionCookieOptions } from '../../platform/auth.ts';
 import { describeScope } from '../users/service.ts';
 import { UserOut } from '../users/schema.ts';
+import { activateWithCode, residentUsername } from '../records/accounts.ts';
 
 /** Registers /api/auth/*. */
 export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRateLimit: number }) {
@@ -17,9 +18,23 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
       response: { 200: z.object({ user: UserOut }) },
     },
     handler: async (req, reply) => {
-      const { token, principal } = await login(ctx.db, req.body.username, req.body.password, req.ip);
+      const { token, principal } = await login(ctx.db, req.body.username, req.body.password, req.ip, (l) => residentUsername(ctx.db, ctx.keys, l));
       reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(req.protocol));
       return { user: await describeScope(ctx.db, principal) };
+    },
+  });
+
+  app.post('/api/auth/resident-activate', {
+    config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'A resident sets their password with the one-time code from the facility, then signs in with phone or ID number',
+      body: z.strictObject({ login: z.string().min(5).max(30), code: z.string().regex(/^\d{6}$/), password: z.string().min(1).max(200) }),
+      response: { 200: z.object({ ok: z.literal(true) }) },
+    },
+    handler: async (req) => {
+      await activateWithCode(ctx.db, ctx.keys, req.body.login, req.body.code, req.body.password, req.ip);
+      return { ok: true as const };
     },
   });
 

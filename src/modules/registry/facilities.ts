@@ -85,7 +85,10 @@ export async function listFacilities(q: Queryable, f: FacilityFilter): Promise<{
   if (f.within) add('f.region_code LIKE ?', f.within + '%');
   if (f.tier) add('f.tier = ?', f.tier);
   if (f.kind) add('f.kind = ?', f.kind);
-  if (f.q) add('(f.name LIKE ? OR f.code LIKE $' + (args.length + 1) + ')', `%${f.q}%`), args.push(`${f.q}%`);
+  if (f.q) {
+    add('(f.name LIKE ? OR f.code LIKE $' + (args.length + 2) + ')', `%${f.q}%`);
+    args.push(`${f.q}%`);
+  }
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [{ n }] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM facilities f ${w}`, args);
   const rows = await q.query<Row>(`${SELECT} ${w} ORDER BY f.tier = 'village', f.tier = 'township', f.tier = 'county', f.code LIMIT ${f.limit} OFFSET ${f.offset}`, args);
