@@ -3,28 +3,62 @@ import type { Db } from '../../platform/db.ts';
 import type { Keys } from '../../platform/crypto.ts';
 import { createUser } from '../users/service.ts';
 import type { Role } from '../../shared/roles.ts';
+import { seedCounty } from './seed.ts';
 
 export const DEMO_PASSWORD = 'Meridian-2026';
+export const DEMO_COUNTY = '371003';
+/** Residents loaded on the first `npm start`: enough to look like a county, quick enough to wait for. */
+export const DEMO_RESIDENTS = 20000;
 
 export interface DemoUser {
   username: string;
   role: Role;
   label: string;
-  regionCode?: string;
-  facilityCode?: string;
 }
 
 export const DEMO_USERS: DemoUser[] = [
   { username: 'admin', role: 'sysadmin', label: '系统管理员 / system administrator' },
+  { username: 'officer', role: 'officer', label: '区卫健局 / health-commission officer' },
+  { username: 'manager', role: 'manager', label: '医共体管理 / medical-community manager' },
+  { username: 'doctor', role: 'doctor', label: '区人民医院医生 / county-hospital doctor' },
+  { username: 'coordinator', role: 'coordinator', label: '区人民医院转诊协调员 / referral coordinator' },
+  { username: 'gp', role: 'doctor', label: '镇卫生院全科医生 / township GP' },
+  { username: 'village', role: 'village_doctor', label: '村卫生室乡村医生 / village doctor' },
+  { username: 'ph', role: 'public_health', label: '镇公共卫生人员 / public-health staff' },
 ];
 
+/** Creates the demo sign-ins on a seeded county, each linked to a worker of the right facility. */
+export async function createDemoUsers(db: Db, county: string): Promise<void> {
+  const pick = async (sql: string, args: unknown[]) => (await db.query<{ facility: string; region: string; worker: string | null; name: string | null }>(sql, args))[0];
+  const hospital = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f LEFT JOIN workers w ON w.employer_id = f.id AND w.worker_type = 'physician'
+    WHERE f.region_code = $1 AND f.kind = 'general_hospital' ORDER BY f.code, w.name LIMIT 1`, [county]);
+  const township = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f JOIN workers w ON w.employer_id = f.id AND w.specialty = 'general_practice'
+    WHERE f.region_code LIKE $1 || '%' AND f.tier = 'township' AND f.kind <> 'community_centre' ORDER BY f.code, w.name LIMIT 1`, [county]);
+  const village = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f JOIN facilities p ON p.id = f.parent_facility_id
+    JOIN workers w ON w.employer_id = f.id AND w.worker_type = 'village_doctor' WHERE p.code = $1 ORDER BY f.code, w.name LIMIT 1`, [township?.facility ?? '']);
+  const plan: Record<string, { regionCode?: string; facilityCode?: string; worker?: string | null; name?: string | null }> = {
+    admin: {},
+    officer: { regionCode: county },
+    manager: { regionCode: county },
+    doctor: { facilityCode: hospital?.facility, worker: hospital?.worker, name: hospital?.name },
+    coordinator: { facilityCode: hospital?.facility },
+    gp: { facilityCode: township?.facility, worker: township?.worker, name: township?.name },
+    village: { facilityCode: village?.facility, worker: village?.worker, name: village?.name },
+    ph: { regionCode: township?.region },
+  };
+  for (const u of DEMO_USERS) {
+    const p = plan[u.username];
+    await createUser(db, null, { username: u.username, role: u.role, regionCode: p.regionCode ?? null, facilityCode: p.facilityCode ?? null, displayName: p.name ?? u.label.split(' / ')[0], password: DEMO_PASSWORD });
+    if (p.worker) await db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [p.worker, u.username]);
+  }
+}
+
 /** Loads the demo into an empty database; returns false when the database already has users. */
-export async function loadDemo(db: Db, _keys: Keys, o: { residents?: number; log?: (m: string) => void } = {}): Promise<boolean> {
+export async function loadDemo(db: Db, keys: Keys, o: { residents?: number; seed?: number; log?: (m: string) => void } = {}): Promise<boolean> {
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   if (n > 0) return false;
-  o.log?.('loading the demo data into the empty database…');
-  for (const u of DEMO_USERS) {
-    await createUser(db, null, { username: u.username, role: u.role, regionCode: u.regionCode ?? null, facilityCode: u.facilityCode ?? null, displayName: u.label.split(' / ')[0], password: DEMO_PASSWORD });
-  }
+  o.log?.('loading the demo county (文登区) into the empty database…');
+  await seedCounty(db, keys, { county: DEMO_COUNTY, residents: o.residents ?? DEMO_RESIDENTS, seed: o.seed ?? 1, log: o.log });
+  await createDemoUsers(db, DEMO_COUNTY);
   return true;
 }

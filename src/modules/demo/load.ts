@@ -6,13 +6,16 @@ export interface Column<T> {
   name: string;
   type: string;
   get: (row: T) => unknown;
+  /** A cast applied after unnest, for types an array parameter cannot carry directly (e.g. text[] from a literal). */
+  cast?: string;
 }
 
 /** Inserts rows through unnest arrays, `batch` rows per statement. */
 export async function insertMany<T>(q: Queryable, table: string, columns: Column<T>[], rows: readonly T[], batch = 5000): Promise<void> {
   const list = columns.map((c) => c.name).join(', ');
   const params = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
-  const sql = `INSERT INTO ${table} (${list}) SELECT * FROM unnest(${params})`;
+  const select = columns.map((c) => (c.cast ? `${c.name}::${c.cast}` : c.name)).join(', ');
+  const sql = `INSERT INTO ${table} (${list}) SELECT ${select} FROM unnest(${params}) AS t(${list})`;
   for (let i = 0; i < rows.length; i += batch) {
     const b = rows.slice(i, i + batch);
     await q.query(sql, columns.map((c) => b.map(c.get)));

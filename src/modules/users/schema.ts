@@ -19,7 +19,7 @@ export const UserOut = z.object({
 export type UserOut = z.infer<typeof UserOut>;
 
 export const CreateUserIn = z.strictObject({
-  username: z.string().regex(/^[A-Za-z0-9_.@-]{3,64}$/, '3–64 letters, digits or _ . @ - / 3–64位字母、数字或 _ . @ -'),
+  username: z.string().regex(/^[A-Za-z0-9_.@-]{2,64}$/, '2–64 letters, digits or _ . @ - / 2–64位字母、数字或 _ . @ -'),
   displayName: z.string().min(1).max(100).optional(),
   role: RoleCode,
   regionCode: z.string().regex(/^\d{2,12}$/).nullable().optional(),
