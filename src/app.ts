@@ -4,6 +4,7 @@ import { buildHttp, type App, type AppContext } from './platform/http.ts';
 import { authRoutes } from './modules/auth/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
+import { recordRoutes } from './modules/records/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -20,6 +21,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await authRoutes(app, ctx, { loginRateLimit });
       await userRoutes(app, ctx);
       await registryRoutes(app, ctx);
+      await recordRoutes(app, ctx);
     },
   });
 }

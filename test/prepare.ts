@@ -4,12 +4,14 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { templatePath } from './helpers/db.ts';
 import { openPglite } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
+import { syncReferenceData } from '../src/modules/records/reference.ts';
 
 const path = templatePath();
 if (!existsSync(path)) {
   mkdirSync(new URL('../.tmp/', import.meta.url).pathname, { recursive: true });
   const db = await openPglite(null);
   await migrate(db);
+  await syncReferenceData(db);
   const blob = await db.raw.dumpDataDir('gzip');
   const tmp = `${path}.${process.pid}`;
   writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));

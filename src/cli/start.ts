@@ -5,6 +5,7 @@ import { openRuntime } from '../platform/runtime.ts';
 import { createLogger } from '../platform/logger.ts';
 import { WEB_DIST } from '../platform/http.ts';
 import { buildApp } from '../app.ts';
+import { syncReferenceData } from '../modules/records/reference.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
 
 /** Starts the server; resolves once it listens. */
@@ -15,7 +16,7 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
     const vite = await import('vite');
     await vite.build({ configFile: new URL('../../vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
   }
-  const rt = await openRuntime(config, 'meridian start');
+  const rt = await openRuntime(config, 'meridian start', { afterMigrate: syncReferenceData });
   let loaded = false;
   try {
     if (o.demo) loaded = await loadDemo(rt.db, rt.keys, { residents: o.demoResidents, log: (m) => log.info(m) });

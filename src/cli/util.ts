@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../platform/config.ts';
 import { openRuntime, type Runtime } from '../platform/runtime.ts';
+import { syncReferenceData } from '../modules/records/reference.ts';
 
 /** A command-line failure: printed as one line, exit code 1. */
 export class CliError extends Error {}
@@ -11,7 +12,7 @@ export function config(): Config {
 
 /** Opens the configured database for one command and closes it afterwards. */
 export async function withRuntime<T>(name: string, fn: (rt: Runtime) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
-  const rt = await openRuntime(config(), `meridian ${name}`, opts);
+  const rt = await openRuntime(config(), `meridian ${name}`, { afterMigrate: syncReferenceData, ...opts });
   try {
     return await fn(rt);
   } finally {

@@ -2,7 +2,8 @@
 // (the default: nothing to install) and a PostgreSQL server through `pg` (when DATABASE_URL is set).
 // The same SQL runs on both. Values come back the same way from both: int8 and numeric as JS
 // numbers (our counts and amounts stay far below 2^53), `date` as 'YYYY-MM-DD' strings (never a
-// Date shifted by the server's time zone), timestamptz as Date.
+// Date shifted by the server's time zone), timestamptz as Date. Sessions run in Asia/Shanghai, so
+// that current_date in SQL is the same day as the day of care shown to users.
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -27,6 +28,8 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+export const TIME_ZONE = 'Asia/Shanghai';
+
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
 const toNumber = (v: string) => (v === null ? v : Number(v));
 const asIs = (v: string) => v;
@@ -38,6 +41,7 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
     ...(loadDataDir ? { loadDataDir } : {}),
     parsers: { [pgliteTypes.INT8]: toNumber, [OID.numeric]: toNumber, [pgliteTypes.DATE]: asIs },
   });
+  await raw.exec(`SET TIME ZONE '${TIME_ZONE}'`);
   let closed = false;
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(sql: string, params: unknown[] = []) {
@@ -71,7 +75,7 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    ...(opts.searchPath ? { options: `-c search_path=${opts.searchPath}` } : {}),
+    options: `-c TimeZone=${TIME_ZONE}${opts.searchPath ? ` -c search_path=${opts.searchPath}` : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         parsers[oid] ?? pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,

@@ -14,7 +14,7 @@ export interface Runtime {
 }
 
 /** Opens the configured database (locking the embedded data folder first), optionally migrating it. */
-export async function openRuntime(config: Config, command: string, opts: { migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, command: string, opts: { migrate?: boolean; afterMigrate?: (db: Db) => Promise<unknown> } = {}): Promise<Runtime> {
   let release = () => {};
   let db: Db;
   if (config.databaseUrl) {
@@ -33,6 +33,7 @@ export async function openRuntime(config: Config, command: string, opts: { migra
   if (opts.migrate !== false) {
     try {
       await migrate(db);
+      await opts.afterMigrate?.(db);
     } catch (e) {
       await db.close();
       release();

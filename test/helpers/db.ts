@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { openPglite, openPostgres, type Db } from '../../src/platform/db.ts';
 import { listMigrations, migrate } from '../../src/platform/migrate.ts';
 import { deriveKeys, type Keys } from '../../src/platform/crypto.ts';
+import { ICD10_CSV, syncReferenceData } from '../../src/modules/records/reference.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -15,6 +16,7 @@ export const ENGINES: Engine[] = ['pglite', ...(process.env.TEST_DATABASE_URL ? 
 export function templatePath(): string {
   const h = createHash('sha256');
   for (const m of listMigrations()) h.update(m.checksum);
+  h.update(readFileSync(ICD10_CSV));
   return new URL(`../../.tmp/pglite-template-${h.digest('hex').slice(0, 16)}.tar.gz`, import.meta.url).pathname;
 }
 
@@ -34,7 +36,10 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
     const db = existsSync(path)
       ? await openPglite(null, new Blob([readFileSync(path)]))
       : await openPglite(null);
-    if (!existsSync(path)) await migrate(db);
+    if (!existsSync(path)) {
+      await migrate(db);
+      await syncReferenceData(db);
+    }
     return { db, keys: TEST_KEYS, engine, close: () => db.close() };
   }
   const url = process.env.TEST_DATABASE_URL!;
@@ -44,6 +49,7 @@ export async function openTestDb(engine: Engine): Promise<TestDb> {
   await admin.close();
   const db = await openPostgres(url, { searchPath: `${schema},public`, max: 20 });
   await migrate(db);
+  await syncReferenceData(db);
   return {
     db,
     keys: TEST_KEYS,

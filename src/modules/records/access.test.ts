@@ -1,0 +1,169 @@
+// The access matrix: for each role × each kind of legal basis (and none), open the record and
+// search the index, on each engine; every allowed read leaves an audit row with its basis.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../../../test/helpers/db.ts';
+import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A } from '../../../test/helpers/county.ts';
+import { makeIdNumber } from '../registry/id-number.ts';
+import type { Role } from '../../shared/roles.ts';
+
+const daysAgo = (n: number) => new Date(Date.now() - n * 86400_000).toISOString();
+
+interface Cell { user: string; role: Role; facility?: string; region?: string; expect: string | 404 | 403 }
+
+const MATRIX: Cell[] = [
+  { user: 'contract_doc', role: 'doctor', facility: 'T000A', expect: 'contract' },
+  { user: 'team_nurse', role: 'nurse', facility: 'T000A', expect: 'contract' },
+  { user: 'expired_doc', role: 'doctor', facility: 'T000B', expect: 404 },
+  { user: 'referral_doc', role: 'doctor', facility: 'H0001', expect: 'referral' },
+  { user: 'coord', role: 'coordinator', facility: 'H0001', expect: 'referral' },
+  { user: 'enc_doc', role: 'doctor', facility: 'H0005', expect: 'encounter' },
+  { user: 'old_doc', role: 'doctor', facility: 'H0002', expect: 404 },
+  { user: 'consent_nurse', role: 'nurse', facility: 'H0003', expect: 'consent' },
+  { user: 'withdrawn_doc', role: 'doctor', facility: 'H0004', expect: 404 },
+  { user: 'bg_vd', role: 'village_doctor', facility: 'V00A1', expect: 'break_glass' },
+  { user: 'none_doc', role: 'doctor', facility: 'T000B', expect: 404 },
+  { user: 'ph_a', role: 'public_health', region: TOWN_A, expect: 'public_health' },
+  { user: 'ph_b', role: 'public_health', region: TOWN_B, expect: 404 },
+  { user: 'self', role: 'resident', expect: 'self' },
+  { user: 'other_res', role: 'resident', expect: 404 },
+  { user: 'officer', role: 'officer', region: '371003', expect: 403 },
+  { user: 'manager', role: 'manager', region: '371003', expect: 403 },
+  { user: 'admin', role: 'sysadmin', expect: 403 },
+];
+
+for (const engine of ENGINES) {
+  describe(`record access matrix [${engine}]`, () => {
+    let t: TestApp;
+    let rid: string;
+    const cookie = new Map<string, string>();
+    before(async () => {
+      t = await openTestApp(engine);
+      await buildTestCounty(t.db);
+      await t.db.exec(`INSERT INTO facilities (code, name, tier, kind, region_code) VALUES
+        ('H0002','县中医院','county','tcm_hospital','371003'), ('H0003','县妇幼保健院','county','maternal_child_hospital','371003'),
+        ('H0004','县整骨医院','county','specialised_hospital','371003'), ('H0005','县第二人民医院','county','general_hospital','371003')`);
+      await t.db.exec(`INSERT INTO icd10_codes (code, name_zh, name_en, category) VALUES ('I10', '原发性高血压', 'Essential hypertension', 'chronic'), ('J06.9', '急性上呼吸道感染', 'Acute URTI', 'common') ON CONFLICT DO NOTHING`);
+      const admin = await t.signIn('admin', 'sysadmin');
+      const mk = async (idn: string, name: string) => {
+        const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: idn, name, villageCode: VILLAGE_A, phone: null } });
+        assert.equal(r.statusCode, 201, r.body);
+        return r.json().resident.id as string;
+      };
+      rid = await mk(makeIdNumber('371003', '1950-05-05', '111'), '赵大爷');
+      const other = await mk(makeIdNumber('371003', '1970-05-05', '222'), '钱阿姨');
+      for (const c of MATRIX) if (c.role !== 'resident') cookie.set(c.user, await t.signIn(c.user, c.role, { facilityCode: c.facility, regionCode: c.region }));
+      // residents' own accounts, set at the facility
+      for (const [u, id] of [['self', rid], ['other_res', other]] as const) {
+        const r = await t.app.inject({ method: 'POST', url: `/api/residents/${id}/account`, headers: { cookie: admin }, payload: { password: TEST_PASSWORD } });
+        assert.equal(r.statusCode, 200, r.body);
+        const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `r-${id.slice(0, 8)}`, password: TEST_PASSWORD } });
+        cookie.set(u, `meridian_session=${login.cookies.find((x) => x.name === 'meridian_session')!.value}`);
+      }
+      // workers behind the users, a team with a current contract, an expired one, a referral
+      const worker = async (user: string, facility: string, type = 'physician') => {
+        const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, employer_id) SELECT $1, 'M', $3, id FROM facilities WHERE code = $2 RETURNING id`, [user, facility, type]);
+        await t.db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [w.id, user]);
+        return w.id;
+      };
+      const gp = await worker('contract_doc', 'T000A');
+      const nurse = await worker('team_nurse', 'T000A', 'nurse');
+      const exp = await worker('expired_doc', 'T000B');
+      await worker('enc_doc', 'H0005');
+      const [team] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '甲镇一队', id, $1 FROM facilities WHERE code = 'T000A' RETURNING id`, [gp]);
+      const [team2] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '乙镇一队', id, $1 FROM facilities WHERE code = 'T000B' RETURNING id`, [exp]);
+      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1, $2, 'lead_gp'), ($1, $3, 'nurse'), ($4, $5, 'lead_gp')`, [team.id, gp, nurse, team2.id, exp]);
+      await t.db.query(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status) VALUES
+          ($1, $2, '371003', current_date - 30, current_date + 335, 'on_site', 'signed'),
+          ($1, $3, '371003', current_date - 730, current_date - 365, 'on_site', 'signed')`, [rid, team.id, team2.id]);
+      await t.db.query(`INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at)
+          SELECT $1, '371003', 'up', 'routine', 'htn_uncontrolled_twice', a.id, b.id, 'sent', now() FROM facilities a, facilities b WHERE a.code = 'T000A' AND b.code = 'H0001'`, [rid]);
+      // encounters: recent at H0005 (through the API), old at H0002
+      const enc = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: cookie.get('enc_doc')! }, payload: {
+        residentId: rid, kind: 'outpatient', facilityCode: 'H0005', startedAt: daysAgo(10), diagnoses: [{ icd10: 'J06.9' }, { icd10: 'I10' }],
+        observations: [{ code: '8480-6', value: 150, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }], prescriptions: [{ drugName: '阿莫西林', dose: '0.5g', frequency: 'tid', days: 5 }] } });
+      assert.equal(enc.statusCode, 200, enc.body);
+      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'outpatient', id, now() - interval '200 days' FROM facilities WHERE code = 'H0002'`, [rid]);
+      // consents: one active to H0003, one withdrawn to H0004 (given and withdrawn by the resident)
+      const c1 = await t.app.inject({ method: 'POST', url: '/api/me/consents', headers: { cookie: cookie.get('self')! }, payload: { facilityCode: 'H0003', endsOn: '2099-12-31' } });
+      assert.equal(c1.statusCode, 200, c1.body);
+      const c2 = await t.app.inject({ method: 'POST', url: '/api/me/consents', headers: { cookie: cookie.get('self')! }, payload: { facilityCode: 'H0004', endsOn: '2099-12-31' } });
+      assert.equal((await t.app.inject({ method: 'POST', url: `/api/me/consents/${c2.json().id}/withdraw`, headers: { cookie: cookie.get('self')! } })).statusCode, 200);
+      // break-glass
+      const bg = await t.app.inject({ method: 'POST', url: `/api/records/${rid}/break-glass`, headers: { cookie: cookie.get('bg_vd')! }, payload: { reason: '昏迷送诊，急需病史' } });
+      assert.equal(bg.statusCode, 200, bg.body);
+    });
+    after(() => t.close());
+
+    for (const c of MATRIX) {
+      test(`${c.role} ${c.user}: ${c.expect}`, async () => {
+        const h = { cookie: cookie.get(c.user)! };
+        const before = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action IN ('record.summary','record.timeline','record.trends') AND resident_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)", [rid, c.user === 'self' ? `r-${rid.slice(0, 8)}` : c.user]))[0].n;
+        for (const url of [`/api/records/${rid}/summary`, `/api/records/${rid}/timeline`, `/api/records/${rid}/trends?codes=8480-6,8462-4`]) {
+          const r = await t.app.inject({ method: 'GET', url, headers: h });
+          if (c.expect === 404 || c.expect === 403) {
+            assert.equal(r.statusCode, c.expect, `${url} ${r.body}`);
+            if (c.expect === 404) assert.deepEqual(r.json(), (await t.app.inject({ method: 'GET', url: url.replace(rid, '00000000-0000-4000-8000-000000000000'), headers: h })).json(), 'same as a missing resident');
+          } else {
+            assert.equal(r.statusCode, 200, `${url} ${r.body}`);
+            assert.equal(r.json().basis, c.expect);
+          }
+        }
+        const after = (await t.db.query<{ n: number; bases: string[] }>(
+          "SELECT count(*)::int AS n, array_agg(DISTINCT basis) AS bases FROM audit_log WHERE action IN ('record.summary','record.timeline','record.trends') AND resident_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)",
+          [rid, c.user === 'self' ? `r-${rid.slice(0, 8)}` : c.user]))[0];
+        if (typeof c.expect === 'string') {
+          assert.equal(after.n - before, 3, 'three reads, three audit rows');
+          assert.deepEqual(after.bases, [c.expect]);
+        } else {
+          assert.equal(after.n, 0, 'no read, no audit row of a read');
+        }
+      });
+    }
+
+    test('public-health basis opens only the public-health parts', async () => {
+      const r = await t.app.inject({ method: 'GET', url: `/api/records/${rid}/summary`, headers: { cookie: cookie.get('ph_a')! } });
+      assert.equal(r.json().part, 'public_health');
+      assert.deepEqual(r.json().medications, []);
+      assert.deepEqual(r.json().activeProblems.map((p: { icd10: string }) => p.icd10), ['I10'], 'the URTI is not a public-health part');
+      const full = await t.app.inject({ method: 'GET', url: `/api/records/${rid}/summary`, headers: { cookie: cookie.get('contract_doc')! } });
+      assert.deepEqual(full.json().activeProblems.map((p: { icd10: string }) => p.icd10).sort(), ['I10', 'J06.9']);
+      assert.equal(full.json().medications[0].antibacterialClass, 'unrestricted');
+    });
+
+    test('searching the index follows region scope: township A finds the resident, township B does not', async () => {
+      const a = await t.app.inject({ method: 'GET', url: '/api/residents?q=赵', headers: { cookie: cookie.get('contract_doc')! } });
+      assert.equal(a.json().total, 1);
+      const b = await t.app.inject({ method: 'GET', url: '/api/residents?q=赵', headers: { cookie: cookie.get('none_doc')! } });
+      assert.equal(b.json().total, 0);
+      const off = await t.app.inject({ method: 'GET', url: '/api/residents?q=赵', headers: { cookie: cookie.get('officer')! } });
+      assert.equal(off.statusCode, 403, 'officers see aggregates, never a person');
+    });
+
+    test('the resident sees who opened their record, from where and on what basis', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/me/access-log', headers: { cookie: cookie.get('self')! } });
+      assert.equal(r.statusCode, 200);
+      const who = new Set(r.json().items.map((i: { who: string; basis: string }) => `${i.who}:${i.basis}`));
+      for (const x of ['contract_doc:contract', 'referral_doc:referral', 'enc_doc:encounter', 'consent_nurse:consent', 'bg_vd:break_glass', 'ph_a:public_health']) assert.ok(who.has(x), x);
+      assert.ok(![...who].some((x) => String(x).startsWith('none_doc')));
+      const facilities = new Set(r.json().items.map((i: { facility: string | null }) => i.facility));
+      assert.ok(facilities.has('县人民医院'));
+    });
+
+    test('a resident signs in with their ID number as well as their username', async () => {
+      const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: makeIdNumber('371003', '1950-05-05', '111'), password: TEST_PASSWORD } });
+      assert.equal(login.statusCode, 200, login.body);
+      assert.equal(login.json().user.role, 'resident');
+    });
+
+    test('break-glass is listed for the manager\'s review and can be reviewed', async () => {
+      const l = await t.app.inject({ method: 'GET', url: '/api/break-glass', headers: { cookie: cookie.get('manager')! } });
+      assert.equal(l.json().items.length, 1);
+      assert.equal(l.json().items[0].reason, '昏迷送诊，急需病史');
+      const r = await t.app.inject({ method: 'POST', url: `/api/break-glass/${l.json().items[0].id}/review`, headers: { cookie: cookie.get('manager')! }, payload: { note: '情况属实' } });
+      assert.equal(r.statusCode, 200);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/break-glass', headers: { cookie: cookie.get('manager')! } })).json().items.length, 0);
+    });
+  });
+}
