@@ -146,15 +146,11 @@ async function residentSex(q: Queryable, id: string): Promise<{ sex: 'M' | 'F'; 
   return r ? { sex: r.sex, age: ageOn(r.birth_date, today()) } : null;
 }
 
-function checkObservations(items: ObservationIn[], who: { sex: 'M' | 'F'; age: number }, prefix: string, fields: FieldProblem[]) {
-  return items.map((o, i) => {
-    const n = normaliseObservation({ code: o.code, value: o.value, unit: o.unit, sex: who.sex, ageYears: who.age });
-    if (!n.ok) {
-      for (const pr of n.problems) fields.push({ path: `${prefix}[${i}].${pr.path ?? 'value'}`, problem: `${pr.en} / ${pr.zh}` });
-      return null;
-    }
-    return n.value;
-  });
+function checkObservation(o: ObservationIn, who: { sex: 'M' | 'F'; age: number }, at: string, fields: FieldProblem[]) {
+  const n = normaliseObservation({ code: o.code, value: o.value, unit: o.unit, sex: who.sex, ageYears: who.age });
+  if (n.ok) return n.value;
+  for (const pr of n.problems) fields.push({ path: `${at}.${pr.path}`, problem: `${pr.en} / ${pr.zh}` });
+  return null;
 }
 
 /** Records one encounter with what is attached to it; a resend with the same sender id returns the first. */
@@ -168,7 +164,7 @@ export async function recordEncounter(db: Db, p: Principal, e: EncounterIn): Pro
       if (dup) return { id: dup.id, created: false };
     }
     const fields: FieldProblem[] = [];
-    const obs = checkObservations(e.observations ?? [], who, 'observations', fields);
+    const obs = (e.observations ?? []).map((x, i) => checkObservation(x, who, `observations[${i}]`, fields));
     const icds = (e.diagnoses ?? []).map((d) => d.icd10);
     if (icds.length) {
       const known = new Set((await q.query<{ code: string }>('SELECT code FROM icd10_codes WHERE code = ANY($1::text[])', [icds])).map((r) => r.code));
@@ -224,7 +220,7 @@ export async function recordObservationBatch(db: Db, p: Principal, sourceSystem:
         fields.push({ path: `items[${i}].residentId`, problem: 'unknown resident / 居民不存在' });
         return null;
       }
-      return checkObservations([it], who, `items[${i}]`, fields)[0];
+      return checkObservation(it, who, `items[${i}]`, fields);
     });
     const seen = new Set<string>();
     items.forEach((it, i) => {
