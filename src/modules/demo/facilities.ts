@@ -50,6 +50,12 @@ export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: 
   ];
   hospitals.forEach((h, i) => out.push({ code: `H${county.code}${String(i + 1).padStart(2, '0')}`, name: h.name, tier: 'county', kind: h.kind, grade: h.grade,
     regionCode: county.code, parentCode: null, beds: h.beds, capabilityStandard: null, communityHospital: false, countySubcentre: false }));
+  // The city hospital above the county, where some residents go (a visit outside the county).
+  const prefecture = regions.find((r) => r.code === county.parentCode);
+  if (prefecture) {
+    out.push({ code: `S${prefecture.code}01`, name: `${prefecture.name.replace(/市$/, '')}市立医院`, tier: 'city', kind: 'general_hospital', grade: '3A', regionCode: prefecture.code,
+      parentCode: null, beds: 2000, capabilityStandard: null, communityHospital: false, countySubcentre: false });
+  }
   out.push({ code: `C${county.code}01`, name: `${county.name}疾病预防控制中心`, tier: 'county', kind: 'cdc', grade: 'unrated', regionCode: county.code,
     parentCode: null, beds: 0, capabilityStandard: null, communityHospital: false, countySubcentre: false });
   const central = new Set(CENTRAL_TOWNS[county.code] ?? []);

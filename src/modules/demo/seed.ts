@@ -11,6 +11,7 @@ import type { RegionLevel } from '../registry/rules.ts';
 import { pinyinKeys } from '../registry/names.ts';
 import { buildFacilities, type SeedFacility, type SeedRegion } from './facilities.ts';
 import { insertMany, uuidFrom } from './load.ts';
+import { seedHistory } from './history.ts';
 import { rng as makeRng } from './rng.ts';
 import { generatePopulation, generateWorkers, type SynthResident, type SynthWorker } from './people.ts';
 
@@ -30,6 +31,8 @@ export interface SeedSummary {
   workers: number;
   households: number;
   residents: number;
+  contracts: number;
+  encounters: number;
   ms: Record<string, number>;
 }
 
@@ -111,6 +114,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   const householdIds = new Map<string, string>();
   for (const r of people.residents) if (!householdIds.has(r.household_key)) householdIds.set(r.household_key, uuidFrom(next));
   await step('residents', () => loadResidents(db, keys, people.residents, householdIds, next));
+  const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, log }));
   await step('population', () => db.tx(async (q) => {
     // The seeded county is the whole county: its permanent population is counted from the residents.
     await q.query(`INSERT INTO region_population (region_code, year, population, source)
@@ -122,7 +126,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
       ON CONFLICT (region_code, year) DO UPDATE SET population = EXCLUDED.population, source = 'seed'`, [o.county, year]);
     await writeAudit(q, { userId: null, username: 'seed', role: 'sysadmin', ip: null }, { action: 'demo.seed', outcome: 'ok', details: { county: o.county, residents: o.residents, seed: o.seed } });
   }));
-  return { regions: all.length, facilities: facilities.length, workers: workers.length, households: householdIds.size, residents: people.residents.length, ms };
+  return { regions: all.length, facilities: facilities.length, workers: workers.length, households: householdIds.size, residents: people.residents.length, contracts: history.contracts, encounters: history.encounters, ms };
 }
 
 /** Loads residents and their households in batches (the part the seed benchmark measures). */

@@ -1,0 +1,218 @@
+// A year of care for the demo county: family-doctor teams and contracts, chronic diagnoses and
+// follow-ups with realistic gaps, outpatient and inpatient visits across the tiers. Deterministic.
+import type { Db } from '../../platform/db.ts';
+import { insertMany, uuidFrom } from './load.ts';
+import { rng as makeRng, type Rng } from './rng.ts';
+import { ageOn } from '../registry/rules.ts';
+
+interface Res { id: string; birth_date: string; sex: 'M' | 'F'; village_code: string; conditions: string[]; death_date: string | null; permanent: boolean }
+interface Fac { id: string; code: string; name: string; tier: string; kind: string; region_code: string; parent_facility_id: string | null }
+interface Wkr { id: string; employer_id: string; worker_type: string; specialty: string | null }
+
+export const PACKAGES = [
+  { code: 'BASIC', name: '基础服务包', kind: 'basic', price: 0, payer: 'public_health', items: [{ service: 'consultation', name: '一般诊疗与健康咨询', frequency: '按需' }] },
+  { code: 'HTN', name: '高血压个性化服务包', kind: 'personalised', price: 3000, payer: 'insurance', items: [{ service: 'htn_followup', name: '高血压随访', frequency: '4次/年' }, { service: 'health_check', name: '健康体检', frequency: '1次/年' }] },
+  { code: 'DM', name: '糖尿病个性化服务包', kind: 'personalised', price: 3000, payer: 'insurance', items: [{ service: 'dm_followup', name: '糖尿病随访', frequency: '4次/年' }, { service: 'health_check', name: '健康体检', frequency: '1次/年' }] },
+  { code: 'ELDERLY', name: '老年人服务包', kind: 'personalised', price: 2000, payer: 'public_health', items: [{ service: 'elderly_check', name: '老年人健康体检', frequency: '1次/年' }] },
+] as const;
+
+const COMMON_DX: [string, number, boolean][] = [ // code, weight, may be treated with an antibacterial
+  ['J06.9', 30, true], ['J02.9', 8, true], ['J20.9', 8, true], ['K29.7', 10, false], ['M54.5', 8, false], ['R51', 4, false], ['N39.0', 4, true],
+  ['L30.9', 4, false], ['K52.9', 5, false], ['H10', 3, true], ['M47', 5, false], ['J30.4', 4, false], ['R42', 3, false],
+];
+const INPATIENT_DX: [string, number][] = [['J18.9', 20], ['I63', 12], ['I25', 8], ['K80', 8], ['K35', 6], ['S72', 5], ['S82', 5], ['J44', 10], ['I50', 6], ['M51.2', 8], ['O80', 6], ['N20', 6]];
+const ANTIBIOTICS = ['阿莫西林胶囊', '头孢克洛', '阿奇霉素', '左氧氟沙星', '头孢呋辛'];
+const OTHER_DRUGS: Record<string, string[]> = { default: ['复方甘草片', '布洛芬缓释胶囊', '奥美拉唑肠溶胶囊', '氯雷他定片', '对乙酰氨基酚片'] };
+
+function pick<T>(r: Rng, xs: readonly [T, number, ...unknown[]][]): T {
+  const total = xs.reduce((s, x) => s + x[1], 0);
+  let u = r.next() * total;
+  for (const x of xs) if ((u -= x[1]) < 0) return x[0];
+  return xs[0][0];
+}
+const iso = (d: Date) => d.toISOString();
+const dateOf = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const gauss = (r: Rng) => Math.sqrt(-2 * Math.log(1 - r.next())) * Math.cos(2 * Math.PI * r.next());
+
+/** Loads teams, packages, contracts and a year of encounters ending on `asOf`. */
+export async function seedHistory(db: Db, o: { county: string; seed: number; asOf?: Date; log?: (m: string) => void }): Promise<{ teams: number; contracts: number; encounters: number; observations: number }> {
+  const r = makeRng(o.seed * 31337 + 5);
+  const next = () => r.next();
+  const asOf = o.asOf ?? new Date();
+  const yearAgo = new Date(asOf.getTime() - 365 * 86400_000);
+  const today = dateOf(asOf);
+  const facilities = await db.query<Fac>('SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE region_code LIKE $1', [o.county + '%']);
+  const workers = await db.query<Wkr>('SELECT w.id, w.employer_id, w.worker_type, w.specialty FROM workers w JOIN facilities f ON f.id = w.employer_id WHERE f.region_code LIKE $1 ORDER BY w.id', [o.county + '%']);
+  const residents = await db.query<Res>(`SELECT id, birth_date, sex, village_code, conditions, death_date, permanent FROM residents WHERE county_code = $1 AND merged_into IS NULL ORDER BY id`, [o.county]);
+  const byEmployer = new Map<string, Wkr[]>();
+  for (const w of workers) byEmployer.set(w.employer_id, [...(byEmployer.get(w.employer_id) ?? []), w]);
+  const centres = facilities.filter((f) => f.tier === 'township');
+  const centreOfTown = new Map(centres.map((c) => [c.region_code.slice(0, 9), c]));
+  const clinicOfVillage = new Map(facilities.filter((f) => f.tier === 'village').map((f) => [f.region_code, f]));
+  const hospitals = facilities.filter((f) => f.tier === 'county' && f.kind !== 'cdc');
+  const [city] = await db.query<Fac>("SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE tier = 'city' LIMIT 1");
+
+  // ---- teams: about one per 2,500 residents of the township, led by a GP of its centre ----
+  const townPop = new Map<string, number>();
+  for (const x of residents) townPop.set(x.village_code.slice(0, 9), (townPop.get(x.village_code.slice(0, 9)) ?? 0) + 1);
+  const teams: { id: string; name: string; facility: Fac; lead: string | null; members: [string, string][] }[] = [];
+  for (const c of centres) {
+    const staff = byEmployer.get(c.id) ?? [];
+    const gps = staff.filter((w) => w.specialty === 'general_practice');
+    const n = Math.max(1, Math.min(gps.length || 1, Math.round((townPop.get(c.region_code.slice(0, 9)) ?? 0) / 2500)));
+    const nurses = staff.filter((w) => w.worker_type === 'nurse');
+    const ph = staff.filter((w) => w.worker_type === 'public_health');
+    const vds = facilities.filter((f) => f.parent_facility_id === c.id).flatMap((f) => (byEmployer.get(f.id) ?? []).filter((w) => w.worker_type === 'village_doctor'));
+    for (let i = 0; i < n; i++) {
+      const lead = gps[i] ?? staff.find((w) => w.worker_type === 'physician' || w.worker_type === 'assistant_physician') ?? null;
+      const members: [string, string][] = [];
+      if (lead) members.push([lead.id, 'lead_gp']);
+      if (nurses[i]) members.push([nurses[i].id, 'nurse']);
+      if (ph[i % Math.max(1, ph.length)]) members.push([ph[i % ph.length].id, 'public_health']);
+      vds.filter((_, k) => k % n === i).forEach((v) => members.push([v.id, 'village_doctor']));
+      teams.push({ id: uuidFrom(next), name: `${c.name.replace(/(社区卫生服务中心|中心卫生院|镇卫生院|卫生院)$/, '')}家庭医生${i + 1}队`, facility: c, lead: lead?.id ?? null, members: members.filter((m, k, a) => a.findIndex((x) => x[0] === m[0]) === k) });
+    }
+  }
+  const teamsOfCentre = new Map<string, typeof teams>();
+  for (const t of teams) teamsOfCentre.set(t.facility.id, [...(teamsOfCentre.get(t.facility.id) ?? []), t]);
+  await db.tx(async (q) => {
+    await insertMany(q, 'care_teams', [{ name: 'id', type: 'uuid', get: (t: (typeof teams)[number]) => t.id }, { name: 'name', type: 'text', get: (t) => t.name },
+      { name: 'facility_id', type: 'uuid', get: (t) => t.facility.id }, { name: 'lead_worker_id', type: 'uuid', get: (t) => t.lead }], teams);
+    const mem = teams.flatMap((t) => t.members.map(([w, role]) => ({ t: t.id, w, role })));
+    await insertMany(q, 'care_team_members', [{ name: 'team_id', type: 'uuid', get: (m: (typeof mem)[number]) => m.t }, { name: 'worker_id', type: 'uuid', get: (m) => m.w }, { name: 'role', type: 'text', get: (m) => m.role }], mem);
+    await insertMany(q, 'service_packages', [{ name: 'code', type: 'text', get: (p: (typeof PACKAGES)[number]) => p.code }, { name: 'name', type: 'text', get: (p) => p.name },
+      { name: 'kind', type: 'text', get: (p) => p.kind }, { name: 'price_fen', type: 'int', get: (p) => p.price }, { name: 'payer', type: 'text', get: (p) => p.payer },
+      { name: 'items', type: 'text', cast: 'jsonb', get: (p) => JSON.stringify(p.items) }], [...PACKAGES]);
+  });
+  const packages = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM service_packages')).map((p) => [p.code, p.id]));
+
+  // ---- contracts: about two thirds of the priority groups, a fifth of the rest ----
+  const contracts: { id: string; resident: string; team: string; start: string; end: string; how: string; status: string; prev: string | null; pk: string[] }[] = [];
+  const teamOf = new Map<string, (typeof teams)[number]>();
+  for (const x of residents) {
+    if (x.death_date || !x.permanent) continue;
+    const centre = centreOfTown.get(x.village_code.slice(0, 9));
+    const ts = centre ? teamsOfCentre.get(centre.id) : undefined;
+    if (!ts?.length) continue;
+    const age = ageOn(x.birth_date, today);
+    const priority = age >= 65 || age <= 6 || x.conditions.some((c) => ['hypertension', 'diabetes', 'tb', 'severe_mental', 'disability', 'pregnant', 'poverty'].includes(c));
+    const team = ts[Math.floor(r.next() * ts.length)];
+    teamOf.set(x.id, team);
+    if (r.next() >= (priority ? 0.68 : 0.2)) continue;
+    const start = new Date(yearAgo.getTime() + r.next() * 330 * 86400_000);
+    const end = new Date(start.getTime() + 364 * 86400_000);
+    const renewed = r.next() < 0.55;
+    let prev: string | null = null;
+    if (renewed) {
+      prev = uuidFrom(next);
+      const ps = new Date(start.getTime() - 365 * 86400_000);
+      contracts.push({ id: prev, resident: x.id, team: team.id, start: dateOf(ps), end: dateOf(new Date(start.getTime() - 86400_000)), how: 'on_site', status: 'ended', prev: null, pk: [packages.get('BASIC')!] });
+    }
+    const pk = [packages.get('BASIC')!];
+    if (x.conditions.includes('hypertension')) pk.push(packages.get('HTN')!);
+    if (x.conditions.includes('diabetes')) pk.push(packages.get('DM')!);
+    if (age >= 65) pk.push(packages.get('ELDERLY')!);
+    contracts.push({ id: uuidFrom(next), resident: x.id, team: team.id, start: dateOf(start), end: dateOf(end), how: r.next() < 0.6 ? 'on_site' : r.next() < 0.7 ? 'at_home' : 'online', status: renewed ? 'renewed' : 'signed', prev, pk });
+  }
+  type C = (typeof contracts)[number];
+  await db.tx(async (q) => {
+    await insertMany(q, 'contracts', [
+      { name: 'id', type: 'uuid', get: (c: C) => c.id }, { name: 'resident_id', type: 'uuid', get: (c) => c.resident }, { name: 'team_id', type: 'uuid', get: (c) => c.team },
+      { name: 'county_code', type: 'text', get: () => o.county }, { name: 'starts_on', type: 'date', get: (c) => c.start }, { name: 'ends_on', type: 'date', get: (c) => c.end },
+      { name: 'signed_how', type: 'text', get: (c) => c.how }, { name: 'status', type: 'text', get: (c) => c.status }, { name: 'ended_reason', type: 'text', get: (c) => (c.status === 'ended' ? 'renewed' : null) },
+      { name: 'previous_id', type: 'uuid', get: (c) => c.prev }], contracts);
+    const cp = contracts.flatMap((c) => c.pk.map((p) => ({ c: c.id, p })));
+    await insertMany(q, 'contract_packages', [{ name: 'contract_id', type: 'uuid', get: (x: (typeof cp)[number]) => x.c }, { name: 'package_id', type: 'uuid', get: (x) => x.p }], cp);
+  });
+  o.log?.(`seed: ${teams.length} teams, ${contracts.length} contracts`);
+
+  // ---- encounters ----
+  interface E { id: string; resident: string; kind: string; facility: string; worker: string | null; at: Date; end: Date | null; dept: string | null }
+  const enc: E[] = [];
+  const dx: { r: string; e: string; code: string; status: string }[] = [];
+  const obs: { r: string; e: string; code: string; v: number; unit: string; flag: string; at: Date }[] = [];
+  const rx: { r: string; e: string; drug: string; cls: string | null; at: Date; days: number }[] = [];
+  const when = () => new Date(yearAgo.getTime() + r.next() * 364 * 86400_000);
+  const staffAt = (f: Fac, kind?: string) => {
+    const s = (byEmployer.get(f.id) ?? []).filter((w) => !kind || w.worker_type === kind || (kind === 'doctor' && ['physician', 'assistant_physician', 'village_doctor'].includes(w.worker_type)));
+    return s.length ? s[Math.floor(r.next() * s.length)].id : null;
+  };
+  for (const x of residents) {
+    if (x.death_date && x.death_date < dateOf(yearAgo)) continue;
+    const age = ageOn(x.birth_date, today);
+    const clinic = clinicOfVillage.get(x.village_code);
+    const centre = centreOfTown.get(x.village_code.slice(0, 9));
+    const basic = () => (clinic && r.next() < 0.55 ? clinic : centre ?? clinic);
+    // chronic programmes: diagnosis, then follow-ups for the managed share
+    for (const [cond, icd] of [['hypertension', 'I10'], ['diabetes', 'E11']] as const) {
+      if (!x.conditions.includes(cond) || age < 35 || !centre) continue;
+      const e0: E = { id: uuidFrom(next), resident: x.id, kind: 'outpatient', facility: centre.id, worker: staffAt(centre, 'doctor'), at: when(), end: null, dept: '全科' };
+      enc.push(e0);
+      dx.push({ r: x.id, e: e0.id, code: icd, status: 'active' });
+      if (r.next() > 0.58) continue; // not under management
+      const visits = r.next() < 0.55 ? 4 : 1 + Math.floor(r.next() * 3);
+      const controlledPerson = r.next() < 0.55;
+      for (let v = 0; v < visits; v++) {
+        const at = new Date(yearAgo.getTime() + ((v + r.next() * 0.8) / visits) * 360 * 86400_000);
+        const f = basic()!;
+        const e: E = { id: uuidFrom(next), resident: x.id, kind: 'follow_up', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: null };
+        enc.push(e);
+        const ok = r.next() < (controlledPerson ? 0.85 : 0.25);
+        if (cond === 'hypertension') {
+          const limit = age >= 65 ? 150 : 140;
+          const sbp = Math.round(ok ? limit - 4 - Math.abs(gauss(r)) * 9 : limit + 3 + Math.abs(gauss(r)) * 14);
+          const dbp = Math.round(ok ? 78 + gauss(r) * 5 : 88 + Math.abs(gauss(r)) * 8);
+          obs.push({ r: x.id, e: e.id, code: '8480-6', v: sbp, unit: 'mm[Hg]', flag: sbp > 139 ? 'H' : 'N', at }, { r: x.id, e: e.id, code: '8462-4', v: Math.min(dbp, 130), unit: 'mm[Hg]', flag: dbp > 89 ? 'H' : 'N', at });
+          obs.push({ r: x.id, e: e.id, code: '8867-4', v: Math.round(72 + gauss(r) * 8), unit: '/min', flag: 'N', at });
+        } else {
+          const g = Math.round((ok ? 5.6 + r.next() * 1.2 : 7.3 + Math.abs(gauss(r)) * 2.2) * 10) / 10;
+          obs.push({ r: x.id, e: e.id, code: '1558-6', v: g, unit: 'mmol/L', flag: g > 6.0 ? 'H' : 'N', at });
+        }
+        rx.push({ r: x.id, e: e.id, drug: cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', cls: null, at, days: 30 });
+      }
+    }
+    // ordinary outpatient visits: ~1.4 a year; 55% at the basic level
+    const visits = Math.floor(r.next() * 2.4 + (age >= 60 ? 0.8 : 0));
+    for (let v = 0; v < visits; v++) {
+      const atBasic = r.next() < 0.55;
+      const f = atBasic ? basic() : hospitals[Math.floor(r.next() * hospitals.length)];
+      if (!f) continue;
+      const at = when();
+      const e: E = { id: uuidFrom(next), resident: x.id, kind: r.next() < 0.08 ? 'emergency' : 'outpatient', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: atBasic ? '全科' : '内科' };
+      enc.push(e);
+      const [code, abx] = (() => { const c = pick(r, COMMON_DX); return [c, COMMON_DX.find((d) => d[0] === c)![2]] as const; })();
+      dx.push({ r: x.id, e: e.id, code, status: 'resolved' });
+      if (r.next() < 0.85) {
+        const anti = abx && r.next() < (atBasic ? 0.45 : 0.3);
+        rx.push({ r: x.id, e: e.id, drug: anti ? ANTIBIOTICS[Math.floor(r.next() * ANTIBIOTICS.length)] : OTHER_DRUGS.default[Math.floor(r.next() * 5)], cls: anti ? 'x' : null, at, days: 3 + Math.floor(r.next() * 5) });
+      }
+    }
+    // inpatient stays: ~10% a year, 88% in the county
+    if (r.next() < (age >= 65 ? 0.2 : 0.07)) {
+      const inCounty = r.next() < 0.88 || !city;
+      const f = inCounty ? (centre && r.next() < 0.25 ? centre : hospitals[Math.floor(r.next() * hospitals.length)]) : city;
+      const at = when();
+      const e: E = { id: uuidFrom(next), resident: x.id, kind: 'inpatient', facility: f.id, worker: staffAt(f, 'doctor'), at, end: new Date(at.getTime() + (3 + Math.floor(r.next() * 10)) * 86400_000), dept: '住院部' };
+      enc.push(e);
+      dx.push({ r: x.id, e: e.id, code: pick(r, INPATIENT_DX), status: 'resolved' });
+    }
+  }
+  const { antibacterialClass } = await import('../records/antibacterials.ts');
+  for (const p of rx) p.cls = p.cls ? antibacterialClass(p.drug) : null;
+  await db.tx(async (q) => {
+    await insertMany(q, 'encounters', [
+      { name: 'id', type: 'uuid', get: (e: E) => e.id }, { name: 'resident_id', type: 'uuid', get: (e) => e.resident }, { name: 'county_code', type: 'text', get: () => o.county },
+      { name: 'kind', type: 'text', get: (e) => e.kind }, { name: 'facility_id', type: 'uuid', get: (e) => e.facility }, { name: 'worker_id', type: 'uuid', get: (e) => e.worker },
+      { name: 'department', type: 'text', get: (e) => e.dept }, { name: 'started_at', type: 'timestamptz', get: (e) => iso(e.at) }, { name: 'ended_at', type: 'timestamptz', get: (e) => (e.end ? iso(e.end) : null) },
+      { name: 'source_system', type: 'text', get: () => 'demo' }], enc);
+    await insertMany(q, 'diagnoses', [{ name: 'resident_id', type: 'uuid', get: (d: (typeof dx)[number]) => d.r }, { name: 'encounter_id', type: 'uuid', get: (d) => d.e },
+      { name: 'icd10', type: 'text', get: (d) => d.code }, { name: 'status', type: 'text', get: (d) => d.status }], dx);
+    await insertMany(q, 'observations', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof obs)[number]) => x.r }, { name: 'encounter_id', type: 'uuid', get: (x) => x.e },
+      { name: 'code', type: 'text', get: (x) => x.code }, { name: 'value', type: 'numeric', get: (x) => x.v }, { name: 'unit', type: 'text', get: (x) => x.unit },
+      { name: 'flag', type: 'text', get: (x) => x.flag }, { name: 'observed_at', type: 'timestamptz', get: (x) => iso(x.at) }], obs);
+    await insertMany(q, 'prescriptions', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof rx)[number]) => x.r }, { name: 'encounter_id', type: 'uuid', get: (x) => x.e },
+      { name: 'drug_name', type: 'text', get: (x) => x.drug }, { name: 'antibacterial_class', type: 'text', get: (x) => x.cls }, { name: 'days', type: 'int', get: (x) => x.days },
+      { name: 'prescribed_at', type: 'timestamptz', get: (x) => iso(x.at) }], rx);
+  });
+  return { teams: teams.length, contracts: contracts.length, encounters: enc.length, observations: obs.length };
+}
