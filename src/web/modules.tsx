@@ -1,15 +1,19 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
-import { HomeOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { AlertOutlined, FileSearchOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
 import type { Role } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
+import { RecordPage, RecordSearch } from './pages/records/record';
+import { BreakGlassReviewPage, MyRecordPage } from './pages/records/me';
 
 export interface PageEntry {
   path: string;
   label: MessageKey;
   icon: ReactNode;
+  /** Routed but not listed in the menu (detail pages). */
+  hidden?: boolean;
   /** Roles that see this page; undefined = every signed-in user. */
   roles?: readonly Role[];
   group?: { key: string; label: MessageKey; icon: ReactNode };
@@ -20,6 +24,10 @@ const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlin
 
 export const PAGES: PageEntry[] = [
   { path: '/', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
+  { path: '/records', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], element: <RecordSearch /> },
+  { path: '/records/:residentId', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], hidden: true, element: <RecordPage /> },
+  { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
+  { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
 ];
 

@@ -1,5 +1,5 @@
 // Browser tests drive the real built app in Debian's headless Chromium through playwright-core.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,8 @@ export interface RunningServer {
 }
 
 /** Starts `meridian start` on a fresh embedded data folder with the demo loaded. */
-export async function startMeridian(port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
+export async function startMeridian(port: number, extraEnv: Record<string, string> = {}, existingDataDir?: string): Promise<RunningServer> {
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
   const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--build-if-missing', ...(extraEnv.DEMO_RESIDENTS ? ['--demo-residents', extraEnv.DEMO_RESIDENTS] : [])], {
     env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +49,15 @@ export async function startMeridian(port: number, extraEnv: Record<string, strin
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Seeds a demo county into a fresh data folder with the CLI (before any server holds it). */
+export function seedDataDir(residents: number, seed: number): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
+  const r = spawnSync(process.execPath, [BIN, 'seed', '--county', '371003', '--residents', String(residents), '--seed', String(seed)], {
+    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`seed failed: ${r.stderr}`);
+  return dataDir;
 }
 
 /** Launches headless Chromium with the flags this closed network needs. */

@@ -24,7 +24,7 @@ export function Shell() {
 
   const items: MenuProps['items'] = [];
   const groups = new Map<string, { key: string; label: string; icon: React.ReactNode; children: { key: string; label: string; icon: React.ReactNode }[] }>();
-  for (const p of pages) {
+  for (const p of pages.filter((x) => !x.hidden)) {
     const item = { key: p.path, label: t(p.label), icon: p.icon };
     if (!p.group) items.push(item);
     else {
@@ -64,7 +64,7 @@ export function Shell() {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', borderBottom: '1px solid #eee', height: 56 }}>
           <Space size="middle" wrap>
-            <Typography.Text type="secondary" data-testid="user-scope">{t('shell.scope')}：{scope}</Typography.Text>
+            {user.role !== 'resident' && <Typography.Text type="secondary" data-testid="user-scope">{t('shell.scope')}：{scope}</Typography.Text>}
             <Tag color="cyan" data-testid="user-role">{ROLE_LABELS[user.role][lang]}</Tag>
             <Dropdown
               menu={{

@@ -1,0 +1,189 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useParams } from 'react-router-dom';
+import { Alert, App, AutoComplete, Button, Card, Col, Descriptions, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
+import { api, errorText } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { useLang, useT } from '../../i18n';
+import { Chart, type ChartOption } from '../../components/chart';
+import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
+import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
+
+type Summary = paths['/api/records/{residentId}/summary']['get']['responses'][200]['content']['application/json'];
+type TimelineData = paths['/api/records/{residentId}/timeline']['get']['responses'][200]['content']['application/json'];
+type Trends = paths['/api/records/{residentId}/trends']['get']['responses'][200]['content']['application/json'];
+
+/** UCUM units as people write them. */
+const unitText = (u: string) => ({ 'mm[Hg]': 'mmHg', '/min': '次/分', Cel: '℃', 'kg/m2': 'kg/m²' })[u] ?? u;
+
+const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
+
+/** Finds a resident in the index and opens their record. */
+export function RecordSearch() {
+  const t = useT();
+  const nav = useNavigate();
+  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
+  const search = async (q: string) => {
+    if (q.trim().length < 1) return setOptions([]);
+    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 10 } } });
+    setOptions((r.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}  ${x.sex === 'M' ? '男' : '女'} ${x.age}岁  ${x.villageName}  ${x.idNumberMasked}` })));
+  };
+  return (
+    <Card title={t('menu.records')}>
+      <AutoComplete style={{ width: '100%', maxWidth: 640 }} options={options} onSearch={search} onSelect={(id: string) => nav(`/records/${id}`)}>
+        <Input.Search placeholder={t('rec.search')} size="large" data-testid="record-search" />
+      </AutoComplete>
+    </Card>
+  );
+}
+
+/** A resident's record for a health worker (or the resident): summary, timeline, trends. */
+export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
+  const params = useParams();
+  const residentId = fixedId ?? params.residentId!;
+  const t = useT();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const [summary, setSummary] = useState<Summary | null>(null);
+  const [timeline, setTimeline] = useState<TimelineData | null>(null);
+  const [trends, setTrends] = useState<Trends | null>(null);
+  const [state, setState] = useState<'loading' | 'ok' | 'notfound'>('loading');
+  const [bgOpen, setBgOpen] = useState(false);
+  const [bgReason, setBgReason] = useState('');
+
+  const load = async () => {
+    setState('loading');
+    const s = await api.GET('/api/records/{residentId}/summary', { params: { path: { residentId } } });
+    if (!s.data) return setState('notfound');
+    setSummary(s.data);
+    const [tl, tr] = await Promise.all([
+      api.GET('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30 } } }),
+      api.GET('/api/records/{residentId}/trends', { params: { path: { residentId }, query: { codes: '8480-6,8462-4,1558-6,29463-7' } } }),
+    ]);
+    setTimeline(tl.data ?? null);
+    setTrends(tr.data ?? null);
+    setState('ok');
+  };
+  useEffect(() => {
+    void load();
+  }, [residentId]);
+
+  const more = async () => {
+    if (!timeline?.nextBefore) return;
+    const r = await api.GET('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30, before: timeline.nextBefore } } });
+    if (r.data) setTimeline({ ...r.data, encounters: [...timeline.encounters, ...r.data.encounters] });
+  };
+
+  const bpOption = useMemo<ChartOption | null>(() => {
+    const sbp = trends?.series.find((s) => s.code === '8480-6');
+    const dbp = trends?.series.find((s) => s.code === '8462-4');
+    if (!sbp?.points.length) return null;
+    return {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, right: 10, data: [lang === 'zh' ? '收缩压' : 'Systolic', lang === 'zh' ? '舒张压' : 'Diastolic'] },
+      grid: { left: 40, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: 'time' },
+      yAxis: { type: 'value', name: 'mmHg', min: 40 },
+      series: [
+        { name: lang === 'zh' ? '收缩压' : 'Systolic', type: 'line', data: sbp.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#d4380d' }, data: [{ yAxis: 140 }] } },
+        { name: lang === 'zh' ? '舒张压' : 'Diastolic', type: 'line', data: (dbp?.points ?? []).map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#fa8c16' }, data: [{ yAxis: 90 }] } },
+      ],
+    };
+  }, [trends, lang]);
+  const glucoseOption = useMemo<ChartOption | null>(() => {
+    const g = trends?.series.find((s) => s.code === '1558-6');
+    if (!g?.points.length) return null;
+    return {
+      tooltip: { trigger: 'axis' }, grid: { left: 40, right: 20, top: 30, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'mmol/L' },
+      series: [{ name: t('rec.glucose'), type: 'line', data: g.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: 7.0 }] } }],
+    };
+  }, [trends, lang]);
+
+  if (state === 'loading') return <Spin style={{ width: '100%', marginTop: 80 }} />;
+  if (state === 'notfound' || !summary) {
+    return (
+      <Card>
+        <Result status="404" title={<span data-testid="record-not-found">{t('rec.notFound')}</span>} subTitle={t('rec.notFoundHint')}
+          extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('rec.breakGlass')}</Button>} />
+        <Modal open={bgOpen} title={t('rec.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
+          onOk={async () => {
+            const r = await api.POST('/api/records/{residentId}/break-glass', { params: { path: { residentId } }, body: { reason: bgReason } });
+            if (r.error) return void message.error(errorText(r.error, lang));
+            setBgOpen(false);
+            void load();
+          }}>
+          <Typography.Paragraph type="secondary">{t('rec.breakGlassReason')}</Typography.Paragraph>
+          <Input.TextArea rows={3} value={bgReason} onChange={(e) => setBgReason(e.target.value)} />
+        </Modal>
+      </Card>
+    );
+  }
+  const s = summary;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <Card size="small">
+        <Space wrap size="middle" align="center">
+          <Typography.Title level={4} style={{ margin: 0 }} data-testid="record-name">{s.resident.name}</Typography.Title>
+          <span>{s.resident.sex === 'M' ? (lang === 'zh' ? '男' : 'M') : lang === 'zh' ? '女' : 'F'} · {s.resident.age}{lang === 'zh' ? '岁' : ' y'}</span>
+          <Typography.Text type="secondary">{s.resident.idNumberMasked}</Typography.Text>
+          <span>{s.resident.townshipName} {s.resident.villageName}</span>
+          {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
+          <Tag color="blue" data-testid="record-basis">{t('rec.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
+        </Space>
+      </Card>
+      {s.part === 'public_health' && <Alert type="info" showIcon title={t('rec.publicHealthOnly')} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={12} xl={6}>
+          <Card size="small" title={t('rec.problems')}>
+            {s.activeProblems.length ? s.activeProblems.map((p) => <div key={p.icd10}><Tag>{p.icd10}</Tag>{lang === 'zh' ? p.nameZh : p.nameEn}</div>) : t('rec.none')}
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
+          <Card size="small" title={t('rec.medications')}>
+            {s.medications.length ? s.medications.slice(0, 8).map((m, i) => <div key={i}>{m.drugName} {m.dose ?? ''} {m.frequency ?? ''} {m.antibacterialClass && <Tag color="red">抗菌药</Tag>}</div>) : t('rec.none')}
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
+          <Card size="small" title={t('rec.vitals')}>
+            {s.lastVitals.length ? s.lastVitals.map((v) => <div key={v.code}>{lang === 'zh' ? v.nameZh : v.nameEn}：<b style={{ color: v.flag === 'H' ? '#cf1322' : v.flag === 'L' ? '#096dd9' : undefined }}>{v.value}</b> {unitText(v.unit)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(v.observedAt).slice(0, 10)}</Typography.Text></div>) : t('rec.none')}
+          </Card>
+        </Col>
+        <Col xs={24} md={12} xl={6}>
+          <Card size="small" title={t('rec.contract')}>
+            {s.contract ? <div>{s.contract.teamName}<br />{s.contract.facilityName}<br />{s.contract.startsOn} ~ {s.contract.endsOn}</div> : t('rec.noContract')}
+            <div style={{ marginTop: 8 }}>{t('rec.allergies')}：{s.allergies.length ? s.allergies.map((a) => a.substance).join('、') : t('rec.none')}</div>
+            <div>{t('rec.programmes')}：{s.programmes.length ? s.programmes.map((p) => <Tag key={p}>{PRIORITY_GROUP_LABELS[p as PriorityGroup]?.[lang] ?? p}</Tag>) : t('rec.none')}</div>
+          </Card>
+        </Col>
+      </Row>
+      <Card size="small">
+        <Tabs items={[
+          { key: 'trends', label: t('rec.trends'), children: (
+            <div data-testid="bp-chart-wrap">
+              <Typography.Text strong>{t('rec.bp')}</Typography.Text>
+              {bpOption ? <Chart option={bpOption} testId="bp-chart" /> : <Empty />}
+              {glucoseOption && <><Typography.Text strong>{t('rec.glucose')}</Typography.Text><Chart option={glucoseOption} height={240} /></>}
+            </div>) },
+          { key: 'timeline', label: t('rec.timeline'), children: (
+            <div data-testid="timeline">
+              <Timeline items={(timeline?.encounters ?? []).map((e) => ({
+                color: e.kind === 'inpatient' ? 'red' : e.kind === 'follow_up' ? 'green' : 'blue',
+                children: (
+                  <div>
+                    <b>{fmt(e.startedAt)}</b> <Tag>{ENCOUNTER_KIND_LABELS[e.kind]?.[lang] ?? e.kind}</Tag>{e.facilityName}{e.department ? ` · ${e.department}` : ''}{e.workerName ? ` · ${e.workerName}` : ''}
+                    {e.diagnoses.length > 0 && <div>{e.diagnoses.map((d) => <Tag key={d.id} color="purple">{d.icd10} {lang === 'zh' ? d.nameZh : d.nameEn}</Tag>)}</div>}
+                    {e.observations.length > 0 && <div style={{ color: '#555' }}>{e.observations.map((o) => `${lang === 'zh' ? o.nameZh : o.nameEn} ${o.value}${unitText(o.unit)}`).join('，')}</div>}
+                    {e.prescriptions.length > 0 && <div style={{ color: '#555' }}>℞ {e.prescriptions.map((p) => p.drugName).join('、')}</div>}
+                  </div>
+                ),
+              }))} />
+              {timeline?.nextBefore && <Button onClick={more}>{t('rec.more')}</Button>}
+              {(timeline?.immunisations.length ?? 0) > 0 && (
+                <List size="small" header={t('rec.immunisations')} dataSource={timeline!.immunisations} renderItem={(i) => <List.Item>{i.givenOn} {i.vaccine} 第{i.doseNumber}剂</List.Item>} />
+              )}
+            </div>) },
+        ]} />
+      </Card>
+      <Descriptions size="small" />
+    </Space>
+  );
+}
