@@ -5,6 +5,7 @@ import { authRoutes } from './modules/auth/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
+import { chronicRoutes } from './modules/chronic/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -22,6 +23,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await userRoutes(app, ctx);
       await registryRoutes(app, ctx);
       await recordRoutes(app, ctx);
+      await chronicRoutes(app, ctx);
     },
   });
 }

@@ -5238,6 +5238,498 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chronic/followups/last": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The previous follow-up (defaults for the form) */
+        get: {
+            parameters: {
+                query: {
+                    residentId: string;
+                    programme: "hypertension" | "diabetes";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            last: {
+                                visitDate: string;
+                                /** @enum {string} */
+                                visitClass: "controlled" | "uncontrolled" | "adverse_reaction" | "complication";
+                                sbp: number | null;
+                                dbp: number | null;
+                                heartRate: number | null;
+                                weightKg: number | null;
+                                heightCm: number | null;
+                                fastingGlucose: number | null;
+                                adherence: string | null;
+                                medication: string | null;
+                                nextVisitDate: string;
+                            } | null;
+                            resident: {
+                                name: string;
+                                age: number;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chronic/followups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a follow-up; its class, next date and any referral are computed by the norm's rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** @enum {string} */
+                        programme: "hypertension" | "diabetes";
+                        visitDate: string;
+                        /** @enum {string} */
+                        visitMode?: "clinic" | "home" | "phone";
+                        symptoms?: ("altered_consciousness" | "severe_headache_dizziness" | "nausea_vomiting" | "blurred_vision_eye_pain" | "palpitations" | "chest_tightness" | "unable_to_lie_flat" | "pregnancy_or_breastfeeding" | "ketotic_breath" | "deep_fast_breathing")[];
+                        sbp?: number | null;
+                        dbp?: number | null;
+                        heartRate?: number | null;
+                        weightKg?: number | null;
+                        heightCm?: number | null;
+                        fastingGlucose?: number | null;
+                        temperature?: number | null;
+                        lifestyle?: {
+                            [key: string]: (string | number) | null;
+                        };
+                        /** @enum {string|null} */
+                        adherence?: "regular" | "intermittent" | "none" | null;
+                        adverseReaction?: boolean;
+                        adverseUncontrollable?: boolean;
+                        newComplication?: boolean;
+                        complicationWorse?: boolean;
+                        medication?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            class: "controlled" | "uncontrolled" | "adverse_reaction" | "complication";
+                            emergency: boolean;
+                            emergencyReasons: string[];
+                            nextVisitDate: string;
+                            referral: {
+                                /** @enum {string} */
+                                urgency: "urgent" | "routine";
+                                reason: string;
+                            } | null;
+                            referralId: string | null;
+                            /** @enum {string|null} */
+                            previousClass: "controlled" | "uncontrolled" | "adverse_reaction" | "complication" | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chronic/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The family-doctor team's worklist: overdue, due this week, never seen; riskiest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "overdue" | "due_this_week" | "never_seen" | "scheduled";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                                villageName: string;
+                                /** @enum {string} */
+                                programme: "hypertension" | "diabetes";
+                                lastVisit: string | null;
+                                /** @enum {string|null} */
+                                lastClass: "controlled" | "uncontrolled" | "adverse_reaction" | "complication" | null;
+                                lastSbp: number | null;
+                                lastDbp: number | null;
+                                lastGlucose: number | null;
+                                nextDue: string | null;
+                                /** @enum {string} */
+                                status: "overdue" | "due_this_week" | "never_seen" | "scheduled";
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chronic/worklist.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The worklist as CSV (for printing or a spreadsheet) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "overdue" | "due_this_week" | "never_seen" | "scheduled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chronic/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Programme rates by township (管理率, 规范管理率, 控制率) for a year; aggregates only */
+        get: {
+            parameters: {
+                query: {
+                    programme: "hypertension" | "diabetes";
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: string;
+                                adults35: number;
+                                estimated: number;
+                                managed: number;
+                                standard: number;
+                                controlled: number;
+                                managementRate: number | null;
+                                standardRate: number | null;
+                                controlRate: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

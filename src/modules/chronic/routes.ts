@@ -1,0 +1,81 @@
+// Chronic-disease programme routes.
+import { z } from 'zod';
+import type { AppContext, ZodApp } from '../../platform/http.ts';
+import { me } from '../../platform/http.ts';
+import type { Role } from '../../shared/roles.ts';
+import { scopePrefix } from '../registry/scope.ts';
+import { DateStr } from '../registry/schema.ts';
+import { followUpDefaults, programmeRates, recordFollowUp, worklist } from './service.ts';
+import { SYMPTOMS } from './rules.ts';
+
+const CLINICIANS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
+const Programme = z.enum(['hypertension', 'diabetes']);
+const VisitClass = z.enum(['controlled', 'uncontrolled', 'adverse_reaction', 'complication']);
+const WorklistRow = z.object({
+  residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), programme: Programme, lastVisit: z.string().nullable(),
+  lastClass: VisitClass.nullable(), lastSbp: z.number().nullable(), lastDbp: z.number().nullable(), lastGlucose: z.number().nullable(), nextDue: z.string().nullable(),
+  status: z.enum(['overdue', 'due_this_week', 'never_seen', 'scheduled']),
+});
+
+/** Registers /api/chronic/*. */
+export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
+  const { db } = ctx;
+  const o = { encounterDays: ctx.config.encounterAccessDays };
+
+  app.get('/api/chronic/followups/last', {
+    config: { access: CLINICIANS },
+    schema: { tags: ['chronic'], summary: 'The previous follow-up (defaults for the form)', querystring: z.strictObject({ residentId: z.string().uuid(), programme: Programme }),
+      response: { 200: z.object({ last: z.object({ visitDate: z.string(), visitClass: VisitClass, sbp: z.number().nullable(), dbp: z.number().nullable(), heartRate: z.number().nullable(), weightKg: z.number().nullable(),
+        heightCm: z.number().nullable(), fastingGlucose: z.number().nullable(), adherence: z.string().nullable(), medication: z.string().nullable(), nextVisitDate: z.string() }).nullable(),
+        resident: z.object({ name: z.string(), age: z.number(), sex: z.enum(['M', 'F']) }) }) } },
+    handler: async (req) => followUpDefaults(db, me(req), o, req.query.residentId, req.query.programme),
+  });
+
+  app.post('/api/chronic/followups', {
+    config: { access: CLINICIANS },
+    schema: {
+      tags: ['chronic'], summary: 'Record a follow-up; its class, next date and any referral are computed by the norm\'s rules',
+      body: z.strictObject({
+        residentId: z.string().uuid(), programme: Programme, visitDate: DateStr, visitMode: z.enum(['clinic', 'home', 'phone']).optional(),
+        symptoms: z.array(z.enum(Object.keys(SYMPTOMS) as [keyof typeof SYMPTOMS, ...(keyof typeof SYMPTOMS)[]])).max(12).optional(),
+        sbp: z.number().int().nullable().optional(), dbp: z.number().int().nullable().optional(), heartRate: z.number().int().nullable().optional(),
+        weightKg: z.number().nullable().optional(), heightCm: z.number().nullable().optional(), fastingGlucose: z.number().nullable().optional(), temperature: z.number().nullable().optional(),
+        lifestyle: z.record(z.string(), z.union([z.string().max(50), z.number(), z.null()])).optional(), adherence: z.enum(['regular', 'intermittent', 'none']).nullable().optional(),
+        adverseReaction: z.boolean().optional(), adverseUncontrollable: z.boolean().optional(), newComplication: z.boolean().optional(), complicationWorse: z.boolean().optional(),
+        medication: z.string().max(500).nullable().optional(),
+      }),
+      response: { 200: z.object({ id: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(),
+        referral: z.object({ urgency: z.enum(['urgent', 'routine']), reason: z.string() }).nullable(), referralId: z.string().nullable(), previousClass: VisitClass.nullable() }) },
+    },
+    handler: async (req) => recordFollowUp(db, me(req), o, req.body),
+  });
+
+  app.get('/api/chronic/worklist', {
+    config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health'] },
+    schema: { tags: ['chronic'], summary: 'The family-doctor team\'s worklist: overdue, due this week, never seen; riskiest first',
+      querystring: z.strictObject({ status: z.enum(['overdue', 'due_this_week', 'never_seen', 'scheduled']).optional(), limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+      response: { 200: z.object({ items: z.array(WorklistRow), total: z.number() }) } },
+    handler: async (req) => worklist(db, me(req), req.query),
+  });
+
+  app.get('/api/chronic/worklist.csv', {
+    config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health'] },
+    schema: { tags: ['chronic'], summary: 'The worklist as CSV (for printing or a spreadsheet)', querystring: z.strictObject({ status: z.enum(['overdue', 'due_this_week', 'never_seen', 'scheduled']).optional() }) },
+    handler: async (req, reply) => {
+      const { items } = await worklist(db, me(req), { status: req.query.status, limit: 100000 });
+      const q = (s: unknown) => (s == null ? '' : /[",\n]/.test(String(s)) ? `"${String(s).replaceAll('"', '""')}"` : String(s));
+      const lines = ['姓名,性别,年龄,村,项目,上次随访,上次分类,收缩压,舒张压,空腹血糖,应随访日期,状态',
+        ...items.map((r) => [r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : '糖尿病', r.lastVisit, r.lastClass, r.lastSbp, r.lastDbp, r.lastGlucose, r.nextDue, r.status].map(q).join(','))];
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="worklist.csv"').send('\uFEFF' + lines.join('\n') + '\n');
+    },
+  });
+
+  app.get('/api/chronic/rates', {
+    config: { access: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'] },
+    schema: { tags: ['chronic'], summary: 'Programme rates by township (管理率, 规范管理率, 控制率) for a year; aggregates only',
+      querystring: z.strictObject({ programme: Programme, year: z.coerce.number().int().min(2000).max(2100) }),
+      response: { 200: z.object({ items: z.array(z.object({ code: z.string(), name: z.string(), adults35: z.number(), estimated: z.number(), managed: z.number(), standard: z.number(), controlled: z.number(),
+        managementRate: z.number().nullable(), standardRate: z.number().nullable(), controlRate: z.number().nullable() })) }) } },
+    handler: async (req) => ({ items: await programmeRates(db, await scopePrefix(db, me(req)), req.query.programme, req.query.year) }),
+  });
+}

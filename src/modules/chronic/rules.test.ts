@@ -1,0 +1,90 @@
+// Every rule of the norm, each threshold on both sides.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addDays, classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, screeningStatus, standardManagementRate, type VisitClass, type VisitInput } from './rules.ts';
+
+const D = '2026-03-01';
+const htn = (x: Partial<VisitInput>): VisitInput => ({ programme: 'hypertension', visitDate: D, ageYears: 50, sbp: 130, dbp: 80, heartRate: 72, ...x });
+const dm = (x: Partial<VisitInput>): VisitInput => ({ programme: 'diabetes', visitDate: D, ageYears: 50, fastingGlucose: 6.0, heartRate: 72, ...x });
+
+test('hypertension class by BP, both sides of each threshold, and the age-65 target', () => {
+  const rows: [Partial<VisitInput>, VisitClass][] = [
+    [{ sbp: 139, dbp: 89 }, 'controlled'], [{ sbp: 140, dbp: 80 }, 'uncontrolled'], [{ sbp: 120, dbp: 90 }, 'uncontrolled'],
+    [{ ageYears: 64, sbp: 145, dbp: 80 }, 'uncontrolled'], [{ ageYears: 65, sbp: 145, dbp: 80 }, 'controlled'],
+    [{ ageYears: 65, sbp: 149, dbp: 89 }, 'controlled'], [{ ageYears: 65, sbp: 150, dbp: 80 }, 'uncontrolled'], [{ ageYears: 80, sbp: 140, dbp: 90 }, 'uncontrolled'],
+    [{ sbp: 130, dbp: 80, adverseReaction: true }, 'adverse_reaction'], [{ sbp: 150, dbp: 95, adverseReaction: true }, 'adverse_reaction'],
+    [{ sbp: 130, dbp: 80, newComplication: true }, 'complication'], [{ sbp: 130, dbp: 80, complicationWorse: true, adverseReaction: true }, 'complication'],
+    [{ sbp: null, dbp: null }, 'uncontrolled'],
+  ];
+  for (const [x, want] of rows) assert.equal(classifyVisit(htn(x), null).class, want, JSON.stringify(x));
+});
+
+test('diabetes class by fasting glucose: 6.9 controlled, 7.0 not', () => {
+  assert.equal(classifyVisit(dm({ fastingGlucose: 6.9 }), null).class, 'controlled');
+  assert.equal(classifyVisit(dm({ fastingGlucose: 7.0 }), null).class, 'uncontrolled');
+  assert.equal(classifyVisit(dm({ fastingGlucose: null }), null).class, 'uncontrolled');
+});
+
+test('emergency values prompt an urgent referral, each on both sides', () => {
+  const rows: [VisitInput, boolean][] = [
+    [htn({ sbp: 179, dbp: 109 }), false], [htn({ sbp: 180, dbp: 100 }), true], [htn({ sbp: 170, dbp: 110 }), true],
+    [htn({ heartRate: 100 }), false], [htn({ heartRate: 101 }), true], [htn({ heartRate: 56 }), false], [htn({ heartRate: 55 }), true],
+    [htn({ symptoms: ['chest_tightness'] }), true], [htn({ symptoms: ['pregnancy_or_breastfeeding'] }), true],
+    [dm({ fastingGlucose: 16.6 }), false], [dm({ fastingGlucose: 16.7 }), true], [dm({ fastingGlucose: 4.0 }), false], [dm({ fastingGlucose: 3.9 }), true],
+    [dm({ temperature: 39 }), false], [dm({ temperature: 39.1 }), true], [dm({ sbp: 180, dbp: 90 }), true], [dm({ symptoms: ['ketotic_breath'] }), true],
+    [dm({ heartRate: 50 }), false], // the low heart-rate sign is the hypertension list's, not diabetes'
+  ];
+  for (const [v, want] of rows) {
+    const r = classifyVisit(v, null);
+    assert.equal(r.emergency, want, JSON.stringify(v));
+    if (want) {
+      assert.deepEqual(r.referral, { urgency: 'urgent', reason: 'emergency' });
+      assert.equal(r.nextVisitDate, addDays(D, 14), 'follow up within 2 weeks of the referral');
+    }
+  }
+});
+
+test('two consecutive uncontrolled visits, uncontrollable reactions and complications prompt an up-referral with the norm\'s reason', () => {
+  assert.deepEqual(classifyVisit(htn({ sbp: 150 }), 'uncontrolled').referral, { urgency: 'routine', reason: 'htn_uncontrolled_twice' });
+  assert.equal(classifyVisit(htn({ sbp: 150 }), 'controlled').referral, null, 'a first uncontrolled visit: adjust and revisit');
+  assert.equal(classifyVisit(htn({ sbp: 150 }), 'adverse_reaction').referral, null);
+  assert.equal(classifyVisit(htn({ sbp: 130 }), 'uncontrolled').referral, null, 'controlled now');
+  assert.deepEqual(classifyVisit(dm({ fastingGlucose: 8 }), 'uncontrolled').referral, { urgency: 'routine', reason: 'dm_uncontrolled_twice' });
+  assert.deepEqual(classifyVisit(htn({ adverseReaction: true, adverseUncontrollable: true }), null).referral, { urgency: 'routine', reason: 'htn_adverse_uncontrollable' });
+  assert.equal(classifyVisit(htn({ adverseReaction: true }), null).referral, null);
+  assert.deepEqual(classifyVisit(htn({ newComplication: true }), null).referral, { urgency: 'routine', reason: 'htn_new_complication' });
+  assert.deepEqual(classifyVisit(dm({ complicationWorse: true }), null).referral, { urgency: 'routine', reason: 'dm_complication_worse' });
+});
+
+test('next visit: 3 months when controlled, 2 weeks when not, 2 weeks after a referral', () => {
+  assert.equal(classifyVisit(htn({}), null).nextVisitDate, '2026-05-30');
+  assert.equal(classifyVisit(htn({ sbp: 150 }), null).nextVisitDate, '2026-03-15');
+  assert.equal(classifyVisit(htn({ adverseReaction: true }), null).nextVisitDate, '2026-03-15');
+  assert.equal(classifyVisit(htn({ sbp: 150 }), 'uncontrolled').nextVisitDate, '2026-03-15');
+  const cfg = { ...DEFAULT_CONFIG, routineIntervalDays: 60, elderlyBpTarget: { sbp: 140, dbp: 90 } };
+  assert.equal(classifyVisit(htn({}), null, cfg).nextVisitDate, '2026-04-30', 'intervals are configuration');
+  assert.equal(classifyVisit(htn({ ageYears: 70, sbp: 145 }), null, cfg).class, 'uncontrolled', 'the 65+ target is configuration');
+});
+
+test('screening: three high readings on different days → suspected', () => {
+  const r = (date: string, sbp: number, dbp = 80) => ({ date, sbp, dbp });
+  assert.equal(screeningStatus([r('2026-01-01', 120)]), 'none');
+  assert.equal(screeningStatus([r('2026-01-01', 132)]), 'high_risk');
+  assert.equal(screeningStatus([r('2026-01-01', 142)]), 'recheck');
+  assert.equal(screeningStatus([r('2026-01-01', 142), r('2026-01-01', 150), r('2026-01-01', 145)]), 'recheck', 'same day counts once');
+  assert.equal(screeningStatus([r('2026-01-01', 142), r('2026-01-05', 120, 92), r('2026-01-09', 141)]), 'suspected');
+});
+
+test('programme rates on a hand-built set', () => {
+  const p = (...v: [VisitClass, boolean][]) => ({ visits: v.map(([c, on], i) => ({ date: addDays(D, i * 90), class: c, onTarget: on })) });
+  const patients = [
+    p(['controlled', true], ['controlled', true], ['uncontrolled', false], ['controlled', true]), // 4 visits, last on target
+    p(['uncontrolled', false], ['uncontrolled', false], ['uncontrolled', false], ['uncontrolled', false], ['controlled', true]), // 5, on target
+    p(['controlled', true], ['uncontrolled', false]), // 2, off target
+    p(['controlled', true]), // 1, on target
+  ];
+  assert.equal(standardManagementRate(patients), 2 / 4);
+  assert.equal(controlRate(patients), 3 / 4);
+  assert.equal(managementRate(55, 1000, 0.275), 0.2);
+  assert.equal(standardManagementRate([]), null);
+});

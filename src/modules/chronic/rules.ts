@@ -1,0 +1,181 @@
+// The national basic public health service norms (3rd ed., 2017) for hypertension and type 2
+// diabetes follow-up: the visit's class, emergencies, referral and the next date — computed, never
+// typed. Pure: the web app imports it to show the class while a village doctor types.
+
+/** Thresholds of the norm; the values marked (verify) in DOMAIN.md are configuration, not constants. */
+export interface ChronicConfig {
+  bpTarget: { sbp: number; dbp: number };
+  /** Systolic target from this age (the norm's 65+ relaxation). */
+  elderlyAge: number;
+  elderlyBpTarget: { sbp: number; dbp: number };
+  emergencyBp: { sbp: number; dbp: number };
+  heartRate: { high: number; low: number };
+  glucoseTarget: number;
+  glucoseEmergency: { high: number; low: number };
+  temperatureEmergency: number;
+  routineIntervalDays: number;
+  shortIntervalDays: number;
+  postReferralDays: number;
+  prevalence: { hypertension: number; diabetes: number };
+}
+
+export const DEFAULT_CONFIG: ChronicConfig = {
+  bpTarget: { sbp: 140, dbp: 90 },
+  elderlyAge: 65,
+  elderlyBpTarget: { sbp: 150, dbp: 90 },
+  emergencyBp: { sbp: 180, dbp: 110 },
+  heartRate: { high: 100, low: 56 },
+  glucoseTarget: 7.0,
+  glucoseEmergency: { high: 16.7, low: 3.9 },
+  temperatureEmergency: 39,
+  routineIntervalDays: 90,
+  shortIntervalDays: 14,
+  postReferralDays: 14,
+  prevalence: { hypertension: 0.275, diabetes: 0.119 },
+};
+
+export type Programme = 'hypertension' | 'diabetes';
+export type VisitClass = 'controlled' | 'uncontrolled' | 'adverse_reaction' | 'complication';
+
+export const VISIT_CLASS_LABELS: Record<VisitClass, { zh: string; en: string }> = {
+  controlled: { zh: '控制满意', en: 'Controlled' },
+  uncontrolled: { zh: '控制不满意', en: 'Not controlled' },
+  adverse_reaction: { zh: '不良反应', en: 'Adverse reaction' },
+  complication: { zh: '并发症', en: 'Complication' },
+};
+
+/** Emergency symptoms of the norm (hypertension and diabetes lists together). */
+export const SYMPTOMS = {
+  altered_consciousness: { zh: '意识改变', en: 'Altered consciousness' },
+  severe_headache_dizziness: { zh: '剧烈头痛或头晕', en: 'Severe headache or dizziness' },
+  nausea_vomiting: { zh: '恶心呕吐', en: 'Nausea or vomiting' },
+  blurred_vision_eye_pain: { zh: '视力模糊、眼痛', en: 'Blurred vision or eye pain' },
+  palpitations: { zh: '心悸', en: 'Palpitations' },
+  chest_tightness: { zh: '胸闷', en: 'Chest tightness' },
+  unable_to_lie_flat: { zh: '喘憋不能平卧', en: 'Unable to lie flat' },
+  pregnancy_or_breastfeeding: { zh: '妊娠期或哺乳期血压升高', en: 'Raised BP in pregnancy or breastfeeding' },
+  ketotic_breath: { zh: '呼气有烂苹果样丙酮味', en: 'Ketotic (acetone) breath' },
+  deep_fast_breathing: { zh: '深大呼吸、皮肤潮红', en: 'Deep rapid breathing, flushed skin' },
+} as const;
+export type Symptom = keyof typeof SYMPTOMS;
+
+export const REFERRAL_REASONS = {
+  htn_uncontrolled_twice: { zh: '连续两次出现血压控制不满意', en: 'Blood pressure not controlled at two consecutive visits' },
+  htn_adverse_uncontrollable: { zh: '药物不良反应难以控制', en: 'Adverse drug reaction hard to control' },
+  htn_new_complication: { zh: '出现新的并发症', en: 'New complication' },
+  htn_complication_worse: { zh: '原有并发症加重', en: 'Existing complication worse' },
+  dm_uncontrolled_twice: { zh: '连续两次出现空腹血糖控制不满意', en: 'Fasting glucose not controlled at two consecutive visits' },
+  dm_adverse_uncontrollable: { zh: '药物不良反应难以控制', en: 'Adverse drug reaction hard to control' },
+  dm_new_complication: { zh: '出现新的并发症', en: 'New complication' },
+  dm_complication_worse: { zh: '原有并发症加重', en: 'Existing complication worse' },
+  emergency: { zh: '危急情况，紧急转诊', en: 'Emergency: urgent referral' },
+  screening_confirm: { zh: '筛查疑似，转诊确诊', en: 'Suspected at screening: refer to confirm' },
+} as const;
+export type ReferralReason = keyof typeof REFERRAL_REASONS;
+
+export interface VisitInput {
+  programme: Programme;
+  visitDate: string;
+  ageYears: number;
+  sbp?: number | null;
+  dbp?: number | null;
+  heartRate?: number | null;
+  fastingGlucose?: number | null;
+  temperature?: number | null;
+  symptoms?: Symptom[];
+  adverseReaction?: boolean;
+  /** The adverse reaction could not be brought under control. */
+  adverseUncontrollable?: boolean;
+  newComplication?: boolean;
+  complicationWorse?: boolean;
+}
+
+export interface VisitResult {
+  class: VisitClass;
+  emergency: boolean;
+  emergencyReasons: string[];
+  referral: null | { urgency: 'urgent' | 'routine'; reason: ReferralReason };
+  nextVisitDate: string;
+}
+
+/** Adds days to a YYYY-MM-DD date. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The emergency findings of a visit per the norm (empty when none). */
+export function emergencyFindings(v: VisitInput, c: ChronicConfig = DEFAULT_CONFIG): string[] {
+  const out: string[] = [];
+  if ((v.sbp ?? 0) >= c.emergencyBp.sbp) out.push(`SBP ≥ ${c.emergencyBp.sbp}`);
+  if ((v.dbp ?? 0) >= c.emergencyBp.dbp) out.push(`DBP ≥ ${c.emergencyBp.dbp}`);
+  if (v.heartRate != null && (v.heartRate > c.heartRate.high || (v.programme === 'hypertension' && v.heartRate < c.heartRate.low))) {
+    out.push(v.heartRate > c.heartRate.high ? `HR > ${c.heartRate.high}` : `HR < ${c.heartRate.low}`);
+  }
+  if (v.programme === 'diabetes') {
+    if (v.fastingGlucose != null && v.fastingGlucose >= c.glucoseEmergency.high) out.push(`glucose ≥ ${c.glucoseEmergency.high}`);
+    if (v.fastingGlucose != null && v.fastingGlucose <= c.glucoseEmergency.low) out.push(`glucose ≤ ${c.glucoseEmergency.low}`);
+    if (v.temperature != null && v.temperature > c.temperatureEmergency) out.push(`temperature > ${c.temperatureEmergency}`);
+  }
+  for (const s of v.symptoms ?? []) out.push(s);
+  return out;
+}
+
+/** Whether the visit's measurements are on target (BP by age, or fasting glucose). */
+export function onTarget(v: VisitInput, c: ChronicConfig = DEFAULT_CONFIG): boolean {
+  if (v.programme === 'hypertension') {
+    const t = v.ageYears >= c.elderlyAge ? c.elderlyBpTarget : c.bpTarget;
+    return v.sbp != null && v.dbp != null && v.sbp < t.sbp && v.dbp < t.dbp;
+  }
+  return v.fastingGlucose != null && v.fastingGlucose < c.glucoseTarget;
+}
+
+/** Classifies a follow-up and derives referral and next date; `previous` is the class of the last visit. */
+export function classifyVisit(v: VisitInput, previous: VisitClass | null, c: ChronicConfig = DEFAULT_CONFIG): VisitResult {
+  const p = v.programme === 'hypertension' ? 'htn' : 'dm';
+  const emergencyReasons = emergencyFindings(v, c);
+  const emergency = emergencyReasons.length > 0;
+  let cls: VisitClass;
+  if (v.newComplication || v.complicationWorse) cls = 'complication';
+  else if (v.adverseReaction) cls = 'adverse_reaction';
+  else cls = onTarget(v, c) ? 'controlled' : 'uncontrolled';
+  let referral: VisitResult['referral'] = null;
+  if (emergency) referral = { urgency: 'urgent', reason: 'emergency' };
+  else if (v.newComplication) referral = { urgency: 'routine', reason: `${p}_new_complication` as ReferralReason };
+  else if (v.complicationWorse) referral = { urgency: 'routine', reason: `${p}_complication_worse` as ReferralReason };
+  else if (v.adverseReaction && v.adverseUncontrollable) referral = { urgency: 'routine', reason: `${p}_adverse_uncontrollable` as ReferralReason };
+  else if (cls === 'uncontrolled' && previous === 'uncontrolled') referral = { urgency: 'routine', reason: `${p}_uncontrolled_twice` as ReferralReason };
+  const days = referral ? c.postReferralDays : cls === 'controlled' ? c.routineIntervalDays : c.shortIntervalDays;
+  return { class: cls, emergency, emergencyReasons, referral, nextVisitDate: addDays(v.visitDate, days) };
+}
+
+/** Screening: three high readings on different days → suspected (refer to confirm); one or two → recheck; high-normal → high risk. */
+export function screeningStatus(readings: { date: string; sbp: number; dbp: number }[], c: ChronicConfig = DEFAULT_CONFIG): 'none' | 'high_risk' | 'recheck' | 'suspected' {
+  const highDays = new Set(readings.filter((r) => r.sbp >= c.bpTarget.sbp || r.dbp >= c.bpTarget.dbp).map((r) => r.date));
+  if (highDays.size >= 3) return 'suspected';
+  if (highDays.size >= 1) return 'recheck';
+  if (readings.some((r) => r.sbp >= 130 || r.dbp >= 85)) return 'high_risk';
+  return 'none';
+}
+
+export interface ManagedPatient {
+  /** Follow-ups in the period, oldest first, each with its class. */
+  visits: { date: string; class: VisitClass; onTarget: boolean }[];
+}
+
+/** 健康管理率: managed patients ÷ (adults 35+ × prevalence). */
+export function managementRate(managed: number, adults35: number, prevalence: number): number | null {
+  const expected = adults35 * prevalence;
+  return expected > 0 ? managed / expected : null;
+}
+
+/** 规范管理率: managed patients with at least four follow-ups in the year ÷ managed patients. */
+export function standardManagementRate(patients: ManagedPatient[]): number | null {
+  return patients.length ? patients.filter((p) => p.visits.length >= 4).length / patients.length : null;
+}
+
+/** 控制率: managed patients whose latest follow-up is on target ÷ managed patients. */
+export function controlRate(patients: ManagedPatient[]): number | null {
+  return patients.length ? patients.filter((p) => p.visits.length && p.visits[p.visits.length - 1].onTarget).length / patients.length : null;
+}
