@@ -4,6 +4,7 @@ import type { Db } from '../../platform/db.ts';
 import { insertMany, uuidFrom } from './load.ts';
 import { rng as makeRng, type Rng } from './rng.ts';
 import { ageOn } from '../registry/rules.ts';
+import { classifyVisit, onTarget, type VisitClass } from '../chronic/rules.ts';
 
 interface Res { id: string; birth_date: string; sex: 'M' | 'F'; village_code: string; conditions: string[]; death_date: string | null; permanent: boolean }
 interface Fac { id: string; code: string; name: string; tier: string; kind: string; region_code: string; parent_facility_id: string | null }
@@ -40,6 +41,7 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   const next = () => r.next();
   const asOf = o.asOf ?? new Date();
   const yearAgo = new Date(asOf.getTime() - 365 * 86400_000);
+  const yearStart = new Date(`${dateOf(asOf).slice(0, 4)}-01-01T00:00:00+08:00`);
   const today = dateOf(asOf);
   const facilities = await db.query<Fac>('SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE region_code LIKE $1', [o.county + '%']);
   const workers = await db.query<Wkr>('SELECT w.id, w.employer_id, w.worker_type, w.specialty FROM workers w JOIN facilities f ON f.id = w.employer_id WHERE f.region_code LIKE $1 ORDER BY w.id', [o.county + '%']);
@@ -132,6 +134,9 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   const dx: { r: string; e: string; code: string; status: string }[] = [];
   const obs: { r: string; e: string; code: string; v: number; unit: string; flag: string; at: Date }[] = [];
   const rx: { r: string; e: string; drug: string; cls: string | null; at: Date; days: number }[] = [];
+  const enrol: { r: string; programme: string; on: string }[] = [];
+  const fus: { r: string; e: string; programme: string; f: string; w: string | null; date: string; sbp: number | null; dbp: number | null; hr: number | null; g: number | null;
+    cls: VisitClass; on: boolean; emergency: boolean; reason: string | null; urgency: string | null; next: string }[] = [];
   const when = () => new Date(yearAgo.getTime() + r.next() * 364 * 86400_000);
   const staffAt = (f: Fac, kind?: string) => {
     const s = (byEmployer.get(f.id) ?? []).filter((w) => !kind || w.worker_type === kind || (kind === 'doctor' && ['physician', 'assistant_physician', 'village_doctor'].includes(w.worker_type)));
@@ -149,11 +154,14 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       const e0: E = { id: uuidFrom(next), resident: x.id, kind: 'outpatient', facility: centre.id, worker: staffAt(centre, 'doctor'), at: when(), end: null, dept: '全科' };
       enc.push(e0);
       dx.push({ r: x.id, e: e0.id, code: icd, status: 'active' });
-      if (r.next() > 0.58) continue; // not under management
+      enrol.push({ r: x.id, programme: cond, on: dateOf(e0.at) });
+      if (r.next() > 0.45) continue; // not under management
+      let prevClass: VisitClass | null = null;
       const visits = r.next() < 0.55 ? 4 : 1 + Math.floor(r.next() * 3);
       const controlledPerson = r.next() < 0.55;
       for (let v = 0; v < visits; v++) {
-        const at = new Date(yearAgo.getTime() + ((v + r.next() * 0.8) / visits) * 360 * 86400_000);
+        // Follow-ups fall in the current calendar year so far, as the year's programme rates count them.
+        const at = new Date(yearStart.getTime() + ((v + r.next() * 0.8) / visits) * (asOf.getTime() - yearStart.getTime() - 86400_000));
         const f = basic()!;
         const e: E = { id: uuidFrom(next), resident: x.id, kind: 'follow_up', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: null };
         enc.push(e);
@@ -163,10 +171,19 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
           const sbp = Math.round(ok ? limit - 4 - Math.abs(gauss(r)) * 9 : limit + 3 + Math.abs(gauss(r)) * 14);
           const dbp = Math.round(ok ? 78 + gauss(r) * 5 : 88 + Math.abs(gauss(r)) * 8);
           obs.push({ r: x.id, e: e.id, code: '8480-6', v: sbp, unit: 'mm[Hg]', flag: sbp > 139 ? 'H' : 'N', at }, { r: x.id, e: e.id, code: '8462-4', v: Math.min(dbp, 130), unit: 'mm[Hg]', flag: dbp > 89 ? 'H' : 'N', at });
-          obs.push({ r: x.id, e: e.id, code: '8867-4', v: Math.round(72 + gauss(r) * 8), unit: '/min', flag: 'N', at });
+          const hr = Math.round(72 + gauss(r) * 8);
+          obs.push({ r: x.id, e: e.id, code: '8867-4', v: hr, unit: '/min', flag: 'N', at });
+          const v = { programme: 'hypertension' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), sbp, dbp: Math.min(dbp, 130), heartRate: hr };
+          const c = classifyVisit(v, prevClass);
+          fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp, dbp: v.dbp, hr, g: null, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
+          prevClass = c.class;
         } else {
           const g = Math.round((ok ? 5.6 + r.next() * 1.2 : 7.3 + Math.abs(gauss(r)) * 2.2) * 10) / 10;
           obs.push({ r: x.id, e: e.id, code: '1558-6', v: g, unit: 'mmol/L', flag: g > 6.0 ? 'H' : 'N', at });
+          const v = { programme: 'diabetes' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), fastingGlucose: g };
+          const c = classifyVisit(v, prevClass);
+          fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp: null, dbp: null, hr: null, g, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
+          prevClass = c.class;
         }
         rx.push({ r: x.id, e: e.id, drug: cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', cls: null, at, days: 30 });
       }
@@ -213,6 +230,16 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
     await insertMany(q, 'prescriptions', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof rx)[number]) => x.r }, { name: 'encounter_id', type: 'uuid', get: (x) => x.e },
       { name: 'drug_name', type: 'text', get: (x) => x.drug }, { name: 'antibacterial_class', type: 'text', get: (x) => x.cls }, { name: 'days', type: 'int', get: (x) => x.days },
       { name: 'prescribed_at', type: 'timestamptz', get: (x) => iso(x.at) }], rx);
+    await insertMany(q, 'chronic_enrolments', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof enrol)[number]) => x.r }, { name: 'county_code', type: 'text', get: () => o.county },
+      { name: 'programme', type: 'text', get: (x) => x.programme }, { name: 'enrolled_on', type: 'date', get: (x) => x.on }, { name: 'source', type: 'text', get: () => 'diagnosis' }], enrol);
+    type F = (typeof fus)[number];
+    await insertMany(q, 'chronic_followups', [
+      { name: 'resident_id', type: 'uuid', get: (x: F) => x.r }, { name: 'county_code', type: 'text', get: () => o.county }, { name: 'programme', type: 'text', get: (x) => x.programme },
+      { name: 'encounter_id', type: 'uuid', get: (x) => x.e }, { name: 'facility_id', type: 'uuid', get: (x) => x.f }, { name: 'worker_id', type: 'uuid', get: (x) => x.w },
+      { name: 'visit_date', type: 'date', get: (x) => x.date }, { name: 'sbp', type: 'int', get: (x) => x.sbp }, { name: 'dbp', type: 'int', get: (x) => x.dbp },
+      { name: 'heart_rate', type: 'int', get: (x) => x.hr }, { name: 'fasting_glucose', type: 'numeric', get: (x) => x.g }, { name: 'adherence', type: 'text', get: () => 'regular' },
+      { name: 'visit_class', type: 'text', get: (x) => x.cls }, { name: 'on_target', type: 'bool', get: (x) => x.on }, { name: 'emergency', type: 'bool', get: (x) => x.emergency },
+      { name: 'referral_reason', type: 'text', get: (x) => x.reason }, { name: 'referral_urgency', type: 'text', get: (x) => x.urgency }, { name: 'next_visit_date', type: 'date', get: (x) => x.next }], fus);
   });
   return { teams: teams.length, contracts: contracts.length, encounters: enc.length, observations: obs.length };
 }
