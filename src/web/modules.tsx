@@ -1,12 +1,15 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
-import { AlertOutlined, FileSearchOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
+import { AlertOutlined, BarChartOutlined, FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
 import type { Role } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
 import { RecordPage, RecordSearch } from './pages/records/record';
 import { BreakGlassReviewPage, MyRecordPage } from './pages/records/me';
+import { WorklistPage } from './pages/chronic/worklist';
+import { FollowUpPage } from './pages/chronic/followup';
+import { RatesPage } from './pages/chronic/rates';
 
 export interface PageEntry {
   path: string;
@@ -20,12 +23,16 @@ export interface PageEntry {
   element: ReactNode;
 }
 
+const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
 
 export const PAGES: PageEntry[] = [
   { path: '/', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
   { path: '/records', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], element: <RecordSearch /> },
   { path: '/records/:residentId', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], hidden: true, element: <RecordPage /> },
+  { path: '/chronic/worklist', label: 'menu.worklist', icon: <UnorderedListOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <WorklistPage /> },
+  { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
+  { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
