@@ -2,7 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('web shell in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
@@ -33,6 +33,50 @@ describe('web shell in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chrom
     await page.waitForFunction(() => document.body.innerText.includes('Welcome'));
     assert.match(await page.textContent('[data-testid="user-role"]') ?? '', /System administrator/);
     await shot(page, 'shell-home-en');
+    await page.close();
+  });
+});
+
+describe('registry pages in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chromium not installed' }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  before(async () => {
+    server = await startMeridian(3814, {}, seedDataDir(3000, 5));
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a township GP searches by pinyin initials, opens a resident, reveals the ID with a reason; facilities and regions', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signInUi(page, server.url, 'gp', DEMO_PASSWORD);
+    await page.waitForSelector('[data-testid="home-welcome"]');
+    await page.goto(`${server.url}/registry/residents`);
+    await page.waitForSelector('[data-testid="resident-results"] .ant-table-row');
+    // pinyin initials: 'w' finds 王…, 吴…, 魏… (the initials prefix)
+    await page.fill('[data-testid="resident-search"] input, input[data-testid="resident-search"]', 'w');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="resident-results"] .ant-table-row');
+    await shot(page, 'registry-resident-search');
+    await page.locator('[data-testid="resident-results"] .ant-table-row').first().click();
+    await page.waitForSelector('[data-testid="resident-name"]');
+    assert.match(await page.textContent('[data-testid="resident-id"]') ?? '', /\*{4}/);
+    await page.click('[data-testid="reveal"]');
+    await page.fill('#reveal-reason', '核对身份');
+    await page.getByRole('button', { name: /OK|确\s*定/ }).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="resident-id"]')?.textContent?.includes('*'));
+    assert.match(await page.textContent('[data-testid="resident-id"]') ?? '', /^\d{17}[\dX]$/);
+    await shot(page, 'registry-resident-revealed');
+    await page.goto(`${server.url}/registry/facilities`);
+    await page.waitForSelector('[data-testid="facility-list"] .ant-table-row');
+    await page.locator('[data-testid="facility-list"] .ant-table-row').first().click();
+    await page.waitForSelector('[data-testid="facility-name"]');
+    await shot(page, 'registry-facility');
+    await page.goto(`${server.url}/registry/regions`);
+    await page.waitForSelector('[data-testid="region-tree"] [data-region]');
+    await shot(page, 'registry-regions');
     await page.close();
   });
 });
