@@ -6,6 +6,9 @@
 // that current_date in SQL is the same day as the day of care shown to users.
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export type Row = Record<string, unknown>;
 
@@ -23,6 +26,8 @@ export interface TxOptions {
 
 export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /** Bulk-loads COPY text format (tab-separated, \N for null) into the columns, in one statement. */
+  copyIn(table: string, columns: string[], text: string): Promise<void>;
   /** Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T>;
   close(): Promise<void>;
@@ -58,6 +63,9 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
     ...base,
     async tx<T>(fn: (q: Queryable) => Promise<T>) {
       return raw.transaction(async (t) => fn(wrap(t)));
+    },
+    async copyIn(table: string, columns: string[], text: string) {
+      await raw.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
     },
     async close() {
       if (closed) return;
@@ -116,6 +124,14 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
         } finally {
           client.release();
         }
+      }
+    },
+    async copyIn(table: string, columns: string[], text: string) {
+      const client = await pool.connect();
+      try {
+        await pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)));
+      } finally {
+        client.release();
       }
     },
     async close() {

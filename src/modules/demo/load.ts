@@ -29,3 +29,16 @@ export function uuidFrom(next: () => number): string {
   const s = h.join('');
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${'89ab'[parseInt(s[16], 16) & 3]}${s.slice(17, 20)}-${s.slice(20, 32)}`;
 }
+
+/** One value in COPY text format. */
+export function copyValue(v: unknown): string {
+  if (v == null) return '\\N';
+  return String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Rows in COPY text format (tab-separated, one line each). */
+export function copyText<T>(columns: Column<T>[], rows: readonly T[]): string {
+  let out = '';
+  for (const r of rows) out += columns.map((c) => copyValue(c.get(r))).join('\t') + '\n';
+  return out;
+}
