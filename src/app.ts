@@ -6,6 +6,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
+import { contractRoutes } from './modules/contracts/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -24,6 +25,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await registryRoutes(app, ctx);
       await recordRoutes(app, ctx);
       await chronicRoutes(app, ctx);
+      await contractRoutes(app, ctx);
     },
   });
 }

@@ -116,6 +116,24 @@ regions
     console.log(`imported ${r.imported} regions`);
   });
 
+program
+  .command('icd10')
+  .description('the ICD-10 code list')
+  .command('import <file>')
+  .description('add or rename ICD-10 codes from a CSV file (code,name_zh,name_en,chapter,category); all rows or none')
+  .action(async (file: string) => {
+    const { readFileSync } = await import('node:fs');
+    const { upsertIcd10 } = await import('../modules/records/reference.ts');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new CliError(`cannot read ${file}`);
+    }
+    const n = await withRuntime('icd10 import', (rt) => upsertIcd10(rt.db, text));
+    console.log(`imported ${n} ICD-10 codes`);
+  });
+
 async function main() {
   try {
     await program.parseAsync(process.argv);

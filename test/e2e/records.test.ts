@@ -50,6 +50,17 @@ describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     await page.waitForSelector('[data-testid="timeline"] .ant-timeline-item');
     assert.ok((await page.locator('[data-testid="timeline"] .ant-timeline-item').count()) > 0);
     await shot(page, 'record-timeline');
+    // record an encounter through the form: a diagnosis found by code, a blood pressure
+    const before = await page.locator('[data-testid="timeline"] .ant-timeline-item').count();
+    await page.click('[data-testid="new-encounter"]');
+    await page.locator('.ant-drawer .ant-select-multiple input').fill('I10');
+    await page.locator('.ant-select-item-option', { hasText: '原发性高血压' }).first().click();
+    await page.locator('.ant-drawer #sbp').fill('152');
+    await page.locator('.ant-drawer #dbp').fill('94');
+    await page.click('[data-testid="save-encounter"]');
+    await page.getByRole('tab', { name: '就诊时间轴' }).click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] .ant-timeline-item').length > n, before);
+    assert.match(await page.locator('[data-testid="timeline"] .ant-timeline-item').first().textContent() ?? '', /收缩压 152/);
     // the GP sets the resident's password at the facility, through the API the page uses
     const setPw = await page.evaluate(async (id) => (await fetch(`/api/residents/${id}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'Resident-pass-1' }) })).status, resident.id);
     assert.equal(setPw, 200);

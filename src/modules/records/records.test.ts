@@ -122,3 +122,11 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+test('ICD-10 import is checked line by line and loads nothing when any line is wrong', async () => {
+  const { checkIcd10Csv } = await import('./reference.ts');
+  assert.deepEqual(checkIcd10Csv('code,name_zh,name_en,chapter,category\nE11.9,2型糖尿病,T2DM,IV,chronic\n').problems, []);
+  const bad = checkIcd10Csv('code,name_zh,name_en,chapter,category\nE11.9,2型糖尿病,T2DM,IV,chronic\ne119,x,y,IV,chronic\nJ06.9,,URTI,X,rare\n');
+  assert.deepEqual(bad.problems.map((p) => p.path), ['line 3, column code', 'line 4, column name_zh', 'line 4, column category']);
+  assert.deepEqual(checkIcd10Csv('code,name\nA00,x\n').problems.map((p) => p.path), ['line 1, column name_zh', 'line 1, column name_en', 'line 1, column category']);
+});

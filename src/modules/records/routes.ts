@@ -11,6 +11,7 @@ import {
   reviewBreakGlass, summary, timeline, trends, versions, withdrawConsent,
 } from './service.ts';
 import { issueActivationCode, setResidentPassword } from './accounts.ts';
+import { searchIcd10 } from './reference.ts';
 
 const READERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health', 'resident'];
 const WRITERS: Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'public_health'];
@@ -132,6 +133,13 @@ export async function recordRoutes(app: ZodApp, ctx: AppContext) {
       await reviewBreakGlass(db, me(req), req.params.id, req.body.note, await scope(req));
       return { ok: true as const };
     },
+  });
+
+  app.get('/api/icd10', {
+    config: { access: ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'public_health', 'coordinator'] },
+    schema: { tags: ['records'], summary: 'Search ICD-10 codes by code or name', querystring: z.strictObject({ q: z.string().min(1).max(30) }),
+      response: { 200: z.object({ items: z.array(z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), category: z.string() })) }) } },
+    handler: async (req) => ({ items: await searchIcd10(db, req.query.q) }),
   });
 
   // ---- the resident's own pages ----

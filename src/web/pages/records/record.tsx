@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, AutoComplete, Button, Card, Col, Descriptions, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, AutoComplete, Button, Card, Col, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
 import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
+import { EncounterForm } from './encounter-form';
 
 type Summary = paths['/api/records/{residentId}/summary']['get']['responses'][200]['content']['application/json'];
 type TimelineData = paths['/api/records/{residentId}/timeline']['get']['responses'][200]['content']['application/json'];
@@ -49,6 +50,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
   const [state, setState] = useState<'loading' | 'ok' | 'notfound'>('loading');
   const [bgOpen, setBgOpen] = useState(false);
   const [bgReason, setBgReason] = useState('');
+  const [encOpen, setEncOpen] = useState(false);
 
   const load = async () => {
     setState('loading');
@@ -128,6 +130,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
           <span>{s.resident.townshipName} {s.resident.villageName}</span>
           {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
           <Tag color="blue" data-testid="record-basis">{t('rec.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
+          {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{lang === 'zh' ? '记录就诊' : 'Record encounter'}</Button>}
         </Space>
       </Card>
       {s.part === 'public_health' && <Alert type="info" showIcon title={t('rec.publicHealthOnly')} />}
@@ -183,7 +186,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
             </div>) },
         ]} />
       </Card>
-      <Descriptions size="small" />
+      <EncounterForm residentId={residentId} open={encOpen} onClose={() => setEncOpen(false)} onSaved={() => { setEncOpen(false); void load(); }} />
     </Space>
   );
 }

@@ -1,0 +1,87 @@
+// Contracts through the API on a hand-built county; the right answers are written here.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../../../test/helpers/db.ts';
+import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/county.ts';
+import { makeIdNumber } from '../registry/id-number.ts';
+import { addDays } from '../chronic/rules.ts';
+import { PACKAGES } from '../demo/history.ts';
+
+for (const engine of ENGINES) {
+  describe(`family-doctor contracts [${engine}]`, () => {
+    let t: TestApp;
+    let gp: string;
+    let team: string;
+    const ids: Record<string, string> = {};
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    before(async () => {
+      t = await openTestApp(engine);
+      await buildTestCounty(t.db);
+      const admin = await t.signIn('admin', 'sysadmin');
+      gp = await t.signIn('gp', 'doctor', { facilityCode: 'T000A' });
+      // township A: an elder (priority), a hypertension patient (priority), two young adults; township B: one adult
+      const people: [string, string, string][] = [['elder', '1950-03-03', VILLAGE_A], ['htn', '1975-03-03', VILLAGE_A], ['y1', '1995-03-03', VILLAGE_A], ['y2', '1996-03-03', VILLAGE_A], ['b1', '1990-03-03', VILLAGE_B]];
+      for (const [k, bd, v] of people) {
+        const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: makeIdNumber('371003', bd, String(201 + people.findIndex((x) => x[0] === k) * 2)), name: `居民${k}`, villageCode: v } });
+        ids[k] = r.json().resident.id;
+      }
+      await t.db.query("UPDATE residents SET conditions = '{hypertension}' WHERE id = $1", [ids.htn]);
+      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) SELECT '甲镇1队', id FROM facilities WHERE code = 'T000A' RETURNING id`);
+      team = tm.id;
+      for (const p of PACKAGES) await t.db.query('INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ($1,$2,$3,$4,$5,$6)', [p.code, p.name, p.kind, p.price, p.payer, JSON.stringify(p.items)]);
+    });
+    after(() => t.close());
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie: gp }, payload });
+
+    test('sign; a second current contract is refused with 409; renewal carries the history; ending needs a reason', async () => {
+      const start = addDays(today, -100);
+      const a = await post('/api/contracts', { residentId: ids.htn, teamId: team, packageCodes: ['BASIC', 'HTN'], startsOn: start, signedHow: 'on_site' });
+      assert.equal(a.statusCode, 201, a.body);
+      assert.equal(a.json().endsOn, addDays(start, 364));
+      const dup = await post('/api/contracts', { residentId: ids.htn, teamId: team, packageCodes: ['BASIC'], startsOn: today, signedHow: 'online' });
+      assert.equal(dup.statusCode, 409);
+      assert.equal(dup.json().error.code, 'contract.current_exists');
+      const noBasic = await post('/api/contracts', { residentId: ids.y1, teamId: team, packageCodes: ['HTN'], startsOn: today, signedHow: 'online' });
+      assert.equal(noBasic.statusCode, 400);
+      assert.equal(noBasic.json().error.fields[0].path, 'packageCodes');
+      const e = await post('/api/contracts', { residentId: ids.elder, teamId: team, packageCodes: ['BASIC', 'ELDERLY'], startsOn: addDays(today, -400), signedHow: 'at_home' });
+      assert.equal(e.statusCode, 201, e.body);
+      const rn = await post(`/api/contracts/${e.json().id}/renew`, {});
+      assert.equal(rn.statusCode, 201, rn.body);
+      assert.equal(rn.json().status, 'renewed');
+      assert.equal(rn.json().startsOn, addDays(addDays(today, -400), 365));
+      const [old] = await t.db.query<{ status: string; ended_reason: string }>('SELECT status, ended_reason FROM contracts WHERE id = $1', [e.json().id]);
+      assert.deepEqual(old, { status: 'ended', ended_reason: 'renewed' });
+      const y = await post('/api/contracts', { residentId: ids.y2, teamId: team, packageCodes: ['BASIC'], startsOn: today, signedHow: 'online' });
+      const bad = await post(`/api/contracts/${y.json().id}/end`, {});
+      assert.equal(bad.statusCode, 400);
+      assert.equal((await post(`/api/contracts/${y.json().id}/end`, { reason: '迁出本区' })).statusCode, 200);
+    });
+
+    test('fulfilment counts follow-ups recorded anywhere against the schedule', async () => {
+      const [c] = await t.db.query<{ id: string; starts_on: string }>("SELECT id, starts_on FROM contracts WHERE resident_id = $1 AND status = 'signed'", [ids.htn]);
+      const f0 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.id}/fulfilment`, headers: { cookie: gp } })).json();
+      // 100 days into the year: the first quarterly follow-up is due (day 91), the annual check is not.
+      assert.deepEqual(f0.items.map((i: { service: string; due: number; delivered: number }) => `${i.service}:${i.due}/${i.delivered}`).sort(), ['consultation:0/0', 'health_check:0/0', 'htn_followup:1/0']);
+      assert.equal(f0.fulfilled, false);
+      await t.db.query(`INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, sbp, dbp, visit_class, on_target, next_visit_date)
+        SELECT $1, '371003', 'hypertension', id, $2, 130, 80, 'controlled', true, $2 FROM facilities WHERE code = 'H0001'`, [ids.htn, addDays(c.starts_on, 30)]);
+      const f1 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.id}/fulfilment`, headers: { cookie: gp } })).json();
+      assert.equal(f1.fulfilled, true, 'a follow-up at the county hospital counts too');
+    });
+
+    test('rates by township, by hand', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/contracts/rates', headers: { cookie: gp } });
+      assert.equal(r.statusCode, 200, r.body);
+      const a = r.json().items.find((x: { code: string }) => x.code === '371003100000');
+      // A: 4 permanent residents; current contracts: htn (fulfilled), elder (renewed, ELDERLY check not yet due → fulfilled); y2 ended
+      assert.deepEqual({ population: a.population, contracted: a.contracted, priorityPopulation: a.priorityPopulation, priorityContracted: a.priorityContracted, fulfilled: a.fulfilled, previousCycle: a.previousCycle, renewed: a.renewed },
+        { population: 4, contracted: 2, priorityPopulation: 2, priorityContracted: 2, fulfilled: 2, previousCycle: 1, renewed: 1 });
+      assert.equal(a.coverage, 0.5);
+      assert.equal(a.priorityCoverage, 1);
+      assert.equal(a.renewalRate, 1);
+      assert.ok(r.json().definitions.contract_coverage.zh.includes('常住人口'));
+    });
+  });
+}

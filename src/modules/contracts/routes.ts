@@ -1,0 +1,59 @@
+// Family-doctor contract routes.
+import { z } from 'zod';
+import type { AppContext, ZodApp } from '../../platform/http.ts';
+import { me } from '../../platform/http.ts';
+import type { Role } from '../../shared/roles.ts';
+import { scopePrefix } from '../registry/scope.ts';
+import { DateStr } from '../registry/schema.ts';
+import { contractFulfilment, contractRates, endContract, listTeams, renewContract, signContract } from './service.ts';
+import { RATE_DEFINITIONS } from './rules.ts';
+
+const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
+const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+const Signed = z.object({ id: z.string(), startsOn: z.string(), endsOn: z.string(), status: z.string() });
+
+/** Registers /api/contracts/*. */
+export async function contractRoutes(app: ZodApp, ctx: AppContext) {
+  const { db } = ctx;
+  app.get('/api/contracts/teams', {
+    config: { access: STAFF },
+    schema: { tags: ['contracts'], summary: 'Family-doctor teams in your scope', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), facilityCode: z.string(), facilityName: z.string(),
+      members: z.array(z.object({ workerId: z.string(), name: z.string(), role: z.string() })) })) }) } },
+    handler: async (req) => ({ items: await listTeams(db, await scopePrefix(db, me(req))) }),
+  });
+  app.post('/api/contracts', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'Sign a one-year contract (one current contract per resident)',
+      body: z.strictObject({ residentId: z.string().uuid(), teamId: z.string().uuid(), packageCodes: z.array(z.string().max(20)).min(1).max(10), startsOn: DateStr, signedHow: z.enum(['on_site', 'at_home', 'online']) }),
+      response: { 201: Signed } },
+    handler: async (req, reply) => reply.code(201).send(await signContract(db, me(req), req.body, await scopePrefix(db, me(req)))),
+  });
+  app.post('/api/contracts/:id/renew', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'Renew: a new year from the day after the current one ends, linked to it', params: z.object({ id: z.string().uuid() }),
+      body: z.strictObject({ packageCodes: z.array(z.string().max(20)).min(1).max(10).optional() }), response: { 201: Signed } },
+    handler: async (req, reply) => reply.code(201).send(await renewContract(db, me(req), req.params.id, await scopePrefix(db, me(req)), req.body.packageCodes)),
+  });
+  app.post('/api/contracts/:id/end', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'End a contract with a reason', params: z.object({ id: z.string().uuid() }), body: z.strictObject({ reason: z.string().min(2).max(200) }), response: { 200: z.object({ ok: z.literal(true) }) } },
+    handler: async (req) => {
+      await endContract(db, me(req), req.params.id, req.body.reason, await scopePrefix(db, me(req)));
+      return { ok: true as const };
+    },
+  });
+  app.get('/api/contracts/:id/fulfilment', {
+    config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health', 'manager', 'sysadmin'] },
+    schema: { tags: ['contracts'], summary: 'Fulfilment to date: each package item due against services recorded anywhere', params: z.object({ id: z.string().uuid() }),
+      response: { 200: z.object({ fulfilled: z.boolean(), items: z.array(z.object({ service: z.string(), name: z.string(), frequency: z.string(), due: z.number(), delivered: z.number(), ok: z.boolean() })) }) } },
+    handler: async (req) => contractFulfilment(db, req.params.id),
+  });
+  app.get('/api/contracts/rates', {
+    config: { access: STAFF },
+    schema: { tags: ['contracts'], summary: '签约率, 重点人群签约率, 履约率, 续约率 by township, with their definitions', querystring: z.strictObject({ asOf: DateStr.optional() }),
+      response: { 200: z.object({ definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })), items: z.array(z.object({
+        code: z.string(), name: z.string(), population: z.number(), contracted: z.number(), priorityPopulation: z.number(), priorityContracted: z.number(), fulfilled: z.number(), previousCycle: z.number(), renewed: z.number(),
+        coverage: z.number().nullable(), priorityCoverage: z.number().nullable(), fulfilmentRate: z.number().nullable(), renewalRate: z.number().nullable() })) }) } },
+    handler: async (req) => ({ definitions: RATE_DEFINITIONS, items: await contractRates(db, await scopePrefix(db, me(req)), req.query.asOf) }),
+  });
+}

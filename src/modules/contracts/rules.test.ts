@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dueCount, dueDates, fulfilment, parseFrequency } from './rules.ts';
+
+test('parseFrequency', () => {
+  assert.equal(parseFrequency('4次/年'), 4);
+  assert.equal(parseFrequency('1 次 / 年'), 1);
+  assert.equal(parseFrequency('按需'), 0);
+  assert.equal(parseFrequency('2/year'), 2);
+});
+
+test('dueCount: quarterly items fall due at the end of each quarter of the contract year', () => {
+  const s = '2026-01-01', e = '2026-12-31';
+  const rows: [string, number, number][] = [
+    ['2025-12-31', 4, 0], ['2026-01-01', 4, 0], ['2026-03-30', 4, 0], ['2026-03-31', 4, 1], ['2026-04-01', 4, 1], ['2026-07-02', 4, 2], ['2026-12-30', 4, 3], ['2026-12-31', 4, 4], ['2027-06-01', 4, 4],
+    ['2026-06-30', 1, 0], ['2026-12-31', 1, 1], ['2026-12-31', 0, 0],
+  ];
+  for (const [asOf, n, want] of rows) assert.equal(dueCount(n, s, e, asOf), want, `${n}/yr on ${asOf}`);
+});
+
+test('dueDates follow the contract year from any start day', () => {
+  assert.deepEqual(dueDates(4, '2026-03-15'), ['2026-06-14', '2026-09-14', '2026-12-14', '2027-03-14']);
+  assert.deepEqual(dueDates(1, '2026-03-15'), ['2027-03-14']);
+});
+
+test('fulfilment to date: every due item delivered; a service in two packages is owed once', () => {
+  const items = [
+    { service: 'htn_followup', name: '高血压随访', frequency: '4次/年' }, { service: 'health_check', name: '健康体检', frequency: '1次/年' },
+    { service: 'dm_followup', name: '糖尿病随访', frequency: '4次/年' }, { service: 'health_check', name: '健康体检', frequency: '1次/年' },
+    { service: 'consultation', name: '一般诊疗', frequency: '按需' },
+  ];
+  const mid = fulfilment(items, { htn_followup: 2, dm_followup: 2 }, '2026-01-01', '2026-12-31', '2026-07-15');
+  assert.equal(mid.fulfilled, true);
+  assert.equal(mid.items.length, 4);
+  const late = fulfilment(items, { htn_followup: 2, dm_followup: 1 }, '2026-01-01', '2026-12-31', '2026-07-15');
+  assert.equal(late.fulfilled, false);
+  assert.deepEqual(late.items.find((i) => i.service === 'dm_followup'), { service: 'dm_followup', name: '糖尿病随访', frequency: '4次/年', due: 2, delivered: 1, ok: false });
+  const end = fulfilment(items, { htn_followup: 4, dm_followup: 4 }, '2026-01-01', '2026-12-31', '2026-12-31');
+  assert.equal(end.fulfilled, false, 'the annual health check was never done');
+});

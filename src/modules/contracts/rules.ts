@@ -1,0 +1,66 @@
+// Family-doctor contract rules: package item schedules, fulfilment to date, and the rates'
+// definitions (DOMAIN.md §3; no national formula — local use, shown beside each number).
+
+/** How often a package item is owed per contract year: "4次/年" → 4; "按需" (on demand) → 0. */
+export function parseFrequency(f: string): number {
+  const m = /(\d+)\s*次\s*\/\s*年/.exec(f) ?? /(\d+)\s*\/\s*(year|yr)/i.exec(f);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The dates by which each of `perYear` services is owed: the last day of each n-th of the contract year. */
+export function dueDates(perYear: number, start: string): string[] {
+  const out: string[] = [];
+  const [y, m, d] = start.split('-').map(Number);
+  for (let k = 1; k <= perYear; k++) {
+    const months = (12 * k) / perYear;
+    const whole = Math.floor(months);
+    const end = new Date(Date.UTC(y, m - 1 + whole, d));
+    // A fractional month (5 a year) adds its share of the following month's days.
+    if (months > whole) end.setUTCDate(end.getUTCDate() + Math.round((months - whole) * 30));
+    end.setUTCDate(end.getUTCDate() - 1);
+    out.push(end.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** How many times an item is owed by `asOf` (its due dates on or before it; never past the contract's end). */
+export function dueCount(perYear: number, start: string, end: string, asOf: string): number {
+  if (perYear <= 0) return 0;
+  const until = asOf < end ? asOf : end;
+  return dueDates(perYear, start).filter((d) => d <= until).length;
+}
+
+export interface PackageItem {
+  service: string;
+  name: string;
+  frequency: string;
+}
+
+export interface ItemFulfilment {
+  service: string;
+  name: string;
+  frequency: string;
+  due: number;
+  delivered: number;
+  ok: boolean;
+}
+
+/** Fulfilment to date of a contract: each item's due count against services delivered since the start. */
+export function fulfilment(items: PackageItem[], delivered: Record<string, number>, start: string, end: string, asOf: string): { items: ItemFulfilment[]; fulfilled: boolean } {
+  const seen = new Map<string, ItemFulfilment>();
+  for (const it of items) {
+    const due = dueCount(parseFrequency(it.frequency), start, end, asOf);
+    const prev = seen.get(it.service);
+    // The same service in two packages (a health check in both the HTN and DM packages) is owed once.
+    if (!prev || due > prev.due) seen.set(it.service, { service: it.service, name: it.name, frequency: it.frequency, due, delivered: delivered[it.service] ?? 0, ok: (delivered[it.service] ?? 0) >= due });
+  }
+  const list = [...seen.values()];
+  return { items: list, fulfilled: list.every((x) => x.ok) };
+}
+
+export const RATE_DEFINITIONS = {
+  contract_coverage: { zh: '签约率 = 签约居民数 ÷ 常住人口数', en: 'Coverage = contracted residents ÷ permanent population' },
+  contract_coverage_priority: { zh: '重点人群签约率 = 签约的重点人群居民数 ÷ 重点人群居民数（每人只计一次）', en: 'Priority coverage = contracted priority-group residents ÷ priority-group residents (each once)' },
+  contract_fulfilment: { zh: '履约率 = 截至目前所有应提供服务均已提供的签约居民数 ÷ 签约居民数', en: 'Fulfilment = contracted residents who received every service due so far ÷ contracted residents' },
+  contract_renewal: { zh: '续约率 = 上一周期签约且本周期续约的居民数 ÷ 上一周期签约居民数', en: 'Renewal = residents of the previous cycle who re-signed ÷ residents contracted in the previous cycle' },
+} as const;
