@@ -5,6 +5,7 @@ import { api, errorText, type ApiErrorBody } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang } from '../../i18n';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
+import { SignContractButton } from '../contracts/contracts';
 
 type Resident = paths['/api/residents/{id}']['get']['responses'][200]['content']['application/json']['resident'];
 type Pair = paths['/api/resident-duplicates']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -84,7 +85,7 @@ export function ResidentDetailPage() {
   if (missing) return <Card><Typography.Text data-testid="resident-missing">{zh ? '未找到该居民' : 'Resident not found'}</Typography.Text></Card>;
   if (!r) return <Card loading />;
   return (
-    <Card title={<span data-testid="resident-name">{r.name}</span>} extra={<Space><Button onClick={reveal} data-testid="reveal">{zh ? '显示完整证件号' : 'Reveal ID'}</Button><Link to={`/records/${r.id}`}>{zh ? '健康档案' : 'Health record'}</Link></Space>}>
+    <Card title={<span data-testid="resident-name">{r.name}</span>} extra={<Space><SignContractButton residentId={r.id} /><Button onClick={reveal} data-testid="reveal">{zh ? '显示完整证件号' : 'Reveal ID'}</Button><Link to={`/records/${r.id}`}>{zh ? '健康档案' : 'Health record'}</Link></Space>}>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={zh ? '证件' : 'Identifier'}>{ID_TYPES[r.idType][lang]} <span data-testid="resident-id">{revealed?.idNumber ?? r.idNumberMasked}</span></Descriptions.Item>
         <Descriptions.Item label={zh ? '电话' : 'Phone'}>{revealed ? revealed.phone ?? '—' : r.phoneMasked ?? '—'}</Descriptions.Item>
