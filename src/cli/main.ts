@@ -134,6 +134,32 @@ program
     console.log(`imported ${n} ICD-10 codes`);
   });
 
+program
+  .command('plan')
+  .description('reform plans')
+  .command('parse <file>')
+  .description('read a plan (.txt, .md, .docx) into its tasks, units, deadlines and targets')
+  .option('--json', 'print one JSON document (shared/contracts/plan-import.schema.json)')
+  .action(async (file: string, o: { json?: boolean }) => {
+    const { parsePlanFile } = await import('../modules/plans/file.ts');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+    const plan = await parsePlanFile(file);
+    if (o.json) {
+      console.log(JSON.stringify(plan, null, 2));
+      return;
+    }
+    console.log(`${plan.title}\n${[plan.issuer, plan.docNumber, plan.date].filter(Boolean).join('  ')}\n`);
+    for (const t of plan.tasks) {
+      console.log(`${t.path.join(' / ')}  ${t.title}`);
+      if (t.responsibleUnits.length) console.log(`    责任单位：${t.responsibleUnits.join('、')}`);
+      if (t.cooperatingUnits.length) console.log(`    配合单位：${t.cooperatingUnits.join('、')}`);
+      if (t.deadline) console.log(`    时限：${t.deadline}`);
+    }
+    console.log(`\n${plan.tasks.length} tasks, ${plan.targets.length} quantified targets`);
+    for (const g of plan.targets) console.log(`  ${g.taskPath?.join('/') ?? '总体'}  ${g.metric ?? ''} ${g.comparator} ${JSON.stringify(g.value)}${g.unit}${g.year ? ` (${g.year})` : ''}${g.indicator ? `  [${g.indicator}]` : ''}`);
+  });
+
 async function main() {
   try {
     await program.parseAsync(process.argv);

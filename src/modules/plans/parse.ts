@@ -1,0 +1,325 @@
+// Reads a reform plan's text into its structure (shared/contracts/plan-import.schema.json): title,
+// issuer, document number, date, tasks with heading path, units and deadline, and quantified targets.
+// Written for the shapes plans take, not for particular plans: heading marks of four kinds, units
+// inline / on their own lines / as a sentence, blanket clauses, page numbers, broken lines.
+import { matchIndicator } from './indicator-match.ts';
+
+export interface PlanTask {
+  path: string[];
+  number: string;
+  title: string;
+  text: string;
+  leadUnits: string[];
+  responsibleUnits: string[];
+  cooperatingUnits: string[];
+  deadline: string | null;
+}
+
+export interface PlanTarget {
+  taskPath: string[] | null;
+  text: string;
+  metric: string | null;
+  comparator: '>=' | '<=' | '=' | '>' | '<' | 'range';
+  value: number | number[];
+  unit: string;
+  year: number | null;
+  indicator: string | null;
+}
+
+export interface ParsedPlan {
+  title: string;
+  issuer: string | null;
+  docNumber: string | null;
+  date: string | null;
+  tasks: PlanTask[];
+  targets: PlanTarget[];
+}
+
+const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+
+/** A Chinese numeral up to 99 (一, 十二, 二十三) as a number. */
+export function cnNumber(s: string): number | null {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (!/^[零〇一二两三四五六七八九十]+$/.test(s)) return null;
+  if (s === '十') return 10;
+  const i = s.indexOf('十');
+  if (i < 0) return s.split('').reduce((a, c) => a * 10 + CN_DIGITS[c], 0);
+  const tens = i === 0 ? 1 : CN_DIGITS[s[0]];
+  const ones = i === s.length - 1 ? 0 : CN_DIGITS[s[s.length - 1]];
+  return tens * 10 + ones;
+}
+
+/** Full-width ASCII (digits, letters, punctuation) to half-width, for matching only. */
+export function halfWidth(s: string): string {
+  return s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+// ---- cleaning ----
+
+const PAGE_NUMBER = /^\s*[-—–－]*\s*\d{1,3}\s*[-—–－]*\s*$/;
+
+/** Removes page numbers, markup and blank noise, and joins lines the PDF conversion broke. */
+export function cleanLines(text: string): string[] {
+  const raw = text.replace(/\r\n?/g, '\n').split('\n')
+    .map((l) => l.replace(/^\s*#{1,6}\s*/, '').replace(/\*\*|__|`/g, '').replace(/<[^>]+>/g, '').replace(/\s+$/, '').replace(/^\s+/, ''))
+    .filter((l) => l !== '' && !PAGE_NUMBER.test(l));
+  const out: string[] = [];
+  let body = false;
+  for (const line of raw) {
+    if (!body && parseHeading(line)?.level === 1) body = true;
+    // Tables (an appended ledger) keep their rows: no joining from there on.
+    if (/^(附件|附表|序号)/.test(line) || line.includes('\t')) body = false;
+    const prev = body ? out[out.length - 1] : undefined;
+    // A line continues the previous one when that one stopped mid-sentence and this one starts no heading or unit line.
+    if (prev !== undefined && !/[。；;：:！？!?）)」”]$/.test(prev) && !isHeading(line) && !UNIT_LINE.test(line) && prev.length > 25) out[out.length - 1] = prev + line;
+    else out.push(line);
+  }
+  return out;
+}
+
+// ---- headings ----
+
+export interface Heading {
+  level: 1 | 2 | 3 | 4;
+  number: string;
+  rest: string;
+}
+
+const H1 = /^([一二三四五六七八九十]+)\s*[、．.]\s*(.*)$/;
+const H2 = /^[（(]\s*([一二三四五六七八九十]+)\s*[）)]\s*(.*)$/;
+const H3 = /^(\d{1,2})\s*[．.、](?!\d)\s*(.*)$/;
+const H4 = /^[（(]\s*(\d{1,2})\s*[）)]\s*(.*)$/;
+
+/** The heading a line opens with, if any: 一、 （一） 1． (1), full- or half-width. */
+export function parseHeading(line: string): Heading | null {
+  for (const [re, level] of [[H1, 1], [H2, 2], [H3, 3], [H4, 4]] as const) {
+    const m = re.exec(line);
+    if (m) return { level, number: m[1], rest: m[2] };
+  }
+  return null;
+}
+const isHeading = (line: string) => parseHeading(line) !== null;
+
+/** Splits a heading line into its title (up to the first full stop) and the text after it. */
+export function splitTitle(rest: string): { title: string; text: string } {
+  const m = /^(.{2,60}?)[。．](.*)$/.exec(rest);
+  if (m && !/[，,]/.test(m[1].slice(-1))) return { title: m[1].trim(), text: m[2].trim() };
+  return { title: rest.replace(/[。．；;：:]$/, '').trim(), text: '' };
+}
+
+// ---- units ----
+
+const UNIT_LINE = /^[（(]?\s*(牵头单位|责任单位|责任部门|配合单位|协办单位|参与单位)\s*[：:]/;
+const UNIT_BLOCK = /[（(]\s*((?:牵头单位|责任单位|责任部门|配合单位)\s*[：:][^（）()]*?)[）)]\s*$/;
+
+/** Splits a list of units as printed: 、，, and ；separate; trailing "按职责分工负责" and the like go. */
+export function splitUnits(s: string): string[] {
+  return s.replace(/(按职责分工负责|按照职责分工负责|分别负责|负责落实|负责)[。.]?$/, '').split(/[、，,；;]/).map((u) => u.trim().replace(/[。.]$/, '')).filter((u) => u && u.length <= 40);
+}
+
+/** Reads "牵头单位：A；责任单位：B、C；配合单位：D" into lead, responsible and cooperating units. */
+export function parseUnits(s: string): { lead: string[]; responsible: string[]; cooperating: string[] } {
+  const out = { lead: [] as string[], responsible: [] as string[], cooperating: [] as string[] };
+  const parts = s.split(/(?=(?:牵头单位|责任单位|责任部门|配合单位|协办单位|参与单位)\s*[：:])/);
+  for (const p of parts) {
+    const m = /^(牵头单位|责任单位|责任部门|配合单位|协办单位|参与单位)\s*[：:]\s*(.*)$/.exec(p.trim().replace(/[；;。]$/, ''));
+    if (!m) continue;
+    const units = splitUnits(m[2].replace(/[；;]$/, ''));
+    if (m[1] === '牵头单位') out.lead.push(...units);
+    else if (m[1] === '配合单位' || m[1] === '协办单位' || m[1] === '参与单位') out.cooperating.push(...units);
+    else out.responsible.push(...units);
+  }
+  return out;
+}
+
+// ---- deadlines ----
+
+/** A deadline as an ISO date: "2022年12月底" → 2022-12-31, "2025年底" → 2025-12-31, "长期坚持" → null. */
+export function parseDeadline(s: string, planYear: number | null): string | null {
+  const t = halfWidth(s);
+  let m = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(底|末)?/.exec(t);
+  if (m) {
+    const y = Number(m[1]), mo = Number(m[2]);
+    return new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10);
+  }
+  m = /(\d{4})\s*年\s*(年底|底|末|前)?/.exec(t);
+  if (m) return `${m[1]}-12-31`;
+  m = /(\d{1,2})\s*月\s*(底|末)/.exec(t);
+  if (m && planYear) return new Date(Date.UTC(planYear, Number(m[1]), 0)).toISOString().slice(0, 10);
+  return null;
+}
+
+// ---- targets ----
+
+const UNITS = '%|％|‰|人|个|所|家|支|名|次|元|万元|亿元|张|项|类|天|小时|分钟|岁|床|台|倍';
+const NUM = '(\\d+(?:\\.\\d+)?)';
+
+/** Finds the quantified targets in a span of plan text. */
+export function findTargets(text: string, taskPath: string[] | null, defaultYear: number | null): PlanTarget[] {
+  const out: PlanTarget[] = [];
+  const t = halfWidth(text).replace(/％/g, '%');
+  const sentences = t.split(/(?<=[。；;])/);
+  for (const sent of sentences) {
+    const ym = /(?:到|至|截至|于)?\s*(20\d{2})\s*年/.exec(sent);
+    const year = ym ? Number(ym[1]) : defaultYear;
+    const seen = new Set<string>();
+    const push = (index: number, span: string, comparator: PlanTarget['comparator'], value: number | number[], unit: string) => {
+      // One target once, however many patterns read it.
+      const key = `${JSON.stringify(value)}|${unit}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const before = sent.slice(0, index);
+      // The metric: the words just before the number back to the previous comma or clause start.
+      const metric = (before.split(/[，,。；;：:、]/).pop() ?? '').replace(/(达到|提高到|提升到|不低于|不少于|不超过|控制在|降低到|下降到|至少|超过|以上|以下|保持在|稳定在|到20\d{2}年(底|年底)?(前)?|20\d{2}年(底|年底)?)/g, '').trim() || null;
+      out.push({ taskPath, text: span.trim(), metric, comparator, value, unit, year, indicator: matchIndicator(`${metric ?? ''}${before.slice(-30)}`, unit) });
+    };
+    let m: RegExpExecArray | null;
+    // ranges: 4—5所, 1—1.5‰, 80%-90%
+    const range = new RegExp(`${NUM}\\s*(%|‰)?\\s*[-—–~～至到]\\s*${NUM}\\s*(${UNITS})`, 'g');
+    while ((m = range.exec(sent))) push(m.index, m[0], 'range', [Number(m[1]), Number(m[3])], m[4]);
+    // compound counts: 6类10项
+    const compound = /(\d+)\s*类\s*(\d+)\s*项/g;
+    while ((m = compound.exec(sent))) push(m.index, m[0], '=', [Number(m[1]), Number(m[2])], '类/项');
+    // "达到 / 提高到 / 不低于 … N 单位 (以上|以下)"
+    const words = new RegExp(`(达到|提高到|提升到|增加到|不低于|不少于|至少|超过|高于|控制在|降低到|下降到|不超过|低于|保持在|稳定在)(?:[^\\d，,。；;%]{0,4}?)${NUM}\\s*(${UNITS})(以上|以下|以内|左右)?`, 'g');
+    while ((m = words.exec(sent))) {
+      const w = m[1], suffix = m[4];
+      const cmp: PlanTarget['comparator'] =
+        w === '低于' ? '<' : ['超过', '高于'].includes(w) ? '>' : ['不低于', '不少于', '至少'].includes(w) || suffix === '以上' ? '>='
+        : ['不超过', '控制在', '降低到', '下降到'].includes(w) || suffix === '以下' || suffix === '以内' ? '<=' : '=';
+      push(m.index + m[1].length, m[0], cmp, Number(m[2]), m[3]);
+    }
+    // bare "N%以上" / "N人以下"
+    const bare = new RegExp(`${NUM}\\s*(${UNITS})\\s*(以上|以下|以内)`, 'g');
+    while ((m = bare.exec(sent))) push(m.index, m[0], m[3] === '以上' ? '>=' : '<=', Number(m[1]), m[2]);
+    // 全覆盖
+    const full = /([^，,。；;]{2,30}?)(实现|达到)?全覆盖/g;
+    while ((m = full.exec(sent))) push(m.index + m[0].length - 3, m[0], '=', 100, '%');
+  }
+  return out;
+}
+
+// ---- the whole document ----
+
+function issuerLine(lines: string[]): string | null {
+  return lines.slice(0, 40).find((l) => /^[\u4e00-\u9fa5]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/.test(l.trim())) ?? null;
+}
+
+const BLANKET = /以下任务均?需?由?([^，。,]*?)(?:负责)?落实/;
+
+/** Parses a plan's plain text. */
+export function parsePlanText(text: string): ParsedPlan {
+  const lines = cleanLines(text);
+  const head = lines.slice(0, 40).join('\n');
+  const docNumber = /([\u4e00-\u9fa5]{1,6}〔\d{4}〕\d+号)/.exec(head)?.[1] ?? null;
+  const dateM = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/.exec(halfWidth(head)) ?? /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/.exec(halfWidth(lines.slice(-15).join('\n')));
+  const date = dateM ? `${dateM[1]}-${dateM[2].padStart(2, '0')}-${dateM[3].padStart(2, '0')}` : null;
+  const planYear = date ? Number(date.slice(0, 4)) : null;
+  const issuer = (/^([\u4e00-\u9fa5]{2,30}?(人民政府办公室|人民政府办公厅|人民政府|卫生健康委员会|卫生健康局))(文件)?$/m.exec(head)?.[1]) ?? null;
+  // The title: the last short stand-alone line before the first top-level heading that is not the
+  // covering notice's furniture (关于印发…的通知, document number, issuer, addressees, date).
+  const firstH1 = lines.findIndex((l) => parseHeading(l)?.level === 1);
+  const candidates = lines.slice(0, firstH1 > 0 ? firstH1 : 40).filter((l) => l.length >= 6 && l.length <= 60 && !/[。；，,：:]/.test(l) && !/关于印发|〔\d{4}〕|文件$|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/.test(l) && !/^(各|市|县|区)[^，]*[：:]$/.test(l) && l !== issuerLine(lines));
+  const titleLine = candidates[candidates.length - 1] ?? lines[0] ?? '';
+  const title = titleLine.replace(/^《|》$/g, '').trim();
+
+  // Walk the body: headings build the path; text and unit lines attach to the current heading.
+  interface Node { level: number; number: string; title: string; text: string[]; units: string[]; path: string[]; children: number; deadline: string | null; blanket: string[] }
+  const nodes: Node[] = [];
+  const stack: Node[] = [];
+  let blanket: string[] = [];
+  let inLedger = false;
+  const ledgerRows: string[] = [];
+  const start = Math.max(0, lines.findIndex((l) => l === titleLine));
+  for (const line of lines.slice(start + 1)) {
+    if (/^(附件|附表)\s*\d*/.test(line) || /^序号[\s|｜]/.test(line) || /^\|?\s*序号\s*\|/.test(line)) inLedger = true;
+    if (inLedger) {
+      ledgerRows.push(line);
+      continue;
+    }
+    const bl = BLANKET.exec(line);
+    if (bl) blanket = splitUnits(bl[1]);
+    const h = parseHeading(line);
+    if (h) {
+      while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
+      const parent = stack[stack.length - 1];
+      if (parent) parent.children++;
+      const { title: t0, text: body } = splitTitle(h.rest);
+      const node: Node = { level: h.level, number: h.number, title: t0, text: body ? [body] : [], units: [], path: [...(parent?.path ?? []), h.number], children: 0, deadline: null, blanket };
+      nodes.push(node);
+      stack.push(node);
+      const said = /(责任部门|责任单位)\s*[：:]\s*([^。（）()]*?)(按职责分工负责|负责)。?$/.exec(h.rest);
+      if (said) node.units.push(`责任单位：${said[2]}`);
+      const inline = UNIT_BLOCK.exec(h.rest);
+      if (inline) {
+        node.units.push(inline[1]);
+        node.text = node.text.map((x) => x.replace(UNIT_BLOCK, '').trim());
+      }
+      continue;
+    }
+    const cur = stack[stack.length - 1];
+    if (!cur) continue;
+    if (UNIT_LINE.test(line)) {
+      cur.units.push(line.replace(/^[（(]|[）)]$/g, ''));
+      continue;
+    }
+    const dl = /^(时限要求|完成时限|完成时间)\s*[：:]\s*(.*)$/.exec(line);
+    if (dl) {
+      cur.deadline = parseDeadline(dl[2], planYear);
+      continue;
+    }
+    const sentence = /(责任部门|责任单位)\s*[：:]\s*([^。]*?)(按职责分工负责|负责)。?$/.exec(line);
+    if (sentence) cur.units.push(`责任单位：${sentence[2]}`);
+    const inline = UNIT_BLOCK.exec(line);
+    if (inline) cur.units.push(inline[1]);
+    cur.text.push(line.replace(UNIT_BLOCK, '').trim());
+  }
+
+  // Tasks: the headings that carry units, plus their siblings at the same depth under the same kind of parent.
+  const withUnits = nodes.filter((n) => n.units.length);
+  const taskLevels = new Set(withUnits.map((n) => n.level));
+  const tasks: PlanTask[] = [];
+  for (const n of nodes) {
+    if (!taskLevels.has(n.level) || (n.children > 0 && !n.units.length)) continue;
+    if (!n.units.length && !withUnits.some((w) => w.level === n.level && w.path.slice(0, -1).join('/') === n.path.slice(0, -1).join('/'))) continue;
+    const u = { lead: [] as string[], responsible: [] as string[], cooperating: [] as string[] };
+    for (const s of n.units) {
+      const p = parseUnits(s);
+      u.lead.push(...p.lead);
+      u.responsible.push(...p.responsible);
+      u.cooperating.push(...p.cooperating);
+    }
+    const responsible = [...new Set([...u.lead, ...u.responsible, ...n.blanket])];
+    const text = n.text.join('');
+    tasks.push({ path: n.path, number: n.number, title: n.title, text, leadUnits: u.lead, responsibleUnits: responsible, cooperatingUnits: [...new Set(u.cooperating)], deadline: n.deadline ?? deadlineIn(text, planYear) });
+  }
+  applyLedger(tasks, ledgerRows, planYear);
+  const targets: PlanTarget[] = [];
+  for (const n of nodes) {
+    const isTask = tasks.some((t) => t.path.join('/') === n.path.join('/'));
+    const body = [n.title, ...n.text].join('。');
+    targets.push(...findTargets(body, isTask ? n.path : null, planYear && planYear < 2025 ? 2025 : planYear));
+  }
+  return { title, issuer, docNumber, date, tasks, targets };
+}
+
+function deadlineIn(text: string, planYear: number | null): string | null {
+  const m = /(\d{4})\s*年\s*(\d{1,2}\s*月)?\s*(底|末)?\s*前\s*(完成|建成|实现)/.exec(halfWidth(text));
+  return m ? parseDeadline(m[0], planYear) : null;
+}
+
+// An appended ledger (序号 | 重点工作 | 责任部门 | 配合部门 | 时限要求): fills deadlines and units the body left out.
+function applyLedger(tasks: PlanTask[], rows: string[], planYear: number | null): void {
+  const cells = rows.map((r) => r.split(/\s*[|｜\t]\s*/).map((c) => c.trim()).filter(Boolean)).filter((c) => c.length >= 4 && /^\d+$/.test(c[0]));
+  for (const c of cells) {
+    const work = c[1];
+    // A ledger row rewords its task: match by the title, else by a stretch of eight characters both share.
+    const windows = Array.from({ length: Math.max(0, work.length - 8) }, (_, i) => work.slice(i, i + 8)).filter((w) => !/[，。、；\s]/.test(w));
+    const task = tasks.find((t) => t.title && (work.includes(t.title) || t.title.includes(work.slice(0, 8))))
+      ?? tasks.find((t) => windows.some((w) => t.text.includes(w)));
+    if (!task) continue;
+    if (!task.deadline) task.deadline = parseDeadline(c[c.length - 1], planYear);
+    if (!task.responsibleUnits.length) task.responsibleUnits = splitUnits(c[2].replace(/\s+/g, '、'));
+    if (!task.cooperatingUnits.length && c.length >= 5) task.cooperatingUnits = splitUnits(c[3]);
+  }
+}
