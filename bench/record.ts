@@ -55,9 +55,9 @@ try {
   const cookies = new Map<string, string>();
   for (const w of doctors) {
     const p = pairs.find((x) => x.worker_id === w)!;
-    await createUser(t.db, null, { username: `bench_${w.slice(0, 8)}`, role: 'doctor', facilityCode: p.facility, password: 'Bench-pass-1' });
-    await t.db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [w, `bench_${w.slice(0, 8)}`]);
-    const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `bench_${w.slice(0, 8)}`, password: 'Bench-pass-1' }) });
+    await createUser(t.db, null, { username: `bench_${w.slice(-12)}`, role: 'doctor', facilityCode: p.facility, password: 'Bench-pass-1' });
+    await t.db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [w, `bench_${w.slice(-12)}`]);
+    const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `bench_${w.slice(-12)}`, password: 'Bench-pass-1' }) });
     cookies.set(w, r.headers.get('set-cookie')!.split(';')[0]);
   }
   const work = pairs.filter((p) => cookies.has(p.worker_id));
