@@ -99,6 +99,13 @@ for (const engine of ENGINES) {
       assert.equal(b.controlRate, null);
     });
 
+    test('the screening list: contracted residents 35+ without a BP reading this year, not already hypertensive', async () => {
+      const r = await t.app.inject({ method: 'GET', url: '/api/chronic/screening', headers: { cookie: vd } });
+      assert.equal(r.statusCode, 200, r.body);
+      // p1, p2 measured this year (and p2/p1 are enrolled); p3 never measured; p4 (diabetes) had a BP at the emergency visit
+      assert.deepEqual(r.json().items.map((x: { name: string }) => x.name), ['患者p3']);
+    });
+
     test('the worklist afterwards: p2 uncontrolled first', async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist?status=scheduled', headers: { cookie: vd } });
       // p2 and p4 uncontrolled (due in 14 days; tie broken by name), then p1 controlled (due in 90)

@@ -5,7 +5,7 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
-import { followUpDefaults, programmeRates, recordFollowUp, worklist } from './service.ts';
+import { followUpDefaults, programmeRates, recordFollowUp, screeningList, worklist } from './service.ts';
 import { SYMPTOMS } from './rules.ts';
 
 const CLINICIANS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
@@ -68,6 +68,13 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
         ...items.map((r) => [r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : '糖尿病', r.lastVisit, r.lastClass, r.lastSbp, r.lastDbp, r.lastGlucose, r.nextDue, r.status].map(q).join(','))];
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="worklist.csv"').send('\uFEFF' + lines.join('\n') + '\n');
     },
+  });
+
+  app.get('/api/chronic/screening', {
+    config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health'] },
+    schema: { tags: ['chronic'], summary: 'Residents 35+ without a blood-pressure reading this year (the annual screening list)', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+      response: { 200: z.object({ total: z.number(), items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), lastReading: z.string().nullable() })) }) } },
+    handler: async (req) => screeningList(db, me(req), req.query.limit),
   });
 
   app.get('/api/chronic/rates', {

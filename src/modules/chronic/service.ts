@@ -220,3 +220,31 @@ export async function programmeRates(db: Queryable, within: string | null, progr
     managementRate: r.adults35 ? r.managed / (r.adults35 * prev) : null, standardRate: r.managed ? r.standard / r.managed : null, controlRate: r.managed ? r.controlled / r.managed : null,
   }));
 }
+
+/** Residents 35+ of the team's contracts (or, for public-health staff, of their region) without a blood-pressure reading this year. */
+export async function screeningList(db: Db, p: Principal, limit: number): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null }[]; total: number }> {
+  const day = today();
+  const yearStart = `${day.slice(0, 4)}-01-01`;
+  const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
+  const byRegion = p.role === 'public_health' && me?.region_code;
+  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null }>(
+    `WITH pop AS (
+       ${byRegion
+         ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $3 || '%'`
+         : `SELECT c.resident_id AS id FROM contracts c
+             WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $3 UNION SELECT $4::uuid WHERE $4::uuid IS NOT NULL)`})
+     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name,
+            (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading
+       FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code
+      WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($1::date - interval '35 years')
+        AND NOT ('hypertension' = ANY(r.conditions))
+        AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date)
+      ORDER BY r.birth_date`,
+    byRegion ? [day, yearStart, me!.region_code] : [day, yearStart, me?.worker_id ?? null, me?.team_id ?? null]);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: rows.length } }));
+  return {
+    total: rows.length,
+    items: rows.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? r.last_reading.toISOString() : null })),
+  };
+}
