@@ -82,7 +82,7 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
   const parsers: Record<number, (v: string) => unknown> = { [OID.int8]: toNumber, [OID.numeric]: toNumber, [OID.date]: asIs };
   const pool = new pg.Pool({
     connectionString: url,
-    max: opts.max ?? 10,
+    max: opts.max ?? 20,
     options: `-c TimeZone=${TIME_ZONE}${opts.searchPath ? ` -c search_path=${opts.searchPath}` : ''}`,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

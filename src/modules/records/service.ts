@@ -18,9 +18,13 @@ import { requireBasis, type AccessOptions, type Basis, type Part } from './acces
 export const PUBLIC_HEALTH_KINDS = ['follow_up', 'health_check', 'home_visit'];
 const CHRONIC_ICD = /^(I1[0-5]|E1[0-4]|A1[5-9]|F2[0-9]|F3[01])/;
 
+function auditRead(db: Db, p: Principal, residentId: string, basis: Basis, action: string): Promise<void> {
+  return db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action, outcome: 'ok', residentId, recordType: 'record', recordId: residentId, basis }));
+}
+
 async function open(db: Db, p: Principal, residentId: string, o: AccessOptions, action: string): Promise<{ basis: Basis; part: Part }> {
   const b = await requireBasis(db, p, residentId, o);
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action, outcome: 'ok', residentId, recordType: 'record', recordId: residentId, basis: b.basis }));
+  await auditRead(db, p, residentId, b.basis, action);
   return b;
 }
 
@@ -28,21 +32,27 @@ const obsName = (code: string) => OBSERVATIONS.find((o) => o.code === code);
 
 /** The one-screen summary a doctor needs: problems, medication, allergies, last vitals, contract, programmes. */
 export async function summary(db: Db, keys: Keys, p: Principal, residentId: string, o: AccessOptions) {
-  const { basis, part } = await open(db, p, residentId, o, 'record.summary');
-  const [r] = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; death_date: string | null; id_type: string; id_number_enc: string; id_number_last4: string; conditions: string[]; village_name: string; township_name: string | null }>(
-    `SELECT r.*, v.name AS village_name, t.name AS township_name FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code WHERE r.id = $1`, [residentId]);
-  const problems = await db.query<{ icd10: string; name_zh: string; name_en: string; onset_date: string | null; confirmed: boolean }>(
-    `SELECT DISTINCT ON (d.icd10) d.icd10, c.name_zh, c.name_en, d.onset_date, d.confirmed FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10
-      WHERE d.resident_id = $1 AND d.status = 'active' ORDER BY d.icd10, d.recorded_at DESC`, [residentId]);
-  const meds = part === 'all' ? await db.query<{ drug_name: string; strength: string | null; dose: string | null; frequency: string | null; days: number | null; prescribed_at: Date; antibacterial_class: string | null }>(
-    `SELECT drug_name, strength, dose, frequency, days, prescribed_at, antibacterial_class FROM prescriptions
-      WHERE resident_id = $1 AND prescribed_at >= now() - interval '90 days' ORDER BY prescribed_at DESC LIMIT 30`, [residentId]) : [];
-  const allergies = await db.query<{ substance: string; reaction: string | null; severity: string | null }>('SELECT substance, reaction, severity FROM allergies WHERE resident_id = $1', [residentId]);
-  const vitals = await db.query<{ code: string; value: number; unit: string; flag: string | null; observed_at: Date }>(
-    `SELECT DISTINCT ON (code) code, value, unit, flag, observed_at FROM observations WHERE resident_id = $1 ORDER BY code, observed_at DESC`, [residentId]);
-  const [contract] = await db.query<{ team: string; facility: string; starts_on: string; ends_on: string; status: string }>(
-    `SELECT t.name AS team, f.name AS facility, c.starts_on, c.ends_on, c.status FROM contracts c JOIN care_teams t ON t.id = c.team_id JOIN facilities f ON f.id = t.facility_id
-      WHERE c.resident_id = $1 AND c.status IN ('signed','renewed') AND c.ends_on >= current_date ORDER BY c.starts_on DESC LIMIT 1`, [residentId]);
+  const b = await requireBasis(db, p, residentId, o);
+  const { part } = b;
+  // The record's parts are independent reads: fetched side by side, with the audit row written alongside.
+  const [, [r], problems, meds, allergies, vitals, [contract]] = await Promise.all([
+    auditRead(db, p, residentId, b.basis, 'record.summary'),
+    db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; death_date: string | null; id_type: string; id_number_enc: string; id_number_last4: string; conditions: string[]; village_name: string; township_name: string | null }>(
+      `SELECT r.*, v.name AS village_name, t.name AS township_name FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code WHERE r.id = $1`, [residentId]),
+    db.query<{ icd10: string; name_zh: string; name_en: string; onset_date: string | null; confirmed: boolean }>(
+      `SELECT DISTINCT ON (d.icd10) d.icd10, c.name_zh, c.name_en, d.onset_date, d.confirmed FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10
+        WHERE d.resident_id = $1 AND d.status = 'active' ORDER BY d.icd10, d.recorded_at DESC`, [residentId]),
+    part === 'all' ? db.query<{ drug_name: string; strength: string | null; dose: string | null; frequency: string | null; days: number | null; prescribed_at: Date; antibacterial_class: string | null }>(
+      `SELECT drug_name, strength, dose, frequency, days, prescribed_at, antibacterial_class FROM prescriptions
+        WHERE resident_id = $1 AND prescribed_at >= now() - interval '90 days' ORDER BY prescribed_at DESC LIMIT 30`, [residentId]) : Promise.resolve([]),
+    db.query<{ substance: string; reaction: string | null; severity: string | null }>('SELECT substance, reaction, severity FROM allergies WHERE resident_id = $1', [residentId]),
+    db.query<{ code: string; value: number; unit: string; flag: string | null; observed_at: Date }>(
+      `SELECT DISTINCT ON (code) code, value, unit, flag, observed_at FROM observations WHERE resident_id = $1 ORDER BY code, observed_at DESC`, [residentId]),
+    db.query<{ team: string; facility: string; starts_on: string; ends_on: string; status: string }>(
+      `SELECT t.name AS team, f.name AS facility, c.starts_on, c.ends_on, c.status FROM contracts c JOIN care_teams t ON t.id = c.team_id JOIN facilities f ON f.id = t.facility_id
+        WHERE c.resident_id = $1 AND c.status IN ('signed','renewed') AND c.ends_on >= current_date ORDER BY c.starts_on DESC LIMIT 1`, [residentId]),
+  ]);
+  const basis = b.basis;
   const on = today();
   return {
     basis, part,
@@ -62,13 +72,20 @@ export async function summary(db: Db, keys: Keys, p: Principal, residentId: stri
 
 /** The whole life across all facilities, newest first, paged by a `before` timestamp. */
 export async function timeline(db: Db, p: Principal, residentId: string, o: AccessOptions, page: { before?: string; limit: number }) {
-  const { basis, part } = await open(db, p, residentId, o, 'record.timeline');
+  const { basis, part } = await requireBasis(db, p, residentId, o);
   const args: unknown[] = [residentId, page.before ?? '9999-12-31', page.limit];
-  const encounters = await db.query<{ id: string; kind: string; department: string | null; started_at: Date; ended_at: Date | null; reason: string | null; facility_name: string; facility_tier: string; worker_name: string | null }>(
+  // The encounters page, the immunisations and the audit row go side by side (one Promise.all, so a
+  // failure of one is handled, never left as an unhandled rejection).
+  const [encounters, immunisations] = await Promise.all([
+    db.query<{ id: string; kind: string; department: string | null; started_at: Date; ended_at: Date | null; reason: string | null; facility_name: string; facility_tier: string; worker_name: string | null }>(
     `SELECT e.id, e.kind, e.department, e.started_at, e.ended_at, e.reason, f.name AS facility_name, f.tier AS facility_tier, w.name AS worker_name
        FROM encounters e JOIN facilities f ON f.id = e.facility_id LEFT JOIN workers w ON w.id = e.worker_id
       WHERE e.resident_id = $1 AND e.started_at < $2::timestamptz ${part === 'public_health' ? `AND e.kind = ANY('{${PUBLIC_HEALTH_KINDS.join(',')}}')` : ''}
-      ORDER BY e.started_at DESC LIMIT $3`, args);
+      ORDER BY e.started_at DESC LIMIT $3`, args),
+    db.query<{ vaccine: string; dose_number: number; given_on: string; lot: string | null; site: string | null }>(
+      'SELECT vaccine, dose_number, given_on, lot, site FROM immunisations WHERE resident_id = $1 ORDER BY given_on DESC', [residentId]),
+    auditRead(db, p, residentId, basis, 'record.timeline'),
+  ]);
   const ids = encounters.map((e) => e.id);
   const [dx, obs, rx, docs] = ids.length ? await Promise.all([
     db.query<{ encounter_id: string; icd10: string; name_zh: string; name_en: string; status: string; confirmed: boolean; id: string; version: number }>(
@@ -79,8 +96,6 @@ export async function timeline(db: Db, p: Principal, residentId: string, o: Acce
     part === 'all' ? db.query<{ encounter_id: string; id: string; kind: string; title: string }>('SELECT encounter_id, id, kind, title FROM documents WHERE encounter_id = ANY($1::uuid[])', [ids]) : Promise.resolve([]),
   ]) : [[], [], [], []];
   const by = <T extends { encounter_id: string }>(xs: T[], id: string) => xs.filter((x) => x.encounter_id === id);
-  const immunisations = await db.query<{ vaccine: string; dose_number: number; given_on: string; lot: string | null; site: string | null }>(
-    'SELECT vaccine, dose_number, given_on, lot, site FROM immunisations WHERE resident_id = $1 ORDER BY given_on DESC', [residentId]);
   return {
     basis, part,
     encounters: encounters.map((e) => ({
