@@ -1,12 +1,21 @@
 // The plan reader: each wording in isolation, and the three real plans validating against the contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits } from './parse.ts';
 
-const SCHEMA = JSON.parse(readFileSync(new URL('../../../../shared/contracts/plan-import.schema.json', import.meta.url), 'utf8'));
-const PLANS = new URL('../../../../shared/plans/', import.meta.url).pathname;
+// Copies of shared/ (the contract schema and the three plans) travel with the tests; when shared/ sits
+// beside the repository, as it does for developers and CI, a test checks the copies are current.
+const FIXTURES = new URL('../../../test/fixtures/', import.meta.url).pathname;
+const SHARED = new URL('../../../../shared/', import.meta.url).pathname;
+const SCHEMA = JSON.parse(readFileSync(`${FIXTURES}contracts/plan-import.schema.json`, 'utf8'));
+const PLANS = `${FIXTURES}plans/`;
+
+test('the copies of the contract schema and the plans match shared/', { skip: existsSync(SHARED) ? false : 'shared/ is not beside this checkout' }, () => {
+  assert.equal(readFileSync(`${FIXTURES}contracts/plan-import.schema.json`, 'utf8'), readFileSync(`${SHARED}contracts/plan-import.schema.json`, 'utf8'));
+  for (const f of ['haidong-2024', 'wendeng-2024', 'tongren-2021']) assert.equal(readFileSync(`${PLANS}${f}.txt`, 'utf8'), readFileSync(`${SHARED}plans/${f}.txt`, 'utf8'), f);
+});
 
 test('heading marks of four kinds, full- and half-width', () => {
   assert.deepEqual(parseHeading('一、总体要求'), { level: 1, number: '一', rest: '总体要求' });
