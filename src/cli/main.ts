@@ -8,7 +8,7 @@ import { ROLES, type Role } from '../shared/roles.ts';
 import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
 
-import { CliError, config, readStdin, withRuntime } from './util.ts';
+import { CliError, config, readStdin, readTextFile, withRuntime } from './util.ts';
 
 const program = new Command();
 program.name('meridian').description('Meridian 县域整合型医疗卫生服务平台 — server and administration').showHelpAfterError();
@@ -104,14 +104,8 @@ regions
   .command('import <file>')
   .description('load regions from a CSV file (code,name,parent_code[,level]); all rows or none')
   .action(async (file: string) => {
-    const { readFileSync } = await import('node:fs');
     const { importRegions } = await import('../modules/registry/regions.ts');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new CliError(`cannot read ${file}`);
-    }
+    const text = readTextFile(file);
     const r = await withRuntime('regions import', (rt) => importRegions(rt.db, { userId: null, username: 'cli', role: 'sysadmin', ip: null }, text));
     console.log(`imported ${r.imported} regions`);
   });
@@ -122,14 +116,8 @@ program
   .command('import <file>')
   .description('add or rename ICD-10 codes from a CSV file (code,name_zh,name_en,chapter,category); all rows or none')
   .action(async (file: string) => {
-    const { readFileSync } = await import('node:fs');
     const { upsertIcd10 } = await import('../modules/records/reference.ts');
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new CliError(`cannot read ${file}`);
-    }
+    const text = readTextFile(file);
     const n = await withRuntime('icd10 import', (rt) => upsertIcd10(rt.db, text));
     console.log(`imported ${n} ICD-10 codes`);
   });

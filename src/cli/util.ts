@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { openRuntime, type Runtime } from '../platform/runtime.ts';
 import { syncReferenceData } from '../modules/records/reference.ts';
@@ -26,4 +27,13 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** A file's text, or a one-line CLI error naming it. */
+export function readTextFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${file}`);
+  }
 }
