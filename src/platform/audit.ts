@@ -62,32 +62,80 @@ function rowHash(prev: string, r: Omit<StoredRow, 'id' | 'hash' | 'prev_hash'>):
 
 /** Appends one audit row (inside the caller's transaction), chained to the previous row. */
 export async function writeAudit(q: Queryable, actor: Actor, e: AuditEntry): Promise<void> {
+  await writeAuditMany(q, [{ actor, entry: e }]);
+}
+
+/** Appends audit rows in order (inside the caller's transaction), each chained to the one before. */
+export async function writeAuditMany(q: Queryable, items: { actor: Actor; entry: AuditEntry }[]): Promise<void> {
+  if (!items.length) return;
   // One writer at a time extends the chain; the lock is held only until this transaction ends,
   // and callers write their audit row last so that the wait stays short.
   await q.query('SELECT pg_advisory_xact_lock(7262002)');
   const last = await q.query<{ hash: string }>('SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1');
-  const prev = last[0]?.hash ?? GENESIS;
-  const row = {
-    at: new Date(),
-    user_id: actor.userId,
-    username: actor.username,
-    role: actor.role,
-    ip: actor.ip,
-    action: e.action,
-    resident_id: e.residentId ?? null,
-    record_type: e.recordType ?? null,
-    record_id: e.recordId ?? null,
-    basis: e.basis ?? null,
-    outcome: e.outcome,
-    details: e.details ?? null,
-  };
-  const hash = rowHash(prev, row);
+  let prev = last[0]?.hash ?? GENESIS;
+  const cols: unknown[][] = Array.from({ length: 14 }, () => []);
+  for (const { actor, entry: e } of items) {
+    const row = {
+      at: new Date(), user_id: actor.userId, username: actor.username, role: actor.role, ip: actor.ip, action: e.action,
+      resident_id: e.residentId ?? null, record_type: e.recordType ?? null, record_id: e.recordId ?? null, basis: e.basis ?? null, outcome: e.outcome, details: e.details ?? null,
+    };
+    const hash = rowHash(prev, row);
+    [row.at, row.user_id, row.username, row.role, row.ip, row.action, row.resident_id, row.record_type, row.record_id, row.basis, row.outcome,
+      row.details === null ? null : JSON.stringify(row.details), prev, hash].forEach((v, i) => cols[i].push(v));
+    prev = hash;
+  }
+  // WITH ORDINALITY keeps the rows in chain order, so ids ascend along the chain.
   await q.query(
     `INSERT INTO audit_log (at, user_id, username, role, ip, action, resident_id, record_type, record_id, basis, outcome, details, prev_hash, hash)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
-    [row.at, row.user_id, row.username, row.role, row.ip, row.action, row.resident_id, row.record_type, row.record_id, row.basis, row.outcome,
-      row.details === null ? null : JSON.stringify(row.details), prev, hash],
+     SELECT at, user_id, username, role, ip, action, resident_id, record_type, record_id, basis, outcome, details, prev_hash, hash
+       FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::jsonb[], $13::text[], $14::text[])
+            WITH ORDINALITY AS t(at, user_id, username, role, ip, action, resident_id, record_type, record_id, basis, outcome, details, prev_hash, hash, n)
+      ORDER BY n`,
+    cols,
   );
+}
+
+/**
+ * Group commit for audit rows of reads: rows that arrive while a write is in flight go together in
+ * the next transaction, so that one commit (one disk flush, one turn of the chain lock) serves many
+ * readers. Each caller's promise resolves only once its row is committed, so no read answers before
+ * its audit row is durable.
+ */
+export class AuditBatcher {
+  private queue: { actor: Actor; entry: AuditEntry; done: (e?: unknown) => void }[] = [];
+  private running = false;
+  constructor(private readonly db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> }, private readonly max = 500) {}
+
+  /** Queues a row; resolves when it is committed. */
+  write(actor: Actor, entry: AuditEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ actor, entry, done: (e) => (e ? reject(e) : resolve()) });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.max);
+      try {
+        await this.db.tx((q) => writeAuditMany(q, batch));
+        for (const b of batch) b.done();
+      } catch (e) {
+        for (const b of batch) b.done(e);
+      }
+    }
+    this.running = false;
+  }
+}
+
+const batchers = new WeakMap<object, AuditBatcher>();
+
+/** The audit batcher of a database (one per open database). */
+export function auditBatcher(db: { tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> }): AuditBatcher {
+  let b = batchers.get(db);
+  if (!b) batchers.set(db, (b = new AuditBatcher(db)));
+  return b;
 }
 
 export type VerifyResult = { intact: true; rows: number } | { intact: false; rows: number; brokenAt: number; reason: string };

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
-import { verifyAudit, writeAudit } from '../../src/platform/audit.ts';
+import { AuditBatcher, verifyAudit, writeAudit } from '../../src/platform/audit.ts';
 
 const actor = { userId: null, username: 'tester', role: 'sysadmin', ip: '127.0.0.1' };
 
@@ -59,6 +59,19 @@ for (const engine of ENGINES) {
         assert.match(!r.intact ? r.reason : '', /removed/);
       } finally {
         await t2.close();
+      }
+    });
+
+    test('batched (group-commit) audit rows: every promise resolves after its row is committed; one unbroken chain', async () => {
+      const t4 = await openTestDb(engine);
+      try {
+        const b = new AuditBatcher(t4.db);
+        await Promise.all(Array.from({ length: 200 }, (_, i) => b.write(actor, { action: 'batched', outcome: 'ok', recordId: String(i) })));
+        assert.deepEqual(await verifyAudit(t4.db), { intact: true, rows: 200 });
+        const ids = await t4.db.query<{ record_id: string }>("SELECT record_id FROM audit_log WHERE action = 'batched' ORDER BY id");
+        assert.equal(new Set(ids.map((r) => r.record_id)).size, 200);
+      } finally {
+        await t4.close();
       }
     });
 

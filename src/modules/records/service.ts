@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, type FieldProblem } from '../../platform/errors.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { auditBatcher, writeAudit } from '../../platform/audit.ts';
 import { decrypt, type Keys } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../registry/id-number.ts';
 import { ageOn, priorityGroupsOf } from '../registry/rules.ts';
@@ -19,7 +19,7 @@ export const PUBLIC_HEALTH_KINDS = ['follow_up', 'health_check', 'home_visit'];
 const CHRONIC_ICD = /^(I1[0-5]|E1[0-4]|A1[5-9]|F2[0-9]|F3[01])/;
 
 function auditRead(db: Db, p: Principal, residentId: string, basis: Basis, action: string): Promise<void> {
-  return db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action, outcome: 'ok', residentId, recordType: 'record', recordId: residentId, basis }));
+  return auditBatcher(db).write(actorOf(p, p.ip), { action, outcome: 'ok', residentId, recordType: 'record', recordId: residentId, basis });
 }
 
 async function open(db: Db, p: Principal, residentId: string, o: AccessOptions, action: string): Promise<{ basis: Basis; part: Part }> {

@@ -1,0 +1,52 @@
+// bench/worklist: a family-doctor team's worklist and the county's programme rates, through the
+// services the API calls, in a seeded county; next to their main SQL run directly in the same run.
+//   npm run bench -- worklist [--residents 600000] [--repeat 20] [--engine postgres|pglite]
+import { parseArgs } from 'node:util';
+import { openTestDb, type Engine } from '../test/helpers/db.ts';
+import { seedCounty } from '../src/modules/demo/seed.ts';
+import { createUser } from '../src/modules/users/service.ts';
+import { programmeRates, worklist } from '../src/modules/chronic/service.ts';
+import type { Principal } from '../src/platform/auth.ts';
+
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '600000' }, repeat: { type: 'string', default: '20' },
+  engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });
+if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
+const N = Number(values.residents), REPEAT = Number(values.repeat);
+const median = (xs: number[]) => +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2);
+const time = async (fn: () => Promise<unknown>) => {
+  const out: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+};
+
+const t = await openTestDb(values.engine as Engine);
+try {
+  await seedCounty(t.db, t.keys, { county: '371003', residents: N, seed: 9 });
+  // The busiest team: the one with most contracted programme patients.
+  const [team] = await t.db.query<{ team_id: string; worker_id: string; facility: string; n: number }>(
+    `SELECT c.team_id, (SELECT worker_id FROM care_team_members m WHERE m.team_id = c.team_id ORDER BY role LIMIT 1) AS worker_id, f.code AS facility, count(*)::int AS n
+       FROM contracts c JOIN chronic_enrolments e ON e.resident_id = c.resident_id JOIN care_teams tm ON tm.id = c.team_id JOIN facilities f ON f.id = tm.facility_id
+      WHERE c.status IN ('signed','renewed') AND c.ends_on >= current_date GROUP BY c.team_id, f.code ORDER BY n DESC LIMIT 1`);
+  const user = await createUser(t.db, null, { username: 'bench_gp', role: 'doctor', facilityCode: team.facility, password: 'Bench-pass-1' });
+  await t.db.query('UPDATE users SET worker_id = $1 WHERE id = $2', [team.worker_id, user.id]);
+  const p: Principal = { userId: user.id, username: 'bench_gp', displayName: 'bench', role: 'doctor', regionCode: null, facilityCode: team.facility, ip: null };
+  const year = Number(new Date().toISOString().slice(0, 4));
+  const wl = await time(() => worklist(t.db, p, { limit: 200 }));
+  const wlDirect = await time(() => t.db.query(
+    `SELECT r.id, f.visit_date, f.visit_class, f.next_visit_date FROM contracts c JOIN residents r ON r.id = c.resident_id
+       JOIN chronic_enrolments e ON e.resident_id = r.id AND e.status = 'active'
+       LEFT JOIN LATERAL (SELECT visit_date, visit_class, next_visit_date FROM chronic_followups WHERE resident_id = r.id AND programme = e.programme ORDER BY visit_date DESC LIMIT 1) f ON true
+      WHERE c.team_id = $1 AND c.status IN ('signed','renewed') AND c.ends_on >= current_date`, [team.team_id]));
+  const rates = await time(() => programmeRates(t.db, '371003', 'hypertension', year));
+  const ratesDirect = await time(() => t.db.query(
+    `SELECT left(r.village_code, 9), count(*) FROM residents r LEFT JOIN (SELECT resident_id, count(*) n FROM chronic_followups WHERE programme = 'hypertension' AND visit_date >= $1::date GROUP BY 1) f ON f.resident_id = r.id GROUP BY 1`, [`${year}-01-01`]));
+  const [{ fu }] = await t.db.query<{ fu: number }>('SELECT count(*)::int AS fu FROM chronic_followups');
+  console.log(JSON.stringify({ bench: 'worklist', engine: t.engine, residents: N, followups: fu, team_patients: team.n, repeat: REPEAT,
+    worklist_median_ms: median(wl), worklist_direct_median_ms: median(wlDirect), rates_median_ms: median(rates), rates_direct_median_ms: median(ratesDirect) }));
+} finally {
+  await t.close();
+}
