@@ -40,13 +40,14 @@ user
   .option('--region <code>', 'region scope (GB/T 2260 or 12-digit statistical code)')
   .option('--facility <code>', 'facility scope (facility code)')
   .option('--name <displayName>', 'display name')
+  .option('--worker <id>', 'the health worker (registry id) this account belongs to')
   .option('--password-stdin', 'read the password from standard input')
-  .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; passwordStdin?: boolean }) => {
+  .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; worker?: string; passwordStdin?: boolean }) => {
     if (!(ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role "${o.role}"; use one of ${ROLES.join(', ')}`);
     if (!o.passwordStdin) throw new CliError('give the password with --password-stdin (never on the command line)');
     const password = await readStdin();
     const u = await withRuntime('user add', (rt) =>
-      createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, password }),
+      createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, workerId: o.worker ?? null, password }),
     );
     console.log(`created user ${u.username} (${u.role})`);
   });

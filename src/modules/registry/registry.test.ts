@@ -170,6 +170,22 @@ for (const engine of ENGINES) {
       assert.deepEqual(kids.json().items.map((k: { code: string }) => k.code), [TOWN_A, '371003101000', '371003102000']);
     });
 
+    test('an account linked to a worker opens records at the worker\'s postings (scope follows postings)', async () => {
+      const w = await req('POST', '/api/workers', admin, { name: '县派医生', sex: 'M', workerType: 'physician', specialty: 'internal_medicine', employerCode: 'H0001' });
+      assert.equal(w.statusCode, 201, w.body);
+      const posted = await req('POST', `/api/workers/${w.json().worker.id}/postings`, admin, { facilityCode: 'T000A', kind: 'county_to_township', startOn: '2024-01-01' });
+      assert.deepEqual(posted.json().worker.postings.map((p: { facilityCode: string; kind: string }) => [p.facilityCode, p.kind]), [['T000A', 'county_to_township']]);
+      const u = await req('POST', '/api/users', admin, { username: 'posted_doc', role: 'doctor', facilityCode: 'H0001', workerId: w.json().worker.id, password: 'Posted-pass-1' });
+      assert.equal(u.statusCode, 201, u.body);
+      const bad = await req('POST', '/api/users', admin, { username: 'nobody_doc', role: 'doctor', facilityCode: 'H0001', workerId: '00000000-0000-4000-8000-000000000000', password: 'Posted-pass-1' });
+      assert.equal(bad.json().error.fields[0].path, 'workerId');
+      const { principalFacilityIds } = await import('./workers.ts');
+      const [row] = await t.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'posted_doc'");
+      const ids = await principalFacilityIds(t.db, { userId: row.id, username: 'posted_doc', displayName: '', role: 'doctor', regionCode: null, facilityCode: 'H0001', ip: null });
+      const codes = (await t.db.query<{ code: string }>('SELECT code FROM facilities WHERE id = ANY($1::uuid[]) ORDER BY code', [ids])).map((r) => r.code);
+      assert.deepEqual(codes, ['H0001', 'T000A']);
+    });
+
     test('a facility joins at most one tight community at a time', async () => {
       const c = await req('POST', '/api/communities', admin, { name: '文登区医共体', kind: 'county_community', leadFacilityCode: 'H0001', regionCode: '371003', joinedOn: '2024-01-01' });
       assert.equal(c.statusCode, 201, c.body);

@@ -25,5 +25,7 @@ export const CreateUserIn = z.strictObject({
   regionCode: z.string().regex(/^\d{2,12}$/).nullable().optional(),
   facilityCode: z.string().min(4).max(32).nullable().optional(),
   password: z.string().min(1).max(200),
+  /** The health worker this account belongs to (their postings then widen what they may open). */
+  workerId: z.string().uuid().nullable().optional(),
 });
 export type CreateUserIn = z.infer<typeof CreateUserIn>;

@@ -42,15 +42,18 @@ export async function createUser(db: Db, by: Principal | null, input: CreateUser
   const need = NEEDS[input.role];
   if (need === 'region' && !regionCode) fields.push({ path: 'regionCode', problem: `role ${input.role} needs a region scope / 该角色须指定行政区划范围` });
   if (need === 'facility' && !facilityCode) fields.push({ path: 'facilityCode', problem: `role ${input.role} needs a facility / 该角色须指定所属机构` });
+  if (input.workerId && !(await db.query('SELECT 1 FROM workers WHERE id = $1', [input.workerId])).length) {
+    fields.push({ path: 'workerId', problem: 'unknown health worker / 未知卫生人员' });
+  }
   if (fields.length) throw badRequest('user.invalid_scope', { zh: '用户范围有误', en: 'Invalid user scope' }, fields);
   const hash = await hashPassword(input.password);
   return db.tx(async (q) => {
     const existing = await q.query('SELECT 1 FROM users WHERE username = $1', [input.username]);
     if (existing.length) throw conflict('user.username_taken', { zh: `用户名 ${input.username} 已存在`, en: `Username ${input.username} is taken` }, [{ path: 'username', problem: 'taken / 已存在' }]);
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO users (username, display_name, password_hash, role, region_code, facility_code)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [input.username, input.displayName ?? input.username, hash, input.role, regionCode, facilityCode],
+      `INSERT INTO users (username, display_name, password_hash, role, region_code, facility_code, worker_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [input.username, input.displayName ?? input.username, hash, input.role, regionCode, facilityCode, input.workerId ?? null],
     );
     await writeAudit(q, by ? actorOf(by, by.ip) : SYSTEM_ACTOR, { action: 'user.create', outcome: 'ok', recordType: 'user', recordId: row.id, details: { username: input.username, role: input.role } });
     return describeScope(q, { userId: row.id, username: input.username, displayName: input.displayName ?? input.username, role: input.role, regionCode, facilityCode });

@@ -555,6 +555,8 @@ export interface paths {
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
+                        /** Format: uuid */
+                        workerId?: string | null;
                     };
                 };
             };

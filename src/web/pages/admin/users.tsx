@@ -27,7 +27,7 @@ export function UsersPage() {
   }, []);
   const create = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null } });
+    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null } });
     if (r.error) return message.error(errorText(r.error, lang));
     message.success(t('users.created', { name: v.username }));
     setOpen(false);
@@ -89,6 +89,7 @@ export function UsersPage() {
           </Form.Item>
           <Form.Item name="regionCode" label={t('users.region')}><Input placeholder="371003" /></Form.Item>
           <Form.Item name="facilityCode" label={t('users.facility')}><Input /></Form.Item>
+          <Form.Item name="workerId" label={lang === 'zh' ? '对应卫生人员ID（可选）' : 'Health worker id (optional)'}><Input /></Form.Item>
           <Form.Item name="password" label={t('users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
         </Form>
       </Modal>
