@@ -126,6 +126,9 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
       ON CONFLICT (region_code, year) DO UPDATE SET population = EXCLUDED.population, source = 'seed'`, [o.county, year]);
     await writeAudit(q, { userId: null, username: 'seed', role: 'sysadmin', ip: null }, { action: 'demo.seed', outcome: 'ok', details: { county: o.county, residents: o.residents, seed: o.seed } });
   }));
+  // Fresh statistics after a bulk load: without them the planner takes the new tables for empty and
+  // chooses nested loops that take minutes instead of milliseconds.
+  await step('analyze', () => db.exec('ANALYZE'));
   return { regions: all.length, facilities: facilities.length, workers: workers.length, households: householdIds.size, residents: people.residents.length, contracts: history.contracts, encounters: history.encounters, ms };
 }
 
