@@ -71,6 +71,18 @@ for (const engine of ENGINES) {
       assert.equal(f1.fulfilled, true, 'a follow-up at the county hospital counts too');
     });
 
+    test('a team needs one lead GP, known workers and village codes', async () => {
+      const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '全科甲', 'F', 'physician', 'general_practice', id FROM facilities WHERE code = 'T000A' RETURNING id`);
+      const mgr = await t.signIn('mgr', 'manager', { regionCode: '371003' });
+      const bad = await t.app.inject({ method: 'POST', url: '/api/contracts/teams', headers: { cookie: mgr }, payload: { name: '甲镇2队', facilityCode: 'H0001', members: [{ workerId: w.id, role: 'nurse' }], villageCodes: ['371003100000'] } });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path), ['facilityCode', 'members', 'villageCodes[0]']);
+      const ok = await t.app.inject({ method: 'POST', url: '/api/contracts/teams', headers: { cookie: mgr }, payload: { name: '甲镇2队', facilityCode: 'T000A', members: [{ workerId: w.id, role: 'lead_gp' }], villageCodes: [VILLAGE_A] } });
+      assert.equal(ok.statusCode, 201, ok.body);
+      const list = await t.app.inject({ method: 'GET', url: '/api/contracts/teams', headers: { cookie: mgr } });
+      assert.deepEqual(list.json().items.find((x: { id: string }) => x.id === ok.json().id).members.map((m: { name: string; role: string }) => [m.name, m.role]), [['全科甲', 'lead_gp']]);
+    });
+
     test('rates by township, by hand', async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/contracts/rates', headers: { cookie: gp } });
       assert.equal(r.statusCode, 200, r.body);

@@ -5,7 +5,7 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
-import { contractFulfilment, contractRates, endContract, listTeams, renewContract, signContract } from './service.ts';
+import { contractFulfilment, contractRates, createTeam, endContract, listTeams, renewContract, signContract } from './service.ts';
 import { RATE_DEFINITIONS } from './rules.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
@@ -20,6 +20,15 @@ export async function contractRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['contracts'], summary: 'Family-doctor teams in your scope', response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), facilityCode: z.string(), facilityName: z.string(),
       members: z.array(z.object({ workerId: z.string(), name: z.string(), role: z.string() })) })) }) } },
     handler: async (req) => ({ items: await listTeams(db, await scopePrefix(db, me(req))) }),
+  });
+  app.post('/api/contracts/teams', {
+    config: { access: ['sysadmin', 'manager', 'doctor'] },
+    schema: { tags: ['contracts'], summary: 'Create a family-doctor team (one lead GP, members, the villages it serves)',
+      body: z.strictObject({ name: z.string().min(2).max(50), facilityCode: z.string().max(32),
+        members: z.array(z.strictObject({ workerId: z.string().uuid(), role: z.enum(['lead_gp', 'gp', 'nurse', 'public_health', 'village_doctor', 'specialist']) })).min(1).max(30),
+        villageCodes: z.array(z.string().regex(/^\d{12}$/)).max(100) }),
+      response: { 201: z.object({ id: z.string() }) } },
+    handler: async (req, reply) => reply.code(201).send(await createTeam(db, me(req), req.body, await scopePrefix(db, me(req)))),
   });
   app.post('/api/contracts', {
     config: { access: SIGNERS },

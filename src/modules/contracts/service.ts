@@ -171,3 +171,25 @@ export async function contractRates(db: Db, within: string | null, asOf = today(
     };
   });
 }
+
+/** Creates a family-doctor team at a township or community centre, with members and the villages it serves. */
+export async function createTeam(db: Db, p: Principal, input: { name: string; facilityCode: string; members: { workerId: string; role: 'lead_gp' | 'gp' | 'nurse' | 'public_health' | 'village_doctor' | 'specialist' }[]; villageCodes: string[] }, within: string | null) {
+  return db.tx(async (q) => {
+    const [f] = await q.query<{ id: string; tier: string }>(`SELECT id, tier FROM facilities WHERE code = $1 ${within ? 'AND region_code LIKE $2' : ''}`, within ? [input.facilityCode, within + '%'] : [input.facilityCode]);
+    const fields: { path: string; problem: string }[] = [];
+    if (!f) fields.push({ path: 'facilityCode', problem: 'unknown facility, or outside your scope / 机构不存在或超出范围' });
+    else if (f.tier !== 'township') fields.push({ path: 'facilityCode', problem: 'teams are based at township or community centres / 团队应设在乡镇卫生院或社区卫生服务中心' });
+    const leads = input.members.filter((m) => m.role === 'lead_gp');
+    if (leads.length !== 1) fields.push({ path: 'members', problem: 'exactly one lead GP / 须有且仅有一名团队长（全科医生）' });
+    const known = new Set((await q.query<{ id: string }>('SELECT id FROM workers WHERE id = ANY($1::uuid[])', [input.members.map((m) => m.workerId)])).map((r) => r.id));
+    input.members.forEach((m, i) => { if (!known.has(m.workerId)) fields.push({ path: `members[${i}].workerId`, problem: 'unknown health worker / 未知卫生人员' }); });
+    const villages = new Set((await q.query<{ code: string }>("SELECT code FROM regions WHERE code = ANY($1::text[]) AND level = 'village'", [input.villageCodes])).map((r) => r.code));
+    input.villageCodes.forEach((c, i) => { if (!villages.has(c)) fields.push({ path: `villageCodes[${i}]`, problem: 'not a village code / 不是村（居）委会代码' }); });
+    if (fields.length) throw badRequest('team.invalid', { zh: '团队信息有误', en: 'Invalid team' }, fields);
+    const [t] = await q.query<{ id: string }>('INSERT INTO care_teams (name, facility_id, lead_worker_id) VALUES ($1,$2,$3) RETURNING id', [input.name, f!.id, leads[0].workerId]);
+    for (const m of input.members) await q.query('INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING', [t.id, m.workerId, m.role]);
+    for (const v of input.villageCodes) await q.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1,$2)', [t.id, v]);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'team.create', outcome: 'ok', recordType: 'care_team', recordId: t.id });
+    return { id: t.id };
+  });
+}
