@@ -99,6 +99,20 @@ for (const engine of ENGINES) {
       assert.equal(b.controlRate, null);
     });
 
+    test('drill-down: the residents behind township A\'s control rate, for the team\'s village doctor, audited; not for an officer', async () => {
+      const year = today.slice(0, 4);
+      const r = await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&year=${year}&township=371003100000&measure=controlled`, headers: { cookie: vd } });
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json().items.map((x: { name: string }) => x.name), ['患者p1']);
+      const nc = await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&year=${year}&township=371003100000&measure=not_controlled`, headers: { cookie: vd } });
+      assert.deepEqual(nc.json().items.map((x: { name: string }) => x.name), ['患者p2']);
+      const strangers = await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&year=${year}&township=371003100000&measure=managed`, headers: { cookie: other } });
+      assert.deepEqual(strangers.json().items, [], 'another team sees none of these people');
+      const officer = await t.signIn('off2', 'officer', { regionCode: '371003' });
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&year=${year}&township=371003100000&measure=managed`, headers: { cookie: officer } })).statusCode, 403);
+      assert.ok((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'chronic.rate_residents'")).length >= 2);
+    });
+
     test('the screening list: contracted residents 35+ without a BP reading this year, not already hypertensive', async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/chronic/screening', headers: { cookie: vd } });
       assert.equal(r.statusCode, 200, r.body);

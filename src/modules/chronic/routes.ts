@@ -5,7 +5,7 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
-import { followUpDefaults, programmeRates, recordFollowUp, screeningList, worklist } from './service.ts';
+import { followUpDefaults, programmeRates, rateResidents, recordFollowUp, screeningList, worklist } from './service.ts';
 import { SYMPTOMS } from './rules.ts';
 
 const CLINICIANS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
@@ -75,6 +75,14 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['chronic'], summary: 'Residents 35+ without a blood-pressure reading this year (the annual screening list)', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
       response: { 200: z.object({ total: z.number(), items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), lastReading: z.string().nullable() })) }) } },
     handler: async (req) => screeningList(db, me(req), req.query.limit),
+  });
+
+  app.get('/api/chronic/rates/residents', {
+    config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health'] },
+    schema: { tags: ['chronic'], summary: 'The residents behind a township\'s rate (your team\'s patients, or your region for public-health staff); audited',
+      querystring: z.strictObject({ programme: Programme, year: z.coerce.number().int().min(2000).max(2100), township: z.string().regex(/^\d{12}$/), measure: z.enum(['managed', 'standard', 'controlled', 'not_controlled']) }),
+      response: { 200: z.object({ items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), followUps: z.number(), lastVisit: z.string(), lastOnTarget: z.boolean() })) }) } },
+    handler: async (req) => ({ items: await rateResidents(db, me(req), req.query) }),
   });
 
   app.get('/api/chronic/rates', {

@@ -248,3 +248,25 @@ export async function screeningList(db: Db, p: Principal, limit: number): Promis
     items: rows.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? r.last_reading.toISOString() : null })),
   };
 }
+
+/** The residents behind a programme rate in a township, for those allowed to see them: public-health staff for their region, a doctor for their team's contracted patients; audited. */
+export async function rateResidents(db: Db, p: Principal, o: { programme: Programme; year: number; township: string; measure: 'managed' | 'standard' | 'controlled' | 'not_controlled' }) {
+  const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
+  const prefix = o.township.slice(0, 9);
+  const ph = p.role === 'public_health' && me?.region_code && (prefix.startsWith(me.region_code.replace(/0+$/, '')) || me.region_code.startsWith(prefix));
+  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; n: number; last_on_target: boolean; last_visit: string }>(
+    `WITH fu AS (
+       SELECT f.resident_id, count(*)::int AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target, max(f.visit_date)::text AS last_visit
+         FROM chronic_followups f WHERE f.programme = $1 AND f.visit_date BETWEEN $2::date AND $3::date GROUP BY f.resident_id)
+     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, fu.n, fu.last_on_target, fu.last_visit
+       FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code
+      WHERE r.village_code LIKE $4 || '%' AND r.merged_into IS NULL
+        AND ($5::boolean OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
+              AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $6 UNION SELECT $7::uuid WHERE $7::uuid IS NOT NULL)))
+      ORDER BY r.name LIMIT 2000`,
+    [o.programme, `${o.year}-01-01`, `${o.year}-12-31`, prefix, !!ph, me?.worker_id ?? null, me?.team_id ?? null]);
+  const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= 4 : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.rate_residents', outcome: 'ok', basis: ph ? 'public_health' : 'contract', details: { ...o, rows: keep.length } }));
+  const day = today();
+  return keep.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, followUps: r.n, lastVisit: r.last_visit, lastOnTarget: r.last_on_target }));
+}

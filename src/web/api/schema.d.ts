@@ -5816,6 +5816,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chronic/rates/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The residents behind a township's rate (your team's patients, or your region for public-health staff); audited */
+        get: {
+            parameters: {
+                query: {
+                    programme: "hypertension" | "diabetes";
+                    year: number;
+                    township: string;
+                    measure: "managed" | "standard" | "controlled" | "not_controlled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                                villageName: string;
+                                followUps: number;
+                                lastVisit: string;
+                                lastOnTarget: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chronic/rates": {
         parameters: {
             query?: never;
