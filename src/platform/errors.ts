@@ -62,3 +62,8 @@ export function notFound(what: Bilingual = { zh: '记录', en: 'Record' }): AppE
 export function conflict(code: string, text: Bilingual, fields: FieldProblem[] = []): AppError {
   return new AppError(409, code, text, fields);
 }
+
+/** 409 for an edit sent with a version that is no longer current (optimistic concurrency). */
+export function stale(currentVersion: number): AppError {
+  return conflict('record.stale', { zh: '该记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' }, [{ path: 'version', problem: `current version is ${currentVersion}` }]);
+}

@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { AppError, badRequest, conflict, forbidden, notFound, type FieldProblem } from '../../platform/errors.ts';
+import { AppError, badRequest, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
 import { auditBatcher, writeAudit } from '../../platform/audit.ts';
 import { decrypt, type Keys } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../registry/id-number.ts';
@@ -268,7 +268,7 @@ export async function editDiagnosis(db: Db, p: Principal, o: AccessOptions, id: 
   if (part !== 'all') throw notFound({ zh: '诊断', en: 'Diagnosis' });
   return db.tx(async (q) => {
     const [cur] = await q.query<Record<string, unknown> & { version: number }>('SELECT * FROM diagnoses WHERE id = $1 FOR UPDATE', [id]);
-    if (cur.version !== version) throw conflict('record.stale', { zh: '该记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' }, [{ path: 'version', problem: `current version is ${cur.version}` }]);
+    if (cur.version !== version) throw stale(cur.version);
     await q.query('INSERT INTO record_versions (table_name, row_id, version, data, changed_by) VALUES ($1,$2,$3,$4,$5)', ['diagnoses', id, cur.version, JSON.stringify(cur), p.userId]);
     const [after] = await q.query<{ id: string; version: number; status: string; confirmed: boolean; onset_date: string | null }>(
       `UPDATE diagnoses SET status = COALESCE($2, status), confirmed = COALESCE($3, confirmed), onset_date = CASE WHEN $5 THEN $4::date ELSE onset_date END, version = version + 1

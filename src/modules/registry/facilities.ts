@@ -1,6 +1,6 @@
 // Facilities, medical communities and their members.
 import type { Db, Queryable } from '../../platform/db.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, notFound, stale } from '../../platform/errors.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import { kindFitsTier, type FacilityKind, type Tier } from './rules.ts';
 
@@ -148,7 +148,7 @@ export async function updateFacility(db: Db, actor: Actor, code: string, version
       [code, version, input.name, input.tier, input.kind, input.grade ?? before.grade, input.regionCode, parentId, input.beds ?? before.beds,
         input.capabilityStandard ?? null, input.communityHospital ?? false, input.countySubcentre ?? false, input.publicOwned ?? true, input.openedOn ?? null, input.closedOn ?? null],
     );
-    if (!rows.length) throw conflict('record.stale', { zh: '该记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' }, [{ path: 'version', problem: `current version is ${before.version}` }]);
+    if (!rows.length) throw stale(before.version);
     await writeAudit(q, actor, { action: 'facility.update', outcome: 'ok', recordType: 'facility', recordId: before.id, details: { before: { ...before, community: undefined }, after: input } });
     return getFacility(q, code, null);
   });

@@ -1,7 +1,7 @@
 // The resident master index: one record per person, identifiers encrypted with a lookup hash,
 // duplicates refused or flagged, merges that move everything attached and can be undone.
 import type { Db, Queryable } from '../../platform/db.ts';
-import { AppError, badRequest, conflict, notFound, type FieldProblem } from '../../platform/errors.ts';
+import { AppError, badRequest, conflict, notFound, type FieldProblem, stale } from '../../platform/errors.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import { decrypt, encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { validateIdNumber, maskIdNumber, maskPhone } from './id-number.ts';
@@ -272,7 +272,7 @@ export async function updateResident(db: Db, keys: Keys, actor: Actor, id: strin
         c.phone ? encrypt(keys, c.phone) : null, c.phone ? lookupHash(keys, c.phone) : null, c.phone?.slice(-4) ?? null, hh, input.relationToHead ?? null, input.villageCode,
         input.registeredVillageCode ?? cur.registered_village_code, input.permanent ?? cur.permanent],
     );
-    if (!rows.length) throw conflict('record.stale', { zh: '该记录已被他人修改，请刷新后重试', en: 'The record was changed by someone else; reload and retry' }, [{ path: 'version', problem: `current version is ${cur.version}` }]);
+    if (!rows.length) throw stale(cur.version);
     const before = toResident(keys, cur);
     await writeAudit(q, actor, { action: 'resident.update', outcome: 'ok', residentId: id, recordType: 'resident', recordId: id,
       details: { before: { ...before, idNumberMasked: undefined, phoneMasked: undefined }, version } });
