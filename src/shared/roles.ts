@@ -1,6 +1,6 @@
 // Roles and region scope: pure, shared by server and web.
 
-export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident'] as const;
+export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
@@ -13,6 +13,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   village_doctor: { zh: '乡村医生', en: 'Village doctor' },
   coordinator: { zh: '转诊协调员', en: 'Referral coordinator' },
   resident: { zh: '居民', en: 'Resident' },
+  department: { zh: '责任部门', en: 'Government department' },
 };
 
 /** Roles that care for patients and so may open a record when a legal basis exists. */
