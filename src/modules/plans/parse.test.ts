@@ -93,3 +93,57 @@ test('the three plans: metadata, task counts, and output valid against the contr
     assert.ok(p.tasks.every((t) => t.responsibleUnits.length > 0), `${f}: every task names a unit`);
   }
 });
+
+test('each target wording in isolation, both sides of what it means', () => {
+  const one = (s: string, year: number | null = null) => {
+    const t = findTargets(s, ['1'], year);
+    assert.equal(t.length, 1, `${s}: ${JSON.stringify(t)}`);
+    return [t[0].comparator, t[0].value, t[0].unit, t[0].year];
+  };
+  const cases: [string, unknown[]][] = [
+    ['县域就诊率达到90%。', ['=', 90, '%', null]],
+    ['县域就诊率达到90%以上。', ['>=', 90, '%', null]],
+    ['门诊处方抗生素使用率控制在9.5%以下。', ['<=', 9.5, '%', null]],
+    ['基层就诊占比65%以上。', ['>=', 65, '%', null]],
+    ['院内感染发生率4%以下。', ['<=', 4, '%', null]],
+    ['签约率不低于65%。', ['>=', 65, '%', null]],
+    ['基层病组不少于20个。', ['>=', 20, '个', null]],
+    ['药品收入占比不超过30%。', ['<=', 30, '%', null]],
+    ['管理费用率控制在10%。', ['<=', 10, '%', null]],
+    ['医保基金县域内支出占比控制在75%以上。', ['>=', 75, '%', null]],
+    ['医疗服务收入占比提高到60%。', ['=', 60, '%', null]],
+    ['管理费用率降低到10%以下。', ['<=', 10, '%', null]],
+    ['每个村卫生室至少配备1名乡村医生。', ['>=', 1, '名', null]],
+    ['村卫生室医保联网结算实现全覆盖。', ['=', 100, '%', null]],
+    ['每年选派20名专业技术人才驻点帮扶。', ['=', 20, '名', null]],
+    ['到2025年底前，60%以上社区卫生服务中心建成社区医院。', ['>=', 60, '%', 2025]],
+    ['到2025年，乡村医生中具备执业（助理）医师资格人员比例达到50%。', ['=', 50, '%', 2025]],
+    ['收入占比较上年度提高5个百分点。', ['=', 5, '个百分点', null]],
+    ['自收到申请30个工作日内完成拨付。', ['<=', 30, '个工作日', null]],
+    ['达到推荐标准的不少于3家。', ['>=', 3, '家', null]],
+    ['年底达到全人群接种80%的目标。', ['=', 80, '%', 2021]],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(one(s, s.startsWith('年底') ? 2021 : null), want, s);
+  // Not targets: a number that is no goal, a shift of emphasis, a year alone, a bare count without 每年.
+  for (const s of ['从注重机构全覆盖向注重服务全覆盖转变。', '挂职期1年。', '落实2020年督察反馈问题整改。', '从基层选派骨干人才到上级医院。', '推广互助县试点经验。'])
+    assert.deepEqual(findTargets(s, null, null), [], s);
+  // "签约率、履约率达到90%以上" names two measures; the year of a 到2025年 carries over clauses joined by ；.
+  assert.deepEqual(findTargets('重点人群签约率、履约率达到90%以上。', null, null).map((t) => t.metric), ['重点人群签约率', '履约率']);
+  assert.deepEqual(findTargets('到2025年，占比提高到60%；病种覆盖率达到90%。其他达到50%。', null, null).map((t) => t.year), [2025, 2025, null]);
+  assert.equal(findTargets('到2025年，每千人口注册护士数达到3.6人、每万人口全科医生数达到3.6人。', null, null).length, 2, 'equal values are two targets');
+});
+
+test('units: a misprinted second 配合单位 line, a generic noun completing a name, dashes for none', () => {
+  const plan = parsePlanText(['某市任务', '一、任务', '(一)强化基金监管。建立机制。', '配合单位: 市医疗保障局', '配合单位: 市卫生健康局、发展和改革局',
+    '(二)加强协同。', '牵头单位：区委农办；责任单位：区直相关部门、单位，各镇街', '配合单位：——'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits, t.cooperatingUnits]), [
+    ['一', ['市医疗保障局'], ['市卫生健康局', '发展和改革局']], ['二', ['区委农办', '区直相关部门、单位', '各镇街'], []]]);
+});
+
+test('an appended ledger table fills deadlines and adds targets stated only there', () => {
+  const plan = parsePlanText(['某县要点', '一、任务', '1．加强签约服务。做实家庭医生签约。', '责任单位：县卫健局', '附表', '序号\t重点工作\t责任部门\t配合部门\t时限要求',
+    '1\t做实家庭医生签约，重点人群签约率达到90%以上。\t县卫健局\t县医保局\t9月底'].join('\n'));
+  assert.equal(plan.tasks[0].deadline, null, 'no plan date, so no year for 9月底');
+  assert.deepEqual(plan.tasks[0].cooperatingUnits, ['县医保局']);
+  assert.deepEqual(plan.targets.map((t) => [t.taskPath, t.value, t.comparator]), [[['一', '1'], 90, '>=']]);
+});
