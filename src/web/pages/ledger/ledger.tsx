@@ -60,10 +60,10 @@ export function LedgerPage() {
         <Select allowClear placeholder={t('ledger.allStatuses')} style={{ width: 140 }} value={status} onChange={(v) => set('status', v)}
           options={STATUSES.map((s) => ({ value: s, label: t(`ledger.status.${s}` as MessageKey) }))} />
       </Space>
-      <Table<LedgerTask> rowKey="id" size="small" loading={!tasks} dataSource={tasks ?? []} data-testid="ledger-tasks" pagination={{ pageSize: 50 }}
+      <Table<LedgerTask> rowKey="id" size="small" loading={!tasks} dataSource={tasks ?? []} data-testid="ledger-tasks" pagination={{ pageSize: 50 }} scroll={{ x: 1500 }}
         onRow={(r) => ({ onClick: () => nav(`/ledger/tasks/${r.id}`), style: { cursor: 'pointer' } })} columns={[
           { title: t('ledger.col.number'), width: 70, render: (_, r) => r.number },
-          { title: t('ledger.col.title'), render: (_, r) => <><div>{r.title}</div>{!planId && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.planTitle}</Typography.Text>}</> },
+          { title: t('ledger.col.title'), width: 280, render: (_, r) => <><div>{r.title}</div>{!planId && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.planTitle}</Typography.Text>}</> },
           { title: t('ledger.col.responsible'), width: 200, render: (_, r) => unitsIn(r, ['lead', 'responsible']) },
           { title: t('ledger.col.cooperating'), width: 160, render: (_, r) => unitsIn(r, ['cooperating']) || '——' },
           { title: t('ledger.col.deadline'), width: 110, dataIndex: 'deadline', render: (d: string | null) => d ?? t('ledger.noDeadline'), sorter: (a, b) => (a.deadline ?? '9').localeCompare(b.deadline ?? '9') },
