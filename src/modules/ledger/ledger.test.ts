@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
+import { Document, Packer, Paragraph } from 'docx';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty } from '../../../test/helpers/county.ts';
@@ -65,6 +66,13 @@ for (const engine of ENGINES) {
       const none = await req(officer, 'POST', '/api/plans/parse', { fileName: 'notes.txt', contentBase64: b64('会议纪要\n今天讨论了工作。') });
       assert.equal(none.statusCode, 400);
       assert.equal(none.json().error.code, 'plan.no_tasks');
+      // A .docx upload reads through mammoth: the variant plan written as a Word document, one paragraph a line.
+      const lines = readFileSync(new URL('../../../test/fixtures/plans/variant-county.md', import.meta.url), 'utf8').split('\n').filter((l) => !l.startsWith('|'));
+      const docx = await Packer.toBuffer(new Document({ sections: [{ children: lines.map((l) => new Paragraph(l.replace(/^#+\s*/, ''))) }] }));
+      const w = await req(officer, 'POST', '/api/plans/parse', { fileName: '工作要点.docx', contentBase64: b64(docx) });
+      assert.equal(w.statusCode, 200, w.body);
+      assert.equal(w.json().plan.title, '某某县2025年紧密型县域医共体建设工作要点');
+      assert.deepEqual(w.json().plan.tasks.map((x: { number: string }) => x.number), ['1', '2', '4', '1', '2']);
       const broken = await req(officer, 'POST', '/api/plans/parse', { fileName: 'plan.docx', contentBase64: b64('not a zip') });
       assert.equal(broken.statusCode, 400);
       assert.equal((await req(await t.signIn('doc', 'doctor', { facilityCode: 'H0001' }), 'POST', '/api/plans/parse', { fileName: 'a.txt', contentBase64: b64('x') })).statusCode, 403);
@@ -94,7 +102,7 @@ for (const engine of ENGINES) {
       const tasks = await t.db.query<{ id: string; number: string; path: string[] }>('SELECT id, number, path FROM plan_tasks WHERE plan_id = $1 ORDER BY position', [planId]);
       assert.equal(tasks.length, 18);
       for (const x of tasks) taskId[x.path.join('/')] = x.id;
-      const six = await t.db.query<{ printed: string; name: string; role: string }>('SELECT tu.printed, u.name, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY tu.position', [taskId['二/二/6'] ?? taskId['二/一/6']]);
+      const six = await t.db.query<{ printed: string; name: string; role: string }>('SELECT tu.printed, u.name, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY tu.position', [taskId['二/（一）/6']]);
       assert.deepEqual(six, [{ printed: '区卫生健康局', name: '区卫生健康局', role: 'lead' }, { printed: '区医保局', name: '区医疗保障局', role: 'responsible' }]);
       const tg = await t.db.query<{ indicator_code: string | null; locality_code: string; value: number; unit: string; due_year: number | null }>(
         "SELECT indicator_code, locality_code, value, unit, due_year FROM targets WHERE plan_id = $1 AND indicator_code = 'basic_level_visit_share'", [planId]);
@@ -209,6 +217,19 @@ for (const engine of ENGINES) {
       assert.match(text, /重点任务共18项，其中已完成1项，推进中1项，未开始15项，已逾期1项/);
       assert.match(text, /区医疗保障局：3\. 推进紧密型县域医共体建设/);
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/ledger/bulletin.docx', headers: { cookie: yibao } })).statusCode, 403);
+    });
+
+    test('two edits of one task with the same version race: exactly one wins, the other is told the record changed', async () => {
+      const four = (await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`)).json().items.find((x: { number: string }) => x.number === '4');
+      const [a, b] = await Promise.all([
+        req(officer, 'PATCH', `/api/ledger/tasks/${four.id}`, { version: four.version, title: '盘活用好县域编制资源（甲）' }),
+        req(officer, 'PATCH', `/api/ledger/tasks/${four.id}`, { version: four.version, title: '盘活用好县域编制资源（乙）' }),
+      ]);
+      assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
+      const [row] = await t.db.query<{ title: string; version: number }>('SELECT title, version FROM plan_tasks WHERE id = $1', [four.id]);
+      assert.equal(row.version, four.version + 1);
+      assert.equal(row.title, a.statusCode === 200 ? '盘活用好县域编制资源（甲）' : '盘活用好县域编制资源（乙）');
+      assert.equal((await t.db.query("SELECT 1 FROM plan_history WHERE task_id = $1 AND action = 'task.edit'", [four.id])).length, 1);
     });
 
     test('linked targets show the indicators module\'s current value when its table exists', async () => {

@@ -147,3 +147,8 @@ test('an appended ledger table fills deadlines and adds targets stated only ther
   assert.deepEqual(plan.tasks[0].cooperatingUnits, ['县医保局']);
   assert.deepEqual(plan.targets.map((t) => [t.taskPath, t.value, t.comparator]), [[['一', '1'], 90, '>=']]);
 });
+
+test('task paths show each heading number as the contract does: 二, （一）, 1, （1） whatever the printed width', () => {
+  const plan = parsePlanText(['某县方案', '二、主要任务', '(一)强化基层', '1.加强建设。', '责任单位：县卫健局', '（二）完善机制', '(1)健全投入。', '责任单位：县财政局'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.number]), [[['二', '（一）', '1'], '1'], [['二', '（二）', '（1）'], '1']]);
+});

@@ -100,6 +100,11 @@ export function parseHeading(line: string): Heading | null {
 }
 const isHeading = (line: string) => parseHeading(line) !== null;
 
+/** A heading's number as the contract's path shows it: 二, （一）, 1, （1） — bracketed kinds in full-width brackets, whichever width was printed. */
+export function pathLabel(h: Pick<Heading, 'level' | 'number'>): string {
+  return h.level === 2 || h.level === 4 ? `（${h.number}）` : h.number;
+}
+
 /** Splits a heading line into its title (up to the first full stop) and the text after it. */
 export function splitTitle(rest: string): { title: string; text: string } {
   const m = /^(.{2,60}?)[。．](.*)$/.exec(rest);
@@ -296,7 +301,7 @@ export function parsePlanText(text: string): ParsedPlan {
       const parent = stack[stack.length - 1];
       if (parent) parent.children++;
       const { title: t0, text: body } = splitTitle(h.rest);
-      const node: Node = { level: h.level, number: h.number, title: t0, text: body ? [body] : [], units: [], path: [...(parent?.path ?? []), h.number], children: 0, deadline: null, blanket };
+      const node: Node = { level: h.level, number: h.number, title: t0, text: body ? [body] : [], units: [], path: [...(parent?.path ?? []), pathLabel(h)], children: 0, deadline: null, blanket };
       nodes.push(node);
       stack.push(node);
       const said = /(责任部门|责任单位)\s*[：:]\s*([^。（）()]*?)(按职责分工负责|负责)。?$/.exec(h.rest);

@@ -48,7 +48,7 @@ export function scorePlan(got: ParsedPlan, exp: ExpectedPlan): PlanScore {
     }
   }
   const unitP = ratio(tp, tp + fp), unitR = ratio(tp, tp + fn);
-  const taskOf = (path: string[] | null) => (path ? path[path.length - 1] : null);
+  const taskOf = (path: string[] | null) => (path ? path[path.length - 1].replace(/[（）()]/g, '') : null);
   const usedT = new Set<number>();
   const missedTargets: string[] = [];
   for (const e of exp.targets) {

@@ -12,6 +12,12 @@ import { fileToBase64, StatusTag, TargetText, unitsIn } from './shared';
 
 type Detail = paths['/api/ledger/tasks/{id}']['get']['responses'][200]['content']['application/json'];
 
+// "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
+const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : Array.isArray(v) ? v.join('、') : String(v));
+function describeChanges(c: Record<string, unknown>): string {
+  return Object.entries(c).map(([k, v]) => (Array.isArray(v) && v.length === 2 && k !== 'attachments' && k !== 'newUnits' ? `${k}: ${show(v[0])} → ${show(v[1])}` : `${k}: ${show(v)}`)).join('; ');
+}
+
 /** The task page. */
 export function LedgerTaskPage() {
   const { id } = useParams();
@@ -119,7 +125,7 @@ export function LedgerTaskPage() {
         </Card>
         <Card title={t('ledger.history')} style={{ marginTop: 16 }}>
           <Timeline data-testid="task-history" items={d.history.map((h) => ({ key: h.id, children: (
-            <span style={{ fontSize: 12 }}>{new Date(h.at).toLocaleString()} {h.username} · {t(`ledger.action.${h.action}` as MessageKey)} <Typography.Text type="secondary">{JSON.stringify(h.changes)}</Typography.Text></span>) }))} />
+            <span style={{ fontSize: 12 }}>{new Date(h.at).toLocaleString()} {h.username} · {t(`ledger.action.${h.action}` as MessageKey)} <Typography.Text type="secondary">{describeChanges(h.changes)}</Typography.Text></span>) }))} />
         </Card>
       </Col>
     </Row>
