@@ -121,6 +121,8 @@ test('each target wording in isolation, both sides of what it means', () => {
     ['收入占比较上年度提高5个百分点。', ['=', 5, '个百分点', null]],
     ['自收到申请30个工作日内完成拨付。', ['<=', 30, '个工作日', null]],
     ['达到推荐标准的不少于3家。', ['>=', 3, '家', null]],
+    ['其中30％达到推荐标准。', ['=', 30, '%', null]],
+    ['１００％的县级中医医院达到二级甲等水平。', ['=', 100, '%', null]],
     ['年底达到全人群接种80%的目标。', ['=', 80, '%', 2021]],
   ];
   for (const [s, want] of cases) assert.deepEqual(one(s, s.startsWith('年底') ? 2021 : null), want, s);

@@ -220,8 +220,8 @@ export function findTargets(text: string, taskPath: string[] | null, defaultYear
     // compound counts: 6类10项
     const compound = /(\d+)\s*类\s*(\d+)\s*项/g;
     while ((m = compound.exec(sent))) push(m.index, m[0], '=', [Number(m[1]), Number(m[2])], '类/项');
-    // "100%的乡镇卫生院达到基本标准": a share of the institutions
-    const share = new RegExp(`${NUM}\\s*(%)\\s*的`, 'g');
+    // "100%的乡镇卫生院达到基本标准", "其中30%达到推荐标准": a share of the institutions
+    const share = new RegExp(`${NUM}\\s*(%)\\s*(?:的|(?=达到|建成|实现|完成|具备|开展))`, 'g');
     while ((m = share.exec(sent))) push(m.index, m[0].replace(/的$/, ''), '=', Number(m[1]), '%');
     // "达到 / 提高到 / 不低于 … N 单位 (以上|以下|以内|左右)"
     const words = new RegExp(`(${WORDS})(?:[^\\d，,。；;%]{0,8}?)${NUM}\\s*(${UNITS})(以上|以下|以内|内|左右)?`, 'g');

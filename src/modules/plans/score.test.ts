@@ -8,11 +8,11 @@ import { scorePlan, type ExpectedPlan } from './score.ts';
 const PLANS = new URL('../../../test/fixtures/plans/', import.meta.url).pathname;
 const r2 = (x: number) => Math.round(x * 1000) / 1000;
 
-// The variant (variant-county.md) is a plan of another shape written for these tests, with its own expected reading.
-for (const f of ['haidong-2024', 'wendeng-2024', 'tongren-2021', 'variant-county']) {
+// The variants (variant-county.md, variant-city.txt) are plans of other shapes written for these tests, with their own expected readings.
+for (const f of ['haidong-2024', 'wendeng-2024', 'tongren-2021', 'variant-county', 'variant-city']) {
   test(`${f}: scored against the expected reading`, () => {
     const exp = JSON.parse(readFileSync(`${PLANS}${f}.expected.json`, 'utf8')) as ExpectedPlan;
-    const got = parsePlanText(readFileSync(`${PLANS}${f}${f.startsWith('variant') ? '.md' : '.txt'}`, 'utf8'));
+    const got = parsePlanText(readFileSync(`${PLANS}${f}${f === 'variant-county' ? '.md' : '.txt'}`, 'utf8'));
     const s = scorePlan(got, exp);
     console.log(JSON.stringify({ plan: f, taskRecall: r2(s.taskRecall), taskPrecision: r2(s.taskPrecision), unitF1: r2(s.unitF1), targetRecall: r2(s.targetRecall), targetPrecision: r2(s.targetPrecision) }));
     if (process.env.PLAN_SCORE_DETAIL) console.log(JSON.stringify({ missedTasks: s.missedTasks, unitErrors: s.unitErrors, missedTargets: s.missedTargets, extraTargets: s.extraTargets }, null, 1));
