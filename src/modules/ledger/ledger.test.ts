@@ -16,6 +16,18 @@ import type { ParsedPlan } from '../plans/parse.ts';
 
 const WENDENG = readFileSync(new URL('../../../test/fixtures/plans/wendeng-2024.txt', import.meta.url));
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+// A GB18030 encoder for the test (Node decodes GB18030 but encodes only UTF-8): the two-byte table built by decoding every pair.
+function encodeGb18030(text: string): Buffer {
+  const table = new Map<string, number[]>();
+  const dec = new TextDecoder('gb18030');
+  for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) if (b !== 0x7f) { const c = dec.decode(Uint8Array.from([a, b])); if (c.length === 1 && !table.has(c)) table.set(c, [a, b]); }
+  const out: number[] = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else { const bytes = table.get(ch); if (!bytes) throw new Error(`no GB18030 two-byte code for ${ch}`); out.push(...bytes); }
+  }
+  return Buffer.from(out);
+}
 const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 const yesterday = new Date(Date.now() - 86400000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
@@ -60,6 +72,12 @@ for (const engine of ENGINES) {
       const units: { printed: string; unitName: string | null }[] = r.json().units;
       assert.equal(units.find((u) => u.printed === '区医疗保障局')?.unitName, '区医疗保障局');
       assert.equal(units.find((u) => u.printed === '区财政局')?.unitName, null, 'not yet a unit: will be created');
+      // The same plan saved as GB18030 (as Chinese office machines often save .txt) reads the same.
+      const gbk = await req(officer, 'POST', '/api/plans/parse', { fileName: 'wendeng-gbk.txt', contentBase64: b64(encodeGb18030(WENDENG.toString('utf8'))) });
+      assert.equal(gbk.statusCode, 200, gbk.body);
+      assert.deepEqual(gbk.json().plan, plan);
+      const binary = await req(officer, 'POST', '/api/plans/parse', { fileName: 'x.txt', contentBase64: b64(Buffer.from([0, 1, 2, 0xff, 0xfe, 0])) });
+      assert.equal(binary.statusCode, 400);
       const bad = await req(officer, 'POST', '/api/plans/parse', { fileName: 'plan.pdf', contentBase64: b64('x') });
       assert.equal(bad.statusCode, 400);
       assert.deepEqual(bad.json().error.fields, [{ path: 'fileName', problem: 'use .txt, .md or .docx / 仅支持 .txt、.md、.docx' }]);

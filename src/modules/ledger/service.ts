@@ -46,6 +46,19 @@ async function history(q: Queryable, p: Principal, planId: string, taskId: strin
 
 // ---- import ----
 
+/** Text from UTF-8 (with or without BOM) or, failing that, GB18030; null for binary content. */
+export function decodeText(buf: Buffer): string | null {
+  for (const enc of ['utf-8', 'gb18030']) {
+    try {
+      const s = new TextDecoder(enc, { fatal: true }).decode(buf);
+      if (!s.includes('\u0000')) return s.replace(/^\uFEFF/, '');
+    } catch {
+      // not this encoding
+    }
+  }
+  return null;
+}
+
 /** Reads an uploaded plan (.txt, .md or .docx, base64) into its structure. */
 export async function readUpload(fileName: string, contentBase64: string): Promise<ParsedPlan> {
   const ext = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
@@ -62,8 +75,10 @@ export async function readUpload(fileName: string, contentBase64: string): Promi
       throw invalid([{ path: 'content', problem: 'not a readable .docx / 无法读取的 .docx 文件' }]);
     }
   } else {
-    text = buf.toString('utf8');
-    if (text.includes('\u0000') || text.includes('\uFFFD')) throw invalid([{ path: 'content', problem: 'not UTF-8 text / 不是 UTF-8 文本' }]);
+    // Plain text as saved on Chinese office machines is often GB18030 (GBK) rather than UTF-8.
+    const decoded = decodeText(buf);
+    if (decoded === null) throw invalid([{ path: 'content', problem: 'not UTF-8 or GB18030 text / 不是 UTF-8 或 GB18030 编码的文本' }]);
+    text = decoded;
   }
   const plan = parsePlanText(text);
   if (!plan.tasks.length) throw badRequest('plan.no_tasks', { zh: '未能从文件中读出任务（需有编号标题和责任单位）', en: 'No tasks found (numbered headings with responsible units are needed)' }, [{ path: 'content', problem: 'no tasks / 无任务' }]);
