@@ -9,6 +9,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, invalid, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
+import { decodeText } from '../plans/file.ts';
 import { matchIndicator } from '../plans/indicator-match.ts';
 import { today } from '../registry/residents.ts';
 import {
@@ -45,19 +46,6 @@ async function history(q: Queryable, p: Principal, planId: string, taskId: strin
 }
 
 // ---- import ----
-
-/** Text from UTF-8 (with or without BOM) or, failing that, GB18030; null for binary content. */
-export function decodeText(buf: Buffer): string | null {
-  for (const enc of ['utf-8', 'gb18030']) {
-    try {
-      const s = new TextDecoder(enc, { fatal: true }).decode(buf);
-      if (!s.includes('\u0000')) return s.replace(/^\uFEFF/, '');
-    } catch {
-      // not this encoding
-    }
-  }
-  return null;
-}
 
 /** Reads an uploaded plan (.txt, .md or .docx, base64) into its structure. */
 export async function readUpload(fileName: string, contentBase64: string): Promise<ParsedPlan> {
