@@ -1,11 +1,16 @@
-// `meridian user add … --role department --unit NAME` binds the user to a department found by name or alias.
+// `meridian plan parse FILE --json` prints the contract's form; `meridian user add … --role department --unit NAME`
+// binds the user to a department found by name or alias.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { openPglite } from '../../src/platform/db.ts';
+
+const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string>, input?: string) => {
@@ -21,6 +26,19 @@ describe('meridian user add --unit (embedded database)', () => {
     env = { MERIDIAN_DATA_DIR: dir };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('plan parse --json validates against the contract schema; without --json a summary', () => {
+    const validate = new Ajv2020({ allErrors: true, validateFormats: false }).compile(JSON.parse(readFileSync(`${FIXTURES}contracts/plan-import.schema.json`, 'utf8')));
+    const r = run(['plan', 'parse', `${FIXTURES}plans/tongren-2021.txt`, '--json'], env);
+    assert.equal(r.code, 0, r.err);
+    const plan = JSON.parse(r.out);
+    assert.ok(validate(plan), JSON.stringify(validate.errors?.slice(0, 3)));
+    assert.equal(plan.tasks.length, 22);
+    assert.deepEqual(plan.tasks[0].path, ['一', '（一）']);
+    const missing = run(['plan', 'parse', `${FIXTURES}plans/nope.txt`], env);
+    assert.equal(missing.code, 1);
+    assert.equal(missing.err.trim().split('\n').length, 1);
+  });
 
   test('an alias finds the unit; an unknown unit and a unit for another role are refused in one line', async () => {
     assert.equal(run(['migrate'], env).code, 0);
