@@ -31,7 +31,7 @@ describe('meridian user add --unit (embedded database)', () => {
     const validate = new Ajv2020({ allErrors: true, validateFormats: false }).compile(JSON.parse(readFileSync(`${FIXTURES}contracts/plan-import.schema.json`, 'utf8')));
     const r = run(['plan', 'parse', `${FIXTURES}plans/tongren-2021.txt`, '--json'], env);
     assert.equal(r.code, 0, r.err);
-    const plan = JSON.parse(r.out);
+    const plan = JSON.parse(r.out) as { tasks: { path: string[] }[] };
     assert.ok(validate(plan), JSON.stringify(validate.errors?.slice(0, 3)));
     assert.equal(plan.tasks.length, 22);
     assert.deepEqual(plan.tasks[0].path, ['一', '（一）']);
