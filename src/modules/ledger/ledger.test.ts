@@ -120,7 +120,7 @@ for (const engine of ENGINES) {
       const tasks = await t.db.query<{ id: string; number: string; path: string[] }>('SELECT id, number, path FROM plan_tasks WHERE plan_id = $1 ORDER BY position', [planId]);
       assert.equal(tasks.length, 18);
       for (const x of tasks) taskId[x.path.join('/')] = x.id;
-      const six = await t.db.query<{ printed: string; name: string; role: string }>('SELECT tu.printed, u.name, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY tu.position', [taskId['二/（一）/6']]);
+      const six = await t.db.query<{ printed: string; name: string; role: string }>('SELECT tu.printed, u.name, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY tu.position', [taskId['二/（2）/6']]);
       assert.deepEqual(six, [{ printed: '区卫生健康局', name: '区卫生健康局', role: 'lead' }, { printed: '区医保局', name: '区医疗保障局', role: 'responsible' }]);
       const tg = await t.db.query<{ indicator_code: string | null; locality_code: string; value: number; unit: string; due_year: number | null }>(
         "SELECT indicator_code, locality_code, value, unit, due_year FROM targets WHERE plan_id = $1 AND indicator_code = 'basic_level_visit_share'", [planId]);

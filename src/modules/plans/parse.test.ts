@@ -154,3 +154,9 @@ test('task paths show each heading number as the contract does: 二, （一）, 
   const plan = parsePlanText(['某县方案', '二、主要任务', '(一)强化基层', '1.加强建设。', '责任单位：县卫健局', '（二）完善机制', '(1)健全投入。', '责任单位：县财政局'].join('\n'));
   assert.deepEqual(plan.tasks.map((t) => [t.path, t.number]), [[['二', '（一）', '1'], '1'], [['二', '（二）', '（1）'], '1']]);
 });
+
+test('a section heading printed with the wrong kind of numeral — （2） after （一） — still opens the section', () => {
+  const plan = parsePlanText(['某县方案', '二、主要任务', '（一）强化资源配置', '1．统筹管理。', '责任单位：县卫健局', '（2） 壮大人才队伍', '2．盘活编制。', '责任单位：县委编办',
+    '（三）完善运行机制', '3．健全投入。', '（1）足额安排。', '责任单位：县财政局'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => t.path), [['二', '（一）', '1'], ['二', '（2）', '2'], ['二', '（三）', '3', '（1）']]);
+});

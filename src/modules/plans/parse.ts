@@ -295,7 +295,11 @@ export function parsePlanText(text: string): ParsedPlan {
     }
     const bl = BLANKET.exec(line);
     if (bl) blanket = splitUnits(bl[1]);
-    const h = parseHeading(line);
+    let h = parseHeading(line);
+    // "（2） 壮大人才队伍" after "（一）…" with its own numbered items below: a section heading printed with the
+    // wrong kind of numeral — it takes the place of （二）, keeping its printed number.
+    const section = stack.find((n) => n.level === 2);
+    if (h?.level === 4 && section && stack[stack.length - 1].level === 3 && cnNumber(section.number) === Number(h.number) - 1 && !/[。；：:，,]/.test(h.rest) && h.rest.length <= 30) h = { ...h, level: 2 };
     if (h) {
       while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
       const parent = stack[stack.length - 1];
