@@ -45,3 +45,7 @@ export function fileToBase64(file: File): Promise<string> {
 
 /** The units of a task in a role, as printed. */
 export const unitsIn = (task: LedgerTask, roles: string[]) => task.units.filter((u) => roles.includes(u.role)).map((u) => u.printed).join('、');
+
+/** A timestamp as users read it: Asia/Shanghai, in the page's language. */
+export const fmtTime = (iso: string, lang: 'zh' | 'en', dateOnly = false) =>
+  new Date(iso)[dateOnly ? 'toLocaleDateString' : 'toLocaleString'](lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });

@@ -5,7 +5,7 @@ import { App, Button, Card, Input, Space, Table, Tag } from 'antd';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
-import { StatusTag, unitsIn, type LedgerTask } from './shared';
+import { fmtTime, StatusTag, unitsIn, type LedgerTask } from './shared';
 
 type Sup = paths['/api/ledger/supervision']['get']['responses'][200]['content']['application/json'];
 
@@ -62,8 +62,8 @@ export function SupervisionPage() {
           { title: t('ledger.unit'), dataIndex: 'unitName', width: 180 },
           { title: t('ledger.sup.reason'), width: 100, render: (_, r) => t(`ledger.reason.${r.reason}` as MessageKey) },
           { title: t('ledger.sup.message'), dataIndex: 'message' },
-          { title: t('ledger.sup.at'), width: 170, render: (_, r) => `${new Date(r.at).toLocaleString()} ${r.by}` },
-          { title: t('ledger.sup.ack'), width: 110, render: (_, r) => (r.acknowledgedAt ? new Date(r.acknowledgedAt).toLocaleDateString() : '—') },
+          { title: t('ledger.sup.at'), width: 170, render: (_, r) => `${fmtTime(r.at, lang)} ${r.by}` },
+          { title: t('ledger.sup.ack'), width: 110, render: (_, r) => (r.acknowledgedAt ? fmtTime(r.acknowledgedAt, lang, true) : '—') },
         ]} />
       </Card>
     </Space>

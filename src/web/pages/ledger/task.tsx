@@ -8,14 +8,15 @@ import { UploadOutlined } from '@ant-design/icons';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
-import { fileToBase64, StatusTag, TargetText, unitsIn } from './shared';
+import { fileToBase64, fmtTime, StatusTag, TargetText, unitsIn } from './shared';
 
 type Detail = paths['/api/ledger/tasks/{id}']['get']['responses'][200]['content']['application/json'];
 
 // "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : Array.isArray(v) ? v.join('、') : String(v));
-function describeChanges(c: Record<string, unknown>): string {
-  return Object.entries(c).map(([k, v]) => (Array.isArray(v) && v.length === 2 && k !== 'attachments' && k !== 'newUnits' ? `${k}: ${show(v[0])} → ${show(v[1])}` : `${k}: ${show(v)}`)).join('; ');
+const show = (v: unknown) => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length) ? '—' : Array.isArray(v) ? v.join('、') : String(v));
+function describeChanges(c: Record<string, unknown>, t: ReturnType<typeof useT>): string {
+  const val = (k: string, v: unknown) => (k === 'status' && typeof v === 'string' ? t(`ledger.status.${v}` as MessageKey) : show(v));
+  return Object.entries(c).map(([k, v]) => (Array.isArray(v) && v.length === 2 && k !== 'attachments' && k !== 'newUnits' ? `${k}: ${val(k, v[0])} → ${val(k, v[1])}` : `${k}: ${show(v)}`)).join('; ');
 }
 
 /** The task page. */
@@ -48,6 +49,7 @@ export function LedgerTaskPage() {
     if (r.error) return void message.error(errorText(r.error, lang));
     message.success(t('ledger.report.sent'));
     report.resetFields();
+    report.setFieldsValue({ percentDone: r.data!.percentDone });
     setFiles([]);
     await load();
   };
@@ -83,7 +85,7 @@ export function LedgerTaskPage() {
         <Card title={t('ledger.reports')} style={{ marginTop: 16 }}>
           <List dataSource={d.reports} locale={{ emptyText: t('ledger.report.none') }} data-testid="task-reports" renderItem={(r) => (
             <List.Item>
-              <List.Item.Meta title={`${r.quarter} · ${r.unitName} · ${r.percentDone}% · ${r.username} · ${new Date(r.at).toLocaleString()}`} description={
+              <List.Item.Meta title={`${r.quarter} · ${r.unitName} · ${r.percentDone}% · ${r.username} · ${fmtTime(r.at, lang)}`} description={
                 <>
                   <div>{r.body}</div>
                   {r.attachments.map((a) => <div key={a.id}><a href={`/api/ledger/attachments/${a.id}`}>{a.fileName}</a> ({Math.ceil(a.size / 1024)} KB)</div>)}
@@ -121,11 +123,11 @@ export function LedgerTaskPage() {
         )}
         <Card title={t('ledger.reviews')} style={{ marginTop: d.canReview ? 16 : 0 }}>
           <List size="small" dataSource={d.reviews} locale={{ emptyText: '——' }} renderItem={(r) => (
-            <List.Item>{r.lagging ? `【${t('ledger.lagging')}】` : ''}{r.comment} — {r.username} {new Date(r.at).toLocaleDateString()}</List.Item>)} />
+            <List.Item>{r.lagging ? `【${t('ledger.lagging')}】` : ''}{r.comment} — {r.username} {fmtTime(r.at, lang, true)}</List.Item>)} />
         </Card>
         <Card title={t('ledger.history')} style={{ marginTop: 16 }}>
           <Timeline data-testid="task-history" items={d.history.map((h) => ({ key: h.id, children: (
-            <span style={{ fontSize: 12 }}>{new Date(h.at).toLocaleString()} {h.username} · {t(`ledger.action.${h.action}` as MessageKey)} <Typography.Text type="secondary">{describeChanges(h.changes)}</Typography.Text></span>) }))} />
+            <span style={{ fontSize: 12 }}>{fmtTime(h.at, lang)} {h.username} · {t(`ledger.action.${h.action}` as MessageKey)} <Typography.Text type="secondary">{describeChanges(h.changes, t)}</Typography.Text></span>) }))} />
         </Card>
       </Col>
     </Row>
