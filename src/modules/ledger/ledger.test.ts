@@ -250,6 +250,21 @@ for (const engine of ENGINES) {
       assert.equal((await t.db.query("SELECT 1 FROM plan_history WHERE task_id = $1 AND action = 'task.edit'", [four.id])).length, 1);
     });
 
+    test('the same printed department in another region is another unit: its user never sees this region\'s tasks', async () => {
+      await t.db.exec("INSERT INTO regions (code, name, parent_code, level) VALUES ('330102', '上城区', '3301', 'county')");
+      const far2 = await t.signIn('far2', 'officer', { regionCode: '330102' });
+      const small = { title: '上城区医保工作要点', issuer: null, docNumber: null, date: null, targets: [],
+        tasks: [{ path: ['一'], number: '一', title: '推进支付改革', text: '', leadUnits: [], responsibleUnits: ['区医疗保障局'], cooperatingUnits: [], deadline: null }] };
+      const r = await req(far2, 'POST', '/api/plans', { regionCode: '330102', plan: small });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.deepEqual(r.json().newUnits, ['区医疗保障局']);
+      const [u] = await t.db.query<{ name: string; region_code: string }>('SELECT u.name, u.region_code FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id JOIN plan_tasks t ON t.id = tu.task_id WHERE t.plan_id = $1', [r.json().id]);
+      assert.deepEqual(u, { name: '区医疗保障局（上城区）', region_code: '330102' });
+      const mine = (await req(yibao, 'GET', '/api/ledger/tasks')).json().items;
+      assert.ok(mine.every((x: { planTitle: string }) => x.planTitle !== '上城区医保工作要点'));
+      assert.equal((await req(far2, 'GET', '/api/ledger/tasks')).json().items.length, 1);
+    });
+
     test('linked targets show the indicators module\'s current value when its table exists', async () => {
       await t.db.exec(`CREATE TABLE indicator_values (indicator_code text, locality_code text, period_end date, value numeric);
         INSERT INTO indicator_values VALUES ('basic_level_visit_share', '371003', '2025-06-30', 58.2), ('basic_level_visit_share', '371003', '2025-09-30', 61.4), ('basic_level_visit_share', '371002', '2025-09-30', 1)`);

@@ -114,8 +114,12 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
     for (const printed of names) {
       let u = resolveUnit(printed, units, prefixes);
       if (!u) {
-        const [row] = await q.query<{ id: string }>('INSERT INTO gov_units (name, region_code) VALUES ($1,$2) ON CONFLICT (name) DO UPDATE SET active = true RETURNING id', [printed, input.regionCode]);
-        u = { id: row.id, name: printed, aliases: [] };
+        // 市财政局 of another city is another unit: a name taken elsewhere gets the region's name beside it.
+        const [taken] = await q.query<{ region_code: string | null }>('SELECT region_code FROM gov_units WHERE name = $1', [printed]);
+        const [reg] = await q.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [input.regionCode]);
+        const name = taken && taken.region_code !== input.regionCode ? `${printed}（${reg.name}）` : printed;
+        const [row] = await q.query<{ id: string }>('INSERT INTO gov_units (name, region_code) VALUES ($1,$2) ON CONFLICT (name) DO UPDATE SET active = true RETURNING id', [name, input.regionCode]);
+        u = { id: row.id, name, aliases: [] };
         units.push(u);
         created.push(printed);
       }
