@@ -104,7 +104,15 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     assert.match(String(row[5]), /已逾期/);
     await page.goto(`${server.url}/ledger/supervision`);
     await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
+    assert.match(await page.textContent('[data-testid="sup-overdue"]') ?? '', /推进医共体医保总额付费/);
+    await page.click('[data-testid="sup-remind-all"]');
+    await page.waitForSelector('text=/已发送 \\d+ 条督办提醒/');
     await shot(page, 'ledger-supervision');
+    // The bureau sees the reminder naming its overdue task on its ledger.
+    await dp.goto(`${server.url}/ledger`);
+    await dp.waitForSelector('[data-testid="ledger-reminder"]');
+    assert.match(await dp.textContent('body') ?? '', /您单位牵头或负责的任务已逾期1项/);
+    await shot(dp, 'ledger-department-reminder');
     await officer.close();
     await dept.close();
   });
