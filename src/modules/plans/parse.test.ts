@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits } from './parse.ts';
+import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits, unitClauses } from './parse.ts';
 
 // Copies of shared/ (the contract schema and the three plans) travel with the tests; when shared/ sits
 // beside the repository, as it does for developers and CI, a test checks the copies are current.
@@ -159,4 +159,16 @@ test('a section heading printed with the wrong kind of numeral — （2） after
   const plan = parsePlanText(['某县方案', '二、主要任务', '（一）强化资源配置', '1．统筹管理。', '责任单位：县卫健局', '（2） 壮大人才队伍', '2．盘活编制。', '责任单位：县委编办',
     '（三）完善运行机制', '3．健全投入。', '（1）足额安排。', '责任单位：县财政局'].join('\n'));
   assert.deepEqual(plan.tasks.map((t) => t.path), [['二', '（一）', '1'], ['二', '（2）', '2'], ['二', '（三）', '3', '（1）']]);
+});
+
+test('unit clauses at the end of a line: bracketed, unbracketed after the last sentence, on one line with spaces; （牵头） inside a list', () => {
+  assert.deepEqual(unitClauses('推行县管乡用。责任单位：县人社局、县卫健局。'), { units: ['责任单位：县人社局、县卫健局'], rest: '推行县管乡用。' });
+  assert.deepEqual(unitClauses('成立管委会。牵头单位：县卫健局  责任单位：县委编办、县财政局'), { units: ['牵头单位：县卫健局  责任单位：县委编办、县财政局'], rest: '成立管委会。' });
+  assert.deepEqual(unitClauses('设立中心。（牵头单位：县财政局，配合单位：县卫健局）'), { units: ['牵头单位：县财政局，配合单位：县卫健局'], rest: '设立中心。' });
+  assert.deepEqual(unitClauses('明确各责任单位职责，加强协作。'), { units: [], rest: '明确各责任单位职责，加强协作。' });
+  assert.deepEqual(parseUnits('责任单位：县医保局（牵头），县卫健局'), { lead: ['县医保局'], responsible: ['县医保局', '县卫健局'], cooperating: [] });
+  const plan = parsePlanText(['某县方案', '二、重点任务', '（一）健全管理体制。成立管委会，2024年6月底前完成。牵头单位：县卫健局  责任单位：县委编办、县财政局', '（二）统一人员管理。推行县管乡用。责任单位：县人社局、县卫健局。',
+    '三、保障措施', '（一）加强领导。各乡镇要高度重视。'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.leadUnits, t.responsibleUnits, t.deadline]), [
+    [['二', '（一）'], ['县卫健局'], ['县卫健局', '县委编办', '县财政局'], '2024-06-30'], [['二', '（二）'], [], ['县人社局', '县卫健局'], null]]);
 });

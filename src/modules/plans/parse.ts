@@ -137,12 +137,35 @@ export function parseUnits(s: string): { lead: string[]; responsible: string[]; 
   for (const p of parts) {
     const m = /^(牵头单位|责任单位|责任部门|配合单位|协办单位|参与单位)\s*[：:]\s*(.*)$/.exec(p.trim().replace(/[；;。]$/, ''));
     if (!m) continue;
-    const units = splitUnits(m[2].replace(/[；;]$/, ''));
+    // "县医保局（牵头）": a lead unit named inside a list.
+    const marked = splitUnits(m[2].replace(/[；;]$/, ''));
+    const units = marked.map((u) => u.replace(/\s*[（(]牵头[）)]$/, ''));
+    out.lead.push(...marked.filter((u) => /[（(]牵头[）)]$/.test(u)).map((u) => u.replace(/\s*[（(]牵头[）)]$/, '')));
     if (m[1] === '牵头单位') out.lead.push(...units);
     else if (m[1] === '配合单位' || m[1] === '协办单位' || m[1] === '参与单位') out.cooperating.push(...units);
     else out.responsible.push(...units);
   }
   return out;
+}
+
+/**
+ * The unit clauses a line ends with, and the line without them: "（牵头单位：A；责任单位：B）" in brackets, or an
+ * unbracketed "…。牵头单位：A  责任单位：B" / "责任部门：A、B按职责分工负责。" after the last sentence.
+ */
+export function unitClauses(line: string): { units: string[]; rest: string } {
+  const units: string[] = [];
+  let rest = line;
+  const block = UNIT_BLOCK.exec(rest);
+  if (block) {
+    units.push(block[1]);
+    rest = rest.slice(0, block.index).trim();
+  }
+  const trailing = /(^|[。；;！!？?\s])((?:牵头单位|责任单位|责任部门|配合单位|协办单位|参与单位)\s*[：:].+?)[。.；;]?\s*$/.exec(rest);
+  if (trailing) {
+    units.unshift(trailing[2]);
+    rest = rest.slice(0, trailing.index + trailing[1].length).trim();
+  }
+  return { units, rest };
 }
 
 // ---- deadlines ----
@@ -304,17 +327,11 @@ export function parsePlanText(text: string): ParsedPlan {
       while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
       const parent = stack[stack.length - 1];
       if (parent) parent.children++;
-      const { title: t0, text: body } = splitTitle(h.rest);
-      const node: Node = { level: h.level, number: h.number, title: t0, text: body ? [body] : [], units: [], path: [...(parent?.path ?? []), pathLabel(h)], children: 0, deadline: null, blanket };
+      const own = unitClauses(h.rest);
+      const { title: t0, text: body } = splitTitle(own.rest);
+      const node: Node = { level: h.level, number: h.number, title: t0, text: body ? [body] : [], units: own.units, path: [...(parent?.path ?? []), pathLabel(h)], children: 0, deadline: null, blanket };
       nodes.push(node);
       stack.push(node);
-      const said = /(责任部门|责任单位)\s*[：:]\s*([^。（）()]*?)(按职责分工负责|负责)。?$/.exec(h.rest);
-      if (said) node.units.push(`责任单位：${said[2]}`);
-      const inline = UNIT_BLOCK.exec(h.rest);
-      if (inline) {
-        node.units.push(inline[1]);
-        node.text = node.text.map((x) => x.replace(UNIT_BLOCK, '').trim());
-      }
       continue;
     }
     const cur = stack[stack.length - 1];
@@ -328,11 +345,9 @@ export function parsePlanText(text: string): ParsedPlan {
       cur.deadline = parseDeadline(dl[2], planYear);
       continue;
     }
-    const sentence = /(责任部门|责任单位)\s*[：:]\s*([^。]*?)(按职责分工负责|负责)。?$/.exec(line);
-    if (sentence) cur.units.push(`责任单位：${sentence[2]}`);
-    const inline = UNIT_BLOCK.exec(line);
-    if (inline) cur.units.push(inline[1]);
-    cur.text.push(line.replace(UNIT_BLOCK, '').trim());
+    const own = unitClauses(line);
+    cur.units.push(...own.units);
+    if (own.rest) cur.text.push(own.rest);
   }
 
   // Tasks: the headings that carry units, plus their siblings at the same depth under the same kind of parent.
