@@ -172,3 +172,18 @@ test('unit clauses at the end of a line: bracketed, unbracketed after the last s
   assert.deepEqual(plan.tasks.map((t) => [t.path, t.leadUnits, t.responsibleUnits, t.deadline]), [
     [['二', '（一）'], ['县卫健局'], ['县卫健局', '县委编办', '县财政局'], '2024-06-30'], [['二', '（二）'], [], ['县人社局', '县卫健局'], null]]);
 });
+
+test('a plan whose units stand only in its appended task table takes its tasks from the table', () => {
+  const plan = parsePlanText(['某区卫生健康局文件', '某卫发〔2025〕2号', '某区2025年卫生健康重点工作', '一、总体要求', '全面提升服务能力。', '二、重点工作', '详见附件。', '某区卫生健康局', '2025年2月10日', '附件',
+    '| 序号 | 工作任务 | 牵头单位 | 责任单位 | 配合单位 | 完成时限 |', '|---|---|---|---|---|---|', '| 一 | 基层能力 | | | | |',
+    '| 1 | 建设社区医院。全区建成社区医院不少于2家。 | 区卫健局 | 各街道 | 区财政局 | 2025年10月底 |', '| 3 | 推进家庭医生签约，重点人群签约率达到75%以上 | 区卫健局 | 区医保局 | —— | 12月底 |'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.title, t.leadUnits, t.responsibleUnits, t.cooperatingUnits, t.deadline]), [
+    [['一', '1'], '建设社区医院', ['区卫健局'], ['区卫健局', '各街道'], ['区财政局'], '2025-10-31'],
+    [['一', '3'], '推进家庭医生签约', ['区卫健局'], ['区卫健局', '区医保局'], [], '2025-12-31']]);
+  assert.deepEqual(plan.targets.map((t) => [t.taskPath, t.comparator, t.value, t.unit]), [[['一', '1'], '>=', 2, '家'], [['一', '3'], '>=', 75, '%']]);
+});
+
+test('a plan that names no units anywhere: its deepest headings are the tasks, units left to assign in the preview', () => {
+  const plan = parsePlanText(['某县方案', '一、总体要求', '提升能力。', '二、主要任务', '（一）强化基层', '1．建设卫生院。', '2．培养人才。', '（二）完善机制', '3．改革支付。'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.title, t.responsibleUnits]), [[['二', '（一）', '1'], '建设卫生院', []], [['二', '（一）', '2'], '培养人才', []], [['二', '（二）', '3'], '改革支付', []]]);
+});

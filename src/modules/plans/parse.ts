@@ -372,7 +372,19 @@ export function parsePlanText(text: string): ParsedPlan {
     const text = n.text.join('');
     tasks.push({ path: n.path, number: n.number, title: n.title, text, leadUnits: u.lead, responsibleUnits: responsible, cooperatingUnits: [...new Set(u.cooperating)], deadline: n.deadline ?? deadlineIn(text, planYear) });
   }
-  const ledgerMatches = applyLedger(tasks, ledgerRows, planYear);
+  // A plan whose body names no units: its appended task table (任务分工表) is the list of tasks; failing
+  // that, its deepest headings are, with units left for the reviewer to assign in the preview.
+  const fromTable = tasks.length ? [] : ledgerTasks(ledgerRows, planYear);
+  if (!tasks.length && fromTable.length) tasks.push(...fromTable);
+  else if (!tasks.length) {
+    const leaves = nodes.filter((n) => n.children === 0 && n.level > Math.min(...nodes.map((x) => x.level)));
+    const level = mostCommon(leaves.map((n) => n.level));
+    for (const n of leaves.filter((x) => x.level === level)) {
+      const text = n.text.join('');
+      tasks.push({ path: n.path, number: n.number, title: n.title, text, leadUnits: [], responsibleUnits: [...n.blanket], cooperatingUnits: [], deadline: n.deadline ?? deadlineIn(text, planYear) });
+    }
+  }
+  const ledgerMatches = fromTable.length ? fromTable.map((task) => ({ task, text: task.text })) : applyLedger(tasks, ledgerRows, planYear);
   // A year in the title (同仁市2021年综合医改重点工作任务) is when its undated targets fall due.
   const titleYear = /(20\d{2})\s*年/.exec(halfWidth(title));
   const defaultYear = titleYear ? Number(titleYear[1]) : null;
@@ -392,6 +404,38 @@ export function parsePlanText(text: string): ParsedPlan {
     }
   }
   return { title, issuer, docNumber, date, tasks, targets };
+}
+
+function mostCommon(xs: number[]): number | undefined {
+  const n = new Map<number, number>();
+  for (const x of xs) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
+}
+
+const cellsOf = (row: string) => row.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split(/\s*[|｜\t]\s*/).map((c) => c.trim());
+
+/** The tasks of an appended task table, its columns found by their headings (序号, 重点工作/工作任务, 责任部门/牵头单位, 配合部门, 时限要求). */
+export function ledgerTasks(rows: string[], planYear: number | null): PlanTask[] {
+  const headerAt = rows.findIndex((r) => /序号/.test(r) && /(重点工作|工作任务|任务内容|主要任务|工作内容)/.test(r));
+  if (headerAt < 0) return [];
+  const head = cellsOf(rows[headerAt]);
+  const col = (re: RegExp) => head.findIndex((h) => re.test(h));
+  const cWork = col(/重点工作|工作任务|任务内容|主要任务|工作内容/), cLead = col(/牵头单位|牵头部门/), cResp = col(/责任部门|责任单位/), cCoop = col(/配合部门|配合单位|协办/), cDue = col(/时限|时间|期限/);
+  const units = (c: string | undefined) => (c ? splitUnits(c.replace(/\s+/g, '、')).filter((u) => !/^[-—–－]+$/.test(u)) : []);
+  const out: PlanTask[] = [];
+  let section: string | null = null;
+  for (const r of rows.slice(headerAt + 1)) {
+    const c = cellsOf(r);
+    if (/^[-:|\s]+$/.test(r)) continue;
+    if (c.length && /^[一二三四五六七八九十]+$/.test(c[0])) { section = c[0]; continue; }
+    if (!c.length || !/^\d+$/.test(c[0]) || !c[cWork]) continue;
+    const work = c[cWork];
+    const title = (/^(.{4,40}?)[。；，,]/.exec(work)?.[1] ?? work).replace(/[。；;]$/, '');
+    const lead = units(cLead >= 0 ? c[cLead] : undefined);
+    out.push({ path: section ? [section, c[0]] : [c[0]], number: c[0], title, text: work, leadUnits: lead, responsibleUnits: [...new Set([...lead, ...units(cResp >= 0 ? c[cResp] : undefined)])],
+      cooperatingUnits: units(cCoop >= 0 ? c[cCoop] : undefined), deadline: cDue >= 0 && c[cDue] ? parseDeadline(c[cDue], planYear) : null });
+  }
+  return out;
 }
 
 function deadlineIn(text: string, planYear: number | null): string | null {
