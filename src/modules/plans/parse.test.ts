@@ -187,3 +187,8 @@ test('a plan that names no units anywhere: its deepest headings are the tasks, u
   const plan = parsePlanText(['某县方案', '一、总体要求', '提升能力。', '二、主要任务', '（一）强化基层', '1．建设卫生院。', '2．培养人才。', '（二）完善机制', '3．改革支付。'].join('\n'));
   assert.deepEqual(plan.tasks.map((t) => [t.path, t.title, t.responsibleUnits]), [[['二', '（一）', '1'], '建设卫生院', []], [['二', '（一）', '2'], '培养人才', []], [['二', '（二）', '3'], '改革支付', []]]);
 });
+
+test('a title broken over two lines is joined; a title line alone stays alone', () => {
+  assert.equal(parsePlanText(['某市人民政府办公室', '某市进一步改革完善医疗卫生', '服务体系实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市进一步改革完善医疗卫生服务体系实施方案');
+  assert.equal(parsePlanText(['某市人民政府办公室', '某市基层卫生实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市基层卫生实施方案');
+});

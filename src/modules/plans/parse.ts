@@ -300,7 +300,12 @@ export function parsePlanText(text: string): ParsedPlan {
   const firstH1 = lines.findIndex((l) => parseHeading(l)?.level === 1);
   const candidates = lines.slice(0, firstH1 > 0 ? firstH1 : 40).filter((l) => l.length >= 6 && l.length <= 60 && !/[。；，,：:]/.test(l) && !/关于印发|〔\d{4}〕|文件$|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/.test(l) && !/^(各|市|县|区)[^，]*[：:]$/.test(l) && l !== issuerLine(lines));
   const titleLine = candidates[candidates.length - 1] ?? lines[0] ?? '';
-  const title = titleLine.replace(/^《|》$/g, '').trim();
+  // A title broken over two lines by the conversion: "…医疗卫生" + "服务体系实施方案".
+  const ENDS = /(方案|意见|计划|要点|任务|办法|规划|细则|措施|清单)$/;
+  const at = lines.indexOf(titleLine);
+  const prev = at > 0 ? lines[at - 1] : '';
+  const joined = prev && candidates.includes(prev) && !ENDS.test(prev) && ENDS.test(titleLine) && (prev + titleLine).length <= 60 ? prev + titleLine : titleLine;
+  const title = joined.replace(/^《|》$/g, '').trim();
 
   // Walk the body: headings build the path; text and unit lines attach to the current heading.
   interface Node { level: number; number: string; title: string; text: string[]; units: string[]; path: string[]; children: number; deadline: string | null; blanket: string[] }
