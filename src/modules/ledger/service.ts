@@ -9,7 +9,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, invalid, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
-import { decodeText } from '../plans/file.ts';
+import { decodeText, docxText } from '../plans/file.ts';
 import { matchIndicator } from '../plans/indicator-match.ts';
 import { today } from '../registry/residents.ts';
 import {
@@ -57,8 +57,7 @@ export async function readUpload(fileName: string, contentBase64: string): Promi
   let text: string;
   if (ext === 'docx') {
     try {
-      const mammoth = await import('mammoth');
-      text = (await mammoth.extractRawText({ buffer: buf })).value;
+      text = await docxText(buf);
     } catch {
       throw invalid([{ path: 'content', problem: 'not a readable .docx / 无法读取的 .docx 文件' }]);
     }
