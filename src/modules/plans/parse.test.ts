@@ -47,6 +47,7 @@ test('a blanket clause adds its unit to the tasks after it; skipped numbers are 
 test('page numbers, markup and lines broken by the conversion are cleaned', () => {
   const lines = cleanLines('**一、任务**\n1．加强基层医疗卫生机构能力建设，提升服务能力水平，推动优质资源\n— 3 —\n下沉到乡镇和村。（责任单位：县卫健局）\n12\n');
   assert.deepEqual(lines, ['一、任务', '1．加强基层医疗卫生机构能力建设，提升服务能力水平，推动优质资源下沉到乡镇和村。（责任单位：县卫健局）']);
+  for (const page of ['— 3 —', '-12-', '7', '第3页', '第 3 页 共 10 页', '3/10']) assert.deepEqual(cleanLines(`一、任务\n${page}\n1．甲。`), ['一、任务', '1．甲。'], page);
 });
 
 test('deadlines', () => {

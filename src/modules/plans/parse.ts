@@ -56,7 +56,8 @@ export function halfWidth(s: string): string {
 
 // ---- cleaning ----
 
-const PAGE_NUMBER = /^\s*[-—–－]*\s*\d{1,3}\s*[-—–－]*\s*$/;
+// — 3 —, -12-, 7, 第3页, 第 3 页 共 10 页, 3/10
+const PAGE_NUMBER = /^\s*(?:[-—–－]*\s*\d{1,3}\s*[-—–－]*|第\s*\d{1,3}\s*页(?:\s*[，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*\/\s*\d{1,3})\s*$/;
 
 /** Removes page numbers, markup and blank noise, and joins lines the PDF conversion broke. */
 export function cleanLines(text: string): string[] {
