@@ -42,6 +42,8 @@ test('units: inline brackets, own lines, lead/responsible/cooperating, a 按职�
 test('a blanket clause adds its unit to the tasks after it; skipped numbers are kept as printed', () => {
   const plan = parsePlanText(['某市方案', '一、任务', '以下任务均需各县区政府负责落实。', '1．甲。（责任单位：市卫健委）', '3．乙。（责任单位：市财政局）'].join('\n'));
   assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits]), [['1', ['市卫健委', '各县区政府']], ['3', ['市财政局', '各县区政府']]]);
+  const other = parsePlanText(['某市方案', '一、任务', '（以下各项任务各县（区）人民政府均为责任单位，不再一一列出）', '1．甲。（责任单位：市卫健委）'].join('\n'));
+  assert.deepEqual(other.tasks.map((t) => t.responsibleUnits), [['市卫健委', '各县（区）人民政府']]);
 });
 
 test('page numbers, markup and lines broken by the conversion are cleaned', () => {

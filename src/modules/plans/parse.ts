@@ -281,7 +281,9 @@ function issuerLine(lines: string[]): string | null {
   return lines.slice(0, 40).find((l) => /^[\u4e00-\u9fa5]{2,30}(人民政府办公室|人民政府办公厅|人民政府)$/.test(l.trim())) ?? null;
 }
 
+// "以下任务均需各县区政府负责落实", "以下各项任务各县（区）人民政府均为责任单位，不再一一列出".
 const BLANKET = /以下任务均?需?由?([^，。,]*?)(?:负责)?落实/;
+const BLANKET_AS = /(?:以下|下列)(?:各项)?(?:任务|工作)[，,]?\s*(各[^，。,；]{1,15}?)(?:均为|均是|为)(?:责任单位|责任主体)/;
 
 /** Parses a plan's plain text. */
 export function parsePlanText(text: string): ParsedPlan {
@@ -322,7 +324,7 @@ export function parsePlanText(text: string): ParsedPlan {
       ledgerRows.push(line);
       continue;
     }
-    const bl = BLANKET.exec(line);
+    const bl = BLANKET.exec(line) ?? BLANKET_AS.exec(line);
     if (bl) blanket = splitUnits(bl[1]);
     let h = parseHeading(line);
     // "（2） 壮大人才队伍" after "（一）…" with its own numbered items below: a section heading printed with the
