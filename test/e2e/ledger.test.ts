@@ -113,6 +113,13 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     await dp.waitForSelector('[data-testid="ledger-reminder"]');
     assert.match(await dp.textContent('body') ?? '', /您单位牵头或负责的任务已逾期1项/);
     await shot(dp, 'ledger-department-reminder');
+    // The same ledger in English.
+    await page.goto(planUrl);
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForSelector('text=Reform task ledger');
+    await page.waitForSelector('[data-testid="ledger-tasks"] .ant-table-row');
+    assert.match(await page.textContent('[data-testid="ledger-tasks"]') ?? '', /Overdue/);
+    await shot(page, 'ledger-officer-en');
     await officer.close();
     await dept.close();
   });

@@ -56,7 +56,7 @@ export function LedgerPage() {
       ))}
       <Space wrap style={{ marginBottom: 12 }}>
         <Select allowClear placeholder={t('ledger.allPlans')} style={{ width: 420 }} value={planId} onChange={(v) => set('planId', v)} data-testid="ledger-plan"
-          options={plans.map((p) => ({ value: p.id, label: `${p.title}（${p.tasks}${t('ledger.tasksUnit')}，${t('ledger.status.overdue')} ${p.overdue}）` }))} />
+          options={plans.map((p) => ({ value: p.id, label: t('ledger.planOption', { title: p.title, tasks: p.tasks, overdue: p.overdue }) }))} />
         <Select allowClear placeholder={t('ledger.allStatuses')} style={{ width: 140 }} value={status} onChange={(v) => set('status', v)}
           options={STATUSES.map((s) => ({ value: s, label: t(`ledger.status.${s}` as MessageKey) }))} />
       </Space>
