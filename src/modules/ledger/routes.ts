@@ -124,7 +124,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['ledger'], summary: 'Download a report attachment', params: z.object({ id: z.string().uuid() }) },
     handler: async (req, reply) => {
       const a = await attachment(db, me(req), req.params.id);
-      return reply.type(a.mediaType).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.fileName)}`).send(a.content);
+      return reply.type(a.mediaType).header('x-content-type-options', 'nosniff').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.fileName)}`).send(a.content);
     },
   });
 
