@@ -8,6 +8,7 @@ import type { Role } from '../../shared/roles.ts';
 import { parsePlanText } from '../plans/parse.ts';
 import { reportProgress, savePlan } from '../ledger/service.ts';
 
+const WENDENG = '371003';
 export const DEMO_PLAN = new URL('../../../data/plans/wendeng-2024.txt', import.meta.url).pathname;
 
 // Departments as records before the import, with the short names other documents print for them.
@@ -28,8 +29,9 @@ async function principal(db: Db, username: string): Promise<Principal | null> {
 
 /** Imports the demo plan for the county and binds the department sign-in `yibao` to 区医疗保障局. */
 export async function seedLedgerDemo(db: Db, county: string): Promise<void> {
+  // The plan is Wendeng's own (371003); a county seeded under another code gets no plan of someone else's.
   const officer = await principal(db, 'officer');
-  if (!officer) return;
+  if (!officer || county !== WENDENG) return;
   await db.query(`INSERT INTO gov_units (name, aliases, region_code) SELECT x.n, string_to_array(x.a, '|'), $1 FROM unnest($2::text[], $3::text[]) AS x(n, a) ON CONFLICT (name) DO NOTHING`,
     [county, UNITS.map((u) => u[0]), UNITS.map((u) => u[1].join('|'))]);
   const plan = parsePlanText(readFileSync(DEMO_PLAN, 'utf8'));
