@@ -4,6 +4,7 @@ import { ConfigError } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
 import { verifyAudit } from '../platform/audit.ts';
 import { createUser, resetPassword, setDisabled } from '../modules/users/service.ts';
+import { findUnit } from '../modules/ledger/service.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
@@ -41,14 +42,17 @@ user
   .option('--facility <code>', 'facility scope (facility code)')
   .option('--name <displayName>', 'display name')
   .option('--worker <id>', 'the health worker (registry id) this account belongs to')
+  .option('--unit <name>', 'role department: the government department (name or alias, e.g. 区医保局) the user reports for')
   .option('--password-stdin', 'read the password from standard input')
-  .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; worker?: string; passwordStdin?: boolean }) => {
+  .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; worker?: string; unit?: string; passwordStdin?: boolean }) => {
     if (!(ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role "${o.role}"; use one of ${ROLES.join(', ')}`);
     if (!o.passwordStdin) throw new CliError('give the password with --password-stdin (never on the command line)');
     const password = await readStdin();
-    const u = await withRuntime('user add', (rt) =>
-      createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, workerId: o.worker ?? null, password }),
-    );
+    const u = await withRuntime('user add', async (rt) => {
+      const unitId = o.unit ? (await findUnit(rt.db, o.unit, o.region ?? null))?.id : null;
+      if (o.unit && !unitId) throw new CliError(`unknown unit "${o.unit}": no department of that name or alias`);
+      return createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, workerId: o.worker ?? null, unitId, password });
+    });
     console.log(`created user ${u.username} (${u.role})`);
   });
 user

@@ -1,5 +1,6 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
+import { ImportOutlined, ProfileOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, ClusterOutlined, IdcardOutlined, UserOutlined, DatabaseOutlined,  FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
 import type { Role } from '../shared/roles';
@@ -13,6 +14,11 @@ import { CommunitiesPage, FacilitiesPage, FacilityDetailPage, RegionsPage, Worke
 import { FollowUpPage } from './pages/chronic/followup';
 import { RatesPage } from './pages/chronic/rates';
 import { ContractRatesPage } from './pages/contracts/contracts';
+import { LedgerPage } from './pages/ledger/ledger';
+import { LedgerTaskPage } from './pages/ledger/task';
+import { PlanImportPage } from './pages/ledger/import';
+import { SupervisionPage } from './pages/ledger/supervision';
+import { UnitsPage } from './pages/ledger/units';
 
 export interface PageEntry {
   path: string;
@@ -31,6 +37,7 @@ const INDEX: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health'
 const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseOutlined /> };
 const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
+const LEDGER = { key: 'ledger', label: 'ledger.menu' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
   { path: '/', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
@@ -51,6 +58,11 @@ export const PAGES: PageEntry[] = [
   { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
   { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
+  { path: '/ledger', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: ['officer', 'department'], group: LEDGER, element: <LedgerPage /> },
+  { path: '/ledger/tasks/:id', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: ['officer', 'department'], hidden: true, element: <LedgerTaskPage /> },
+  { path: '/ledger/import', label: 'ledger.menu.import', icon: <ImportOutlined />, roles: ['officer'], group: LEDGER, element: <PlanImportPage /> },
+  { path: '/ledger/supervision', label: 'ledger.menu.supervision', icon: <AlertOutlined />, roles: ['officer'], group: LEDGER, element: <SupervisionPage /> },
+  { path: '/ledger/units', label: 'ledger.menu.units', icon: <BankOutlined />, roles: ['officer', 'sysadmin'], group: LEDGER, element: <UnitsPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

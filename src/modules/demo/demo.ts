@@ -4,6 +4,7 @@ import type { Keys } from '../../platform/crypto.ts';
 import { createUser } from '../users/service.ts';
 import type { Role } from '../../shared/roles.ts';
 import { seedCounty } from './seed.ts';
+import { seedLedgerDemo } from './ledger.ts';
 
 export const DEMO_PASSWORD = 'Meridian-2026';
 export const DEMO_COUNTY = '371003';
@@ -25,6 +26,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'gp', role: 'doctor', label: '镇卫生院全科医生 / township GP' },
   { username: 'village', role: 'village_doctor', label: '村卫生室乡村医生 / village doctor' },
   { username: 'ph', role: 'public_health', label: '镇公共卫生人员 / public-health staff' },
+  { username: 'yibao', role: 'department', label: '区医疗保障局 / department (medical-insurance bureau): its own ledger tasks' },
 ];
 
 /** Creates the demo sign-ins on a seeded county, each linked to a worker of the right facility. */
@@ -45,12 +47,14 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     gp: { facilityCode: township?.facility, worker: township?.worker, name: township?.name },
     village: { facilityCode: village?.facility, worker: village?.worker, name: village?.name },
     ph: { regionCode: township?.region },
+    yibao: { regionCode: county },
   };
   for (const u of DEMO_USERS) {
     const p = plan[u.username];
     await createUser(db, null, { username: u.username, role: u.role, regionCode: p.regionCode ?? null, facilityCode: p.facilityCode ?? null, displayName: p.name ?? u.label.split(' / ')[0], password: DEMO_PASSWORD });
     if (p.worker) await db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [p.worker, u.username]);
   }
+  await seedLedgerDemo(db, county);
 }
 
 /** Loads the demo into an empty database; returns false when the database already has users. */

@@ -1,14 +1,14 @@
 // Which catalogue indicator a target measures, from the words around it (codes shared with the
 // indicators module).
 const RULES: [RegExp, string, RegExp?][] = [
+  [/乡村医生.*(执业|资格)|具备执业.*乡村医生/, 'village_doctor_qualified_share'],
   [/执业[（(]?助理[）)]?医师/, 'physicians_per_1000'],
   [/注册护士/, 'nurses_per_1000'],
   [/全科医生/, 'gps_per_10000'],
   [/公共卫生人员/, 'public_health_staff_per_1000'],
-  [/乡村医生.*(执业|资格)|具备执业.*乡村医生/, 'village_doctor_qualified_share'],
   [/重点人群.*签约/, 'contract_coverage_priority'],
   [/签约(服务)?覆盖率|签约率/, 'contract_coverage'],
-  [/县域(内)?就诊率/, 'county_visit_rate'],
+  [/[县市]域(内)?就诊率/, 'county_visit_rate'],
   [/县域内住院/, 'county_inpatient_rate'],
   [/基层.*(门急诊|诊疗量|诊疗人次).*占比|基层就诊/, 'basic_level_visit_share'],
   [/高血压.*规范管理/, 'htn_standard_management_rate'],

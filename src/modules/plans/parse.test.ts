@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits } from './parse.ts';
+import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits, unitClauses } from './parse.ts';
 
 // Copies of shared/ (the contract schema and the three plans) travel with the tests; when shared/ sits
 // beside the repository, as it does for developers and CI, a test checks the copies are current.
@@ -42,11 +42,14 @@ test('units: inline brackets, own lines, lead/responsible/cooperating, a 按职�
 test('a blanket clause adds its unit to the tasks after it; skipped numbers are kept as printed', () => {
   const plan = parsePlanText(['某市方案', '一、任务', '以下任务均需各县区政府负责落实。', '1．甲。（责任单位：市卫健委）', '3．乙。（责任单位：市财政局）'].join('\n'));
   assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits]), [['1', ['市卫健委', '各县区政府']], ['3', ['市财政局', '各县区政府']]]);
+  const other = parsePlanText(['某市方案', '一、任务', '（以下各项任务各县（区）人民政府均为责任单位，不再一一列出）', '1．甲。（责任单位：市卫健委）'].join('\n'));
+  assert.deepEqual(other.tasks.map((t) => t.responsibleUnits), [['市卫健委', '各县（区）人民政府']]);
 });
 
 test('page numbers, markup and lines broken by the conversion are cleaned', () => {
   const lines = cleanLines('**一、任务**\n1．加强基层医疗卫生机构能力建设，提升服务能力水平，推动优质资源\n— 3 —\n下沉到乡镇和村。（责任单位：县卫健局）\n12\n');
   assert.deepEqual(lines, ['一、任务', '1．加强基层医疗卫生机构能力建设，提升服务能力水平，推动优质资源下沉到乡镇和村。（责任单位：县卫健局）']);
+  for (const page of ['— 3 —', '-12-', '7', '第3页', '第 3 页 共 10 页', '3/10']) assert.deepEqual(cleanLines(`一、任务\n${page}\n1．甲。`), ['一、任务', '1．甲。'], page);
 });
 
 test('deadlines', () => {
@@ -92,4 +95,103 @@ test('the three plans: metadata, task counts, and output valid against the contr
     assert.equal(p.tasks.length, e.tasks, f);
     assert.ok(p.tasks.every((t) => t.responsibleUnits.length > 0), `${f}: every task names a unit`);
   }
+});
+
+test('each target wording in isolation, both sides of what it means', () => {
+  const one = (s: string, year: number | null = null) => {
+    const t = findTargets(s, ['1'], year);
+    assert.equal(t.length, 1, `${s}: ${JSON.stringify(t)}`);
+    return [t[0].comparator, t[0].value, t[0].unit, t[0].year];
+  };
+  const cases: [string, unknown[]][] = [
+    ['县域就诊率达到90%。', ['=', 90, '%', null]],
+    ['县域就诊率达到90%以上。', ['>=', 90, '%', null]],
+    ['门诊处方抗生素使用率控制在9.5%以下。', ['<=', 9.5, '%', null]],
+    ['基层就诊占比65%以上。', ['>=', 65, '%', null]],
+    ['院内感染发生率4%以下。', ['<=', 4, '%', null]],
+    ['签约率不低于65%。', ['>=', 65, '%', null]],
+    ['基层病组不少于20个。', ['>=', 20, '个', null]],
+    ['药品收入占比不超过30%。', ['<=', 30, '%', null]],
+    ['管理费用率控制在10%。', ['<=', 10, '%', null]],
+    ['医保基金县域内支出占比控制在75%以上。', ['>=', 75, '%', null]],
+    ['医疗服务收入占比提高到60%。', ['=', 60, '%', null]],
+    ['管理费用率降低到10%以下。', ['<=', 10, '%', null]],
+    ['每个村卫生室至少配备1名乡村医生。', ['>=', 1, '名', null]],
+    ['村卫生室医保联网结算实现全覆盖。', ['=', 100, '%', null]],
+    ['每年选派20名专业技术人才驻点帮扶。', ['=', 20, '名', null]],
+    ['到2025年底前，60%以上社区卫生服务中心建成社区医院。', ['>=', 60, '%', 2025]],
+    ['到2025年，乡村医生中具备执业（助理）医师资格人员比例达到50%。', ['=', 50, '%', 2025]],
+    ['收入占比较上年度提高5个百分点。', ['=', 5, '个百分点', null]],
+    ['自收到申请30个工作日内完成拨付。', ['<=', 30, '个工作日', null]],
+    ['达到推荐标准的不少于3家。', ['>=', 3, '家', null]],
+    ['其中30％达到推荐标准。', ['=', 30, '%', null]],
+    ['１００％的县级中医医院达到二级甲等水平。', ['=', 100, '%', null]],
+    ['年底达到全人群接种80%的目标。', ['=', 80, '%', 2021]],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(one(s, s.startsWith('年底') ? 2021 : null), want, s);
+  // Not targets: a number that is no goal, a shift of emphasis, a year alone, a bare count without 每年.
+  for (const s of ['从注重机构全覆盖向注重服务全覆盖转变。', '挂职期1年。', '落实2020年督察反馈问题整改。', '从基层选派骨干人才到上级医院。', '推广互助县试点经验。'])
+    assert.deepEqual(findTargets(s, null, null), [], s);
+  // "签约率、履约率达到90%以上" names two measures; the year of a 到2025年 carries over clauses joined by ；.
+  assert.deepEqual(findTargets('重点人群签约率、履约率达到90%以上。', null, null).map((t) => t.metric), ['重点人群签约率', '履约率']);
+  assert.deepEqual(findTargets('到2025年，占比提高到60%；病种覆盖率达到90%。其他达到50%。', null, null).map((t) => t.year), [2025, 2025, null]);
+  assert.equal(findTargets('到2025年，每千人口注册护士数达到3.6人、每万人口全科医生数达到3.6人。', null, null).length, 2, 'equal values are two targets');
+});
+
+test('units: a misprinted second 配合单位 line, a generic noun completing a name, dashes for none', () => {
+  const plan = parsePlanText(['某市任务', '一、任务', '(一)强化基金监管。建立机制。', '配合单位: 市医疗保障局', '配合单位: 市卫生健康局、发展和改革局',
+    '(二)加强协同。', '牵头单位：区委农办；责任单位：区直相关部门、单位，各镇街', '配合单位：——'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits, t.cooperatingUnits]), [
+    ['一', ['市医疗保障局'], ['市卫生健康局', '发展和改革局']], ['二', ['区委农办', '区直相关部门、单位', '各镇街'], []]]);
+});
+
+test('an appended ledger table fills deadlines and adds targets stated only there', () => {
+  const plan = parsePlanText(['某县要点', '一、任务', '1．加强签约服务。做实家庭医生签约。', '责任单位：县卫健局', '附表', '序号\t重点工作\t责任部门\t配合部门\t时限要求',
+    '1\t做实家庭医生签约，重点人群签约率达到90%以上。\t县卫健局\t县医保局\t9月底'].join('\n'));
+  assert.equal(plan.tasks[0].deadline, null, 'no plan date, so no year for 9月底');
+  assert.deepEqual(plan.tasks[0].cooperatingUnits, ['县医保局']);
+  assert.deepEqual(plan.targets.map((t) => [t.taskPath, t.value, t.comparator]), [[['一', '1'], 90, '>=']]);
+});
+
+test('task paths show each heading number as the contract does: 二, （一）, 1, （1） whatever the printed width', () => {
+  const plan = parsePlanText(['某县方案', '二、主要任务', '(一)强化基层', '1.加强建设。', '责任单位：县卫健局', '（二）完善机制', '(1)健全投入。', '责任单位：县财政局'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.number]), [[['二', '（一）', '1'], '1'], [['二', '（二）', '（1）'], '1']]);
+});
+
+test('a section heading printed with the wrong kind of numeral — （2） after （一） — still opens the section', () => {
+  const plan = parsePlanText(['某县方案', '二、主要任务', '（一）强化资源配置', '1．统筹管理。', '责任单位：县卫健局', '（2） 壮大人才队伍', '2．盘活编制。', '责任单位：县委编办',
+    '（三）完善运行机制', '3．健全投入。', '（1）足额安排。', '责任单位：县财政局'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => t.path), [['二', '（一）', '1'], ['二', '（2）', '2'], ['二', '（三）', '3', '（1）']]);
+});
+
+test('unit clauses at the end of a line: bracketed, unbracketed after the last sentence, on one line with spaces; （牵头） inside a list', () => {
+  assert.deepEqual(unitClauses('推行县管乡用。责任单位：县人社局、县卫健局。'), { units: ['责任单位：县人社局、县卫健局'], rest: '推行县管乡用。' });
+  assert.deepEqual(unitClauses('成立管委会。牵头单位：县卫健局  责任单位：县委编办、县财政局'), { units: ['牵头单位：县卫健局  责任单位：县委编办、县财政局'], rest: '成立管委会。' });
+  assert.deepEqual(unitClauses('设立中心。（牵头单位：县财政局，配合单位：县卫健局）'), { units: ['牵头单位：县财政局，配合单位：县卫健局'], rest: '设立中心。' });
+  assert.deepEqual(unitClauses('明确各责任单位职责，加强协作。'), { units: [], rest: '明确各责任单位职责，加强协作。' });
+  assert.deepEqual(parseUnits('责任单位：县医保局（牵头），县卫健局'), { lead: ['县医保局'], responsible: ['县医保局', '县卫健局'], cooperating: [] });
+  const plan = parsePlanText(['某县方案', '二、重点任务', '（一）健全管理体制。成立管委会，2024年6月底前完成。牵头单位：县卫健局  责任单位：县委编办、县财政局', '（二）统一人员管理。推行县管乡用。责任单位：县人社局、县卫健局。',
+    '三、保障措施', '（一）加强领导。各乡镇要高度重视。'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.leadUnits, t.responsibleUnits, t.deadline]), [
+    [['二', '（一）'], ['县卫健局'], ['县卫健局', '县委编办', '县财政局'], '2024-06-30'], [['二', '（二）'], [], ['县人社局', '县卫健局'], null]]);
+});
+
+test('a plan whose units stand only in its appended task table takes its tasks from the table', () => {
+  const plan = parsePlanText(['某区卫生健康局文件', '某卫发〔2025〕2号', '某区2025年卫生健康重点工作', '一、总体要求', '全面提升服务能力。', '二、重点工作', '详见附件。', '某区卫生健康局', '2025年2月10日', '附件',
+    '| 序号 | 工作任务 | 牵头单位 | 责任单位 | 配合单位 | 完成时限 |', '|---|---|---|---|---|---|', '| 一 | 基层能力 | | | | |',
+    '| 1 | 建设社区医院。全区建成社区医院不少于2家。 | 区卫健局 | 各街道 | 区财政局 | 2025年10月底 |', '| 3 | 推进家庭医生签约，重点人群签约率达到75%以上 | 区卫健局 | 区医保局 | —— | 12月底 |'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.title, t.leadUnits, t.responsibleUnits, t.cooperatingUnits, t.deadline]), [
+    [['一', '1'], '建设社区医院', ['区卫健局'], ['区卫健局', '各街道'], ['区财政局'], '2025-10-31'],
+    [['一', '3'], '推进家庭医生签约', ['区卫健局'], ['区卫健局', '区医保局'], [], '2025-12-31']]);
+  assert.deepEqual(plan.targets.map((t) => [t.taskPath, t.comparator, t.value, t.unit]), [[['一', '1'], '>=', 2, '家'], [['一', '3'], '>=', 75, '%']]);
+});
+
+test('a plan that names no units anywhere: its deepest headings are the tasks, units left to assign in the preview', () => {
+  const plan = parsePlanText(['某县方案', '一、总体要求', '提升能力。', '二、主要任务', '（一）强化基层', '1．建设卫生院。', '2．培养人才。', '（二）完善机制', '3．改革支付。'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.path, t.title, t.responsibleUnits]), [[['二', '（一）', '1'], '建设卫生院', []], [['二', '（一）', '2'], '培养人才', []], [['二', '（二）', '3'], '改革支付', []]]);
+});
+
+test('a title broken over two lines is joined; a title line alone stays alone', () => {
+  assert.equal(parsePlanText(['某市人民政府办公室', '某市进一步改革完善医疗卫生', '服务体系实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市进一步改革完善医疗卫生服务体系实施方案');
+  assert.equal(parsePlanText(['某市人民政府办公室', '某市基层卫生实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市基层卫生实施方案');
 });

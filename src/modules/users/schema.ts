@@ -27,5 +27,7 @@ export const CreateUserIn = z.strictObject({
   password: z.string().min(1).max(200),
   /** The health worker this account belongs to (their postings then widen what they may open). */
   workerId: z.string().uuid().nullable().optional(),
+  /** The government department (gov_units) a 'department' user reports for. */
+  unitId: z.string().uuid().nullable().optional(),
 });
 export type CreateUserIn = z.infer<typeof CreateUserIn>;

@@ -45,15 +45,17 @@ export async function createUser(db: Db, by: Principal | null, input: CreateUser
   if (input.workerId && !(await db.query('SELECT 1 FROM workers WHERE id = $1', [input.workerId])).length) {
     fields.push({ path: 'workerId', problem: 'unknown health worker / 未知卫生人员' });
   }
+  if (input.unitId && input.role !== 'department') fields.push({ path: 'unitId', problem: 'only department users belong to a unit / 仅责任部门用户可绑定单位' });
+  if (input.unitId && !(await db.query('SELECT 1 FROM gov_units WHERE id = $1 AND active', [input.unitId])).length) fields.push({ path: 'unitId', problem: 'unknown unit / 未知单位' });
   if (fields.length) throw badRequest('user.invalid_scope', { zh: '用户范围有误', en: 'Invalid user scope' }, fields);
   const hash = await hashPassword(input.password);
   return db.tx(async (q) => {
     const existing = await q.query('SELECT 1 FROM users WHERE username = $1', [input.username]);
     if (existing.length) throw conflict('user.username_taken', { zh: `用户名 ${input.username} 已存在`, en: `Username ${input.username} is taken` }, [{ path: 'username', problem: 'taken / 已存在' }]);
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO users (username, display_name, password_hash, role, region_code, facility_code, worker_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [input.username, input.displayName ?? input.username, hash, input.role, regionCode, facilityCode, input.workerId ?? null],
+      `INSERT INTO users (username, display_name, password_hash, role, region_code, facility_code, worker_id, unit_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [input.username, input.displayName ?? input.username, hash, input.role, regionCode, facilityCode, input.workerId ?? null, input.unitId ?? null],
     );
     await writeAudit(q, by ? actorOf(by, by.ip) : SYSTEM_ACTOR, { action: 'user.create', outcome: 'ok', recordType: 'user', recordId: row.id, details: { username: input.username, role: input.role } });
     return describeScope(q, { userId: row.id, username: input.username, displayName: input.displayName ?? input.username, role: input.role, regionCode, facilityCode });

@@ -38,7 +38,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -299,7 +299,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -480,7 +480,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -551,12 +551,14 @@ export interface paths {
                         username: string;
                         displayName?: string;
                         /** @enum {string} */
-                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident";
+                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
                         /** Format: uuid */
                         workerId?: string | null;
+                        /** Format: uuid */
+                        unitId?: string | null;
                     };
                 };
             };
@@ -573,7 +575,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -6589,6 +6591,1805 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans/parse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read an uploaded plan (.txt, .md, .docx as base64) into its structure, with how each printed unit resolves (a preview to correct before saving) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentBase64: string;
+                        regionCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            plan: {
+                                title: string;
+                                issuer: string | null;
+                                docNumber: string | null;
+                                date: string | null;
+                                tasks: {
+                                    path: string[];
+                                    number: string;
+                                    title: string;
+                                    text: string;
+                                    leadUnits: string[];
+                                    responsibleUnits: string[];
+                                    cooperatingUnits: string[];
+                                    deadline: string | null;
+                                }[];
+                                targets: {
+                                    taskPath: string[] | null;
+                                    text: string;
+                                    metric: string | null;
+                                    /** @enum {string} */
+                                    comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                                    value: number | number[];
+                                    unit: string;
+                                    year: number | null;
+                                    indicator: string | null;
+                                }[];
+                            };
+                            units: {
+                                printed: string;
+                                unitId: string | null;
+                                unitName: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save a (corrected) plan: the plan, its tasks, their units and its targets, in one transaction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        regionCode: string;
+                        sourceName?: string | null;
+                        plan: {
+                            title: string;
+                            issuer: string | null;
+                            docNumber: string | null;
+                            date: string | null;
+                            tasks: {
+                                path: string[];
+                                number: string;
+                                title: string;
+                                text: string;
+                                leadUnits: string[];
+                                responsibleUnits: string[];
+                                cooperatingUnits: string[];
+                                deadline: string | null;
+                            }[];
+                            targets: {
+                                taskPath: string[] | null;
+                                text: string;
+                                metric: string | null;
+                                /** @enum {string} */
+                                comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                                value: number | number[];
+                                unit: string;
+                                year: number | null;
+                                indicator: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            tasks: number;
+                            targets: number;
+                            newUnits: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plans with tasks you may see, with counts done and overdue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                issuer: string | null;
+                                docNumber: string | null;
+                                issuedOn: string | null;
+                                regionCode: string | null;
+                                createdAt: string;
+                                tasks: number;
+                                done: number;
+                                overdue: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger: tasks with status (overdue derived), owner units, deadline, linked targets and their current values, latest progress */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: string;
+                    status?: "not_started" | "in_progress" | "done" | "overdue";
+                    unitId?: string;
+                    lagging?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                planId: string;
+                                planTitle: string;
+                                position: number;
+                                path: string[];
+                                number: string;
+                                title: string;
+                                deadline: string | null;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done" | "overdue";
+                                /** @enum {string} */
+                                storedStatus: "not_started" | "in_progress" | "done";
+                                percentDone: number;
+                                lagging: boolean;
+                                version: number;
+                                units: {
+                                    unitId: string;
+                                    name: string;
+                                    printed: string;
+                                    /** @enum {string} */
+                                    role: "lead" | "responsible" | "cooperating";
+                                }[];
+                                targets: {
+                                    id: string;
+                                    metric: string | null;
+                                    text: string;
+                                    comparator: string;
+                                    value: number;
+                                    valueHigh: number | null;
+                                    unit: string;
+                                    year: number | null;
+                                    indicatorCode: string | null;
+                                    current: {
+                                        value: number;
+                                        period: string | null;
+                                    } | null;
+                                }[];
+                                latestReport: {
+                                    id: string;
+                                    quarter: string;
+                                    body: string;
+                                    percentDone: number;
+                                    unitName: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                            quarter: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One task: reports with attachments, reviews, the history of every change */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            task: {
+                                id: string;
+                                planId: string;
+                                planTitle: string;
+                                position: number;
+                                path: string[];
+                                number: string;
+                                title: string;
+                                deadline: string | null;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done" | "overdue";
+                                /** @enum {string} */
+                                storedStatus: "not_started" | "in_progress" | "done";
+                                percentDone: number;
+                                lagging: boolean;
+                                version: number;
+                                units: {
+                                    unitId: string;
+                                    name: string;
+                                    printed: string;
+                                    /** @enum {string} */
+                                    role: "lead" | "responsible" | "cooperating";
+                                }[];
+                                targets: {
+                                    id: string;
+                                    metric: string | null;
+                                    text: string;
+                                    comparator: string;
+                                    value: number;
+                                    valueHigh: number | null;
+                                    unit: string;
+                                    year: number | null;
+                                    indicatorCode: string | null;
+                                    current: {
+                                        value: number;
+                                        period: string | null;
+                                    } | null;
+                                }[];
+                                latestReport: {
+                                    id: string;
+                                    quarter: string;
+                                    body: string;
+                                    percentDone: number;
+                                    unitName: string;
+                                    at: string;
+                                } | null;
+                            };
+                            text: string;
+                            canReport: boolean;
+                            canReview: boolean;
+                            reports: {
+                                id: string;
+                                quarter: string;
+                                body: string;
+                                percentDone: number;
+                                unitName: string;
+                                username: string;
+                                at: string;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    mediaType: string;
+                                    size: number;
+                                }[];
+                            }[];
+                            reviews: {
+                                id: string;
+                                comment: string;
+                                lagging: boolean;
+                                username: string;
+                                at: string;
+                                reportId: string | null;
+                            }[];
+                            history: {
+                                id: number;
+                                action: string;
+                                changes: {
+                                    [key: string]: unknown;
+                                };
+                                username: string | null;
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a task (title, deadline, status) with the version read */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        title?: string;
+                        deadline?: string | null;
+                        /** @enum {string} */
+                        status?: "not_started" | "in_progress" | "done";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/ledger/tasks/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report progress on your own unit's task for this quarter (text, percent done, attachments ≤ 2 MB each, ≤ 5) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        percentDone: number;
+                        done?: boolean;
+                        attachments?: {
+                            fileName: string;
+                            mediaType: string;
+                            contentBase64: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            quarter: string;
+                            /** @enum {string} */
+                            status: "in_progress" | "done";
+                            percentDone: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/tasks/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a task: comment, mark or clear lagging */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                        lagging: boolean;
+                        /** Format: uuid */
+                        reportId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a report attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Supervision (督查) for a quarter: overdue and lagging tasks, units that have not reported, reminders sent */
+        get: {
+            parameters: {
+                query?: {
+                    quarter?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            quarter: string;
+                            overdue: {
+                                id: string;
+                                planId: string;
+                                planTitle: string;
+                                position: number;
+                                path: string[];
+                                number: string;
+                                title: string;
+                                deadline: string | null;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done" | "overdue";
+                                /** @enum {string} */
+                                storedStatus: "not_started" | "in_progress" | "done";
+                                percentDone: number;
+                                lagging: boolean;
+                                version: number;
+                                units: {
+                                    unitId: string;
+                                    name: string;
+                                    printed: string;
+                                    /** @enum {string} */
+                                    role: "lead" | "responsible" | "cooperating";
+                                }[];
+                                targets: {
+                                    id: string;
+                                    metric: string | null;
+                                    text: string;
+                                    comparator: string;
+                                    value: number;
+                                    valueHigh: number | null;
+                                    unit: string;
+                                    year: number | null;
+                                    indicatorCode: string | null;
+                                    current: {
+                                        value: number;
+                                        period: string | null;
+                                    } | null;
+                                }[];
+                                latestReport: {
+                                    id: string;
+                                    quarter: string;
+                                    body: string;
+                                    percentDone: number;
+                                    unitName: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                            lagging: {
+                                id: string;
+                                planId: string;
+                                planTitle: string;
+                                position: number;
+                                path: string[];
+                                number: string;
+                                title: string;
+                                deadline: string | null;
+                                /** @enum {string} */
+                                status: "not_started" | "in_progress" | "done" | "overdue";
+                                /** @enum {string} */
+                                storedStatus: "not_started" | "in_progress" | "done";
+                                percentDone: number;
+                                lagging: boolean;
+                                version: number;
+                                units: {
+                                    unitId: string;
+                                    name: string;
+                                    printed: string;
+                                    /** @enum {string} */
+                                    role: "lead" | "responsible" | "cooperating";
+                                }[];
+                                targets: {
+                                    id: string;
+                                    metric: string | null;
+                                    text: string;
+                                    comparator: string;
+                                    value: number;
+                                    valueHigh: number | null;
+                                    unit: string;
+                                    year: number | null;
+                                    indicatorCode: string | null;
+                                    current: {
+                                        value: number;
+                                        period: string | null;
+                                    } | null;
+                                }[];
+                                latestReport: {
+                                    id: string;
+                                    quarter: string;
+                                    body: string;
+                                    percentDone: number;
+                                    unitName: string;
+                                    at: string;
+                                } | null;
+                            }[];
+                            notReported: {
+                                unitId: string;
+                                unitName: string;
+                                tasks: {
+                                    id: string;
+                                    number: string;
+                                    title: string;
+                                    planTitle: string;
+                                }[];
+                            }[];
+                            reminders: {
+                                id: string;
+                                unitId: string;
+                                unitName: string;
+                                quarter: string;
+                                /** @enum {string} */
+                                reason: "overdue" | "not_reported" | "lagging";
+                                taskIds: string[];
+                                message: string;
+                                by: string;
+                                at: string;
+                                acknowledgedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reminders (a department: to its own unit) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                unitId: string;
+                                unitName: string;
+                                quarter: string;
+                                /** @enum {string} */
+                                reason: "overdue" | "not_reported" | "lagging";
+                                taskIds: string[];
+                                message: string;
+                                by: string;
+                                at: string;
+                                acknowledgedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Send reminders for a quarter to the listed units (or every unit in supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        quarter?: string;
+                        unitIds?: string[];
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            sent: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/reminders/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a reminder to your unit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Departments (units) with their aliases */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                aliases: string[];
+                                regionCode: string | null;
+                                tasks: number;
+                                users: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a department (unit) with its aliases */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        aliases: string[];
+                        regionCode?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/units/{id}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a unit's aliases (the names plans print for it) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        aliases: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger as Excel in the columns of the plans' appended ledgers (序号, 重点工作, 责任部门, 配合部门, 时限要求, status, latest progress) */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ledger/bulletin.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The quarterly progress report (通报) as Word */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: string;
+                    quarter?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
                 /** @description Default Response */
                 "4XX": {
                     headers: {

@@ -16,6 +16,9 @@ export function UsersPage() {
   const [loading, setLoading] = useState(true);
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
+  const role = Form.useWatch('role', form) as Role | undefined;
+  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
+  useEffect(() => { if (role === 'department' && !units.length) void api.GET('/api/ledger/units').then((r) => setUnits(r.data?.items ?? [])); }, [role, units.length]);
   const load = async () => {
     setLoading(true);
     const r = await api.GET('/api/users');
@@ -27,7 +30,7 @@ export function UsersPage() {
   }, []);
   const create = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null } });
+    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null, unitId: v.unitId || null } });
     if (r.error) return message.error(errorText(r.error, lang));
     message.success(t('users.created', { name: v.username }));
     setOpen(false);
@@ -90,6 +93,7 @@ export function UsersPage() {
           <Form.Item name="regionCode" label={t('users.region')}><Input placeholder="371003" /></Form.Item>
           <Form.Item name="facilityCode" label={t('users.facility')}><Input /></Form.Item>
           <Form.Item name="workerId" label={lang === 'zh' ? '对应卫生人员ID（可选）' : 'Health worker id (optional)'}><Input /></Form.Item>
+          {role === 'department' && <Form.Item name="unitId" label={t('ledger.unit')} rules={[{ required: true }]}><Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>}
           <Form.Item name="password" label={t('users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
         </Form>
       </Modal>

@@ -1,0 +1,275 @@
+// The plan import and the ledger through the API on a hand-built county, on every engine: the
+// Wendeng plan is uploaded, corrected and saved; departments report on their own tasks only; the
+// commission reviews, edits, supervises and exports. The right answers are written here by hand.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
+import { Document, Packer, Paragraph } from 'docx';
+import { ENGINES } from '../../../test/helpers/db.ts';
+import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestCounty } from '../../../test/helpers/county.ts';
+import { createUser } from '../users/service.ts';
+import { assignUnits, fixTarget, quarterOf } from './rules.ts';
+import type { ParsedPlan } from '../plans/parse.ts';
+
+const WENDENG = readFileSync(new URL('../../../test/fixtures/plans/wendeng-2024.txt', import.meta.url));
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+// A GB18030 encoder for the test (Node decodes GB18030 but encodes only UTF-8): the two-byte table built by decoding every pair.
+function encodeGb18030(text: string): Buffer {
+  const table = new Map<string, number[]>();
+  const dec = new TextDecoder('gb18030');
+  for (let a = 0x81; a <= 0xfe; a++) for (let b = 0x40; b <= 0xfe; b++) if (b !== 0x7f) { const c = dec.decode(Uint8Array.from([a, b])); if (c.length === 1 && !table.has(c)) table.set(c, [a, b]); }
+  const out: number[] = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else { const bytes = table.get(ch); if (!bytes) throw new Error(`no GB18030 two-byte code for ${ch}`); out.push(...bytes); }
+  }
+  return Buffer.from(out);
+}
+const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const yesterday = new Date(Date.now() - 86400000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+
+for (const engine of ENGINES) {
+  describe(`plan import and ledger [${engine}]`, () => {
+    let t: TestApp;
+    let officer: string, yibao: string, renshe: string, far: string;
+    let plan: ParsedPlan;
+    let planId: string;
+    const taskId: Record<string, string> = {};
+    const req = (cookie: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const deptUser = async (username: string, unitName: string) => {
+      const [u] = await t.db.query<{ id: string }>('SELECT id FROM gov_units WHERE name = $1', [unitName]);
+      await createUser(t.db, null, { username, role: 'department', unitId: u.id, password: TEST_PASSWORD });
+      const r = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } });
+      return `meridian_session=${r.cookies.find((c) => c.name === 'meridian_session')!.value}`;
+    };
+
+    before(async () => {
+      t = await openTestApp(engine);
+      await buildTestCounty(t.db);
+      await t.db.exec("INSERT INTO regions (code, name, parent_code, level) VALUES ('33', '浙江省', NULL, 'province'), ('3301', '杭州市', '33', 'prefecture')");
+      officer = await t.signIn('officer', 'officer', { regionCode: '371003' });
+      far = await t.signIn('far', 'officer', { regionCode: '3301' });
+    });
+    after(() => t.close());
+
+    test('units: one created with an alias; the same alias for another unit is refused', async () => {
+      const a = await req(officer, 'POST', '/api/ledger/units', { name: '区医疗保障局', aliases: ['文登区医保局'], regionCode: '371003' });
+      assert.equal(a.statusCode, 201, a.body);
+      const dup = await req(officer, 'POST', '/api/ledger/units', { name: '区财政局', aliases: ['文登区医保局'], regionCode: '371003' });
+      assert.equal(dup.statusCode, 409);
+      assert.deepEqual(dup.json().error.fields, [{ path: 'aliases', problem: '文登区医保局 → 区医疗保障局' }]);
+    });
+
+    test('parse: an upload reads into the plan and its units resolve by name or alias; bad files are refused', async () => {
+      const r = await req(officer, 'POST', '/api/plans/parse', { fileName: 'wendeng.txt', contentBase64: b64(WENDENG), regionCode: '371003' });
+      assert.equal(r.statusCode, 200, r.body);
+      plan = r.json().plan;
+      assert.equal(plan.title, '关于进一步深化改革推动基层医疗卫生体系健康发展的实施方案');
+      assert.equal(plan.tasks.length, 18);
+      const units: { printed: string; unitName: string | null }[] = r.json().units;
+      assert.equal(units.find((u) => u.printed === '区医疗保障局')?.unitName, '区医疗保障局');
+      assert.equal(units.find((u) => u.printed === '区财政局')?.unitName, null, 'not yet a unit: will be created');
+      // The same plan saved as GB18030 (as Chinese office machines often save .txt) reads the same.
+      const gbk = await req(officer, 'POST', '/api/plans/parse', { fileName: 'wendeng-gbk.txt', contentBase64: b64(encodeGb18030(WENDENG.toString('utf8'))) });
+      assert.equal(gbk.statusCode, 200, gbk.body);
+      assert.deepEqual(gbk.json().plan, plan);
+      const binary = await req(officer, 'POST', '/api/plans/parse', { fileName: 'x.txt', contentBase64: b64(Buffer.from([0, 1, 2, 0xff, 0xfe, 0])) });
+      assert.equal(binary.statusCode, 400);
+      const bad = await req(officer, 'POST', '/api/plans/parse', { fileName: 'plan.pdf', contentBase64: b64('x') });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields, [{ path: 'fileName', problem: 'use .txt, .md or .docx / 仅支持 .txt、.md、.docx' }]);
+      const none = await req(officer, 'POST', '/api/plans/parse', { fileName: 'notes.txt', contentBase64: b64('会议纪要\n今天讨论了工作。') });
+      assert.equal(none.statusCode, 400);
+      assert.equal(none.json().error.code, 'plan.no_tasks');
+      // A .docx upload reads through mammoth: the variant plan written as a Word document, one paragraph a line.
+      const lines = readFileSync(new URL('../../../test/fixtures/plans/variant-county.md', import.meta.url), 'utf8').split('\n').filter((l) => !l.startsWith('|'));
+      const docx = await Packer.toBuffer(new Document({ sections: [{ children: lines.map((l) => new Paragraph(l.replace(/^#+\s*/, ''))) }] }));
+      const w = await req(officer, 'POST', '/api/plans/parse', { fileName: '工作要点.docx', contentBase64: b64(docx) });
+      assert.equal(w.statusCode, 200, w.body);
+      assert.equal(w.json().plan.title, '某某县2025年紧密型县域医共体建设工作要点');
+      assert.deepEqual(w.json().plan.tasks.map((x: { number: string }) => x.number), ['1', '2', '4', '1', '2']);
+      const broken = await req(officer, 'POST', '/api/plans/parse', { fileName: 'plan.docx', contentBase64: b64('not a zip') });
+      assert.equal(broken.statusCode, 400);
+      assert.equal((await req(await t.signIn('doc', 'doctor', { facilityCode: 'H0001' }), 'POST', '/api/plans/parse', { fileName: 'a.txt', contentBase64: b64('x') })).statusCode, 403);
+    });
+
+    test('save: every bad field listed and nothing written; then the corrected plan is saved whole', async () => {
+      const wrong = fixTarget({ ...plan, tasks: plan.tasks.map((x, i) => (i === 1 ? { ...x, title: ' ', responsibleUnits: [], leadUnits: [] } : x)) }, 0, { comparator: 'range', value: [5, 1], taskPath: ['九', '九'] });
+      const bad = await req(officer, 'POST', '/api/plans', { regionCode: '999999', plan: wrong });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path), ['regionCode', 'plan.tasks.1.title', 'plan.tasks.1.responsibleUnits', 'plan.targets.0.taskPath', 'plan.targets.0.value']);
+      assert.equal((await t.db.query('SELECT 1 FROM plans')).length, 0);
+      assert.equal((await t.db.query('SELECT 1 FROM plan_tasks')).length, 0);
+      const outside = await req(far, 'POST', '/api/plans', { regionCode: '371003', plan });
+      assert.deepEqual(outside.json().error.fields, [{ path: 'regionCode', problem: 'outside your region / 超出您的管辖范围' }]);
+
+      // The reviewer re-assigns task 6 (创新人才使用机制) to add 区医保局 — printed short — as responsible.
+      const i6 = plan.tasks.findIndex((x) => x.number === '6');
+      const corrected = assignUnits(plan, i6, 'responsible', [...plan.tasks[i6].responsibleUnits, '区医保局']);
+      const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', sourceName: 'wendeng.txt', plan: corrected });
+      assert.equal(r.statusCode, 201, r.body);
+      planId = r.json().id;
+      assert.equal(r.json().tasks, 18);
+      assert.equal(r.json().targets, corrected.targets.length);
+      assert.ok(!r.json().newUnits.includes('区医保局') && !r.json().newUnits.includes('区医疗保障局'), 'the alias resolved to the existing unit');
+      assert.ok(r.json().newUnits.includes('区卫生健康局'));
+      // Re-read: tasks, units as printed, targets with the plan's region and matched indicators.
+      const tasks = await t.db.query<{ id: string; number: string; path: string[] }>('SELECT id, number, path FROM plan_tasks WHERE plan_id = $1 ORDER BY position', [planId]);
+      assert.equal(tasks.length, 18);
+      for (const x of tasks) taskId[x.path.join('/')] = x.id;
+      const six = await t.db.query<{ printed: string; name: string; role: string }>('SELECT tu.printed, u.name, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = $1 ORDER BY tu.position', [taskId['二/（2）/6']]);
+      assert.deepEqual(six, [{ printed: '区卫生健康局', name: '区卫生健康局', role: 'lead' }, { printed: '区医保局', name: '区医疗保障局', role: 'responsible' }]);
+      const tg = await t.db.query<{ indicator_code: string | null; locality_code: string; value: number; unit: string; due_year: number | null }>(
+        "SELECT indicator_code, locality_code, value, unit, due_year FROM targets WHERE plan_id = $1 AND indicator_code = 'basic_level_visit_share'", [planId]);
+      assert.deepEqual(tg, [{ indicator_code: 'basic_level_visit_share', locality_code: '371003', value: 65, unit: '%', due_year: 2025 }]);
+      assert.equal((await t.db.query("SELECT 1 FROM plan_history WHERE plan_id = $1 AND action = 'plan.import'", [planId])).length, 1);
+      assert.equal((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'plan.import' AND record_id = $1", [planId])).length, 1);
+      yibao = await deptUser('yibao', '区医疗保障局');
+      renshe = await deptUser('renshe', '区人力资源和社会保障局');
+    });
+
+    test('a department sees only its own unit\'s tasks; others answer 404', async () => {
+      const mine = await req(yibao, 'GET', '/api/ledger/tasks');
+      assert.equal(mine.statusCode, 200);
+      assert.deepEqual(mine.json().items.map((x: { number: string }) => x.number), ['3', '6', '8', '11', '12', '13']);
+      const all = await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`);
+      assert.equal(all.json().items.length, 18);
+      const eleven = all.json().items.find((x: { number: string }) => x.number === '11');
+      assert.deepEqual(eleven.units.map((u: { printed: string; role: string }) => [u.printed, u.role]), [['区医疗保障局', 'lead'], ['区卫生健康局', 'responsible']]);
+      assert.deepEqual(eleven.targets.map((x: { value: number; unit: string; current: unknown }) => [x.value, x.unit, x.current]), [[20, '个', null], [30, '个工作日', null]]);
+      const notMine = all.json().items.find((x: { number: string }) => x.number === '1').id;
+      assert.equal((await req(yibao, 'GET', `/api/ledger/tasks/${notMine}`)).statusCode, 404);
+      assert.equal((await req(yibao, 'POST', `/api/ledger/tasks/${notMine}/reports`, { body: '已推进', percentDone: 10 })).statusCode, 404);
+      assert.equal((await req(renshe, 'GET', `/api/ledger/tasks/${eleven.id}`)).statusCode, 404);
+      assert.equal((await req(far, 'GET', '/api/ledger/tasks')).json().items.length, 0, 'an officer of another region sees none');
+      assert.equal((await req(far, 'GET', `/api/ledger/tasks/${eleven.id}`)).statusCode, 404);
+    });
+
+    test('report progress with an attachment; limits on files; the task follows; only lead/responsible units report', async () => {
+      const eleven = (await req(yibao, 'GET', '/api/ledger/tasks')).json().items.find((x: { number: string }) => x.number === '11');
+      const tooBig = await req(yibao, 'POST', `/api/ledger/tasks/${eleven.id}/reports`, { body: ' ', percentDone: 40,
+        attachments: [{ fileName: 'a.exe', mediaType: 'application/x-msdownload', contentBase64: b64('MZ') }, { fileName: 'big.pdf', mediaType: 'application/pdf', contentBase64: b64(Buffer.alloc(2 * 1024 * 1024 + 1)) }] });
+      assert.equal(tooBig.statusCode, 400);
+      assert.deepEqual(tooBig.json().error.fields.map((f: { path: string }) => f.path), ['body', 'attachments.0.mediaType', 'attachments.1.content']);
+      assert.equal((await t.db.query('SELECT 1 FROM plan_task_reports')).length, 0);
+      const r = await req(yibao, 'POST', `/api/ledger/tasks/${eleven.id}/reports`, { body: 'DRG基层病组已确定18个，正在测算。', percentDone: 40,
+        attachments: [{ fileName: '测算表.pdf', mediaType: 'application/pdf', contentBase64: b64('%PDF-1.4 test') }] });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.deepEqual({ ...(r.json() as object), id: undefined }, { id: undefined, quarter: quarterOf(today), status: 'in_progress', percentDone: 40 });
+      const d = await req(yibao, 'GET', `/api/ledger/tasks/${eleven.id}`);
+      assert.equal(d.json().task.status, 'in_progress');
+      assert.equal(d.json().task.percentDone, 40);
+      assert.equal(d.json().reports[0].attachments[0].fileName, '测算表.pdf');
+      const file = await req(yibao, 'GET', `/api/ledger/attachments/${d.json().reports[0].attachments[0].id}`);
+      assert.equal(file.statusCode, 200);
+      assert.equal(file.body, '%PDF-1.4 test');
+      assert.equal((await req(renshe, 'GET', `/api/ledger/attachments/${d.json().reports[0].attachments[0].id}`)).statusCode, 404);
+      assert.equal(d.json().history[0].action, 'task.report');
+      assert.equal(d.json().history[0].username, 'yibao');
+      // 区医保局 is responsible for task 6 (re-assigned in the preview) and may report; renshe, cooperating nowhere, may not see it.
+      const six = (await req(yibao, 'GET', '/api/ledger/tasks')).json().items.find((x: { number: string }) => x.number === '6');
+      assert.equal((await req(yibao, 'POST', `/api/ledger/tasks/${six.id}/reports`, { body: '已完成', percentDone: 100 })).json().status, 'done');
+      const [row] = await t.db.query<{ status: string; percent_done: number }>('SELECT status, percent_done FROM plan_tasks WHERE id = $1', [six.id]);
+      assert.deepEqual(row, { status: 'done', percent_done: 100 });
+      assert.equal((await req(officer, 'POST', `/api/ledger/tasks/${six.id}/reports`, { body: 'x', percentDone: 1 })).statusCode, 403, 'the commission does not report');
+    });
+
+    test('the commission reviews, marks lagging, edits the deadline (stale version refused); the task shows overdue; every change is in the history', async () => {
+      const three = (await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`)).json().items.find((x: { number: string }) => x.number === '3');
+      const rv = await req(officer, 'POST', `/api/ledger/tasks/${three.id}/reviews`, { comment: '进度偏慢，请加快', lagging: true });
+      assert.equal(rv.statusCode, 201);
+      assert.equal((await req(yibao, 'POST', `/api/ledger/tasks/${three.id}/reviews`, { comment: 'x', lagging: false })).statusCode, 403);
+      const e = await req(officer, 'PATCH', `/api/ledger/tasks/${three.id}`, { version: three.version + 1, deadline: yesterday });
+      assert.equal(e.statusCode, 200, e.body);
+      const staleEdit = await req(officer, 'PATCH', `/api/ledger/tasks/${three.id}`, { version: three.version, deadline: today });
+      assert.equal(staleEdit.statusCode, 409);
+      const d = (await req(officer, 'GET', `/api/ledger/tasks/${three.id}`)).json();
+      assert.equal(d.task.status, 'overdue');
+      assert.equal(d.task.lagging, true);
+      assert.deepEqual(d.history.map((h: { action: string; username: string }) => [h.action, h.username]), [['task.edit', 'officer'], ['task.review', 'officer']]);
+      assert.deepEqual(d.history[0].changes, { deadline: [null, yesterday] });
+      const overdue = (await req(officer, 'GET', '/api/ledger/tasks?status=overdue')).json().items;
+      assert.deepEqual(overdue.map((x: { number: string }) => x.number), ['3']);
+    });
+
+    test('supervision lists overdue tasks and units that have not reported; reminders reach only their unit', async () => {
+      const s = (await req(officer, 'GET', '/api/ledger/supervision')).json();
+      assert.deepEqual(s.overdue.map((x: { number: string }) => x.number), ['3']);
+      const yb = s.notReported.find((u: { unitName: string }) => u.unitName === '区医疗保障局') as { unitId: string; tasks: { number: string }[] };
+      assert.deepEqual(yb.tasks.map((x: { number: string }) => x.number), ['3', '8', '12', '13'], '11 reported, 6 done');
+      assert.ok(!s.notReported.some((u: { unitName: string; tasks: { number: string }[] }) => u.unitName === '区人力资源和社会保障局' && u.tasks.some((x: { number: string }) => x.number === '11')));
+      assert.equal((await req(yibao, 'GET', '/api/ledger/supervision')).statusCode, 403);
+      const sent = await req(officer, 'POST', '/api/ledger/reminders', { unitIds: [yb.unitId] });
+      assert.equal(sent.statusCode, 201);
+      assert.equal(sent.json().sent, 2, 'overdue (task 3, also lagging: one reminder) and not reported');
+      const mine = (await req(yibao, 'GET', '/api/ledger/reminders')).json().items;
+      assert.deepEqual(mine.map((m: { reason: string }) => m.reason).sort(), ['not_reported', 'overdue']);
+      assert.equal((await req(renshe, 'GET', '/api/ledger/reminders')).json().items.length, 0);
+      assert.equal((await req(renshe, 'POST', `/api/ledger/reminders/${mine[0].id}/ack`, {})).statusCode, 404);
+      assert.equal((await req(yibao, 'POST', `/api/ledger/reminders/${mine[0].id}/ack`, {})).statusCode, 200);
+      const badUnit = await req(officer, 'POST', '/api/ledger/reminders', { unitIds: ['00000000-0000-0000-0000-000000000001'] });
+      assert.equal(badUnit.statusCode, 400);
+    });
+
+    test('exports: the ledger to Excel in the appendix columns; the quarterly 通报 to Word', async () => {
+      const x = await t.app.inject({ method: 'GET', url: `/api/ledger/export.xlsx?planId=${planId}`, headers: { cookie: officer } });
+      assert.equal(x.statusCode, 200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+      const ws = wb.getWorksheet('台账')!;
+      assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1), ['序号', '重点工作', '责任部门', '配合部门', '时限要求', '完成状态', '进度', '最新进展']);
+      assert.equal(ws.rowCount, 2 + 18);
+      const row11 = (ws.getRow(2 + 11).values as unknown[]).slice(1);
+      assert.deepEqual(row11.slice(0, 3), [11, '11. 推进医保支付方式改革', '区医疗保障局、区卫生健康局']);
+      assert.match(String(row11[7]), /DRG基层病组已确定18个/);
+      const mineX = await t.app.inject({ method: 'GET', url: '/api/ledger/export.xlsx', headers: { cookie: yibao } });
+      const wb2 = new ExcelJS.Workbook();
+      await wb2.xlsx.load(mineX.rawPayload as unknown as ArrayBuffer);
+      assert.equal(wb2.getWorksheet('台账')!.rowCount, 2 + 6, 'a department exports only its own tasks');
+      const w = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${planId}`, headers: { cookie: officer } });
+      assert.equal(w.statusCode, 200);
+      const text = (await mammoth.extractRawText({ buffer: w.rawPayload })).value;
+      assert.match(text, /重点任务共18项，其中已完成1项，推进中1项，未开始15项，已逾期1项/);
+      assert.match(text, /区医疗保障局：3\. 推进紧密型县域医共体建设/);
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/ledger/bulletin.docx', headers: { cookie: yibao } })).statusCode, 403);
+    });
+
+    test('two edits of one task with the same version race: exactly one wins, the other is told the record changed', async () => {
+      const four = (await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`)).json().items.find((x: { number: string }) => x.number === '4');
+      const [a, b] = await Promise.all([
+        req(officer, 'PATCH', `/api/ledger/tasks/${four.id}`, { version: four.version, title: '盘活用好县域编制资源（甲）' }),
+        req(officer, 'PATCH', `/api/ledger/tasks/${four.id}`, { version: four.version, title: '盘活用好县域编制资源（乙）' }),
+      ]);
+      assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
+      const [row] = await t.db.query<{ title: string; version: number }>('SELECT title, version FROM plan_tasks WHERE id = $1', [four.id]);
+      assert.equal(row.version, four.version + 1);
+      assert.equal(row.title, a.statusCode === 200 ? '盘活用好县域编制资源（甲）' : '盘活用好县域编制资源（乙）');
+      assert.equal((await t.db.query("SELECT 1 FROM plan_history WHERE task_id = $1 AND action = 'task.edit'", [four.id])).length, 1);
+    });
+
+    test('the same printed department in another region is another unit: its user never sees this region\'s tasks', async () => {
+      await t.db.exec("INSERT INTO regions (code, name, parent_code, level) VALUES ('330102', '上城区', '3301', 'county')");
+      const far2 = await t.signIn('far2', 'officer', { regionCode: '330102' });
+      const small = { title: '上城区医保工作要点', issuer: null, docNumber: null, date: null, targets: [],
+        tasks: [{ path: ['一'], number: '一', title: '推进支付改革', text: '', leadUnits: [], responsibleUnits: ['区医疗保障局'], cooperatingUnits: [], deadline: null }] };
+      const r = await req(far2, 'POST', '/api/plans', { regionCode: '330102', plan: small });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.deepEqual(r.json().newUnits, ['区医疗保障局']);
+      const [u] = await t.db.query<{ name: string; region_code: string }>('SELECT u.name, u.region_code FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id JOIN plan_tasks t ON t.id = tu.task_id WHERE t.plan_id = $1', [r.json().id]);
+      assert.deepEqual(u, { name: '区医疗保障局（上城区）', region_code: '330102' });
+      const mine = (await req(yibao, 'GET', '/api/ledger/tasks')).json().items;
+      assert.ok(mine.every((x: { planTitle: string }) => x.planTitle !== '上城区医保工作要点'));
+      assert.equal((await req(far2, 'GET', '/api/ledger/tasks')).json().items.length, 1);
+    });
+
+    test('linked targets show the indicators module\'s current value when its table exists', async () => {
+      await t.db.exec(`CREATE TABLE indicator_values (indicator_code text, locality_code text, period_end date, value numeric);
+        INSERT INTO indicator_values VALUES ('basic_level_visit_share', '371003', '2025-06-30', 58.2), ('basic_level_visit_share', '371003', '2025-09-30', 61.4), ('basic_level_visit_share', '371002', '2025-09-30', 1)`);
+      const three = (await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`)).json().items.find((x: { number: string }) => x.number === '3');
+      assert.deepEqual(three.targets.map((x: { indicatorCode: string; current: unknown }) => [x.indicatorCode, x.current]), [['basic_level_visit_share', { value: 61.4, period: '2025-09-30' }]]);
+    });
+  });
+}

@@ -1,0 +1,51 @@
+// Pieces the ledger pages share: the status tag, a target's wording, reading a file as base64.
+import { Tag } from 'antd';
+import type { paths } from '../../api/schema';
+import { useT, type MessageKey } from '../../i18n';
+
+export type LedgerTask = paths['/api/ledger/tasks']['get']['responses'][200]['content']['application/json']['items'][number];
+export type LedgerTarget = LedgerTask['targets'][number];
+
+const COLORS: Record<LedgerTask['status'], string> = { not_started: 'default', in_progress: 'processing', done: 'success', overdue: 'error' };
+
+/** A task's status (overdue derived by the server) as a coloured tag, with the lagging mark. */
+export function StatusTag({ task }: { task: Pick<LedgerTask, 'status' | 'lagging'> }) {
+  const t = useT();
+  return (
+    <span data-testid="task-status">
+      <Tag color={COLORS[task.status]}>{t(`ledger.status.${task.status}` as MessageKey)}</Tag>
+      {task.lagging && <Tag color="warning">{t('ledger.lagging')}</Tag>}
+    </span>
+  );
+}
+
+const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<' };
+
+/** "县域就诊率 ≥ 90% (2025)", with the current value when the indicators module has one. */
+export function TargetText({ target }: { target: LedgerTarget }) {
+  const t = useT();
+  const value = target.comparator === 'range' ? `${target.value}–${target.valueHigh}` : `${CMP[target.comparator] ?? target.comparator} ${target.value}`;
+  return (
+    <div style={{ fontSize: 12 }}>
+      {target.metric ?? target.text} {value}{target.unit}{target.year ? ` (${target.year})` : ''}
+      {target.current ? <Tag color="blue" style={{ marginLeft: 4 }}>{t('ledger.current')} {target.current.value}{target.unit === '%' ? '%' : ''}</Tag> : null}
+    </div>
+  );
+}
+
+/** A file's contents as base64 (for JSON uploads). */
+export function fileToBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+/** The units of a task in a role, as printed. */
+export const unitsIn = (task: LedgerTask, roles: string[]) => task.units.filter((u) => roles.includes(u.role)).map((u) => u.printed).join('、');
+
+/** A timestamp as users read it: Asia/Shanghai, in the page's language. */
+export const fmtTime = (iso: string, lang: 'zh' | 'en', dateOnly = false) =>
+  new Date(iso)[dateOnly ? 'toLocaleDateString' : 'toLocaleString'](lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' });

@@ -1,0 +1,135 @@
+// One task of the ledger: its units, targets, progress reports with attachments, the commission's
+// reviews, edits, and the history of every change; the report form for its responsible units.
+import { useCallback, useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { App, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, List, Result, Row, Select, Space, Switch, Timeline, Typography, Upload } from 'antd';
+import type { UploadFile } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { api, errorText } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { useLang, useT, type MessageKey } from '../../i18n';
+import { fileToBase64, fmtTime, StatusTag, TargetText, unitsIn } from './shared';
+
+type Detail = paths['/api/ledger/tasks/{id}']['get']['responses'][200]['content']['application/json'];
+
+// "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
+const show = (v: unknown) => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length) ? '—' : Array.isArray(v) ? v.join('、') : String(v));
+function describeChanges(c: Record<string, unknown>, t: ReturnType<typeof useT>): string {
+  const val = (k: string, v: unknown) => (k === 'status' && typeof v === 'string' ? t(`ledger.status.${v}` as MessageKey) : show(v));
+  return Object.entries(c).map(([k, v]) => (Array.isArray(v) && v.length === 2 && k !== 'attachments' && k !== 'newUnits' ? `${k}: ${val(k, v[0])} → ${val(k, v[1])}` : `${k}: ${show(v)}`)).join('; ');
+}
+
+/** The task page. */
+export function LedgerTaskPage() {
+  const { id } = useParams();
+  const t = useT();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const [d, setD] = useState<Detail | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const [report] = Form.useForm();
+  const [review] = Form.useForm();
+  const [edit] = Form.useForm();
+  const load = useCallback(async () => {
+    const r = await api.GET('/api/ledger/tasks/{id}', { params: { path: { id: id! } } });
+    if (r.error) return void setMissing(true);
+    setD(r.data!);
+    edit.setFieldsValue({ deadline: r.data!.task.deadline ?? '', status: r.data!.task.storedStatus });
+  }, [id, edit]);
+  useEffect(() => { void load(); }, [load]);
+  if (missing) return <Result status="404" title={t('ledger.notFound')} />;
+  if (!d) return <Card loading />;
+  const task = d.task;
+
+  const sendReport = async () => {
+    const v = await report.validateFields();
+    const attachments = await Promise.all(files.map(async (f) => ({ fileName: f.name, mediaType: f.type || 'application/octet-stream', contentBase64: await fileToBase64(f.originFileObj as File) })));
+    const r = await api.POST('/api/ledger/tasks/{id}/reports', { params: { path: { id: id! } }, body: { body: v.body, percentDone: v.percentDone, done: !!v.done, attachments } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    message.success(t('ledger.report.sent'));
+    report.resetFields();
+    report.setFieldsValue({ percentDone: r.data!.percentDone });
+    setFiles([]);
+    await load();
+  };
+  const sendReview = async () => {
+    const v = await review.validateFields();
+    const r = await api.POST('/api/ledger/tasks/{id}/reviews', { params: { path: { id: id! } }, body: { comment: v.comment, lagging: !!v.lagging, reportId: d.reports[0]?.id } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    review.resetFields();
+    await load();
+  };
+  const saveEdit = async () => {
+    const v = edit.getFieldsValue();
+    const r = await api.PATCH('/api/ledger/tasks/{id}', { params: { path: { id: id! } }, body: { version: task.version, deadline: v.deadline || null, status: v.status } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    message.success(t('common.saved'));
+    await load();
+  };
+
+  return (
+    <Row gutter={16}>
+      <Col span={15}>
+        <Card title={`${task.number}. ${task.title}`} extra={<StatusTag task={task} />} data-testid="task-card">
+          <Descriptions size="small" column={1} items={[
+            { key: 'p', label: t('ledger.plan'), children: task.planTitle },
+            { key: 'r', label: t('ledger.col.responsible'), children: unitsIn(task, ['lead', 'responsible']) },
+            { key: 'c', label: t('ledger.col.cooperating'), children: unitsIn(task, ['cooperating']) || '——' },
+            { key: 'd', label: t('ledger.col.deadline'), children: task.deadline ?? t('ledger.noDeadline') },
+            { key: 'pc', label: t('ledger.col.percent'), children: `${task.percentDone}%` },
+            { key: 't', label: t('ledger.col.targets'), children: task.targets.length ? task.targets.map((x) => <TargetText key={x.id} target={x} />) : '——' },
+          ]} />
+          <Typography.Paragraph style={{ marginTop: 12, fontSize: 13 }}>{d.text}</Typography.Paragraph>
+        </Card>
+        <Card title={t('ledger.reports')} style={{ marginTop: 16 }}>
+          <List dataSource={d.reports} locale={{ emptyText: t('ledger.report.none') }} data-testid="task-reports" renderItem={(r) => (
+            <List.Item>
+              <List.Item.Meta title={`${r.quarter} · ${r.unitName} · ${r.percentDone}% · ${r.username} · ${fmtTime(r.at, lang)}`} description={
+                <>
+                  <div>{r.body}</div>
+                  {r.attachments.map((a) => <div key={a.id}><a href={`/api/ledger/attachments/${a.id}`}>{a.fileName}</a> ({Math.ceil(a.size / 1024)} KB)</div>)}
+                </>} />
+            </List.Item>)} />
+          {d.canReport && (
+            <Form form={report} layout="vertical" initialValues={{ percentDone: task.percentDone }} data-testid="report-form">
+              <Form.Item name="body" label={t('ledger.report.body')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={3} data-testid="report-body" /></Form.Item>
+              <Space>
+                <Form.Item name="percentDone" label={t('ledger.col.percent')} rules={[{ required: true }]}><InputNumber min={0} max={100} addonAfter="%" data-testid="report-percent" /></Form.Item>
+                <Form.Item name="done" valuePropName="checked" label=" "><Checkbox>{t('ledger.report.done')}</Checkbox></Form.Item>
+              </Space>
+              <Form.Item label={t('ledger.report.attachments')} extra={t('ledger.report.limits')}>
+                <Upload multiple fileList={files} beforeUpload={() => false} onChange={(e) => setFiles(e.fileList)}><Button icon={<UploadOutlined />}>{t('ledger.report.attach')}</Button></Upload>
+              </Form.Item>
+              <Button type="primary" onClick={sendReport} data-testid="report-submit">{t('ledger.report.submit')}</Button>
+            </Form>
+          )}
+        </Card>
+      </Col>
+      <Col span={9}>
+        {d.canReview && (
+          <Card title={t('ledger.review')} data-testid="review-card">
+            <Form form={review} layout="vertical">
+              <Form.Item name="comment" label={t('ledger.review.comment')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
+              <Form.Item name="lagging" valuePropName="checked" label={t('ledger.review.lagging')}><Switch /></Form.Item>
+              <Button onClick={sendReview}>{t('ledger.review.submit')}</Button>
+            </Form>
+            <Form form={edit} layout="inline" style={{ marginTop: 16 }}>
+              <Form.Item name="deadline" label={t('ledger.col.deadline')}><Input type="date" data-testid="edit-deadline" /></Form.Item>
+              <Form.Item name="status"><Select style={{ width: 110 }} options={(['not_started', 'in_progress', 'done'] as const).map((s) => ({ value: s, label: t(`ledger.status.${s}` as MessageKey) }))} /></Form.Item>
+              <Button onClick={saveEdit} data-testid="edit-save">{t('common.save')}</Button>
+            </Form>
+          </Card>
+        )}
+        <Card title={t('ledger.reviews')} style={{ marginTop: d.canReview ? 16 : 0 }}>
+          <List size="small" dataSource={d.reviews} locale={{ emptyText: '——' }} renderItem={(r) => (
+            <List.Item>{r.lagging ? `【${t('ledger.lagging')}】` : ''}{r.comment} — {r.username} {fmtTime(r.at, lang, true)}</List.Item>)} />
+        </Card>
+        <Card title={t('ledger.history')} style={{ marginTop: 16 }}>
+          <Timeline data-testid="task-history" items={d.history.map((h) => ({ key: h.id, children: (
+            <span style={{ fontSize: 12 }}>{fmtTime(h.at, lang)} {h.username} · {t(`ledger.action.${h.action}` as MessageKey)} <Typography.Text type="secondary">{describeChanges(h.changes, t)}</Typography.Text></span>) }))} />
+        </Card>
+      </Col>
+    </Row>
+  );
+}
