@@ -7,6 +7,8 @@ import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
+import { schedulingRoutes } from './modules/scheduling/routes.ts';
+import { referralRoutes } from './modules/referrals/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -26,6 +28,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await recordRoutes(app, ctx);
       await chronicRoutes(app, ctx);
       await contractRoutes(app, ctx);
+      await schedulingRoutes(app, ctx);
+      await referralRoutes(app, ctx);
     },
   });
 }
