@@ -91,6 +91,9 @@ export const REFUSAL_TEXT: Record<Refusal, { zh: string; en: string }> = {
   'referral.not_overdue': { zh: '转诊单尚未超时', en: 'The referral is not overdue' },
 };
 
+/** Refusals caused by a missing input (answered 400); the others are state conflicts (409). */
+export const INPUT_REFUSALS: ReadonlySet<Refusal> = new Set(['referral.needs_place', 'referral.decline_reason_required', 'referral.outcome_required', 'referral.plan_required']);
+
 const FROM: Record<Action, readonly State[]> = {
   send: ['draft'],
   accept: ['sent'],
@@ -117,7 +120,8 @@ export function transition(from: State, action: Action, c: TransitionContext): {
     if (!c.summary) return { refusal: 'referral.summary_required', field: 'summary' };
     if (c.direction === 'down' && (!c.followUpPlan?.trim() || !c.followUpDays)) return { refusal: 'referral.plan_required', field: 'followUpPlan' };
   }
-  if (action === 'accept' && !c.hasPlace && c.urgency !== 'green_channel') return { refusal: 'referral.needs_place', field: 'slotId' };
+  // A down-referral is accepted by the family-doctor team (its task), not into a slot.
+  if (action === 'accept' && !c.hasPlace && c.urgency !== 'green_channel' && c.direction !== 'down') return { refusal: 'referral.needs_place', field: 'slotId' };
   if (action === 'decline' && !c.declineReason?.trim()) return { refusal: 'referral.decline_reason_required', field: 'reason' };
   if (action === 'complete' && !c.outcome?.trim()) return { refusal: 'referral.outcome_required', field: 'outcome' };
   return { to: TO[action] };

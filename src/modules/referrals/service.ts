@@ -11,8 +11,8 @@ import { regionPrefix } from '../../shared/roles.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { book, bedAction, cancelBooking, reserveBed } from '../scheduling/service.ts';
 import {
-  directionOf, dueAt, GREEN_CHANNELS, minutesLeft, REASONS, REFUSAL_TEXT, residentShare, share, STAMP, transition,
-  type Action, type Direction, type GreenChannel, type Sla, type Stay, type State, type Tier, type TierParameters, type Urgency,
+  directionOf, dueAt, GREEN_CHANNELS, INPUT_REFUSALS, minutesLeft, REASONS, REFUSAL_TEXT, residentShare, share, STAMP, transition,
+  type Action, type Direction, type Refusal, type GreenChannel, type Sla, type Stay, type State, type Tier, type TierParameters, type Urgency,
 } from './rules.ts';
 
 export interface Summary {
@@ -220,6 +220,11 @@ export interface ActInput {
   toDepartment?: string | null;
 }
 
+function refuse(code: Refusal, field: string | undefined, problem: string) {
+  const fields = [{ path: field ?? 'status', problem }];
+  return INPUT_REFUSALS.has(code) ? badRequest(code, REFUSAL_TEXT[code], fields) : conflict(code, REFUSAL_TEXT[code], fields);
+}
+
 const SENDER_ACTIONS: Action[] = ['send', 'cancel'];
 const RECEIVER_ACTIONS: Action[] = ['accept', 'decline', 'arrive', 'complete'];
 
@@ -244,7 +249,7 @@ export async function act(db: Db, p: Principal, id: string, action: Action, inpu
     const wantsPlace = (action === 'send' || action === 'accept') && (input.slotId || input.wardId);
     if (wantsPlace) {
       const pre = transition(r.status, action, { ...ctx(), hasPlace: true });
-      if ('refusal' in pre) throw conflict(pre.refusal, REFUSAL_TEXT[pre.refusal], [{ path: pre.field ?? 'status', problem: `${r.status} → ${action}` }]);
+      if ('refusal' in pre) throw refuse(pre.refusal, pre.field, `${r.status} → ${action}`);
       if (!input.idempotencyKey) throw badRequest('request.invalid', { zh: '预约须带幂等键', en: 'Booking needs an idempotency key' }, [{ path: 'idempotencyKey', problem: 'required / 必填' }]);
       if (input.slotId) {
         if (bookingId) await cancelBooking(db, p, bookingId, 'replaced', q).catch(() => undefined);
@@ -259,7 +264,7 @@ export async function act(db: Db, p: Principal, id: string, action: Action, inpu
       }
     }
     const t = transition(r.status, action, ctx());
-    if ('refusal' in t) throw conflict(t.refusal, REFUSAL_TEXT[t.refusal], [{ path: t.field ?? 'status', problem: `${r.status} → ${action}` }]);
+    if ('refusal' in t) throw refuse(t.refusal, t.field, `${r.status} → ${action}`);
     const stamp = STAMP[action]!;
     const due = action === 'send' ? dueAt(now, r.urgency, sla) : r.due_at;
     await q.query(
@@ -292,7 +297,7 @@ export async function act(db: Db, p: Principal, id: string, action: Action, inpu
       }
       // An up-referral completed with a plan goes back down to the facility that sent it, as a task for the family doctor.
       if (r.direction !== 'down' && input.followUpPlan?.trim()) {
-        if (!input.followUpDays) throw conflict('referral.plan_required', REFUSAL_TEXT['referral.plan_required'], [{ path: 'followUpDays', problem: 'required with a plan / 有随访计划时必填' }]);
+        if (!input.followUpDays) throw badRequest('referral.plan_required', REFUSAL_TEXT['referral.plan_required'], [{ path: 'followUpDays', problem: 'required with a plan / 有随访计划时必填' }]);
         const summary = await assembleSummary(q, r.resident_id, REASONS.rehabilitation.zh);
         summary.text = `${input.outcome}\n\n${summary.text}`;
         const [d] = await q.query<{ id: string }>(
