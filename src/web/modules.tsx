@@ -13,6 +13,13 @@ import { CommunitiesPage, FacilitiesPage, FacilityDetailPage, RegionsPage, Worke
 import { FollowUpPage } from './pages/chronic/followup';
 import { RatesPage } from './pages/chronic/rates';
 import { ContractRatesPage } from './pages/contracts/contracts';
+import { SwapOutlined, CalendarOutlined, CalculatorOutlined } from '@ant-design/icons';
+import { ReferralInboxPage } from './pages/referrals/inbox';
+import { ReferralNewPage } from './pages/referrals/new';
+import { ReferralDetailPage } from './pages/referrals/detail';
+import { ReferralFiguresPage } from './pages/referrals/figures';
+import { PaymentCalculatorPage } from './pages/referrals/payment';
+import { SchedulingPage } from './pages/scheduling/index';
 
 export interface PageEntry {
   path: string;
@@ -30,6 +37,8 @@ const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'pub
 const INDEX: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseOutlined /> };
 const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
+const REFERRALS = { key: 'referrals', label: 'referrals.menu' as const, icon: <SwapOutlined /> };
+const REFERRAL_HANDLERS: Role[] = ['doctor', 'village_doctor', 'nurse', 'coordinator'];
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -51,6 +60,12 @@ export const PAGES: PageEntry[] = [
   { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
   { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
+  { path: '/referrals', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, group: REFERRALS, element: <ReferralInboxPage /> },
+  { path: '/referrals/new', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: ['doctor', 'village_doctor', 'nurse'], hidden: true, element: <ReferralNewPage /> },
+  { path: '/referrals/figures', label: 'referrals.menuFigures', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <ReferralFiguresPage /> },
+  { path: '/referrals/payment', label: 'referrals.menuPayment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
+  { path: '/referrals/:id', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
+  { path: '/scheduling', label: 'scheduling.menu', icon: <CalendarOutlined />, roles: ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <SchedulingPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
