@@ -240,6 +240,11 @@ const zh = {
   'scheduling.wd5': '周五',
   'scheduling.wd6': '周六',
   'scheduling.wd7': '周日',
+  'referrals.filterName': '按姓名筛选',
+  'referrals.note.drafted': '起草',
+  'referrals.note.chronic': '由慢病随访规则生成',
+  'referrals.note.expired': '超过服务时限未处理',
+  'referrals.note.down': '带随访计划下转',
 };
 
 type Key = keyof typeof zh;
@@ -481,6 +486,11 @@ const en: Record<Key, string> = {
   'scheduling.wd5': 'Fri',
   'scheduling.wd6': 'Sat',
   'scheduling.wd7': 'Sun',
+  'referrals.filterName': 'Filter by name',
+  'referrals.note.drafted': 'drafted',
+  'referrals.note.chronic': 'drafted by the chronic-disease follow-up rules',
+  'referrals.note.expired': 'not handled within the service level',
+  'referrals.note.down': 'down-referral with the follow-up plan',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -15,6 +15,11 @@ type Detail = paths['/api/referrals/{id}']['get']['responses'][200]['content']['
 type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['application/json']['wards'][number];
 type Action = 'send' | 'accept' | 'decline' | 'arrive' | 'complete' | 'cancel';
 
+// Notes the system writes on events, shown in the reader's language.
+const NOTES: Record<string, 'referrals.note.drafted' | 'referrals.note.chronic' | 'referrals.note.expired' | 'referrals.note.down'> = {
+  drafted: 'referrals.note.drafted', 'drafted by the chronic-disease follow-up rules': 'referrals.note.chronic', 'not handled within the service level': 'referrals.note.expired',
+  'down-referral with the follow-up plan': 'referrals.note.down',
+};
 const local = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
 
 /** The referral's page. */
@@ -137,7 +142,7 @@ export function ReferralDetailPage() {
       </Card>
       <Card title={t('referrals.history')} size="small">
         <Timeline items={d.events.map((e) => ({ color: STATE_LABELS[e.status as State]?.color === 'red' ? 'red' : 'blue',
-          children: `${local(e.at)} · ${STATE_LABELS[e.status as State]?.[lang] ?? e.status}${e.by ? ` · ${e.by}` : ''}${e.note ? ` · ${e.note}` : ''}` }))} />
+          children: `${local(e.at)} · ${STATE_LABELS[e.status as State]?.[lang] ?? e.status}${e.by ? ` · ${e.by}` : ''}${e.note ? ` · ${NOTES[e.note] ? t(NOTES[e.note]) : e.note}` : ''}` }))} />
       </Card>
       <Modal open={modal === 'decline' || modal === 'cancel'} title={modal === 'decline' ? t('referrals.decline') : t('referrals.cancel')} onOk={() => run(modal!)} confirmLoading={busy} onCancel={() => setModal(null)}>
         <Input.TextArea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('referrals.declineReason')} data-testid="reason" />

@@ -22,6 +22,7 @@ export function ReferralInboxPage() {
   const [params, setParams] = useSearchParams();
   const box = (params.get('box') as Box) ?? 'incoming';
   const [status, setStatus] = useState<string>('open');
+  const [filter, setFilter] = useState('');
   const [rows, setRows] = useState<Row[]>([]);
   const [tasks, setTasks] = useState<Task[]>([]);
   const [loading, setLoading] = useState(false);
@@ -47,12 +48,14 @@ export function ReferralInboxPage() {
     load();
   };
   const awaiting = rows.filter((r) => r.status === 'sent').length;
+  const search = <Input.Search allowClear style={{ width: 220, marginInlineEnd: 12, marginBottom: 12 }} placeholder={t('referrals.filterName')} value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="name-filter" />;
   const table = (
     <>
+      {search}
       <Segmented style={{ marginBottom: 12 }} value={status} onChange={(v) => setStatus(String(v))} data-testid="status-filter"
         options={[{ value: 'open', label: t('referrals.recent') }, ...(['draft', 'sent', 'accepted', 'arrived', 'completed', 'declined', 'expired'] as const)
           .filter((s) => box === 'outgoing' || s !== 'draft').map((s) => ({ value: s, label: STATE_LABELS[s][lang] }))]} />
-      <Table<Row> rowKey="id" size="small" loading={loading} dataSource={rows} pagination={{ pageSize: 20 }} data-testid={`inbox-${box}`}
+      <Table<Row> rowKey="id" size="small" loading={loading} dataSource={filter ? rows.filter((r) => r.residentName.includes(filter.trim())) : rows} pagination={{ pageSize: 20 }} data-testid={`inbox-${box}`}
         onRow={(r) => ({ onClick: () => nav(`/referrals/${r.id}`), style: { cursor: 'pointer' } })}
         columns={[
           { title: t('referrals.resident'), dataIndex: 'residentName' },
@@ -71,8 +74,8 @@ export function ReferralInboxPage() {
       <Tabs activeKey={box} onChange={(k) => setParams({ box: k })} items={[
         { key: 'incoming', label: <Badge count={box === 'incoming' ? awaiting : 0} offset={[10, 0]}>{t('referrals.incoming')}</Badge>, children: box === 'incoming' ? table : null },
         { key: 'outgoing', label: t('referrals.outgoing'), children: box === 'outgoing' ? table : null },
-        { key: 'tasks', label: t('referrals.tasks'), children: (
-          <Table<Task> rowKey="id" size="small" loading={loading} dataSource={tasks} pagination={{ pageSize: 20 }} data-testid="tasks"
+        { key: 'tasks', label: t('referrals.tasks'), children: (<>{search}
+          <Table<Task> rowKey="id" size="small" loading={loading} dataSource={filter ? tasks.filter((r) => r.residentName.includes(filter.trim())) : tasks} pagination={{ pageSize: 20 }} data-testid="tasks"
             columns={[
               { title: t('referrals.resident'), dataIndex: 'residentName' },
               { title: t('referrals.village'), dataIndex: 'village' },
@@ -82,7 +85,7 @@ export function ReferralInboxPage() {
               { title: t('referrals.dueOn'), render: (_, x) => <span style={{ color: x.overdue ? '#cf1322' : undefined }}>{x.dueOn}{x.overdue ? ` (${t('referrals.overdue')})` : ''}</span> },
               { title: '', render: (_, x) => <Button size="small" onClick={() => nav(`/referrals/${x.referralId}`)}>{t('referrals.open')}</Button> },
               { title: '', render: (_, x) => <Button size="small" onClick={() => setDone(x)}>{t('referrals.markDone')}</Button> },
-            ]} />
+            ]} /></>
         ) },
       ]} />
       <Modal open={!!done} title={t('referrals.markDone')} onOk={finish} onCancel={() => setDone(null)}>

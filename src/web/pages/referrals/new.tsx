@@ -36,7 +36,12 @@ export function ReferralNewPage() {
   const [error, setError] = useState<string | null>(null);
   // One key per form: a retried send returns the first booking instead of booking twice.
   const idempotencyKey = useMemo(() => `ui-${crypto.randomUUID()}`, []);
-  useEffect(() => { api.GET('/api/referrals/targets', {}).then((r) => setTargets(r.data?.items ?? [])); }, []);
+  useEffect(() => {
+    api.GET('/api/referrals/targets', {}).then((r) => setTargets(r.data?.items ?? []));
+    // Arriving from a worklist or a record with the patient named: show who it is.
+    const pre = params.get('residentId');
+    if (pre) api.GET('/api/residents/{id}', { params: { path: { id: pre } } }).then((r) => r.data && setFound([r.data.resident]));
+  }, []);
   useEffect(() => {
     if (!residentId) return;
     api.GET('/api/referrals/summary-preview', { params: { query: { residentId, reasonCode } } }).then((r) => {

@@ -46,8 +46,8 @@ export function SlotPicker({ facilityCode, value, onChange }: { facilityCode: st
       {schedule && (slots.length === 0 ? <Empty description={t('referrals.noSlots')} /> : (
         <Radio.Group value={value} onChange={(e) => onChange(e.target.value)} data-testid="slots" style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
           {slots.slice(0, 40).map((s) => (
-            <Radio.Button key={s.id} value={s.id} data-testid="slot-option">
-              {slotLabel(s.startsAt, lang)} <Tag color={s.placesLeft <= 1 ? 'orange' : 'green'} style={{ marginInlineStart: 4 }}>{t('referrals.left', { n: s.placesLeft })}</Tag>
+            <Radio.Button key={s.id} value={s.id}>
+              <span data-testid="slot-option">{slotLabel(s.startsAt, lang)} <Tag color={s.placesLeft <= 1 ? 'orange' : 'green'} style={{ marginInlineStart: 4 }}>{t('referrals.left', { n: s.placesLeft })}</Tag></span>
             </Radio.Button>
           ))}
         </Radio.Group>
