@@ -222,22 +222,32 @@ for (const engine of ENGINES) {
       assert.equal(sent.statusCode, 200, sent.body);
     });
 
-    test('figures by township, facility and month, by hand', async () => {
-      const year = Number(today().slice(0, 4));
-      const r = await get(coord, `/api/referrals/figures?year=${year}&groupBy=township`);
+    test('figures by township, facility and month, by hand (a year of their own: 2020)', async () => {
+      // A up T000A: accepted +2 h, arrived +26 h, completed with a plan; B up T000A: +4 h, +50 h, completed without;
+      // C up T000B: declined; D down H0001→T000A: accepted +10 h; E up T000A: expired.
+      await t.db.query(`
+        INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, follow_up_plan, follow_up_days, sent_at, accepted_at, arrived_at, completed_at)
+        SELECT x.r, '371003', x.dir, 'routine', 'other', f.id, tt.id, x.st, x.plan, x.days, x.sent::timestamptz, x.sent::timestamptz + make_interval(hours => x.acc),
+               x.sent::timestamptz + make_interval(hours => x.arr), CASE WHEN x.st = 'completed' THEN x.sent::timestamptz + interval '3 days' END
+          FROM (VALUES ($1::uuid, 'up', 'completed', '复诊', 14, '2020-03-01T10:00:00+08:00', 2, 26, 'T000A', 'H0001'),
+                       ($2::uuid, 'up', 'completed', NULL, NULL, '2020-03-02T10:00:00+08:00', 4, 50, 'T000A', 'H0001'),
+                       ($3::uuid, 'up', 'declined', NULL, NULL, '2020-04-05T10:00:00+08:00', NULL, NULL, 'T000B', 'H0001'),
+                       ($4::uuid, 'down', 'accepted', '康复', 30, '2020-03-05T10:00:00+08:00', 10, NULL, 'H0001', 'T000A'),
+                       ($1::uuid, 'up', 'expired', NULL, NULL, '2020-04-10T10:00:00+08:00', NULL, NULL, 'T000A', 'H0001'))
+               AS x(r, dir, st, plan, days, sent, acc, arr, fc, tc)
+          JOIN facilities f ON f.code = x.fc JOIN facilities tt ON tt.code = x.tc`, [people[8], people[9], people[10], people[11]]);
+      const r = await get(coord, '/api/referrals/figures?year=2020&groupBy=township');
       assert.equal(r.statusCode, 200, r.body);
-      // sent so far: journey (up, completed with plan) + its down; refusals (expired); green (accepted); declined; bed (completed, no plan); chronic (sent)
-      assert.deepEqual({ up: r.json().totals.up, down: r.json().totals.down, sent: r.json().totals.sent, accepted: r.json().totals.accepted, completedUp: r.json().totals.completedUp, completedWithPlan: r.json().totals.completedWithPlan, expired: r.json().totals.expired, declined: r.json().totals.declined },
-        { up: 6, down: 1, sent: 7, accepted: 4, completedUp: 2, completedWithPlan: 1, expired: 1, declined: 1 });
-      assert.equal(r.json().totals.planShare, 0.5);
-      assert.equal(r.json().totals.downRatio, 0.1667);
-      assert.equal(r.json().totals.acceptedShare, 0.5714);
-      assert.deepEqual(r.json().items.map((x: { key: string; name: string }) => [x.key, x.name]), [['371003100000', '甲镇']]);
-      const m = await get(coord, `/api/referrals/figures?year=${year}&groupBy=month`);
-      assert.equal(m.json().items.length, 1);
-      const f = await get(coord, `/api/referrals/figures?year=${year}&groupBy=facility`);
-      assert.deepEqual(f.json().items.map((x: { key: string; up: number; down: number }) => [x.key, x.up, x.down]), [['H0001', 0, 1], ['T000A', 6, 0]]);
-      assert.equal((await get(gp, `/api/referrals/figures?year=${year}`)).statusCode, 200);
+      assert.deepEqual(r.json().totals, { up: 4, down: 1, lateral: 0, out: 0, sent: 5, accepted: 3, declined: 1, expired: 1, completedUp: 2, completedWithPlan: 1,
+        acceptedShare: 0.6, planShare: 0.5, downRatio: 0.25, medianHoursToAccept: 4, medianHoursToArrival: 38 });
+      assert.deepEqual(r.json().items.map((x: { key: string; name: string; up: number; down: number }) => [x.key, x.name, x.up, x.down]), [['371003100000', '甲镇', 3, 1], ['371003101000', '乙镇', 1, 0]]);
+      const m = await get(coord, '/api/referrals/figures?year=2020&groupBy=month');
+      assert.deepEqual(m.json().items.map((x: { key: string; sent: number; acceptedShare: number }) => [x.key, x.sent, x.acceptedShare]), [['2020-03', 3, 1], ['2020-04', 2, 0]]);
+      const f = await get(coord, '/api/referrals/figures?year=2020&groupBy=facility');
+      assert.deepEqual(f.json().items.map((x: { key: string; up: number; down: number }) => [x.key, x.up, x.down]), [['H0001', 0, 1], ['T000A', 3, 0], ['T000B', 1, 0]]);
+      // another year holds none of them; a township doctor reads them too (aggregates only)
+      assert.equal((await get(coord, '/api/referrals/figures?year=2019')).json().totals.sent, 0);
+      assert.equal((await get(gp, '/api/referrals/figures?year=2020')).statusCode, 200);
     });
 
     test('the deductible-once calculator uses the configured parameters', async () => {

@@ -5,7 +5,7 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { ACTIONS, GREEN_CHANNELS, STATES, TIERS, type GreenChannel } from './rules.ts';
 import {
-  act, completeTask, createReferral, estimatePayment, figuresScope, getReferral, getSla, inbox, insuranceParameters, listTasks, referralFigures, setInsuranceParameters, setSla, summaryPreview,
+  act, completeTask, createReferral, estimatePayment, expireOverdue, figuresScope, getReferral, getSla, inbox, insuranceParameters, listTasks, referralFigures, setInsuranceParameters, setSla, summaryPreview,
   targets, updateDraft,
 } from './service.ts';
 
@@ -40,6 +40,14 @@ const FigureRow = z.object({ up: z.number(), down: z.number(), lateral: z.number
 export async function referralRoutes(app: ZodApp, ctx: AppContext) {
   const { db } = ctx;
   const o = { encounterDays: ctx.config.encounterAccessDays };
+  // Referrals past their service level expire within a minute even when no one opens an inbox
+  // (inboxes and accept/decline also expire them on the spot).
+  let sweep: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    sweep = setInterval(() => { expireOverdue(db).catch((err) => app.log.warn({ err }, 'referral expiry sweep failed')); }, 60_000);
+    sweep.unref();
+  });
+  app.addHook('onClose', async () => { if (sweep) clearInterval(sweep); });
 
   app.get('/api/referrals/targets', {
     config: { access: HANDLERS },

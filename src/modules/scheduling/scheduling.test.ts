@@ -126,6 +126,25 @@ for (const engine of ENGINES) {
       assert.equal(again.json().error.code, 'booking.not_live');
     });
 
+    test('a resident books for themself only; staff of another county cannot book', async () => {
+      const s = await schedule('自助预约门诊', 5);
+      const me = residents[515];
+      const cookie = await t.signIn('res515', 'resident');
+      await t.db.query("UPDATE users SET resident_id = $1 WHERE username = 'res515'", [me]);
+      const own = await post('/api/scheduling/bookings', { slotId: s.slots[0].id, residentId: me, idempotencyKey: `self-${s.id}` }, cookie);
+      assert.equal(own.statusCode, 201, own.body);
+      assert.equal(own.json().channel, 'public');
+      const other = await post('/api/scheduling/bookings', { slotId: s.slots[0].id, residentId: residents[516], idempotencyKey: `other-${s.id}` }, cookie);
+      assert.equal(other.statusCode, 404);
+      const mine = await t.app.inject({ method: 'GET', url: `/api/scheduling/residents/${me}/bookings`, headers: { cookie } });
+      assert.deepEqual(mine.json().items.map((b: { id: string }) => b.id), [own.json().id]);
+      assert.equal((await post(`/api/scheduling/bookings/${own.json().id}/cancel`, {}, cookie)).json().status, 'cancelled');
+      await t.db.exec(`INSERT INTO regions (code, name, parent_code, level) VALUES ('371002', '环翠区', '3710', 'county') ON CONFLICT DO NOTHING;
+        INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('H9999', '外区医院', 'county', 'general_hospital', '371002') ON CONFLICT DO NOTHING`);
+      const outsider = await t.signIn('outsider', 'coordinator', { facilityCode: 'H9999' });
+      assert.equal((await post('/api/scheduling/bookings', { slotId: s.slots[1].id, residentId: me, idempotencyKey: `out-${s.id}` }, outsider)).statusCode, 404);
+    });
+
     test('500 concurrent reservations for 40 beds: exactly 40 reserved, 460 refused; one bed never holds two patients', async () => {
       const w = await post('/api/scheduling/wards', { facilityCode: 'H0001', name: '康复病区', department: '康复科', kind: 'rehabilitation', beds: 40 });
       assert.equal(w.statusCode, 201, w.body);
