@@ -245,6 +245,16 @@ const zh = {
   'referrals.note.chronic': '由慢病随访规则生成',
   'referrals.note.expired': '超过服务时限未处理',
   'referrals.note.down': '带随访计划下转',
+  'scheduling.menuMy': '我的预约',
+  'scheduling.bookNew': '预约挂号与检查',
+  'scheduling.book': '预约',
+  'scheduling.bookedOk': '预约成功',
+  'scheduling.myBookings': '我的预约',
+  'scheduling.cancelBooking': '取消预约',
+  'scheduling.booking.booked': '已预约',
+  'scheduling.booking.attended': '已就诊',
+  'scheduling.booking.no_show': '爽约',
+  'scheduling.booking.cancelled': '已取消',
 };
 
 type Key = keyof typeof zh;
@@ -491,6 +501,16 @@ const en: Record<Key, string> = {
   'referrals.note.chronic': 'drafted by the chronic-disease follow-up rules',
   'referrals.note.expired': 'not handled within the service level',
   'referrals.note.down': 'down-referral with the follow-up plan',
+  'scheduling.menuMy': 'My appointments',
+  'scheduling.bookNew': 'Book a visit or an examination',
+  'scheduling.book': 'Book',
+  'scheduling.bookedOk': 'Booked',
+  'scheduling.myBookings': 'My appointments',
+  'scheduling.cancelBooking': 'Cancel',
+  'scheduling.booking.booked': 'Booked',
+  'scheduling.booking.attended': 'Attended',
+  'scheduling.booking.no_show': 'No-show',
+  'scheduling.booking.cancelled': 'Cancelled',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -20,6 +20,7 @@ import { ReferralDetailPage } from './pages/referrals/detail';
 import { ReferralFiguresPage } from './pages/referrals/figures';
 import { PaymentCalculatorPage } from './pages/referrals/payment';
 import { SchedulingPage } from './pages/scheduling/index';
+import { MyBookingsPage } from './pages/scheduling/my-bookings';
 
 export interface PageEntry {
   path: string;
@@ -66,6 +67,7 @@ export const PAGES: PageEntry[] = [
   { path: '/referrals/payment', label: 'referrals.menuPayment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
   { path: '/referrals/:id', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
   { path: '/scheduling', label: 'scheduling.menu', icon: <CalendarOutlined />, roles: ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <SchedulingPage /> },
+  { path: '/scheduling/my', label: 'scheduling.menuMy', icon: <CalendarOutlined />, roles: ['resident'], element: <MyBookingsPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
