@@ -93,6 +93,20 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     assert.match(await task.first().innerText(), new RegExp(patient.name));
     await shot(gp, 'referrals-7-gp-task');
 
+    // the patient books a follow-up examination themself from the public share
+    const set = await gp.evaluate(async (rid) => (await fetch(`/api/residents/${rid}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'Resident-pass-1' }) })).status, patient.residentId);
+    assert.equal(set, 200);
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const res = await ctx.newPage();
+    await signInUi(res, server.url, `r-${patient.residentId.slice(0, 8)}`, 'Resident-pass-1');
+    await res.waitForSelector('[data-testid="home-welcome"]');
+    await res.goto(`${server.url}/scheduling/my`);
+    await choose(res, 'my-schedule', '彩超检查');
+    await res.locator('.ant-radio-button-wrapper').first().click();
+    await res.getByRole('button', { name: /预\s*约/ }).click();
+    await res.locator('.ant-table-row', { hasText: '彩超检查' }).first().waitFor();
+    await shot(res, 'referrals-10-resident-booking');
+
     // the figures and the schedules, for the record
     await coord.goto(`${server.url}/referrals/figures`);
     await coord.waitForSelector('[data-testid="figures-table"] .ant-table-row');

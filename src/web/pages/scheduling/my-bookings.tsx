@@ -23,6 +23,7 @@ export function MyBookingsPage() {
   const [schedule, setSchedule] = useState<string | null>(null);
   const [slots, setSlots] = useState<Slot[]>([]);
   const [slotId, setSlotId] = useState<string | null>(null);
+  const [refresh, setRefresh] = useState(0);
   // One key per chosen slot: pressing the button twice (or a retry after a lost answer) books once.
   const key = useMemo(() => `me-${crypto.randomUUID()}`, [slotId]);
   const load = (id: string) => api.GET('/api/scheduling/residents/{id}/bookings', { params: { path: { id } } }).then((r) => setBookings(r.data?.items ?? []));
@@ -33,7 +34,7 @@ export function MyBookingsPage() {
   useEffect(() => {
     setSlots([]);
     if (schedule) api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(14), channel: 'public', available: 'true' } } }).then((r) => setSlots(r.data?.items ?? []));
-  }, [schedule]);
+  }, [schedule, refresh]);
   const bookIt = async () => {
     if (!rid || !slotId) return;
     const r = await api.POST('/api/scheduling/bookings', { body: { slotId, residentId: rid, idempotencyKey: key } });
@@ -41,7 +42,7 @@ export function MyBookingsPage() {
     message.success(t('scheduling.bookedOk'));
     setSlotId(null);
     void load(rid);
-    setSchedule((s) => s);
+    setRefresh((n) => n + 1);
   };
   const cancel = async (id: string) => {
     const r = await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} });
