@@ -255,6 +255,8 @@ const zh = {
   'scheduling.booking.attended': '已就诊',
   'scheduling.booking.no_show': '爽约',
   'scheduling.booking.cancelled': '已取消',
+  'scheduling.joinWaitingList': '加入候补（两周内有人取消时自动为您预约）',
+  'scheduling.waitingOk': '已加入候补',
 };
 
 type Key = keyof typeof zh;
@@ -511,6 +513,8 @@ const en: Record<Key, string> = {
   'scheduling.booking.attended': 'Attended',
   'scheduling.booking.no_show': 'No-show',
   'scheduling.booking.cancelled': 'Cancelled',
+  'scheduling.joinWaitingList': 'Join the waiting list (booked for you when a place is cancelled in the next two weeks)',
+  'scheduling.waitingOk': 'On the waiting list',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

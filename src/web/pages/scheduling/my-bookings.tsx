@@ -44,6 +44,12 @@ export function MyBookingsPage() {
     void load(rid);
     setRefresh((n) => n + 1);
   };
+  const wait = async () => {
+    if (!rid || !schedule) return;
+    const r = await api.POST('/api/scheduling/waiting-list', { body: { scheduleId: schedule, residentId: rid, from: day(0), to: day(14) } });
+    if (r.error) message.error(errorText(r.error, lang));
+    else message.success(t('scheduling.waitingOk'));
+  };
   const cancel = async (id: string) => {
     const r = await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} });
     if (r.error) message.error(errorText(r.error, lang));
@@ -55,7 +61,7 @@ export function MyBookingsPage() {
         <Space direction="vertical" style={{ width: '100%' }}>
           <Select style={{ width: 480 }} placeholder={t('referrals.pickSchedule')} value={schedule ?? undefined} onChange={(v) => { setSchedule(v); setSlotId(null); }} showSearch optionFilterProp="label"
             options={schedules.map((s) => ({ value: s.id, label: `${s.facilityName} · ${s.department} · ${s.name}` }))} data-testid="my-schedule" />
-          {schedule && (slots.length === 0 ? <Empty description={t('referrals.noSlots')} /> : (
+          {schedule && (slots.length === 0 ? <Empty description={t('referrals.noSlots')}><Button onClick={wait}>{t('scheduling.joinWaitingList')}</Button></Empty> : (
             <Radio.Group value={slotId} onChange={(e) => setSlotId(e.target.value)} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
               {slots.slice(0, 40).map((s) => <Radio.Button key={s.id} value={s.id}>{slotLabel(s.startsAt, lang)} <Tag color="green">{t('referrals.left', { n: s.placesLeft })}</Tag></Radio.Button>)}
             </Radio.Group>
