@@ -257,6 +257,11 @@ const zh = {
   'scheduling.booking.cancelled': '已取消',
   'scheduling.joinWaitingList': '加入候补（两周内有人取消时自动为您预约）',
   'scheduling.waitingOk': '已加入候补',
+  'scheduling.bookFor': '为患者预约',
+  'scheduling.channel': '来源',
+  'scheduling.channel.public': '居民自助',
+  'scheduling.channel.staff': '医务人员代约',
+  'scheduling.channel.referral': '转诊预约',
 };
 
 type Key = keyof typeof zh;
@@ -515,6 +520,11 @@ const en: Record<Key, string> = {
   'scheduling.booking.cancelled': 'Cancelled',
   'scheduling.joinWaitingList': 'Join the waiting list (booked for you when a place is cancelled in the next two weeks)',
   'scheduling.waitingOk': 'On the waiting list',
+  'scheduling.bookFor': 'Book for a patient',
+  'scheduling.channel': 'Channel',
+  'scheduling.channel.public': 'Self-service',
+  'scheduling.channel.staff': 'Booked by staff',
+  'scheduling.channel.referral': 'Referral',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

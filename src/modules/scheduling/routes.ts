@@ -6,7 +6,7 @@ import type { Role } from '../../shared/roles.ts';
 import { DateStr } from '../registry/schema.ts';
 import { EQUIPMENT } from './rules.ts';
 import {
-  addException, bedAction, bedBoard, book, cancelBooking, createSchedule, createWard, extendSchedule, joinWaitingList, listSchedules, listSlots, markAttendance, reschedule, reserveBed, residentBookings,
+  addException, bedAction, bedBoard, book, cancelBooking, createSchedule, createWard, extendSchedule, joinWaitingList, listSchedules, listSlots, markAttendance, reschedule, reserveBed, residentBookings, slotBookings,
 } from './service.ts';
 
 const STAFF: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'];
@@ -63,6 +63,13 @@ export async function schedulingRoutes(app: ZodApp, ctx: AppContext) {
         available: z.enum(['true', 'false']).optional() }),
       response: { 200: z.object({ items: z.array(Slot) }) } },
     handler: async (req) => ({ items: await listSlots(db, { ...req.query, onlyAvailable: req.query.available === 'true' }) }),
+  });
+
+  app.get('/api/scheduling/slots/:id/bookings', {
+    config: { access: ['sysadmin', 'doctor', 'nurse', 'coordinator'] },
+    schema: { tags: ['scheduling'], summary: 'Who is booked in a slot (staff of its facility; audited)', params: z.strictObject({ id: z.string().uuid() }),
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), residentId: z.string(), residentName: z.string(), status: z.string(), channel: z.string(), referralId: z.string().nullable() })) }) } },
+    handler: async (req) => ({ items: await slotBookings(db, me(req), req.params.id) }),
   });
 
   app.post('/api/scheduling/bookings', {

@@ -145,6 +145,17 @@ for (const engine of ENGINES) {
       assert.equal((await post('/api/scheduling/bookings', { slotId: s.slots[1].id, residentId: me, idempotencyKey: `out-${s.id}` }, outsider)).statusCode, 404);
     });
 
+    test('who is booked in a slot: the facility staff see it (audited); another facility gets 404', async () => {
+      const s = await schedule('名单测试门诊', 3);
+      const b = await post('/api/scheduling/bookings', { slotId: s.slots[0].id, residentId: residents[517], idempotencyKey: `list-${s.id}` });
+      const list = await t.app.inject({ method: 'GET', url: `/api/scheduling/slots/${s.slots[0].id}/bookings`, headers: { cookie: coord } });
+      assert.deepEqual(list.json().items.map((x: { id: string; residentName: string; status: string; channel: string }) => [x.id, x.status, x.channel]), [[b.json().id, 'booked', 'staff']]);
+      const [a] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'scheduling.slot_bookings' AND record_id = $1", [s.slots[0].id]);
+      assert.equal(a.n, 1);
+      const gpb = await t.signIn('gp2', 'doctor', { facilityCode: 'T000B' });
+      assert.equal((await t.app.inject({ method: 'GET', url: `/api/scheduling/slots/${s.slots[0].id}/bookings`, headers: { cookie: gpb } })).statusCode, 404);
+    });
+
     test('500 concurrent reservations for 40 beds: exactly 40 reserved, 460 refused; one bed never holds two patients', async () => {
       const w = await post('/api/scheduling/wards', { facilityCode: 'H0001', name: '康复病区', department: '康复科', kind: 'rehabilitation', beds: 40 });
       assert.equal(w.statusCode, 201, w.body);

@@ -342,6 +342,17 @@ export async function residentBookings(db: Db, p: Principal, residentId: string)
   return rows.map((r) => ({ ...bookingOut(r), facilityName: r.facility_name, scheduleName: r.schedule_name }));
 }
 
+/** The bookings of one slot, for the staff of its facility (names are personal data: the read is audited). */
+export async function slotBookings(db: Db, p: Principal, slotId: string) {
+  const [s] = await db.query<{ facility_id: string }>('SELECT facility_id FROM slots WHERE id = $1', [slotId]);
+  const f = await myFacility(db, p);
+  if (!s || (p.role !== 'sysadmin' && f?.id !== s.facility_id)) throw notFound({ zh: '号源', en: 'Slot' });
+  const rows = await db.query<{ id: string; resident_id: string; name: string; status: string; channel: string; referral_id: string | null }>(
+    `SELECT b.id, b.resident_id, r.name, b.status, b.channel, b.referral_id FROM bookings b JOIN residents r ON r.id = b.resident_id WHERE b.slot_id = $1 ORDER BY b.created_at`, [slotId]);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.slot_bookings', outcome: 'ok', recordType: 'slot', recordId: slotId, details: { residents: rows.length } }));
+  return rows.map((r) => ({ id: r.id, residentId: r.resident_id, residentName: r.name, status: r.status, channel: r.channel, referralId: r.referral_id }));
+}
+
 // ---------------------------------------------------------------- wards and beds
 
 /** Adds a ward with numbered beds of one kind. */

@@ -12,6 +12,7 @@ import { slotLabel } from './slot-picker';
 type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
 type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
 type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['application/json']['wards'][number];
+type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
 type Facility = paths['/api/facilities']['get']['responses'][200]['content']['application/json']['items'][number];
 
 const day = (d: number) => new Date(Date.now() + d * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -29,8 +30,15 @@ export function SchedulingPage() {
   const [slots, setSlots] = useState<Slot[]>([]);
   const [wards, setWards] = useState<Ward[]>([]);
   const [creating, setCreating] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [booking, setBooking] = useState<Slot | null>(null);
+  const [found, setFound] = useState<Resident[]>([]);
+  const [patient, setPatient] = useState<string | null>(null);
+  const [bookKey, setBookKey] = useState('');
   const [form] = Form.useForm();
   const manager = !!user && ['sysadmin', 'manager', 'coordinator'].includes(user.role);
+  // Staff of the facility shown may see who is booked and book for a patient.
+  const staff = !!user && ['sysadmin', 'doctor', 'nurse', 'coordinator'].includes(user.role) && facility === user.scope.facilityCode;
   useEffect(() => { api.GET('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).then((r) => setFacilities(r.data?.items ?? [])); }, []);
   const loadSchedules = () => {
     if (!facility) return;
@@ -45,7 +53,21 @@ export function SchedulingPage() {
   useEffect(() => {
     if (!schedule) return;
     api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(7), channel: 'staff' } } }).then((r) => setSlots(r.data?.items ?? []));
-  }, [schedule]);
+  }, [schedule, reload]);
+  const search = async (q: string) => {
+    if (!q.trim()) return;
+    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 20 } } });
+    setFound(r.data?.items ?? []);
+  };
+  const bookFor = async () => {
+    if (!booking || !patient) return;
+    const r = await api.POST('/api/scheduling/bookings', { body: { slotId: booking.id, residentId: patient, idempotencyKey: bookKey } });
+    if (r.error) return message.error(errorText(r.error, lang));
+    message.success(t('scheduling.bookedOk'));
+    setBooking(null);
+    setPatient(null);
+    setReload((n) => n + 1);
+  };
   const create = async () => {
     const v = await form.validateFields();
     const r = await api.POST('/api/scheduling/schedules', { body: { facilityCode: facility!, kind: v.kind, department: v.department, name: v.name, equipment: v.kind === 'equipment' ? v.equipment : null,
@@ -80,12 +102,15 @@ export function SchedulingPage() {
           ]} />
       </Card>
       <Card title={t('scheduling.slots')} size="small">
-        <Table<Slot> rowKey="id" size="small" dataSource={slots} pagination={{ pageSize: 14 }} data-testid="slots-table" columns={[
+        <Table<Slot> rowKey="id" size="small" dataSource={slots} pagination={{ pageSize: 14 }} data-testid="slots-table"
+          expandable={staff ? { expandedRowRender: (s) => <SlotBookings slotId={s.id} onChange={() => setReload((n) => n + 1)} />, rowExpandable: (s) => s.booked > 0 } : undefined}
+          columns={[
           { title: t('scheduling.time'), render: (_, s) => slotLabel(s.startsAt, lang) },
           { title: t('scheduling.booked'), render: (_, s) => `${s.booked} / ${s.capacity}` },
           { title: t('scheduling.referralPlaces'), render: (_, s) => `${s.referralBooked} / ${s.referralCapacity}` },
           { title: t('scheduling.left'), dataIndex: 'placesLeft' },
           { title: t('scheduling.status'), render: (_, s) => <Tag color={s.status === 'open' ? 'green' : 'default'}>{t(`scheduling.slot.${s.status}` as 'scheduling.slot.open')}</Tag> },
+          ...(staff ? [{ title: '', render: (_: unknown, s: Slot) => (s.placesLeft > 0 ? <Button size="small" onClick={() => { setBooking(s); setBookKey(`ui-${crypto.randomUUID()}`); }}>{t('scheduling.bookFor')}</Button> : null) }] : []),
           ...(manager ? [{ title: '', render: (_: unknown, s: Slot) => (s.status === 'open' ? <Button size="small" onClick={() => closeDay(s.sessionDate)}>{t('scheduling.closeDayShort')}</Button> : null) }] : []),
         ]} />
       </Card>
@@ -103,6 +128,10 @@ export function SchedulingPage() {
           </div>
         ))}
       </Card>
+      <Modal open={!!booking} title={`${t('scheduling.bookFor')} · ${booking ? slotLabel(booking.startsAt, lang) : ''}`} onOk={bookFor} okButtonProps={{ disabled: !patient }} onCancel={() => setBooking(null)}>
+        <Select showSearch style={{ width: '100%' }} value={patient ?? undefined} onSearch={search} filterOption={false} onChange={setPatient} placeholder={t('referrals.searchResident')}
+          options={found.map((r) => ({ value: r.id, label: `${r.name} · ${r.age} · ${r.villageName} · ${r.idNumberMasked}` }))} />
+      </Modal>
       <Modal open={creating} title={t('scheduling.new')} onOk={create} onCancel={() => setCreating(false)} width={640}>
         <Form form={form} layout="vertical" initialValues={{ kind: 'department', weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '12:00', minutes: 30, capacity: 4, share: 30, release: 24 }}>
           <Space wrap>
@@ -123,5 +152,36 @@ export function SchedulingPage() {
         </Form>
       </Modal>
     </Space>
+  );
+}
+
+type SlotBooking = paths['/api/scheduling/slots/{id}/bookings']['get']['responses'][200]['content']['application/json']['items'][number];
+const BOOKING_COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
+
+/** Who is booked in a slot, with attendance, no-show and cancel. */
+function SlotBookings({ slotId, onChange }: { slotId: string; onChange: () => void }) {
+  const t = useT();
+  const { lang } = useLang();
+  const [rows, setRows] = useState<SlotBooking[]>([]);
+  const load = () => { api.GET('/api/scheduling/slots/{id}/bookings', { params: { path: { id: slotId } } }).then((r) => setRows(r.data?.items ?? [])); };
+  useEffect(load, [slotId]);
+  const act = async (id: string, what: 'attended' | 'no_show' | 'cancel') => {
+    const r = what === 'cancel'
+      ? await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} })
+      : await api.POST('/api/scheduling/bookings/{id}/attendance', { params: { path: { id } }, body: { status: what } });
+    if (r.error) message.error(errorText(r.error, lang));
+    load();
+    onChange();
+  };
+  return (
+    <Table<SlotBooking> rowKey="id" size="small" pagination={false} dataSource={rows} columns={[
+      { title: t('referrals.resident'), dataIndex: 'residentName' },
+      { title: t('scheduling.channel'), render: (_, b) => t(`scheduling.channel.${b.channel}` as 'scheduling.channel.public') },
+      { title: t('scheduling.status'), render: (_, b) => <Tag color={BOOKING_COLORS[b.status]}>{t(`scheduling.booking.${b.status}` as 'scheduling.booking.booked')}</Tag> },
+      { title: '', render: (_, b) => (b.status === 'booked' ? <Space>
+        <Button size="small" onClick={() => act(b.id, 'attended')}>{t('scheduling.booking.attended')}</Button>
+        <Button size="small" onClick={() => act(b.id, 'no_show')}>{t('scheduling.booking.no_show')}</Button>
+        <Button size="small" danger onClick={() => act(b.id, 'cancel')}>{t('scheduling.cancelBooking')}</Button></Space> : null) },
+    ]} />
   );
 }
