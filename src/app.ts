@@ -8,6 +8,8 @@ import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
+import { schedulingRoutes } from './modules/scheduling/routes.ts';
+import { referralRoutes } from './modules/referrals/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -28,6 +30,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await chronicRoutes(app, ctx);
       await contractRoutes(app, ctx);
       await ledgerRoutes(app, ctx);
+      await schedulingRoutes(app, ctx);
+      await referralRoutes(app, ctx);
     },
   });
 }

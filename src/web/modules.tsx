@@ -19,6 +19,14 @@ import { LedgerTaskPage } from './pages/ledger/task';
 import { PlanImportPage } from './pages/ledger/import';
 import { SupervisionPage } from './pages/ledger/supervision';
 import { UnitsPage } from './pages/ledger/units';
+import { SwapOutlined, CalendarOutlined, CalculatorOutlined } from '@ant-design/icons';
+import { ReferralInboxPage } from './pages/referrals/inbox';
+import { ReferralNewPage } from './pages/referrals/new';
+import { ReferralDetailPage } from './pages/referrals/detail';
+import { ReferralFiguresPage } from './pages/referrals/figures';
+import { PaymentCalculatorPage } from './pages/referrals/payment';
+import { SchedulingPage } from './pages/scheduling/index';
+import { MyBookingsPage } from './pages/scheduling/my-bookings';
 
 export interface PageEntry {
   path: string;
@@ -36,6 +44,8 @@ const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'pub
 const INDEX: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseOutlined /> };
 const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
+const REFERRALS = { key: 'referrals', label: 'referrals.menu' as const, icon: <SwapOutlined /> };
+const REFERRAL_HANDLERS: Role[] = ['doctor', 'village_doctor', 'nurse', 'coordinator'];
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu' as const, icon: <ProfileOutlined /> };
 
@@ -63,6 +73,13 @@ export const PAGES: PageEntry[] = [
   { path: '/ledger/import', label: 'ledger.menu.import', icon: <ImportOutlined />, roles: ['officer'], group: LEDGER, element: <PlanImportPage /> },
   { path: '/ledger/supervision', label: 'ledger.menu.supervision', icon: <AlertOutlined />, roles: ['officer'], group: LEDGER, element: <SupervisionPage /> },
   { path: '/ledger/units', label: 'ledger.menu.units', icon: <BankOutlined />, roles: ['officer', 'sysadmin'], group: LEDGER, element: <UnitsPage /> },
+  { path: '/referrals', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, group: REFERRALS, element: <ReferralInboxPage /> },
+  { path: '/referrals/new', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: ['doctor', 'village_doctor', 'nurse'], hidden: true, element: <ReferralNewPage /> },
+  { path: '/referrals/figures', label: 'referrals.menuFigures', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <ReferralFiguresPage /> },
+  { path: '/referrals/payment', label: 'referrals.menuPayment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
+  { path: '/referrals/:id', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
+  { path: '/scheduling', label: 'scheduling.menu', icon: <CalendarOutlined />, roles: ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <SchedulingPage /> },
+  { path: '/scheduling/my', label: 'scheduling.menuMy', icon: <CalendarOutlined />, roles: ['resident'], element: <MyBookingsPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

@@ -12,6 +12,7 @@ import { pinyinKeys } from '../registry/names.ts';
 import { buildFacilities, type SeedFacility, type SeedRegion } from './facilities.ts';
 import { copyText, insertMany, uuidFrom, type Column } from './load.ts';
 import { seedHistory } from './history.ts';
+import { seedReferrals } from './referrals.ts';
 import { rng as makeRng } from './rng.ts';
 import { generatePopulation, generateWorkers, type SynthResident, type SynthWorker } from './people.ts';
 
@@ -115,6 +116,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   for (const r of people.residents) if (!householdIds.has(r.household_key)) householdIds.set(r.household_key, uuidFrom(next));
   await step('residents', () => loadResidents(db, keys, people.residents, householdIds, next));
   const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, log }));
+  await step('referrals', () => seedReferrals(db, { county: o.county, seed: o.seed, log }));
   await step('population', () => db.tx(async (q) => {
     // The seeded county is the whole county: its permanent population is counted from the residents.
     await q.query(`INSERT INTO region_population (region_code, year, population, source)

@@ -1,0 +1,267 @@
+// The referral workflow through the API on a hand-built county: a township GP refers up with a slot
+// of the county hospital's schedule, the coordinator accepts, the county doctor completes with a plan,
+// the family-doctor team gets the task; every refusal with its code; the figures by hand.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES } from '../../../test/helpers/db.ts';
+import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/county.ts';
+import { bulkResidents } from '../../../test/helpers/residents.ts';
+import { plusDays } from '../scheduling/rules.ts';
+
+const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+
+for (const engine of ENGINES) {
+  describe(`referrals [${engine}]`, () => {
+    let t: TestApp;
+    let gp: string;
+    let coord: string;
+    let hdoc: string;
+    let otherGp: string;
+    let people: string[];
+    let slots: { id: string; placesLeft: number }[];
+    let team: string;
+    before(async () => {
+      t = await openTestApp(engine);
+      await buildTestCounty(t.db);
+      await t.db.exec(`
+        INSERT INTO communities (name, kind, tight, lead_facility_id, region_code) SELECT '文登区医共体', 'county_community', true, id, '371003' FROM facilities WHERE code = 'H0001';
+        INSERT INTO community_members (community_id, facility_id, joined_on) SELECT c.id, f.id, '2021-01-01' FROM communities c, facilities f WHERE f.code IN ('H0001','T000A','T000B','V00A1');
+        INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '全科王', 'M', 'physician', 'general_practice', id FROM facilities WHERE code = 'T000A';
+        INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '心内李', 'F', 'physician', 'cardiology', id FROM facilities WHERE code = 'H0001';`);
+      gp = await t.signIn('gp', 'doctor', { facilityCode: 'T000A' });
+      coord = await t.signIn('coord', 'coordinator', { facilityCode: 'H0001' });
+      hdoc = await t.signIn('hdoc', 'doctor', { facilityCode: 'H0001' });
+      otherGp = await t.signIn('gpb', 'doctor', { facilityCode: 'T000B' });
+      await t.db.exec(`UPDATE users SET worker_id = (SELECT id FROM workers WHERE name = '全科王') WHERE username = 'gp';
+        UPDATE users SET worker_id = (SELECT id FROM workers WHERE name = '心内李') WHERE username = 'hdoc';`);
+      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '甲镇1队', f.id, w.id FROM facilities f, workers w WHERE f.code = 'T000A' AND w.name = '全科王' RETURNING id`);
+      team = tm.id;
+      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) SELECT $1, id, 'lead_gp' FROM workers WHERE name = '全科王'`, [team]);
+      await t.db.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1, $2)', [team, VILLAGE_A]);
+      people = await bulkResidents(t.db, 12, VILLAGE_A);
+      // The GP saw each of them this month (the legal basis to read their records), and one has a full record.
+      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT r, '371003', 'outpatient', f.id, now() - interval '3 days' FROM unnest($1::uuid[]) r, facilities f WHERE f.code = 'T000A'`, [people]);
+      await t.db.query(`INSERT INTO diagnoses (resident_id, icd10, onset_date) VALUES ($1, 'I10', '2019-05-01')`, [people[0]]);
+      await t.db.query(`INSERT INTO prescriptions (resident_id, drug_name, dose, frequency, prescribed_at) VALUES ($1, '氨氯地平片', '5mg', 'qd', now() - interval '20 days')`, [people[0]]);
+      await t.db.query(`INSERT INTO allergies (resident_id, substance, reaction, severity) VALUES ($1, '青霉素', '皮疹', 'moderate')`, [people[0]]);
+      await t.db.query(`INSERT INTO observations (resident_id, code, value, unit, flag, observed_at) VALUES ($1, '8480-6', 168, 'mm[Hg]', 'H', now() - interval '3 days'), ($1, '8462-4', 102, 'mm[Hg]', 'H', now() - interval '3 days')`, [people[0]]);
+      const s = await t.app.inject({ method: 'POST', url: '/api/scheduling/schedules', headers: { cookie: coord }, payload: { facilityCode: 'H0001', kind: 'department', department: '心血管内科', name: '心内科专家门诊',
+        referralSharePct: 50, releaseHours: 24, from: plusDays(today(), 2), weeks: 1, pattern: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '10:00', slotMinutes: 60, capacity: 4 })) } });
+      assert.equal(s.statusCode, 201, s.body);
+      slots = (await t.app.inject({ method: 'GET', url: `/api/scheduling/slots?scheduleId=${s.json().id}&from=${plusDays(today(), 2)}&to=${plusDays(today(), 9)}&channel=referral`, headers: { cookie: gp } })).json().items;
+    });
+    after(() => t.close());
+    const post = (cookie: string, url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });
+    const get = (cookie: string, url: string) => t.app.inject({ method: 'GET', url, headers: { cookie } });
+    const draft = async (resident: string, extra: object = {}) => {
+      const r = await post(gp, '/api/referrals', { residentId: resident, toFacilityCode: 'H0001', toDepartment: '心血管内科', reasonCode: 'htn_uncontrolled_twice', urgency: 'routine', ...extra });
+      assert.equal(r.statusCode, 201, r.body);
+      return r.json().id as string;
+    };
+
+    test('the journey: draft with the assembled summary → edit → send with a slot → accept → arrive → complete with a plan → the team\'s task', async () => {
+      const id = await draft(people[0]);
+      const d = (await get(gp, `/api/referrals/${id}`)).json();
+      assert.equal(d.direction, 'up');
+      assert.equal(d.status, 'draft');
+      assert.deepEqual(d.summary.problems.map((p: { code: string }) => p.code), ['I10']);
+      assert.deepEqual(d.summary.medications.map((m: { drug: string }) => m.drug), ['氨氯地平片']);
+      assert.deepEqual(d.summary.allergies.map((a: { substance: string }) => a.substance), ['青霉素']);
+      assert.match(d.summary.text, /收缩压 168mmHg\(H\)/);
+      // the receiving side cannot see a draft
+      assert.equal((await get(coord, `/api/referrals/${id}`)).statusCode, 404);
+      const ed = await t.app.inject({ method: 'PATCH', url: `/api/referrals/${id}`, headers: { cookie: gp }, payload: { version: d.version, summaryText: d.summary.text + '\n补充：近一周头晕。' } });
+      assert.equal(ed.statusCode, 200, ed.body);
+      const staleEdit = await t.app.inject({ method: 'PATCH', url: `/api/referrals/${id}`, headers: { cookie: gp }, payload: { version: d.version, reasonText: 'x' } });
+      assert.equal(staleEdit.json().error.code, 'record.stale');
+      // before sending, the county hospital has no basis to read the record
+      assert.equal((await get(hdoc, `/api/records/${people[0]}/summary`)).statusCode, 404);
+      const sent = await post(gp, `/api/referrals/${id}/send`, { slotId: slots[0].id, idempotencyKey: `send-${id}` });
+      assert.equal(sent.statusCode, 200, sent.body);
+      assert.equal(sent.json().status, 'sent');
+      assert.ok(sent.json().bookingId);
+      const [b] = await t.db.query<{ channel: string; referral_id: string }>('SELECT channel, referral_id FROM bookings WHERE id = $1', [sent.json().bookingId]);
+      assert.deepEqual(b, { channel: 'referral', referral_id: id });
+      // open referral: the receiving facility may read the record, with the basis recorded
+      assert.equal((await get(hdoc, `/api/records/${people[0]}/summary`)).statusCode, 200);
+      const [audit] = await t.db.query<{ basis: string }>("SELECT basis FROM audit_log WHERE username = 'hdoc' AND resident_id = $1 ORDER BY id DESC LIMIT 1", [people[0]]);
+      assert.equal(audit.basis, 'referral');
+      // the coordinator's inbox shows it with its timer (48 hours for routine)
+      const box = (await get(coord, '/api/referrals/inbox?box=incoming&status=sent')).json().items;
+      const row = box.find((x: { id: string }) => x.id === id);
+      assert.ok(row.minutesLeft > 2870 && row.minutesLeft <= 2880, String(row.minutesLeft));
+      assert.equal(row.slotAt, new Date(Date.parse(`${plusDays(today(), 2)}T08:00:00+08:00`)).toISOString().replace('.000Z', '.000Z'));
+      // the sender cannot accept its own referral; the receiver accepts with the booked slot
+      assert.equal((await post(gp, `/api/referrals/${id}/accept`, {})).statusCode, 403);
+      const acc = await post(coord, `/api/referrals/${id}/accept`, {});
+      assert.equal(acc.statusCode, 200, acc.body);
+      assert.equal((await post(hdoc, `/api/referrals/${id}/complete`, { outcome: '已就诊' })).json().error.code, 'referral.not_arrived');
+      assert.equal((await post(hdoc, `/api/referrals/${id}/arrive`, {})).json().status, 'arrived');
+      const noDays = await post(hdoc, `/api/referrals/${id}/complete`, { outcome: '调整降压方案', followUpPlan: '每周测血压两次' });
+      assert.equal(noDays.statusCode, 400);
+      assert.equal(noDays.json().error.code, 'referral.plan_required');
+      const done = await post(hdoc, `/api/referrals/${id}/complete`, { outcome: '诊断：原发性高血压2级。调整为氨氯地平+缬沙坦。', followUpPlan: '每周测血压两次，2周后复诊调整用药', followUpDays: 14 });
+      assert.equal(done.statusCode, 200, done.body);
+      assert.equal(done.json().status, 'completed');
+      const [up] = await t.db.query<{ status: string; follow_up_plan: string; sent_at: Date; accepted_at: Date; arrived_at: Date; completed_at: Date }>('SELECT * FROM referrals WHERE id = $1', [id]);
+      assert.equal(up.follow_up_plan, '每周测血压两次，2周后复诊调整用药');
+      assert.ok(up.sent_at <= up.accepted_at && up.accepted_at <= up.arrived_at && up.arrived_at <= up.completed_at);
+      const [down] = await t.db.query<{ direction: string; status: string; from_code: string; to_code: string; parent_id: string }>(
+        `SELECT r.direction, r.status, f.code AS from_code, t.code AS to_code, r.parent_id FROM referrals r JOIN facilities f ON f.id = r.from_facility_id JOIN facilities t ON t.id = r.to_facility_id WHERE r.id = $1`, [done.json().downReferralId]);
+      assert.deepEqual(down, { direction: 'down', status: 'sent', from_code: 'H0001', to_code: 'T000A', parent_id: id });
+      const events = (await get(gp, `/api/referrals/${id}`)).json().events.map((e: { status: string; by: string | null }) => e.status);
+      assert.deepEqual(events, ['draft', 'sent', 'accepted', 'arrived', 'completed']);
+      // the family-doctor team sees the task, due in 14 days
+      const tasks = (await get(gp, '/api/referrals/tasks')).json().items;
+      const task = tasks.find((x: { referralId: string }) => x.referralId === done.json().downReferralId);
+      assert.deepEqual({ plan: task.plan, dueOn: task.dueOn, teamName: task.teamName, overdue: task.overdue }, { plan: '每周测血压两次，2周后复诊调整用药', dueOn: plusDays(today(), 14), teamName: '甲镇1队', overdue: false });
+      assert.equal((await get(otherGp, '/api/referrals/tasks')).json().items.length, 0);
+      assert.equal((await post(gp, `/api/referrals/tasks/${task.id}/done`, { note: '已随访' })).json().status, 'done');
+      // the down-referral is accepted by the township without a slot
+      assert.equal((await post(gp, `/api/referrals/${done.json().downReferralId}/accept`, {})).json().status, 'accepted');
+    });
+
+    test('refusals with their codes; nothing half-written', async () => {
+      // booking a closed slot while sending: refused, the referral stays a draft, no booking written
+      const id = await draft(people[1]);
+      await t.db.query("UPDATE slots SET status = 'closed' WHERE id = $1", [slots[1].id]);
+      const closed = await post(gp, `/api/referrals/${id}/send`, { slotId: slots[1].id, idempotencyKey: `closed-${id}` });
+      assert.equal(closed.statusCode, 409);
+      assert.equal(closed.json().error.code, 'slot.closed');
+      const [r1] = await t.db.query<{ status: string; n: number }>('SELECT status, (SELECT count(*)::int FROM bookings WHERE referral_id = $1) AS n FROM referrals WHERE id = $1', [id]);
+      assert.deepEqual(r1, { status: 'draft', n: 0 });
+      // completing one never accepted
+      const sent = await post(gp, `/api/referrals/${id}/send`, {});
+      assert.equal(sent.statusCode, 200, sent.body);
+      const never = await post(hdoc, `/api/referrals/${id}/complete`, { outcome: 'x' });
+      assert.equal(never.statusCode, 409);
+      assert.equal(never.json().error.code, 'referral.not_accepted');
+      // accepting without a slot or bed (routine)
+      const noPlace = await post(coord, `/api/referrals/${id}/accept`, {});
+      assert.equal(noPlace.statusCode, 400);
+      assert.equal(noPlace.json().error.code, 'referral.needs_place');
+      // declining needs a reason
+      assert.equal((await post(coord, `/api/referrals/${id}/decline`, {})).json().error.code, 'referral.decline_reason_required');
+      // accepting an expired referral: refused as expired, and the referral is recorded as expired
+      await t.db.query("UPDATE referrals SET due_at = now() - interval '1 minute' WHERE id = $1", [id]);
+      const late = await post(coord, `/api/referrals/${id}/accept`, { slotId: slots[2].id, idempotencyKey: `late-${id}` });
+      assert.equal(late.statusCode, 409);
+      assert.equal(late.json().error.code, 'referral.expired');
+      const [r2] = await t.db.query<{ status: string; n: number }>('SELECT status, (SELECT count(*)::int FROM bookings WHERE referral_id = $1) AS n FROM referrals WHERE id = $1', [id]);
+      assert.deepEqual(r2, { status: 'expired', n: 0 });
+      const ev = await t.db.query<{ status: string; from_status: string }>('SELECT status, from_status FROM referral_events WHERE referral_id = $1 ORDER BY id', [id]);
+      assert.deepEqual(ev.map((e) => e.status), ['draft', 'sent', 'expired']);
+      // expired: the record is closed to the county hospital again
+      assert.equal((await get(hdoc, `/api/records/${people[1]}/summary`)).statusCode, 404);
+      // another township's doctor sees nothing of it
+      assert.equal((await get(otherGp, `/api/referrals/${id}`)).statusCode, 404);
+      // bad input names every field
+      const bad = await post(gp, '/api/referrals', { residentId: people[2], toFacilityCode: 'NOPE', reasonCode: 'nonsense', urgency: 'green_channel' });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path), ['reasonCode', 'greenChannel', 'toFacilityCode']);
+      // a resident the GP has no basis for: 404
+      const [stranger] = await bulkResidents(t.db, 1, VILLAGE_B, 's');
+      assert.equal((await post(gp, '/api/referrals', { residentId: stranger, toFacilityCode: 'H0001', reasonCode: 'other', reasonText: 'x', urgency: 'routine' })).statusCode, 404);
+    });
+
+    test('green channel: accepted at once without a slot, under its 30-minute service level; cancel and decline release the place', async () => {
+      const id = await draft(people[3], { urgency: 'green_channel', greenChannel: 'stroke', reasonCode: 'green_channel' });
+      const s = await post(gp, `/api/referrals/${id}/send`, {});
+      assert.equal(s.statusCode, 200, s.body);
+      const due = Date.parse(s.json().dueAt);
+      assert.ok(Math.abs(due - Date.now() - 30 * 60_000) < 10_000);
+      assert.equal((await post(coord, `/api/referrals/${id}/accept`, {})).json().status, 'accepted');
+      const id2 = await draft(people[4]);
+      const s2 = await post(gp, `/api/referrals/${id2}/send`, { slotId: slots[3].id, idempotencyKey: `s2-${id2}` });
+      const before = (await t.db.query<{ booked: number }>('SELECT booked FROM slots WHERE id = $1', [slots[3].id]))[0].booked;
+      assert.equal((await post(coord, `/api/referrals/${id2}/decline`, { reason: '专科号已满，建议转市医院' })).json().status, 'declined');
+      const after = (await t.db.query<{ booked: number }>('SELECT booked FROM slots WHERE id = $1', [slots[3].id]))[0].booked;
+      assert.equal(before - after, 1);
+      assert.ok(s2.json().bookingId);
+      const id3 = await draft(people[5]);
+      assert.equal((await post(gp, `/api/referrals/${id3}/cancel`, { reason: '患者拒绝' })).json().status, 'cancelled');
+      assert.equal((await post(gp, `/api/referrals/${id3}/send`, {})).json().error.code, 'referral.invalid_transition');
+    });
+
+    test('accepting with a reserved bed; two coordinators racing to accept: one wins', async () => {
+      const w = await post(coord, '/api/scheduling/wards', { facilityCode: 'H0001', name: '心内一病区', department: '心血管内科', kind: 'general', beds: 2 });
+      const id = await draft(people[6], { inpatient: true });
+      await post(gp, `/api/referrals/${id}/send`, {});
+      const coord2 = await t.signIn('coord2', 'coordinator', { facilityCode: 'H0001' });
+      const [a, b] = await Promise.all([
+        post(coord, `/api/referrals/${id}/accept`, { wardId: w.json().id, idempotencyKey: `bed-a-${id}` }),
+        post(coord2, `/api/referrals/${id}/accept`, { wardId: w.json().id, idempotencyKey: `bed-b-${id}` }),
+      ]);
+      assert.deepEqual([a.statusCode, b.statusCode].sort(), [200, 409]);
+      const [n] = await t.db.query<{ reserved: number }>("SELECT count(*)::int AS reserved FROM beds WHERE ward_id = $1 AND status = 'reserved'", [w.json().id]);
+      assert.equal(n.reserved, 1, 'the loser\'s bed reservation was rolled back');
+      await post(hdoc, `/api/referrals/${id}/arrive`, {});
+      const [bed] = await t.db.query<{ status: string; resident_id: string }>("SELECT status, resident_id FROM beds WHERE ward_id = $1 AND status <> 'free'", [w.json().id]);
+      assert.deepEqual(bed, { status: 'occupied', resident_id: people[6] });
+      await post(hdoc, `/api/referrals/${id}/complete`, { outcome: '出院' });
+      const [freed] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM beds WHERE ward_id = $1 AND status = 'free'", [w.json().id]);
+      assert.equal(freed.n, 2);
+    });
+
+    test('the chronic programme\'s draft is picked up: completed and sent by the doctor', async () => {
+      const fu = (d: string, sbp: number) => post(gp, '/api/chronic/followups', { residentId: people[7], programme: 'hypertension', visitDate: d, sbp, dbp: 100 });
+      assert.equal((await fu(plusDays(today(), -30), 165)).statusCode, 200);
+      const second = await fu(today(), 162);
+      assert.equal(second.statusCode, 200, second.body);
+      const rid = second.json().referralId;
+      assert.ok(rid);
+      const out = (await get(gp, '/api/referrals/inbox?box=outgoing&status=draft')).json().items;
+      assert.ok(out.some((x: { id: string; reasonCode: string }) => x.id === rid && x.reasonCode === 'htn_uncontrolled_twice'));
+      const d = (await get(gp, `/api/referrals/${rid}`)).json();
+      const ed = await t.app.inject({ method: 'PATCH', url: `/api/referrals/${rid}`, headers: { cookie: gp }, payload: { version: d.version, toDepartment: '心血管内科' } });
+      assert.equal(ed.statusCode, 200, ed.body);
+      const full = (await get(gp, `/api/referrals/${rid}`)).json();
+      assert.match(full.summary.text, /连续两次出现血压控制不满意/);
+      const sent = await post(gp, `/api/referrals/${rid}/send`, { slotId: slots[4].id, idempotencyKey: `chronic-${rid}` });
+      assert.equal(sent.statusCode, 200, sent.body);
+    });
+
+    test('figures by township, facility and month, by hand (a year of their own: 2020)', async () => {
+      // A up T000A: accepted +2 h, arrived +26 h, completed with a plan; B up T000A: +4 h, +50 h, completed without;
+      // C up T000B: declined; D down H0001→T000A: accepted +10 h; E up T000A: expired.
+      await t.db.query(`
+        INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, follow_up_plan, follow_up_days, sent_at, accepted_at, arrived_at, completed_at)
+        SELECT x.r, '371003', x.dir, 'routine', 'other', f.id, tt.id, x.st, x.plan, x.days, x.sent::timestamptz, x.sent::timestamptz + make_interval(hours => x.acc),
+               x.sent::timestamptz + make_interval(hours => x.arr), CASE WHEN x.st = 'completed' THEN x.sent::timestamptz + interval '3 days' END
+          FROM (VALUES ($1::uuid, 'up', 'completed', '复诊', 14, '2020-03-01T10:00:00+08:00', 2, 26, 'T000A', 'H0001'),
+                       ($2::uuid, 'up', 'completed', NULL, NULL, '2020-03-02T10:00:00+08:00', 4, 50, 'T000A', 'H0001'),
+                       ($3::uuid, 'up', 'declined', NULL, NULL, '2020-04-05T10:00:00+08:00', NULL, NULL, 'T000B', 'H0001'),
+                       ($4::uuid, 'down', 'accepted', '康复', 30, '2020-03-05T10:00:00+08:00', 10, NULL, 'H0001', 'T000A'),
+                       ($1::uuid, 'up', 'expired', NULL, NULL, '2020-04-10T10:00:00+08:00', NULL, NULL, 'T000A', 'H0001'))
+               AS x(r, dir, st, plan, days, sent, acc, arr, fc, tc)
+          JOIN facilities f ON f.code = x.fc JOIN facilities tt ON tt.code = x.tc`, [people[8], people[9], people[10], people[11]]);
+      const r = await get(coord, '/api/referrals/figures?year=2020&groupBy=township');
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json().totals, { up: 4, down: 1, lateral: 0, out: 0, sent: 5, accepted: 3, declined: 1, expired: 1, completedUp: 2, completedWithPlan: 1,
+        acceptedShare: 0.6, planShare: 0.5, downRatio: 0.25, medianHoursToAccept: 4, medianHoursToArrival: 38 });
+      assert.deepEqual(r.json().items.map((x: { key: string; name: string; up: number; down: number }) => [x.key, x.name, x.up, x.down]), [['371003100000', '甲镇', 3, 1], ['371003101000', '乙镇', 1, 0]]);
+      const m = await get(coord, '/api/referrals/figures?year=2020&groupBy=month');
+      assert.deepEqual(m.json().items.map((x: { key: string; sent: number; acceptedShare: number }) => [x.key, x.sent, x.acceptedShare]), [['2020-03', 3, 1], ['2020-04', 2, 0]]);
+      const f = await get(coord, '/api/referrals/figures?year=2020&groupBy=facility');
+      assert.deepEqual(f.json().items.map((x: { key: string; up: number; down: number }) => [x.key, x.up, x.down]), [['H0001', 0, 1], ['T000A', 3, 0], ['T000B', 1, 0]]);
+      // another year holds none of them; a township doctor reads them too (aggregates only)
+      assert.equal((await get(coord, '/api/referrals/figures?year=2019')).json().totals.sent, 0);
+      assert.equal((await get(gp, '/api/referrals/figures?year=2020')).statusCode, 200);
+    });
+
+    test('the deductible-once calculator uses the configured parameters', async () => {
+      const admin = await t.signIn('admin', 'sysadmin');
+      const put = await t.app.inject({ method: 'PUT', url: '/api/referrals/payment/parameters', headers: { cookie: admin }, payload: { county: '371003', tier: 'county', deductibleFen: 50_000, reimburseBp: 8500, capFen: 30_000_000 } });
+      assert.equal(put.statusCode, 200, put.body);
+      const e = await post(gp, '/api/referrals/payment/estimate', { county: '371003', inCommunityReferral: true, stays: [{ tier: 'township', totalFen: 300_000 }, { tier: 'county', totalFen: 1_000_000 }] });
+      assert.equal(e.statusCode, 200, e.body);
+      // township 200 元 deductible; county 500 − 200 = 300 元; fund 85 % of 9,700 元 = 8,245 元
+      assert.deepEqual(e.json().applied.stays.map((s: { deductibleFen: number; fundFen: number }) => [s.deductibleFen, s.fundFen]), [[20_000, 252_000], [30_000, 824_500]]);
+      assert.equal(e.json().savedFen, 17_000);
+      const bad = await post(gp, '/api/referrals/payment/estimate', { county: '371003', inCommunityReferral: true, stays: [{ tier: 'ward', totalFen: -1 }] });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields.map((f: { path: string }) => f.path).sort(), ['stays.0.tier', 'stays.0.totalFen']);
+    });
+  });
+}

@@ -1,0 +1,141 @@
+// A new referral: the patient, where to (the community's facilities first), why and how urgently,
+// the clinical summary assembled from the record (editable), and a slot from the target's schedule.
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { Alert, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Tag, message } from 'antd';
+import { api, errorText } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { useLang, useT } from '../../i18n';
+import { GREEN_CHANNELS, REASONS, type GreenChannel, type Urgency } from '../../../modules/referrals/rules';
+import { DIRECTION_LABELS, URGENCY_LABELS } from './labels';
+import { SlotPicker } from '../scheduling/slot-picker';
+
+type Target = paths['/api/referrals/targets']['get']['responses'][200]['content']['application/json']['items'][number];
+type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
+
+/** The referral form; saves a draft and sends it with the picked slot in one go. */
+export function ReferralNewPage() {
+  const t = useT();
+  const { lang } = useLang();
+  const nav = useNavigate();
+  const [params] = useSearchParams();
+  const [residentId, setResidentId] = useState<string | null>(params.get('residentId'));
+  const [found, setFound] = useState<Resident[]>([]);
+  const [targets, setTargets] = useState<Target[]>([]);
+  const [to, setTo] = useState<string | null>(null);
+  const [department, setDepartment] = useState('');
+  const [reasonCode, setReasonCode] = useState<string>('beyond_capability');
+  const [reasonText, setReasonText] = useState('');
+  const [urgency, setUrgency] = useState<Urgency>('routine');
+  const [green, setGreen] = useState<GreenChannel | null>(null);
+  const [summary, setSummary] = useState('');
+  const [plan, setPlan] = useState('');
+  const [planDays, setPlanDays] = useState<number | null>(14);
+  const [slotId, setSlotId] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // One key per form: a retried send returns the first booking instead of booking twice.
+  const idempotencyKey = useMemo(() => `ui-${crypto.randomUUID()}`, []);
+  useEffect(() => {
+    api.GET('/api/referrals/targets', {}).then((r) => setTargets(r.data?.items ?? []));
+    // Arriving from a worklist or a record with the patient named: show who it is.
+    const pre = params.get('residentId');
+    if (pre) api.GET('/api/residents/{id}', { params: { path: { id: pre } } }).then((r) => r.data && setFound([r.data.resident]));
+  }, []);
+  useEffect(() => {
+    if (!residentId) return;
+    api.GET('/api/referrals/summary-preview', { params: { query: { residentId, reasonCode } } }).then((r) => {
+      if (r.data) setSummary(r.data.text);
+      else setError(errorText(r.error, lang));
+    });
+  }, [residentId, reasonCode]);
+  const target = targets.find((x) => x.code === to);
+  const search = async (q: string) => {
+    if (q.trim().length < 1) return;
+    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 20 } } });
+    setFound(r.data?.items ?? []);
+  };
+  const submit = async (send: boolean) => {
+    if (!residentId || !to) return;
+    setBusy(true);
+    setError(null);
+    const c = await api.POST('/api/referrals', { body: { residentId, toFacilityCode: to, toDepartment: department || null, reasonCode, reasonText: reasonText || null, urgency,
+      greenChannel: urgency === 'green_channel' ? green : null, summaryText: summary || null, followUpPlan: plan || null, followUpDays: plan ? planDays : null } });
+    if (!c.data) {
+      setBusy(false);
+      setError(errorText(c.error, lang));
+      return;
+    }
+    if (send) {
+      const s = await api.POST('/api/referrals/{id}/{action}', { params: { path: { id: c.data.id, action: 'send' } }, body: slotId ? { slotId, idempotencyKey } : {} });
+      if (!s.data) {
+        setBusy(false);
+        message.warning(t('referrals.savedNotSent'));
+        nav(`/referrals/${c.data.id}`);
+        return;
+      }
+      message.success(t('referrals.sent'));
+    }
+    setBusy(false);
+    nav(`/referrals/${c.data.id}`);
+  };
+  const needsPlan = target?.direction === 'down';
+  return (
+    <Card title={t('referrals.new')}>
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="form-error" />}
+      <Form layout="vertical" style={{ maxWidth: 900 }}>
+        <Form.Item label={t('referrals.resident')} required>
+          <Select showSearch data-testid="resident-select" value={residentId ?? undefined} onSearch={search} filterOption={false} onChange={(v) => setResidentId(v)}
+            placeholder={t('referrals.searchResident')} options={found.map((r) => ({ value: r.id, label: `${r.name} · ${r.sex === 'M' ? t('referrals.male') : t('referrals.female')} ${r.age} · ${r.villageName} · ${r.idNumberMasked}` }))} />
+        </Form.Item>
+        <Space size="large" wrap>
+          <Form.Item label={t('referrals.toFacility')} required>
+            <Select data-testid="target-select" style={{ width: 320 }} value={to ?? undefined} onChange={(v) => { setTo(v); setSlotId(null); }} showSearch optionFilterProp="label"
+              options={targets.map((x) => ({ value: x.code, label: `${x.name}（${DIRECTION_LABELS[x.direction][lang]}）` }))} />
+          </Form.Item>
+          <Form.Item label={t('referrals.department')}>
+            <Input data-testid="department" value={department} onChange={(e) => setDepartment(e.target.value)} style={{ width: 200 }} />
+          </Form.Item>
+        </Space>
+        <Space size="large" wrap>
+          <Form.Item label={t('referrals.reason')} required>
+            <Select data-testid="reason-select" style={{ width: 360 }} value={reasonCode} onChange={setReasonCode} showSearch optionFilterProp="label"
+              options={Object.entries(REASONS).map(([k, v]) => ({ value: k, label: v[lang] }))} />
+          </Form.Item>
+          <Form.Item label={t('referrals.reasonText')}>
+            <Input value={reasonText} onChange={(e) => setReasonText(e.target.value)} style={{ width: 300 }} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={t('referrals.urgency')}>
+          <Space wrap>
+            <Radio.Group value={urgency} onChange={(e) => setUrgency(e.target.value)} data-testid="urgency">
+              {(['routine', 'urgent', 'green_channel'] as const).map((u) => <Radio.Button key={u} value={u}>{URGENCY_LABELS[u][lang]}</Radio.Button>)}
+            </Radio.Group>
+            {urgency === 'green_channel' && (
+              <Select style={{ width: 220 }} value={green ?? undefined} onChange={setGreen} placeholder={t('referrals.greenChannel')}
+                options={Object.entries(GREEN_CHANNELS).map(([k, v]) => ({ value: k, label: v[lang] }))} />
+            )}
+          </Space>
+        </Form.Item>
+        <Form.Item label={<Space>{t('referrals.summary')}<Tag>{t('referrals.summaryFromRecord')}</Tag></Space>}>
+          <Input.TextArea data-testid="summary" rows={7} value={summary} onChange={(e) => setSummary(e.target.value)} />
+        </Form.Item>
+        {needsPlan && (
+          <Space size="large" wrap>
+            <Form.Item label={t('referrals.plan')} required><Input.TextArea rows={2} value={plan} onChange={(e) => setPlan(e.target.value)} style={{ width: 480 }} /></Form.Item>
+            <Form.Item label={t('referrals.planDays')} required><InputNumber min={1} max={365} value={planDays} onChange={(v) => setPlanDays(v)} /></Form.Item>
+          </Space>
+        )}
+        {to && !needsPlan && urgency !== 'green_channel' && (
+          <Form.Item label={t('referrals.pickSlot')}>
+            <SlotPicker facilityCode={to} value={slotId} onChange={setSlotId} />
+          </Form.Item>
+        )}
+        <Space>
+          <Button type="primary" loading={busy} disabled={!residentId || !to} onClick={() => submit(true)} data-testid="send">{t('referrals.saveAndSend')}</Button>
+          <Button loading={busy} disabled={!residentId || !to} onClick={() => submit(false)} data-testid="save-draft">{t('referrals.saveDraft')}</Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,187 @@
+// A facility's schedules with their slots for the coming week, and its bed board. Coordinators publish
+// schedules and close days for holidays or leave.
+import { useEffect, useState } from 'react';
+import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, message } from 'antd';
+import { api, errorText } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { useLang, useT } from '../../i18n';
+import { useSession } from '../../session';
+import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
+import { slotLabel } from './slot-picker';
+
+type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
+type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
+type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['application/json']['wards'][number];
+type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
+type Facility = paths['/api/facilities']['get']['responses'][200]['content']['application/json']['items'][number];
+
+const day = (d: number) => new Date(Date.now() + d * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const BED_COLORS: Record<string, string> = { free: 'green', occupied: 'red', reserved: 'gold', closed: 'default' };
+
+/** Schedules, slots and beds of a facility. */
+export function SchedulingPage() {
+  const t = useT();
+  const { lang } = useLang();
+  const { user } = useSession();
+  const [facilities, setFacilities] = useState<Facility[]>([]);
+  const [facility, setFacility] = useState<string | null>(user?.scope.facilityCode ?? null);
+  const [schedules, setSchedules] = useState<Schedule[]>([]);
+  const [schedule, setSchedule] = useState<string | null>(null);
+  const [slots, setSlots] = useState<Slot[]>([]);
+  const [wards, setWards] = useState<Ward[]>([]);
+  const [creating, setCreating] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [booking, setBooking] = useState<Slot | null>(null);
+  const [found, setFound] = useState<Resident[]>([]);
+  const [patient, setPatient] = useState<string | null>(null);
+  const [bookKey, setBookKey] = useState('');
+  const [form] = Form.useForm();
+  const manager = !!user && ['sysadmin', 'manager', 'coordinator'].includes(user.role);
+  // Staff of the facility shown may see who is booked and book for a patient.
+  const staff = !!user && ['sysadmin', 'doctor', 'nurse', 'coordinator'].includes(user.role) && facility === user.scope.facilityCode;
+  useEffect(() => { api.GET('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).then((r) => setFacilities(r.data?.items ?? [])); }, []);
+  const loadSchedules = () => {
+    if (!facility) return;
+    api.GET('/api/scheduling/schedules', { params: { query: { facilityCode: facility } } }).then((r) => {
+      const items = r.data?.items ?? [];
+      setSchedules(items);
+      setSchedule((s) => s ?? items[0]?.id ?? null);
+    });
+    api.GET('/api/scheduling/beds', { params: { query: { facilityCode: facility } } }).then((r) => setWards(r.data?.wards ?? []));
+  };
+  useEffect(loadSchedules, [facility]);
+  useEffect(() => {
+    if (!schedule) return;
+    api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(7), channel: 'staff' } } }).then((r) => setSlots(r.data?.items ?? []));
+  }, [schedule, reload]);
+  const search = async (q: string) => {
+    if (!q.trim()) return;
+    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 20 } } });
+    setFound(r.data?.items ?? []);
+  };
+  const bookFor = async () => {
+    if (!booking || !patient) return;
+    const r = await api.POST('/api/scheduling/bookings', { body: { slotId: booking.id, residentId: patient, idempotencyKey: bookKey } });
+    if (r.error) return message.error(errorText(r.error, lang));
+    message.success(t('scheduling.bookedOk'));
+    setBooking(null);
+    setPatient(null);
+    setReload((n) => n + 1);
+  };
+  const create = async () => {
+    const v = await form.validateFields();
+    const r = await api.POST('/api/scheduling/schedules', { body: { facilityCode: facility!, kind: v.kind, department: v.department, name: v.name, equipment: v.kind === 'equipment' ? v.equipment : null,
+      referralSharePct: v.share, releaseHours: v.release, from: day(1), weeks: 4,
+      pattern: (v.weekdays as number[]).map((weekday) => ({ weekday, start: v.start, end: v.end, slotMinutes: v.minutes, capacity: v.capacity })) } });
+    if (r.error) return message.error(errorText(r.error, lang));
+    message.success(t('scheduling.created', { n: r.data.slots }));
+    setCreating(false);
+    loadSchedules();
+  };
+  const closeDay = (date: string) => Modal.confirm({ title: t('scheduling.closeDay', { date }), onOk: async () => {
+    const r = await api.POST('/api/scheduling/schedules/{id}/exceptions', { params: { path: { id: schedule! } }, body: { date, reason: t('scheduling.holiday') } });
+    if (r.error) message.error(errorText(r.error, lang));
+    else setSchedule((s) => s && `${s}`);
+  } });
+  const weekdays = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: t(`scheduling.wd${d}` as 'scheduling.wd1') }));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card title={t('scheduling.title')} extra={<Space>
+        <Select style={{ width: 260 }} value={facility ?? undefined} onChange={(v) => { setFacility(v); setSchedule(null); }} showSearch optionFilterProp="label"
+          options={[...(user?.scope.facilityCode && !facilities.some((f) => f.code === user.scope.facilityCode) ? [{ value: user.scope.facilityCode, label: user.scope.facilityName ?? user.scope.facilityCode }] : []),
+            ...facilities.map((f) => ({ value: f.code, label: f.name }))]} />
+        {manager && facility === user?.scope.facilityCode && <Button type="primary" onClick={() => setCreating(true)}>{t('scheduling.new')}</Button>}</Space>}>
+        <Table<Schedule> rowKey="id" size="small" dataSource={schedules} pagination={{ pageSize: 10 }} data-testid="schedules"
+          rowSelection={{ type: 'radio', selectedRowKeys: schedule ? [schedule] : [], onChange: (k) => setSchedule(String(k[0])) }}
+          columns={[
+            { title: t('scheduling.department'), dataIndex: 'department' },
+            { title: t('scheduling.name'), dataIndex: 'name' },
+            { title: t('scheduling.kind'), render: (_, s) => (s.equipment ? EQUIPMENT_LABELS[s.equipment as keyof typeof EQUIPMENT_LABELS][lang] : t(`scheduling.kind.${s.kind}` as 'scheduling.kind.department')) },
+            { title: t('scheduling.referralShare'), render: (_, s) => `${s.referralSharePct}% / ${s.releaseHours}h` },
+            { title: t('scheduling.pattern'), render: (_, s) => [...new Set(s.pattern.map((p) => `${p.start}-${p.end}`))].join(', ') },
+          ]} />
+      </Card>
+      <Card title={t('scheduling.slots')} size="small">
+        <Table<Slot> rowKey="id" size="small" dataSource={slots} pagination={{ pageSize: 14 }} data-testid="slots-table"
+          expandable={staff ? { expandedRowRender: (s) => <SlotBookings slotId={s.id} onChange={() => setReload((n) => n + 1)} />, rowExpandable: (s) => s.booked > 0 } : undefined}
+          columns={[
+          { title: t('scheduling.time'), render: (_, s) => slotLabel(s.startsAt, lang) },
+          { title: t('scheduling.booked'), render: (_, s) => `${s.booked} / ${s.capacity}` },
+          { title: t('scheduling.referralPlaces'), render: (_, s) => `${s.referralBooked} / ${s.referralCapacity}` },
+          { title: t('scheduling.left'), dataIndex: 'placesLeft' },
+          { title: t('scheduling.status'), render: (_, s) => <Tag color={s.status === 'open' ? 'green' : 'default'}>{t(`scheduling.slot.${s.status}` as 'scheduling.slot.open')}</Tag> },
+          ...(staff ? [{ title: '', render: (_: unknown, s: Slot) => (s.placesLeft > 0 ? <Button size="small" onClick={() => { setBooking(s); setBookKey(`ui-${crypto.randomUUID()}`); }}>{t('scheduling.bookFor')}</Button> : null) }] : []),
+          ...(manager ? [{ title: '', render: (_: unknown, s: Slot) => (s.status === 'open' ? <Button size="small" onClick={() => closeDay(s.sessionDate)}>{t('scheduling.closeDayShort')}</Button> : null) }] : []),
+        ]} />
+      </Card>
+      <Card title={t('scheduling.beds')} size="small" data-testid="bed-board">
+        {wards.map((w) => (
+          <div key={w.id} style={{ marginBottom: 12 }}>
+            <b>{w.name}</b> · {w.department} · {t('scheduling.freeOf', { free: w.free, all: w.beds.length })}
+            <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4, marginTop: 4 }}>
+              {w.beds.map((b) => (
+                <Tooltip key={b.id} title={`${t(`scheduling.bed.${b.status}` as 'scheduling.bed.free')}${b.residentName ? ` · ${b.residentName}` : ''}${b.reservedUntil ? ` · ${new Date(b.reservedUntil).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}` : ''}`}>
+                  <Tag color={BED_COLORS[b.status]} style={{ width: 44, textAlign: 'center' }}>{b.code}</Tag>
+                </Tooltip>
+              ))}
+            </div>
+          </div>
+        ))}
+      </Card>
+      <Modal open={!!booking} title={`${t('scheduling.bookFor')} · ${booking ? slotLabel(booking.startsAt, lang) : ''}`} onOk={bookFor} okButtonProps={{ disabled: !patient }} onCancel={() => setBooking(null)}>
+        <Select showSearch style={{ width: '100%' }} value={patient ?? undefined} onSearch={search} filterOption={false} onChange={setPatient} placeholder={t('referrals.searchResident')}
+          options={found.map((r) => ({ value: r.id, label: `${r.name} · ${r.age} · ${r.villageName} · ${r.idNumberMasked}` }))} />
+      </Modal>
+      <Modal open={creating} title={t('scheduling.new')} onOk={create} onCancel={() => setCreating(false)} width={640}>
+        <Form form={form} layout="vertical" initialValues={{ kind: 'department', weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '12:00', minutes: 30, capacity: 4, share: 30, release: 24 }}>
+          <Space wrap>
+            <Form.Item name="kind" label={t('scheduling.kind')}><Select style={{ width: 140 }} options={(['department', 'equipment'] as const).map((k) => ({ value: k, label: t(`scheduling.kind.${k}`) }))} /></Form.Item>
+            <Form.Item name="equipment" label={t('scheduling.equipment')}><Select style={{ width: 140 }} allowClear options={EQUIPMENT.map((e) => ({ value: e, label: EQUIPMENT_LABELS[e][lang] }))} /></Form.Item>
+            <Form.Item name="department" label={t('scheduling.department')} rules={[{ required: true }]}><Input style={{ width: 160 }} /></Form.Item>
+            <Form.Item name="name" label={t('scheduling.name')} rules={[{ required: true }]}><Input style={{ width: 200 }} /></Form.Item>
+          </Space>
+          <Form.Item name="weekdays" label={t('scheduling.weekdays')}><Select mode="multiple" options={weekdays} /></Form.Item>
+          <Space wrap>
+            <Form.Item name="start" label={t('scheduling.start')}><Input style={{ width: 90 }} /></Form.Item>
+            <Form.Item name="end" label={t('scheduling.end')}><Input style={{ width: 90 }} /></Form.Item>
+            <Form.Item name="minutes" label={t('scheduling.minutes')}><InputNumber min={5} max={240} /></Form.Item>
+            <Form.Item name="capacity" label={t('scheduling.capacity')}><InputNumber min={1} max={1000} /></Form.Item>
+            <Form.Item name="share" label={t('scheduling.referralShare')}><InputNumber min={0} max={100} addonAfter="%" /></Form.Item>
+            <Form.Item name="release" label={t('scheduling.release')}><InputNumber min={0} max={720} addonAfter="h" /></Form.Item>
+          </Space>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
+type SlotBooking = paths['/api/scheduling/slots/{id}/bookings']['get']['responses'][200]['content']['application/json']['items'][number];
+const BOOKING_COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
+
+/** Who is booked in a slot, with attendance, no-show and cancel. */
+function SlotBookings({ slotId, onChange }: { slotId: string; onChange: () => void }) {
+  const t = useT();
+  const { lang } = useLang();
+  const [rows, setRows] = useState<SlotBooking[]>([]);
+  const load = () => { api.GET('/api/scheduling/slots/{id}/bookings', { params: { path: { id: slotId } } }).then((r) => setRows(r.data?.items ?? [])); };
+  useEffect(load, [slotId]);
+  const act = async (id: string, what: 'attended' | 'no_show' | 'cancel') => {
+    const r = what === 'cancel'
+      ? await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} })
+      : await api.POST('/api/scheduling/bookings/{id}/attendance', { params: { path: { id } }, body: { status: what } });
+    if (r.error) message.error(errorText(r.error, lang));
+    load();
+    onChange();
+  };
+  return (
+    <Table<SlotBooking> rowKey="id" size="small" pagination={false} dataSource={rows} columns={[
+      { title: t('referrals.resident'), dataIndex: 'residentName' },
+      { title: t('scheduling.channel'), render: (_, b) => t(`scheduling.channel.${b.channel}` as 'scheduling.channel.public') },
+      { title: t('scheduling.status'), render: (_, b) => <Tag color={BOOKING_COLORS[b.status]}>{t(`scheduling.booking.${b.status}` as 'scheduling.booking.booked')}</Tag> },
+      { title: '', render: (_, b) => (b.status === 'booked' ? <Space>
+        <Button size="small" onClick={() => act(b.id, 'attended')}>{t('scheduling.booking.attended')}</Button>
+        <Button size="small" onClick={() => act(b.id, 'no_show')}>{t('scheduling.booking.no_show')}</Button>
+        <Button size="small" danger onClick={() => act(b.id, 'cancel')}>{t('scheduling.cancelBooking')}</Button></Space> : null) },
+    ]} />
+  );
+}
