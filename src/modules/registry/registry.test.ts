@@ -142,6 +142,21 @@ for (const engine of ENGINES) {
       assert.deepEqual(actions, ['resident.merge', 'resident.merge_undo']);
     });
 
+    test('a merge of two records that both hold what one person may hold once is refused whole, naming the table', async () => {
+      const [pair] = await t.db.query<{ id: string; resident_a: string; resident_b: string }>('SELECT id, resident_a, resident_b FROM resident_duplicates ORDER BY created_at LIMIT 1');
+      await t.db.query(`INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1, '371003', 'hypertension', '2026-01-05', 'diagnosis'), ($2, '371003', 'hypertension', '2026-02-05', 'diagnosis')`,
+        [pair.resident_a, pair.resident_b]);
+      const m = await req('POST', `/api/resident-duplicates/${pair.id}/merge`, reviewer, { survivorId: pair.resident_a, mergedId: pair.resident_b });
+      assert.equal(m.statusCode, 409, m.body);
+      assert.equal(m.json().error.code, 'resident.merge_conflict');
+      assert.equal(m.json().error.fields[0].path, 'chronic_enrolments');
+      const rows = await t.db.query<{ resident_id: string }>("SELECT resident_id FROM chronic_enrolments WHERE resident_id = ANY($1::uuid[]) ORDER BY enrolled_on", [[pair.resident_a, pair.resident_b]]);
+      assert.deepEqual(rows.map((r) => r.resident_id), [pair.resident_a, pair.resident_b], 'nothing moved');
+      const [mr] = await t.db.query<{ merged_into: string | null }>('SELECT merged_into FROM residents WHERE id = $1', [pair.resident_b]);
+      assert.equal(mr.merged_into, null);
+      await t.db.query('DELETE FROM chronic_enrolments WHERE resident_id = ANY($1::uuid[])', [[pair.resident_a, pair.resident_b]]);
+    });
+
     test('a stale edit is refused with 409 and nothing is overwritten', async () => {
       const [{ id }] = await t.db.query<{ id: string }>("SELECT id FROM residents WHERE name = '李晓'");
       const cur = (await req('GET', `/api/residents/${id}`, docA)).json().resident;

@@ -351,7 +351,18 @@ export async function mergeResidents(db: Db, actor: Actor, survivorId: string, m
     if (found.some((r) => r.merged_into)) throw conflict('resident.already_merged', { zh: '其中一条记录已被合并', en: 'One of the records was already merged' });
     const moved: Record<string, string[]> = {};
     for (const t of await attachedTables(q)) {
-      const rows = await q.query<{ id: string }>(`UPDATE ${t.table} SET ${t.column} = $1 WHERE ${t.column} = $2 RETURNING id`, [survivorId, mergedId]);
+      let rows: { id: string }[];
+      try {
+        rows = await q.query<{ id: string }>(`UPDATE ${t.table} SET ${t.column} = $1 WHERE ${t.column} = $2 RETURNING id`, [survivorId, mergedId]);
+      } catch (e) {
+        // Both records hold something only one person may hold (an active enrolment, a bed, a booking of the
+        // same session): a person must decide which stays; the transaction rolls back, nothing moves.
+        if ((e as { code?: string }).code === '23505') {
+          throw conflict('resident.merge_conflict', { zh: `两条记录在 ${t.table} 中各有一条只能保留一条的记录，请先处理其中一条再合并`, en: `Both records hold a row in ${t.table} that only one person may hold; resolve one of them before merging` },
+            [{ path: t.table, problem: 'both records hold a row that must be unique per person / 两条记录各有一条须唯一的记录' }]);
+        }
+        throw e;
+      }
       if (rows.length) moved[`${t.table}.${t.column}`] = rows.map((r) => r.id);
     }
     // The survivor inherits the merged record's conditions (the union), recorded for undo.
