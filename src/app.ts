@@ -7,6 +7,7 @@ import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
+import { indicatorRoutes } from './modules/indicators/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -26,6 +27,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await recordRoutes(app, ctx);
       await chronicRoutes(app, ctx);
       await contractRoutes(app, ctx);
+      await indicatorRoutes(app, ctx);
     },
   });
 }
