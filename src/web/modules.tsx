@@ -1,5 +1,6 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
+import { FundOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, ClusterOutlined, IdcardOutlined, UserOutlined, DatabaseOutlined,  FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
 import type { Role } from '../shared/roles';
@@ -13,6 +14,7 @@ import { CommunitiesPage, FacilitiesPage, FacilityDetailPage, RegionsPage, Worke
 import { FollowUpPage } from './pages/chronic/followup';
 import { RatesPage } from './pages/chronic/rates';
 import { ContractRatesPage } from './pages/contracts/contracts';
+import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
 
 export interface PageEntry {
   path: string;
@@ -30,6 +32,7 @@ const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'pub
 const INDEX: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseOutlined /> };
 const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
+const MONITOR = { key: 'indicators', label: 'menu.indicators' as const, icon: <FundOutlined /> };
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -51,6 +54,9 @@ export const PAGES: PageEntry[] = [
   { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
   { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
+  { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorDashboardPage /> },
+  { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorExplorerPage /> },
+  { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager'], group: MONITOR, element: <IndicatorEntryPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

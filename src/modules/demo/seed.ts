@@ -12,6 +12,7 @@ import { pinyinKeys } from '../registry/names.ts';
 import { buildFacilities, type SeedFacility, type SeedRegion } from './facilities.ts';
 import { copyText, insertMany, uuidFrom, type Column } from './load.ts';
 import { seedHistory } from './history.ts';
+import { seedIndicators } from './indicators.ts';
 import { rng as makeRng } from './rng.ts';
 import { generatePopulation, generateWorkers, type SynthResident, type SynthWorker } from './people.ts';
 
@@ -129,6 +130,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   // Fresh statistics after a bulk load: without them the planner takes the new tables for empty and
   // chooses nested loops that take minutes instead of milliseconds.
   await step('analyze', () => db.exec('ANALYZE'));
+  await step('indicators', () => seedIndicators(db, o.county, log));
   return { regions: all.length, facilities: facilities.length, workers: workers.length, households: householdIds.size, residents: people.residents.length, contracts: history.contracts, encounters: history.encounters, ms };
 }
 

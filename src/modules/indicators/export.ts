@@ -66,7 +66,7 @@ export async function reportDocx(o: { countyName: string; period: string; comput
     title: `${o.countyName}医疗卫生服务体系建设监测评价报告（${o.period}）`,
     sections: [{ children: [
       new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: `${o.countyName}医疗卫生服务体系建设监测评价报告` })] }),
-      new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `统计期：${o.period}　数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}` })] }),
+      new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `统计期：${o.period}，数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}` })] }),
       new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('一、总体情况')] }),
       new Paragraph({ children: [new TextRun(`共监测目标 ${o.targets.length} 项：${summary}。指标值由平台按统一口径从诊疗、签约、随访等业务数据自动计算；标注“录入”的为按期手工录入的数据。`)] }),
       new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('二、目标完成情况')] }),
