@@ -76,7 +76,7 @@ async function store(q: Queryable, d: Definition, county: string, period: string
     `INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source, definition_hash)
      SELECT $1, $2, x.level, x.unit, $3, x.num, x.den, x.value, 'computed', $4 FROM unnest($5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(level, unit, num, den, value)`,
     [d.code, period, county, hash, values.map((v) => v.level), values.map((v) => v.unit), values.map((v) => v.num), values.map((v) => v.den),
-      values.map((v) => ratioValue(v.num, v.den, scale))]);
+      values.map((v) => ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale))]);
   await q.query(
     `INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) VALUES ($1,$2,$3,$4, clock_timestamp(), $5)
      ON CONFLICT (indicator_code, period, county_code) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, computed_at = EXCLUDED.computed_at, ms = EXCLUDED.ms`,

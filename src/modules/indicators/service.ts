@@ -144,8 +144,10 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
     const months = series.filter((v) => v.period.length === 7 && !v.period.includes('Q'));
     const years = series.filter((v) => v.period.length === 4);
     const year = String(Math.min(t.due_year ?? thisYear, thisYear));
-    // The current value: the year's own (year to date) or, for an entered indicator without a year figure, the latest entered.
-    const cur = years.find((v) => v.period === year) ?? (d?.source === 'entered' ? [...series].reverse().find((v) => v.value != null) : undefined);
+    // The current value: the due year's own (or this year's, to date); failing that the latest year's (a target past due
+    // is judged on the latest figure), or for an entered indicator the latest entered for any period.
+    const cur = years.find((v) => v.period === year && v.value != null) ?? [...years].reverse().find((v) => v.value != null)
+      ?? (d?.source === 'entered' ? [...series].reverse().find((v) => v.value != null) : undefined);
     const trendPts = (d?.trendFrom === 'year' ? years : months.slice(-12)).filter((v) => v.value != null).map((v) => ({ t: periodTime(v.period), v: v.value! }));
     const st = targetStatus({ comparator: t.comparator, value: t.value, valueHigh: t.value_high, dueYear: t.due_year, current: cur?.value ?? null, slope: slopePerYear(trendPts), asOf: day });
     return {

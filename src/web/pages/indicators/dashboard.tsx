@@ -144,7 +144,7 @@ export function IndicatorExplorerPage() {
   }), [tr, def, lang]);
   const league = useMemo<ChartOption>(() => ({
     tooltip: {}, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
-    series: [{ type: 'bar', data: rows.map((r) => r.value) }],
+    series: [{ type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.value) }],
   }), [rows]);
   const canPeople = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role) && def?.drillToResidents;
   const openPeople = async (r: ValueRow) => {
