@@ -10,6 +10,7 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
 import { programmeRates } from '../chronic/service.ts';
+import { contractRates } from '../contracts/service.ts';
 import { refresh } from './engine.ts';
 import { today } from '../registry/residents.ts';
 
@@ -152,6 +153,13 @@ for (const engine of ENGINES) {
       assert.equal(await v('centres_basic_standard_share', '2025-03'), 66.666667); // T000C still open in March
       assert.equal(await v('county_visit_rate', '2025-03'), 100);
       assert.equal(await v('htn_control_rate', '2025-Q1'), 33.333333); // year to March: B1 (controlled in Feb) of A1, B1, A3
+    });
+
+    test('the contract indicators agree with the contracts module\'s rates', async () => {
+      for (const r of await contractRates(t.db, '371003', '2025-12-31')) {
+        const pct = (x: number | null) => (x == null ? undefined : Math.round(x * 100 * 1e6) / 1e6);
+        assert.deepEqual([await v('contract_coverage', '2025', 'township', r.code), await v('contract_coverage_priority', '2025', 'township', r.code)], [pct(r.coverage), pct(r.priorityCoverage)]);
+      }
     });
 
     test('the programme indicators agree with the chronic module\'s programme rates', async () => {
