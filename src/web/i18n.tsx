@@ -154,6 +154,7 @@ const zh = {
   'indicators.level.community': '医共体',
   'indicators.level.facility': '机构',
   'indicators.level.team': '家庭医生团队',
+  'indicators.edit': '编辑',
 };
 
 type Key = keyof typeof zh;
@@ -309,6 +310,7 @@ const en: Record<Key, string> = {
   'indicators.level.community': 'Medical community',
   'indicators.level.facility': 'Facility',
   'indicators.level.team': 'Family-doctor team',
+  'indicators.edit': 'Edit',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

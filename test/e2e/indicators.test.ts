@@ -58,6 +58,19 @@ describe('indicator dashboards in the browser', { skip: HAVE_BROWSER ? false : '
     await shot(page, 'indicators-htn-control-township');
     // an officer sees aggregates only: no residents column
     assert.equal(await page.locator('text=居民明细').count(), 0);
+    // an entered indicator: the officer enters this year's satisfaction survey; the form's table shows who and when
+    const year = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
+    const saved = await page.evaluate(async (y) => (await fetch('/api/indicators/entries', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'satisfaction', period: y, level: 'county', unitId: '371003', value: 91.2, note: '满意度调查报告' }) })).status, year);
+    assert.equal(saved, 200);
+    await page.goto(`${server.url}/indicators/entry`);
+    await page.click('#code');
+    await page.keyboard.type('满意度');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('text=满意度调查报告');
+    assert.match(await page.textContent('body') ?? '', /officer/);
+    await page.keyboard.press('Escape');
+    await shot(page, 'indicators-entry');
     await page.close();
   });
 });

@@ -8,8 +8,8 @@ import { today } from '../registry/residents.ts';
 
 const PLAN = '威文政办字〔2024〕10号';
 
-/** Adds Wendeng's hand targets (when the county is Wendeng) and computes every indicator for every period of this year. */
-export async function seedIndicators(db: Db, county: string, log: (m: string) => void = () => {}): Promise<void> {
+/** Adds the 65+ health checks and Wendeng's hand targets (when the county is Wendeng), then computes every indicator for every period of this year. */
+export async function seedIndicators(db: Db, county: string, log: (m: string) => void = () => {}, computeNow = true): Promise<void> {
   const day = today();
   const year = Number(day.slice(0, 4));
   // The annual health check of residents 65+ (老年人健康管理, DOMAIN §2) at their township centre: about 62% of them
@@ -40,6 +40,7 @@ export async function seedIndicators(db: Db, county: string, log: (m: string) =>
        SELECT x.code, $1, x.cmp, x.value, x.unit, x.due, x.text, x.note FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[], $7::text[], $8::text[]) AS x(code, cmp, value, unit, due, text, note)`,
       [county, ...[0, 1, 2, 3, 4, 5, 6].map((i) => rows.map((r) => r[i]))]);
   }
+  if (!computeNow) return;
   const r = await compute(db, { county, periods: periodsOfYear(year, day), today: day });
   log(`indicators: ${r.indicators} indicators × ${r.periods} periods, ${r.values} values (${r.ms} ms)`);
 }

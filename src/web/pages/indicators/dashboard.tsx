@@ -53,6 +53,7 @@ export function IndicatorDashboardPage() {
   const nav = useNavigate();
   const [d, setD] = useState<paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json'] | null>(null);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<Target | null>(null);
   const catalogue = useCatalogue();
   const [form] = Form.useForm();
   const load = () => api.GET('/api/indicators/dashboard').then((r) => setD(r.data ?? null));
@@ -60,9 +61,12 @@ export function IndicatorDashboardPage() {
   const canEdit = !!user && ['sysadmin', 'officer'].includes(user.role);
   const submit = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/indicators/targets', { body: { ...v, localityCode: d!.county, valueHigh: v.valueHigh ?? null } });
+    const r = editing
+      ? await api.PUT('/api/indicators/targets/{id}', { params: { path: { id: editing.id } }, body: { ...v, localityCode: editing.localityCode, valueHigh: v.valueHigh ?? null, version: editing.version } })
+      : await api.POST('/api/indicators/targets', { body: { ...v, localityCode: d!.county, valueHigh: v.valueHigh ?? null } });
     if (r.error) return message.error(errorText(r.error, lang));
     setAdding(false);
+    setEditing(null);
     form.resetFields();
     void load();
   };
@@ -77,16 +81,21 @@ export function IndicatorDashboardPage() {
       <Typography.Paragraph type="secondary">{t('indicators.computedAt')}: {d?.computedAt ? new Date(d.computedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' }) : '—'}</Typography.Paragraph>
       <Table<Target> rowKey="id" size="small" dataSource={d?.targets ?? []} pagination={false} data-testid="targets-table" columns={[
         { title: t('indicators.indicator'), render: (_, r) => r.indicatorCode ? <Link to={`/indicators/explore?code=${r.indicatorCode}`}>{r.indicatorName?.[lang] ?? r.indicatorCode}</Link> : r.text },
-        { title: t('indicators.locality'), dataIndex: 'localityName' },
-        { title: t('indicators.target'), render: (_, r) => r.comparator === 'range' ? `${r.value}–${r.valueHigh} ${r.unit}` : `${CMP[r.comparator]} ${r.value} ${r.unit}` },
+        { title: t('indicators.locality'), dataIndex: 'localityName', width: 90 },
+        { title: t('indicators.target'), width: 90, render: (_, r) => r.comparator === 'range' ? `${r.value}–${r.valueHigh} ${r.unit}` : `${CMP[r.comparator]} ${r.value} ${r.unit}` },
         { title: t('indicators.due'), dataIndex: 'dueYear' },
         { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}</span> },
         { title: t('indicators.status'), render: (_, r) => <Tag color={STATUS_COLOR[r.status]} title={t(`indicators.reason.${r.reason}` as 'indicators.reason.past_due')}>{t(`indicators.status.${r.status}`)}</Tag> },
         { title: t('indicators.trend'), width: 140, render: (_, r) => <Sparkline data={r.sparkline} /> },
         { title: t('indicators.sourceText'), render: (_, r) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.planTitle, r.text, r.note].filter(Boolean).join('；')}</Typography.Text> },
+        ...(canEdit ? [{ title: '', width: 60, render: (_: unknown, r: Target) => r.indicatorCode && <a onClick={() => {
+          setEditing(r);
+          form.setFieldsValue({ indicatorCode: r.indicatorCode, comparator: r.comparator, value: r.value, valueHigh: r.valueHigh, unit: r.unit, dueYear: r.dueYear, text: r.text });
+          setAdding(true);
+        }}>{t('indicators.edit')}</a> }] : []),
       ]} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }} data-testid="status-rule">{t('indicators.rule')}: {d?.rule[lang]}</Typography.Paragraph>
-      <Modal open={adding} title={t('indicators.addTarget')} onOk={submit} onCancel={() => setAdding(false)}>
+      <Modal open={adding} title={t(editing ? 'indicators.edit' : 'indicators.addTarget')} onOk={submit} onCancel={() => { setAdding(false); setEditing(null); form.resetFields(); }}>
         <Form form={form} layout="vertical" initialValues={{ comparator: '>=', unit: '%', dueYear: Number(thisYear()) }}>
           <Form.Item name="indicatorCode" label={t('indicators.indicator')} rules={[{ required: true }]}><Select showSearch optionFilterProp="label" options={catalogue.map((c) => ({ value: c.code, label: c.name[lang] }))} /></Form.Item>
           <Space>
@@ -221,6 +230,7 @@ export function IndicatorEntryPage() {
         <Form.Item name="value" label={t('indicators.value')} rules={[{ required: true }]}><InputNumber /></Form.Item>
         <Form.Item name="note" label={t('indicators.note')}><Input style={{ width: 220 }} /></Form.Item>
         <Button type="primary" htmlType="submit">{t('indicators.save')}</Button>
+        {code && period && level && <Button style={{ marginLeft: 8 }} onClick={() => download('/api/indicators/values.xlsx', `${code}-${period}.xlsx`, { code, period, level })}>{t('indicators.exportXlsx')}</Button>}
       </Form>
       <Table<ValueRow> style={{ marginTop: 16 }} rowKey="unitId" size="small" dataSource={rows} pagination={false} columns={[
         { title: t('indicators.unitLabel'), dataIndex: 'name' }, { title: t('indicators.value'), render: (_, r) => fmt(r.value) },
