@@ -6,6 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
@@ -241,9 +242,11 @@ for (const engine of ENGINES) {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
       assert.deepEqual([wb.worksheets[0].getCell('A2').value, wb.worksheets[0].getCell('B2').value], ['甲镇', 100]);
-      const d = await t.app.inject({ method: 'GET', url: '/api/indicators/report.docx', headers: { cookie: officer } });
+      const d = await t.app.inject({ method: 'GET', url: '/api/indicators/report.docx?year=2025', headers: { cookie: officer } });
       assert.equal(d.statusCode, 200);
-      assert.equal(d.rawPayload.subarray(0, 2).toString(), 'PK');
+      const text = (await mammoth.extractRawText({ buffer: d.rawPayload })).value;
+      assert.match(text, /文登区医疗卫生服务体系建设监测评价报告/);
+      assert.match(text, /家庭医生签约服务覆盖率\s*文登区\s*≥ 45 %\s*2025年\s*50\s*已达标/);
       const bad = await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_visit_rate&period=2025&level=team', headers: { cookie: officer } });
       assert.equal(bad.statusCode, 400);
     });

@@ -21,7 +21,7 @@ const ValueRowZ = z.object({ level: Level, unitId: z.string(), name: z.string(),
   source: z.enum(['computed', 'entered']), at: z.string(), enteredBy: z.string().nullable(), note: z.string().nullable() });
 const TargetZ = z.object({
   id: z.string(), indicatorCode: z.string().nullable(), indicatorName: Bi.nullable(), localityCode: z.string(), localityName: z.string(), comparator: Comparator, value: z.number(), valueHigh: z.number().nullable(),
-  unit: z.string(), dueYear: z.number().nullable(), planId: z.string().nullable(), planTitle: z.string().nullable(), taskId: z.string().nullable(), text: z.string(), note: z.string().nullable(), version: z.number(),
+  unit: z.string(), dueYear: z.number().nullable(), planId: z.string().nullable(), planTitle: z.string().nullable(), taskId: z.string().nullable(), taskTitle: z.string().nullable(), text: z.string(), note: z.string().nullable(), version: z.number(),
   current: z.number().nullable(), period: z.string().nullable(), status: StatusE, projected: z.number().nullable(), reason: z.string(), sparkline: z.array(z.number().nullable()), source: z.enum(['computed', 'entered']).nullable(),
 });
 const TargetBody = z.strictObject({
@@ -87,11 +87,13 @@ export async function indicatorRoutes(app: ZodApp, ctx: AppContext) {
 
   app.get('/api/indicators/report.docx', {
     config: { access: VIEWERS },
-    schema: { tags: ['indicators'], summary: 'The period\'s monitoring report (all targets, values, status, notes) as a Word document', querystring: z.strictObject({ county: z.string().regex(/^\d{6}$/).optional() }) },
+    schema: { tags: ['indicators'], summary: 'A year\'s monitoring report (all targets, values, status as at the year\'s end or today, notes) as a Word document',
+      querystring: z.strictObject({ county: z.string().regex(/^\d{6}$/).optional(), year: z.coerce.number().int().min(2000).max(2100).optional() }) },
     handler: async (req, reply) => {
-      const d = await dashboard(db, me(req), req.query.county);
-      const buf = await reportDocx({ countyName: d.countyName, period: currentYear(), computedAt: d.computedAt, targets: d.targets });
-      return reply.type(DOCX).header('content-disposition', `attachment; filename="report-${d.county}-${currentYear()}.docx"`).send(buf);
+      const year = req.query.year ?? Number(currentYear());
+      const d = await dashboard(db, me(req), req.query.county, year);
+      const buf = await reportDocx({ countyName: d.countyName, period: String(year), computedAt: d.computedAt, targets: d.targets });
+      return reply.type(DOCX).header('content-disposition', `attachment; filename="report-${d.county}-${year}.docx"`).send(buf);
     },
   });
 

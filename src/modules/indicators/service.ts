@@ -106,7 +106,7 @@ export async function trend(db: Db, p: Principal, o: { code: string; level: Leve
 
 export interface TargetRow {
   id: string; indicatorCode: string | null; indicatorName: { zh: string; en: string } | null; localityCode: string; localityName: string; comparator: Comparator;
-  value: number; valueHigh: number | null; unit: string; dueYear: number | null; planId: string | null; planTitle: string | null; taskId: string | null; text: string; note: string | null;
+  value: number; valueHigh: number | null; unit: string; dueYear: number | null; planId: string | null; planTitle: string | null; taskId: string | null; taskTitle: string | null; text: string; note: string | null;
   version: number; current: number | null; period: string | null; status: Status; projected: number | null; reason: string; sparkline: (number | null)[]; source: 'computed' | 'entered' | null;
 }
 
@@ -117,16 +117,18 @@ function levelOfLocality(code: string): Level | null {
 }
 
 /** The county's targets (or one indicator's at one locality), each with its current value, status by the rule, and sparkline. */
-export async function targetsWithStatus(q: Queryable, county: string, o: { code?: string; locality?: string } = {}): Promise<TargetRow[]> {
-  const day = today();
+export async function targetsWithStatus(q: Queryable, county: string, o: { code?: string; locality?: string; year?: number } = {}): Promise<TargetRow[]> {
+  // A report for a past year judges each target as it stood on that year's last day.
+  const day = o.year && `${o.year}-12-31` < today() ? `${o.year}-12-31` : today();
   const args: unknown[] = [county];
   let where = `t.locality_code LIKE $1 || '%'`;
   if (o.code) { args.push(o.code); where += ` AND t.indicator_code = $${args.length}`; }
   if (o.locality) { args.push(o.locality); where += ` AND t.locality_code = $${args.length}`; }
   const ts = await q.query<{ id: string; indicator_code: string | null; locality_code: string; locality_name: string; comparator: Comparator; value: number; value_high: number | null; unit: string;
-    due_year: number | null; plan_id: string | null; plan_title: string | null; task_id: string | null; text: string; note: string | null; version: number }>(
-    `SELECT t.id, t.indicator_code, t.locality_code, g.name AS locality_name, t.comparator, t.value, t.value_high, t.unit, t.due_year, t.plan_id, p.title AS plan_title, t.task_id, t.text, t.note, t.version
-       FROM targets t JOIN regions g ON g.code = t.locality_code LEFT JOIN plans p ON p.id = t.plan_id WHERE ${where} ORDER BY t.due_year NULLS LAST, t.indicator_code, t.locality_code`, args);
+    due_year: number | null; plan_id: string | null; plan_title: string | null; task_id: string | null; task_title: string | null; text: string; note: string | null; version: number }>(
+    `SELECT t.id, t.indicator_code, t.locality_code, g.name AS locality_name, t.comparator, t.value, t.value_high, t.unit, t.due_year, t.plan_id, p.title AS plan_title, t.task_id,
+            k.number || ' ' || k.title AS task_title, t.text, t.note, t.version
+       FROM targets t JOIN regions g ON g.code = t.locality_code LEFT JOIN plans p ON p.id = t.plan_id LEFT JOIN plan_tasks k ON k.id = t.task_id WHERE ${where} ORDER BY t.due_year NULLS LAST, t.indicator_code, t.locality_code`, args);
   const keys = ts.filter((t) => t.indicator_code && levelOfLocality(t.locality_code));
   const vals = keys.length ? await q.query<{ indicator_code: string; unit_id: string; period: string; value: number | null; source: 'computed' | 'entered' }>(
     `SELECT indicator_code, unit_id, period, value, source FROM indicator_values
@@ -140,7 +142,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
   const thisYear = Number(day.slice(0, 4));
   return ts.map((t): TargetRow => {
     const d = t.indicator_code ? BY_CODE.get(t.indicator_code) : undefined;
-    const series = (by.get(`${t.indicator_code}|${t.locality_code}`) ?? []).sort((a, b) => a.period.localeCompare(b.period));
+    const series = (by.get(`${t.indicator_code}|${t.locality_code}`) ?? []).filter((v) => v.period.slice(0, 4) <= day.slice(0, 4)).sort((a, b) => a.period.localeCompare(b.period));
     const months = series.filter((v) => v.period.length === 7 && !v.period.includes('Q'));
     const years = series.filter((v) => v.period.length === 4);
     const year = String(Math.min(t.due_year ?? thisYear, thisYear));
@@ -152,7 +154,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
     const st = targetStatus({ comparator: t.comparator, value: t.value, valueHigh: t.value_high, dueYear: t.due_year, current: cur?.value ?? null, slope: slopePerYear(trendPts), asOf: day });
     return {
       id: t.id, indicatorCode: t.indicator_code, indicatorName: d?.name ?? null, localityCode: t.locality_code, localityName: t.locality_name, comparator: t.comparator, value: t.value,
-      valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, text: t.text, note: t.note, version: t.version,
+      valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, note: t.note, version: t.version,
       current: cur?.value ?? null, period: cur?.period ?? null, status: st.status, projected: st.projected == null ? null : Math.round(st.projected * 100) / 100, reason: st.reason,
       sparkline: months.slice(-12).map((v) => v.value), source: cur?.source ?? null,
     };
@@ -160,11 +162,11 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
 }
 
 /** The commission's view: every target of the county with value, status and sparkline, and the status rule. */
-export async function dashboard(db: Db, p: Principal, asked?: string) {
+export async function dashboard(db: Db, p: Principal, asked?: string, year?: number) {
   const county = await countyOf(db, p, asked);
   const [c] = await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [county]);
   const [run] = await db.query<{ at: Date | null }>('SELECT max(computed_at) AS at FROM indicator_runs WHERE county_code = $1', [county]);
-  return { county, countyName: c?.name ?? county, computedAt: run?.at ? run.at.toISOString() : null, rule: STATUS_RULE, targets: await targetsWithStatus(db, county) };
+  return { county, countyName: c?.name ?? county, computedAt: run?.at ? run.at.toISOString() : null, rule: STATUS_RULE, targets: await targetsWithStatus(db, county, { year }) };
 }
 
 export interface TargetInput {

@@ -6975,6 +6975,7 @@ export interface paths {
                                 planId: string | null;
                                 planTitle: string | null;
                                 taskId: string | null;
+                                taskTitle: string | null;
                                 text: string;
                                 note: string | null;
                                 version: number;
@@ -7094,6 +7095,7 @@ export interface paths {
                                 planId: string | null;
                                 planTitle: string | null;
                                 taskId: string | null;
+                                taskTitle: string | null;
                                 text: string;
                                 note: string | null;
                                 version: number;
@@ -7240,11 +7242,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The period's monitoring report (all targets, values, status, notes) as a Word document */
+        /** A year's monitoring report (all targets, values, status as at the year's end or today, notes) as a Word document */
         get: {
             parameters: {
                 query?: {
                     county?: string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -7349,6 +7352,7 @@ export interface paths {
                                 planId: string | null;
                                 planTitle: string | null;
                                 taskId: string | null;
+                                taskTitle: string | null;
                                 text: string;
                                 note: string | null;
                                 version: number;

@@ -87,7 +87,7 @@ export function IndicatorDashboardPage() {
         { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}</span> },
         { title: t('indicators.status'), render: (_, r) => <Tag color={STATUS_COLOR[r.status]} title={t(`indicators.reason.${r.reason}` as 'indicators.reason.past_due')}>{t(`indicators.status.${r.status}`)}</Tag> },
         { title: t('indicators.trend'), width: 140, render: (_, r) => <Sparkline data={r.sparkline} /> },
-        { title: t('indicators.sourceText'), render: (_, r) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.planTitle, r.text, r.note].filter(Boolean).join('；')}</Typography.Text> },
+        { title: t('indicators.sourceText'), render: (_, r) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.planTitle, r.taskTitle, r.text, r.note].filter(Boolean).join('；')}</Typography.Text> },
         ...(canEdit ? [{ title: '', width: 60, render: (_: unknown, r: Target) => r.indicatorCode && <a onClick={() => {
           setEditing(r);
           form.setFieldsValue({ indicatorCode: r.indicatorCode, comparator: r.comparator, value: r.value, valueHigh: r.valueHigh, unit: r.unit, dueYear: r.dueYear, text: r.text });
