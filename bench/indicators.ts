@@ -2,7 +2,8 @@
 // townships, communities, facilities, teams) and every month, quarter and the year of the current
 // year, in a seeded county; next to a single scan of the largest table in the same run. Then the
 // dashboard's answers through the HTTP API (the commission's view, a league table, a trend): medians.
-//   npm run bench -- indicators [--residents 600000] [--repeat 20] [--engine postgres|pglite]
+//   npm run bench -- indicators [--residents 600000] [--repeat 20] [--engine postgres|pglite] [--schema NAME]
+// --schema NAME measures on a county already seeded (and migrated) in that PostgreSQL schema, e.g. one a previous run left.
 import { parseArgs } from 'node:util';
 import { openTestDb, type Engine } from '../test/helpers/db.ts';
 import { seedCounty } from '../src/modules/demo/seed.ts';
@@ -12,17 +13,23 @@ import { today } from '../src/modules/registry/residents.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createUser } from '../src/modules/users/service.ts';
+import { openPostgres } from '../src/platform/db.ts';
+import { TEST_KEYS } from '../test/helpers/db.ts';
 
-const { values } = parseArgs({ options: { residents: { type: 'string', default: '600000' }, repeat: { type: 'string', default: '20' },
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '600000' }, repeat: { type: 'string', default: '20' }, schema: { type: 'string' },
   engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const N = Number(values.residents), REPEAT = Number(values.repeat);
 const median = (xs: number[]) => +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2);
 
-const t = await openTestDb(values.engine as Engine);
+const t = values.schema
+  ? { db: await openPostgres(process.env.TEST_DATABASE_URL!, { searchPath: `${values.schema},public`, max: 20 }), keys: TEST_KEYS, engine: 'postgres' as const, close: async () => { await t.db.close(); } }
+  : await openTestDb(values.engine as Engine);
 try {
   const t0 = performance.now();
-  const seeded = await seedCounty(t.db, t.keys, { county: '371003', residents: N, seed: 9, indicators: false, log: (m) => console.error(m) });
+  const seeded = values.schema
+    ? (await t.db.query<{ residents: number; encounters: number }>('SELECT (SELECT count(*) FROM residents)::int AS residents, (SELECT count(*) FROM encounters)::int AS encounters'))[0]
+    : await seedCounty(t.db, t.keys, { county: '371003', residents: N, seed: 9, indicators: false, log: (m) => console.error(m) });
   console.error(`seeded in ${Math.round(performance.now() - t0)} ms`);
   const day = today();
   const periods = periodsOfYear(Number(day.slice(0, 4)), day);
@@ -40,7 +47,7 @@ try {
   // Dashboard answers through the API, as an officer.
   const app = await buildApp({ config: loadConfig({ MERIDIAN_DATA_DIR: '/nonexistent-bench-dir', MERIDIAN_SECRET_KEY: 'x'.repeat(32) }), db: t.db, keys: t.keys }, { loginRateLimit: 1000 });
   await app.ready();
-  await createUser(t.db, null, { username: 'bench_officer', role: 'officer', regionCode: '371003', facilityCode: null, password: 'Bench-pass-1' });
+  if (!(await t.db.query(`SELECT 1 FROM users WHERE username = 'bench_officer'`)).length) await createUser(t.db, null, { username: 'bench_officer', role: 'officer', regionCode: '371003', facilityCode: null, password: 'Bench-pass-1' });
   const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench_officer', password: 'Bench-pass-1' } });
   const cookie = `meridian_session=${login.cookies.find((c) => c.name === 'meridian_session')!.value}`;
   const year = day.slice(0, 4);
