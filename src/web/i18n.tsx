@@ -155,6 +155,7 @@ const zh = {
   'indicators.level.facility': '机构',
   'indicators.level.team': '家庭医生团队',
   'indicators.edit': '编辑',
+  'indicators.countyFacilities': '县级机构',
 };
 
 type Key = keyof typeof zh;
@@ -311,6 +312,7 @@ const en: Record<Key, string> = {
   'indicators.level.facility': 'Facility',
   'indicators.level.team': 'Family-doctor team',
   'indicators.edit': 'Edit',
+  'indicators.countyFacilities': 'County-level facilities',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -144,9 +144,17 @@ export function IndicatorExplorerPage() {
     else setRows([]);
     api.GET('/api/indicators/trend', { params: { query: { code, level: here.level, unit: here.unit, months: 24 } } }).then((r) => setTr(r.data ?? null));
   }, [here?.unit, code, period, cut]);
+  // At the county: the medical communities and the county's own facilities (hospitals have no township), where the indicator is cut so.
+  const [extra, setExtra] = useState<ValueRow[]>([]);
+  useEffect(() => {
+    if (here?.level !== 'county' || !def) { setExtra([]); return; }
+    const asks = (['community', 'facility'] as const).filter((l) => def.levels.includes(l))
+      .map((l) => api.GET('/api/indicators/values', { params: { query: { code, period, level: l, parent: here.unit } } }).then((r) => r.data?.items ?? []));
+    Promise.all(asks).then((xs) => setExtra(xs.flat()));
+  }, [here?.unit, code, period, def?.code]);
   const target = tr?.targets.find((x) => x.indicatorCode === code);
   const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
+    tooltip: { trigger: 'axis' }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
     xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => m.period) }, yAxis: { type: 'value', scale: true },
     series: [{ name: def?.name[lang], type: 'line', data: (tr?.months ?? []).map((m) => m.value), smooth: true,
       markLine: target ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { formatter: `${t('indicators.target')} ${CMP[target.comparator] ?? ''}${target.value}` }, data: [{ yAxis: target.value }] } : undefined }],
@@ -184,6 +192,13 @@ export function IndicatorExplorerPage() {
           { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}</span> },
           { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
           ...(canPeople ? [{ title: t('indicators.residents'), render: (_: unknown, r: ValueRow) => <a onClick={() => openPeople(r)}>{t('indicators.residents')}</a> }] : []),
+        ]} />
+      </>}
+      {extra.length > 0 && <>
+        <Typography.Title level={5}>{t('indicators.level.community')} / {t('indicators.countyFacilities')}</Typography.Title>
+        <Table<ValueRow> rowKey="unitId" size="small" dataSource={extra} pagination={false} data-testid="county-units" columns={[
+          { title: t('indicators.levelLabel'), render: (_, r) => t(`indicators.level.${r.level}`) }, { title: t('indicators.unitLabel'), dataIndex: 'name' },
+          { title: t('indicators.value'), render: (_, r) => fmt(r.value) }, { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
         ]} />
       </>}
       {!cut && here && canPeople && here.level !== 'county' && <Button onClick={() => openPeople({ level: here.level, unitId: here.unit, name: here.name } as ValueRow)}>{t('indicators.residents')}</Button>}
