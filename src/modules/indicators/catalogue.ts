@@ -286,6 +286,7 @@ export const CATALOGUE: Definition[] = [
     ['satisfaction', '群众就医满意度', 'Patient satisfaction', 'higher', '满意度调查中表示满意的受访者 ÷ 全部受访者（按调查报告录入）', 'Respondents satisfied ÷ all respondents (entered from the survey report)'],
     ['admin_expense_ratio', '管理费用率', 'Administrative expense ratio', 'lower', '管理费用 ÷ 总费用（按财务报表录入）', 'Administrative expenses ÷ total expenses (entered from the financial statements)'],
     ['service_revenue_share', '医疗服务收入占比', 'Medical-service revenue share', 'higher', '医疗服务收入（不含药品、耗材、检查、化验收入）÷ 医疗收入（按财务报表录入）', 'Medical-service revenue excluding drugs, consumables, imaging and lab ÷ medical revenue (entered from the financial statements)'],
+    ['hai_rate', '医院感染发生率', 'Healthcare-associated infection rate', 'lower', '新发医院感染例数 ÷ 同期住院患者数（按医院感染监测报告录入）', 'New healthcare-associated infections ÷ inpatients in the period (entered from the infection-surveillance report)'],
     ['dip_coverage', 'DIP病种覆盖率', 'DIP coverage of inpatient cases', 'higher', '按DIP结算的住院病例 ÷ 全部住院病例（按医保结算数据录入）', 'Inpatient cases settled under DIP ÷ all inpatient cases (entered from the insurer\'s settlement data)'],
   ] as const).map(([code, zh, en, better, dzh, den]): Definition => ({
     code, name: { zh, en }, definition: { zh: dzh, en: den }, unit: '%', betterWhen: better, levels: ['county', 'township', 'facility'], window: 'flow', source: 'entered', group: 'finance', trendFrom: 'month',
