@@ -156,6 +156,7 @@ const zh = {
   'indicators.level.team': '家庭医生团队',
   'indicators.edit': '编辑',
   'indicators.countyFacilities': '县级机构',
+  'indicators.toDate': '年初至今',
 };
 
 type Key = keyof typeof zh;
@@ -313,6 +314,7 @@ const en: Record<Key, string> = {
   'indicators.level.team': 'Family-doctor team',
   'indicators.edit': 'Edit',
   'indicators.countyFacilities': 'County-level facilities',
+  'indicators.toDate': 'to date',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -170,12 +170,14 @@ export function IndicatorExplorerPage() {
     setPeople({ title: `${r.name} · ${def?.name[lang]}`, items: x.data.items });
   };
   const years = [0, 1, 2].map((k) => String(Number(thisYear()) - k));
-  const months = Array.from({ length: 12 }, (_, i) => `${thisYear()}-${String(i + 1).padStart(2, '0')}`);
+  const now = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7);
+  const months = Array.from({ length: 12 }, (_, i) => `${thisYear()}-${String(i + 1).padStart(2, '0')}`).filter((m) => m <= now);
+  const quarters = [1, 2, 3, 4].map((q) => `${thisYear()}-Q${q}`).filter((q) => `${thisYear()}-${String(Number(q.slice(-1)) * 3 - 2).padStart(2, '0')}` <= now);
   return (
     <Card title={t('indicators.explore')} data-testid="indicator-explorer" extra={<Space>
       <Select data-testid="pick-indicator" showSearch optionFilterProp="label" style={{ width: 320 }} value={code} onChange={(v) => setParams({ code: v })}
         options={catalogue.map((c) => ({ value: c.code, label: `${c.name[lang]}${c.source === 'entered' ? ` (${t('indicators.entered')})` : ''}` }))} />
-      <Select style={{ width: 120 }} value={period} onChange={setPeriod} options={[...years, ...months].map((p) => ({ value: p, label: p }))} />
+      <Select style={{ width: 150 }} value={period} onChange={setPeriod} options={[...years, ...quarters, ...months].map((p) => ({ value: p, label: p === thisYear() ? `${p}（${t('indicators.toDate')}）` : p }))} />
       {here && cut && <Button onClick={() => download('/api/indicators/values.xlsx', `${code}-${period}.xlsx`, { code, period, level: cut, parent: here.unit })}>{t('indicators.exportXlsx')}</Button>}
     </Space>}>
       {def && <Typography.Paragraph type="secondary" data-testid="definition">{def.definition[lang]}（{def.unitLabel[lang]}；{t(def.betterWhen === 'higher' ? 'indicators.higher' : 'indicators.lower')}）</Typography.Paragraph>}
