@@ -157,6 +157,7 @@ const zh = {
   'indicators.edit': '编辑',
   'indicators.countyFacilities': '县级机构',
   'indicators.toDate': '年初至今',
+  'indicators.byTeamNote': '机构与团队按居民当前签约的家庭医生团队归属；未签约居民只计入乡镇和县（区）合计。',
 };
 
 type Key = keyof typeof zh;
@@ -315,6 +316,7 @@ const en: Record<Key, string> = {
   'indicators.edit': 'Edit',
   'indicators.countyFacilities': 'County-level facilities',
   'indicators.toDate': 'to date',
+  'indicators.byTeamNote': 'Facilities and teams count residents by their current family-doctor contract; residents without one count in the township and county totals only.',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -177,7 +177,7 @@ export function IndicatorExplorerPage() {
     <Card title={t('indicators.explore')} data-testid="indicator-explorer" extra={<Space>
       <Select data-testid="pick-indicator" showSearch optionFilterProp="label" style={{ width: 320 }} value={code} onChange={(v) => setParams({ code: v })}
         options={catalogue.map((c) => ({ value: c.code, label: `${c.name[lang]}${c.source === 'entered' ? ` (${t('indicators.entered')})` : ''}` }))} />
-      <Select style={{ width: 150 }} value={period} onChange={setPeriod} options={[...years, ...quarters, ...months].map((p) => ({ value: p, label: p === thisYear() ? `${p}（${t('indicators.toDate')}）` : p }))} />
+      <Select style={{ width: 180 }} value={period} onChange={setPeriod} options={[...years, ...quarters, ...months].map((p) => ({ value: p, label: p === thisYear() ? `${p}（${t('indicators.toDate')}）` : p }))} />
       {here && cut && <Button onClick={() => download('/api/indicators/values.xlsx', `${code}-${period}.xlsx`, { code, period, level: cut, parent: here.unit })}>{t('indicators.exportXlsx')}</Button>}
     </Space>}>
       {def && <Typography.Paragraph type="secondary" data-testid="definition">{def.definition[lang]}（{def.unitLabel[lang]}；{t(def.betterWhen === 'higher' ? 'indicators.higher' : 'indicators.lower')}）</Typography.Paragraph>}
@@ -187,6 +187,7 @@ export function IndicatorExplorerPage() {
       {cut && <>
         <Typography.Title level={5}>{t('indicators.league')} · {t(`indicators.level.${cut}`)}</Typography.Title>
         <Chart option={league} height={220} testId="league-chart" />
+        {(cut === 'facility' || cut === 'team') && def?.drillToResidents && <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('indicators.byTeamNote')}</Typography.Paragraph>}
         <Table<ValueRow> rowKey="unitId" size="small" dataSource={rows} pagination={false} data-testid="league-table" columns={[
           { title: '#', width: 50, render: (_, __, i) => i + 1 },
           { title: t(`indicators.level.${cut}`), render: (_, r) => NEXT[r.level] && def?.levels.includes(NEXT[r.level]!)
