@@ -10,6 +10,7 @@ import { contractRoutes } from './modules/contracts/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
+import { indicatorRoutes } from './modules/indicators/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -32,6 +33,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await ledgerRoutes(app, ctx);
       await schedulingRoutes(app, ctx);
       await referralRoutes(app, ctx);
+      await indicatorRoutes(app, ctx);
     },
   });
 }

@@ -104,6 +104,37 @@ program
     console.log(`seeded ${o.county}: ${s.facilities} facilities, ${s.workers} workers, ${s.households} households, ${s.residents} residents`);
   });
 
+const indicators = program.command('indicators').description('the indicators: computed values per indicator, unit and period');
+indicators
+  .command('compute')
+  .description('compute every indicator for every period of a year (or one period) in every county, and store the values')
+  .option('--period <p>', 'one period: YYYY, YYYY-Qn or YYYY-MM')
+  .option('--year <y>', 'every month, quarter and the year of this year (default: the current year)', (v) => Number(v))
+  .option('--county <code>', 'only this county')
+  .action(async (o: { period?: string; year?: number; county?: string }) => {
+    const { isPeriod, periodsOfYear } = await import('../modules/indicators/rules.ts');
+    const { compute, counties } = await import('../modules/indicators/engine.ts');
+    const { today } = await import('../modules/registry/residents.ts');
+    if (o.period && !isPeriod(o.period)) throw new CliError('--period must be YYYY, YYYY-Qn or YYYY-MM');
+    const day = today();
+    const periods = o.period ? [o.period] : periodsOfYear(o.year ?? Number(day.slice(0, 4)), day);
+    await withRuntime('indicators compute', async (rt) => {
+      for (const county of o.county ? [o.county] : await counties(rt.db)) {
+        const r = await compute(rt.db, { county, periods, today: day, log: (m) => console.error(m) });
+        console.log(`${county}: ${r.indicators} indicators × ${r.periods} periods, ${r.values} values in ${r.ms} ms`);
+      }
+    });
+  });
+indicators
+  .command('refresh')
+  .description('recompute what a changed definition or a late record touches, and the current periods (what the nightly job runs)')
+  .action(async () => {
+    const { refresh } = await import('../modules/indicators/engine.ts');
+    const { today } = await import('../modules/registry/residents.ts');
+    const done = await withRuntime('indicators refresh', (rt) => refresh(rt.db, today(), (m) => console.error(m)));
+    for (const d of done) console.log(`${d.county}: ${d.indicators} indicators, ${d.periods} periods recomputed`);
+  });
+
 const regions = program.command('regions').description('the region tree');
 regions
   .command('import <file>')

@@ -7,6 +7,7 @@ import { WEB_DIST } from '../platform/http.ts';
 import { buildApp } from '../app.ts';
 import { syncReferenceData } from '../modules/records/reference.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
+import { startNightly } from '../modules/indicators/nightly.ts';
 
 /** Starts the server; resolves once it listens. */
 export async function startServer(config: Config, o: { buildIfMissing: boolean; demo: boolean; demoResidents?: number }): Promise<void> {
@@ -25,11 +26,13 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
     throw e;
   }
   const app = await buildApp({ config, db: rt.db, keys: rt.keys }, { logger: log });
+  const nightly = startNightly(rt.db, log);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing requests in flight');
+    nightly.stop();
     await app.close();
     await rt.close();
     log.info('stopped');

@@ -1,6 +1,7 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
 import { ImportOutlined, ProfileOutlined } from '@ant-design/icons';
+import { FundOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, ClusterOutlined, IdcardOutlined, UserOutlined, DatabaseOutlined,  FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
 import type { Role } from '../shared/roles';
@@ -27,6 +28,7 @@ import { ReferralFiguresPage } from './pages/referrals/figures';
 import { PaymentCalculatorPage } from './pages/referrals/payment';
 import { SchedulingPage } from './pages/scheduling/index';
 import { MyBookingsPage } from './pages/scheduling/my-bookings';
+import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
 
 export interface PageEntry {
   path: string;
@@ -46,6 +48,7 @@ const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseO
 const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
 const REFERRALS = { key: 'referrals', label: 'referrals.menu' as const, icon: <SwapOutlined /> };
 const REFERRAL_HANDLERS: Role[] = ['doctor', 'village_doctor', 'nurse', 'coordinator'];
+const MONITOR = { key: 'indicators', label: 'menu.indicators' as const, icon: <FundOutlined /> };
 const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu' as const, icon: <ProfileOutlined /> };
 
@@ -80,6 +83,9 @@ export const PAGES: PageEntry[] = [
   { path: '/referrals/:id', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
   { path: '/scheduling', label: 'scheduling.menu', icon: <CalendarOutlined />, roles: ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <SchedulingPage /> },
   { path: '/scheduling/my', label: 'scheduling.menuMy', icon: <CalendarOutlined />, roles: ['resident'], element: <MyBookingsPage /> },
+  { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorDashboardPage /> },
+  { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorExplorerPage /> },
+  { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager'], group: MONITOR, element: <IndicatorEntryPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

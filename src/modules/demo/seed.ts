@@ -13,6 +13,7 @@ import { buildFacilities, type SeedFacility, type SeedRegion } from './facilitie
 import { copyText, insertMany, uuidFrom, type Column } from './load.ts';
 import { seedHistory } from './history.ts';
 import { seedReferrals } from './referrals.ts';
+import { seedIndicators } from './indicators.ts';
 import { rng as makeRng } from './rng.ts';
 import { generatePopulation, generateWorkers, type SynthResident, type SynthWorker } from './people.ts';
 
@@ -24,6 +25,8 @@ export interface SeedOptions {
   seed: number;
   year?: number;
   log?: (m: string) => void;
+  /** Compute the indicators at the end (default true; the indicators benchmark times it itself). */
+  indicators?: boolean;
 }
 
 export interface SeedSummary {
@@ -131,6 +134,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   // Fresh statistics after a bulk load: without them the planner takes the new tables for empty and
   // chooses nested loops that take minutes instead of milliseconds.
   await step('analyze', () => db.exec('ANALYZE'));
+  await step('indicators', () => seedIndicators(db, o.county, log, o.indicators !== false));
   return { regions: all.length, facilities: facilities.length, workers: workers.length, households: householdIds.size, residents: people.residents.length, contracts: history.contracts, encounters: history.encounters, ms };
 }
 

@@ -11469,6 +11469,1335 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every indicator: code, names, definition, unit, better-when, levels, window, computed or entered */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                definition: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                unit: string;
+                                unitLabel: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                /** @enum {string} */
+                                betterWhen: "higher" | "lower";
+                                levels: ("county" | "township" | "community" | "facility" | "team")[];
+                                window: string;
+                                /** @enum {string} */
+                                source: "computed" | "entered";
+                                group: string;
+                                drillToResidents: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/values": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored values of an indicator for a period at a level (the league table), optionally the children of one unit */
+        get: {
+            parameters: {
+                query: {
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    period: string;
+                    level: "county" | "township" | "community" | "facility" | "team";
+                    parent?: string;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            county: string;
+                            items: {
+                                /** @enum {string} */
+                                level: "county" | "township" | "community" | "facility" | "team";
+                                unitId: string;
+                                name: string;
+                                value: number | null;
+                                numerator: number | null;
+                                denominator: number | null;
+                                /** @enum {string} */
+                                source: "computed" | "entered";
+                                at: string;
+                                enteredBy: string | null;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/values.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The league table as an Excel workbook */
+        get: {
+            parameters: {
+                query: {
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    period: string;
+                    level: "county" | "township" | "community" | "facility" | "team";
+                    parent?: string;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly and yearly values of one unit with the targets held against it */
+        get: {
+            parameters: {
+                query: {
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    level: "county" | "township" | "community" | "facility" | "team";
+                    unit: string;
+                    months?: number;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            months: {
+                                period: string;
+                                value: number | null;
+                            }[];
+                            years: {
+                                period: string;
+                                value: number | null;
+                            }[];
+                            targets: {
+                                id: string;
+                                indicatorCode: string | null;
+                                indicatorName: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                localityCode: string;
+                                localityName: string;
+                                /** @enum {string} */
+                                comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                                value: number;
+                                valueHigh: number | null;
+                                unit: string;
+                                dueYear: number | null;
+                                planId: string | null;
+                                planTitle: string | null;
+                                taskId: string | null;
+                                taskTitle: string | null;
+                                text: string;
+                                note: string | null;
+                                version: number;
+                                current: number | null;
+                                period: string | null;
+                                /** @enum {string} */
+                                status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                projected: number | null;
+                                reason: string;
+                                sparkline: (number | null)[];
+                                /** @enum {string|null} */
+                                source: "computed" | "entered" | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The commission's view: every target of the county with value, status (and its rule) and sparkline */
+        get: {
+            parameters: {
+                query?: {
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            county: string;
+                            countyName: string;
+                            computedAt: string | null;
+                            rule: {
+                                zh: string;
+                                en: string;
+                            };
+                            targets: {
+                                id: string;
+                                indicatorCode: string | null;
+                                indicatorName: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                localityCode: string;
+                                localityName: string;
+                                /** @enum {string} */
+                                comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                                value: number;
+                                valueHigh: number | null;
+                                unit: string;
+                                dueYear: number | null;
+                                planId: string | null;
+                                planTitle: string | null;
+                                taskId: string | null;
+                                taskTitle: string | null;
+                                text: string;
+                                note: string | null;
+                                version: number;
+                                current: number | null;
+                                period: string | null;
+                                /** @enum {string} */
+                                status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                projected: number | null;
+                                reason: string;
+                                sparkline: (number | null)[];
+                                /** @enum {string|null} */
+                                source: "computed" | "entered" | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/targets.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's targets with values and status as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/report.docx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year's monitoring report (all targets, values, status as at the year's end or today, notes) as a Word document */
+        get: {
+            parameters: {
+                query?: {
+                    county?: string;
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Targets of the county (optionally one indicator) with status */
+        get: {
+            parameters: {
+                query?: {
+                    code?: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    locality?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                indicatorCode: string | null;
+                                indicatorName: {
+                                    zh: string;
+                                    en: string;
+                                } | null;
+                                localityCode: string;
+                                localityName: string;
+                                /** @enum {string} */
+                                comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                                value: number;
+                                valueHigh: number | null;
+                                unit: string;
+                                dueYear: number | null;
+                                planId: string | null;
+                                planTitle: string | null;
+                                taskId: string | null;
+                                taskTitle: string | null;
+                                text: string;
+                                note: string | null;
+                                version: number;
+                                current: number | null;
+                                period: string | null;
+                                /** @enum {string} */
+                                status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                projected: number | null;
+                                reason: string;
+                                sparkline: (number | null)[];
+                                /** @enum {string|null} */
+                                source: "computed" | "entered" | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a target by hand */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        indicatorCode: string;
+                        localityCode: string;
+                        /** @enum {string} */
+                        comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                        value: number;
+                        valueHigh?: number | null;
+                        unit: string;
+                        dueYear: number;
+                        text?: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/targets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a target (send the version you read) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        indicatorCode: string;
+                        localityCode: string;
+                        /** @enum {string} */
+                        comparator: ">=" | "<=" | "=" | ">" | "<" | "range";
+                        value: number;
+                        valueHigh?: number | null;
+                        unit: string;
+                        dueYear: number;
+                        text?: string;
+                        note?: string | null;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/entry-units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The units values can be entered for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            county: {
+                                id: string;
+                                name: string;
+                            }[];
+                            township: {
+                                id: string;
+                                name: string;
+                            }[];
+                            facility: {
+                                id: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the value of a non-computable indicator for a period and unit (marked entered, with who and when) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                        period: string;
+                        /** @enum {string} */
+                        level: "county" | "township" | "community" | "facility" | "team";
+                        unitId: string;
+                        value: number;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compute the indicators now for your county (every period of the year, or one period) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        period?: string;
+                        year?: number;
+                        codes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            county: string;
+                            indicators: number;
+                            periods: number;
+                            values: number;
+                            ms: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The residents behind a rate in a township, facility or team (your team's residents, or your region for public-health staff); audited; never for officers */
+        get: {
+            parameters: {
+                query: {
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    period: string;
+                    level: "township" | "facility" | "team";
+                    unit: string;
+                    part?: "numerator" | "not_numerator" | "denominator";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                                villageName: string;
+                                inNumerator: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

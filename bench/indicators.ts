@@ -1,0 +1,75 @@
+// bench/indicators: the full computation of every computed indicator, for every unit (county,
+// townships, communities, facilities, teams) and every month, quarter and the year of the current
+// year, in a seeded county; next to a single scan of the largest table in the same run. Then the
+// dashboard's answers through the HTTP API (the commission's view, a league table, a trend): medians.
+//   npm run bench -- indicators [--residents 600000] [--repeat 20] [--engine postgres|pglite] [--schema NAME]
+// --schema NAME measures on a county already seeded (and migrated) in that PostgreSQL schema, e.g. one a previous run left.
+import { parseArgs } from 'node:util';
+import { openTestDb, type Engine } from '../test/helpers/db.ts';
+import { seedCounty } from '../src/modules/demo/seed.ts';
+import { compute } from '../src/modules/indicators/engine.ts';
+import { periodsOfYear } from '../src/modules/indicators/rules.ts';
+import { today } from '../src/modules/registry/residents.ts';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { createUser } from '../src/modules/users/service.ts';
+import { openPostgres } from '../src/platform/db.ts';
+import { TEST_KEYS } from '../test/helpers/db.ts';
+
+const { values } = parseArgs({ options: { residents: { type: 'string', default: '600000' }, repeat: { type: 'string', default: '20' }, schema: { type: 'string' },
+  engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });
+if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
+const N = Number(values.residents), REPEAT = Number(values.repeat);
+const median = (xs: number[]) => +[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)].toFixed(2);
+
+const t = values.schema
+  ? { db: await openPostgres(process.env.TEST_DATABASE_URL!, { searchPath: `${values.schema},public`, max: 20 }), keys: TEST_KEYS, engine: 'postgres' as const, close: async () => { await t.db.close(); } }
+  : await openTestDb(values.engine as Engine);
+try {
+  const t0 = performance.now();
+  const seeded = values.schema
+    ? (await t.db.query<{ residents: number; encounters: number }>('SELECT (SELECT count(*) FROM residents)::int AS residents, (SELECT count(*) FROM encounters)::int AS encounters'))[0]
+    : await seedCounty(t.db, t.keys, { county: '371003', residents: N, seed: 9, indicators: false, log: (m) => console.error(m) });
+  console.error(`seeded in ${Math.round(performance.now() - t0)} ms`);
+  const day = today();
+  const periods = periodsOfYear(Number(day.slice(0, 4)), day);
+  // The full computation, timed.
+  const full = await compute(t.db, { county: '371003', periods, today: day });
+  const slowest = await t.db.query<{ indicator_code: string; ms: number }>(
+    `SELECT indicator_code, sum(ms)::int AS ms FROM indicator_runs WHERE county_code = '371003' GROUP BY 1 ORDER BY 2 DESC LIMIT 5`);
+  // The baseline: one full scan of the largest table, in the same run.
+  const [big] = await t.db.query<{ relname: string; rows: number }>(
+    `SELECT c.relname, c.reltuples::bigint AS rows FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'r' AND n.nspname = current_schema() ORDER BY c.relpages DESC LIMIT 1`);
+  const s0 = performance.now();
+  const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${big.relname} x WHERE NOT (x IS NULL)`);
+  const scanMs = performance.now() - s0;
+  // Dashboard answers through the API, as an officer.
+  const app = await buildApp({ config: loadConfig({ MERIDIAN_DATA_DIR: '/nonexistent-bench-dir', MERIDIAN_SECRET_KEY: 'x'.repeat(32) }), db: t.db, keys: t.keys }, { loginRateLimit: 1000 });
+  await app.ready();
+  if (!(await t.db.query(`SELECT 1 FROM users WHERE username = 'bench_officer'`)).length) await createUser(t.db, null, { username: 'bench_officer', role: 'officer', regionCode: '371003', facilityCode: null, password: 'Bench-pass-1' });
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench_officer', password: 'Bench-pass-1' } });
+  const cookie = `meridian_session=${login.cookies.find((c) => c.name === 'meridian_session')!.value}`;
+  const year = day.slice(0, 4);
+  const urls = { dashboard: '/api/indicators/dashboard', league: `/api/indicators/values?code=htn_control_rate&period=${year}&level=township&parent=371003`,
+    trend: '/api/indicators/trend?code=htn_control_rate&level=county&unit=371003', facilities: `/api/indicators/values?code=outpatient_antibiotic_rate&period=${year}&level=facility` };
+  const answers: Record<string, number> = {};
+  for (const [k, url] of Object.entries(urls)) {
+    const xs: number[] = [];
+    for (let i = 0; i < REPEAT + 2; i++) {
+      const a = performance.now();
+      const r = await app.inject({ method: 'GET', url, headers: { cookie } });
+      if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body}`);
+      if (i >= 2) xs.push(performance.now() - a);
+    }
+    answers[`${k}_median_ms`] = median(xs);
+  }
+  await app.close();
+  console.log(JSON.stringify({
+    bench: 'indicators', engine: t.engine, residents: seeded.residents, encounters: seeded.encounters, indicators: full.indicators, periods: full.periods, values: full.values,
+    full_computation_ms: full.ms, largest_table: big.relname, largest_table_rows: n, single_scan_ms: +scanMs.toFixed(1), ratio_to_scan: +(full.ms / scanMs).toFixed(1),
+    slowest: Object.fromEntries(slowest.map((s) => [s.indicator_code, s.ms])), repeat: REPEAT, ...answers,
+  }));
+} finally {
+  await t.close();
+}

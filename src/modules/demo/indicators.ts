@@ -1,0 +1,46 @@
+// The demo's indicators: a few targets for Wendeng typed in by hand from its plan (威文政办字〔2024〕10号),
+// so the commission's dashboard has targets before any plan is imported, and the indicators computed
+// for the months of the seeded year of care, so the dashboards are full on first start.
+import type { Db } from '../../platform/db.ts';
+import { compute } from '../indicators/engine.ts';
+import { periodsOfYear } from '../indicators/rules.ts';
+import { today } from '../registry/residents.ts';
+
+const PLAN = '威文政办字〔2024〕10号';
+
+/** Adds the 65+ health checks and Wendeng's hand targets (when the county is Wendeng), then computes every indicator for every period of this year. */
+export async function seedIndicators(db: Db, county: string, log: (m: string) => void = () => {}, computeNow = true): Promise<void> {
+  const day = today();
+  const year = Number(day.slice(0, 4));
+  // The annual health check of residents 65+ (老年人健康管理, DOMAIN §2) at their township centre: about 62% of them
+  // this year so far (the history does not generate them), so that the 65+ management rate and the elderly package's
+  // fulfilment have care to count.
+  await db.query(
+    `INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at, reason, source_system, source_id)
+     SELECT r.id, r.county_code, 'health_check', f.id,
+            date_trunc('year', $2::date) + ((('x' || substr(md5(r.id::text), 1, 8))::bit(32)::int & 2147483647) % greatest(1, $2::date - date_trunc('year', $2::date)::date)) * interval '1 day' + interval '9 hours',
+            '老年人健康体检', 'demo', 'hc-' || r.id
+       FROM residents r JOIN facilities f ON f.code = 'T' || left(r.village_code, 9)
+      WHERE r.county_code = $1 AND r.merged_into IS NULL AND r.permanent AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')
+        AND (('x' || substr(md5(r.id::text), 9, 8))::bit(32)::int & 2147483647) % 100 < 62
+     ON CONFLICT DO NOTHING`, [county, day]);
+  if (county === '371003') {
+    // 60% of the community centres become community hospitals: as a count of this county's centres.
+    const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM facilities WHERE kind = 'community_centre' AND region_code LIKE $1 || '%'`, [county]);
+    const rows: [string, string, number, string, number, string, string][] = [
+      ['basic_level_visit_share', '>=', 65, '%', 2025, '到2025年年底……县域内基层门急诊人次占比达到65%以上', `${PLAN} 任务3（手工录入）`],
+      ['village_doctor_qualified_share', '>=', 50, '%', 2025, '到2025年，乡村医生中具备执业（助理）医师资格人员比例达到50%', `${PLAN} 任务5（手工录入）`],
+      ['centres_recommended_standard_share', '>=', 40, '%', 2025, '到2025年，40%以上的镇卫生院、社区卫生服务中心达到国家优质服务推荐标准', `${PLAN} 任务14（手工录入）`],
+      ['community_hospitals', '>=', Math.ceil(n * 0.6), '个', 2025, '到2025年年底前，60%以上社区卫生服务中心建成社区医院', `${PLAN} 任务2（手工录入；按本区${n}个社区卫生服务中心的60%折算为个数）`],
+      ['htn_control_rate', '>=', 60, '%', year, '管理人群血压控制率达到60%', '区卫健局年度工作目标（演示数据，手工录入，非规划原文）'],
+      ['contract_coverage', '>=', 65, '%', year, '家庭医生签约服务覆盖率达到65%', '区卫健局年度工作目标（演示数据，手工录入，非规划原文）'],
+    ];
+    await db.query(
+      `INSERT INTO targets (indicator_code, locality_code, comparator, value, unit, due_year, text, note)
+       SELECT x.code, $1, x.cmp, x.value, x.unit, x.due, x.text, x.note FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[], $7::text[], $8::text[]) AS x(code, cmp, value, unit, due, text, note)`,
+      [county, ...[0, 1, 2, 3, 4, 5, 6].map((i) => rows.map((r) => r[i]))]);
+  }
+  if (!computeNow) return;
+  const r = await compute(db, { county, periods: periodsOfYear(year, day), today: day });
+  log(`indicators: ${r.indicators} indicators × ${r.periods} periods, ${r.values} values (${r.ms} ms)`);
+}

@@ -1,0 +1,296 @@
+// The indicator catalogue: each indicator is one definition object. Adding an indicator is adding an
+// entry here — the engine computes it, the dashboards, league tables, trends, targets, exports and
+// drill-down show it with no page written for it.
+//
+// A computed definition gives one SQL statement of "facts": one row per counted thing (a resident, a
+// visit, a health worker, a centre) with the columns
+//   town (12-digit township code or null), facility_id, team_id, resident_id (for drill-down, or null),
+//   num (its part of the numerator), den (its part of the denominator; null for a count)
+// over the parameters $1 county code (6 digits), $2 window start, $3 window end, $4 the as-of day
+// (rules.ts windowOf). The engine sums the facts by county, township, facility, medical community
+// and team in one pass. These queries read the tables the registry, records, chronic, contracts and
+// referral modules write: the indicators are by nature queries over the whole platform's data, so
+// this module reads those tables directly (read-only), as ARCHITECTURE.md records.
+import type { Db } from '../../platform/db.ts';
+import { contractRates } from '../contracts/service.ts';
+import { DEFAULT_CONFIG as CHRONIC } from '../chronic/rules.ts';
+import type { Window } from './rules.ts';
+
+export type Level = 'county' | 'township' | 'community' | 'facility' | 'team';
+export type Unit = '%' | 'per_1000' | 'per_10000' | 'count' | 'ratio';
+export const UNIT_SCALE: Record<Unit, number> = { '%': 100, per_1000: 1000, per_10000: 10000, count: 1, ratio: 1 };
+export const UNIT_LABEL: Record<Unit, { zh: string; en: string }> = {
+  '%': { zh: '%', en: '%' }, per_1000: { zh: '每千人', en: 'per 1,000' }, per_10000: { zh: '每万人', en: 'per 10,000' }, count: { zh: '个', en: 'count' }, ratio: { zh: '比值', en: 'ratio' },
+};
+
+export interface Fact {
+  town: string | null;
+  facility_id: string | null;
+  team_id: string | null;
+  resident_id: string | null;
+  num: number;
+  den: number | null;
+}
+
+export interface Touch {
+  table: string;
+  /** SQL date of a row (a late row dated d recomputes the periods whose window reaches d); null = a registry change recomputes every stored period. */
+  date: string | null;
+  stamp: string;
+}
+
+export interface Definition {
+  code: string;
+  name: { zh: string; en: string };
+  definition: { zh: string; en: string };
+  unit: Unit;
+  betterWhen: 'higher' | 'lower';
+  levels: Level[];
+  window: Window;
+  source: 'computed' | 'entered';
+  group: 'workforce' | 'contracts' | 'visits' | 'chronic' | 'public_health' | 'capacity' | 'referrals' | 'finance';
+  /** The facts query (see the top of this file). */
+  facts?: string;
+  /** Facts from another module's service, where its rule is not SQL (fulfilment): county and township only. */
+  compute?: (db: Db, w: { county: string; from: string; to: string; asOf: string }) => Promise<Fact[]>;
+  /** Tables whose new rows change this indicator. */
+  touches?: Touch[];
+  /** Trend for the target status from month values (flows, states) or from year values (year-to-date rates). */
+  trendFrom: 'month' | 'year';
+}
+
+// ---- shared SQL pieces --------------------------------------------------------------------------------
+const FTOWN = `CASE WHEN length(f.region_code) = 12 THEN left(f.region_code, 9) || '000' END`;
+const RTOWN = `left(r.village_code, 9) || '000'`;
+/** Residents living in the county, not merged away. */
+const IN_COUNTY = `r.merged_into IS NULL AND r.village_code LIKE $1 || '%'`;
+/** The permanent population on the as-of day (alive then). */
+const POPULATION = `SELECT ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, 1 AS den
+  FROM residents r WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date)`;
+/** The team (and its centre) of the resident's current contract on the as-of day (one pass over contracts, hash-joined). */
+const TEAM_JOIN = `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.team_id FROM contracts c
+     WHERE c.status IN ('signed','renewed') AND c.starts_on <= $4::date AND c.ends_on >= $4::date AND c.county_code = $1
+     ORDER BY c.resident_id, c.starts_on DESC) ct ON ct.resident_id = r.id LEFT JOIN care_teams tm ON tm.id = ct.team_id`;
+const FACILITY_OPEN = `f.region_code LIKE $1 || '%' AND (f.opened_on IS NULL OR f.opened_on <= $4::date) AND (f.closed_on IS NULL OR f.closed_on > $4::date)`;
+const CENTRE_KINDS = `('township_centre','central_township_centre','community_centre')`;
+
+function staffPer(where: string): string {
+  return `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, 0 AS den
+      FROM workers w JOIN facilities f ON f.id = w.employer_id
+     WHERE w.active AND ${where} AND ${FACILITY_OPEN}
+    UNION ALL ${POPULATION}`;
+}
+
+/** The chronic programme facts, the same rules as the chronic module's programmeRates (the norm's table, DOMAIN §2). */
+function programme(p: 'hypertension' | 'diabetes', measure: 'managed' | 'standard' | 'controlled'): string {
+  const prev = CHRONIC.prevalence[p];
+  const num = measure === 'managed' ? '(fu.n IS NOT NULL)::int' : measure === 'standard' ? '(fu.n >= 4)::int' : '(fu.last_on_target IS TRUE)::int';
+  const den = measure === 'managed' ? `(r.birth_date <= ($3::date - interval '35 years'))::int * ${prev}` : '(fu.n IS NOT NULL)::int';
+  return `WITH fu AS (
+      SELECT f.resident_id, count(*) AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target
+        FROM chronic_followups f WHERE f.programme = '${p}' AND f.visit_date BETWEEN $2::date AND $3::date AND f.county_code = $1 GROUP BY f.resident_id)
+    SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id, ${num} AS num, ${den} AS den
+      FROM residents r LEFT JOIN fu ON fu.resident_id = r.id ${TEAM_JOIN}
+     WHERE ${IN_COUNTY} AND (r.death_date IS NULL OR r.death_date >= $2::date) ${measure === 'managed' ? '' : 'AND fu.n IS NOT NULL'}`;
+}
+
+const PRIORITY = `(r.birth_date <= ($4::date - interval '65 years') OR r.birth_date > ($4::date - interval '7 years')
+  OR r.conditions && ARRAY['hypertension','diabetes','tb','severe_mental','disability','pregnant','poverty'])`;
+
+function coverage(priority: boolean): string {
+  return `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id, (ct.team_id IS NOT NULL)::int AS num, 1 AS den
+      FROM residents r ${TEAM_JOIN}
+     WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date) ${priority ? `AND ${PRIORITY}` : ''}`;
+}
+
+/** Visits of county residents (by their current address), in the county (num) of all wherever treated (den). */
+function countyVisits(kinds: string): string {
+  return `SELECT ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, r.id AS resident_id, (f.region_code LIKE $1 || '%')::int AS num, 1 AS den
+      FROM encounters e JOIN residents r ON r.id = e.resident_id JOIN facilities f ON f.id = e.facility_id
+     WHERE e.kind IN ${kinds} AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND ${IN_COUNTY}`;
+}
+
+function referrals(direction: 'up' | 'down'): string {
+  return `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, NULL::numeric AS den
+      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
+     WHERE x.direction = '${direction}' AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
+       AND f.region_code LIKE $1 || '%'`;
+}
+
+const T_RESIDENTS: Touch = { table: 'residents', date: null, stamp: 'updated_at' };
+const T_CONTRACTS: Touch = { table: 'contracts', date: 'starts_on', stamp: 'created_at' };
+const T_WORKERS: Touch = { table: 'workers', date: null, stamp: 'created_at' };
+const T_FACILITIES: Touch = { table: 'facilities', date: null, stamp: 'updated_at' };
+const T_ENCOUNTERS: Touch = { table: 'encounters', date: 'started_at::date', stamp: 'created_at' };
+
+const ALL: Level[] = ['county', 'township', 'community', 'facility', 'team'];
+const AREA: Level[] = ['county', 'township'];
+
+function staff(code: string, zh: string, en: string, where: string, unit: Unit, dzh: string, den: string): Definition {
+  return {
+    code, name: { zh, en }, unit, betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'workforce', trendFrom: 'month',
+    definition: { zh: `${dzh} ÷ 常住人口 × ${unit === 'per_1000' ? '1000' : '10000'}（在岗人员按执业机构所在地计；常住人口为期末在世的常住居民）`, en: `${den} ÷ permanent population × ${unit === 'per_1000' ? '1,000' : '10,000'} (staff counted where their employer is; population: permanent residents alive at the period's end)` },
+    facts: staffPer(where), touches: [T_WORKERS, T_RESIDENTS],
+  };
+}
+
+export const CATALOGUE: Definition[] = [
+  // --- workforce (DOMAIN §6; national 2023: 3.40 / 4.00 per 1000, 3.99 GPs per 10,000)
+  staff('physicians_per_1000', '每千人口执业（助理）医师数', 'Practising (assistant) physicians per 1,000', `w.worker_type IN ('physician','assistant_physician') AND w.qualified`, 'per_1000', '在岗执业（助理）医师数', 'Active practising (assistant) physicians'),
+  staff('nurses_per_1000', '每千人口注册护士数', 'Registered nurses per 1,000', `w.worker_type = 'nurse' AND w.qualified`, 'per_1000', '在岗注册护士数', 'Active registered nurses'),
+  staff('gps_per_10000', '每万人口全科医生数', 'General practitioners per 10,000', `w.worker_type IN ('physician','assistant_physician') AND w.specialty = 'general_practice' AND w.qualified`, 'per_10000', '注册全科医学专业的执业（助理）医师数', 'Practising (assistant) physicians registered in general practice'),
+  staff('public_health_staff_per_1000', '每千人口专业公共卫生人员数', 'Public-health staff per 1,000', `w.worker_type = 'public_health'`, 'per_1000', '在岗公共卫生人员数', 'Active public-health staff'),
+  {
+    code: 'village_doctor_qualified_share', name: { zh: '乡村医生中具备执业（助理）医师资格人员比例', en: 'Village doctors with a practising (assistant) physician qualification' },
+    unit: '%', betterWhen: 'higher', levels: ['county', 'township', 'facility'], window: 'point', source: 'computed', group: 'workforce', trendFrom: 'month',
+    definition: { zh: '村卫生室在岗医生中具备执业（助理）医师资格者 ÷ 村卫生室在岗医生（乡村医生与执业（助理）医师）', en: 'Doctors at village clinics holding a practising (assistant) physician qualification ÷ all doctors at village clinics (village doctors and practising physicians)' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, (w.worker_type <> 'village_doctor' OR w.qualified)::int AS num, 1 AS den
+      FROM workers w JOIN facilities f ON f.id = w.employer_id
+     WHERE w.active AND f.tier = 'village' AND w.worker_type IN ('village_doctor','physician','assistant_physician') AND ${FACILITY_OPEN}`,
+    touches: [T_WORKERS],
+  },
+  // --- family-doctor contracts (DOMAIN §3; the same rules as the contracts module's contractRates)
+  {
+    code: 'contract_coverage', name: { zh: '家庭医生签约服务覆盖率', en: 'Family-doctor contract coverage' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
+    definition: { zh: '期末有有效签约的常住居民数 ÷ 常住人口数', en: 'Permanent residents with a current contract at the period\'s end ÷ permanent population' },
+    facts: coverage(false), touches: [T_CONTRACTS, T_RESIDENTS],
+  },
+  {
+    code: 'contract_coverage_priority', name: { zh: '重点人群签约服务覆盖率', en: 'Priority-group contract coverage' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
+    definition: { zh: '期末有有效签约的重点人群居民数 ÷ 重点人群居民数（65岁以上、0–6岁、高血压、糖尿病、结核、严重精神障碍、残疾、孕产妇、困难群众；每人只计一次）', en: 'Priority-group residents with a current contract ÷ priority-group residents (65+, 0–6, hypertension, diabetes, TB, severe mental disorder, disability, pregnant, poor; each once)' },
+    facts: coverage(true), touches: [T_CONTRACTS, T_RESIDENTS],
+  },
+  {
+    code: 'contract_fulfilment', name: { zh: '家庭医生签约履约率', en: 'Contract fulfilment' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
+    definition: { zh: '期末有效签约中，截至当日所有应提供服务均已提供的签约居民数 ÷ 签约居民数（签约模块的履约规则）', en: 'Contracted residents who received every service due so far ÷ contracted residents, on the period\'s end (the contracts module\'s fulfilment rule)' },
+    compute: async (db, w) => {
+      const rows = await contractRates(db, w.county, w.asOf);
+      return rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted }));
+    },
+    touches: [T_CONTRACTS, { table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_ENCOUNTERS],
+  },
+  // --- where care happens (DOMAIN §6)
+  {
+    code: 'county_visit_rate', name: { zh: '县域就诊率', en: 'In-county visit rate' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'flow', source: 'computed', group: 'visits', trendFrom: 'month',
+    definition: { zh: '县域居民在县域内机构的门急诊和住院人次 ÷ 县域居民全部门急诊和住院人次（不论在何处就诊；按居民现住址归属乡镇）', en: 'Outpatient, emergency and inpatient visits of county residents at facilities in the county ÷ all their visits wherever treated (township by the resident\'s current address)' },
+    facts: countyVisits(`('outpatient','emergency','inpatient')`), touches: [T_ENCOUNTERS],
+  },
+  {
+    code: 'county_inpatient_rate', name: { zh: '县域内住院率', en: 'In-county inpatient rate' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'flow', source: 'computed', group: 'visits', trendFrom: 'month',
+    definition: { zh: '县域居民在县域内机构的住院人次 ÷ 县域居民全部住院人次', en: 'Inpatient stays of county residents in the county ÷ all their inpatient stays wherever' },
+    facts: countyVisits(`('inpatient')`), touches: [T_ENCOUNTERS],
+  },
+  {
+    code: 'basic_level_visit_share', name: { zh: '基层门急诊人次占比', en: 'Basic level\'s share of outpatient and emergency visits' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'flow', source: 'computed', group: 'visits', trendFrom: 'month',
+    definition: { zh: '县域内基层医疗卫生机构（乡镇卫生院、社区卫生服务中心（站）、村卫生室）门急诊人次 ÷ 县域内全部门急诊人次（乡镇按就诊者现住址归属；县外来诊者只计入县域合计）', en: 'Outpatient and emergency visits at basic-level facilities in the county ÷ all such visits at facilities in the county (township by the patient\'s address; patients from outside count in the county total only)' },
+    facts: `SELECT CASE WHEN r.village_code LIKE $1 || '%' THEN ${RTOWN} END AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, r.id AS resident_id, (f.tier IN ('township','village'))::int AS num, 1 AS den
+      FROM encounters e JOIN facilities f ON f.id = e.facility_id JOIN residents r ON r.id = e.resident_id
+     WHERE e.kind IN ('outpatient','emergency') AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND f.region_code LIKE $1 || '%' AND r.merged_into IS NULL`,
+    touches: [T_ENCOUNTERS],
+  },
+  {
+    code: 'outpatient_antibiotic_rate', name: { zh: '门诊处方抗菌药物使用率', en: 'Outpatient prescriptions with an antibacterial' }, unit: '%', betterWhen: 'lower', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'visits', trendFrom: 'month',
+    definition: { zh: '开具抗菌药物的门诊人次 ÷ 开具处方的门诊人次（一次就诊只计一次；按开方机构归属）', en: 'Outpatient visits with an antibacterial prescribed ÷ outpatient visits with a prescription (a visit counts once; by the prescribing facility)' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, e.resident_id, max((p.antibacterial_class IS NOT NULL)::int) AS num, 1 AS den
+      FROM encounters e JOIN facilities f ON f.id = e.facility_id JOIN prescriptions p ON p.encounter_id = e.id
+     WHERE e.kind = 'outpatient' AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND f.region_code LIKE $1 || '%'
+     GROUP BY e.id, f.id, f.region_code, e.resident_id`,
+    touches: [T_ENCOUNTERS, { table: 'prescriptions', date: 'prescribed_at::date', stamp: 'recorded_at' }],
+  },
+  // --- basic public health (DOMAIN §2; the same rules as the chronic module's programmeRates)
+  {
+    code: 'elderly_health_management_rate', name: { zh: '老年人健康管理率', en: 'Elderly (65+) health-management rate' }, unit: '%', betterWhen: 'higher', levels: ALL, window: 'ytd', source: 'computed', group: 'public_health', trendFrom: 'year',
+    definition: { zh: '年内（截至期末）接受健康体检的65岁及以上常住居民 ÷ 65岁及以上常住居民（年初在世）', en: 'Permanent residents 65+ with a health check in the year to date ÷ permanent residents 65+ (alive at the year\'s start)' },
+    facts: `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id,
+        EXISTS (SELECT 1 FROM encounters e WHERE e.resident_id = r.id AND e.kind = 'health_check' AND e.started_at >= $2::date AND e.started_at < $3::date + 1)::int AS num, 1 AS den
+      FROM residents r ${TEAM_JOIN}
+     WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date >= $2::date) AND r.birth_date <= ($3::date - interval '65 years')`,
+    touches: [T_ENCOUNTERS, T_RESIDENTS],
+  },
+  ...(['hypertension', 'diabetes'] as const).flatMap((p): Definition[] => {
+    const k = p === 'hypertension' ? 'htn' : 'dm';
+    const zh = p === 'hypertension' ? '高血压' : '糖尿病';
+    const en = p === 'hypertension' ? 'Hypertension' : 'Diabetes';
+    const base = { unit: '%' as const, betterWhen: 'higher' as const, levels: ALL, window: 'ytd' as const, source: 'computed' as const, group: 'chronic' as const, trendFrom: 'year' as const,
+      touches: [{ table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_RESIDENTS, T_CONTRACTS] };
+    return [
+      { ...base, code: `${k}_management_rate`, name: { zh: `${zh}患者健康管理率`, en: `${en} management rate` }, facts: programme(p, 'managed'),
+        definition: { zh: `年内（截至期末）接受随访管理的${zh}患者 ÷（35岁及以上居民 × 患病率${(CHRONIC.prevalence[p] * 100).toFixed(1)}%）`, en: `${en} patients followed up in the year to date ÷ (residents 35+ × prevalence ${(CHRONIC.prevalence[p] * 100).toFixed(1)}%)` } },
+      { ...base, code: `${k}_standard_management_rate`, name: { zh: `${zh}患者规范管理率`, en: `${en} norm-compliant management rate` }, facts: programme(p, 'standard'),
+        definition: { zh: `年内随访≥4次的${zh}患者 ÷ 年内接受管理的患者`, en: `${en} patients with ≥4 follow-ups in the year ÷ patients under management` } },
+      { ...base, code: `${k}_control_rate`, name: { zh: p === 'hypertension' ? '管理人群血压控制率' : '管理人群血糖控制率', en: `${en} control rate (managed patients)` }, facts: programme(p, 'controlled'),
+        definition: { zh: `最近一次随访${p === 'hypertension' ? '血压' : '空腹血糖'}达标的患者 ÷ 年内接受管理的患者`, en: `Managed patients whose latest follow-up is on target ÷ patients under management` } },
+    ];
+  }),
+  // --- capacity
+  {
+    code: 'centres_basic_standard_share', name: { zh: '达到服务能力基本标准的乡镇卫生院、社区卫生服务中心占比', en: 'Centres at the basic capability standard' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
+    definition: { zh: '达到“优质服务基层行”基本标准（或推荐标准）的乡镇卫生院和社区卫生服务中心 ÷ 全部在营的该类机构', en: 'Township and community centres at the basic (or recommended) standard ÷ all open centres' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, (f.capability_standard IN ('basic','recommended'))::int AS num, 1 AS den
+      FROM facilities f WHERE f.kind IN ${CENTRE_KINDS} AND ${FACILITY_OPEN}`, touches: [T_FACILITIES],
+  },
+  {
+    code: 'centres_recommended_standard_share', name: { zh: '达到服务能力推荐标准的乡镇卫生院、社区卫生服务中心占比', en: 'Centres at the recommended capability standard' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
+    definition: { zh: '达到推荐标准的乡镇卫生院和社区卫生服务中心 ÷ 全部在营的该类机构', en: 'Township and community centres at the recommended standard ÷ all open centres' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, (f.capability_standard = 'recommended')::int AS num, 1 AS den
+      FROM facilities f WHERE f.kind IN ${CENTRE_KINDS} AND ${FACILITY_OPEN}`, touches: [T_FACILITIES],
+  },
+  {
+    code: 'community_hospitals', name: { zh: '建成社区医院数', en: 'Community hospitals' }, unit: 'count', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
+    definition: { zh: '在营且已建成社区医院的基层机构数', en: 'Open basic-level facilities accredited as community hospitals' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, NULL::numeric AS den
+      FROM facilities f WHERE f.community_hospital AND ${FACILITY_OPEN}`, touches: [T_FACILITIES],
+  },
+  {
+    code: 'beds_per_1000', name: { zh: '每千人口医疗卫生机构床位数', en: 'Hospital beds per 1,000' }, unit: 'per_1000', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
+    definition: { zh: '县域内在营医疗卫生机构编制床位数 ÷ 常住人口 × 1000', en: 'Beds of open facilities in the county ÷ permanent population × 1,000' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, f.beds AS num, 0 AS den
+      FROM facilities f WHERE f.beds > 0 AND ${FACILITY_OPEN}
+      UNION ALL ${POPULATION}`, touches: [T_FACILITIES, T_RESIDENTS],
+  },
+  // --- referrals (DOMAIN §6, 上转率; down-referrals counted separately)
+  {
+    code: 'referrals_up', name: { zh: '上转人次', en: 'Up-referrals' }, unit: 'count', betterWhen: 'lower', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
+    definition: { zh: '期内发出的上转（不含草稿和撤销），按转出机构归属', en: 'Up-referrals sent in the period (not drafts or cancelled), by the referring facility' },
+    facts: referrals('up'), touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+  },
+  {
+    code: 'referrals_down', name: { zh: '下转人次', en: 'Down-referrals' }, unit: 'count', betterWhen: 'higher', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
+    definition: { zh: '期内发出的下转（不含草稿和撤销），按转出机构归属', en: 'Down-referrals sent in the period (not drafts or cancelled), by the referring facility' },
+    facts: referrals('down'), touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+  },
+  {
+    code: 'basic_up_referral_rate', name: { zh: '基层医疗机构上转率', en: 'Up-referral rate of the basic level' }, unit: '%', betterWhen: 'lower', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
+    definition: { zh: '基层医疗卫生机构期内发出的上转人次 ÷ 基层医疗卫生机构门急诊人次', en: 'Up-referrals sent by basic-level facilities ÷ outpatient and emergency visits at basic-level facilities' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, 0 AS den
+      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
+     WHERE x.direction = 'up' AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
+       AND f.tier IN ('township','village') AND f.region_code LIKE $1 || '%'
+    UNION ALL
+    SELECT ${FTOWN}, f.id, NULL::uuid, NULL::uuid, 0, count(*) FROM encounters e JOIN facilities f ON f.id = e.facility_id
+     WHERE e.kind IN ('outpatient','emergency') AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND f.tier IN ('township','village') AND f.region_code LIKE $1 || '%'
+     GROUP BY f.id, f.region_code`,
+    touches: [T_ENCOUNTERS, { table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+  },
+  {
+    code: 'down_up_referral_ratio', name: { zh: '下转与上转人次之比', en: 'Down-referrals per up-referral' }, unit: 'ratio', betterWhen: 'higher', levels: ['county'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
+    definition: { zh: '期内下转人次 ÷ 期内上转人次（县域内机构发出）', en: 'Down-referrals ÷ up-referrals sent by facilities in the county in the period' },
+    facts: `SELECT NULL::text AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, x.resident_id, (x.direction = 'down')::int AS num, (x.direction = 'up')::int AS den
+      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
+     WHERE x.direction IN ('up','down') AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
+       AND f.region_code LIKE $1 || '%'`,
+    touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+  },
+  // --- entered per period and unit (not computable from care data)
+  ...([
+    ['satisfaction', '群众就医满意度', 'Patient satisfaction', 'higher', '满意度调查中表示满意的受访者 ÷ 全部受访者（按调查报告录入）', 'Respondents satisfied ÷ all respondents (entered from the survey report)'],
+    ['admin_expense_ratio', '管理费用率', 'Administrative expense ratio', 'lower', '管理费用 ÷ 总费用（按财务报表录入）', 'Administrative expenses ÷ total expenses (entered from the financial statements)'],
+    ['service_revenue_share', '医疗服务收入占比', 'Medical-service revenue share', 'higher', '医疗服务收入（不含药品、耗材、检查、化验收入）÷ 医疗收入（按财务报表录入）', 'Medical-service revenue excluding drugs, consumables, imaging and lab ÷ medical revenue (entered from the financial statements)'],
+    ['hai_rate', '医院感染发生率', 'Healthcare-associated infection rate', 'lower', '新发医院感染例数 ÷ 同期住院患者数（按医院感染监测报告录入）', 'New healthcare-associated infections ÷ inpatients in the period (entered from the infection-surveillance report)'],
+    ['dip_coverage', 'DIP病种覆盖率', 'DIP coverage of inpatient cases', 'higher', '按DIP结算的住院病例 ÷ 全部住院病例（按医保结算数据录入）', 'Inpatient cases settled under DIP ÷ all inpatient cases (entered from the insurer\'s settlement data)'],
+  ] as const).map(([code, zh, en, better, dzh, den]): Definition => ({
+    code, name: { zh, en }, definition: { zh: dzh, en: den }, unit: '%', betterWhen: better, levels: ['county', 'township', 'facility'], window: 'flow', source: 'entered', group: 'finance', trendFrom: 'month',
+  })),
+];
+
+export const BY_CODE = new Map(CATALOGUE.map((d) => [d.code, d]));

@@ -1,0 +1,164 @@
+// The one engine that computes every computed indicator of the catalogue: for each definition and
+// period it runs the definition's facts query once, sums the facts by county, township, facility,
+// medical community and team (GROUPING SETS, one pass), and replaces the stored values of that
+// indicator, period and county in one transaction, with the definition's hash. `refresh` finds what
+// a changed definition or a late record touches and recomputes only that.
+import { createHash } from 'node:crypto';
+import type { Db, Queryable } from '../../platform/db.ts';
+import { CATALOGUE, UNIT_SCALE, type Definition, type Fact, type Level } from './catalogue.ts';
+import { periodsOfYear, periodsTouchedBy, ratioValue, windowOf } from './rules.ts';
+
+/** A stable hash of what a definition computes (its SQL, window, unit and levels). */
+export function definitionHash(d: Definition): string {
+  return createHash('sha256').update(JSON.stringify([d.code, d.facts ?? d.compute?.toString() ?? '', d.window, d.unit, d.levels])).digest('hex').slice(0, 16);
+}
+
+export interface UnitValue {
+  level: Level;
+  unit: string;
+  num: number;
+  den: number | null;
+}
+
+const LEVEL_OF_GROUPING: Record<number, Level> = { 15: 'county', 7: 'township', 11: 'facility', 13: 'community', 14: 'team' };
+
+/** Sums the definition's facts for one window into values per unit (every level the definition is cut by). */
+export async function aggregate(db: Db, d: Definition, w: { county: string; from: string; to: string; asOf: string }): Promise<UnitValue[]> {
+  let rows: { g: number; town: string | null; facility_id: string | null; community_id: string | null; team_id: string | null; num: number | null; den: number | null }[];
+  if (d.compute) {
+    const facts = await d.compute(db, w);
+    rows = sumFacts(facts);
+  } else {
+    rows = await db.query(
+      `WITH f AS (${d.facts}),
+       g AS (SELECT f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
+               LEFT JOIN community_members cm ON cm.facility_id = f.facility_id AND cm.tight AND cm.left_on IS NULL)
+       SELECT GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
+         FROM g WHERE $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL -- every parameter typed, whichever the facts use
+        GROUP BY GROUPING SETS ((), (town), (facility_id), (community_id), (team_id))`,
+      [w.county, w.from, w.to, w.asOf]);
+  }
+  const out: UnitValue[] = [];
+  for (const r of rows) {
+    const level = LEVEL_OF_GROUPING[r.g];
+    if (!level || !d.levels.includes(level)) continue;
+    const unit = level === 'county' ? w.county : level === 'township' ? r.town : level === 'facility' ? r.facility_id : level === 'community' ? r.community_id : r.team_id;
+    if (!unit) continue;
+    out.push({ level, unit, num: Number(r.num ?? 0), den: r.den == null ? null : Number(r.den) });
+  }
+  return out;
+}
+
+/** The same sums in JavaScript, for definitions whose facts come from another module's service. */
+function sumFacts(facts: Fact[]) {
+  const acc = new Map<string, { g: number; town: string | null; facility_id: string | null; community_id: string | null; team_id: string | null; num: number; den: number | null }>();
+  const add = (key: string, base: { g: number; town: string | null; facility_id: string | null; community_id: string | null; team_id: string | null }, f: Fact) => {
+    const x = acc.get(key) ?? { ...base, num: 0, den: null };
+    x.num += f.num;
+    if (f.den != null) x.den = (x.den ?? 0) + f.den;
+    acc.set(key, x);
+  };
+  const none = { town: null, facility_id: null, community_id: null, team_id: null };
+  for (const f of facts) {
+    add('county', { g: 15, ...none }, f);
+    if (f.town) add(`t:${f.town}`, { g: 7, ...none, town: f.town }, f);
+    if (f.facility_id) add(`f:${f.facility_id}`, { g: 11, ...none, facility_id: f.facility_id }, f);
+    if (f.team_id) add(`m:${f.team_id}`, { g: 14, ...none, team_id: f.team_id }, f);
+  }
+  return [...acc.values()];
+}
+
+/** Replaces the stored values of one indicator, period and county. */
+async function store(q: Queryable, d: Definition, county: string, period: string, values: UnitValue[], hash: string, ms: number): Promise<void> {
+  const scale = UNIT_SCALE[d.unit];
+  await q.query(`DELETE FROM indicator_values WHERE indicator_code = $1 AND period = $2 AND county_code = $3 AND source = 'computed'`, [d.code, period, county]);
+  await q.query(
+    `INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source, definition_hash)
+     SELECT $1, $2, x.level, x.unit, $3, x.num, x.den, x.value, 'computed', $4 FROM unnest($5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(level, unit, num, den, value)`,
+    [d.code, period, county, hash, values.map((v) => v.level), values.map((v) => v.unit), values.map((v) => v.num), values.map((v) => v.den),
+      values.map((v) => ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale))]);
+  await q.query(
+    `INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) VALUES ($1,$2,$3,$4, clock_timestamp(), $5)
+     ON CONFLICT (indicator_code, period, county_code) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, computed_at = EXCLUDED.computed_at, ms = EXCLUDED.ms`,
+    [d.code, period, county, hash, Math.round(ms)]);
+}
+
+export interface ComputeOptions {
+  county: string;
+  periods: string[];
+  codes?: string[];
+  today: string;
+  log?: (m: string) => void;
+}
+
+/** Computes and stores the indicators for the periods (windows shared by several periods are computed once). */
+export async function compute(db: Db, o: ComputeOptions): Promise<{ indicators: number; periods: number; values: number; ms: number }> {
+  const t0 = performance.now();
+  const defs = CATALOGUE.filter((d) => d.source === 'computed' && (!o.codes || o.codes.includes(d.code)));
+  let values = 0;
+  for (const d of defs) {
+    const hash = definitionHash(d);
+    const cache = new Map<string, UnitValue[]>();
+    for (const period of o.periods) {
+      const w = windowOf(period, d.window, o.today);
+      const key = `${w.from}|${w.to}|${w.asOf}`;
+      const t1 = performance.now();
+      let v = cache.get(key);
+      if (!v) cache.set(key, (v = await aggregate(db, d, { county: o.county, ...w })));
+      await db.tx((q) => store(q, d, o.county, period, v, hash, performance.now() - t1));
+      values += v.length;
+    }
+    o.log?.(`indicators: ${d.code} × ${o.periods.length} periods`);
+  }
+  return { indicators: defs.length, periods: o.periods.length, values, ms: Math.round(performance.now() - t0) };
+}
+
+/** The counties the platform holds data for (county-level regions with facilities). */
+export async function counties(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ code: string }>(
+    `SELECT r.code FROM regions r WHERE r.level = 'county' AND EXISTS (SELECT 1 FROM facilities f WHERE f.region_code LIKE r.code || '%') ORDER BY r.code`);
+  return rows.map((r) => r.code);
+}
+
+/** What needs recomputing: periods computed with another definition, periods a late record reaches, and the current periods. */
+export async function stalePeriods(db: Db, county: string, today: string): Promise<Map<string, Set<string>>> {
+  const runs = await db.query<{ indicator_code: string; period: string; definition_hash: string; computed_at: Date }>(
+    'SELECT indicator_code, period, definition_hash, computed_at FROM indicator_runs WHERE county_code = $1', [county]);
+  const out = new Map<string, Set<string>>();
+  const current = periodsOfYear(Number(today.slice(0, 4)), today).filter((p) => windowOf(p, 'flow', today).to >= today);
+  for (const d of CATALOGUE.filter((x) => x.source === 'computed')) {
+    const mine = runs.filter((r) => r.indicator_code === d.code);
+    const stale = new Set<string>(current);
+    const hash = definitionHash(d);
+    for (const r of mine) if (r.definition_hash !== hash) stale.add(r.period);
+    if (mine.length) {
+      const stored = new Set(mine.map((r) => r.period));
+      const oldest = mine.reduce((a, r) => (r.computed_at < a ? r.computed_at : a), mine[0].computed_at);
+      for (const t of d.touches ?? []) {
+        const [row] = await db.query<{ n: number; d: string | null }>(
+          `SELECT count(*)::int AS n, ${t.date ? `min(${t.date})::text` : 'NULL::text'} AS d FROM ${t.table} WHERE ${t.stamp} > $1`, [oldest]);
+        if (!row.n) continue;
+        const touched = t.date && row.d ? periodsTouchedBy(row.d, d.window, today) : [...stored];
+        for (const p of touched) if (stored.has(p)) stale.add(p);
+      }
+    }
+    out.set(d.code, stale);
+  }
+  return out;
+}
+
+/** Recomputes what is stale in every county (the nightly job, and after a definition changes). */
+export async function refresh(db: Db, today: string, log?: (m: string) => void): Promise<{ county: string; indicators: number; periods: number }[]> {
+  const done: { county: string; indicators: number; periods: number }[] = [];
+  for (const county of await counties(db)) {
+    const stale = await stalePeriods(db, county, today);
+    let n = 0;
+    for (const [code, periods] of stale) {
+      if (!periods.size) continue;
+      await compute(db, { county, periods: [...periods].sort(), codes: [code], today, log });
+      n += periods.size;
+    }
+    done.push({ county, indicators: [...stale.values()].filter((s) => s.size).length, periods: n });
+  }
+  return done;
+}

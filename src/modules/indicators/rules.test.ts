@@ -1,0 +1,57 @@
+// The pure rules: periods and windows, and the target status — each threshold on both sides.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { periodBounds, periodsOfYear, periodsTouchedBy, ratioValue, satisfies, slopePerYear, targetStatus, windowOf, type StatusInput } from './rules.ts';
+
+test('periods: bounds, windows and the periods of a year begun', () => {
+  assert.deepEqual(periodBounds('2025-02'), { from: '2025-02-01', to: '2025-02-28' });
+  assert.deepEqual(periodBounds('2024-Q1'), { from: '2024-01-01', to: '2024-03-31' });
+  assert.deepEqual(periodBounds('2025'), { from: '2025-01-01', to: '2025-12-31' });
+  assert.deepEqual(windowOf('2025-05', 'ytd', '2026-01-10'), { from: '2025-01-01', to: '2025-05-31', asOf: '2025-05-31' });
+  assert.deepEqual(windowOf('2026', 'point', '2026-03-10'), { from: '2026-03-10', to: '2026-03-10', asOf: '2026-03-10' });
+  assert.deepEqual(periodsOfYear(2026, '2026-04-01'), ['2026-01', '2026-02', '2026-03', '2026-04', '2026-Q1', '2026-Q2', '2026']);
+  assert.deepEqual(periodsTouchedBy('2026-03-20', 'flow', '2026-04-01'), ['2026-03', '2026-Q1', '2026']);
+  assert.deepEqual(periodsTouchedBy('2026-03-20', 'ytd', '2026-04-01'), ['2026-03', '2026-04', '2026-Q1', '2026-Q2', '2026']);
+});
+
+test('ratios in their unit; an empty denominator has no value; a count is its numerator', () => {
+  assert.equal(ratioValue(1, 3, 100), 33.333333);
+  assert.equal(ratioValue(1, 0, 100), null);
+  assert.equal(ratioValue(7, null, 1), 7);
+});
+
+test('satisfies: every comparator on both sides of its threshold', () => {
+  const cases: [string, number, number | null, number, boolean][] = [
+    ['>=', 65, null, 65, true], ['>=', 65, null, 64.99, false], ['>', 65, null, 65, false], ['>', 65, null, 65.01, true],
+    ['<=', 10, null, 10, true], ['<=', 10, null, 10.01, false], ['<', 10, null, 9.99, true], ['<', 10, null, 10, false],
+    ['=', 100, null, 100.9, true], ['=', 100, null, 101.1, false], ['range', 60, 80, 60, true], ['range', 60, 80, 80.01, false], ['range', 60, 80, 59.9, false],
+  ];
+  for (const [c, v, h, x, want] of cases) assert.equal(satisfies({ comparator: c as '>=', value: v, valueHigh: h }, x), want, `${x} ${c} ${v}`);
+});
+
+test('slope per year by least squares', () => {
+  assert.equal(slopePerYear([{ t: 2024, v: 50 }, { t: 2025, v: 55 }]), 5);
+  assert.equal(slopePerYear([{ t: 2024, v: 50 }]), null);
+});
+
+test('target status: the rule, table-driven', () => {
+  const base: StatusInput = { comparator: '>=', value: 65, valueHigh: null, dueYear: 2027, current: 60, slope: null, asOf: '2025-12-31' };
+  const cases: [string, Partial<StatusInput>, string, string][] = [
+    ['no value', { current: null }, 'no_data', 'no_value'],
+    ['met exactly', { current: 65 }, 'met', 'satisfied'],
+    ['past due, not met', { dueYear: 2024 }, 'off_track', 'past_due'],
+    ['due this year, 31 December still counts', { dueYear: 2025, slope: 10 }, 'at_risk', 'within_tolerance'],
+    ['projected to meet: 60 + 3 × 2 = 66', { slope: 3 }, 'on_track', 'projected_met'],
+    ['projected just short, within 10%: 60 + 2 × 2 = 64', { slope: 2 }, 'at_risk', 'within_tolerance'],
+    ['no trend, gap 5 of 65 (7.7%) within tolerance', {}, 'at_risk', 'within_tolerance'],
+    ['no trend, gap 7 of 65 (10.8%) beyond tolerance', { current: 58 }, 'off_track', 'not_closing'],
+    ['gap beyond tolerance but closing', { current: 40, slope: 5 }, 'at_risk', 'closing_gap'],
+    ['gap beyond tolerance and widening', { current: 40, slope: -1 }, 'off_track', 'not_closing'],
+    ['lower is better: antibiotic rate ≤ 10 from 14 falling 2.5/yr', { comparator: '<=', value: 10, current: 14, slope: -2.5 }, 'on_track', 'projected_met'],
+    ['lower is better, rising', { comparator: '<=', value: 10, current: 14, slope: 1 }, 'off_track', 'not_closing'],
+  ];
+  for (const [name, o, status, reason] of cases) {
+    const r = targetStatus({ ...base, ...o });
+    assert.deepEqual([r.status, r.reason], [status, reason], name);
+  }
+});

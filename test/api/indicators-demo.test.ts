@@ -1,0 +1,58 @@
+// On the seeded demo county the indicators land in plausible ranges (DOMAIN.md's national and plan
+// figures) — ranges, not exact numbers. The seed computes them at its end, as on first start.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
+import { seedCounty } from '../../src/modules/demo/seed.ts';
+
+// [code, low, high, why]
+const RANGES: [string, number, number, string][] = [
+  ['physicians_per_1000', 2.8, 4.2, 'national 2023: 3.40'],
+  ['nurses_per_1000', 3.4, 4.8, 'national 2023: 4.00'],
+  ['public_health_staff_per_1000', 0.4, 1.5, 'the seed staffs the CDC and every centre'],
+  ['village_doctor_qualified_share', 35, 65, 'about half; Wendeng\'s plan: 50% by 2025'],
+  ['contract_coverage', 30, 60, 'national coverage about 45%; plan targets 65%'],
+  ['contract_coverage_priority', 50, 90, 'priority groups above overall; plan targets 75%'],
+  ['contract_fulfilment', 30, 100, 'services due so far delivered'],
+  ['county_visit_rate', 85, 100, 'plans aim at 90%'],
+  ['county_inpatient_rate', 80, 95, 'the seed keeps 88% of stays in the county'],
+  ['basic_level_visit_share', 50, 75, 'national 2023 ≈ 55%; Wendeng targets 65%'],
+  ['outpatient_antibiotic_rate', 5, 40, 'national outpatient prescriptions ≈ 20%'],
+  ['elderly_health_management_rate', 45, 75, 'national programme ≈ 60–70%'],
+  ['htn_management_rate', 35, 80, 'DOMAIN §9: 54.1% managed'],
+  ['htn_standard_management_rate', 30, 80, 'DOMAIN §9: 45.7% norm-compliant (year to date)'],
+  ['htn_control_rate', 30, 80, 'managed patients on target'],
+  ['dm_management_rate', 30, 85, 'managed diabetes patients'],
+  ['dm_control_rate', 30, 80, 'half of the treated at target'],
+  ['centres_basic_standard_share', 70, 100, 'most centres at the basic standard'],
+  ['centres_recommended_standard_share', 20, 70, 'about a third, plus the central centres; plan: 40%'],
+];
+
+for (const engine of ENGINES) {
+  describe(`indicators on the seeded demo county [${engine}]`, () => {
+    let t: TestDb;
+    before(async () => {
+      t = await openTestDb(engine);
+      await seedCounty(t.db, t.keys, { county: '371003', residents: 20000, seed: 1 });
+    });
+    after(() => t.close());
+
+    test('county values for the year to date lie in the plausible ranges', async () => {
+      const year = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
+      const rows = await t.db.query<{ indicator_code: string; value: number | null }>(`SELECT indicator_code, value FROM indicator_values WHERE unit_level = 'county' AND unit_id = '371003' AND period = $1`, [year]);
+      const got = new Map(rows.map((r) => [r.indicator_code, r.value]));
+      const out = RANGES.filter(([code, lo, hi]) => { const v = got.get(code); return v == null || v < lo || v > hi; }).map(([code, lo, hi, why]) => `${code} = ${got.get(code)} not in [${lo}, ${hi}] (${why})`);
+      assert.deepEqual(out, []);
+    });
+
+    test('every township has a value for the programme and visit indicators, and the dashboard has Wendeng\'s targets', async () => {
+      const [{ towns }] = await t.db.query<{ towns: number }>(`SELECT count(*)::int AS towns FROM regions WHERE parent_code = '371003' AND level = 'township'`);
+      const per = await t.db.query<{ indicator_code: string; n: number }>(
+        `SELECT indicator_code, count(*)::int AS n FROM indicator_values WHERE unit_level = 'township' AND period = to_char(current_date, 'YYYY') AND value IS NOT NULL
+           AND indicator_code IN ('htn_control_rate','basic_level_visit_share','contract_coverage') GROUP BY 1 ORDER BY 1`);
+      assert.deepEqual(per, ['basic_level_visit_share', 'contract_coverage', 'htn_control_rate'].map((c) => ({ indicator_code: c, n: towns })));
+      const targets = await t.db.query<{ indicator_code: string }>(`SELECT indicator_code FROM targets WHERE locality_code = '371003' ORDER BY 1`);
+      assert.deepEqual(targets.map((x) => x.indicator_code), ['basic_level_visit_share', 'centres_recommended_standard_share', 'community_hospitals', 'contract_coverage', 'htn_control_rate', 'village_doctor_qualified_share']);
+    });
+  });
+}

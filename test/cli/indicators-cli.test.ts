@@ -1,0 +1,38 @@
+// `meridian indicators compute | refresh`, run as an operator would, on a small seeded county.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
+const run = (args: string[], env: Record<string, string>) => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, DATABASE_URL: '', LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 240_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('meridian indicators (embedded database)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'meridian-cli-ind-'));
+    env = { MERIDIAN_DATA_DIR: dir };
+    const s = run(['seed', '--county', '371003', '--residents', '800', '--seed', '3'], env);
+    assert.equal(s.code, 0, s.err);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('compute one period, refuse a bad one, refresh what is stale', () => {
+    const year = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
+    const ok = run(['indicators', 'compute', '--period', `${year}-01`], env);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /^371003: 27 indicators × 1 periods, \d+ values in \d+ ms$/m);
+    const bad = run(['indicators', 'compute', '--period', '2025-13'], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--period must be YYYY, YYYY-Qn or YYYY-MM/);
+    const r = run(['indicators', 'refresh'], env);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^371003: \d+ indicators, \d+ periods recomputed$/m);
+  });
+});
