@@ -161,6 +161,20 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
   });
 }
 
+/** Current value and status of the given targets (for modules that show targets, such as the plan ledger), by target id. */
+export async function targetProgress(q: Queryable, ids: string[]): Promise<Map<string, { value: number; period: string | null; status: Status; reason: string }>> {
+  const out = new Map<string, { value: number; period: string | null; status: Status; reason: string }>();
+  if (!ids.length) return out;
+  const rows = await q.query<{ county: string }>('SELECT DISTINCT left(locality_code, 6) AS county FROM targets WHERE id = ANY($1::uuid[]) AND indicator_code IS NOT NULL', [ids]);
+  const wanted = new Set(ids);
+  for (const { county } of rows) {
+    for (const t of await targetsWithStatus(q, county)) {
+      if (wanted.has(t.id) && t.current != null) out.set(t.id, { value: t.current, period: t.period, status: t.status, reason: t.reason });
+    }
+  }
+  return out;
+}
+
 /** The commission's view: every target of the county with value, status and sparkline, and the status rule. */
 export async function dashboard(db: Db, p: Principal, asked?: string, year?: number) {
   const county = await countyOf(db, p, asked);

@@ -265,11 +265,17 @@ for (const engine of ENGINES) {
       assert.equal((await req(far2, 'GET', '/api/ledger/tasks')).json().items.length, 1);
     });
 
-    test('linked targets show the indicators module\'s current value when its table exists', async () => {
-      await t.db.exec(`CREATE TABLE indicator_values (indicator_code text, locality_code text, period_end date, value numeric);
-        INSERT INTO indicator_values VALUES ('basic_level_visit_share', '371003', '2025-06-30', 58.2), ('basic_level_visit_share', '371003', '2025-09-30', 61.4), ('basic_level_visit_share', '371002', '2025-09-30', 1)`);
+    test('linked targets show the indicators module\'s current value and status', async () => {
+      // The indicators module's stored values: the county's 2024 and 2025 figures, and another county's (not ours).
+      await t.db.query(`INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source)
+        VALUES ('basic_level_visit_share', '2024', 'county', '371003', '371003', 582, 1000, 58.2, 'computed'),
+               ('basic_level_visit_share', '2025', 'county', '371003', '371003', 614, 1000, 61.4, 'computed'),
+               ('basic_level_visit_share', '2025', 'county', '371002', '371002', 1, 1, 99, 'computed')`);
       const three = (await req(officer, 'GET', `/api/ledger/tasks?planId=${planId}`)).json().items.find((x: { number: string }) => x.number === '3');
-      assert.deepEqual(three.targets.map((x: { indicatorCode: string; current: unknown }) => [x.indicatorCode, x.current]), [['basic_level_visit_share', { value: 61.4, period: '2025-09-30' }]]);
+      // Due 2025, ≥65%, the 2025 figure 61.4 and 2025 is past: off track, past due.
+      assert.deepEqual(three.targets.map((x: { indicatorCode: string; current: unknown }) => [x.indicatorCode, x.current]),
+        [['basic_level_visit_share', { value: 61.4, period: '2025', status: 'off_track', reason: 'past_due' }]]);
+      await t.db.query("DELETE FROM indicator_values WHERE indicator_code = 'basic_level_visit_share'");
     });
   });
 }

@@ -36,7 +36,7 @@ export const ParsedPlanSchema = z.strictObject({
 
 const Unit = z.object({ unitId: z.string(), name: z.string(), printed: z.string(), role: z.enum(['lead', 'responsible', 'cooperating']) });
 const Target = z.object({ id: z.string(), metric: z.string().nullable(), text: z.string(), comparator: z.string(), value: z.number(), valueHigh: z.number().nullable(), unit: z.string(), year: z.number().nullable(),
-  indicatorCode: z.string().nullable(), current: z.object({ value: z.number(), period: z.string().nullable() }).nullable() });
+  indicatorCode: z.string().nullable(), current: z.object({ value: z.number(), period: z.string().nullable(), status: z.enum(['met', 'on_track', 'at_risk', 'off_track', 'no_data']), reason: z.string() }).nullable() });
 const Status = z.enum(['not_started', 'in_progress', 'done', 'overdue']);
 export const LedgerTaskSchema = z.object({
   id: z.string(), planId: z.string(), planTitle: z.string(), position: z.number(), path: z.array(z.string()), number: z.string(), title: z.string(), deadline: z.string().nullable(),

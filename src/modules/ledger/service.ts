@@ -12,6 +12,8 @@ import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
 import { decodeText, docxText } from '../plans/file.ts';
 import { matchIndicator } from '../plans/indicator-match.ts';
 import { today } from '../registry/residents.ts';
+import { targetProgress } from '../indicators/service.ts';
+import type { Status } from '../indicators/rules.ts';
 import {
   ATTACHMENTS_PER_REPORT, attachmentProblems, displayStatus, levelPrefixes, planProblems, quarterBounds, quarterOf, resolveUnit, statusFromReport,
   type TaskStatus, type UnitRecord, type UnitRole,
@@ -168,7 +170,7 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
 
 // ---- the ledger ----
 
-export interface LedgerTarget { id: string; metric: string | null; text: string; comparator: string; value: number; valueHigh: number | null; unit: string; year: number | null; indicatorCode: string | null; current: { value: number; period: string | null } | null }
+export interface LedgerTarget { id: string; metric: string | null; text: string; comparator: string; value: number; valueHigh: number | null; unit: string; year: number | null; indicatorCode: string | null; current: { value: number; period: string | null; status: Status; reason: string } | null }
 export interface LedgerUnit { unitId: string; name: string; printed: string; role: UnitRole }
 export interface LedgerTask {
   id: string; planId: string; planTitle: string; position: number; path: string[]; number: string; title: string; deadline: string | null;
@@ -191,29 +193,6 @@ export async function listPlans(db: Db, p: Principal) {
 
 // The latest value the indicators module has stored for each (indicator, locality), read through its
 // table when it exists; its column names are read from the catalogue, so no code is shared.
-async function currentValues(q: Queryable, keys: { indicator: string; locality: string }[]): Promise<Map<string, { value: number; period: string | null }>> {
-  const out = new Map<string, { value: number; period: string | null }>();
-  if (!keys.length) return out;
-  const [reg] = await q.query<{ t: string | null }>("SELECT to_regclass('indicator_values')::text AS t");
-  if (!reg?.t) return out;
-  const cols = (await q.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'indicator_values' AND table_schema = ANY(current_schemas(false))")).map((c) => c.column_name);
-  const pick = (...names: string[]) => names.find((n) => cols.includes(n));
-  const ind = pick('indicator_code', 'indicator'), loc = pick('locality_code', 'unit_code', 'region_code', 'area_code'), val = pick('value', 'rate');
-  const period = pick('period_end', 'period', 'period_start', 'computed_at');
-  if (!ind || !loc || !val) return out;
-  try {
-    const rows = await q.query<{ ind: string; loc: string; value: number; period: string | null }>(
-      `SELECT DISTINCT ON (${ind}, ${loc}) ${ind} AS ind, ${loc} AS loc, ${val}::float8 AS value, ${period ? `${period}::text` : 'NULL'} AS period
-         FROM indicator_values WHERE (${ind}, ${loc}) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND ${val} IS NOT NULL
-        ORDER BY ${ind}, ${loc}${period ? `, ${period} DESC` : ''}`,
-      [keys.map((k) => k.indicator), keys.map((k) => k.locality)]);
-    for (const r of rows) out.set(`${r.ind}|${r.loc}`, { value: r.value, period: r.period });
-  } catch {
-    // A table of another shape than expected: the ledger still shows the targets, without values.
-  }
-  return out;
-}
-
 async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown[]): Promise<LedgerTask[]> {
   const w = visible(v, params.length + 1);
   const rows = await q.query<{ id: string; plan_id: string; plan_title: string; position: number; path: string[]; number: string; title: string; deadline: string | null; status: 'not_started' | 'in_progress' | 'done'; percent_done: number; lagging: boolean; version: number }>(
@@ -230,7 +209,7 @@ async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown
       `SELECT DISTINCT ON (r.task_id) r.id, r.task_id, r.quarter, r.body, r.percent_done, u.name AS unit_name, r.created_at
          FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.task_id = ANY($1::uuid[]) ORDER BY r.task_id, r.created_at DESC`, [ids]),
   ]);
-  const values = await currentValues(q, targets.filter((t) => t.indicator_code).map((t) => ({ indicator: t.indicator_code!, locality: t.locality_code })));
+  const values = await targetProgress(q, targets.map((t) => t.id));
   const day = today();
   return rows.map((r) => {
     const rep = reports.find((x) => x.task_id === r.id);
@@ -239,7 +218,7 @@ async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown
       status: displayStatus(r.status, r.deadline, day), storedStatus: r.status, percentDone: r.percent_done, lagging: r.lagging, version: r.version,
       units: units.filter((u) => u.task_id === r.id).map((u) => ({ unitId: u.unit_id, name: u.name, printed: u.printed, role: u.role })),
       targets: targets.filter((t) => t.task_id === r.id).map((t) => ({ id: t.id, metric: t.metric, text: t.text, comparator: t.comparator, value: t.value, valueHigh: t.value_high, unit: t.unit, year: t.due_year, indicatorCode: t.indicator_code,
-        current: t.indicator_code ? values.get(`${t.indicator_code}|${t.locality_code}`) ?? null : null })),
+        current: values.get(t.id) ?? null })),
       latestReport: rep ? { id: rep.id, quarter: rep.quarter, body: rep.body, percentDone: rep.percent_done, unitName: rep.unit_name, at: rep.created_at.toISOString() } : null,
     };
   });

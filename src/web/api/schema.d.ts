@@ -7035,6 +7035,9 @@ export interface paths {
                                     current: {
                                         value: number;
                                         period: string | null;
+                                        /** @enum {string} */
+                                        status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                        reason: string;
                                     } | null;
                                 }[];
                                 latestReport: {
@@ -7164,6 +7167,9 @@ export interface paths {
                                     current: {
                                         value: number;
                                         period: string | null;
+                                        /** @enum {string} */
+                                        status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                        reason: string;
                                     } | null;
                                 }[];
                                 latestReport: {
@@ -7665,6 +7671,9 @@ export interface paths {
                                     current: {
                                         value: number;
                                         period: string | null;
+                                        /** @enum {string} */
+                                        status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                        reason: string;
                                     } | null;
                                 }[];
                                 latestReport: {
@@ -7712,6 +7721,9 @@ export interface paths {
                                     current: {
                                         value: number;
                                         period: string | null;
+                                        /** @enum {string} */
+                                        status: "met" | "on_track" | "at_risk" | "off_track" | "no_data";
+                                        reason: string;
                                     } | null;
                                 }[];
                                 latestReport: {

@@ -19,6 +19,7 @@ export function StatusTag({ task }: { task: Pick<LedgerTask, 'status' | 'lagging
   );
 }
 
+const STATUS_COLOR = { met: 'green', on_track: 'blue', at_risk: 'orange', off_track: 'red', no_data: 'default' } as const;
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<' };
 
 /** "县域就诊率 ≥ 90% (2025)", with the current value when the indicators module has one. */
@@ -28,7 +29,11 @@ export function TargetText({ target }: { target: LedgerTarget }) {
   return (
     <div style={{ fontSize: 12 }}>
       {target.metric ?? target.text} {value}{target.unit}{target.year ? ` (${target.year})` : ''}
-      {target.current ? <Tag color="blue" style={{ marginLeft: 4 }}>{t('ledger.current')} {target.current.value}{target.unit === '%' ? '%' : ''}</Tag> : null}
+      {target.current ? (
+        <Tag color={STATUS_COLOR[target.current.status]} style={{ marginLeft: 4 }} title={target.current.reason}>
+          {t('ledger.current')} {target.current.value}{target.unit === '%' ? '%' : ''} · {t(`indicators.status.${target.current.status}`)}
+        </Tag>
+      ) : null}
     </div>
   );
 }
