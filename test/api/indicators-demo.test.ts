@@ -52,7 +52,7 @@ for (const engine of ENGINES) {
            AND indicator_code IN ('htn_control_rate','basic_level_visit_share','contract_coverage') GROUP BY 1 ORDER BY 1`);
       assert.deepEqual(per, ['basic_level_visit_share', 'contract_coverage', 'htn_control_rate'].map((c) => ({ indicator_code: c, n: towns })));
       const targets = await t.db.query<{ indicator_code: string }>(`SELECT indicator_code FROM targets WHERE locality_code = '371003' ORDER BY 1`);
-      assert.deepEqual(targets.map((x) => x.indicator_code), ['basic_level_visit_share', 'centres_recommended_standard_share', 'community_hospitals', 'contract_coverage', 'htn_control_rate', 'village_doctor_qualified_share']);
+      assert.deepEqual(targets.map((x) => x.indicator_code), ['community_hospitals', 'contract_coverage', 'htn_control_rate']);
     });
   });
 }

@@ -21,7 +21,8 @@ const RULES: [RegExp, string, RegExp?][] = [
   [/(抗菌药物|抗生素).*(使用率|处方)|门诊处方抗(菌药物|生素)/, 'outpatient_antibiotic_rate'],
   [/推荐标准/, 'centres_recommended_standard_share'],
   [/基本标准/, 'centres_basic_standard_share'],
-  [/社区医院/, 'community_hospitals'],
+  // A count of community hospitals; "60%以上社区卫生服务中心建成社区医院" is a share the catalogue does not measure.
+  [/社区医院/, 'community_hospitals', /^(个|所|家)$/],
   [/床位/, 'beds_per_1000'],
   [/满意度/, 'satisfaction'],
   [/管理费用/, 'admin_expense_ratio'],
@@ -29,8 +30,8 @@ const RULES: [RegExp, string, RegExp?][] = [
   [/DIP|病种.*覆盖/, 'dip_coverage'],
 ];
 
-/** The catalogue code of the indicator the words describe, or null. */
-export function matchIndicator(words: string, _unit: string): string | null {
-  for (const [re, code] of RULES) if (re.test(words)) return code;
+/** The catalogue code of the indicator the words describe (in a unit it can be held against), or null. */
+export function matchIndicator(words: string, unit: string): string | null {
+  for (const [re, code, unitRe] of RULES) if (re.test(words)) return !unitRe || unitRe.test(unit) ? code : null;
   return null;
 }
