@@ -1,7 +1,7 @@
 // The pure rules: periods and windows, and the target status — each threshold on both sides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { periodBounds, periodsOfYear, periodsTouchedBy, ratioValue, satisfies, slopePerYear, targetStatus, windowOf, type StatusInput } from './rules.ts';
+import { judgedComparator, periodBounds, periodsOfYear, periodsTouchedBy, ratioValue, satisfies, slopePerYear, targetStatus, windowOf, type StatusInput } from './rules.ts';
 
 test('periods: bounds, windows and the periods of a year begun', () => {
   assert.deepEqual(periodBounds('2025-02'), { from: '2025-02-01', to: '2025-02-28' });
@@ -54,4 +54,15 @@ test('target status: the rule, table-driven', () => {
     const r = targetStatus({ ...base, ...o });
     assert.deepEqual([r.status, r.reason], [status, reason], name);
   }
+});
+
+test('a plan\'s "达到 N" (=) is judged as reaching or passing N in the better direction', () => {
+  const cases: [Parameters<typeof judgedComparator>[0], 'higher' | 'lower' | undefined, string][] = [
+    ['=', 'higher', '>='], ['=', 'lower', '<='], ['=', undefined, '='], ['>=', 'lower', '>='], ['<=', 'higher', '<='], ['range', 'higher', 'range'],
+  ];
+  assert.deepEqual(cases.map(([c, b]) => judgedComparator(c, b)), cases.map((x) => x[2]));
+  // 48.2 against "达到50%" is not met; 51 is.
+  const asOf = '2026-11-24';
+  assert.equal(targetStatus({ comparator: judgedComparator('=', 'higher'), value: 50, valueHigh: null, dueYear: 2025, current: 51, slope: null, asOf }).status, 'met');
+  assert.equal(targetStatus({ comparator: judgedComparator('=', 'higher'), value: 50, valueHigh: null, dueYear: 2025, current: 48.2, slope: null, asOf }).status, 'off_track');
 });

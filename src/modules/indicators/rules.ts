@@ -165,7 +165,13 @@ export function targetStatus(i: StatusInput, c: StatusConfig = DEFAULT_STATUS_CO
   return { status: 'off_track', projected, reason: 'not_closing' };
 }
 
+/** The comparator a target is judged by: a plan's "达到 50%" ('=') on an indicator that is better higher (or lower) is met at or beyond the value. */
+export function judgedComparator(c: Comparator, betterWhen: 'higher' | 'lower' | undefined): Comparator {
+  if (c !== '=' || !betterWhen) return c;
+  return betterWhen === 'higher' ? '>=' : '<=';
+}
+
 export const STATUS_RULE = {
-  zh: '达标：当前值满足目标；已过期限仍未满足：偏离；否则按近期趋势（最小二乘斜率）推算到期限年末的值：满足目标为“按期可达”；正在接近目标、或差距不超过目标值的10%为“有风险”；其余为“偏离”。无趋势时只按差距判断。',
-  en: 'Met: the current value satisfies the target. Past the due year and not met: off track. Otherwise the value is projected to 31 December of the due year along its recent trend (least-squares slope): meeting the target there is on track; moving toward it, or missing by no more than 10% of the target value, is at risk; anything else is off track. Without a trend only the gap decides.',
+  zh: '达标：当前值满足目标；已过期限仍未满足：偏离；否则按近期趋势（最小二乘斜率）推算到期限年末的值：满足目标为“按期可达”；正在接近目标、或差距不超过目标值的10%为“有风险”；其余为“偏离”。无趋势时只按差距判断。规划“达到N”的目标按指标的改善方向理解为“不低于N”（或“不高于N”）。',
+  en: 'Met: the current value satisfies the target. Past the due year and not met: off track. Otherwise the value is projected to 31 December of the due year along its recent trend (least-squares slope): meeting the target there is on track; moving toward it, or missing by no more than 10% of the target value, is at risk; anything else is off track. Without a trend only the gap decides. A plan\'s "reach N" (=) is read in the indicator\'s better direction: at least N (or at most N).',
 } as const;

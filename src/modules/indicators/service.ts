@@ -11,7 +11,7 @@ import { today } from '../registry/residents.ts';
 import { ageOn } from '../registry/rules.ts';
 import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './catalogue.ts';
 import { compute, counties } from './engine.ts';
-import { isPeriod, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Comparator, type Status } from './rules.ts';
+import { isPeriod, judgedComparator, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Comparator, type Status } from './rules.ts';
 
 export interface CatalogueEntry {
   code: string; name: { zh: string; en: string }; definition: { zh: string; en: string }; unit: string; unitLabel: { zh: string; en: string };
@@ -151,7 +151,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
     const cur = years.find((v) => v.period === year && v.value != null) ?? [...years].reverse().find((v) => v.value != null)
       ?? (d?.source === 'entered' ? [...series].reverse().find((v) => v.value != null) : undefined);
     const trendPts = (d?.trendFrom === 'year' ? years : months.slice(-12)).filter((v) => v.value != null).map((v) => ({ t: periodTime(v.period), v: v.value! }));
-    const st = targetStatus({ comparator: t.comparator, value: t.value, valueHigh: t.value_high, dueYear: t.due_year, current: cur?.value ?? null, slope: slopePerYear(trendPts), asOf: day });
+    const st = targetStatus({ comparator: judgedComparator(t.comparator, d?.betterWhen), value: t.value, valueHigh: t.value_high, dueYear: t.due_year, current: cur?.value ?? null, slope: slopePerYear(trendPts), asOf: day });
     return {
       id: t.id, indicatorCode: t.indicator_code, indicatorName: d?.name ?? null, localityCode: t.locality_code, localityName: t.locality_name, comparator: t.comparator, value: t.value,
       valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, note: t.note, version: t.version,
