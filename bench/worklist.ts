@@ -41,7 +41,7 @@ try {
        JOIN chronic_enrolments e ON e.resident_id = r.id AND e.status = 'active'
        LEFT JOIN LATERAL (SELECT visit_date, visit_class, next_visit_date FROM chronic_followups WHERE resident_id = r.id AND programme = e.programme ORDER BY visit_date DESC LIMIT 1) f ON true
       WHERE c.team_id = $1 AND c.status IN ('signed','renewed') AND c.ends_on >= current_date`, [team.team_id]));
-  const rates = await time(() => programmeRates(t.db, '371003', 'hypertension', year));
+  const rates = await time(() => programmeRates(t.db, '371003', 'hypertension', { level: 'township', from: `${year}-01-01`, to: `${year}-12-31` }));
   const ratesDirect = await time(() => t.db.query(
     `SELECT left(r.village_code, 9), count(*) FROM residents r LEFT JOIN (SELECT resident_id, count(*) n FROM chronic_followups WHERE programme = 'hypertension' AND visit_date >= $1::date GROUP BY 1) f ON f.resident_id = r.id GROUP BY 1`, [`${year}-01-01`]));
   const [{ fu }] = await t.db.query<{ fu: number }>('SELECT count(*)::int AS fu FROM chronic_followups');

@@ -6,7 +6,10 @@ import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
 import { contractFulfilment, contractRates, createTeam, endContract, listTeams, renewContract, signContract } from './service.ts';
-import { RATE_DEFINITIONS } from './rules.ts';
+import { RATE_ATTRIBUTION, RATE_DEFINITIONS } from './rules.ts';
+import { addDays, periodRange } from '../chronic/rules.ts';
+import { today } from '../registry/residents.ts';
+import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
@@ -59,10 +62,20 @@ export async function contractRoutes(app: ZodApp, ctx: AppContext) {
   });
   app.get('/api/contracts/rates', {
     config: { access: STAFF },
-    schema: { tags: ['contracts'], summary: '签约率, 重点人群签约率, 履约率, 续约率 by township, with their definitions', querystring: z.strictObject({ asOf: DateStr.optional() }),
-      response: { 200: z.object({ definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })), items: z.array(z.object({
-        code: z.string(), name: z.string(), population: z.number(), contracted: z.number(), priorityPopulation: z.number(), priorityContracted: z.number(), fulfilled: z.number(), previousCycle: z.number(), renewed: z.number(),
-        coverage: z.number().nullable(), priorityCoverage: z.number().nullable(), fulfilmentRate: z.number().nullable(), renewalRate: z.number().nullable() })) }) } },
-    handler: async (req) => ({ definitions: RATE_DEFINITIONS, items: await contractRates(db, await scopePrefix(db, me(req)), req.query.asOf) }),
+    schema: { tags: ['contracts'], summary: '签约率, 重点人群签约率 (per priority group), 履约率, 续约率 by team, township, community or county over a month, quarter, year or the year to date, with their definitions',
+      querystring: z.strictObject({ level: z.enum(['team', 'township', 'community', 'county']).default('township'), period: z.enum(['month', 'quarter', 'year', 'ytd']).default('ytd'), on: DateStr.optional(), asOf: DateStr.optional() }),
+      response: { 200: z.object({ level: z.string(), period: z.string(), from: z.string(), to: z.string(), definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+        groupLabels: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+        items: z.array(z.object({
+          code: z.string(), name: z.string(), population: z.number(), contracted: z.number(), priorityPopulation: z.number(), priorityContracted: z.number(), fulfilled: z.number(), previousCycle: z.number(), renewed: z.number(),
+          coverage: z.number().nullable(), priorityCoverage: z.number().nullable(), fulfilmentRate: z.number().nullable(), renewalRate: z.number().nullable(),
+          groups: z.array(z.object({ group: z.string(), population: z.number(), contracted: z.number(), rate: z.number().nullable() })) })) }) } },
+    handler: async (req) => {
+      const q = req.query;
+      // asOf (kept for older callers): the rates on that day, renewal over the year before it.
+      const { from, to } = q.asOf ? { from: addDays(q.asOf, -364), to: q.asOf } : periodRange(q.period, q.on ?? today());
+      return { level: q.level, period: q.asOf ? 'asOf' : q.period, from, to, definitions: { ...RATE_DEFINITIONS, attribution: RATE_ATTRIBUTION }, groupLabels: PRIORITY_GROUP_LABELS,
+        items: await contractRates(db, await scopePrefix(db, me(req)), { level: q.level, from, to }) };
+    },
   });
 }

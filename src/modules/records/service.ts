@@ -1,6 +1,7 @@
 // The lifelong record: summary, timeline and trends (each read audited with its basis), ingestion
 // (one at a time or in batches, idempotent on the sender's record id), edits with optimistic
 // concurrency and kept versions, consents, break-glass, and the resident's own access log.
+import { enrolFromDiagnoses } from '../chronic/service.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
@@ -194,6 +195,8 @@ export async function recordEncounter(db: Db, p: Principal, e: EncounterIn): Pro
       await q.query('INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6)',
         [e.residentId, row.id, d.icd10, d.onsetDate ?? null, d.status ?? 'active', d.confirmed ?? true]);
     }
+    // A confirmed hypertension or type 2 diabetes diagnosis enrols the resident in its programme.
+    if (e.diagnoses?.length) await enrolFromDiagnoses(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: e.diagnoses });
     for (const o of obs) {
       if (!o) continue;
       await q.query('INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
