@@ -212,7 +212,7 @@ export async function worklist(db: Db, p: Principal, o: { status?: WorklistRow['
   for (const x of items) x.riskClass = worst.get(x.residentId) ?? null;
   const risk = (x: WorklistRow) => RISK[x.riskClass ?? 'none'];
   const byDue = (a: WorklistRow, b: WorklistRow) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '');
-  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1);
+  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1) || (a.service ?? '').localeCompare(b.service ?? '');
   const cmp = o.sort === 'due' ? (a: WorklistRow, b: WorklistRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byDue(a, b) || byName(a, b)
     : o.sort === 'name' ? byName
       : (a: WorklistRow, b: WorklistRow) => risk(a) - risk(b) || byDue(a, b) || byName(a, b);

@@ -5,14 +5,18 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
-import { contractFulfilment, contractRates, createTeam, endContract, listTeams, renewContract, signContract } from './service.ts';
-import { RATE_ATTRIBUTION, RATE_DEFINITIONS } from './rules.ts';
+import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
+import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
 import { addDays, periodRange } from '../chronic/rules.ts';
 import { today } from '../registry/residents.ts';
 import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+const Item = z.strictObject({ service: z.string().min(1).max(30), name: z.string().max(50), frequency: z.string().max(20) });
+const PackageFields = { name: z.string().min(2).max(50), kind: z.enum(['basic', 'personalised']), priceFen: z.number().int(), payer: z.enum(['insurance', 'public_health', 'resident', 'mixed']), items: z.array(Item).max(30) };
+const PackageOut = z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.enum(['basic', 'personalised']), priceFen: z.number(), payer: z.enum(['insurance', 'public_health', 'resident', 'mixed']),
+  items: z.array(z.object({ service: z.string(), name: z.string(), frequency: z.string() })), active: z.boolean(), version: z.number() });
 const Signed = z.object({ id: z.string(), startsOn: z.string(), endsOn: z.string(), status: z.string() });
 
 /** Registers /api/contracts/*. */
@@ -59,6 +63,23 @@ export async function contractRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['contracts'], summary: 'Fulfilment to date: each package item due against services recorded anywhere', params: z.object({ id: z.string().uuid() }),
       response: { 200: z.object({ fulfilled: z.boolean(), items: z.array(z.object({ service: z.string(), name: z.string(), frequency: z.string(), due: z.number(), delivered: z.number(), ok: z.boolean() })) }) } },
     handler: async (req) => contractFulfilment(db, req.params.id),
+  });
+  app.get('/api/contracts/packages', {
+    config: { access: STAFF },
+    schema: { tags: ['contracts'], summary: 'Service packages (basic and personalised): items with their frequency, price in fen, who pays; and the services an item may promise',
+      response: { 200: z.object({ items: z.array(PackageOut), services: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })) }) } },
+    handler: async () => ({ items: await listPackages(db), services: SERVICE_LABELS }),
+  });
+  app.post('/api/contracts/packages', {
+    config: { access: ['sysadmin', 'manager'] },
+    schema: { tags: ['contracts'], summary: 'Create a service package (frequencies "N次/年" or "按需")', body: z.strictObject({ code: z.string().max(20), ...PackageFields, active: z.boolean().optional() }), response: { 201: PackageOut } },
+    handler: async (req, reply) => reply.code(201).send(await createPackage(db, me(req), req.body)),
+  });
+  app.put('/api/contracts/packages/:id', {
+    config: { access: ['sysadmin', 'manager'] },
+    schema: { tags: ['contracts'], summary: 'Edit a service package (optimistic: send the version you read)', params: z.object({ id: z.string().uuid() }),
+      body: z.strictObject({ ...PackageFields, active: z.boolean(), version: z.number().int() }), response: { 200: PackageOut } },
+    handler: async (req) => updatePackage(db, me(req), req.params.id, req.body),
   });
   app.get('/api/contracts/rates', {
     config: { access: STAFF },

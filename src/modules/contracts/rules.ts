@@ -94,3 +94,38 @@ export const RATE_ATTRIBUTION = {
   zh: '团队：居民计入其当前签约团队，未签约者计入服务其所在村的团队；医共体：按乡镇卫生院所属医共体；签约率、履约率按期末（或今天）计，续约率按期内到期的签约计',
   en: 'Team: a resident counts for the team of their current contract, else the team serving their village; community: by the medical community of the township centre; coverage and fulfilment on the period\'s last day (or today), renewal over contracts whose year ended in the period',
 } as const;
+
+/** The services a package item may promise, each counted automatically from the record. */
+export const SERVICE_LABELS = {
+  htn_followup: { zh: '高血压随访', en: 'Hypertension follow-up' },
+  dm_followup: { zh: '糖尿病随访', en: 'Diabetes follow-up' },
+  health_check: { zh: '健康体检', en: 'Health check' },
+  elderly_check: { zh: '老年人健康体检', en: 'Elderly health check' },
+  immunisation: { zh: '预防接种', en: 'Immunisation' },
+  home_visit: { zh: '上门服务', en: 'Home visit' },
+  consultation: { zh: '一般诊疗与健康咨询', en: 'Consultation' },
+} as const;
+export type ServiceCode = keyof typeof SERVICE_LABELS;
+
+export interface PackageInput {
+  code: string; name: string; kind: 'basic' | 'personalised'; priceFen: number; payer: 'insurance' | 'public_health' | 'resident' | 'mixed'; items: PackageItem[];
+}
+
+/** Every problem of a package as [path, problem]: the code, at least one item, known services each once, valid frequencies, a free basic package. */
+export function packageProblems(p: PackageInput): { path: string; problem: string }[] {
+  const out: { path: string; problem: string }[] = [];
+  if (!/^[A-Z][A-Z0-9_]{1,19}$/.test(p.code)) out.push({ path: 'code', problem: 'capital letters, digits or _, 2–20 long / 代码应为2–20位大写字母、数字或下划线' });
+  if (!Number.isInteger(p.priceFen) || p.priceFen < 0) out.push({ path: 'priceFen', problem: 'a whole number of fen, 0 or more / 价格应为不小于0的整数（分）' });
+  if (p.kind === 'basic' && p.priceFen !== 0) out.push({ path: 'priceFen', problem: 'the basic package is free to the resident / 基础服务包不收费' });
+  if (!p.items.length) out.push({ path: 'items', problem: 'at least one item / 至少一个服务项目' });
+  const seen = new Set<string>();
+  p.items.forEach((it, i) => {
+    if (!(it.service in SERVICE_LABELS)) out.push({ path: `items[${i}].service`, problem: `unknown service ${it.service} / 未知的服务项目` });
+    else if (seen.has(it.service)) out.push({ path: `items[${i}].service`, problem: 'listed twice / 服务项目重复' });
+    seen.add(it.service);
+    if (!it.name.trim()) out.push({ path: `items[${i}].name`, problem: 'required / 必填' });
+    const f = frequencyProblem(it.frequency);
+    if (f) out.push({ path: `items[${i}].frequency`, problem: f });
+  });
+  return out;
+}

@@ -3,11 +3,11 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, notFound, stale } from '../../platform/errors.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { today } from '../registry/residents.ts';
 import { addDays } from '../chronic/rules.ts';
-import { fulfilment, itemStatus, parseFrequency, type ItemStatus, type PackageItem } from './rules.ts';
+import { fulfilment, itemStatus, packageProblems, parseFrequency, type ItemStatus, type PackageInput, type PackageItem } from './rules.ts';
 import { PRIORITY_GROUPS, type PriorityGroup } from '../registry/rules.ts';
 
 export interface Team { id: string; name: string; facilityCode: string; facilityName: string; members: { workerId: string; name: string; role: string }[] }
@@ -283,5 +283,45 @@ export async function createTeam(db: Db, p: Principal, input: { name: string; fa
     for (const v of input.villageCodes) await q.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1,$2)', [t.id, v]);
     await writeAudit(q, actorOf(p, p.ip), { action: 'team.create', outcome: 'ok', recordType: 'care_team', recordId: t.id });
     return { id: t.id };
+  });
+}
+
+export interface ServicePackage extends PackageInput { id: string; active: boolean; version: number }
+
+/** Every service package, basic first. */
+export async function listPackages(q: Queryable): Promise<ServicePackage[]> {
+  const rows = await q.query<{ id: string; code: string; name: string; kind: 'basic' | 'personalised'; price_fen: number; payer: PackageInput['payer']; items: PackageItem[]; active: boolean; version: number }>(
+    "SELECT id, code, name, kind, price_fen, payer, items, active, version FROM service_packages ORDER BY kind = 'basic' DESC, code");
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, priceFen: r.price_fen, payer: r.payer, items: r.items, active: r.active, version: r.version }));
+}
+
+/** Creates a service package (managers and system administrators); the code is unique. */
+export async function createPackage(db: Db, p: Principal, input: PackageInput & { active?: boolean }): Promise<ServicePackage> {
+  const fields = packageProblems(input);
+  if (fields.length) throw badRequest('package.invalid', { zh: '服务包信息有误，未保存', en: 'Invalid service package; nothing was saved' }, fields);
+  return db.tx(async (q) => {
+    if ((await q.query('SELECT 1 FROM service_packages WHERE code = $1', [input.code])).length) {
+      throw conflict('package.code_taken', { zh: `服务包代码 ${input.code} 已存在`, en: `Package code ${input.code} is taken` }, [{ path: 'code', problem: 'taken / 已存在' }]);
+    }
+    const [r] = await q.query<{ id: string }>('INSERT INTO service_packages (code, name, kind, price_fen, payer, items, active, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id',
+      [input.code, input.name, input.kind, input.priceFen, input.payer, JSON.stringify(input.items), input.active ?? true, p.userId]);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'package.create', outcome: 'ok', recordType: 'service_package', recordId: r.id, details: { code: input.code } });
+    return { ...input, id: r.id, active: input.active ?? true, version: 1 };
+  });
+}
+
+/** Edits a package (send the version you read); the code stays. Contracts holding it owe the new items from now on. */
+export async function updatePackage(db: Db, p: Principal, id: string, input: Omit<PackageInput, 'code'> & { active: boolean; version: number }): Promise<ServicePackage> {
+  return db.tx(async (q) => {
+    const [cur] = await q.query<{ code: string; version: number }>('SELECT code, version FROM service_packages WHERE id = $1 FOR UPDATE', [id]);
+    if (!cur) throw notFound({ zh: '服务包', en: 'Service package' });
+    const fields = packageProblems({ ...input, code: cur.code });
+    if (cur.code === 'BASIC' && !input.active) fields.push({ path: 'active', problem: 'every contract holds the basic package / 基础包不能停用' });
+    if (fields.length) throw badRequest('package.invalid', { zh: '服务包信息有误，未保存', en: 'Invalid service package; nothing was saved' }, fields);
+    if (cur.version !== input.version) throw stale(cur.version);
+    await q.query('UPDATE service_packages SET name = $2, kind = $3, price_fen = $4, payer = $5, items = $6, active = $7, version = version + 1, updated_by = $8, updated_at = now() WHERE id = $1',
+      [id, input.name, input.kind, input.priceFen, input.payer, JSON.stringify(input.items), input.active, p.userId]);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'package.update', outcome: 'ok', recordType: 'service_package', recordId: id, details: { code: cur.code, version: cur.version + 1 } });
+    return { ...input, code: cur.code, id, version: cur.version + 1 };
   });
 }
