@@ -57,7 +57,7 @@ for (const engine of ENGINES) {
       assert.equal((await t.db.query("SELECT 1 FROM service_packages WHERE code IN ('X','BASIC2')")).length, 0, 'nothing half-written');
       const ok = await t.app.inject({ method: 'POST', url: '/api/contracts/packages', headers: { cookie: mgr }, payload: pkg });
       assert.equal(ok.statusCode, 201, ok.body);
-      assert.deepEqual({ ...ok.json(), id: undefined }, { ...pkg, id: undefined, active: true, version: 1 });
+      assert.deepEqual({ ...(ok.json() as object), id: undefined }, { ...pkg, id: undefined, active: true, version: 1 });
       const dup = await t.app.inject({ method: 'POST', url: '/api/contracts/packages', headers: { cookie: mgr }, payload: pkg });
       assert.equal(dup.statusCode, 409);
       assert.equal((await t.app.inject({ method: 'POST', url: '/api/contracts/packages', headers: { cookie: vd }, payload: { ...pkg, code: 'VD' } })).statusCode, 403, 'staff list, managers edit');
