@@ -12,7 +12,7 @@ import { DuplicatesPage, ResidentDetailPage, ResidentNewPage, ResidentSearchPage
 import { CommunitiesPage, FacilitiesPage, FacilityDetailPage, RegionsPage, WorkersPage } from './pages/registry/places';
 import { FollowUpPage } from './pages/chronic/followup';
 import { RatesPage } from './pages/chronic/rates';
-import { ContractRatesPage } from './pages/contracts/contracts';
+import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 
 export interface PageEntry {
   path: string;
@@ -51,6 +51,7 @@ export const PAGES: PageEntry[] = [
   { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
   { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
+  { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

@@ -212,11 +212,15 @@ export async function worklist(db: Db, p: Principal, o: { status?: WorklistRow['
   for (const x of items) x.riskClass = worst.get(x.residentId) ?? null;
   const risk = (x: WorklistRow) => RISK[x.riskClass ?? 'none'];
   const byDue = (a: WorklistRow, b: WorklistRow) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '');
-  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1) || (a.service ?? '').localeCompare(b.service ?? '');
+  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1) || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
   const cmp = o.sort === 'due' ? (a: WorklistRow, b: WorklistRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byDue(a, b) || byName(a, b)
     : o.sort === 'name' ? byName
-      : (a: WorklistRow, b: WorklistRow) => risk(a) - risk(b) || byDue(a, b) || byName(a, b);
-  const wanted = items.filter((x) => (o.status ? x.status === o.status : x.status !== 'scheduled')).sort(cmp);
+      // by risk, a resident's rows together (their programme rows first), residents in the order of their earliest due date
+      : (a: WorklistRow, b: WorklistRow) => risk(a) - risk(b) || (firstDue.get(a.residentId) ?? '').localeCompare(firstDue.get(b.residentId) ?? '') || byName(a, b) || byDue(a, b);
+  const shown = items.filter((x) => (o.status ? x.status === o.status : x.status !== 'scheduled'));
+  const firstDue = new Map<string, string>();
+  for (const x of shown) if (x.nextDue && (!firstDue.has(x.residentId) || x.nextDue < firstDue.get(x.residentId)!)) firstDue.set(x.residentId, x.nextDue);
+  const wanted = shown.sort(cmp);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.worklist', outcome: 'ok', basis: 'contract', details: { rows: wanted.length } }));
   return { items: wanted.slice(0, o.limit), total: wanted.length };
 }
