@@ -188,6 +188,7 @@ const zh = {
   'chronic.wl.status': '状态',
   'chronic.wl.provisional': '待确诊',
   'chronic.wl.delivered': '已提供 {delivered}/应提供 {owed}',
+  'chronic.counted': '按 {from} 至 {to} 累计随访计',
 };
 
 type Key = keyof typeof zh;
@@ -377,6 +378,7 @@ const en: Record<Key, string> = {
   'chronic.wl.status': 'Status',
   'chronic.wl.provisional': 'Provisional',
   'chronic.wl.delivered': 'Delivered {delivered} of {owed} owed',
+  'chronic.counted': 'Follow-ups counted from {from} to {to}',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

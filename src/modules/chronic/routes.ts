@@ -6,7 +6,7 @@ import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
 import { followUpDefaults, programmeRates, rateResidents, recordFollowUp, recordScreening, screeningList, worklist } from './service.ts';
-import { DEFAULT_CONFIG, periodRange, PROGRAMME_RATE_DEFINITIONS, requiredFollowUps, SYMPTOMS, type PeriodKind } from './rules.ts';
+import { countedFrom, DEFAULT_CONFIG, periodRange, PROGRAMME_RATE_DEFINITIONS, requiredFollowUps, SYMPTOMS, type PeriodKind } from './rules.ts';
 import { today } from '../registry/residents.ts';
 
 const Level = z.enum(['team', 'township', 'community', 'county']);
@@ -123,7 +123,7 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['chronic'], summary: 'Programme rates (健康管理率, 规范管理率, 控制率) by team, township, community or county for a month, quarter, year or the year to date; aggregates only',
       querystring: z.strictObject({ programme: Programme, level: Level.default('township'), period: Period.optional(), on: DateStr.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(),
         prevalence: z.coerce.number().gt(0).lt(1).optional() }),
-      response: { 200: z.object({ level: Level, period: Period, from: z.string(), to: z.string(), requiredFollowUps: z.number(), prevalence: z.number(),
+      response: { 200: z.object({ level: Level, period: Period, from: z.string(), to: z.string(), countedFrom: z.string(), requiredFollowUps: z.number(), prevalence: z.number(),
         definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
         items: z.array(z.object({ code: z.string(), name: z.string(), adults35: z.number(), estimated: z.number(), managed: z.number(), standard: z.number(), controlled: z.number(),
           managementRate: z.number().nullable(), standardRate: z.number().nullable(), controlRate: z.number().nullable() })) }) } },
@@ -132,7 +132,7 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
       const { from, to, period } = resolvePeriod(q);
       const prevalence = q.prevalence ?? DEFAULT_CONFIG.prevalence[q.programme];
       const cfg = { ...DEFAULT_CONFIG, prevalence: { ...DEFAULT_CONFIG.prevalence, [q.programme]: prevalence } };
-      return { level: q.level, period, from, to, requiredFollowUps: requiredFollowUps(from, to), prevalence, definitions: PROGRAMME_RATE_DEFINITIONS,
+      return { level: q.level, period, from, to, countedFrom: countedFrom(to), requiredFollowUps: requiredFollowUps(countedFrom(to), to), prevalence, definitions: PROGRAMME_RATE_DEFINITIONS,
         items: await programmeRates(db, await scopePrefix(db, me(req)), q.programme, { level: q.level, from, to }, cfg) };
     },
   });

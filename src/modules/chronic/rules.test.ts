@@ -150,3 +150,9 @@ test('follow-ups the norm asks for in a period: one per quarter ending in it, at
     ['2026-01-01', '2026-03-30', 1], ['2026-01-01', '2026-03-31', 1], ['2026-01-01', '2026-07-04', 2], ['2026-01-01', '2026-09-29', 2], ['2026-01-01', '2026-09-30', 3], ['2026-01-01', '2026-11-24', 3]];
   for (const [f, t, want] of rows) assert.equal(requiredFollowUps(f, t), want, `${f}..${t}`);
 });
+
+test('programme rates count from 1 January of the year a period ends in', async () => {
+  const { countedFrom } = await import('./rules.ts');
+  assert.equal(countedFrom('2026-05-31'), '2026-01-01');
+  assert.equal(countedFrom('2026-12-31'), '2026-01-01');
+});

@@ -205,6 +205,11 @@ export function periodRange(kind: PeriodKind, on: string): { from: string; to: s
   return { from: `${y}-01-01`, to: on };
 }
 
+/** The first day a period's programme rates count follow-ups from: 1 January of the year the period ends in (management is counted over the year to the period's end). */
+export function countedFrom(to: string): string {
+  return `${to.slice(0, 4)}-01-01`;
+}
+
 /** Follow-ups a patient needs in a period to count as norm-compliant: one per calendar quarter ending in it (4 a year), at least one. */
 export function requiredFollowUps(from: string, to: string): number {
   let n = 0;
@@ -216,8 +221,8 @@ export function requiredFollowUps(from: string, to: string): number {
 
 /** What the programme rates mean, shown beside them. */
 export const PROGRAMME_RATE_DEFINITIONS = {
-  management: { zh: '健康管理率 = 期内接受随访管理的患者数 ÷（35岁及以上常住人口 × 患病率估计）', en: 'Management rate = patients followed up in the period ÷ (residents 35+ × estimated prevalence)' },
-  standard: { zh: '规范管理率 = 期内随访次数达到规范要求（每季度1次，全年≥4次）的患者数 ÷ 管理患者数', en: 'Norm-compliant rate = managed patients with the follow-ups the norm asks for in the period (one a quarter, ≥4 a year) ÷ managed patients' },
-  control: { zh: '血压（血糖）控制率 = 期内最近一次随访血压（空腹血糖）达标的患者数 ÷ 管理患者数', en: 'Control rate = managed patients whose latest follow-up in the period is on target ÷ managed patients' },
+  management: { zh: '健康管理率 = 本年初至期末接受随访管理的患者数 ÷（35岁及以上常住人口 × 患病率估计）', en: 'Management rate = patients followed up from 1 January to the period\'s end ÷ (residents 35+ × estimated prevalence)' },
+  standard: { zh: '规范管理率 = 本年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的患者数 ÷ 管理患者数', en: 'Norm-compliant rate = managed patients with the follow-ups the norm asks for by the period\'s end (one for each quarter ended, ≥4 a year) ÷ managed patients' },
+  control: { zh: '血压（血糖）控制率 = 截至期末最近一次随访血压（空腹血糖）达标的患者数 ÷ 管理患者数', en: 'Control rate = managed patients whose latest follow-up by the period\'s end is on target ÷ managed patients' },
   attribution: { zh: '团队：居民计入其当前签约团队，未签约者计入服务其所在村的团队；医共体：按乡镇卫生院所属医共体', en: 'Team: a resident counts for the team of their current contract, else the team serving their village; community: by the medical community of the township centre' },
 } as const;

@@ -11,7 +11,7 @@ import { ageOn } from '../registry/rules.ts';
 import { setCondition, today } from '../registry/residents.ts';
 import { packageDue, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
-import { addDays, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
+import { addDays, countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
 
 export interface FollowUpInput {
   residentId: string;
@@ -242,7 +242,9 @@ export interface RatePeriod { level: RateLevel; from: string; to: string }
 
 /** Programme rates by unit of a level over a period (健康管理率, 规范管理率, 控制率): aggregates only, no person shown. */
 export async function programmeRates(db: Queryable, within: string | null, programme: Programme, period: RatePeriod, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<ProgrammeRate[]> {
-  const { from, to, level } = period;
+  // Management is a year's work: every period counts the follow-ups from the start of its calendar year to its end (a quarter's figures are those at the quarter's end).
+  const { to, level } = period;
+  const from = countedFrom(to);
   const day = today();
   const u = unitSql(level);
   const need = requiredFollowUps(from, to);
@@ -301,6 +303,7 @@ export async function rateResidents(db: Db, p: Principal, o: { programme: Progra
   const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
   const day = today();
   const u = unitSql(o.level);
+  const from = countedFrom(o.to);
   const mine = p.role === 'public_health' && me?.region_code ? regionPrefix(me.region_code) : null;
   const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; n: number; last_on_target: boolean; last_visit: string }>(
     `WITH fu AS (
@@ -312,8 +315,8 @@ export async function rateResidents(db: Db, p: Principal, o: { programme: Progra
         AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $7 UNION SELECT $8::uuid WHERE $8::uuid IS NOT NULL)))
       ORDER BY r.name LIMIT 2000`,
-    [o.to < day ? o.to : day, o.programme, o.from, o.to, o.code, mine, me?.worker_id ?? null, me?.team_id ?? null]);
-  const need = requiredFollowUps(o.from, o.to);
+    [o.to < day ? o.to : day, o.programme, from, o.to, o.code, mine, me?.worker_id ?? null, me?.team_id ?? null]);
+  const need = requiredFollowUps(from, o.to);
   const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= need : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.rate_residents', outcome: 'ok', basis: mine ? 'public_health' : 'contract', details: { ...o, rows: keep.length } }));
   return keep.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, followUps: r.n, lastVisit: r.last_visit, lastOnTarget: r.last_on_target }));

@@ -95,13 +95,15 @@ for (const engine of ENGINES) {
       assert.ok(cfg.definitions.standard.zh.includes('规范管理率'));
     });
 
-    test('programme rates by month, quarter and year to date; the age-35 line moves with the period', async () => {
+    test('programme rates at the end of a month, a quarter and a day (year to date); the age-35 line moves with the period', async () => {
       const may = await prog(`programme=hypertension&level=township&period=month&on=${Y}-05-15`);
-      assert.deepEqual([may.j.from, may.j.to, may.j.requiredFollowUps], [`${Y}-05-01`, `${Y}-05-31`, 1]);
-      assert.deepEqual(may.rows, { 甲镇: [3, 2, 2, 0], 乙镇: [1, 0, 0, 0] }, 'b2 is not yet 35 on 31 May');
+      // every period counts from 1 January to its end: by 31 May one quarter has ended, so one follow-up is asked for
+      assert.deepEqual([may.j.from, may.j.to, may.j.countedFrom, may.j.requiredFollowUps], [`${Y}-05-01`, `${Y}-05-31`, `${Y}-01-01`, 1]);
+      assert.deepEqual(may.rows, { 甲镇: [3, 2, 2, 0], 乙镇: [1, 1, 1, 1] }, 'b2 is not yet 35 on 31 May');
       const q2 = await prog(`programme=hypertension&level=township&period=quarter&on=${Y}-05-15`);
-      assert.deepEqual([q2.j.from, q2.j.to], [`${Y}-04-01`, `${Y}-06-30`]);
-      assert.deepEqual(q2.rows, { 甲镇: [3, 2, 2, 0], 乙镇: [2, 1, 1, 1] });
+      assert.deepEqual([q2.j.from, q2.j.to, q2.j.requiredFollowUps], [`${Y}-04-01`, `${Y}-06-30`, 2]);
+      // by 30 June two follow-ups are asked for: a1 (10 Feb, 10 May) and a2 (5 Mar, 20 May) have them, b1 (15 Apr) does not
+      assert.deepEqual(q2.rows, { 甲镇: [3, 2, 2, 0], 乙镇: [2, 1, 0, 1] });
       const ytd = await prog(`programme=hypertension&level=township&period=ytd&on=${Y}-05-15`);
       assert.deepEqual([ytd.j.from, ytd.j.to, ytd.j.requiredFollowUps], [`${Y}-01-01`, `${Y}-05-15`, 1]);
       assert.deepEqual(ytd.rows, { 甲镇: [3, 2, 2, 0], 乙镇: [1, 1, 1, 1] });

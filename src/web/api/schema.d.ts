@@ -6059,6 +6059,7 @@ export interface paths {
                             period: "month" | "quarter" | "year" | "ytd";
                             from: string;
                             to: string;
+                            countedFrom: string;
                             requiredFollowUps: number;
                             prevalence: number;
                             definitions: {

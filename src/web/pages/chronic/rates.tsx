@@ -35,8 +35,8 @@ export function RatesPage() {
   const rows = data?.items ?? [];
   const controlTitle = t(programme === 'hypertension' ? 'chronic.col.bpControl' : 'chronic.col.glucoseControl');
   const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 40, bottom: 80 },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 40 } }, yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
+    xAxis: { type: 'category', data: rows.map((r) => r.name.replace(/（.*）$/, '')), axisLabel: { rotate: 40, width: 110, overflow: 'truncate', interval: 0 } }, yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
       { name: t('chronic.col.standardRate'), type: 'bar', data: rows.map((r) => (r.standardRate == null ? null : +(r.standardRate * 100).toFixed(1))) },
       { name: controlTitle, type: 'bar', data: rows.map((r) => (r.controlRate == null ? null : +(r.controlRate * 100).toFixed(1))) },
@@ -49,6 +49,7 @@ export function RatesPage() {
         <span>{t('chronic.prevalence')}</span>
         <InputNumber data-testid="rates-prevalence" min={0.01} max={0.99} step={0.005} value={prevalence ?? data?.prevalence} onChange={(v) => setPrevalence(v)} style={{ width: 90 }} />
         {data && <Tag data-testid="rates-range">{t('chronic.period.range', { from: data.from, to: data.to })}</Tag>}
+        {data && <Tag>{t('chronic.counted', { from: data.countedFrom, to: data.to })}</Tag>}
         {data && <Tag color="blue">{t('chronic.required', { n: data.requiredFollowUps })}</Tag>}
       </Space>
       <Chart option={option} height={300} />
