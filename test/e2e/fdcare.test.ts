@@ -38,6 +38,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
     await page.waitForSelector('[data-testid="programme-rates"] .ant-table-row');
     assert.match(await page.textContent('[data-testid="rates-definitions"]') ?? '', /规范管理率 = /);
     assert.match(await page.textContent('[data-testid="rates-definitions"]') ?? '', /团队：居民计入其当前签约团队/);
+    await page.waitForTimeout(1500); // let the chart's bars finish growing
     await shot(page, 'fdcare-programme-rates-team-quarter');
     await page.close();
   });
@@ -77,6 +78,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.waitForSelector('.ant-message-success');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="packages"] .ant-table-tbody > tr.ant-table-row').length === 5);
+    await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' });
     assert.match(await page.textContent('[data-testid="packages"]') ?? '', /上门服务 · 4次\/年|DISAB/);
     await shot(page, 'fdcare-packages');
     await page.close();
