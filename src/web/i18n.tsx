@@ -189,6 +189,20 @@ const zh = {
   'chronic.wl.provisional': '待确诊',
   'chronic.wl.delivered': '已提供 {delivered}/应提供 {owed}',
   'chronic.counted': '按 {from} 至 {to} 累计随访计',
+  'chronic.menu.screening': '高血压筛查',
+  'chronic.scr.title': '35岁以上居民血压筛查',
+  'chronic.scr.reason.no_reading': '今年未测血压',
+  'chronic.scr.reason.recheck': '待复测（{n} 天血压偏高）',
+  'chronic.scr.lastReading': '上次测量',
+  'chronic.scr.record': '录入血压',
+  'chronic.scr.date': '测量日期',
+  'chronic.scr.sbp': '收缩压',
+  'chronic.scr.dbp': '舒张压',
+  'chronic.scr.result.none': '血压正常',
+  'chronic.scr.result.high_risk': '正常高值：高危人群，至少每半年测一次',
+  'chronic.scr.result.recheck': '血压偏高（{n} 天），请择日复测',
+  'chronic.scr.result.suspected': '三次不同日血压偏高：已纳入高血压管理（待确诊），已生成转诊草稿，请于 {date} 前随访',
+  'chronic.scr.result.suspectedKnown': '三次不同日血压偏高（已在管理中）',
 };
 
 type Key = keyof typeof zh;
@@ -379,6 +393,20 @@ const en: Record<Key, string> = {
   'chronic.wl.provisional': 'Provisional',
   'chronic.wl.delivered': 'Delivered {delivered} of {owed} owed',
   'chronic.counted': 'Follow-ups counted from {from} to {to}',
+  'chronic.menu.screening': 'Hypertension screening',
+  'chronic.scr.title': 'Blood-pressure screening, residents 35+',
+  'chronic.scr.reason.no_reading': 'No reading this year',
+  'chronic.scr.reason.recheck': 'Recheck ({n} high days)',
+  'chronic.scr.lastReading': 'Last reading',
+  'chronic.scr.record': 'Record BP',
+  'chronic.scr.date': 'Date',
+  'chronic.scr.sbp': 'Systolic',
+  'chronic.scr.dbp': 'Diastolic',
+  'chronic.scr.result.none': 'Normal',
+  'chronic.scr.result.high_risk': 'High-normal: high risk, measure at least every 6 months',
+  'chronic.scr.result.recheck': 'High ({n} days): recheck on another day',
+  'chronic.scr.result.suspected': 'High on three different days: enrolled provisionally, a referral draft to confirm is ready; follow up by {date}',
+  'chronic.scr.result.suspectedKnown': 'High on three different days (already enrolled)',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -94,4 +94,20 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
     await shot(page, 'fdcare-worklist');
     await page.close();
   });
+
+  test('the village doctor records a screening reading from the screening list', async () => {
+    const page = await as('village');
+    await page.goto(`${server.url}/chronic/screening`);
+    await page.waitForSelector('[data-testid="screening"] .ant-table-row');
+    await page.locator('[data-testid="screening"] .ant-table-row').first().locator('button').click();
+    await page.waitForSelector('[data-testid="screening-form"]');
+    await page.locator('[data-testid="screening-form"] #sbp').fill('152');
+    await page.locator('[data-testid="screening-form"] #dbp').fill('94');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await page.waitForSelector('[data-testid="screening-result"]');
+    assert.match(await page.textContent('[data-testid="screening-result"]') ?? '', /血压偏高|三次不同日血压偏高/);
+    await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' });
+    await shot(page, 'fdcare-screening');
+    await page.close();
+  });
 });

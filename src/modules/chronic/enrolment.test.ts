@@ -46,6 +46,9 @@ for (const engine of ENGINES) {
         assert.equal(r.statusCode, 200, r.body);
         assert.deepEqual(r.json(), want, `${d} ${s}/${di}`);
       }
+      const list = async () => (await t.app.inject({ method: 'GET', url: '/api/chronic/screening', headers: { cookie: vd } })).json().items as { name: string; reason: string; highDays: number }[];
+      // the screening list: s1 awaits the recheck (two high days), first; the others have no reading this year
+      assert.deepEqual((await list()).map((x) => `${x.name}:${x.reason}:${x.highDays}`), ['居民s1:recheck:2', '居民d1:no_reading:0', '居民d2:no_reading:0', '居民s2:no_reading:0']);
       const third = await screen(ids.s1, today, 152, 90);
       assert.equal(third.json().status, 'suspected');
       assert.equal(third.json().highDays, 3);
@@ -56,6 +59,7 @@ for (const engine of ENGINES) {
         'SELECT r.reason_code, r.status, r.direction, f.code AS to_code FROM referrals r JOIN facilities f ON f.id = r.to_facility_id WHERE r.id = $1', [third.json().referralId]);
       assert.deepEqual(ref, { reason_code: 'screening_confirm', status: 'draft', direction: 'up', to_code: 'H0001' });
       assert.equal((await t.db.query("SELECT 1 FROM observations WHERE resident_id = $1 AND code = '8480-6'", [ids.s1])).length, 4);
+      assert.ok(!(await list()).some((x) => x.name === '居民s1'), 'enrolled: off the screening list');
       // on the worklist's to-do: provisional, never seen, the follow-up due 2 weeks after the referral
       const wl = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist', headers: { cookie: vd } });
       const row = wl.json().items.find((x: { residentId: string }) => x.residentId === ids.s1);

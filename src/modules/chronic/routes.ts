@@ -90,8 +90,8 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
 
   app.get('/api/chronic/screening', {
     config: { access: ['doctor', 'nurse', 'village_doctor', 'public_health'] },
-    schema: { tags: ['chronic'], summary: 'Residents 35+ without a blood-pressure reading this year (the annual screening list)', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
-      response: { 200: z.object({ total: z.number(), items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), lastReading: z.string().nullable() })) }) } },
+    schema: { tags: ['chronic'], summary: 'Residents 35+ to screen: no blood-pressure reading this year, or one or two high readings awaiting the recheck on other days', querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+      response: { 200: z.object({ total: z.number(), items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), lastReading: z.string().nullable(), reason: z.enum(['no_reading', 'recheck']), highDays: z.number() })) }) } },
     handler: async (req) => screeningList(db, me(req), req.query.limit),
   });
 

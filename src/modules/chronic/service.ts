@@ -271,30 +271,39 @@ export async function programmeRates(db: Queryable, within: string | null, progr
 }
 
 /** Residents 35+ of the team's contracts (or, for public-health staff, of their region) without a blood-pressure reading this year. */
-export async function screeningList(db: Db, p: Principal, limit: number): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null }[]; total: number }> {
+export async function screeningList(db: Db, p: Principal, limit: number, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null; reason: 'no_reading' | 'recheck'; highDays: number }[]; total: number }> {
   const day = today();
   const yearStart = `${day.slice(0, 4)}-01-01`;
   const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
   const byRegion = p.role === 'public_health' && me?.region_code;
-  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null }>(
+  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null; high_days: number; this_year: boolean }>(
     `WITH pop AS (
        ${byRegion
-         ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $3 || '%'`
+         ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $5 || '%'`
          : `SELECT c.resident_id AS id FROM contracts c
              WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
-               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $3 UNION SELECT $4::uuid WHERE $4::uuid IS NOT NULL)`})
-     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name,
-            (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading
-       FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code
+               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $5 UNION SELECT $6::uuid WHERE $6::uuid IS NOT NULL)`}),
+     hi AS (
+       SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
+         FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4' AND d.encounter_id = s.encounter_id
+        WHERE s.resident_id IN (SELECT id FROM pop) AND s.code = '8480-6' AND s.observed_at > ($1::date - 365) AND (s.value >= $3 OR d.value >= $4)
+        GROUP BY 1)
+     SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, coalesce(hi.days, 0) AS high_days,
+            (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading,
+            EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date) AS this_year
+       FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code LEFT JOIN hi ON hi.resident_id = r.id
       WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($1::date - interval '35 years')
         AND NOT ('hypertension' = ANY(r.conditions))
-        AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date)
-      ORDER BY r.birth_date`,
-    byRegion ? [day, yearStart, me!.region_code] : [day, yearStart, me?.worker_id ?? null, me?.team_id ?? null]);
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: rows.length } }));
+        AND NOT EXISTS (SELECT 1 FROM chronic_enrolments e WHERE e.resident_id = r.id AND e.programme = 'hypertension' AND e.status = 'active')
+      ORDER BY coalesce(hi.days, 0) DESC, r.birth_date, r.name, r.id`,
+    byRegion ? [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, regionPrefix(me!.region_code!)] : [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, me?.worker_id ?? null, me?.team_id ?? null]);
+  // Due: no reading this year, or one or two high readings awaiting the recheck on other days.
+  const due = rows.filter((r) => !r.this_year || (r.high_days >= 1 && r.high_days <= 2));
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: due.length } }));
   return {
-    total: rows.length,
-    items: rows.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? r.last_reading.toISOString() : null })),
+    total: due.length,
+    items: due.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? new Date(r.last_reading).toISOString() : null,
+      reason: r.high_days >= 1 ? 'recheck' as const : 'no_reading' as const, highDays: r.high_days })),
   };
 }
 

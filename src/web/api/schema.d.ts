@@ -5744,7 +5744,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Residents 35+ without a blood-pressure reading this year (the annual screening list) */
+        /** Residents 35+ to screen: no blood-pressure reading this year, or one or two high readings awaiting the recheck on other days */
         get: {
             parameters: {
                 query?: {
@@ -5772,6 +5772,9 @@ export interface paths {
                                 age: number;
                                 villageName: string;
                                 lastReading: string | null;
+                                /** @enum {string} */
+                                reason: "no_reading" | "recheck";
+                                highDays: number;
                             }[];
                         };
                     };
