@@ -74,28 +74,15 @@ export async function endContract(db: Db, p: Principal, id: string, reason: stri
   });
 }
 
-/** Services delivered to a resident since a date, counted by the package items' service codes. */
-export async function deliveredServices(q: Queryable, residentId: string, from: string, to: string): Promise<Record<string, number>> {
-  const [r] = await q.query<Record<string, number>>(
-    `SELECT
-       (SELECT count(*) FROM chronic_followups WHERE resident_id = $1 AND programme = 'hypertension' AND visit_date BETWEEN $2 AND $3)::int AS htn_followup,
-       (SELECT count(*) FROM chronic_followups WHERE resident_id = $1 AND programme = 'diabetes' AND visit_date BETWEEN $2 AND $3)::int AS dm_followup,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'health_check' AND started_at::date BETWEEN $2 AND $3)::int AS health_check,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'health_check' AND started_at::date BETWEEN $2 AND $3)::int AS elderly_check,
-       (SELECT count(*) FROM immunisations WHERE resident_id = $1 AND given_on BETWEEN $2 AND $3)::int AS immunisation,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'home_visit' AND started_at::date BETWEEN $2 AND $3)::int AS home_visit,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND started_at::date BETWEEN $2 AND $3)::int AS consultation`,
-    [residentId, from, to]);
-  return r;
-}
-
 /** A contract's fulfilment to date. */
 export async function contractFulfilment(db: Db, id: string, asOf = today()) {
-  const [c] = await db.query<{ resident_id: string; starts_on: string; ends_on: string }>('SELECT resident_id, starts_on, ends_on FROM contracts WHERE id = $1', [id]);
+  const [c] = await db.query<{ resident_id: string; starts_on: string; ends_on: string }>('SELECT resident_id, starts_on::text, ends_on::text FROM contracts WHERE id = $1', [id]);
   if (!c) throw notFound({ zh: '签约', en: 'Contract' });
   const items = (await db.query<{ items: PackageItem[] }>('SELECT p.items FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id WHERE cp.contract_id = $1', [id])).flatMap((x) => x.items);
   const until = asOf < c.ends_on ? asOf : c.ends_on;
-  return fulfilment(items, await deliveredServices(db, c.resident_id, c.starts_on, until), c.starts_on, c.ends_on, asOf);
+  // Counted as the rates and the worklist count them, so a contract reads the same everywhere.
+  const delivered = await deliveredByContract(db, [{ id, residentId: c.resident_id, from: c.starts_on, to: until }], [...owedServices(items), ...items.map((i) => i.service)]);
+  return fulfilment(items, delivered.get(id) ?? {}, c.starts_on, c.ends_on, asOf);
 }
 
 export type RateLevel = 'team' | 'township' | 'community' | 'county';
