@@ -149,6 +149,25 @@ for (const engine of ENGINES) {
       assert.deepEqual(ytd.rows, { 文登区: [6, 4, 4, 3, 4, 2, 1] });
     });
 
+    test('drill-down at any level: public-health staff see the residents of their township behind a team\'s number, audited; nobody elsewhere', async () => {
+      const ph = await t.signIn('ph', 'public_health', { regionCode: '371003100000' });
+      const drill = async (code: string, measure: string, cookie = ph) => {
+        const r = await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&level=team&code=${code}&period=year&on=${Y}-06-15&measure=${measure}`, headers: { cookie } });
+        assert.equal(r.statusCode, 200, r.body);
+        return r.json().items.map((x: { name: string; followUps: number }) => `${x.name}:${x.followUps}`);
+      };
+      assert.deepEqual(await drill(team.A2, 'managed'), ['居民a2:2']);
+      assert.deepEqual(await drill(team.A1, 'standard'), ['居民a1:4']);
+      assert.deepEqual(await drill(team.A2, 'not_controlled'), ['居民a2:2']);
+      assert.deepEqual(await drill(team.B1, 'managed'), [], 'township B is outside their region');
+      const nobody = await t.signIn('ph2', 'public_health', { regionCode: '371003101000' });
+      assert.deepEqual(await drill(team.A1, 'managed', nobody), []);
+      const [{ n }] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'chronic.rate_residents'");
+      assert.equal(n, 5);
+      const off = await t.app.inject({ method: 'GET', url: `/api/chronic/rates/residents?programme=hypertension&level=team&code=${team.A1}&measure=managed`, headers: { cookie: officer } });
+      assert.equal(off.statusCode, 403, 'officers see aggregates only');
+    });
+
     test('bad levels and periods are refused naming the field', async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/contracts/rates?level=village&period=week', headers: { cookie: officer } });
       assert.equal(r.statusCode, 400);
