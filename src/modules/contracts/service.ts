@@ -200,8 +200,9 @@ export async function contractRates(db: Db, within: string | null, o: { level?: 
   if (within) rargs.push(within + '%');
   const rKey = level === 'team' ? 'c.team_id::text' : u.key;
   const renewal = await db.query<{ unit: string; ended: number; renewed: number }>(
-    `SELECT ${rKey} AS unit, count(*)::int AS ended, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM contracts n WHERE n.previous_id = c.id))::int AS renewed
+    `SELECT ${rKey} AS unit, count(*)::int AS ended, count(nx.previous_id)::int AS renewed
        FROM contracts c JOIN residents r ON r.id = c.resident_id ${level === 'community' ? u.joins.replace(/\$1::date/g, '$2::date') : ''}
+       LEFT JOIN (SELECT DISTINCT previous_id FROM contracts WHERE previous_id IS NOT NULL) nx ON nx.previous_id = c.id
       WHERE c.ends_on >= $1::date AND c.ends_on < $2::date AND (c.ended_reason IS NULL OR c.ended_reason = 'renewed') AND r.merged_into IS NULL ${within ? 'AND r.village_code LIKE $3' : ''}
       GROUP BY 1`, rargs);
   const names = await unitNames(db, level, [...new Set([...people.map((x) => x.unit), ...renewal.map((x) => x.unit)])]);
