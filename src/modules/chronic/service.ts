@@ -261,6 +261,7 @@ export async function programmeRates(db: Queryable, within: string | null, progr
             count(fu.n)::int AS managed, count(*) FILTER (WHERE fu.n >= $5)::int AS standard, count(*) FILTER (WHERE fu.last_on_target)::int AS controlled
        FROM residents r LEFT JOIN fu ON fu.resident_id = r.id ${u.joins}
       WHERE r.merged_into IS NULL AND (r.death_date IS NULL OR r.death_date >= $2::date) ${within ? "AND r.village_code LIKE $6 || '%'" : ''}
+        AND $1::date IS NOT NULL -- the attribution day, used by the team and community joins
       GROUP BY 1 HAVING ${u.key} IS NOT NULL`, args);
   const names = await unitNames(db, level, rows.map((r) => r.unit));
   const prev = cfg.prevalence[programme];
@@ -320,7 +321,7 @@ export async function rateResidents(db: Db, p: Principal, o: { programme: Progra
          FROM chronic_followups f WHERE f.programme = $2 AND f.visit_date BETWEEN $3::date AND $4::date GROUP BY f.resident_id)
      SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, fu.n, fu.last_on_target, fu.last_visit
        FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code ${u.joins}
-      WHERE ${u.key} = $5 AND r.merged_into IS NULL
+      WHERE ${u.key} = $5 AND r.merged_into IS NULL AND $1::date IS NOT NULL
         AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $7 UNION SELECT $8::uuid WHERE $8::uuid IS NOT NULL)))
       ORDER BY r.name LIMIT 2000`,
