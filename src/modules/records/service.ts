@@ -1,7 +1,6 @@
 // The lifelong record: summary, timeline and trends (each read audited with its basis), ingestion
 // (one at a time or in batches, idempotent on the sender's record id), edits with optimistic
 // concurrency and kept versions, consents, break-glass, and the resident's own access log.
-import { enrolFromDiagnoses } from '../chronic/service.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
@@ -14,6 +13,7 @@ import { today } from '../registry/residents.ts';
 import { normaliseObservation, OBSERVATIONS } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
 import { requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
+import { enrolFromDiagnoses } from '../chronic/service.ts';
 
 /** Encounter kinds that belong to the public-health parts of the record. */
 export const PUBLIC_HEALTH_KINDS = ['follow_up', 'health_check', 'home_visit'];
