@@ -93,20 +93,22 @@ export type RateLevel = 'team' | 'township' | 'community' | 'county';
  * village code; community — the medical community of their township's centre; county — by code.
  */
 export function unitSql(level: RateLevel): { joins: string; key: string } {
+  // Derived tables joined by hash, not a lookup per resident: a county has hundreds of thousands.
   if (level === 'team') {
-    return { joins: `${CURRENT_CONTRACT} LEFT JOIN LATERAL (SELECT a.team_id FROM care_team_areas a JOIN care_teams t ON t.id = a.team_id AND t.active WHERE a.region_code = r.village_code ORDER BY t.name, t.id LIMIT 1) area ON true`,
+    return { joins: `${CURRENT_CONTRACT} LEFT JOIN (SELECT DISTINCT ON (a.region_code) a.region_code, a.team_id FROM care_team_areas a JOIN care_teams t ON t.id = a.team_id AND t.active
+                 ORDER BY a.region_code, t.name, t.id) area ON area.region_code = r.village_code`,
       key: 'coalesce(cur.team_id, area.team_id)::text' };
   }
   if (level === 'community') {
-    return { joins: `LEFT JOIN LATERAL (SELECT m.community_id FROM facilities f JOIN community_members m ON m.facility_id = f.id AND m.left_on IS NULL AND m.joined_on <= $1::date
-                 WHERE f.tier = 'township' AND f.region_code = left(r.village_code, 9) || '000' ORDER BY m.tight DESC LIMIT 1) tc ON true`, key: 'tc.community_id::text' };
+    return { joins: `LEFT JOIN (SELECT DISTINCT ON (f.region_code) f.region_code AS town, m.community_id FROM facilities f JOIN community_members m ON m.facility_id = f.id AND m.left_on IS NULL AND m.joined_on <= $1::date
+                 WHERE f.tier = 'township' ORDER BY f.region_code, m.tight DESC) tc ON tc.town = left(r.village_code, 9) || '000'`, key: 'tc.community_id::text' };
   }
   return { joins: '', key: level === 'county' ? 'r.county_code' : "left(r.village_code, 9) || '000'" };
 }
 
-/** The resident's (`r`) current contract on the day $1, as `cur` (the team level's joins hold it already). */
-export const CURRENT_CONTRACT = `LEFT JOIN LATERAL (SELECT c.id, c.team_id FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
-                 ORDER BY c.starts_on DESC LIMIT 1) cur ON true`;
+/** The residents' (`r`) current contracts on the day $1, as `cur` (the team level's joins hold it already). */
+export const CURRENT_CONTRACT = `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.id, c.team_id FROM contracts c WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+                 ORDER BY c.resident_id, c.starts_on DESC) cur ON cur.resident_id = r.id`;
 const withCurrent = (level: RateLevel, joins: string) => (level === 'team' ? joins : `${CURRENT_CONTRACT} ${joins}`);
 
 /** Display names of units of a level. */
@@ -188,11 +190,13 @@ export async function contractRates(db: Db, within: string | null, o: { level?: 
       WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}
       GROUP BY 1 HAVING ${u.key} IS NOT NULL`, args);
   // Fulfilment: per current contract, its items against the services delivered since it began.
-  const current = await db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; unit: string; items: PackageItem[] }>(
-    `SELECT cur.id, r.id AS resident_id, c.starts_on::text, c.ends_on::text, ${u.key} AS unit,
-            (SELECT coalesce(jsonb_agg(i), '[]') FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = cur.id) AS items
+  const packageItems = new Map((await db.query<{ id: string; items: PackageItem[] }>('SELECT id, items FROM service_packages')).map((x) => [x.id, x.items]));
+  const current = (await db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; unit: string; packages: string[] | null }>(
+    `SELECT cur.id, r.id AS resident_id, c.starts_on::text, c.ends_on::text, ${u.key} AS unit, pk.ids AS packages
        FROM residents r ${withCurrent(level, u.joins)} JOIN contracts c ON c.id = cur.id
-      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}`, args);
+       LEFT JOIN (SELECT contract_id, array_agg(package_id) AS ids FROM contract_packages GROUP BY 1) pk ON pk.contract_id = cur.id
+      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}`, args))
+    .map((c) => ({ ...c, items: (c.packages ?? []).flatMap((id) => packageItems.get(id) ?? []) }));
   const delivered = await deliveredByContract(db, current.map((c) => ({ id: c.id, residentId: c.resident_id, from: c.starts_on, to: asOf })), owedServices(current.flatMap((c) => c.items)));
   const fulfilledBy = new Map<string, number>();
   for (const c of current) {
