@@ -29,6 +29,8 @@ import { PaymentCalculatorPage } from './pages/referrals/payment';
 import { SchedulingPage } from './pages/scheduling/index';
 import { MyBookingsPage } from './pages/scheduling/my-bookings';
 import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
+import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
+import { ScreeningPage } from './pages/chronic/screening';
 
 export interface PageEntry {
   path: string;
@@ -68,6 +70,7 @@ export const PAGES: PageEntry[] = [
   { path: '/registry/workers/:id', label: 'menu.workers', icon: <UserOutlined />, roles: STAFF, hidden: true, element: <WorkersPage /> },
   { path: '/registry/regions', label: 'menu.regions', icon: <DatabaseOutlined />, roles: STAFF, group: REG, element: <RegionsPage /> },
   { path: '/chronic/worklist', label: 'menu.worklist', icon: <UnorderedListOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <WorklistPage /> },
+  { path: '/chronic/screening', label: 'chronic.menu.screening', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <ScreeningPage /> },
   { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
   { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
   { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
@@ -86,6 +89,7 @@ export const PAGES: PageEntry[] = [
   { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorDashboardPage /> },
   { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorExplorerPage /> },
   { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager'], group: MONITOR, element: <IndicatorEntryPage /> },
+  { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },

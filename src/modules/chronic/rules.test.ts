@@ -1,7 +1,7 @@
 // Every rule of the norm, each threshold on both sides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, screeningStatus, standardManagementRate, type VisitClass, type VisitInput } from './rules.ts';
+import { addDays, classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, periodRange, programmeOfIcd10, requiredFollowUps, screeningStatus, standardManagementRate, SYMPTOMS, type Symptom, type VisitClass, type VisitInput } from './rules.ts';
 
 const D = '2026-03-01';
 const htn = (x: Partial<VisitInput>): VisitInput => ({ programme: 'hypertension', visitDate: D, ageYears: 50, sbp: 130, dbp: 80, heartRate: 72, ...x });
@@ -87,4 +87,72 @@ test('programme rates on a hand-built set', () => {
   assert.equal(controlRate(patients), 3 / 4);
   assert.equal(managementRate(55, 1000, 0.275), 0.2);
   assert.equal(standardManagementRate([]), null);
+});
+
+test('every emergency symptom of the norm prompts an urgent referral, and a follow-up two weeks later', () => {
+  for (const s of Object.keys(SYMPTOMS) as Symptom[]) {
+    const r = classifyVisit(htn({ symptoms: [s] }), null);
+    assert.deepEqual([r.emergency, r.referral, r.nextVisitDate], [true, { urgency: 'urgent', reason: 'emergency' }, addDays(D, 14)], s);
+  }
+});
+
+test('after any up-referral the next follow-up is due within 2 weeks (configurable), not in 3 months', () => {
+  const rows: [VisitInput, VisitClass | null, string][] = [
+    [htn({ sbp: 150 }), 'uncontrolled', 'htn_uncontrolled_twice'], [htn({ newComplication: true }), null, 'htn_new_complication'],
+    [htn({ complicationWorse: true }), 'controlled', 'htn_complication_worse'], [htn({ adverseReaction: true, adverseUncontrollable: true }), null, 'htn_adverse_uncontrollable'],
+    [dm({ fastingGlucose: 7.5 }), 'uncontrolled', 'dm_uncontrolled_twice'], [dm({ adverseReaction: true, adverseUncontrollable: true }), null, 'dm_adverse_uncontrollable'],
+  ];
+  for (const [v, prev, reason] of rows) {
+    const r = classifyVisit(v, prev);
+    assert.deepEqual([r.referral?.reason, r.nextVisitDate], [reason, '2026-03-15'], reason);
+    assert.equal(classifyVisit(v, prev, { ...DEFAULT_CONFIG, postReferralDays: 10 }).nextVisitDate, '2026-03-11', `${reason}: the interval is configuration`);
+  }
+  // a controlled visit after a referral goes back to the routine 3 months
+  assert.equal(classifyVisit(htn({}), 'uncontrolled').nextVisitDate, '2026-05-30');
+});
+
+test('emergency thresholds are configuration', () => {
+  const cfg = { ...DEFAULT_CONFIG, emergencyBp: { sbp: 170, dbp: 105 }, glucoseEmergency: { high: 15, low: 3.5 } };
+  assert.equal(classifyVisit(htn({ sbp: 169, dbp: 80 }), null, cfg).emergency, false);
+  assert.equal(classifyVisit(htn({ sbp: 170, dbp: 80 }), null, cfg).emergency, true);
+  assert.equal(classifyVisit(htn({ sbp: 150, dbp: 105 }), null, cfg).emergency, true);
+  assert.equal(classifyVisit(dm({ fastingGlucose: 15 }), null, cfg).emergency, true);
+  assert.equal(classifyVisit(dm({ fastingGlucose: 3.6 }), null, cfg).emergency, false);
+  assert.equal(classifyVisit(dm({ fastingGlucose: 3.5 }), null, cfg).emergency, true);
+});
+
+test('screening: both sides of 140/90 and of the high-risk 130/85', () => {
+  const one = (sbp: number, dbp: number) => screeningStatus([{ date: '2026-01-01', sbp, dbp }]);
+  const rows: [number, number, string][] = [[139, 89, 'high_risk'], [140, 70, 'recheck'], [120, 90, 'recheck'], [129, 84, 'none'], [130, 70, 'high_risk'], [120, 85, 'high_risk']];
+  for (const [s, d, want] of rows) assert.equal(one(s, d), want, `${s}/${d}`);
+  const r = (date: string, sbp: number) => ({ date, sbp, dbp: 80 });
+  assert.equal(screeningStatus([r('2026-01-01', 142), r('2026-01-05', 150)]), 'recheck', 'two days: recheck');
+  assert.equal(screeningStatus([r('2026-01-01', 142), r('2026-01-05', 150), r('2026-01-09', 139)]), 'recheck', 'the third reading below 140/90 does not count');
+});
+
+test('diagnoses that enrol: I10–I15 hypertension, E11 diabetes', () => {
+  const rows: [string, string | null][] = [['I10', 'hypertension'], ['I11.9', 'hypertension'], ['I15.0', 'hypertension'], ['i13', 'hypertension'], ['I16', null], ['I09', null], ['I1', null],
+    ['E11', 'diabetes'], ['E11.9', 'diabetes'], ['E10', null], ['E14', null], ['E110', null]];
+  for (const [c, want] of rows) assert.equal(programmeOfIcd10(c), want, c);
+});
+
+test('periods: month, quarter, year, year to date', () => {
+  assert.deepEqual(periodRange('month', '2026-02-10'), { from: '2026-02-01', to: '2026-02-28' });
+  assert.deepEqual(periodRange('month', '2028-02-10'), { from: '2028-02-01', to: '2028-02-29' });
+  assert.deepEqual(periodRange('quarter', '2026-05-31'), { from: '2026-04-01', to: '2026-06-30' });
+  assert.deepEqual(periodRange('quarter', '2026-12-31'), { from: '2026-10-01', to: '2026-12-31' });
+  assert.deepEqual(periodRange('year', '2026-07-04'), { from: '2026-01-01', to: '2026-12-31' });
+  assert.deepEqual(periodRange('ytd', '2026-07-04'), { from: '2026-01-01', to: '2026-07-04' });
+});
+
+test('follow-ups the norm asks for in a period: one per quarter ending in it, at least one', () => {
+  const rows: [string, string, number][] = [['2026-01-01', '2026-12-31', 4], ['2026-04-01', '2026-06-30', 1], ['2026-02-01', '2026-02-28', 1],
+    ['2026-01-01', '2026-03-30', 1], ['2026-01-01', '2026-03-31', 1], ['2026-01-01', '2026-07-04', 2], ['2026-01-01', '2026-09-29', 2], ['2026-01-01', '2026-09-30', 3], ['2026-01-01', '2026-11-24', 3]];
+  for (const [f, t, want] of rows) assert.equal(requiredFollowUps(f, t), want, `${f}..${t}`);
+});
+
+test('programme rates count from 1 January of the year a period ends in', async () => {
+  const { countedFrom } = await import('./rules.ts');
+  assert.equal(countedFrom('2026-05-31'), '2026-01-01');
+  assert.equal(countedFrom('2026-12-31'), '2026-01-01');
 });

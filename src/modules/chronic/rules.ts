@@ -179,3 +179,50 @@ export function standardManagementRate(patients: ManagedPatient[]): number | nul
 export function controlRate(patients: ManagedPatient[]): number | null {
   return patients.length ? patients.filter((p) => p.visits.length && p.visits[p.visits.length - 1].onTarget).length / patients.length : null;
 }
+
+/** The programme a diagnosis enrols into: I10–I15 hypertension, E11 type 2 diabetes, else none. */
+export function programmeOfIcd10(code: string): Programme | null {
+  const c = code.trim().toUpperCase();
+  const m = /^I1([0-5])(\.|$)/.exec(c);
+  if (m) return 'hypertension';
+  if (/^E11(\.|$)/.test(c)) return 'diabetes';
+  return null;
+}
+
+export type PeriodKind = 'month' | 'quarter' | 'year' | 'ytd';
+
+/** The dates a period covers, from the day it is anchored on: its month, quarter, calendar year, or the year to that day. */
+export function periodRange(kind: PeriodKind, on: string): { from: string; to: string } {
+  const [y, m] = on.split('-').map(Number);
+  const last = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).toISOString().slice(0, 10); // last day of month mm (1-based)
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (kind === 'month') return { from: `${y}-${pad(m)}-01`, to: last(y, m) };
+  if (kind === 'quarter') {
+    const q0 = Math.floor((m - 1) / 3) * 3 + 1;
+    return { from: `${y}-${pad(q0)}-01`, to: last(y, q0 + 2) };
+  }
+  if (kind === 'year') return { from: `${y}-01-01`, to: `${y}-12-31` };
+  return { from: `${y}-01-01`, to: on };
+}
+
+/** The first day a period's programme rates count follow-ups from: 1 January of the year the period ends in (management is counted over the year to the period's end). */
+export function countedFrom(to: string): string {
+  return `${to.slice(0, 4)}-01-01`;
+}
+
+/** Follow-ups a patient needs in a period to count as norm-compliant: one per calendar quarter ending in it (4 a year), at least one. */
+export function requiredFollowUps(from: string, to: string): number {
+  let n = 0;
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) {
+    for (const q of ['03-31', '06-30', '09-30', '12-31']) if (`${y}-${q}` >= from && `${y}-${q}` <= to) n++;
+  }
+  return Math.max(1, n);
+}
+
+/** What the programme rates mean, shown beside them. */
+export const PROGRAMME_RATE_DEFINITIONS = {
+  management: { zh: '健康管理率 = 本年初至期末接受随访管理的患者数 ÷（35岁及以上常住人口 × 患病率估计）', en: 'Management rate = patients followed up from 1 January to the period\'s end ÷ (residents 35+ × estimated prevalence)' },
+  standard: { zh: '规范管理率 = 本年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的患者数 ÷ 管理患者数', en: 'Norm-compliant rate = managed patients with the follow-ups the norm asks for by the period\'s end (one for each quarter ended, ≥4 a year) ÷ managed patients' },
+  control: { zh: '血压（血糖）控制率 = 截至期末最近一次随访血压（空腹血糖）达标的患者数 ÷ 管理患者数', en: 'Control rate = managed patients whose latest follow-up by the period\'s end is on target ÷ managed patients' },
+  attribution: { zh: '团队：居民计入其当前签约团队，未签约者计入服务其所在村的团队；医共体：按乡镇卫生院所属医共体', en: 'Team: a resident counts for the team of their current contract, else the team serving their village; community: by the medical community of the township centre' },
+} as const;

@@ -9,7 +9,9 @@ import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { normaliseObservation, bmi } from '../records/observations.ts';
 import { ageOn } from '../registry/rules.ts';
 import { setCondition, today } from '../registry/residents.ts';
-import { classifyVisit, DEFAULT_CONFIG, onTarget, REFERRAL_REASONS, type ChronicConfig, type Programme, type Symptom, type VisitClass } from './rules.ts';
+import { packageDue, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
+import { regionPrefix } from '../../shared/roles.ts';
+import { addDays, countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
 
 export interface FollowUpInput {
   residentId: string;
@@ -61,6 +63,20 @@ export async function followUpDefaults(db: Db, p: Principal, o: AccessOptions, r
   };
 }
 
+/** Drafts an up-referral to the lead hospital of the facility's medical community (none when it has no community), for the doctor to complete and send. */
+async function draftReferral(q: Queryable, p: Principal, me: { worker: string | null; facility: { id: string } },
+  o: { residentId: string; county: string; urgency: 'urgent' | 'routine'; reason: ReferralReason; summary: object; note: string }): Promise<string | null> {
+  const [lead] = await q.query<{ id: string }>(
+    `SELECT c.lead_facility_id AS id FROM community_members m JOIN communities c ON c.id = m.community_id WHERE m.facility_id = $1 AND m.left_on IS NULL ORDER BY m.tight DESC LIMIT 1`, [me.facility.id]);
+  if (!lead) return null;
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary)
+     VALUES ($1,$2,'up',$3,$4,$5,$6,$7,$8,'draft',$9,$10) RETURNING id`,
+    [o.residentId, o.county, o.urgency, o.reason, REFERRAL_REASONS[o.reason].zh, me.facility.id, me.worker, lead.id, p.userId, JSON.stringify(o.summary)]);
+  await q.query("INSERT INTO referral_events (referral_id, status, by_user, note) VALUES ($1, 'draft', $2, $3)", [r.id, p.userId, o.note]);
+  return r.id;
+}
+
 /** Records a follow-up: checks values, classifies by the norm, writes encounter, observations and the form; drafts the referral the rules call for. */
 export async function recordFollowUp(db: Db, p: Principal, o: AccessOptions, input: FollowUpInput, cfg: ChronicConfig = DEFAULT_CONFIG) {
   const { basis } = await requireBasis(db, p, input.residentId, o);
@@ -102,21 +118,10 @@ export async function recordFollowUp(db: Db, p: Principal, o: AccessOptions, inp
       if (n) await q.query('INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
         [input.residentId, enc.id, n.code, n.value, n.unit, n.refLow, n.refHigh, n.flag, at]);
     }
-    let referralId: string | null = null;
-    if (result.referral) {
-      // The referral module receives a draft to the community's lead hospital, for the doctor to complete and send.
-      const [lead] = await q.query<{ id: string }>(
-        `SELECT c.lead_facility_id AS id FROM community_members m JOIN communities c ON c.id = m.community_id WHERE m.facility_id = $1 AND m.left_on IS NULL ORDER BY m.tight DESC LIMIT 1`, [me.facility.id]);
-      if (lead) {
-        const [r] = await q.query<{ id: string }>(
-          `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary)
-           VALUES ($1,$2,'up',$3,$4,$5,$6,$7,$8,'draft',$9,$10) RETURNING id`,
-          [input.residentId, res.county_code, result.referral.urgency, result.referral.reason, REFERRAL_REASONS[result.referral.reason].zh, me.facility.id, me.worker, lead.id, p.userId,
-            JSON.stringify({ followUp: { date: input.visitDate, sbp: input.sbp, dbp: input.dbp, glucose: input.fastingGlucose, class: result.class, emergency: result.emergencyReasons } })]);
-        referralId = r.id;
-        await q.query("INSERT INTO referral_events (referral_id, status, by_user, note) VALUES ($1, 'draft', $2, 'drafted by the chronic-disease follow-up rules')", [r.id, p.userId]);
-      }
-    }
+    const referralId = result.referral
+      ? await draftReferral(q, p, me, { residentId: input.residentId, county: res.county_code, urgency: result.referral.urgency, reason: result.referral.reason,
+        summary: { followUp: { date: input.visitDate, sbp: input.sbp, dbp: input.dbp, glucose: input.fastingGlucose, class: result.class, emergency: result.emergencyReasons } }, note: 'drafted by the chronic-disease follow-up rules' })
+      : null;
     const [f] = await q.query<{ id: string }>(
       `INSERT INTO chronic_followups (resident_id, county_code, programme, encounter_id, facility_id, worker_id, visit_date, visit_mode, symptoms, sbp, dbp, heart_rate, weight_kg, height_cm, bmi,
          fasting_glucose, temperature, lifestyle, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,
@@ -138,7 +143,16 @@ export interface WorklistRow {
   sex: 'M' | 'F';
   age: number;
   villageName: string;
-  programme: Programme;
+  /** A programme follow-up (chronic) or a contract package item (package). */
+  kind: 'chronic' | 'package';
+  programme: Programme | null;
+  /** The package item's service code and name (package rows). */
+  service: string | null;
+  serviceName: string | null;
+  frequency: string | null;
+  /** Package rows: services owed so far this contract year, and delivered. */
+  owed: number | null;
+  delivered: number | null;
   lastVisit: string | null;
   lastClass: VisitClass | null;
   lastSbp: number | null;
@@ -146,39 +160,67 @@ export interface WorklistRow {
   lastGlucose: number | null;
   nextDue: string | null;
   status: 'overdue' | 'due_this_week' | 'never_seen' | 'scheduled';
+  /** Enrolled from screening, awaiting the confirming referral's result. */
+  provisional: boolean;
+  /** The resident's riskiest latest programme class, which orders the list. */
+  riskClass: VisitClass | null;
 }
+export type WorklistSort = 'risk' | 'due' | 'name';
 
-/** The team's worklist: contracted programme patients due this week, overdue, or never seen; riskiest first. */
-export async function worklist(db: Db, p: Principal, o: { status?: WorklistRow['status']; limit: number }): Promise<{ items: WorklistRow[]; total: number }> {
+const RISK: Record<string, number> = { complication: 0, uncontrolled: 1, adverse_reaction: 2, none: 3, controlled: 4 };
+const STATUS_ORDER: Record<WorklistRow['status'], number> = { overdue: 0, due_this_week: 1, never_seen: 2, scheduled: 3 };
+
+/** The team's worklist: programme patients and contract package services due this week, overdue, or never seen; riskiest first (uncontrolled last visit first). */
+export async function worklist(db: Db, p: Principal, o: { status?: WorklistRow['status']; limit: number; sort?: WorklistSort }, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<{ items: WorklistRow[]; total: number }> {
   const [me] = await db.query<{ worker_id: string | null; team_id: string | null }>('SELECT worker_id, team_id FROM users WHERE id = $1', [p.userId]);
+  const teamIds = (await db.query<{ team_id: string }>('SELECT team_id FROM care_team_members WHERE worker_id = $1 UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL', [me?.worker_id ?? null, me?.team_id ?? null])).map((x) => x.team_id);
   const day = today();
-  const rows = await db.query<{ resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; programme: Programme; visit_date: string | null;
+  const rows = await db.query<{ resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; programme: Programme; provisional: boolean; enrolled_on: string; visit_date: string | null;
     visit_class: VisitClass | null; sbp: number | null; dbp: number | null; fasting_glucose: number | null; next_visit_date: string | null }>(
-    `WITH teams AS (
-       SELECT team_id FROM care_team_members WHERE worker_id = $1 UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL),
-     pts AS (
-       SELECT DISTINCT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, e.programme
-         FROM contracts c JOIN teams t ON t.team_id = c.team_id
+    `WITH pts AS (
+       SELECT DISTINCT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, e.programme, e.provisional, e.enrolled_on
+         FROM contracts c
          JOIN residents r ON r.id = c.resident_id AND r.merged_into IS NULL AND r.death_date IS NULL
          JOIN regions v ON v.code = r.village_code
          JOIN chronic_enrolments e ON e.resident_id = r.id AND e.status = 'active'
-        WHERE c.status IN ('signed','renewed') AND c.starts_on <= $3::date AND c.ends_on >= $3::date)
-     SELECT pts.id AS resident_id, pts.name, pts.sex, pts.birth_date, pts.village_name, pts.programme, f.visit_date, f.visit_class, f.sbp, f.dbp, f.fasting_glucose, f.next_visit_date
+        WHERE c.team_id = ANY($1::uuid[]) AND c.status IN ('signed','renewed') AND c.starts_on <= $2::date AND c.ends_on >= $2::date)
+     SELECT pts.id AS resident_id, pts.name, pts.sex, pts.birth_date::text, pts.village_name, pts.programme, pts.provisional, pts.enrolled_on::text,
+            f.visit_date::text, f.visit_class, f.sbp, f.dbp, f.fasting_glucose::float8 AS fasting_glucose, f.next_visit_date::text
        FROM pts LEFT JOIN LATERAL (
          SELECT visit_date, visit_class, sbp, dbp, fasting_glucose, next_visit_date FROM chronic_followups
           WHERE resident_id = pts.id AND programme = pts.programme ORDER BY visit_date DESC, created_at DESC LIMIT 1) f ON true`,
-    [me?.worker_id ?? null, me?.team_id ?? null, day]);
-  const week = new Date(`${day}T00:00:00Z`);
-  week.setUTCDate(week.getUTCDate() + 7);
-  const weekEnd = week.toISOString().slice(0, 10);
-  const risk = (c: VisitClass | null) => (c === 'complication' ? 0 : c === 'uncontrolled' ? 1 : c === 'adverse_reaction' ? 2 : c === null ? 3 : 4);
-  const items: WorklistRow[] = rows.map((r) => ({
-    residentId: r.resident_id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, programme: r.programme,
-    lastVisit: r.visit_date, lastClass: r.visit_class, lastSbp: r.sbp, lastDbp: r.dbp, lastGlucose: r.fasting_glucose, nextDue: r.next_visit_date,
-    status: !r.visit_date ? 'never_seen' : r.next_visit_date! < day ? 'overdue' : r.next_visit_date! <= weekEnd ? 'due_this_week' : 'scheduled',
-  }));
-  const wanted = items.filter((x) => (o.status ? x.status === o.status : x.status !== 'scheduled'))
-    .sort((a, b) => risk(a.lastClass) - risk(b.lastClass) || (a.nextDue ?? '').localeCompare(b.nextDue ?? '') || a.name.localeCompare(b.name));
+    [teamIds, day]);
+  const weekEnd = addDays(day, 7);
+  const dateStatus = (due: string) => (due < day ? 'overdue' : due <= weekEnd ? 'due_this_week' : 'scheduled') as WorklistRow['status'];
+  const blank = { service: null, serviceName: null, frequency: null, owed: null, delivered: null };
+  const items: WorklistRow[] = rows.map((r) => {
+    // Never seen: a screening-provisional patient is due within 2 weeks of the referral to confirm; others at once.
+    const nextDue = r.visit_date ? r.next_visit_date : r.provisional ? addDays(r.enrolled_on, cfg.postReferralDays) : null;
+    const status = !r.visit_date ? (r.provisional && dateStatus(nextDue!) !== 'scheduled' ? dateStatus(nextDue!) : 'never_seen') : dateStatus(r.next_visit_date!);
+    return { residentId: r.resident_id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, kind: 'chronic' as const, programme: r.programme, ...blank,
+      lastVisit: r.visit_date, lastClass: r.visit_class, lastSbp: r.sbp, lastDbp: r.dbp, lastGlucose: r.fasting_glucose, nextDue, status, provisional: r.provisional, riskClass: null };
+  });
+  // Package services of the contracts; a programme's follow-ups are the chronic rows when the resident is enrolled.
+  const enrolled = new Set(rows.map((r) => `${r.resident_id}:${r.programme === 'hypertension' ? 'htn_followup' : 'dm_followup'}`));
+  for (const x of await packageDue(db, teamIds, day, weekEnd)) {
+    if (enrolled.has(`${x.residentId}:${x.service}`)) continue;
+    items.push({ residentId: x.residentId, name: x.name, sex: x.sex, age: ageOn(x.birthDate, day), villageName: x.villageName, kind: 'package', programme: null, service: x.service, serviceName: x.serviceName,
+      frequency: x.frequency, owed: x.owed, delivered: x.delivered, lastVisit: null, lastClass: null, lastSbp: null, lastDbp: null, lastGlucose: null, nextDue: x.nextDue, status: x.status, provisional: false, riskClass: null });
+  }
+  const worst = new Map<string, VisitClass>();
+  for (const r of rows) if (r.visit_class && (!worst.has(r.resident_id) || RISK[r.visit_class] < RISK[worst.get(r.resident_id)!])) worst.set(r.resident_id, r.visit_class);
+  for (const x of items) x.riskClass = worst.get(x.residentId) ?? null;
+  const risk = (x: WorklistRow) => RISK[x.riskClass ?? 'none'];
+  const byDue = (a: WorklistRow, b: WorklistRow) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '');
+  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1) || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
+  const cmp = o.sort === 'due' ? (a: WorklistRow, b: WorklistRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byDue(a, b) || byName(a, b)
+    : o.sort === 'name' ? byName
+      // by risk, a resident's rows together (their programme rows first), residents in the order of their earliest due date
+      : (a: WorklistRow, b: WorklistRow) => risk(a) - risk(b) || (firstDue.get(a.residentId) ?? '').localeCompare(firstDue.get(b.residentId) ?? '') || byName(a, b) || byDue(a, b);
+  const shown = items.filter((x) => (o.status ? x.status === o.status : x.status !== 'scheduled'));
+  const firstDue = new Map<string, string>();
+  for (const x of shown) if (x.nextDue && (!firstDue.has(x.residentId) || x.nextDue < firstDue.get(x.residentId)!)) firstDue.set(x.residentId, x.nextDue);
+  const wanted = shown.sort(cmp);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.worklist', outcome: 'ok', basis: 'contract', details: { rows: wanted.length } }));
   return { items: wanted.slice(0, o.limit), total: wanted.length };
 }
@@ -196,77 +238,157 @@ export interface ProgrammeRate {
   controlRate: number | null;
 }
 
-/** Programme rates by township for a year (or to date): aggregates only, no person shown. */
-export async function programmeRates(db: Queryable, within: string | null, programme: Programme, year: number, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<ProgrammeRate[]> {
-  const from = `${year}-01-01`;
-  const to = `${year}-12-31`;
-  const rows = await db.query<{ code: string; name: string; adults35: number; managed: number; standard: number; controlled: number }>(
+export interface RatePeriod { level: RateLevel; from: string; to: string }
+
+/** Programme rates by unit of a level over a period (健康管理率, 规范管理率, 控制率): aggregates only, no person shown. */
+export async function programmeRates(db: Queryable, within: string | null, programme: Programme, period: RatePeriod, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<ProgrammeRate[]> {
+  // Management is a year's work: every period counts the follow-ups from the start of its calendar year to its end (a quarter's figures are those at the quarter's end).
+  const { to, level } = period;
+  const from = countedFrom(to);
+  const day = today();
+  const u = unitSql(level);
+  const need = requiredFollowUps(from, to);
+  // $1 is the day residents are attributed to teams on (the period's end, or today); $2..$3 the period.
+  const args: unknown[] = [to < day ? to : day, from, to, programme, need];
+  if (within) args.push(within);
+  const rows = await db.query<{ unit: string; adults35: number; managed: number; standard: number; controlled: number }>(
     `WITH fu AS (
        SELECT f.resident_id, count(*) AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target
-         FROM chronic_followups f WHERE f.programme = $1 AND f.visit_date BETWEEN $2::date AND $3::date ${within ? 'AND f.county_code LIKE left($4, 6) || \'%\'' : ''}
-        GROUP BY f.resident_id),
-     people AS (
-       SELECT left(r.village_code, 9) || '000' AS town, r.birth_date, fu.n, fu.last_on_target
-         FROM residents r LEFT JOIN fu ON fu.resident_id = r.id
-        WHERE r.merged_into IS NULL AND (r.death_date IS NULL OR r.death_date >= $2::date) ${within ? 'AND r.village_code LIKE $4 || \'%\'' : ''})
-     SELECT t.code, t.name,
-            count(*) FILTER (WHERE p.birth_date <= ($3::date - interval '35 years'))::int AS adults35,
-            count(p.n)::int AS managed, count(*) FILTER (WHERE p.n >= 4)::int AS standard, count(*) FILTER (WHERE p.last_on_target)::int AS controlled
-       FROM people p JOIN regions t ON t.code = p.town GROUP BY t.code, t.name ORDER BY t.code`,
-    within ? [programme, from, to, within] : [programme, from, to]);
+         FROM chronic_followups f WHERE f.programme = $4 AND f.visit_date BETWEEN $2::date AND $3::date ${within ? "AND f.county_code = left($6, 6)" : ''}
+        GROUP BY f.resident_id)
+     SELECT ${u.key} AS unit,
+            count(*) FILTER (WHERE r.birth_date <= ($3::date - interval '35 years'))::int AS adults35,
+            count(fu.n)::int AS managed, count(*) FILTER (WHERE fu.n >= $5)::int AS standard, count(*) FILTER (WHERE fu.last_on_target)::int AS controlled
+       FROM residents r LEFT JOIN fu ON fu.resident_id = r.id ${u.joins}
+      WHERE r.merged_into IS NULL AND (r.death_date IS NULL OR r.death_date >= $2::date) ${within ? "AND r.village_code LIKE $6 || '%'" : ''}
+        AND $1::date IS NOT NULL -- the attribution day, used by the team and community joins
+      GROUP BY 1 HAVING ${u.key} IS NOT NULL`, args);
+  const names = await unitNames(db, level, rows.map((r) => r.unit));
   const prev = cfg.prevalence[programme];
   return rows.map((r) => ({
-    ...r, estimated: Math.round(r.adults35 * prev),
+    code: r.unit, name: names.get(r.unit) ?? r.unit, adults35: r.adults35, managed: r.managed, standard: r.standard, controlled: r.controlled, estimated: Math.round(r.adults35 * prev),
     managementRate: r.adults35 ? r.managed / (r.adults35 * prev) : null, standardRate: r.managed ? r.standard / r.managed : null, controlRate: r.managed ? r.controlled / r.managed : null,
-  }));
+  })).sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.code.localeCompare(b.code));
 }
 
 /** Residents 35+ of the team's contracts (or, for public-health staff, of their region) without a blood-pressure reading this year. */
-export async function screeningList(db: Db, p: Principal, limit: number): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null }[]; total: number }> {
+export async function screeningList(db: Db, p: Principal, limit: number, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null; reason: 'no_reading' | 'recheck'; highDays: number }[]; total: number }> {
   const day = today();
   const yearStart = `${day.slice(0, 4)}-01-01`;
   const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
   const byRegion = p.role === 'public_health' && me?.region_code;
-  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null }>(
+  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null; high_days: number; this_year: boolean }>(
     `WITH pop AS (
        ${byRegion
-         ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $3 || '%'`
+         ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $5 || '%'`
          : `SELECT c.resident_id AS id FROM contracts c
              WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
-               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $3 UNION SELECT $4::uuid WHERE $4::uuid IS NOT NULL)`})
-     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name,
-            (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading
-       FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code
+               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $5 UNION SELECT $6::uuid WHERE $6::uuid IS NOT NULL)`}),
+     hi AS (
+       SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
+         FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4' AND d.encounter_id = s.encounter_id
+        WHERE s.resident_id IN (SELECT id FROM pop) AND s.code = '8480-6' AND s.observed_at > ($1::date - 365) AND (s.value >= $3 OR d.value >= $4)
+        GROUP BY 1)
+     SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, coalesce(hi.days, 0) AS high_days,
+            (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading,
+            EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date) AS this_year
+       FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code LEFT JOIN hi ON hi.resident_id = r.id
       WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($1::date - interval '35 years')
         AND NOT ('hypertension' = ANY(r.conditions))
-        AND NOT EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date)
-      ORDER BY r.birth_date`,
-    byRegion ? [day, yearStart, me!.region_code] : [day, yearStart, me?.worker_id ?? null, me?.team_id ?? null]);
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: rows.length } }));
+        AND NOT EXISTS (SELECT 1 FROM chronic_enrolments e WHERE e.resident_id = r.id AND e.programme = 'hypertension' AND e.status = 'active')
+      ORDER BY coalesce(hi.days, 0) DESC, r.birth_date, r.name, r.id`,
+    byRegion ? [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, regionPrefix(me!.region_code!)] : [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, me?.worker_id ?? null, me?.team_id ?? null]);
+  // Due: no reading this year, or one or two high readings awaiting the recheck on other days.
+  const due = rows.filter((r) => !r.this_year || (r.high_days >= 1 && r.high_days <= 2));
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: due.length } }));
   return {
-    total: rows.length,
-    items: rows.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? r.last_reading.toISOString() : null })),
+    total: due.length,
+    items: due.slice(0, limit).map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, lastReading: r.last_reading ? new Date(r.last_reading).toISOString() : null,
+      reason: r.high_days >= 1 ? 'recheck' as const : 'no_reading' as const, highDays: r.high_days })),
   };
 }
 
-/** The residents behind a programme rate in a township, for those allowed to see them: public-health staff for their region, a doctor for their team's contracted patients; audited. */
-export async function rateResidents(db: Db, p: Principal, o: { programme: Programme; year: number; township: string; measure: 'managed' | 'standard' | 'controlled' | 'not_controlled' }) {
+/** The residents behind a programme rate in a unit, for those allowed to see them: public-health staff for their region, a doctor for their team's contracted patients; audited. */
+export async function rateResidents(db: Db, p: Principal, o: { programme: Programme; level: RateLevel; code: string; from: string; to: string; measure: 'managed' | 'standard' | 'controlled' | 'not_controlled' }) {
   const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
-  const prefix = o.township.slice(0, 9);
-  const ph = p.role === 'public_health' && me?.region_code && (prefix.startsWith(me.region_code.replace(/0+$/, '')) || me.region_code.startsWith(prefix));
+  const day = today();
+  const u = unitSql(o.level);
+  const from = countedFrom(o.to);
+  const mine = p.role === 'public_health' && me?.region_code ? regionPrefix(me.region_code) : null;
   const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; n: number; last_on_target: boolean; last_visit: string }>(
     `WITH fu AS (
        SELECT f.resident_id, count(*)::int AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target, max(f.visit_date)::text AS last_visit
-         FROM chronic_followups f WHERE f.programme = $1 AND f.visit_date BETWEEN $2::date AND $3::date GROUP BY f.resident_id)
-     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, fu.n, fu.last_on_target, fu.last_visit
-       FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code
-      WHERE r.village_code LIKE $4 || '%' AND r.merged_into IS NULL
-        AND ($5::boolean OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
-              AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $6 UNION SELECT $7::uuid WHERE $7::uuid IS NOT NULL)))
+         FROM chronic_followups f WHERE f.programme = $2 AND f.visit_date BETWEEN $3::date AND $4::date GROUP BY f.resident_id)
+     SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, fu.n, fu.last_on_target, fu.last_visit
+       FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code ${u.joins}
+      WHERE ${u.key} = $5 AND r.merged_into IS NULL AND $1::date IS NOT NULL
+        AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
+              AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $7 UNION SELECT $8::uuid WHERE $8::uuid IS NOT NULL)))
       ORDER BY r.name LIMIT 2000`,
-    [o.programme, `${o.year}-01-01`, `${o.year}-12-31`, prefix, !!ph, me?.worker_id ?? null, me?.team_id ?? null]);
-  const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= 4 : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.rate_residents', outcome: 'ok', basis: ph ? 'public_health' : 'contract', details: { ...o, rows: keep.length } }));
-  const day = today();
+    [o.to < day ? o.to : day, o.programme, from, o.to, o.code, mine, me?.worker_id ?? null, me?.team_id ?? null]);
+  const need = requiredFollowUps(from, o.to);
+  const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= need : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.rate_residents', outcome: 'ok', basis: mine ? 'public_health' : 'contract', details: { ...o, rows: keep.length } }));
   return keep.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, followUps: r.n, lastVisit: r.last_visit, lastOnTarget: r.last_on_target }));
+}
+
+/** Enrols a resident from confirmed, active diagnoses in the record (I10–I15 hypertension, E11 diabetes); a provisional (screening) enrolment becomes confirmed. Runs in the caller's transaction. */
+export async function enrolFromDiagnoses(q: Queryable, o: { residentId: string; county: string; on: string; diagnoses: { icd10: string; status?: string | null; confirmed?: boolean | null }[] }): Promise<Programme[]> {
+  const programmes = [...new Set(o.diagnoses.filter((d) => d.confirmed !== false && d.status !== 'resolved').map((d) => programmeOfIcd10(d.icd10)).filter((x): x is Programme => !!x))];
+  for (const pg of programmes) {
+    await q.query(`INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1,$2,$3,$4,'diagnosis')
+                   ON CONFLICT (resident_id, programme) WHERE status = 'active' DO UPDATE SET provisional = false`, [o.residentId, o.county, pg, o.on]);
+    await setCondition(q, o.residentId, pg, true);
+  }
+  return programmes;
+}
+
+export interface ScreeningInput { residentId: string; date: string; sbp: number; dbp: number }
+
+/** Records a screening blood pressure; the third high reading on a different day (within a year) enrols the resident provisionally and drafts a referral to confirm, with a follow-up due within 2 weeks. */
+export async function recordScreening(db: Db, p: Principal, o: AccessOptions, input: ScreeningInput, cfg: ChronicConfig = DEFAULT_CONFIG) {
+  const { basis } = await requireBasis(db, p, input.residentId, o);
+  return db.tx(async (q) => {
+    const me = await myWorker(q, p);
+    const [res] = await q.query<{ sex: 'M' | 'F'; county_code: string }>('SELECT sex, county_code FROM residents WHERE id = $1', [input.residentId]);
+    const fields: { path: string; problem: string }[] = [];
+    if (input.date > today()) fields.push({ path: 'date', problem: 'in the future / 不能晚于今天' });
+    const normal = ([['sbp', '8480-6', input.sbp], ['dbp', '8462-4', input.dbp]] as const).map(([path, code, value]) => {
+      const n = normaliseObservation({ code, value, unit: 'mm[Hg]', sex: res.sex });
+      if (!n.ok) for (const pr of n.problems) fields.push({ path, problem: `${pr.en} / ${pr.zh}` });
+      return n.ok ? n.value : null;
+    });
+    if (input.dbp >= input.sbp) fields.push({ path: 'dbp', problem: 'diastolic must be below systolic / 舒张压应低于收缩压' });
+    if (fields.length) throw badRequest('screening.invalid', { zh: '筛查血压有误，未保存', en: 'Invalid screening reading; nothing was saved' }, fields);
+    const at = `${input.date}T${new Date().toISOString().slice(11)}`;
+    const [enc] = await q.query<{ id: string }>(
+      `INSERT INTO encounters (resident_id, county_code, kind, facility_id, worker_id, started_at, reason, created_by) VALUES ($1,$2,'outpatient',$3,$4,$5,'高血压筛查',$6) RETURNING id`,
+      [input.residentId, res.county_code, me.facility.id, me.worker, at, p.userId]);
+    for (const n of normal) {
+      await q.query('INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
+        [input.residentId, enc.id, n!.code, n!.value, n!.unit, n!.refLow, n!.refHigh, n!.flag, at]);
+    }
+    // The past year's readings: a systolic and a diastolic taken together (same encounter, or the same moment).
+    const readings = await q.query<{ date: string; sbp: number; dbp: number }>(
+      `SELECT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS date, s.value::float8 AS sbp, d.value::float8 AS dbp
+         FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4'
+              AND (d.encounter_id = s.encounter_id OR (d.encounter_id IS NULL AND s.encounter_id IS NULL AND d.observed_at = s.observed_at))
+        WHERE s.resident_id = $1 AND s.code = '8480-6' AND s.observed_at > ($2::date - 365) AND s.observed_at < ($2::date + 1)`, [input.residentId, input.date]);
+    const status = screeningStatus(readings, cfg);
+    const highDays = new Set(readings.filter((r) => r.sbp >= cfg.bpTarget.sbp || r.dbp >= cfg.bpTarget.dbp).map((r) => r.date)).size;
+    let enrolmentId: string | null = null;
+    let referralId: string | null = null;
+    if (status === 'suspected') {
+      const [e] = await q.query<{ id: string }>(
+        `INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source, provisional) VALUES ($1,$2,'hypertension',$3,'screening',true)
+         ON CONFLICT (resident_id, programme) WHERE status = 'active' DO NOTHING RETURNING id`, [input.residentId, res.county_code, input.date]);
+      if (e) {
+        enrolmentId = e.id;
+        referralId = await draftReferral(q, p, me, { residentId: input.residentId, county: res.county_code, urgency: 'routine', reason: 'screening_confirm',
+          summary: { screening: readings.sort((a, b) => a.date.localeCompare(b.date)) }, note: 'drafted by the hypertension screening rule (three high readings on different days)' });
+      }
+    }
+    await writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening', outcome: 'ok', residentId: input.residentId, recordType: 'encounter', recordId: enc.id, basis, details: { status, enrolled: !!enrolmentId } });
+    return { status, highDays, enrolmentId, referralId, followUpDue: enrolmentId ? addDays(input.date, cfg.postReferralDays) : null };
+  });
 }

@@ -5,11 +5,18 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { DateStr } from '../registry/schema.ts';
-import { contractFulfilment, contractRates, createTeam, endContract, listTeams, renewContract, signContract } from './service.ts';
-import { RATE_DEFINITIONS } from './rules.ts';
+import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
+import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
+import { addDays, periodRange } from '../chronic/rules.ts';
+import { today } from '../registry/residents.ts';
+import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+const Item = z.strictObject({ service: z.string().min(1).max(30), name: z.string().max(50), frequency: z.string().max(20) });
+const PackageFields = { name: z.string().min(2).max(50), kind: z.enum(['basic', 'personalised']), priceFen: z.number().int(), payer: z.enum(['insurance', 'public_health', 'resident', 'mixed']), items: z.array(Item).max(30) };
+const PackageOut = z.object({ id: z.string(), code: z.string(), name: z.string(), kind: z.enum(['basic', 'personalised']), priceFen: z.number(), payer: z.enum(['insurance', 'public_health', 'resident', 'mixed']),
+  items: z.array(z.object({ service: z.string(), name: z.string(), frequency: z.string() })), active: z.boolean(), version: z.number() });
 const Signed = z.object({ id: z.string(), startsOn: z.string(), endsOn: z.string(), status: z.string() });
 
 /** Registers /api/contracts/*. */
@@ -57,12 +64,39 @@ export async function contractRoutes(app: ZodApp, ctx: AppContext) {
       response: { 200: z.object({ fulfilled: z.boolean(), items: z.array(z.object({ service: z.string(), name: z.string(), frequency: z.string(), due: z.number(), delivered: z.number(), ok: z.boolean() })) }) } },
     handler: async (req) => contractFulfilment(db, req.params.id),
   });
+  app.get('/api/contracts/packages', {
+    config: { access: STAFF },
+    schema: { tags: ['contracts'], summary: 'Service packages (basic and personalised): items with their frequency, price in fen, who pays; and the services an item may promise',
+      response: { 200: z.object({ items: z.array(PackageOut), services: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })) }) } },
+    handler: async () => ({ items: await listPackages(db), services: SERVICE_LABELS }),
+  });
+  app.post('/api/contracts/packages', {
+    config: { access: ['sysadmin', 'manager'] },
+    schema: { tags: ['contracts'], summary: 'Create a service package (frequencies "N次/年" or "按需")', body: z.strictObject({ code: z.string().max(20), ...PackageFields, active: z.boolean().optional() }), response: { 201: PackageOut } },
+    handler: async (req, reply) => reply.code(201).send(await createPackage(db, me(req), req.body)),
+  });
+  app.put('/api/contracts/packages/:id', {
+    config: { access: ['sysadmin', 'manager'] },
+    schema: { tags: ['contracts'], summary: 'Edit a service package (optimistic: send the version you read)', params: z.object({ id: z.string().uuid() }),
+      body: z.strictObject({ ...PackageFields, active: z.boolean(), version: z.number().int() }), response: { 200: PackageOut } },
+    handler: async (req) => updatePackage(db, me(req), req.params.id, req.body),
+  });
   app.get('/api/contracts/rates', {
     config: { access: STAFF },
-    schema: { tags: ['contracts'], summary: '签约率, 重点人群签约率, 履约率, 续约率 by township, with their definitions', querystring: z.strictObject({ asOf: DateStr.optional() }),
-      response: { 200: z.object({ definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })), items: z.array(z.object({
-        code: z.string(), name: z.string(), population: z.number(), contracted: z.number(), priorityPopulation: z.number(), priorityContracted: z.number(), fulfilled: z.number(), previousCycle: z.number(), renewed: z.number(),
-        coverage: z.number().nullable(), priorityCoverage: z.number().nullable(), fulfilmentRate: z.number().nullable(), renewalRate: z.number().nullable() })) }) } },
-    handler: async (req) => ({ definitions: RATE_DEFINITIONS, items: await contractRates(db, await scopePrefix(db, me(req)), req.query.asOf) }),
+    schema: { tags: ['contracts'], summary: '签约率, 重点人群签约率 (per priority group), 履约率, 续约率 by team, township, community or county over a month, quarter, year or the year to date, with their definitions',
+      querystring: z.strictObject({ level: z.enum(['team', 'township', 'community', 'county']).default('township'), period: z.enum(['month', 'quarter', 'year', 'ytd']).default('ytd'), on: DateStr.optional(), asOf: DateStr.optional() }),
+      response: { 200: z.object({ level: z.string(), period: z.string(), from: z.string(), to: z.string(), definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+        groupLabels: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+        items: z.array(z.object({
+          code: z.string(), name: z.string(), population: z.number(), contracted: z.number(), priorityPopulation: z.number(), priorityContracted: z.number(), fulfilled: z.number(), previousCycle: z.number(), renewed: z.number(),
+          coverage: z.number().nullable(), priorityCoverage: z.number().nullable(), fulfilmentRate: z.number().nullable(), renewalRate: z.number().nullable(),
+          groups: z.array(z.object({ group: z.string(), population: z.number(), contracted: z.number(), rate: z.number().nullable() })) })) }) } },
+    handler: async (req) => {
+      const q = req.query;
+      // asOf (kept for older callers): the rates on that day, renewal over the year before it.
+      const { from, to } = q.asOf ? { from: addDays(q.asOf, -364), to: q.asOf } : periodRange(q.period, q.on ?? today());
+      return { level: q.level, period: q.asOf ? 'asOf' : q.period, from, to, definitions: { ...RATE_DEFINITIONS, attribution: RATE_ATTRIBUTION }, groupLabels: PRIORITY_GROUP_LABELS,
+        items: await contractRates(db, await scopePrefix(db, me(req)), { level: q.level, from, to }) };
+    },
   });
 }

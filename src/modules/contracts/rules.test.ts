@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dueCount, dueDates, fulfilment, parseFrequency } from './rules.ts';
+import { dueCount, dueDates, frequencyProblem, fulfilment, itemStatus, parseFrequency } from './rules.ts';
 
 test('parseFrequency', () => {
   assert.equal(parseFrequency('4次/年'), 4);
@@ -37,4 +37,26 @@ test('fulfilment to date: every due item delivered; a service in two packages is
   assert.deepEqual(late.items.find((i) => i.service === 'dm_followup'), { service: 'dm_followup', name: '糖尿病随访', frequency: '4次/年', due: 2, delivered: 1, ok: false });
   const end = fulfilment(items, { htn_followup: 4, dm_followup: 4 }, '2026-01-01', '2026-12-31', '2026-12-31');
   assert.equal(end.fulfilled, false, 'the annual health check was never done');
+});
+
+test('frequency validation: N次/年 from 1 to 365, or 按需', () => {
+  const rows: [string, boolean][] = [['4次/年', true], ['1 次 / 年', true], ['365次/年', true], ['按需', true], ['0次/年', false], ['366次/年', false], ['4次/月', false], ['每季度', false], ['', false], ['-1次/年', false]];
+  for (const [f, ok] of rows) assert.equal(frequencyProblem(f) === null, ok, f);
+});
+
+test('a package item\'s place on the worklist: overdue, due this week, never seen, scheduled', () => {
+  const s = '2026-01-01', e = '2026-12-31';
+  const rows: [number, number, string, string, string | null][] = [
+    // perYear, delivered, asOf, status, nextDue
+    [4, 0, '2026-03-31', 'overdue', '2026-03-31'], [4, 0, '2026-03-30', 'due_this_week', '2026-03-31'], [4, 0, '2026-03-24', 'due_this_week', '2026-03-31'],
+    [4, 0, '2026-03-23', 'never_seen', '2026-03-31'], [4, 1, '2026-03-23', 'scheduled', '2026-06-30'], [4, 1, '2026-07-01', 'overdue', '2026-06-30'],
+    [4, 4, '2026-12-31', 'scheduled', null], [1, 0, '2026-06-01', 'never_seen', '2026-12-31'], [1, 1, '2026-06-01', 'scheduled', null],
+  ];
+  for (const [n, d, asOf, status, next] of rows) {
+    const week = new Date(`${asOf}T00:00:00Z`);
+    week.setUTCDate(week.getUTCDate() + 7);
+    const r = itemStatus(n, s, e, d, asOf, week.toISOString().slice(0, 10));
+    assert.deepEqual([r?.status, r?.nextDue], [status, next], `${n}/yr, ${d} delivered, on ${asOf}`);
+  }
+  assert.equal(itemStatus(0, s, e, 0, '2026-06-01', '2026-06-08'), null, 'on demand is never owed');
 });

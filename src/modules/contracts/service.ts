@@ -3,11 +3,12 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, notFound, stale } from '../../platform/errors.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { today } from '../registry/residents.ts';
 import { addDays } from '../chronic/rules.ts';
-import { fulfilment, type PackageItem } from './rules.ts';
+import { fulfilment, itemStatus, packageProblems, parseFrequency, type ItemStatus, type PackageInput, type PackageItem } from './rules.ts';
+import { PRIORITY_GROUPS, type PriorityGroup } from '../registry/rules.ts';
 
 export interface Team { id: string; name: string; facilityCode: string; facilityName: string; members: { workerId: string; name: string; role: string }[] }
 
@@ -73,29 +74,82 @@ export async function endContract(db: Db, p: Principal, id: string, reason: stri
   });
 }
 
-/** Services delivered to a resident since a date, counted by the package items' service codes. */
-export async function deliveredServices(q: Queryable, residentId: string, from: string, to: string): Promise<Record<string, number>> {
-  const [r] = await q.query<Record<string, number>>(
-    `SELECT
-       (SELECT count(*) FROM chronic_followups WHERE resident_id = $1 AND programme = 'hypertension' AND visit_date BETWEEN $2 AND $3)::int AS htn_followup,
-       (SELECT count(*) FROM chronic_followups WHERE resident_id = $1 AND programme = 'diabetes' AND visit_date BETWEEN $2 AND $3)::int AS dm_followup,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'health_check' AND started_at::date BETWEEN $2 AND $3)::int AS health_check,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'health_check' AND started_at::date BETWEEN $2 AND $3)::int AS elderly_check,
-       (SELECT count(*) FROM immunisations WHERE resident_id = $1 AND given_on BETWEEN $2 AND $3)::int AS immunisation,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND kind = 'home_visit' AND started_at::date BETWEEN $2 AND $3)::int AS home_visit,
-       (SELECT count(*) FROM encounters WHERE resident_id = $1 AND started_at::date BETWEEN $2 AND $3)::int AS consultation`,
-    [residentId, from, to]);
-  return r;
-}
-
 /** A contract's fulfilment to date. */
 export async function contractFulfilment(db: Db, id: string, asOf = today()) {
-  const [c] = await db.query<{ resident_id: string; starts_on: string; ends_on: string }>('SELECT resident_id, starts_on, ends_on FROM contracts WHERE id = $1', [id]);
+  const [c] = await db.query<{ resident_id: string; starts_on: string; ends_on: string }>('SELECT resident_id, starts_on::text, ends_on::text FROM contracts WHERE id = $1', [id]);
   if (!c) throw notFound({ zh: '签约', en: 'Contract' });
   const items = (await db.query<{ items: PackageItem[] }>('SELECT p.items FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id WHERE cp.contract_id = $1', [id])).flatMap((x) => x.items);
   const until = asOf < c.ends_on ? asOf : c.ends_on;
-  return fulfilment(items, await deliveredServices(db, c.resident_id, c.starts_on, until), c.starts_on, c.ends_on, asOf);
+  // Counted as the rates and the worklist count them, so a contract reads the same everywhere.
+  const delivered = await deliveredByContract(db, [{ id, residentId: c.resident_id, from: c.starts_on, to: until }], [...owedServices(items), ...items.map((i) => i.service)]);
+  return fulfilment(items, delivered.get(id) ?? {}, c.starts_on, c.ends_on, asOf);
 }
+
+export type RateLevel = 'team' | 'township' | 'community' | 'county';
+
+/**
+ * The SQL joins and unit key attributing a resident (`r`) to a unit of a level on a date ($1):
+ * team — the team of their current contract, else the team serving their village; township — by
+ * village code; community — the medical community of their township's centre; county — by code.
+ */
+export function unitSql(level: RateLevel): { joins: string; key: string } {
+  // Derived tables joined by hash, not a lookup per resident: a county has hundreds of thousands.
+  if (level === 'team') {
+    return { joins: `${CURRENT_CONTRACT} LEFT JOIN (SELECT DISTINCT ON (a.region_code) a.region_code, a.team_id FROM care_team_areas a JOIN care_teams t ON t.id = a.team_id AND t.active
+                 ORDER BY a.region_code, t.name, t.id) area ON area.region_code = r.village_code`,
+      key: 'coalesce(cur.team_id, area.team_id)::text' };
+  }
+  if (level === 'community') {
+    return { joins: `LEFT JOIN (SELECT DISTINCT ON (f.region_code) f.region_code AS town, m.community_id FROM facilities f JOIN community_members m ON m.facility_id = f.id AND m.left_on IS NULL AND m.joined_on <= $1::date
+                 WHERE f.tier = 'township' ORDER BY f.region_code, m.tight DESC) tc ON tc.town = left(r.village_code, 9) || '000'`, key: 'tc.community_id::text' };
+  }
+  return { joins: '', key: level === 'county' ? 'r.county_code' : "left(r.village_code, 9) || '000'" };
+}
+
+/** The residents' (`r`) current contracts on the day $1, as `cur` (the team level's joins hold it already). */
+export const CURRENT_CONTRACT = `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.id, c.team_id FROM contracts c WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+                 ORDER BY c.resident_id, c.starts_on DESC) cur ON cur.resident_id = r.id`;
+const withCurrent = (level: RateLevel, joins: string) => (level === 'team' ? joins : `${CURRENT_CONTRACT} ${joins}`);
+
+/** Display names of units of a level. */
+export async function unitNames(q: Queryable, level: RateLevel, codes: string[]): Promise<Map<string, string>> {
+  const sql = level === 'team' ? "SELECT t.id::text AS code, t.name || '（' || f.name || '）' AS name FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id::text = ANY($1::text[])"
+    : level === 'community' ? 'SELECT id::text AS code, name FROM communities WHERE id::text = ANY($1::text[])'
+      : 'SELECT code, name FROM regions WHERE code = ANY($1::text[])';
+  return new Map((await q.query<{ code: string; name: string }>(sql, [codes])).map((x) => [x.code, x.name]));
+}
+
+/** Which services an item code counts, from the record (DOMAIN: a follow-up, a health check, a vaccination anywhere count). */
+const SERVICE_SQL: Record<string, string> = {
+  htn_followup: "SELECT k.cid, 'htn_followup' AS service FROM k JOIN chronic_followups f ON f.resident_id = k.rid AND f.programme = 'hypertension' AND f.visit_date BETWEEN k.f AND k.t",
+  dm_followup: "SELECT k.cid, 'dm_followup' AS service FROM k JOIN chronic_followups f ON f.resident_id = k.rid AND f.programme = 'diabetes' AND f.visit_date BETWEEN k.f AND k.t",
+  health_check: "SELECT k.cid, 'health_check' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'health_check' AND e.started_at >= k.f AND e.started_at < k.t + 1",
+  elderly_check: "SELECT k.cid, 'elderly_check' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'health_check' AND e.started_at >= k.f AND e.started_at < k.t + 1",
+  immunisation: "SELECT k.cid, 'immunisation' AS service FROM k JOIN immunisations i ON i.resident_id = k.rid AND i.given_on BETWEEN k.f AND k.t",
+  home_visit: "SELECT k.cid, 'home_visit' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'home_visit' AND e.started_at >= k.f AND e.started_at < k.t + 1",
+  consultation: "SELECT k.cid, 'consultation' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.started_at >= k.f AND e.started_at < k.t + 1",
+};
+export const SERVICES = Object.keys(SERVICE_SQL);
+
+/** Services delivered within each contract's dates, counted in one query for many contracts (only the services asked for). */
+export async function deliveredByContract(q: Queryable, list: { id: string; residentId: string; from: string; to: string }[], services: Iterable<string>): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>();
+  const parts = [...new Set(services)].filter((x) => SERVICE_SQL[x]).map((x) => SERVICE_SQL[x]);
+  if (!list.length || !parts.length) return out;
+  const rows = await q.query<{ cid: string; service: string; n: number }>(
+    `WITH k AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS k(cid, rid, f, t))
+     SELECT cid::text, service, count(*)::int AS n FROM (${parts.join(' UNION ALL ')}) x GROUP BY 1, 2`,
+    [list.map((c) => c.id), list.map((c) => c.residentId), list.map((c) => c.from), list.map((c) => c.to)]);
+  for (const r of rows) out.set(r.cid, { ...(out.get(r.cid) ?? {}), [r.service]: r.n });
+  return out;
+}
+
+/** The services owed by some item of the packages (on-demand items never are). */
+export function owedServices(items: PackageItem[]): Set<string> {
+  return new Set(items.filter((i) => parseFrequency(i.frequency) > 0).map((i) => i.service));
+}
+
+export interface GroupRate { group: PriorityGroup; population: number; contracted: number; rate: number | null }
 
 export interface ContractRateRow {
   code: string;
@@ -111,65 +165,98 @@ export interface ContractRateRow {
   priorityCoverage: number | null;
   fulfilmentRate: number | null;
   renewalRate: number | null;
+  groups: GroupRate[];
 }
 
-const PRIORITY_SQL = `(r.birth_date <= ($1::date - interval '65 years') OR r.birth_date > ($1::date - interval '7 years')
-  OR r.conditions && ARRAY['hypertension','diabetes','tb','severe_mental','disability','pregnant','poverty'])`;
+const groupSql = (g: PriorityGroup) => (g === 'elderly_65' ? "r.birth_date <= ($1::date - interval '65 years')" : g === 'child_0_6' ? "r.birth_date > ($1::date - interval '7 years')" : `'${g}' = ANY(r.conditions)`);
+const PRIORITY_SQL = `(${PRIORITY_GROUPS.map(groupSql).join(' OR ')})`;
 
-/** 签约率, 重点人群签约率, 履约率, 续约率 by township on a date (aggregates only). */
-export async function contractRates(db: Db, within: string | null, asOf = today()): Promise<ContractRateRow[]> {
+/** 签约率, 重点人群签约率 (all and per group), 履约率, 续约率 by unit of a level over a period (aggregates only). */
+export async function contractRates(db: Db, within: string | null, o: { level?: RateLevel; from?: string; to?: string } = {}): Promise<ContractRateRow[]> {
+  const day = today();
+  const to = o.to ?? day;
+  const from = o.from ?? addDays(to, -364);
+  const asOf = to < day ? to : day;
+  const level = o.level ?? 'township';
+  const u = unitSql(level);
   const args: unknown[] = [asOf];
   if (within) args.push(within + '%');
-  const people = await db.query<{ town: string; population: number; contracted: number; priority_population: number; priority_contracted: number }>(
-    `SELECT left(r.village_code, 9) || '000' AS town, count(*)::int AS population, count(c.id)::int AS contracted,
-            count(*) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_population, count(c.id) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_contracted
-       FROM residents r
-       LEFT JOIN LATERAL (SELECT id FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.starts_on <= $1 AND c.ends_on >= $1 LIMIT 1) c ON true
-      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1) ${within ? 'AND r.village_code LIKE $2' : ''}
-      GROUP BY 1`, args);
+  const scope = within ? 'AND r.village_code LIKE $2' : '';
+  const people = await db.query<Record<string, number> & { unit: string }>(
+    `SELECT ${u.key} AS unit, count(*)::int AS population, count(cur.id)::int AS contracted,
+            count(*) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_population, count(cur.id) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_contracted,
+            ${PRIORITY_GROUPS.map((g) => `count(*) FILTER (WHERE ${groupSql(g)})::int AS "p_${g}", count(cur.id) FILTER (WHERE ${groupSql(g)})::int AS "c_${g}"`).join(', ')}
+       FROM residents r ${withCurrent(level, u.joins)}
+      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}
+      GROUP BY 1 HAVING ${u.key} IS NOT NULL`, args);
   // Fulfilment: per current contract, its items against the services delivered since it began.
-  const current = await db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; town: string; items: PackageItem[] }>(
-    `SELECT c.id, c.resident_id, c.starts_on, c.ends_on, left(r.village_code, 9) || '000' AS town,
-            (SELECT coalesce(jsonb_agg(i), '[]') FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = c.id) AS items
-       FROM contracts c JOIN residents r ON r.id = c.resident_id
-      WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1 AND c.ends_on >= $1 AND r.merged_into IS NULL ${within ? 'AND r.village_code LIKE $2' : ''}`, args);
-  const counts = await db.query<{ resident_id: string; service: string; at: string }>(
-    `SELECT f.resident_id, CASE f.programme WHEN 'hypertension' THEN 'htn_followup' ELSE 'dm_followup' END AS service, f.visit_date::text AS at
-       FROM chronic_followups f JOIN contracts c ON c.resident_id = f.resident_id AND c.status IN ('signed','renewed') AND c.starts_on <= $1 AND c.ends_on >= $1
-      WHERE f.visit_date BETWEEN c.starts_on AND $1 ${within ? 'AND f.county_code = left($2, 6)' : ''}
-     UNION ALL
-     SELECT e.resident_id, 'health_check', e.started_at::date::text FROM encounters e JOIN contracts c ON c.resident_id = e.resident_id AND c.status IN ('signed','renewed') AND c.starts_on <= $1 AND c.ends_on >= $1
-      WHERE e.kind = 'health_check' AND e.started_at::date BETWEEN c.starts_on AND $1 ${within ? 'AND e.county_code = left($2, 6)' : ''}`, args);
-  const delivered = new Map<string, Record<string, number>>();
-  for (const x of counts) {
-    const d = delivered.get(x.resident_id) ?? {};
-    d[x.service] = (d[x.service] ?? 0) + 1;
-    if (x.service === 'health_check') d.elderly_check = (d.elderly_check ?? 0) + 1;
-    delivered.set(x.resident_id, d);
-  }
-  const fulfilledByTown = new Map<string, number>();
+  const packageItems = new Map((await db.query<{ id: string; items: PackageItem[] }>('SELECT id, items FROM service_packages')).map((x) => [x.id, x.items]));
+  const current = (await db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; unit: string; packages: string[] | null }>(
+    `SELECT cur.id, r.id AS resident_id, c.starts_on::text, c.ends_on::text, ${u.key} AS unit, pk.ids AS packages
+       FROM residents r ${withCurrent(level, u.joins)} JOIN contracts c ON c.id = cur.id
+       LEFT JOIN (SELECT contract_id, array_agg(package_id) AS ids FROM contract_packages GROUP BY 1) pk ON pk.contract_id = cur.id
+      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}`, args))
+    .map((c) => ({ ...c, items: (c.packages ?? []).flatMap((id) => packageItems.get(id) ?? []) }));
+  const delivered = await deliveredByContract(db, current.map((c) => ({ id: c.id, residentId: c.resident_id, from: c.starts_on, to: asOf })), owedServices(current.flatMap((c) => c.items)));
+  const fulfilledBy = new Map<string, number>();
   for (const c of current) {
-    const f = fulfilment(c.items, delivered.get(c.resident_id) ?? {}, c.starts_on, c.ends_on, asOf);
-    if (f.fulfilled) fulfilledByTown.set(c.town, (fulfilledByTown.get(c.town) ?? 0) + 1);
+    if (c.unit != null && fulfilment(c.items, delivered.get(c.id) ?? {}, c.starts_on, c.ends_on, asOf).fulfilled) fulfilledBy.set(c.unit, (fulfilledBy.get(c.unit) ?? 0) + 1);
   }
-  // Renewal: contracts whose year ended in the past 12 months, and how many were followed by a renewal.
-  const renewal = await db.query<{ town: string; ended: number; renewed: number }>(
-    `SELECT left(r.village_code, 9) || '000' AS town, count(*)::int AS ended,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM contracts n WHERE n.previous_id = c.id))::int AS renewed
-       FROM contracts c JOIN residents r ON r.id = c.resident_id
-      WHERE c.ends_on < $1 AND c.ends_on >= ($1::date - 365) AND (c.ended_reason IS NULL OR c.ended_reason = 'renewed') ${within ? 'AND r.village_code LIKE $2' : ''}
-      GROUP BY 1`, args);
-  const names = new Map((await db.query<{ code: string; name: string }>('SELECT code, name FROM regions WHERE code = ANY($1::text[])', [people.map((x) => x.town)])).map((x) => [x.code, x.name]));
+  // Renewal: contracts whose year ended in the period (before today), not ended early; renewed when a contract follows them. A team's by the ended contract's team.
+  const rargs: unknown[] = [from, asOf];
+  if (within) rargs.push(within + '%');
+  const rKey = level === 'team' ? 'c.team_id::text' : u.key;
+  const renewal = await db.query<{ unit: string; ended: number; renewed: number }>(
+    `SELECT ${rKey} AS unit, count(*)::int AS ended, count(nx.previous_id)::int AS renewed
+       FROM contracts c JOIN residents r ON r.id = c.resident_id ${level === 'community' ? u.joins.replace(/\$1::date/g, '$2::date') : ''}
+       LEFT JOIN (SELECT DISTINCT previous_id FROM contracts WHERE previous_id IS NOT NULL) nx ON nx.previous_id = c.id
+      WHERE c.ends_on >= $1::date AND c.ends_on < $2::date AND (c.ended_reason IS NULL OR c.ended_reason = 'renewed') AND r.merged_into IS NULL ${within ? 'AND r.village_code LIKE $3' : ''}
+      GROUP BY 1`, rargs);
+  const names = await unitNames(db, level, [...new Set([...people.map((x) => x.unit), ...renewal.map((x) => x.unit)])]);
   const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-  return people.sort((a, b) => a.town.localeCompare(b.town)).map((x) => {
-    const rn = renewal.find((y) => y.town === x.town);
-    const fulfilled = fulfilledByTown.get(x.town) ?? 0;
+  const units = [...new Set([...people.map((x) => x.unit), ...renewal.filter((x) => x.unit != null).map((x) => x.unit)])];
+  return units.map((code) => {
+    const x = people.find((y) => y.unit === code) ?? ({ unit: code } as Record<string, number> & { unit: string });
+    const rn = renewal.find((y) => y.unit === code);
+    const n = (k: string) => x[k] ?? 0;
+    const fulfilled = fulfilledBy.get(code) ?? 0;
     return {
-      code: x.town, name: names.get(x.town) ?? x.town, population: x.population, contracted: x.contracted, priorityPopulation: x.priority_population, priorityContracted: x.priority_contracted,
+      code, name: names.get(code) ?? code, population: n('population'), contracted: n('contracted'), priorityPopulation: n('priority_population'), priorityContracted: n('priority_contracted'),
       fulfilled, previousCycle: rn?.ended ?? 0, renewed: rn?.renewed ?? 0,
-      coverage: ratio(x.contracted, x.population), priorityCoverage: ratio(x.priority_contracted, x.priority_population), fulfilmentRate: ratio(fulfilled, x.contracted), renewalRate: ratio(rn?.renewed ?? 0, rn?.ended ?? 0),
+      coverage: ratio(n('contracted'), n('population')), priorityCoverage: ratio(n('priority_contracted'), n('priority_population')), fulfilmentRate: ratio(fulfilled, n('contracted')), renewalRate: ratio(rn?.renewed ?? 0, rn?.ended ?? 0),
+      groups: PRIORITY_GROUPS.map((g) => ({ group: g, population: n(`p_${g}`), contracted: n(`c_${g}`), rate: ratio(n(`c_${g}`), n(`p_${g}`)) })),
     };
-  });
+  }).sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.code.localeCompare(b.code));
+}
+
+export interface PackageDueRow {
+  contractId: string; residentId: string; name: string; sex: 'M' | 'F'; birthDate: string; villageName: string;
+  service: string; serviceName: string; frequency: string; owed: number; delivered: number; nextDue: string | null; status: ItemStatus;
+}
+
+/** Every owed package item of the teams' current contracts on a day, with where it stands (delivered anywhere in the record since the contract began). */
+export async function packageDue(q: Queryable, teamIds: string[], day: string, weekEnd: string): Promise<PackageDueRow[]> {
+  if (!teamIds.length) return [];
+  const cs = await q.query<{ id: string; resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; starts_on: string; ends_on: string; items: PackageItem[] }>(
+    `SELECT c.id, r.id AS resident_id, r.name, r.sex, r.birth_date::text, v.name AS village_name, c.starts_on::text, c.ends_on::text,
+            (SELECT coalesce(jsonb_agg(i), '[]') FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = c.id) AS items
+       FROM contracts c JOIN residents r ON r.id = c.resident_id AND r.merged_into IS NULL AND r.death_date IS NULL JOIN regions v ON v.code = r.village_code
+      WHERE c.team_id = ANY($1::uuid[]) AND c.status IN ('signed','renewed') AND c.starts_on <= $2::date AND c.ends_on >= $2::date`, [teamIds, day]);
+  const delivered = await deliveredByContract(q, cs.map((c) => ({ id: c.id, residentId: c.resident_id, from: c.starts_on, to: day })), owedServices(cs.flatMap((c) => c.items)));
+  const out: PackageDueRow[] = [];
+  for (const c of cs) {
+    // The same service in two packages is owed once, at the higher frequency (as fulfilment counts it).
+    const items = new Map<string, PackageItem>();
+    for (const it of c.items) if (!items.has(it.service) || parseFrequency(it.frequency) > parseFrequency(items.get(it.service)!.frequency)) items.set(it.service, it);
+    for (const it of items.values()) {
+      const n = delivered.get(c.id)?.[it.service] ?? 0;
+      const st = itemStatus(parseFrequency(it.frequency), c.starts_on, c.ends_on, n, day, weekEnd);
+      if (!st) continue;
+      out.push({ contractId: c.id, residentId: c.resident_id, name: c.name, sex: c.sex, birthDate: c.birth_date, villageName: c.village_name, service: it.service, serviceName: it.name,
+        frequency: it.frequency, owed: st.due, delivered: n, nextDue: st.nextDue, status: st.status });
+    }
+  }
+  return out;
 }
 
 /** Creates a family-doctor team at a township or community centre, with members and the villages it serves. */
@@ -191,5 +278,45 @@ export async function createTeam(db: Db, p: Principal, input: { name: string; fa
     for (const v of input.villageCodes) await q.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1,$2)', [t.id, v]);
     await writeAudit(q, actorOf(p, p.ip), { action: 'team.create', outcome: 'ok', recordType: 'care_team', recordId: t.id });
     return { id: t.id };
+  });
+}
+
+export interface ServicePackage extends PackageInput { id: string; active: boolean; version: number }
+
+/** Every service package, basic first. */
+export async function listPackages(q: Queryable): Promise<ServicePackage[]> {
+  const rows = await q.query<{ id: string; code: string; name: string; kind: 'basic' | 'personalised'; price_fen: number; payer: PackageInput['payer']; items: PackageItem[]; active: boolean; version: number }>(
+    "SELECT id, code, name, kind, price_fen, payer, items, active, version FROM service_packages ORDER BY kind = 'basic' DESC, code");
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, kind: r.kind, priceFen: r.price_fen, payer: r.payer, items: r.items, active: r.active, version: r.version }));
+}
+
+/** Creates a service package (managers and system administrators); the code is unique. */
+export async function createPackage(db: Db, p: Principal, input: PackageInput & { active?: boolean }): Promise<ServicePackage> {
+  const fields = packageProblems(input);
+  if (fields.length) throw badRequest('package.invalid', { zh: '服务包信息有误，未保存', en: 'Invalid service package; nothing was saved' }, fields);
+  return db.tx(async (q) => {
+    if ((await q.query('SELECT 1 FROM service_packages WHERE code = $1', [input.code])).length) {
+      throw conflict('package.code_taken', { zh: `服务包代码 ${input.code} 已存在`, en: `Package code ${input.code} is taken` }, [{ path: 'code', problem: 'taken / 已存在' }]);
+    }
+    const [r] = await q.query<{ id: string }>('INSERT INTO service_packages (code, name, kind, price_fen, payer, items, active, updated_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING id',
+      [input.code, input.name, input.kind, input.priceFen, input.payer, JSON.stringify(input.items), input.active ?? true, p.userId]);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'package.create', outcome: 'ok', recordType: 'service_package', recordId: r.id, details: { code: input.code } });
+    return { ...input, id: r.id, active: input.active ?? true, version: 1 };
+  });
+}
+
+/** Edits a package (send the version you read); the code stays. Contracts holding it owe the new items from now on. */
+export async function updatePackage(db: Db, p: Principal, id: string, input: Omit<PackageInput, 'code'> & { active: boolean; version: number }): Promise<ServicePackage> {
+  return db.tx(async (q) => {
+    const [cur] = await q.query<{ code: string; version: number }>('SELECT code, version FROM service_packages WHERE id = $1 FOR UPDATE', [id]);
+    if (!cur) throw notFound({ zh: '服务包', en: 'Service package' });
+    const fields = packageProblems({ ...input, code: cur.code });
+    if (cur.code === 'BASIC' && !input.active) fields.push({ path: 'active', problem: 'every contract holds the basic package / 基础包不能停用' });
+    if (fields.length) throw badRequest('package.invalid', { zh: '服务包信息有误，未保存', en: 'Invalid service package; nothing was saved' }, fields);
+    if (cur.version !== input.version) throw stale(cur.version);
+    await q.query('UPDATE service_packages SET name = $2, kind = $3, price_fen = $4, payer = $5, items = $6, active = $7, version = version + 1, updated_by = $8, updated_at = now() WHERE id = $1',
+      [id, input.name, input.kind, input.priceFen, input.payer, JSON.stringify(input.items), input.active, p.userId]);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'package.update', outcome: 'ok', recordType: 'service_package', recordId: id, details: { code: cur.code, version: cur.version + 1 } });
+    return { ...input, code: cur.code, id, version: cur.version + 1 };
   });
 }

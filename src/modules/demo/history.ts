@@ -41,7 +41,6 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   const next = () => r.next();
   const asOf = o.asOf ?? new Date();
   const yearAgo = new Date(asOf.getTime() - 365 * 86400_000);
-  const yearStart = new Date(`${dateOf(asOf).slice(0, 4)}-01-01T00:00:00+08:00`);
   const today = dateOf(asOf);
   const facilities = await db.query<Fac>('SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE region_code LIKE $1', [o.county + '%']);
   const workers = await db.query<Wkr>('SELECT w.id, w.employer_id, w.worker_type, w.specialty FROM workers w JOIN facilities f ON f.id = w.employer_id WHERE f.region_code LIKE $1 ORDER BY w.id', [o.county + '%']);
@@ -57,22 +56,26 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   // ---- teams: about one per 2,500 residents of the township, led by a GP of its centre ----
   const townPop = new Map<string, number>();
   for (const x of residents) townPop.set(x.village_code.slice(0, 9), (townPop.get(x.village_code.slice(0, 9)) ?? 0) + 1);
-  const teams: { id: string; name: string; facility: Fac; lead: string | null; members: [string, string][] }[] = [];
+  const teams: { id: string; name: string; facility: Fac; lead: string | null; members: [string, string][]; areas: string[] }[] = [];
   for (const c of centres) {
     const staff = byEmployer.get(c.id) ?? [];
     const gps = staff.filter((w) => w.specialty === 'general_practice');
     const n = Math.max(1, Math.min(gps.length || 1, Math.round((townPop.get(c.region_code.slice(0, 9)) ?? 0) / 2500)));
     const nurses = staff.filter((w) => w.worker_type === 'nurse');
     const ph = staff.filter((w) => w.worker_type === 'public_health');
-    const vds = facilities.filter((f) => f.parent_facility_id === c.id).flatMap((f) => (byEmployer.get(f.id) ?? []).filter((w) => w.worker_type === 'village_doctor'));
+    const town = c.region_code.slice(0, 9);
+    const villages = [...new Set(residents.filter((x) => x.village_code.startsWith(town)).map((x) => x.village_code))].sort();
+    const vdsOf = (i: number, n: number) => facilities.filter((f) => f.parent_facility_id === c.id && villages.indexOf(f.region_code) % n === i)
+      .flatMap((f) => (byEmployer.get(f.id) ?? []).filter((w) => w.worker_type === 'village_doctor'));
     for (let i = 0; i < n; i++) {
       const lead = gps[i] ?? staff.find((w) => w.worker_type === 'physician' || w.worker_type === 'assistant_physician') ?? null;
       const members: [string, string][] = [];
       if (lead) members.push([lead.id, 'lead_gp']);
       if (nurses[i]) members.push([nurses[i].id, 'nurse']);
       if (ph[i % Math.max(1, ph.length)]) members.push([ph[i % ph.length].id, 'public_health']);
-      vds.filter((_, k) => k % n === i).forEach((v) => members.push([v.id, 'village_doctor']));
-      teams.push({ id: uuidFrom(next), name: `${c.name.replace(/(社区卫生服务中心|中心卫生院|镇卫生院|卫生院)$/, '')}家庭医生${i + 1}队`, facility: c, lead: lead?.id ?? null, members: members.filter((m, k, a) => a.findIndex((x) => x[0] === m[0]) === k) });
+      vdsOf(i, n).forEach((v) => members.push([v.id, 'village_doctor']));
+      teams.push({ id: uuidFrom(next), name: `${c.name.replace(/(社区卫生服务中心|中心卫生院|镇卫生院|卫生院)$/, '')}家庭医生${i + 1}队`, facility: c, lead: lead?.id ?? null,
+        members: members.filter((m, k, a) => a.findIndex((x) => x[0] === m[0]) === k), areas: villages.filter((_, k) => k % n === i) });
     }
   }
   const teamsOfCentre = new Map<string, typeof teams>();
@@ -82,6 +85,8 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       { name: 'facility_id', type: 'uuid', get: (t) => t.facility.id }, { name: 'lead_worker_id', type: 'uuid', get: (t) => t.lead }], teams);
     const mem = teams.flatMap((t) => t.members.map(([w, role]) => ({ t: t.id, w, role })));
     await insertMany(q, 'care_team_members', [{ name: 'team_id', type: 'uuid', get: (m: (typeof mem)[number]) => m.t }, { name: 'worker_id', type: 'uuid', get: (m) => m.w }, { name: 'role', type: 'text', get: (m) => m.role }], mem);
+    const areas = teams.flatMap((t) => t.areas.map((v) => ({ t: t.id, v })));
+    await insertMany(q, 'care_team_areas', [{ name: 'team_id', type: 'uuid', get: (a: (typeof areas)[number]) => a.t }, { name: 'region_code', type: 'text', get: (a) => a.v }], areas);
     await insertMany(q, 'service_packages', [{ name: 'code', type: 'text', get: (p: (typeof PACKAGES)[number]) => p.code }, { name: 'name', type: 'text', get: (p) => p.name },
       { name: 'kind', type: 'text', get: (p) => p.kind }, { name: 'price_fen', type: 'int', get: (p) => p.price }, { name: 'payer', type: 'text', get: (p) => p.payer },
       { name: 'items', type: 'text', cast: 'jsonb', get: (p) => JSON.stringify(p.items) }], [...PACKAGES]);
@@ -98,9 +103,18 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
     if (!ts?.length) continue;
     const age = ageOn(x.birth_date, today);
     const priority = age >= 65 || age <= 6 || x.conditions.some((c) => ['hypertension', 'diabetes', 'tb', 'severe_mental', 'disability', 'pregnant', 'poverty'].includes(c));
-    const team = ts[Math.floor(r.next() * ts.length)];
+    // A resident signs with the team serving their village.
+    const drawn = ts[Math.floor(r.next() * ts.length)];
+    const team = ts.find((t) => t.areas.includes(x.village_code)) ?? drawn;
     teamOf.set(x.id, team);
-    if (r.next() >= (priority ? 0.68 : 0.2)) continue;
+    if (r.next() >= (priority ? 0.68 : 0.2)) {
+      // Some let last year's contract run out without renewing (the renewal rate's denominator).
+      if (r.next() < 0.12) {
+        const ps = new Date(yearAgo.getTime() - (35 + r.next() * 320) * 86400_000);
+        contracts.push({ id: uuidFrom(next), resident: x.id, team: team.id, start: dateOf(ps), end: dateOf(new Date(ps.getTime() + 364 * 86400_000)), how: 'on_site', status: 'signed', prev: null, pk: [packages.get('BASIC')!] });
+      }
+      continue;
+    }
     const start = new Date(yearAgo.getTime() + r.next() * 330 * 86400_000);
     const end = new Date(start.getTime() + 364 * 86400_000);
     const renewed = r.next() < 0.55;
@@ -157,19 +171,35 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       enrol.push({ r: x.id, programme: cond, on: dateOf(e0.at) });
       if (r.next() > 0.45) continue; // not under management
       let prevClass: VisitClass | null = null;
-      const visits = r.next() < 0.55 ? 4 : 1 + Math.floor(r.next() * 3);
-      const controlledPerson = r.next() < 0.55;
-      for (let v = 0; v < visits; v++) {
-        // Follow-ups fall in the current calendar year so far, as the year's programme rates count them.
-        const at = new Date(yearStart.getTime() + ((v + r.next() * 0.8) / visits) * (asOf.getTime() - yearStart.getTime() - 86400_000));
+      // Norm-compliant patients (about half) are seen every quarter of the year so far; the others miss
+      // at least one quarter that has ended. The last visit is on target for about half; the one before
+      // an off-target last visit was off target too for only a few (the two-consecutive rule's patients).
+      const y = Number(dateOf(asOf).slice(0, 4));
+      const qStart = (k: number) => new Date(`${k === 4 ? y + 1 : y}-${String(k === 4 ? 1 : k * 3 + 1).padStart(2, '0')}-01T00:00:00+08:00`);
+      const quarters = [0, 1, 2, 3].filter((k) => qStart(k) < asOf);
+      const ended = quarters.filter((k) => qStart(k + 1) <= asOf).length;
+      const compliant = r.next() < 0.53;
+      // the others: fewer visits than the quarters ended so far (so never norm-compliant), in random quarters
+      const fewer = 1 + Math.floor(r.next() * Math.max(1, ended - 1));
+      const order = quarters.map((_, i) => [i, r.next()] as const).sort((a, b) => a[1] - b[1]).map(([i]) => i);
+      const seen = quarters.map((_, i) => compliant || ended <= 1 || order.indexOf(i) < fewer);
+      const dates = quarters.filter((_, i) => seen[i]).map((k) => {
+        const from = qStart(k).getTime();
+        const to = Math.min(qStart(k + 1).getTime(), asOf.getTime() - 86400_000);
+        return new Date(from + r.next() * Math.max(0, to - from));
+      });
+      const lastOk = r.next() < 0.52;
+      const beforeLastOk = lastOk ? r.next() < 0.7 : r.next() < 0.96;
+      for (let v = 0; v < dates.length; v++) {
+        const at = dates[v];
         const f = basic()!;
         const e: E = { id: uuidFrom(next), resident: x.id, kind: 'follow_up', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: null };
         enc.push(e);
-        const ok = r.next() < (controlledPerson ? 0.85 : 0.25);
+        const ok = v === dates.length - 1 ? lastOk : v === dates.length - 2 ? beforeLastOk : r.next() < 0.7;
         if (cond === 'hypertension') {
           const limit = age >= 65 ? 150 : 140;
           const sbp = Math.round(ok ? limit - 4 - Math.abs(gauss(r)) * 9 : limit + 3 + Math.abs(gauss(r)) * 14);
-          const dbp = Math.round(ok ? 78 + gauss(r) * 5 : 88 + Math.abs(gauss(r)) * 8);
+          const dbp = Math.round(ok ? Math.min(88, 78 + gauss(r) * 5) : 88 + Math.abs(gauss(r)) * 8);
           obs.push({ r: x.id, e: e.id, code: '8480-6', v: sbp, unit: 'mm[Hg]', flag: sbp > 139 ? 'H' : 'N', at }, { r: x.id, e: e.id, code: '8462-4', v: Math.min(dbp, 130), unit: 'mm[Hg]', flag: dbp > 89 ? 'H' : 'N', at });
           const hr = Math.round(72 + gauss(r) * 8);
           obs.push({ r: x.id, e: e.id, code: '8867-4', v: hr, unit: '/min', flag: 'N', at });
@@ -187,6 +217,10 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
         }
         rx.push({ r: x.id, e: e.id, drug: cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', cls: null, at, days: 30 });
       }
+    }
+    // the annual health check of the elderly and chronic patients (the packages' "1次/年"): about three in five had it in the past year
+    if (centre && (age >= 65 || x.conditions.includes('hypertension') || x.conditions.includes('diabetes')) && r.next() < 0.6) {
+      enc.push({ id: uuidFrom(next), resident: x.id, kind: 'health_check', facility: centre.id, worker: staffAt(centre, 'doctor'), at: when(), end: null, dept: '体检科' });
     }
     // ordinary outpatient visits: ~1.4 a year; 55% at the basic level
     const visits = Math.floor(r.next() * 2.4 + (age >= 60 ? 0.8 : 0));

@@ -13,6 +13,7 @@ import { today } from '../registry/residents.ts';
 import { normaliseObservation, OBSERVATIONS } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
 import { requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
+import { enrolFromDiagnoses } from '../chronic/service.ts';
 
 /** Encounter kinds that belong to the public-health parts of the record. */
 export const PUBLIC_HEALTH_KINDS = ['follow_up', 'health_check', 'home_visit'];
@@ -194,6 +195,8 @@ export async function recordEncounter(db: Db, p: Principal, e: EncounterIn): Pro
       await q.query('INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6)',
         [e.residentId, row.id, d.icd10, d.onsetDate ?? null, d.status ?? 'active', d.confirmed ?? true]);
     }
+    // A confirmed hypertension or type 2 diabetes diagnosis enrols the resident in its programme.
+    if (e.diagnoses?.length) await enrolFromDiagnoses(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: e.diagnoses });
     for (const o of obs) {
       if (!o) continue;
       await q.query('INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',

@@ -5561,12 +5561,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The family-doctor team's worklist: overdue, due this week, never seen; riskiest first */
+        /** The family-doctor team's worklist: programme follow-ups and contract package services overdue, due this week, never seen; riskiest first */
         get: {
             parameters: {
                 query?: {
                     status?: "overdue" | "due_this_week" | "never_seen" | "scheduled";
                     limit?: number;
+                    sort?: "risk" | "due" | "name";
                 };
                 header?: never;
                 path?: never;
@@ -5588,8 +5589,8 @@ export interface paths {
                                 sex: "M" | "F";
                                 age: number;
                                 villageName: string;
-                                /** @enum {string} */
-                                programme: "hypertension" | "diabetes";
+                                /** @enum {string|null} */
+                                programme: "hypertension" | "diabetes" | null;
                                 lastVisit: string | null;
                                 /** @enum {string|null} */
                                 lastClass: "controlled" | "uncontrolled" | "adverse_reaction" | "complication" | null;
@@ -5599,6 +5600,16 @@ export interface paths {
                                 nextDue: string | null;
                                 /** @enum {string} */
                                 status: "overdue" | "due_this_week" | "never_seen" | "scheduled";
+                                /** @enum {string} */
+                                kind: "chronic" | "package";
+                                service: string | null;
+                                serviceName: string | null;
+                                frequency: string | null;
+                                owed: number | null;
+                                delivered: number | null;
+                                provisional: boolean;
+                                /** @enum {string|null} */
+                                riskClass: "controlled" | "uncontrolled" | "adverse_reaction" | "complication" | null;
                             }[];
                             total: number;
                         };
@@ -5668,6 +5679,7 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "overdue" | "due_this_week" | "never_seen" | "scheduled";
+                    sort?: "risk" | "due" | "name";
                 };
                 header?: never;
                 path?: never;
@@ -5734,7 +5746,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Residents 35+ without a blood-pressure reading this year (the annual screening list) */
+        /** Residents 35+ to screen: no blood-pressure reading this year, or one or two high readings awaiting the recheck on other days */
         get: {
             parameters: {
                 query?: {
@@ -5762,6 +5774,9 @@ export interface paths {
                                 age: number;
                                 villageName: string;
                                 lastReading: string | null;
+                                /** @enum {string} */
+                                reason: "no_reading" | "recheck";
+                                highDays: number;
                             }[];
                         };
                     };
@@ -5818,6 +5833,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chronic/screening/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a screening blood pressure; three high readings on different days enrol provisionally and draft a referral to confirm */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        date: string;
+                        sbp: number;
+                        dbp: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "none" | "high_risk" | "recheck" | "suspected";
+                            highDays: number;
+                            enrolmentId: string | null;
+                            referralId: string | null;
+                            followUpDue: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chronic/rates/residents": {
         parameters: {
             query?: never;
@@ -5825,14 +5935,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The residents behind a township's rate (your team's patients, or your region for public-health staff); audited */
+        /** The residents behind a unit's rate (your team's patients, or your region for public-health staff); audited */
         get: {
             parameters: {
                 query: {
                     programme: "hypertension" | "diabetes";
-                    year: number;
-                    township: string;
                     measure: "managed" | "standard" | "controlled" | "not_controlled";
+                    level?: "team" | "township" | "community" | "county";
+                    code?: string;
+                    township?: string;
+                    period?: "month" | "quarter" | "year" | "ytd";
+                    on?: string;
+                    year?: number;
                 };
                 header?: never;
                 path?: never;
@@ -5920,12 +6034,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Programme rates by township (管理率, 规范管理率, 控制率) for a year; aggregates only */
+        /** Programme rates (健康管理率, 规范管理率, 控制率) by team, township, community or county for a month, quarter, year or the year to date; aggregates only */
         get: {
             parameters: {
                 query: {
                     programme: "hypertension" | "diabetes";
-                    year: number;
+                    level?: "team" | "township" | "community" | "county";
+                    period?: "month" | "quarter" | "year" | "ytd";
+                    on?: string;
+                    year?: number;
+                    prevalence?: number;
                 };
                 header?: never;
                 path?: never;
@@ -5940,6 +6058,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            level: "team" | "township" | "community" | "county";
+                            /** @enum {string} */
+                            period: "month" | "quarter" | "year" | "ytd";
+                            from: string;
+                            to: string;
+                            countedFrom: string;
+                            requiredFollowUps: number;
+                            prevalence: number;
+                            definitions: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
                             items: {
                                 code: string;
                                 name: string;
@@ -6541,6 +6674,318 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/contracts/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service packages (basic and personalised): items with their frequency, price in fen, who pays; and the services an item may promise */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "basic" | "personalised";
+                                priceFen: number;
+                                /** @enum {string} */
+                                payer: "insurance" | "public_health" | "resident" | "mixed";
+                                items: {
+                                    service: string;
+                                    name: string;
+                                    frequency: string;
+                                }[];
+                                active: boolean;
+                                version: number;
+                            }[];
+                            services: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a service package (frequencies "N次/年" or "按需") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "basic" | "personalised";
+                        priceFen: number;
+                        /** @enum {string} */
+                        payer: "insurance" | "public_health" | "resident" | "mixed";
+                        items: {
+                            service: string;
+                            name: string;
+                            frequency: string;
+                        }[];
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "basic" | "personalised";
+                            priceFen: number;
+                            /** @enum {string} */
+                            payer: "insurance" | "public_health" | "resident" | "mixed";
+                            items: {
+                                service: string;
+                                name: string;
+                                frequency: string;
+                            }[];
+                            active: boolean;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/packages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Edit a service package (optimistic: send the version you read) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "basic" | "personalised";
+                        priceFen: number;
+                        /** @enum {string} */
+                        payer: "insurance" | "public_health" | "resident" | "mixed";
+                        items: {
+                            service: string;
+                            name: string;
+                            frequency: string;
+                        }[];
+                        active: boolean;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "basic" | "personalised";
+                            priceFen: number;
+                            /** @enum {string} */
+                            payer: "insurance" | "public_health" | "resident" | "mixed";
+                            items: {
+                                service: string;
+                                name: string;
+                                frequency: string;
+                            }[];
+                            active: boolean;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/contracts/rates": {
         parameters: {
             query?: never;
@@ -6548,10 +6993,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 签约率, 重点人群签约率, 履约率, 续约率 by township, with their definitions */
+        /** 签约率, 重点人群签约率 (per priority group), 履约率, 续约率 by team, township, community or county over a month, quarter, year or the year to date, with their definitions */
         get: {
             parameters: {
                 query?: {
+                    level?: "team" | "township" | "community" | "county";
+                    period?: "month" | "quarter" | "year" | "ytd";
+                    on?: string;
                     asOf?: string;
                 };
                 header?: never;
@@ -6567,7 +7015,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            level: string;
+                            period: string;
+                            from: string;
+                            to: string;
                             definitions: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            groupLabels: {
                                 [key: string]: {
                                     zh: string;
                                     en: string;
@@ -6587,6 +7045,12 @@ export interface paths {
                                 priorityCoverage: number | null;
                                 fulfilmentRate: number | null;
                                 renewalRate: number | null;
+                                groups: {
+                                    group: string;
+                                    population: number;
+                                    contracted: number;
+                                    rate: number | null;
+                                }[];
                             }[];
                         };
                     };

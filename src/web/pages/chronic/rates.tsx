@@ -1,65 +1,76 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Card, Modal, Segmented, Table, Typography } from 'antd';
+import { Card, InputNumber, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useSession } from '../../session';
 import { api } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { useLang } from '../../i18n';
+import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
+import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from './period';
 
-type Row = paths['/api/chronic/rates']['get']['responses'][200]['content']['application/json']['items'][number];
+type Data = paths['/api/chronic/rates']['get']['responses'][200]['content']['application/json'];
+type Row = Data['items'][number];
+type Measure = 'managed' | 'standard' | 'controlled';
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
 
-/** Programme rates by township with their definitions. */
+/** Programme rates by team, township, community or county over a month, quarter, year or the year to date, with their definitions and the drill-down to the residents. */
 export function RatesPage() {
+  const t = useT();
   const { lang } = useLang();
-  const zh = lang === 'zh';
   const [programme, setProgramme] = useState<'hypertension' | 'diabetes'>('hypertension');
-  const [rows, setRows] = useState<Row[]>([]);
+  const [lp, setLp] = useState<LevelPeriod>(initialLevelPeriod);
+  const [prevalence, setPrevalence] = useState<number | null>(null);
+  const [data, setData] = useState<Data | null>(null);
   const { user } = useSession();
   const canDrill = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role);
   const [drill, setDrill] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; followUps: number; lastVisit: string }[] } | null>(null);
-  const open = async (r: Row, measure: 'managed' | 'standard' | 'controlled' | 'not_controlled', title: string) => {
-    if (!canDrill) return;
-    const x = await api.GET('/api/chronic/rates/residents', { params: { query: { programme, year, township: r.code, measure } } });
+  const open = async (r: Row, measure: Measure, title: string) => {
+    const x = await api.GET('/api/chronic/rates/residents', { params: { query: { programme, measure, code: r.code, ...levelPeriodQuery(lp) } } });
     setDrill({ title: `${r.name} · ${title}`, items: x.data?.items ?? [] });
   };
-  const cell = (r: Row, v: number | null, measure: 'managed' | 'standard' | 'controlled', title: string) =>
-    canDrill ? <a onClick={() => open(r, measure, title)}>{pct(v)}</a> : pct(v);
-  const year = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+  const cell = (r: Row, v: number | null, measure: Measure) => (canDrill ? <a onClick={() => open(r, measure, t(`chronic.drill.${measure}`))}>{pct(v)}</a> : pct(v));
   useEffect(() => {
-    api.GET('/api/chronic/rates', { params: { query: { programme, year } } }).then((r) => setRows(r.data?.items ?? []));
-  }, [programme]);
+    api.GET('/api/chronic/rates', { params: { query: { programme, ...levelPeriodQuery(lp), ...(prevalence ? { prevalence } : {}) } } }).then((r) => setData(r.data ?? null));
+  }, [programme, lp, prevalence]);
+  const rows = data?.items ?? [];
+  const controlTitle = t(programme === 'hypertension' ? 'chronic.col.bpControl' : 'chronic.col.glucoseControl');
   const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 40, bottom: 80 },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 40 } }, yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 10, right: 10, top: 40, bottom: 10, containLabel: true },
+    xAxis: { type: 'category', data: rows.map((r) => r.name.replace(/（.*）$/, '')), axisLabel: { rotate: 40, width: 110, overflow: 'truncate', interval: 0 } }, yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
-      { name: zh ? '规范管理率' : 'Norm-compliant', type: 'bar', data: rows.map((r) => (r.standardRate == null ? null : +(r.standardRate * 100).toFixed(1))) },
-      { name: zh ? '控制率' : 'Control', type: 'bar', data: rows.map((r) => (r.controlRate == null ? null : +(r.controlRate * 100).toFixed(1))) },
+      { name: t('chronic.col.standardRate'), type: 'bar', data: rows.map((r) => (r.standardRate == null ? null : +(r.standardRate * 100).toFixed(1))) },
+      { name: controlTitle, type: 'bar', data: rows.map((r) => (r.controlRate == null ? null : +(r.controlRate * 100).toFixed(1))) },
     ],
   }), [rows, lang]);
   return (
-    <Card title={`${zh ? '慢病管理指标' : 'Programme rates'} · ${year}`} extra={<Segmented value={programme} onChange={(v) => setProgramme(v as 'hypertension' | 'diabetes')} options={[{ value: 'hypertension', label: zh ? '高血压' : 'Hypertension' }, { value: 'diabetes', label: zh ? '糖尿病' : 'Diabetes' }]} />}>
-      <Chart option={option} height={320} />
-      <Table<Row> rowKey="code" dataSource={rows} size="small" pagination={false} columns={[
-        { title: zh ? '乡镇（街道）' : 'Township', dataIndex: 'name' },
-        { title: zh ? '35岁以上人口' : 'Adults 35+', dataIndex: 'adults35' },
-        { title: zh ? '估算患者数' : 'Estimated patients', dataIndex: 'estimated' },
-        { title: zh ? '管理人数' : 'Managed', dataIndex: 'managed' },
-        { title: zh ? '健康管理率' : 'Management rate', render: (_, r) => cell(r, r.managementRate, 'managed', zh ? '管理患者' : 'Managed patients'), sorter: (a, b) => (a.managementRate ?? 0) - (b.managementRate ?? 0) },
-        { title: zh ? '规范管理率' : 'Norm-compliant', render: (_, r) => cell(r, r.standardRate, 'standard', zh ? '规范管理患者' : 'Norm-compliant patients'), sorter: (a, b) => (a.standardRate ?? 0) - (b.standardRate ?? 0) },
-        { title: zh ? '控制率' : 'Control rate', render: (_, r) => cell(r, r.controlRate, 'controlled', zh ? '控制达标患者' : 'Controlled patients'), sorter: (a, b) => (a.controlRate ?? 0) - (b.controlRate ?? 0) },
+    <Card title={t('chronic.rates.title')} extra={<Segmented value={programme} onChange={(v) => setProgramme(v as 'hypertension' | 'diabetes')} options={[{ value: 'hypertension', label: t('chronic.hypertension') }, { value: 'diabetes', label: t('chronic.diabetes') }]} />}>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <LevelPeriodPicker value={lp} onChange={setLp} />
+        <span>{t('chronic.prevalence')}</span>
+        <InputNumber data-testid="rates-prevalence" min={0.01} max={0.99} step={0.005} value={prevalence ?? data?.prevalence} onChange={(v) => setPrevalence(v)} style={{ width: 90 }} />
+        {data && <Tag data-testid="rates-range">{t('chronic.period.range', { from: data.from, to: data.to })}</Tag>}
+        {data && <Tag>{t('chronic.counted', { from: data.countedFrom, to: data.to })}</Tag>}
+        {data && <Tag color="blue">{t('chronic.required', { n: data.requiredFollowUps })}</Tag>}
+      </Space>
+      <Chart option={option} height={300} />
+      <Table<Row> rowKey="code" dataSource={rows} size="small" pagination={false} data-testid="programme-rates" columns={[
+        { title: t(`chronic.level.${lp.level}`), dataIndex: 'name' },
+        { title: t('chronic.col.adults35'), dataIndex: 'adults35' },
+        { title: t('chronic.col.estimated'), dataIndex: 'estimated' },
+        { title: t('chronic.col.managed'), dataIndex: 'managed' },
+        { title: t('chronic.col.managementRate'), render: (_, r) => cell(r, r.managementRate, 'managed'), sorter: (a, b) => (a.managementRate ?? 0) - (b.managementRate ?? 0) },
+        { title: t('chronic.col.standardRate'), render: (_, r) => cell(r, r.standardRate, 'standard'), sorter: (a, b) => (a.standardRate ?? 0) - (b.standardRate ?? 0) },
+        { title: controlTitle, render: (_, r) => cell(r, r.controlRate, 'controlled'), sorter: (a, b) => (a.controlRate ?? 0) - (b.controlRate ?? 0) },
       ]} />
       <Modal open={!!drill} title={drill?.title} footer={null} onCancel={() => setDrill(null)} width={720}>
         <Table size="small" rowKey="residentId" dataSource={drill?.items ?? []} pagination={{ pageSize: 10 }} columns={[
-          { title: zh ? '姓名' : 'Name', render: (_, x) => <Link to={`/records/${x.residentId}`}>{x.name}</Link> }, { title: zh ? '年龄' : 'Age', dataIndex: 'age' },
-          { title: zh ? '村' : 'Village', dataIndex: 'villageName' }, { title: zh ? '随访次数' : 'Follow-ups', dataIndex: 'followUps' }, { title: zh ? '最近随访' : 'Last visit', dataIndex: 'lastVisit' },
+          { title: t('chronic.col.name'), render: (_, x) => <Link to={`/records/${x.residentId}`}>{x.name}</Link> }, { title: t('chronic.col.age'), dataIndex: 'age' },
+          { title: t('chronic.col.village'), dataIndex: 'villageName' }, { title: t('chronic.col.followUps'), dataIndex: 'followUps' }, { title: t('chronic.col.lastVisit'), dataIndex: 'lastVisit' },
         ]} />
       </Modal>
-      <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
-        {zh
-          ? '健康管理率 = 年内接受随访管理的患者数 ÷（35岁及以上常住人口 × 患病率估计）；规范管理率 = 年内随访≥4次的患者数 ÷ 管理患者数；控制率 = 最近一次随访达标的患者数 ÷ 管理患者数（国家基本公共卫生服务规范第三版）。'
-          : 'Management rate = patients followed up in the year ÷ (residents 35+ × estimated prevalence); norm-compliant = patients with ≥4 follow-ups ÷ managed; control = patients whose latest follow-up is on target ÷ managed (national basic public health service norms, 3rd ed.).'}
+      <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }} data-testid="rates-definitions">
+        <b>{t('chronic.definitions')}</b>
+        {data && Object.values(data.definitions).map((d) => <div key={d.en}>{d[lang]}</div>)}
       </Typography.Paragraph>
     </Card>
   );

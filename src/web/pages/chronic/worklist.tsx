@@ -1,50 +1,61 @@
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Button, Card, Segmented, Space, Table, Tag } from 'antd';
+import { Button, Card, Segmented, Select, Space, Table, Tag } from 'antd';
 import { api } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { useLang } from '../../i18n';
+import { useLang, useT } from '../../i18n';
 import { VISIT_CLASS_LABELS, type VisitClass } from '../../../modules/chronic/rules';
 
 type Row = paths['/api/chronic/worklist']['get']['responses'][200]['content']['application/json']['items'][number];
 type Status = Row['status'];
-const STATUS: Record<Status, { zh: string; en: string; color: string }> = {
-  overdue: { zh: '逾期', en: 'Overdue', color: 'red' }, due_this_week: { zh: '本周到期', en: 'Due this week', color: 'orange' },
-  never_seen: { zh: '从未随访', en: 'Never seen', color: 'purple' }, scheduled: { zh: '已安排', en: 'Scheduled', color: 'default' },
-};
+type Sort = 'risk' | 'due' | 'name';
+const COLOR: Record<Status, string> = { overdue: 'red', due_this_week: 'orange', never_seen: 'purple', scheduled: 'default' };
 
-/** The family-doctor team's worklist of programme patients, riskiest first. */
+/** The family-doctor team's worklist: programme follow-ups and contract package services overdue, due this week or never delivered; riskiest first. */
 export function WorklistPage() {
+  const t = useT();
   const { lang } = useLang();
-  const zh = lang === 'zh';
   const nav = useNavigate();
   const [status, setStatus] = useState<Status | 'all'>('all');
+  const [sort, setSort] = useState<Sort>('risk');
   const [rows, setRows] = useState<Row[]>([]);
   const [loading, setLoading] = useState(true);
   useEffect(() => {
     setLoading(true);
-    api.GET('/api/chronic/worklist', { params: { query: status === 'all' ? { limit: 500 } : { status, limit: 500 } } }).then((r) => {
+    api.GET('/api/chronic/worklist', { params: { query: status === 'all' ? { limit: 500, sort } : { status, limit: 500, sort } } }).then((r) => {
       setRows(r.data?.items ?? []);
       setLoading(false);
     });
-  }, [status]);
+  }, [status, sort]);
+  const q = new URLSearchParams({ sort, ...(status === 'all' ? {} : { status }) });
+  const item = (r: Row) => r.serviceName ?? t(r.programme === 'hypertension' ? 'chronic.wl.htnFollowUp' : 'chronic.wl.dmFollowUp');
   return (
-    <Card title={zh ? '慢病随访工作清单' : 'Follow-up worklist'} extra={<Button href={`/api/chronic/worklist.csv${status === 'all' ? '' : `?status=${status}`}`}>{zh ? '导出' : 'Export'}</Button>}>
-      <Space style={{ marginBottom: 12 }}>
-        <Segmented value={status} onChange={(v) => setStatus(v as Status | 'all')} options={[{ value: 'all', label: zh ? '待办' : 'To do' }, ...(['overdue', 'due_this_week', 'never_seen', 'scheduled'] as Status[]).map((s) => ({ value: s, label: STATUS[s][lang] }))]} />
+    <Card title={t('chronic.wl.title')} extra={<Button href={`/api/chronic/worklist.csv?${q}`} data-testid="worklist-export">{t('chronic.wl.export')}</Button>}>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Segmented value={status} onChange={(v) => setStatus(v as Status | 'all')}
+          options={[{ value: 'all', label: t('chronic.wl.todo') }, ...(['overdue', 'due_this_week', 'never_seen', 'scheduled'] as Status[]).map((s) => ({ value: s, label: t(`chronic.wl.status.${s}`) }))]} />
+        <span>{t('chronic.wl.sort')}</span>
+        <Select<Sort> value={sort} onChange={setSort} style={{ width: 220 }} data-testid="worklist-sort"
+          options={(['risk', 'due', 'name'] as const).map((s) => ({ value: s, label: t(`chronic.wl.sort.${s}`) }))} />
       </Space>
-      <Table<Row> rowKey={(r) => `${r.residentId}-${r.programme}`} loading={loading} dataSource={rows} size="small" pagination={{ pageSize: 20 }} data-testid="worklist"
-        onRow={(r) => ({ onClick: () => nav(`/chronic/followup/${r.residentId}/${r.programme}`), style: { cursor: 'pointer' } })}
+      <Table<Row> rowKey={(r) => `${r.residentId}-${r.programme ?? r.service}`} loading={loading} dataSource={rows} size="small" pagination={{ pageSize: 20 }} data-testid="worklist"
+        onRow={(r) => ({ onClick: () => nav(r.kind === 'chronic' ? `/chronic/followup/${r.residentId}/${r.programme}` : `/records/${r.residentId}`), style: { cursor: 'pointer' } })}
         columns={[
-          { title: zh ? '姓名' : 'Name', dataIndex: 'name' },
-          { title: zh ? '性别/年龄' : 'Sex/age', render: (_, r) => `${r.sex === 'M' ? (zh ? '男' : 'M') : zh ? '女' : 'F'} ${r.age}` },
-          { title: zh ? '村' : 'Village', dataIndex: 'villageName' },
-          { title: zh ? '项目' : 'Programme', render: (_, r) => (r.programme === 'hypertension' ? (zh ? '高血压' : 'Hypertension') : zh ? '糖尿病' : 'Diabetes') },
-          { title: zh ? '上次随访' : 'Last visit', dataIndex: 'lastVisit', sorter: (a, b) => (a.lastVisit ?? '').localeCompare(b.lastVisit ?? '') },
-          { title: zh ? '上次分类' : 'Last class', render: (_, r) => (r.lastClass ? <Tag color={r.lastClass === 'controlled' ? 'green' : 'red'}>{VISIT_CLASS_LABELS[r.lastClass as VisitClass][lang]}</Tag> : '—') },
-          { title: zh ? '上次测量' : 'Last values', render: (_, r) => (r.programme === 'hypertension' ? (r.lastSbp ? `${r.lastSbp}/${r.lastDbp}` : '—') : r.lastGlucose ?? '—') },
-          { title: zh ? '应随访日期' : 'Due', dataIndex: 'nextDue', sorter: (a, b) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '') },
-          { title: zh ? '状态' : 'Status', render: (_, r) => <Tag color={STATUS[r.status].color}>{STATUS[r.status][lang]}</Tag> },
+          { title: t('chronic.col.name'), dataIndex: 'name' },
+          { title: t('chronic.wl.sexAge'), render: (_, r) => `${t(r.sex === 'M' ? 'chronic.wl.male' : 'chronic.wl.female')} ${r.age}` },
+          { title: t('chronic.col.village'), dataIndex: 'villageName' },
+          { title: t('chronic.wl.item'), render: (_, r) => (
+            <Space size={4}>
+              {r.kind === 'package' ? <Tag color="blue">{t('chronic.wl.packageItem')}</Tag> : null}
+              <span>{item(r)}</span>
+              {r.frequency ? <span style={{ color: '#888' }}>{r.frequency}</span> : null}
+              {r.provisional ? <Tag color="gold">{t('chronic.wl.provisional')}</Tag> : null}
+            </Space>) },
+          { title: t('chronic.col.lastVisit'), render: (_, r) => (r.kind === 'package' ? t('chronic.wl.delivered', { delivered: r.delivered ?? 0, owed: r.owed ?? 0 }) : r.lastVisit ?? '—') },
+          { title: t('chronic.wl.lastClass'), render: (_, r) => (r.lastClass ? <Tag color={r.lastClass === 'controlled' ? 'green' : 'red'}>{VISIT_CLASS_LABELS[r.lastClass as VisitClass][lang]}</Tag> : '—') },
+          { title: t('chronic.wl.lastValues'), render: (_, r) => (r.kind === 'package' ? '—' : r.programme === 'hypertension' ? (r.lastSbp ? `${r.lastSbp}/${r.lastDbp}` : '—') : r.lastGlucose ?? '—') },
+          { title: t('chronic.wl.due'), dataIndex: 'nextDue' },
+          { title: t('chronic.wl.status'), render: (_, r) => <Tag color={COLOR[r.status]}>{t(`chronic.wl.status.${r.status}`)}</Tag> },
         ]} />
     </Card>
   );

@@ -1,38 +1,137 @@
 import { useEffect, useState } from 'react';
-import { App, Button, Card, Checkbox, DatePicker, Form, Modal, Radio, Select, Table, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { useLang } from '../../i18n';
+import { useLang, useT } from '../../i18n';
+import { useSession } from '../../session';
+import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from '../chronic/period';
 
-type Rate = paths['/api/contracts/rates']['get']['responses'][200]['content']['application/json']['items'][number];
+type RatesData = paths['/api/contracts/rates']['get']['responses'][200]['content']['application/json'];
+type Rate = RatesData['items'][number];
 type Team = paths['/api/contracts/teams']['get']['responses'][200]['content']['application/json']['items'][number];
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
 
-/** 签约率, 重点人群签约率, 履约率, 续约率 by township, with the definitions beside them. */
+/** 签约率, 重点人群签约率 (and per group), 履约率, 续约率 by team, township, community or county over a period, with the definitions beside them. */
 export function ContractRatesPage() {
+  const t = useT();
   const { lang } = useLang();
-  const zh = lang === 'zh';
-  const [data, setData] = useState<paths['/api/contracts/rates']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [lp, setLp] = useState<LevelPeriod>(initialLevelPeriod);
+  const [data, setData] = useState<RatesData | null>(null);
   useEffect(() => {
-    api.GET('/api/contracts/rates').then((r) => setData(r.data ?? null));
-  }, []);
+    api.GET('/api/contracts/rates', { params: { query: levelPeriodQuery(lp) } }).then((r) => setData(r.data ?? null));
+  }, [lp]);
   return (
-    <Card title={zh ? '家庭医生签约指标' : 'Family-doctor contract rates'} loading={!data}>
-      <Table<Rate> rowKey="code" size="small" pagination={false} dataSource={data?.items ?? []} data-testid="contract-rates" columns={[
-        { title: zh ? '乡镇（街道）' : 'Township', dataIndex: 'name' },
-        { title: zh ? '常住人口' : 'Population', dataIndex: 'population' },
-        { title: zh ? '签约人数' : 'Contracted', dataIndex: 'contracted' },
-        { title: zh ? '签约率' : 'Coverage', render: (_, r) => pct(r.coverage), sorter: (a, b) => (a.coverage ?? 0) - (b.coverage ?? 0) },
-        { title: zh ? '重点人群签约率' : 'Priority coverage', render: (_, r) => pct(r.priorityCoverage), sorter: (a, b) => (a.priorityCoverage ?? 0) - (b.priorityCoverage ?? 0) },
-        { title: zh ? '履约率' : 'Fulfilment', render: (_, r) => pct(r.fulfilmentRate), sorter: (a, b) => (a.fulfilmentRate ?? 0) - (b.fulfilmentRate ?? 0) },
-        { title: zh ? '续约率' : 'Renewal', render: (_, r) => pct(r.renewalRate), sorter: (a, b) => (a.renewalRate ?? 0) - (b.renewalRate ?? 0) },
-      ]} />
+    <Card title={t('contracts.rates.title')}>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <LevelPeriodPicker value={lp} onChange={setLp} />
+        {data && <Tag data-testid="rates-range">{t('chronic.period.range', { from: data.from, to: data.to })}</Tag>}
+      </Space>
+      <Table<Rate> rowKey="code" size="small" pagination={false} loading={!data} dataSource={data?.items ?? []} data-testid="contract-rates"
+        expandable={{ expandedRowRender: (r) => (
+          <Table size="small" pagination={false} rowKey="group" title={() => t('contracts.groups', { name: r.name })} dataSource={r.groups.filter((g) => g.population > 0)} columns={[
+            { title: t('contracts.col.group'), render: (_, g) => data?.groupLabels[g.group]?.[lang] ?? g.group },
+            { title: t('contracts.col.population'), dataIndex: 'population' }, { title: t('contracts.col.contracted'), dataIndex: 'contracted' },
+            { title: t('contracts.col.priorityCoverage'), render: (_, g) => pct(g.rate) },
+          ]} />
+        ) }}
+        columns={[
+          { title: t(`chronic.level.${lp.level}`), dataIndex: 'name' },
+          { title: t('contracts.col.population'), dataIndex: 'population' },
+          { title: t('contracts.col.contracted'), dataIndex: 'contracted' },
+          { title: t('contracts.col.coverage'), render: (_, r) => pct(r.coverage), sorter: (a, b) => (a.coverage ?? 0) - (b.coverage ?? 0) },
+          { title: t('contracts.col.priorityCoverage'), render: (_, r) => pct(r.priorityCoverage), sorter: (a, b) => (a.priorityCoverage ?? 0) - (b.priorityCoverage ?? 0) },
+          { title: t('contracts.col.fulfilment'), render: (_, r) => pct(r.fulfilmentRate), sorter: (a, b) => (a.fulfilmentRate ?? 0) - (b.fulfilmentRate ?? 0) },
+          { title: t('contracts.col.renewal'), render: (_, r) => pct(r.renewalRate), sorter: (a, b) => (a.renewalRate ?? 0) - (b.renewalRate ?? 0) },
+        ]} />
       {data && (
-        <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }}>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }} data-testid="rates-definitions">
+          <b>{t('chronic.definitions')}</b>
           {Object.values(data.definitions).map((d) => <div key={d.en}>{d[lang]}</div>)}
         </Typography.Paragraph>
       )}
+    </Card>
+  );
+}
+
+type Pkg = paths['/api/contracts/packages']['get']['responses'][200]['content']['application/json']['items'][number];
+type PkgData = paths['/api/contracts/packages']['get']['responses'][200]['content']['application/json'];
+const PAYERS = ['insurance', 'public_health', 'resident', 'mixed'] as const;
+
+/** Service packages: staff read them; managers and system administrators create and edit them (items with their frequency, price, who pays). */
+export function PackagesPage() {
+  const t = useT();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const { user } = useSession();
+  const canEdit = !!user && ['sysadmin', 'manager'].includes(user.role);
+  const [data, setData] = useState<PkgData | null>(null);
+  const [editing, setEditing] = useState<Pkg | 'new' | null>(null);
+  const [form] = Form.useForm();
+  const load = async () => setData((await api.GET('/api/contracts/packages')).data ?? null);
+  useEffect(() => {
+    void load();
+  }, []);
+  const edit = (p: Pkg | 'new') => {
+    form.resetFields();
+    form.setFieldsValue(p === 'new' ? { kind: 'personalised', payer: 'insurance', price: 0, active: true, items: [{ frequency: '1次/年' }] } : { ...p, price: p.priceFen / 100 });
+    setEditing(p);
+  };
+  const save = async () => {
+    const v = await form.validateFields();
+    const body = { name: v.name, kind: v.kind, priceFen: Math.round(Number(v.price) * 100), payer: v.payer, items: v.items ?? [] };
+    const r = editing === 'new'
+      ? await api.POST('/api/contracts/packages', { body: { ...body, code: v.code, active: v.active } })
+      : await api.PUT('/api/contracts/packages/{id}', { params: { path: { id: (editing as Pkg).id } }, body: { ...body, active: v.active, version: (editing as Pkg).version } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    message.success(t('contracts.pkg.saved'));
+    setEditing(null);
+    void load();
+  };
+  const services = data?.services ?? {};
+  const req = [{ required: true, message: t('contracts.pkg.required') }];
+  return (
+    <Card title={t('contracts.pkg.title')} extra={canEdit && <Button type="primary" data-testid="package-new" onClick={() => edit('new')}>{t('contracts.pkg.new')}</Button>}>
+      <Table<Pkg> rowKey="id" size="small" pagination={false} loading={!data} dataSource={data?.items ?? []} data-testid="packages" columns={[
+        { title: t('contracts.pkg.code'), dataIndex: 'code' },
+        { title: t('contracts.pkg.name'), dataIndex: 'name' },
+        { title: t('contracts.pkg.kind'), render: (_, p) => <Tag color={p.kind === 'basic' ? 'blue' : 'purple'}>{t(`contracts.pkg.kind.${p.kind}`)}</Tag> },
+        { title: t('contracts.pkg.items'), render: (_, p) => p.items.map((i) => <div key={i.service}>{i.name} · {i.frequency}</div>) },
+        { title: t('contracts.pkg.price'), render: (_, p) => (p.priceFen / 100).toFixed(2) },
+        { title: t('contracts.pkg.payer'), render: (_, p) => t(`contracts.pkg.payer.${p.payer}`) },
+        { title: t('contracts.pkg.active'), render: (_, p) => (p.active ? <Tag color="green">{t('contracts.pkg.active')}</Tag> : <Tag>{t('contracts.pkg.inactive')}</Tag>) },
+        ...(canEdit ? [{ title: '', render: (_: unknown, p: Pkg) => <Button size="small" onClick={() => edit(p)}>{t('contracts.pkg.edit')}</Button> }] : []),
+      ]} />
+      <Modal open={!!editing} width={760} title={editing === 'new' ? t('contracts.pkg.new') : `${t('contracts.pkg.edit')} · ${(editing as Pkg | null)?.code ?? ''}`} onOk={save} onCancel={() => setEditing(null)} destroyOnHidden>
+        <Form form={form} layout="vertical" data-testid="package-form">
+          <Space wrap>
+            <Form.Item name="code" label={t('contracts.pkg.code')} rules={req}><Input disabled={editing !== 'new'} style={{ width: 140 }} /></Form.Item>
+            <Form.Item name="name" label={t('contracts.pkg.name')} rules={req}><Input style={{ width: 240 }} /></Form.Item>
+            <Form.Item name="kind" label={t('contracts.pkg.kind')}><Select style={{ width: 130 }} options={(['basic', 'personalised'] as const).map((k) => ({ value: k, label: t(`contracts.pkg.kind.${k}`) }))} /></Form.Item>
+            <Form.Item name="price" label={t('contracts.pkg.price')} rules={req}><InputNumber min={0} precision={2} style={{ width: 130 }} /></Form.Item>
+            <Form.Item name="payer" label={t('contracts.pkg.payer')}><Select style={{ width: 160 }} options={PAYERS.map((k) => ({ value: k, label: t(`contracts.pkg.payer.${k}`) }))} /></Form.Item>
+            <Form.Item name="active" label={t('contracts.pkg.active')} valuePropName="checked"><Switch /></Form.Item>
+          </Space>
+          <Form.List name="items">
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((f) => (
+                  <Space key={f.key} align="baseline">
+                    <Form.Item name={[f.name, 'service']} rules={req}><Select placeholder={t('contracts.pkg.service')} style={{ width: 180 }}
+                      options={Object.entries(services).map(([k, v]) => ({ value: k, label: v[lang] }))}
+                      onChange={(v: string) => { if (!form.getFieldValue(['items', f.name, 'name'])) form.setFieldValue(['items', f.name, 'name'], services[v]?.zh); }} /></Form.Item>
+                    <Form.Item name={[f.name, 'name']} rules={req}><Input placeholder={t('contracts.pkg.itemName')} style={{ width: 200 }} /></Form.Item>
+                    <Form.Item name={[f.name, 'frequency']} rules={req} extra={t('contracts.pkg.frequencyHint')}><Input placeholder={t('contracts.pkg.frequency')} style={{ width: 150 }} /></Form.Item>
+                    <MinusCircleOutlined onClick={() => remove(f.name)} />
+                  </Space>
+                ))}
+                <Button type="dashed" onClick={() => add({ frequency: '1次/年' })} icon={<PlusOutlined />}>{t('contracts.pkg.addItem')}</Button>
+              </>
+            )}
+          </Form.List>
+        </Form>
+      </Modal>
     </Card>
   );
 }
@@ -44,9 +143,11 @@ export function SignContractButton({ residentId, onSigned }: { residentId: strin
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [teams, setTeams] = useState<Team[]>([]);
+  const [packages, setPackages] = useState<Pkg[]>([]);
   const [form] = Form.useForm();
   const show = async () => {
     setTeams((await api.GET('/api/contracts/teams')).data?.items ?? []);
+    setPackages(((await api.GET('/api/contracts/packages')).data?.items ?? []).filter((p) => p.active));
     form.setFieldsValue({ packageCodes: ['BASIC'], signedHow: 'on_site', startsOn: dayjs() });
     setOpen(true);
   };
@@ -64,7 +165,7 @@ export function SignContractButton({ residentId, onSigned }: { residentId: strin
       <Modal open={open} title={zh ? '家庭医生签约' : 'Family-doctor contract'} onOk={sign} onCancel={() => setOpen(false)}>
         <Form form={form} layout="vertical">
           <Form.Item name="teamId" label={zh ? '团队' : 'Team'} rules={[{ required: true }]}><Select options={teams.map((t) => ({ value: t.id, label: `${t.name}（${t.facilityName}）` }))} /></Form.Item>
-          <Form.Item name="packageCodes" label={zh ? '服务包' : 'Packages'}><Checkbox.Group options={[{ value: 'BASIC', label: zh ? '基础包' : 'Basic', disabled: true }, { value: 'HTN', label: zh ? '高血压包' : 'Hypertension' }, { value: 'DM', label: zh ? '糖尿病包' : 'Diabetes' }, { value: 'ELDERLY', label: zh ? '老年人包' : 'Elderly' }]} /></Form.Item>
+          <Form.Item name="packageCodes" label={zh ? '服务包' : 'Packages'}><Checkbox.Group options={packages.map((p) => ({ value: p.code, label: p.name, disabled: p.code === 'BASIC' }))} /></Form.Item>
           <Form.Item name="signedHow" label={zh ? '签约方式' : 'How signed'}><Radio.Group options={[{ value: 'on_site', label: zh ? '现场' : 'On site' }, { value: 'at_home', label: zh ? '上门' : 'At home' }, { value: 'online', label: zh ? '线上' : 'Online' }]} /></Form.Item>
           <Form.Item name="startsOn" label={zh ? '开始日期（为期一年）' : 'Starts (for one year)'} rules={[{ required: true }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
         </Form>

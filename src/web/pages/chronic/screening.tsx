@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Modal, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { api, errorText } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { useLang, useT } from '../../i18n';
+
+type Row = paths['/api/chronic/screening']['get']['responses'][200]['content']['application/json']['items'][number];
+type Result = paths['/api/chronic/screening/readings']['post']['responses'][200]['content']['application/json'];
+
+/** The screening list (35+, no reading this year or awaiting a recheck) and the reading form: the third high day enrols provisionally and drafts a referral to confirm. */
+export function ScreeningPage() {
+  const t = useT();
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [total, setTotal] = useState(0);
+  const [loading, setLoading] = useState(true);
+  const [who, setWho] = useState<Row | null>(null);
+  const [result, setResult] = useState<{ name: string; r: Result } | null>(null);
+  const [form] = Form.useForm();
+  const load = async () => {
+    setLoading(true);
+    const r = await api.GET('/api/chronic/screening', { params: { query: { limit: 500 } } });
+    setRows(r.data?.items ?? []);
+    setTotal(r.data?.total ?? 0);
+    setLoading(false);
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+  const open = (r: Row) => {
+    form.resetFields();
+    form.setFieldsValue({ date: dayjs() });
+    setWho(r);
+  };
+  const save = async () => {
+    const v = await form.validateFields();
+    const r = await api.POST('/api/chronic/screening/readings', { body: { residentId: who!.residentId, date: v.date.format('YYYY-MM-DD'), sbp: v.sbp, dbp: v.dbp } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    setResult({ name: who!.name, r: r.data! });
+    setWho(null);
+    void load();
+  };
+  const text = (x: Result) => (x.status === 'suspected'
+    ? (x.enrolmentId ? t('chronic.scr.result.suspected', { date: x.followUpDue ?? '' }) : t('chronic.scr.result.suspectedKnown'))
+    : x.status === 'recheck' ? t('chronic.scr.result.recheck', { n: x.highDays }) : t(`chronic.scr.result.${x.status}`));
+  return (
+    <Card title={`${t('chronic.scr.title')} · ${total}`}>
+      {result && <Alert style={{ marginBottom: 12 }} closable onClose={() => setResult(null)} data-testid="screening-result"
+        type={result.r.status === 'suspected' ? 'warning' : result.r.status === 'recheck' ? 'info' : 'success'} title={`${result.name}：${text(result.r)}`} />}
+      <Table<Row> rowKey="residentId" loading={loading} dataSource={rows} size="small" pagination={{ pageSize: 20 }} data-testid="screening"
+        columns={[
+          { title: t('chronic.col.name'), dataIndex: 'name' },
+          { title: t('chronic.wl.sexAge'), render: (_, r) => `${t(r.sex === 'M' ? 'chronic.wl.male' : 'chronic.wl.female')} ${r.age}` },
+          { title: t('chronic.col.village'), dataIndex: 'villageName' },
+          { title: t('chronic.scr.lastReading'), render: (_, r) => (r.lastReading ? dayjs(r.lastReading).format('YYYY-MM-DD') : '—') },
+          { title: t('chronic.wl.status'), render: (_, r) => (r.reason === 'recheck' ? <Tag color="orange">{t('chronic.scr.reason.recheck', { n: r.highDays })}</Tag> : <Tag>{t('chronic.scr.reason.no_reading')}</Tag>) },
+          { title: '', render: (_, r) => <Button size="small" onClick={() => open(r)}>{t('chronic.scr.record')}</Button> },
+        ]} />
+      <Modal open={!!who} title={`${t('chronic.scr.record')} · ${who?.name ?? ''}`} onOk={save} onCancel={() => setWho(null)} destroyOnHidden>
+        <Form form={form} layout="inline" data-testid="screening-form" onFinish={save}>
+          <Form.Item name="date" label={t('chronic.scr.date')} rules={[{ required: true }]}><DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} /></Form.Item>
+          <Form.Item name="sbp" label={t('chronic.scr.sbp')} rules={[{ required: true }]}><InputNumber min={50} max={300} autoFocus /></Form.Item>
+          <Form.Item name="dbp" label={t('chronic.scr.dbp')} rules={[{ required: true }]}><InputNumber min={20} max={200} /></Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
