@@ -36,7 +36,3 @@ CREATE TABLE indicator_runs (
 -- Targets entered by hand are edited: a version for optimistic concurrency and a note.
 ALTER TABLE targets ADD COLUMN version integer NOT NULL DEFAULT 1;
 ALTER TABLE targets ADD COLUMN note text;
-
--- Renewal and fulfilment (contractRates, which the fulfilment indicator calls for every period) look up a
--- contract's successor: without this index that lookup is a nested scan, minutes at 600,000 residents.
-CREATE INDEX IF NOT EXISTS contracts_previous_id ON contracts (previous_id) WHERE previous_id IS NOT NULL;

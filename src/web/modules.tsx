@@ -14,7 +14,6 @@ import { DuplicatesPage, ResidentDetailPage, ResidentNewPage, ResidentSearchPage
 import { CommunitiesPage, FacilitiesPage, FacilityDetailPage, RegionsPage, WorkersPage } from './pages/registry/places';
 import { FollowUpPage } from './pages/chronic/followup';
 import { RatesPage } from './pages/chronic/rates';
-import { ContractRatesPage } from './pages/contracts/contracts';
 import { LedgerPage } from './pages/ledger/ledger';
 import { LedgerTaskPage } from './pages/ledger/task';
 import { PlanImportPage } from './pages/ledger/import';

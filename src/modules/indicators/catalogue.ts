@@ -84,7 +84,9 @@ function staffPer(where: string): string {
 /** The chronic programme facts, the same rules as the chronic module's programmeRates (the norm's table, DOMAIN §2). */
 function programme(p: 'hypertension' | 'diabetes', measure: 'managed' | 'standard' | 'controlled'): string {
   const prev = CHRONIC.prevalence[p];
-  const num = measure === 'managed' ? '(fu.n IS NOT NULL)::int' : measure === 'standard' ? '(fu.n >= 4)::int' : '(fu.last_on_target IS TRUE)::int';
+  // Norm-compliant: one follow-up for each quarter ended by the period's end (4 a year, at least 1), as the chronic module counts it.
+  const required = `GREATEST(1, (SELECT count(*) FROM unnest(ARRAY[3,6,9,12]) AS q(m) WHERE (make_date(extract(year FROM $3::date)::int, q.m, 1) + interval '1 month - 1 day')::date <= $3::date))`;
+  const num = measure === 'managed' ? '(fu.n IS NOT NULL)::int' : measure === 'standard' ? `(fu.n >= ${required})::int` : '(fu.last_on_target IS TRUE)::int';
   const den = measure === 'managed' ? `(r.birth_date <= ($3::date - interval '35 years'))::int * ${prev}` : '(fu.n IS NOT NULL)::int';
   return `WITH fu AS (
       SELECT f.resident_id, count(*) AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target
@@ -164,7 +166,7 @@ export const CATALOGUE: Definition[] = [
     code: 'contract_fulfilment', name: { zh: '家庭医生签约履约率', en: 'Contract fulfilment' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
     definition: { zh: '期末有效签约中，截至当日所有应提供服务均已提供的签约居民数 ÷ 签约居民数（签约模块的履约规则）', en: 'Contracted residents who received every service due so far ÷ contracted residents, on the period\'s end (the contracts module\'s fulfilment rule)' },
     compute: async (db, w) => {
-      const rows = await contractRates(db, w.county, w.asOf);
+      const rows = await contractRates(db, w.county, { level: 'township', to: w.asOf });
       return rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted }));
     },
     touches: [T_CONTRACTS, { table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_ENCOUNTERS],
@@ -217,7 +219,7 @@ export const CATALOGUE: Definition[] = [
       { ...base, code: `${k}_management_rate`, name: { zh: `${zh}患者健康管理率`, en: `${en} management rate` }, facts: programme(p, 'managed'),
         definition: { zh: `年内（截至期末）接受随访管理的${zh}患者 ÷（35岁及以上居民 × 患病率${(CHRONIC.prevalence[p] * 100).toFixed(1)}%）`, en: `${en} patients followed up in the year to date ÷ (residents 35+ × prevalence ${(CHRONIC.prevalence[p] * 100).toFixed(1)}%)` } },
       { ...base, code: `${k}_standard_management_rate`, name: { zh: `${zh}患者规范管理率`, en: `${en} norm-compliant management rate` }, facts: programme(p, 'standard'),
-        definition: { zh: `年内随访≥4次的${zh}患者 ÷ 年内接受管理的患者`, en: `${en} patients with ≥4 follow-ups in the year ÷ patients under management` } },
+        definition: { zh: `年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的${zh}患者 ÷ 年内接受管理的患者`, en: `${en} patients with the follow-ups the norm asks by the period's end (one per quarter ended, ≥4 a year) ÷ patients under management` } },
       { ...base, code: `${k}_control_rate`, name: { zh: p === 'hypertension' ? '管理人群血压控制率' : '管理人群血糖控制率', en: `${en} control rate (managed patients)` }, facts: programme(p, 'controlled'),
         definition: { zh: `最近一次随访${p === 'hypertension' ? '血压' : '空腹血糖'}达标的患者 ÷ 年内接受管理的患者`, en: `Managed patients whose latest follow-up is on target ÷ patients under management` } },
     ];

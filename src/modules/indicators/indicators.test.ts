@@ -157,17 +157,21 @@ for (const engine of ENGINES) {
     });
 
     test('the contract indicators agree with the contracts module\'s rates', async () => {
-      for (const r of await contractRates(t.db, '371003', '2025-12-31')) {
+      for (const r of await contractRates(t.db, '371003', { level: 'township', to: '2025-12-31' })) {
         const pct = (x: number | null) => (x == null ? undefined : Math.round(x * 100 * 1e6) / 1e6);
         assert.deepEqual([await v('contract_coverage', '2025', 'township', r.code), await v('contract_coverage_priority', '2025', 'township', r.code)], [pct(r.coverage), pct(r.priorityCoverage)]);
       }
     });
 
     test('the programme indicators agree with the chronic module\'s programme rates', async () => {
-      const rates = await programmeRates(t.db, '371003', 'hypertension', 2025);
-      for (const r of rates) {
-        assert.equal(await v('htn_control_rate', '2025', 'township', r.code), r.controlRate == null ? undefined : Math.round(r.controlRate * 100 * 1e6) / 1e6);
-        assert.equal(await v('htn_standard_management_rate', '2025', 'township', r.code), r.standardRate == null ? undefined : Math.round(r.standardRate * 100 * 1e6) / 1e6);
+      // The year, and a quarter (norm-compliant there means one follow-up for the quarter ended).
+      for (const [period, to] of [['2025', '2025-12-31'], ['2025-Q1', '2025-03-31'], ['2025-Q2', '2025-06-30']]) {
+        const rates = await programmeRates(t.db, '371003', 'hypertension', { level: 'township', from: `${to.slice(0, 4)}-01-01`, to });
+        assert.ok(rates.length > 0);
+        for (const r of rates) {
+          assert.equal(await v('htn_control_rate', period, 'township', r.code), r.controlRate == null ? undefined : Math.round(r.controlRate * 100 * 1e6) / 1e6, `${period} ${r.code} control`);
+          assert.equal(await v('htn_standard_management_rate', period, 'township', r.code), r.standardRate == null ? undefined : Math.round(r.standardRate * 100 * 1e6) / 1e6, `${period} ${r.code} standard`);
+        }
       }
     });
 
