@@ -9,22 +9,10 @@ import { today } from '../registry/residents.ts';
 
 const PLAN = '威文政办字〔2024〕10号';
 
-/** Adds the 65+ health checks and Wendeng's hand targets (when the county is Wendeng), then computes every indicator for every period of this year. */
+/** Adds Wendeng's hand targets (when the county is Wendeng; the year of care, 65+ health checks included, is history.ts's), then computes every indicator for every period of this year. */
 export async function seedIndicators(db: Db, county: string, log: (m: string) => void = () => {}, computeNow = true): Promise<void> {
   const day = today();
   const year = Number(day.slice(0, 4));
-  // The annual health check of residents 65+ (老年人健康管理, DOMAIN §2) at their township centre: about 62% of them
-  // this year so far (the history does not generate them), so that the 65+ management rate and the elderly package's
-  // fulfilment have care to count.
-  await db.query(
-    `INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at, reason, source_system, source_id)
-     SELECT r.id, r.county_code, 'health_check', f.id,
-            date_trunc('year', $2::date) + ((('x' || substr(md5(r.id::text), 1, 8))::bit(32)::int & 2147483647) % greatest(1, $2::date - date_trunc('year', $2::date)::date)) * interval '1 day' + interval '9 hours',
-            '老年人健康体检', 'demo', 'hc-' || r.id
-       FROM residents r JOIN facilities f ON f.code = 'T' || left(r.village_code, 9)
-      WHERE r.county_code = $1 AND r.merged_into IS NULL AND r.permanent AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')
-        AND (('x' || substr(md5(r.id::text), 9, 8))::bit(32)::int & 2147483647) % 100 < 62
-     ON CONFLICT DO NOTHING`, [county, day]);
   if (county === '371003') {
     // 60% of the community centres become community hospitals: as a count of this county's centres.
     const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM facilities WHERE kind = 'community_centre' AND region_code LIKE $1 || '%'`, [county]);
