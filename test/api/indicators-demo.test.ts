@@ -26,6 +26,8 @@ const RANGES: [string, number, number, string][] = [
   ['dm_control_rate', 30, 80, 'half of the treated at target'],
   ['centres_basic_standard_share', 70, 100, 'most centres at the basic standard'],
   ['centres_recommended_standard_share', 20, 70, 'about a third, plus the central centres; plan: 40%'],
+  ['basic_up_referral_rate', 1, 8, 'up-referrals from the basic level: a few in a hundred of its visits'],
+  ['down_up_referral_ratio', 0.2, 1.5, 'fewer down- than up-referrals, as in most counties; plans push it up'],
 ];
 
 for (const engine of ENGINES) {
