@@ -41,7 +41,7 @@ export function valuesWorkbook(code: string, period: string, items: ValueRow[]):
 /** The commission's targets as a workbook. */
 export function targetsWorkbook(targets: TargetRow[]): Promise<Buffer> {
   return xlsx('目标 Targets', ['指标 Indicator', '地区 Locality', '目标 Target', '期限 Due', '当前值 Value', '统计期 Period', '状态 Status', '推算值 Projected', '来源规划 Plan', '原文 Text', '备注 Note'],
-    targets.map((t) => [t.indicatorName?.zh ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note]));
+    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note]));
 }
 
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 20 })] })] });
@@ -56,7 +56,7 @@ export async function reportDocx(o: { countyName: string; period: string; comput
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
       ...o.targets.map((t, i) => new TableRow({ children: [
-        cell(String(i + 1)), cell(t.indicatorName?.zh ?? '（未匹配指标）'), cell(t.localityName), cell(targetText(t)), cell(t.dueYear ? `${t.dueYear}年` : ''),
+        cell(String(i + 1)), cell(t.indicatorName?.zh ?? t.metric ?? '（未匹配指标）'), cell(t.localityName), cell(targetText(t)), cell(t.dueYear ? `${t.dueYear}年` : ''),
         cell(t.current == null ? '—' : `${t.current}${t.source === 'entered' ? '（录入）' : ''}`), cell(STATUS_LABEL[t.status].zh),
         cell([t.planTitle, t.taskTitle, t.text, t.note].filter(Boolean).join('；')),
       ] }))],

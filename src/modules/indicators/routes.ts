@@ -21,7 +21,7 @@ const ValueRowZ = z.object({ level: Level, unitId: z.string(), name: z.string(),
   source: z.enum(['computed', 'entered']), at: z.string(), enteredBy: z.string().nullable(), note: z.string().nullable() });
 const TargetZ = z.object({
   id: z.string(), indicatorCode: z.string().nullable(), indicatorName: Bi.nullable(), localityCode: z.string(), localityName: z.string(), comparator: Comparator, value: z.number(), valueHigh: z.number().nullable(),
-  unit: z.string(), dueYear: z.number().nullable(), planId: z.string().nullable(), planTitle: z.string().nullable(), taskId: z.string().nullable(), taskTitle: z.string().nullable(), text: z.string(), note: z.string().nullable(), version: z.number(),
+  unit: z.string(), dueYear: z.number().nullable(), planId: z.string().nullable(), planTitle: z.string().nullable(), taskId: z.string().nullable(), taskTitle: z.string().nullable(), text: z.string(), metric: z.string().nullable(), note: z.string().nullable(), version: z.number(),
   current: z.number().nullable(), period: z.string().nullable(), status: StatusE, projected: z.number().nullable(), reason: z.string(), sparkline: z.array(z.number().nullable()), source: z.enum(['computed', 'entered']).nullable(),
 });
 const TargetBody = z.strictObject({

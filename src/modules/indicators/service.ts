@@ -106,7 +106,7 @@ export async function trend(db: Db, p: Principal, o: { code: string; level: Leve
 
 export interface TargetRow {
   id: string; indicatorCode: string | null; indicatorName: { zh: string; en: string } | null; localityCode: string; localityName: string; comparator: Comparator;
-  value: number; valueHigh: number | null; unit: string; dueYear: number | null; planId: string | null; planTitle: string | null; taskId: string | null; taskTitle: string | null; text: string; note: string | null;
+  value: number; valueHigh: number | null; unit: string; dueYear: number | null; planId: string | null; planTitle: string | null; taskId: string | null; taskTitle: string | null; text: string; metric: string | null; note: string | null;
   version: number; current: number | null; period: string | null; status: Status; projected: number | null; reason: string; sparkline: (number | null)[]; source: 'computed' | 'entered' | null;
 }
 
@@ -125,9 +125,9 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
   if (o.code) { args.push(o.code); where += ` AND t.indicator_code = $${args.length}`; }
   if (o.locality) { args.push(o.locality); where += ` AND t.locality_code = $${args.length}`; }
   const ts = await q.query<{ id: string; indicator_code: string | null; locality_code: string; locality_name: string; comparator: Comparator; value: number; value_high: number | null; unit: string;
-    due_year: number | null; plan_id: string | null; plan_title: string | null; task_id: string | null; task_title: string | null; text: string; note: string | null; version: number }>(
+    due_year: number | null; plan_id: string | null; plan_title: string | null; task_id: string | null; task_title: string | null; text: string; metric: string | null; note: string | null; version: number }>(
     `SELECT t.id, t.indicator_code, t.locality_code, g.name AS locality_name, t.comparator, t.value, t.value_high, t.unit, t.due_year, t.plan_id, p.title AS plan_title, t.task_id,
-            k.number || ' ' || k.title AS task_title, t.text, t.note, t.version
+            k.number || ' ' || k.title AS task_title, t.text, t.metric, t.note, t.version
        FROM targets t JOIN regions g ON g.code = t.locality_code LEFT JOIN plans p ON p.id = t.plan_id LEFT JOIN plan_tasks k ON k.id = t.task_id WHERE ${where} ORDER BY t.due_year NULLS LAST, t.indicator_code, t.locality_code`, args);
   const keys = ts.filter((t) => t.indicator_code && levelOfLocality(t.locality_code));
   const vals = keys.length ? await q.query<{ indicator_code: string; unit_id: string; period: string; value: number | null; source: 'computed' | 'entered' }>(
@@ -154,7 +154,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
     const st = targetStatus({ comparator: judgedComparator(t.comparator, d?.betterWhen), value: t.value, valueHigh: t.value_high, dueYear: t.due_year, current: cur?.value ?? null, slope: slopePerYear(trendPts), asOf: day });
     return {
       id: t.id, indicatorCode: t.indicator_code, indicatorName: d?.name ?? null, localityCode: t.locality_code, localityName: t.locality_name, comparator: t.comparator, value: t.value,
-      valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, note: t.note, version: t.version,
+      valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, metric: t.metric, note: t.note, version: t.version,
       current: cur?.value ?? null, period: cur?.period ?? null, status: st.status, projected: st.projected == null ? null : Math.round(st.projected * 100) / 100, reason: st.reason,
       sparkline: months.slice(-12).map((v) => v.value), source: cur?.source ?? null,
     };

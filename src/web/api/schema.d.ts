@@ -12281,6 +12281,7 @@ export interface paths {
                                 taskId: string | null;
                                 taskTitle: string | null;
                                 text: string;
+                                metric: string | null;
                                 note: string | null;
                                 version: number;
                                 current: number | null;
@@ -12401,6 +12402,7 @@ export interface paths {
                                 taskId: string | null;
                                 taskTitle: string | null;
                                 text: string;
+                                metric: string | null;
                                 note: string | null;
                                 version: number;
                                 current: number | null;
@@ -12658,6 +12660,7 @@ export interface paths {
                                 taskId: string | null;
                                 taskTitle: string | null;
                                 text: string;
+                                metric: string | null;
                                 note: string | null;
                                 version: number;
                                 current: number | null;

@@ -80,7 +80,7 @@ export function IndicatorDashboardPage() {
       </Space>}>
       <Typography.Paragraph type="secondary">{t('indicators.computedAt')}: {d?.computedAt ? new Date(d.computedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' }) : '—'}</Typography.Paragraph>
       <Table<Target> rowKey="id" size="small" dataSource={d?.targets ?? []} pagination={false} data-testid="targets-table" columns={[
-        { title: t('indicators.indicator'), render: (_, r) => r.indicatorCode ? <Link to={`/indicators/explore?code=${r.indicatorCode}`}>{r.indicatorName?.[lang] ?? r.indicatorCode}</Link> : r.text },
+        { title: t('indicators.indicator'), render: (_, r) => r.indicatorCode ? <Link to={`/indicators/explore?code=${r.indicatorCode}`}>{r.indicatorName?.[lang] ?? r.indicatorCode}</Link> : (r.metric ?? r.text) },
         { title: t('indicators.locality'), dataIndex: 'localityName', width: 90 },
         { title: t('indicators.target'), width: 90, render: (_, r) => r.comparator === 'range' ? `${r.value}–${r.valueHigh} ${r.unit}` : `${CMP[r.comparator]} ${r.value} ${r.unit}` },
         { title: t('indicators.due'), dataIndex: 'dueYear' },
