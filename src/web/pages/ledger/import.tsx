@@ -98,14 +98,14 @@ export function PlanImportPage() {
             ]} expandable={{ expandedRowRender: (r) => <Typography.Paragraph style={{ fontSize: 12 }}>{r.text}</Typography.Paragraph> }} />
             <Typography.Title level={5}>{t('ledger.col.targets')}</Typography.Title>
             <Table<PTarget> rowKey={(_, i) => String(i)} size="small" pagination={false} dataSource={plan.targets} data-testid="import-targets" columns={[
-              { title: t('ledger.import.targetTask'), width: 160, render: (_, r, k) => <Select size="small" style={{ width: 150 }} value={taskKey(r.taskPath)} options={taskOptions} popupMatchSelectWidth={false}
+              { title: t('ledger.import.targetTask'), width: 160, render: (_, r, k) => <Select size="small" showSearch optionFilterProp="label" style={{ width: 150 }} value={taskKey(r.taskPath)} options={taskOptions} popupMatchSelectWidth={false}
                 onChange={(v: string) => setPlan(fixTarget(plan, k, { taskPath: v ? pathOf(v) : null }))} data-testid={`import-target-task-${k}`} /> },
-              { title: t('ledger.target.metric'), render: (_, r, k) => <Input value={r.metric ?? ''} onChange={(e) => setPlan(fixTarget(plan, k, { metric: e.target.value || null }))} /> },
+              { title: t('ledger.target.metric'), render: (_, r, k) => <Input value={r.metric ?? ''} onChange={(e) => setPlan(fixTarget(plan, k, { metric: e.target.value || null }))} data-testid={`import-target-metric-${k}`} /> },
               { title: t('ledger.target.comparator'), width: 100, render: (_, r, k) => <Select value={r.comparator} style={{ width: 90 }} onChange={(v) => setPlan(fixTarget(plan, k, { comparator: v, value: v === 'range' ? (Array.isArray(r.value) ? r.value : [r.value, r.value]) : (Array.isArray(r.value) ? r.value[0] : r.value) }))}
                 options={['>=', '<=', '=', '>', '<', 'range'].map((c) => ({ value: c, label: c }))} /> },
               { title: t('ledger.target.value'), width: 170, render: (_, r, k) => (Array.isArray(r.value)
                 ? <Space size={2}>{r.value.map((v, n) => <InputNumber key={n} size="small" style={{ width: 70 }} value={v} onChange={(x) => setPlan(fixTarget(plan, k, { value: (r.value as number[]).map((y, m) => (m === n ? Number(x ?? 0) : y)) }))} />)}</Space>
-                : <InputNumber size="small" value={r.value} onChange={(x) => setPlan(fixTarget(plan, k, { value: Number(x ?? 0) }))} />) },
+                : <InputNumber size="small" value={r.value} onChange={(x) => setPlan(fixTarget(plan, k, { value: Number(x ?? 0) }))} data-testid={`import-target-value-${k}`} />) },
               { title: t('ledger.target.unit'), width: 90, render: (_, r, k) => <Input size="small" value={r.unit} onChange={(e) => setPlan(fixTarget(plan, k, { unit: e.target.value }))} /> },
               { title: t('ledger.target.year'), width: 100, render: (_, r, k) => <InputNumber size="small" value={r.year} onChange={(x) => setPlan(fixTarget(plan, k, { year: x == null ? null : Number(x) }))} /> },
               { title: t('ledger.target.indicator'), width: 240, render: (_, r, k) => <Select size="small" allowClear showSearch optionFilterProp="label" style={{ width: 230 }} placeholder={t('ledger.import.indicatorPick')}
