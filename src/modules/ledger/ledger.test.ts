@@ -318,19 +318,26 @@ for (const engine of ENGINES) {
       const [pl] = await t.db.query<{ id: string }>("SELECT id FROM plans WHERE title = '文登区医保重点工作（补充目标）'");
       const tasks = (await t.db.query<{ id: string }>('SELECT id FROM plan_tasks WHERE plan_id = $1', [pl.id])).map((x) => x.id);
       assert.equal((await req(officer, 'POST', `/api/ledger/tasks/${tasks[0]}/reviews`, { comment: '请尽快启动', lagging: false })).statusCode, 201);
+      // Reminders naming its tasks: one only about them, one also about another plan's task.
+      const other = (await t.db.query<{ id: string }>('SELECT id FROM plan_tasks WHERE plan_id = $1 LIMIT 1', [planId]))[0].id;
+      const [u] = await t.db.query<{ id: string }>("SELECT id FROM gov_units WHERE name = '区医疗保障局'");
+      const [by] = await t.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'officer'");
+      const rem = await t.db.query<{ id: string }>(`INSERT INTO plan_reminders (unit_id, quarter, reason, task_ids, message, created_by) VALUES ($1, '2026Q1', 'not_reported', $2, 'a', $4), ($1, '2026Q1', 'not_reported', $3, 'b', $4) RETURNING id`,
+        [u.id, tasks, [tasks[0], other], by.id]);
       assert.equal((await req(yibao, 'DELETE', `/api/plans/${pl.id}`)).statusCode, 403);
       assert.equal((await req(far, 'DELETE', `/api/plans/${pl.id}`)).statusCode, 404, 'another region\'s officer: as if missing');
       assert.equal((await req(officer, 'DELETE', '/api/plans/00000000-0000-4000-8000-000000000009')).statusCode, 404);
       const r = await req(officer, 'DELETE', `/api/plans/${pl.id}`);
       assert.equal(r.statusCode, 200, r.body);
-      assert.deepEqual(r.json(), { id: pl.id, tasks: 2, targets: 2, reviews: 1 });
+      assert.deepEqual(r.json(), { id: pl.id, tasks: 2, targets: 2, reviews: 1, reminders: 1 });
+      assert.deepEqual(await t.db.query('SELECT id, task_ids FROM plan_reminders WHERE id = ANY($1::uuid[])', [rem.map((x) => x.id)]), [{ id: rem[1].id, task_ids: [other] }]);
       for (const [sql, params] of [['SELECT 1 FROM plans WHERE id = $1', [pl.id]], ['SELECT 1 FROM plan_tasks WHERE plan_id = $1', [pl.id]], ['SELECT 1 FROM targets WHERE plan_id = $1', [pl.id]],
         ['SELECT 1 FROM plan_task_units WHERE task_id = ANY($1::uuid[])', [tasks]], ['SELECT 1 FROM plan_task_reviews WHERE task_id = ANY($1::uuid[])', [tasks]]] as [string, unknown[]][]) {
         assert.equal((await t.db.query(sql, params)).length, 0, sql);
       }
       const hist = await t.db.query<{ action: string; username: string; changes: Record<string, unknown> }>('SELECT action, username, changes FROM plan_history WHERE plan_id = $1 AND task_id IS NULL ORDER BY id', [pl.id]);
       assert.deepEqual(hist.map((h) => [h.action, h.username]), [['plan.import', 'officer'], ['plan.withdraw', 'officer']]);
-      assert.deepEqual(hist[1].changes, { title: '文登区医保重点工作（补充目标）', tasks: 2, targets: 2, reviews: 1 });
+      assert.deepEqual(hist[1].changes, { title: '文登区医保重点工作（补充目标）', tasks: 2, targets: 2, reviews: 1, reminders: 1 });
       assert.equal((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'plan.withdraw' AND record_id = $1 AND outcome = 'ok'", [pl.id])).length, 1);
       assert.ok(!(await req(officer, 'GET', '/api/ledger/plans')).json().items.some((x: { id: string }) => x.id === pl.id));
       // The Wendeng plan has reports: refused, nothing deleted.

@@ -73,7 +73,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
   app.delete('/api/plans/:id', {
     config: { access: ['officer', 'sysadmin'] },
     schema: { tags: ['ledger'], summary: 'Withdraw a plan imported by mistake: deleted with its tasks, units links and targets while nobody has reported on it (else 409); kept in the plan history and the audit log',
-      params: z.object({ id: z.string().uuid() }), response: { 200: z.object({ id: z.string(), tasks: z.number(), targets: z.number(), reviews: z.number() }) } },
+      params: z.object({ id: z.string().uuid() }), response: { 200: z.object({ id: z.string(), tasks: z.number(), targets: z.number(), reviews: z.number(), reminders: z.number() }) } },
     handler: async (req) => withdrawPlan(db, me(req), req.params.id),
   });
 

@@ -173,7 +173,7 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
 /**
  * Withdraws a plan imported by mistake (the commission or a system administrator). While nobody has
  * reported on any of its tasks it is deleted — its tasks, their units links, its targets, the
- * commission's reviews — in one transaction; the plan's history keeps the import and a
+ * commission's reviews, reminders only about its tasks — in one transaction; the plan's history keeps the import and a
  * 'plan.withdraw' row (title, counts, who, when), and the audit log has it too.
  *
  * Once any unit has reported (a cooperating note counts: someone outside the commission has worked on
@@ -201,10 +201,13 @@ export async function withdrawPlan(db: Db, p: Principal, planId: string) {
     const tasks = 'SELECT id FROM plan_tasks WHERE plan_id = $1';
     await q.query(`DELETE FROM targets WHERE plan_id = $1 OR task_id IN (${tasks})`, [planId]);
     await q.query(`DELETE FROM plan_task_reviews WHERE task_id IN (${tasks})`, [planId]);
+    // Reminders name tasks by id: one only about this plan's tasks goes with them; others lose those ids.
+    const gone = await q.query<{ id: string }>(`DELETE FROM plan_reminders WHERE task_ids <> '{}' AND task_ids <@ ARRAY(${tasks}) RETURNING id`, [planId]);
+    await q.query(`UPDATE plan_reminders SET task_ids = ARRAY(SELECT x FROM unnest(task_ids) x WHERE x NOT IN (${tasks})) WHERE task_ids && ARRAY(${tasks})`, [planId]);
     await q.query(`DELETE FROM plan_task_units WHERE task_id IN (${tasks})`, [planId]);
     await q.query('DELETE FROM plan_tasks WHERE plan_id = $1', [planId]);
     await q.query('DELETE FROM plans WHERE id = $1', [planId]);
-    const counts = { tasks: c.tasks, targets: c.targets, reviews: c.reviews };
+    const counts = { tasks: c.tasks, targets: c.targets, reviews: c.reviews, reminders: gone.length };
     await history(q, p, planId, null, 'plan.withdraw', { title: pl.title, ...counts });
     await writeAudit(q, actorOf(p, p.ip), { action: 'plan.withdraw', outcome: 'ok', recordType: 'plan', recordId: planId, details: { title: pl.title, regionCode: pl.region_code, ...counts } });
     return { id: planId, ...counts };

@@ -7376,6 +7376,7 @@ export interface paths {
                             tasks: number;
                             targets: number;
                             reviews: number;
+                            reminders: number;
                         };
                     };
                 };
