@@ -392,6 +392,14 @@ for (const engine of ENGINES) {
       assert.ok(s.notReported.find((u: { unitName: string }) => u.unitName === '区医疗保障局').tasks.some((x: { id: string }) => x.id === only.id));
       // Someone has worked on it: the plan can no longer be withdrawn.
       assert.equal((await req(officer, 'DELETE', `/api/plans/${r2.json().id}`)).statusCode, 409);
+      // A system administrator may withdraw one too.
+      const r3 = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: smallPlan('文登区医保重点工作（误导入）') });
+      const admin = await t.signIn('admin', 'sysadmin');
+      const w = await req(admin, 'DELETE', `/api/plans/${r3.json().id}`);
+      assert.equal(w.statusCode, 200, w.body);
+      assert.deepEqual(w.json(), { id: r3.json().id, tasks: 2, targets: 1, reviews: 0, reminders: 0 });
+      assert.deepEqual(await t.db.query<{ action: string; username: string }>('SELECT action, username FROM plan_history WHERE plan_id = $1 ORDER BY id', [r3.json().id]),
+        [{ action: 'plan.import', username: 'officer' }, { action: 'plan.withdraw', username: 'admin' }]);
     });
   });
 }

@@ -189,6 +189,8 @@ export async function withdrawPlan(db: Db, p: Principal, planId: string) {
     const [pl] = await q.query<{ id: string; title: string; region_code: string | null }>(
       `SELECT id, title, region_code FROM plans WHERE id = $1 ${v.prefix ? 'AND region_code LIKE $2' : ''} FOR UPDATE`, v.prefix ? [planId, v.prefix + '%'] : [planId]);
     if (!pl) throw notFound({ zh: '规划', en: 'Plan' });
+    // Its tasks locked first: a report in flight (which locks its task) either lands before the count below, or finds the task gone.
+    await q.query('SELECT id FROM plan_tasks WHERE plan_id = $1 FOR UPDATE', [planId]);
     const [c] = await q.query<{ tasks: number; reports: number; targets: number; reviews: number }>(
       `SELECT (SELECT count(*) FROM plan_tasks WHERE plan_id = $1)::int AS tasks,
               (SELECT count(*) FROM plan_task_reports r JOIN plan_tasks t ON t.id = r.task_id WHERE t.plan_id = $1)::int AS reports,
