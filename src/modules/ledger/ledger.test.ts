@@ -390,6 +390,12 @@ for (const engine of ENGINES) {
       assert.deepEqual([listed.latestReport, listed.percentDone, listed.status], [null, 0, 'not_started']);
       const s = (await req(officer, 'GET', '/api/ledger/supervision')).json();
       assert.ok(s.notReported.find((u: { unitName: string }) => u.unitName === '区医疗保障局').tasks.some((x: { id: string }) => x.id === only.id));
+      // The quarterly 通报 lists the cooperating units' notes.
+      const w1 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${r2.json().id}`, headers: { cookie: officer } });
+      const text1 = (await mammoth.extractRawText({ buffer: w1.rawPayload })).value;
+      assert.match(text1, /五、配合单位工作情况\s+二\. 完善基层人才激励——区人力资源和社会保障局（配合）：已配合。/);
+      const w2 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${planId}`, headers: { cookie: officer } });
+      assert.match((await mammoth.extractRawText({ buffer: w2.rawPayload })).value, /五、配合单位工作情况\s+无。/);
       // Someone has worked on it: the plan can no longer be withdrawn.
       assert.equal((await req(officer, 'DELETE', `/api/plans/${r2.json().id}`)).statusCode, 409);
       // A system administrator may withdraw one too.

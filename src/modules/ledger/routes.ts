@@ -6,7 +6,7 @@ import { invalid } from '../../platform/errors.ts';
 import type { Role } from '../../shared/roles.ts';
 import { today } from '../registry/residents.ts';
 import {
-  acknowledgeReminder, addCooperatingNote, attachment, listPlans, listReminders, listTasks, listUnits, previewUnits, readUpload, reportProgress, reviewTask, savePlan, saveUnit,
+  acknowledgeReminder, addCooperatingNote, attachment, cooperationNotes, listPlans, listReminders, listTasks, listUnits, previewUnits, readUpload, reportProgress, reviewTask, savePlan, saveUnit,
   sendReminders, supervision, taskDetail, updateTask, withdrawPlan,
 } from './service.ts';
 import { bulletinDocument, ledgerWorkbook } from './export.ts';
@@ -219,7 +219,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
       const notReported = s.notReported.map((u) => ({ ...u, tasks: u.tasks.filter((t) => ids.has(t.id)) })).filter((u) => u.tasks.length);
       const title = req.query.planId ? tasks[0].planTitle : '重点工作任务';
       return reply.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${quarter}通报.docx`)}`)
-        .send(await bulletinDocument({ title, quarter, tasks, notReported, issuedOn: today() }));
+        .send(await bulletinDocument({ title, quarter, tasks, notReported, issuedOn: today(), cooperation: await cooperationNotes(db, quarter, tasks) }));
     },
   });
 }

@@ -399,6 +399,15 @@ export async function addCooperatingNote(db: Db, p: Principal, taskId: string, i
   });
 }
 
+/** The cooperating units' notes of a quarter on the given tasks (already filtered to those the caller sees), in the tasks' order. */
+export async function cooperationNotes(db: Db, quarter: string, tasks: LedgerTask[]) {
+  if (!tasks.length) return [];
+  const rows = await db.query<{ task_id: string; unit_name: string; body: string }>(
+    'SELECT r.task_id, u.name AS unit_name, r.body FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.cooperating AND r.quarter = $1 AND r.task_id = ANY($2::uuid[]) ORDER BY r.created_at',
+    [quarter, tasks.map((t) => t.id)]);
+  return tasks.flatMap((t) => rows.filter((r) => r.task_id === t.id).map((r) => ({ number: t.number, title: t.title, unitName: r.unit_name, body: r.body })));
+}
+
 /** The commission reviews a task: a comment, and marks it lagging (or clears the mark). */
 export async function reviewTask(db: Db, p: Principal, taskId: string, input: { comment: string; lagging: boolean; reportId?: string }) {
   const v = await viewerOf(db, p);
