@@ -355,7 +355,7 @@ for (const engine of ENGINES) {
       assert.equal(r.statusCode, 201, r.body);
       const [two] = await t.db.query<{ id: string }>("SELECT id FROM plan_tasks WHERE plan_id = $1 AND number = '二'", [r.json().id]);
       const before = (await req(renshe, 'GET', `/api/ledger/tasks/${two.id}`)).json();
-      assert.deepEqual([before.canReport, before.canNote, before.canReview, before.canWithdraw], [false, true, false, false]);
+      assert.deepEqual([before.canReport, before.canNote, before.canReview], [false, true, false]);
       assert.equal((await req(renshe, 'POST', `/api/ledger/tasks/${two.id}/reports`, { body: 'x', percentDone: 50 })).statusCode, 403, 'a cooperating unit does not report percent');
       assert.equal((await req(yibao, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: 'x' })).statusCode, 403, 'the responsible unit reports, it does not add cooperation notes');
       assert.equal((await req(officer, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: 'x' })).statusCode, 403);

@@ -95,7 +95,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
   app.get('/api/ledger/tasks/:id', {
     config: { access: LEDGER },
     schema: { tags: ['ledger'], summary: 'One task: reports with attachments, reviews, the history of every change', params: z.object({ id: z.string().uuid() }),
-      response: { 200: z.object({ task: LedgerTaskSchema, text: z.string(), canReport: z.boolean(), canNote: z.boolean(), canReview: z.boolean(), canWithdraw: z.boolean(),
+      response: { 200: z.object({ task: LedgerTaskSchema, text: z.string(), canReport: z.boolean(), canNote: z.boolean(), canReview: z.boolean(),
         reports: z.array(z.object({ id: z.string(), quarter: z.string(), body: z.string(), percentDone: z.number().nullable(), cooperating: z.boolean(), unitName: z.string(), username: z.string(), at: z.string(), attachments: z.array(z.object({ id: z.string(), fileName: z.string(), mediaType: z.string(), size: z.number() })) })),
         reviews: z.array(z.object({ id: z.string(), comment: z.string(), lagging: z.boolean(), username: z.string(), at: z.string(), reportId: z.string().nullable() })),
         history: z.array(z.object({ id: z.number(), action: z.string(), changes: z.record(z.string(), z.unknown()), username: z.string().nullable(), at: z.string() })) }) } },

@@ -253,7 +253,8 @@ async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown
       'SELECT tu.task_id, tu.unit_id, u.name, tu.printed, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = ANY($1::uuid[]) ORDER BY tu.task_id, tu.position', [ids]),
     q.query<{ id: string; task_id: string; metric: string | null; text: string; comparator: string; value: number; value_high: number | null; unit: string; due_year: number | null; indicator_code: string | null; locality_code: string }>(
       'SELECT id, task_id, metric, text, comparator, value, value_high, unit, due_year, indicator_code, locality_code FROM targets WHERE task_id = ANY($1::uuid[]) ORDER BY plan_position NULLS LAST, created_at, id', [ids]),
-    q.query<{ id: string; task_id: string; quarter: string; body: string; percent_done: number; unit_name: string; created_at: Date }>( // a cooperating unit's note is not the task's progress
+    // The latest report that is the task's progress: a cooperating unit's note is not.
+    q.query<{ id: string; task_id: string; quarter: string; body: string; percent_done: number; unit_name: string; created_at: Date }>(
       `SELECT DISTINCT ON (r.task_id) r.id, r.task_id, r.quarter, r.body, r.percent_done, u.name AS unit_name, r.created_at
          FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.task_id = ANY($1::uuid[]) AND NOT r.cooperating ORDER BY r.task_id, r.created_at DESC`, [ids]),
   ]);
@@ -303,7 +304,7 @@ export async function taskDetail(db: Db, p: Principal, id: string) {
     db.query<{ body: string }>('SELECT body FROM plan_tasks WHERE id = $1', [id]),
   ]);
   return {
-    task, text: pl[0]?.body ?? '', canReport: await canReport(db, v, id), canNote: await canNote(db, v, id), canReview: p.role === 'officer', canWithdraw: p.role === 'officer' || p.role === 'sysadmin',
+    task, text: pl[0]?.body ?? '', canReport: await canReport(db, v, id), canNote: await canNote(db, v, id), canReview: p.role === 'officer',
     reports: reports.map((r) => ({ id: r.id, quarter: r.quarter, body: r.body, percentDone: r.percent_done, cooperating: r.cooperating, unitName: r.unit_name, username: r.username, at: r.created_at.toISOString(),
       attachments: files.filter((f) => f.report_id === r.id).map((f) => ({ id: f.id, fileName: f.file_name, mediaType: f.media_type, size: f.size_bytes })) })),
     reviews: reviews.map((r) => ({ id: r.id, comment: r.comment, lagging: r.lagging, username: r.username, at: r.created_at.toISOString(), reportId: r.report_id })),

@@ -7735,7 +7735,6 @@ export interface paths {
                             canReport: boolean;
                             canNote: boolean;
                             canReview: boolean;
-                            canWithdraw: boolean;
                             reports: {
                                 id: string;
                                 quarter: string;
