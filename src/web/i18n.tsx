@@ -526,6 +526,20 @@ const zh = {
   'chronic.scr.result.recheck': '血压偏高（{n} 天），请择日复测',
   'chronic.scr.result.suspected': '三次不同日血压偏高：已纳入高血压管理（待确诊），已生成转诊草稿，请于 {date} 前随访',
   'chronic.scr.result.suspectedKnown': '三次不同日血压偏高（已在管理中）',
+  'ledger.import.addTarget': '补充目标',
+  'ledger.import.targetTask': '所属任务',
+  'ledger.import.indicatorPick': '对应指标（可不选）',
+  'ledger.note.title': '配合进展',
+  'ledger.note.hint': '本单位是该任务的配合单位：可报送配合工作情况，不改变任务进度和状态（由牵头、责任单位报送）。',
+  'ledger.note.body': '配合工作情况',
+  'ledger.note.submit': '提交配合进展',
+  'ledger.note.sent': '已提交配合进展',
+  'ledger.note.tag': '配合单位',
+  'ledger.action.task.note': '配合进展',
+  'ledger.action.plan.withdraw': '撤回规划',
+  'ledger.withdraw': '撤回规划',
+  'ledger.withdraw.confirm': '撤回“{title}”？其任务、责任单位和目标将被删除，导入与撤回记录保留。已有单位报送进展的规划不能撤回。',
+  'ledger.withdraw.done': '已撤回：删除 {tasks} 项任务、{targets} 个目标',
 };
 
 type Key = keyof typeof zh;
@@ -1053,6 +1067,20 @@ const en: Record<Key, string> = {
   'chronic.scr.result.recheck': 'High ({n} days): recheck on another day',
   'chronic.scr.result.suspected': 'High on three different days: enrolled provisionally, a referral draft to confirm is ready; follow up by {date}',
   'chronic.scr.result.suspectedKnown': 'High on three different days (already enrolled)',
+  'ledger.import.addTarget': 'Add a target',
+  'ledger.import.targetTask': 'Task',
+  'ledger.import.indicatorPick': 'Indicator (optional)',
+  'ledger.note.title': 'Cooperation note',
+  'ledger.note.hint': 'Your unit cooperates on this task: note what it has done. Percent done and status stay with the lead and responsible units\' reports.',
+  'ledger.note.body': 'What your unit has done',
+  'ledger.note.submit': 'Add cooperation note',
+  'ledger.note.sent': 'Cooperation note added',
+  'ledger.note.tag': 'Cooperating unit',
+  'ledger.action.task.note': 'cooperation note',
+  'ledger.action.plan.withdraw': 'plan withdrawn',
+  'ledger.withdraw': 'Withdraw plan',
+  'ledger.withdraw.confirm': 'Withdraw "{title}"? Its tasks, unit links and targets are deleted; the import and the withdrawal stay in the history. A plan that units have reported on cannot be withdrawn.',
+  'ledger.withdraw.done': 'Withdrawn: {tasks} tasks and {targets} targets deleted',
 };
 
 export const CATALOGUE: Record<Lang, Record<Key, string>> = { zh, en };

@@ -1,6 +1,8 @@
 // The reform ledger in the browser: the commission uploads a plan, corrects one task in the preview
-// (its title, and a deadline already past), saves it, opens the ledger; the medical-insurance
-// bureau's user reports progress on its task and sees it overdue; the ledger is exported to Excel.
+// (its title, and a deadline already past) and adds a target the reader missed with its catalogue
+// indicator, saves it, opens the ledger; the medical-insurance bureau's user reports progress on its
+// task and sees it overdue, and adds a cooperation note on a task it supports; the ledger is exported
+// to Excel.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -32,7 +34,7 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
   let server: RunningServer;
   let browser: Browser;
   before(async () => {
-    server = await startMeridian(3851, {}, seedDataDir(2000, 5));
+    server = await startMeridian(3871, {}, seedDataDir(2000, 5));
     browser = await launchBrowser();
   });
   after(async () => {
@@ -55,6 +57,18 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     // The correction: a clearer title, and the deadline the bureau agreed (already past).
     await page.fill('[data-testid="import-title-0"]', '推进医共体医保总额付费');
     await page.fill('[data-testid="import-deadline-0"]', yesterday);
+    // A target the reader missed: under task 1, 县域就诊率 ≥ 90%, the catalogue's county_visit_rate.
+    await page.click('[data-testid="import-add-target"]');
+    const k = (await page.locator('[data-testid="import-targets"] .ant-table-row').count()) - 1;
+    await page.click(`[data-testid="import-target-task-${k}"]`);
+    await page.keyboard.type('推进医共体医保总额付费');
+    await page.keyboard.press('Enter');
+    await page.fill(`[data-testid="import-target-metric-${k}"]`, '县域就诊率');
+    await page.fill(`[data-testid="import-target-value-${k}"]`, '90');
+    await page.click(`[data-testid="import-target-indicator-${k}"]`);
+    await page.keyboard.type('county_visit_rate');
+    await page.keyboard.press('Enter');
+    assert.match(await page.locator('[data-testid="import-targets"] .ant-table-row').nth(k).textContent() ?? '', /县域就诊率 \(county_visit_rate\)/);
     await shot(page, 'ledger-import-corrected');
     await page.click('[data-testid="import-save"]');
     await page.waitForURL(/\/ledger\?planId=/);
@@ -63,6 +77,7 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     const first = page.locator('[data-testid="ledger-tasks"] .ant-table-row').first();
     assert.match(await first.textContent() ?? '', /推进医共体医保总额付费.*区医保局/);
     assert.match(await first.textContent() ?? '', /已逾期/);
+    assert.match(await first.textContent() ?? '', /县域就诊率 ≥ 90%/, 'the added target, under its task');
     await shot(page, 'ledger-officer');
     const planUrl = page.url();
 
@@ -84,6 +99,18 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     assert.match(await dp.textContent('[data-testid="task-card"] [data-testid="task-status"]') ?? '', /已逾期/, 'reported, still overdue after its deadline');
     assert.match(await dp.textContent('[data-testid="task-history"]') ?? '', /yibao/);
     await shot(dp, 'ledger-department-report');
+    // Task 2 names the bureau as cooperating: it adds a note, marked so; the percent stays the responsible unit's.
+    await dp.goto(planUrl);
+    await dp.locator('[data-testid="ledger-tasks"] .ant-table-row', { hasText: '加强基层慢病用药保障' }).click();
+    await dp.waitForSelector('[data-testid="note-form"]');
+    assert.equal(await dp.locator('[data-testid="report-form"]').count(), 0);
+    await dp.fill('[data-testid="note-body"]', '已将高血压常用药纳入医共体统一目录，配合区卫生健康局推进。');
+    await dp.click('[data-testid="note-submit"]');
+    await dp.waitForSelector('[data-testid="report-cooperating"]');
+    assert.match(await dp.textContent('[data-testid="task-reports"]') ?? '', /配合单位.*高血压常用药/);
+    assert.match(await dp.textContent('[data-testid="task-card"]') ?? '', /0%/);
+    assert.match(await dp.textContent('[data-testid="task-history"]') ?? '', /配合进展/);
+    await shot(dp, 'ledger-department-cooperation-note');
     // A task of another unit is not there for the bureau: the API answers 404 for it.
     const others = await page.evaluate(async () => (await (await fetch('/api/ledger/tasks')).json()).items as { id: string; units: { printed: string }[] }[]);
     const notMine = others.find((x) => !x.units.some((u) => /医保|医疗保障/.test(u.printed)));

@@ -50,13 +50,15 @@ export interface BulletinInput {
   tasks: LedgerTask[];
   notReported: { unitName: string; tasks: { number: string; title: string }[] }[];
   issuedOn: string;
+  /** Cooperating units' notes of the quarter (配合单位工作情况), in task order. */
+  cooperation?: { number: string; title: string; unitName: string; body: string }[];
 }
 
 const p = (text: string, opts: { bold?: boolean; heading?: (typeof HeadingLevel)[keyof typeof HeadingLevel]; center?: boolean } = {}) =>
   new Paragraph({ heading: opts.heading, alignment: opts.center ? AlignmentType.CENTER : undefined, children: [new TextRun({ text, bold: opts.bold, font: '仿宋' })] });
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold })] })] });
 
-/** The quarterly progress report (通报) as a .docx document: figures, overdue and lagging tasks, units that have not reported, and each task's latest progress. */
+/** The quarterly progress report (通报) as a .docx document: figures, overdue and lagging tasks, units that have not reported, each task's latest progress, and the cooperating units' notes. */
 export async function bulletinDocument(b: BulletinInput): Promise<Buffer> {
   const count = (s: LedgerTask['status']) => b.tasks.filter((t) => t.status === s).length;
   const overdue = b.tasks.filter((t) => t.status === 'overdue');
@@ -81,6 +83,8 @@ export async function bulletinDocument(b: BulletinInput): Promise<Buffer> {
           cell(t.latestReport ? `${t.latestReport.quarter}：${t.latestReport.body}` : '未报送')] })),
       ],
     }),
+    p('五、配合单位工作情况', { bold: true, heading: HeadingLevel.HEADING_1 }),
+    ...(b.cooperation?.length ? b.cooperation.map((c) => p(`${c.number}. ${c.title}——${c.unitName}（配合）：${c.body}`)) : [p('无。')]),
     p('请各责任单位对照台账抓紧推进，逾期和滞后任务的责任单位于下季度首月10日前书面说明原因和整改措施。'),
   ];
   const doc = new Document({ creator: 'Meridian', title: `${b.title} ${b.quarter} 通报`, sections: [{ children }] });

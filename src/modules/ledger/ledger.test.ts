@@ -11,7 +11,7 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty } from '../../../test/helpers/county.ts';
 import { createUser } from '../users/service.ts';
-import { assignUnits, fixTarget, quarterOf } from './rules.ts';
+import { addTarget, assignUnits, blankTarget, fixTarget, quarterOf } from './rules.ts';
 import type { ParsedPlan } from '../plans/parse.ts';
 
 const WENDENG = readFileSync(new URL('../../../test/fixtures/plans/wendeng-2024.txt', import.meta.url));
@@ -38,7 +38,7 @@ for (const engine of ENGINES) {
     let plan: ParsedPlan;
     let planId: string;
     const taskId: Record<string, string> = {};
-    const req = (cookie: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    const req = (cookie: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) => t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
     const deptUser = async (username: string, unitName: string) => {
       const [u] = await t.db.query<{ id: string }>('SELECT id FROM gov_units WHERE name = $1', [unitName]);
       await createUser(t.db, null, { username, role: 'department', unitId: u.id, password: TEST_PASSWORD });
@@ -276,6 +276,136 @@ for (const engine of ENGINES) {
       assert.deepEqual(three.targets.map((x: { indicatorCode: string; current: unknown }) => [x.indicatorCode, x.current]),
         [['basic_level_visit_share', { value: 61.4, period: '2025', status: 'off_track', reason: 'past_due' }]]);
       await t.db.query("DELETE FROM indicator_values WHERE indicator_code = 'basic_level_visit_share'");
+    });
+
+    // A small plan of two tasks: 区医保局 responsible for both, 区人社局 cooperating on the second.
+    const smallPlan = (title: string): ParsedPlan => ({ title, issuer: null, docNumber: null, date: null,
+      tasks: [
+        { path: ['一'], number: '一', title: '推进医保支付方式改革', text: '按病种付费覆盖所有住院病例。', leadUnits: [], responsibleUnits: ['区医疗保障局'], cooperatingUnits: [], deadline: null },
+        { path: ['二'], number: '二', title: '完善基层人才激励', text: '落实“两个允许”。', leadUnits: [], responsibleUnits: ['区医疗保障局'], cooperatingUnits: ['区人社局'], deadline: null },
+      ],
+      targets: [{ taskPath: ['一'], text: 'DRG付费覆盖率达到90%以上', metric: 'DRG付费覆盖率', comparator: '>=', value: 90, unit: '%', year: 2025, indicator: null }] });
+
+    test('preview: a target the reader missed is added and an indicator code is set; an unknown code is a 400 naming the field, nothing written', async () => {
+      const base = smallPlan('文登区医保重点工作（补充目标）');
+      const added = fixTarget(addTarget(base, blankTarget(['二'])), 1, { metric: '基层医疗卫生机构诊疗量占比', text: '基层诊疗量占比达到65%', value: 65, year: 2025, indicator: 'no_such_indicator' });
+      const withCode = fixTarget(added, 0, { indicator: 'also_unknown' });
+      const bad = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: withCode });
+      assert.equal(bad.statusCode, 400);
+      assert.deepEqual(bad.json().error.fields, [
+        { path: 'plan.targets.0.indicator', problem: 'unknown indicator code also_unknown / 指标目录中无此代码' },
+        { path: 'plan.targets.1.indicator', problem: 'unknown indicator code no_such_indicator / 指标目录中无此代码' },
+      ]);
+      const empty = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: addTarget(base, blankTarget(null)) });
+      assert.deepEqual(empty.json().error.fields, [{ path: 'plan.targets.1.metric', problem: 'what is measured, or the plan\'s words, is required / 须填写指标名称或原文' }]);
+      assert.equal((await t.db.query('SELECT 1 FROM plans WHERE title = $1', [base.title])).length, 0);
+      // The catalogue the preview offers the codes from.
+      const codes = (await req(officer, 'GET', '/api/indicators/catalogue')).json().items.map((x: { code: string }) => x.code);
+      assert.ok(codes.includes('basic_level_visit_share'));
+      const good = fixTarget(added, 1, { indicator: 'basic_level_visit_share' });
+      const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: good });
+      assert.equal(r.statusCode, 201, r.body);
+      assert.equal(r.json().targets, 2);
+      const tg = await t.db.query<{ number: string; metric: string; value: number; unit: string; due_year: number; indicator_code: string | null }>(
+        'SELECT pt.number, x.metric, x.value, x.unit, x.due_year, x.indicator_code FROM targets x JOIN plan_tasks pt ON pt.id = x.task_id WHERE x.plan_id = $1 ORDER BY x.plan_position', [r.json().id]);
+      assert.deepEqual(tg, [
+        { number: '一', metric: 'DRG付费覆盖率', value: 90, unit: '%', due_year: 2025, indicator_code: null },
+        { number: '二', metric: '基层医疗卫生机构诊疗量占比', value: 65, unit: '%', due_year: 2025, indicator_code: 'basic_level_visit_share' },
+      ]);
+    });
+
+    test('withdraw: a plan nobody has reported on is deleted whole (commission only), kept in the plan history and the audit log; a reported plan is refused', async () => {
+      const [pl] = await t.db.query<{ id: string }>("SELECT id FROM plans WHERE title = '文登区医保重点工作（补充目标）'");
+      const tasks = (await t.db.query<{ id: string }>('SELECT id FROM plan_tasks WHERE plan_id = $1', [pl.id])).map((x) => x.id);
+      assert.equal((await req(officer, 'POST', `/api/ledger/tasks/${tasks[0]}/reviews`, { comment: '请尽快启动', lagging: false })).statusCode, 201);
+      // Reminders naming its tasks: one only about them, one also about another plan's task.
+      const other = (await t.db.query<{ id: string }>('SELECT id FROM plan_tasks WHERE plan_id = $1 LIMIT 1', [planId]))[0].id;
+      const [u] = await t.db.query<{ id: string }>("SELECT id FROM gov_units WHERE name = '区医疗保障局'");
+      const [by] = await t.db.query<{ id: string }>("SELECT id FROM users WHERE username = 'officer'");
+      const rem = await t.db.query<{ id: string }>(`INSERT INTO plan_reminders (unit_id, quarter, reason, task_ids, message, created_by) VALUES ($1, '2026Q1', 'not_reported', $2, 'a', $4), ($1, '2026Q1', 'not_reported', $3, 'b', $4) RETURNING id`,
+        [u.id, tasks, [tasks[0], other], by.id]);
+      assert.equal((await req(yibao, 'DELETE', `/api/plans/${pl.id}`)).statusCode, 403);
+      assert.equal((await req(far, 'DELETE', `/api/plans/${pl.id}`)).statusCode, 404, 'another region\'s officer: as if missing');
+      assert.equal((await req(officer, 'DELETE', '/api/plans/00000000-0000-4000-8000-000000000009')).statusCode, 404);
+      const r = await req(officer, 'DELETE', `/api/plans/${pl.id}`);
+      assert.equal(r.statusCode, 200, r.body);
+      assert.deepEqual(r.json(), { id: pl.id, tasks: 2, targets: 2, reviews: 1, reminders: 1 });
+      assert.deepEqual(await t.db.query('SELECT id, task_ids FROM plan_reminders WHERE id = ANY($1::uuid[])', [rem.map((x) => x.id)]), [{ id: rem[1].id, task_ids: [other] }]);
+      for (const [sql, params] of [['SELECT 1 FROM plans WHERE id = $1', [pl.id]], ['SELECT 1 FROM plan_tasks WHERE plan_id = $1', [pl.id]], ['SELECT 1 FROM targets WHERE plan_id = $1', [pl.id]],
+        ['SELECT 1 FROM plan_task_units WHERE task_id = ANY($1::uuid[])', [tasks]], ['SELECT 1 FROM plan_task_reviews WHERE task_id = ANY($1::uuid[])', [tasks]]] as [string, unknown[]][]) {
+        assert.equal((await t.db.query(sql, params)).length, 0, sql);
+      }
+      const hist = await t.db.query<{ action: string; username: string; changes: Record<string, unknown> }>('SELECT action, username, changes FROM plan_history WHERE plan_id = $1 AND task_id IS NULL ORDER BY id', [pl.id]);
+      assert.deepEqual(hist.map((h) => [h.action, h.username]), [['plan.import', 'officer'], ['plan.withdraw', 'officer']]);
+      assert.deepEqual(hist[1].changes, { title: '文登区医保重点工作（补充目标）', tasks: 2, targets: 2, reviews: 1, reminders: 1 });
+      assert.equal((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'plan.withdraw' AND record_id = $1 AND outcome = 'ok'", [pl.id])).length, 1);
+      assert.ok(!(await req(officer, 'GET', '/api/ledger/plans')).json().items.some((x: { id: string }) => x.id === pl.id));
+      // The Wendeng plan has reports: refused, nothing deleted.
+      const before = (await t.db.query('SELECT 1 FROM plan_tasks WHERE plan_id = $1', [planId])).length;
+      const no = await req(officer, 'DELETE', `/api/plans/${planId}`);
+      assert.equal(no.statusCode, 409);
+      assert.equal(no.json().error.code, 'plan.has_reports');
+      assert.deepEqual(no.json().error.message, { zh: '已有单位报送了该规划任务的进展（2 条），不能撤回；请逐项修改任务', en: 'Units have already reported on this plan\'s tasks (2 reports); it cannot be withdrawn — correct its tasks instead' });
+      assert.equal((await t.db.query('SELECT 1 FROM plan_tasks WHERE plan_id = $1', [planId])).length, before);
+      assert.equal((await t.db.query('SELECT 1 FROM plans WHERE id = $1', [planId])).length, 1);
+    });
+
+    test('a cooperating unit adds a note: shown in the reports and history, marked cooperating; percent and status stay with the responsible unit', async () => {
+      const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: smallPlan('文登区医保重点工作（配合）') });
+      assert.equal(r.statusCode, 201, r.body);
+      const [two] = await t.db.query<{ id: string }>("SELECT id FROM plan_tasks WHERE plan_id = $1 AND number = '二'", [r.json().id]);
+      const before = (await req(renshe, 'GET', `/api/ledger/tasks/${two.id}`)).json();
+      assert.deepEqual([before.canReport, before.canNote, before.canReview], [false, true, false]);
+      assert.equal((await req(renshe, 'POST', `/api/ledger/tasks/${two.id}/reports`, { body: 'x', percentDone: 50 })).statusCode, 403, 'a cooperating unit does not report percent');
+      assert.equal((await req(yibao, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: 'x' })).statusCode, 403, 'the responsible unit reports, it does not add cooperation notes');
+      assert.equal((await req(officer, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: 'x' })).statusCode, 403);
+      const one = (await t.db.query<{ id: string }>("SELECT id FROM plan_tasks WHERE plan_id = $1 AND number = '一'", [r.json().id]))[0];
+      assert.equal((await req(renshe, 'POST', `/api/ledger/tasks/${one.id}/notes`, { body: 'x' })).statusCode, 404, 'a task the unit has no part in');
+      const blank = await req(renshe, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: ' ', attachments: [{ fileName: 'a.exe', mediaType: 'application/x-msdownload', contentBase64: b64('MZ') }] });
+      assert.equal(blank.statusCode, 400);
+      assert.deepEqual(blank.json().error.fields.map((f: { path: string }) => f.path), ['body', 'attachments.0.mediaType']);
+      const n = await req(renshe, 'POST', `/api/ledger/tasks/${two.id}/notes`, { body: '已会同区医保局完成绩效工资测算。', attachments: [{ fileName: '测算.txt', mediaType: 'text/plain', contentBase64: b64('42') }] });
+      assert.equal(n.statusCode, 201, n.body);
+      assert.equal(n.json().quarter, quarterOf(today));
+      const [row] = await t.db.query<{ status: string; percent_done: number; version: number }>('SELECT status, percent_done, version FROM plan_tasks WHERE id = $1', [two.id]);
+      assert.deepEqual(row, { status: 'not_started', percent_done: 0, version: before.task.version });
+      const [rep] = await t.db.query<{ cooperating: boolean; percent_done: number | null }>('SELECT cooperating, percent_done FROM plan_task_reports WHERE id = $1', [n.json().id]);
+      assert.deepEqual(rep, { cooperating: true, percent_done: null });
+      // The responsible unit sees the note among the reports and in the history; its own report still drives percent and status.
+      const rr = await req(yibao, 'POST', `/api/ledger/tasks/${two.id}/reports`, { body: '方案已印发。', percentDone: 30 });
+      assert.equal(rr.statusCode, 201);
+      const d = (await req(yibao, 'GET', `/api/ledger/tasks/${two.id}`)).json();
+      assert.deepEqual(d.reports.map((x: { body: string; percentDone: number | null; cooperating: boolean; unitName: string; attachments: unknown[] }) => [x.body, x.percentDone, x.cooperating, x.unitName, x.attachments.length]),
+        [['方案已印发。', 30, false, '区医疗保障局', 0], ['已会同区医保局完成绩效工资测算。', null, true, '区人力资源和社会保障局', 1]]);
+      assert.deepEqual(d.history.map((h: { action: string; username: string }) => [h.action, h.username]), [['task.report', 'yibao'], ['task.note', 'renshe']]);
+      assert.deepEqual(d.history[1].changes, { quarter: quarterOf(today), cooperating: true, attachments: ['测算.txt'] });
+      assert.deepEqual([d.task.status, d.task.percentDone, d.task.latestReport.body], ['in_progress', 30, '方案已印发。']);
+      assert.equal((await req(yibao, 'GET', `/api/ledger/attachments/${d.reports[1].attachments[0].id}`)).body, '42');
+      assert.equal((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'ledger.note' AND record_id = $1", [two.id])).length, 1);
+      // A note alone is not the task's report: the latest progress stays empty and the responsible unit is still listed as not reported.
+      const r2 = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: smallPlan('文登区医保重点工作（仅配合）') });
+      const [only] = await t.db.query<{ id: string }>("SELECT id FROM plan_tasks WHERE plan_id = $1 AND number = '二'", [r2.json().id]);
+      assert.equal((await req(renshe, 'POST', `/api/ledger/tasks/${only.id}/notes`, { body: '已配合。' })).statusCode, 201);
+      const listed = (await req(officer, 'GET', `/api/ledger/tasks?planId=${r2.json().id}`)).json().items.find((x: { id: string }) => x.id === only.id);
+      assert.deepEqual([listed.latestReport, listed.percentDone, listed.status], [null, 0, 'not_started']);
+      const s = (await req(officer, 'GET', '/api/ledger/supervision')).json();
+      assert.ok(s.notReported.find((u: { unitName: string }) => u.unitName === '区医疗保障局').tasks.some((x: { id: string }) => x.id === only.id));
+      // The quarterly 通报 lists the cooperating units' notes.
+      const w1 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${r2.json().id}`, headers: { cookie: officer } });
+      const text1 = (await mammoth.extractRawText({ buffer: w1.rawPayload })).value;
+      assert.match(text1, /五、配合单位工作情况\s+二\. 完善基层人才激励——区人力资源和社会保障局（配合）：已配合。/);
+      const w2 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${planId}`, headers: { cookie: officer } });
+      assert.match((await mammoth.extractRawText({ buffer: w2.rawPayload })).value, /五、配合单位工作情况\s+无。/);
+      // Someone has worked on it: the plan can no longer be withdrawn.
+      assert.equal((await req(officer, 'DELETE', `/api/plans/${r2.json().id}`)).statusCode, 409);
+      // A system administrator may withdraw one too.
+      const r3 = await req(officer, 'POST', '/api/plans', { regionCode: '371003', plan: smallPlan('文登区医保重点工作（误导入）') });
+      const admin = await t.signIn('admin', 'sysadmin');
+      const w = await req(admin, 'DELETE', `/api/plans/${r3.json().id}`);
+      assert.equal(w.statusCode, 200, w.body);
+      assert.deepEqual(w.json(), { id: r3.json().id, tasks: 2, targets: 1, reviews: 0, reminders: 0 });
+      assert.deepEqual(await t.db.query<{ action: string; username: string }>('SELECT action, username FROM plan_history WHERE plan_id = $1 ORDER BY id', [r3.json().id]),
+        [{ action: 'plan.import', username: 'officer' }, { action: 'plan.withdraw', username: 'admin' }]);
     });
   });
 }

@@ -6,8 +6,8 @@ import { invalid } from '../../platform/errors.ts';
 import type { Role } from '../../shared/roles.ts';
 import { today } from '../registry/residents.ts';
 import {
-  acknowledgeReminder, attachment, listPlans, listReminders, listTasks, listUnits, previewUnits, readUpload, reportProgress, reviewTask, savePlan, saveUnit,
-  sendReminders, supervision, taskDetail, updateTask,
+  acknowledgeReminder, addCooperatingNote, attachment, cooperationNotes, listPlans, listReminders, listTasks, listUnits, previewUnits, readUpload, reportProgress, reviewTask, savePlan, saveUnit,
+  sendReminders, supervision, taskDetail, updateTask, withdrawPlan,
 } from './service.ts';
 import { bulletinDocument, ledgerWorkbook } from './export.ts';
 import { quarterOf } from './rules.ts';
@@ -70,6 +70,13 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
     handler: async (req, reply) => reply.code(201).send(await savePlan(db, me(req), { regionCode: req.body.regionCode, sourceName: req.body.sourceName ?? null, plan: req.body.plan })),
   });
 
+  app.delete('/api/plans/:id', {
+    config: { access: ['officer', 'sysadmin'] },
+    schema: { tags: ['ledger'], summary: 'Withdraw a plan imported by mistake: deleted with its tasks, units links and targets while nobody has reported on it (else 409); kept in the plan history and the audit log',
+      params: z.object({ id: z.string().uuid() }), response: { 200: z.object({ id: z.string(), tasks: z.number(), targets: z.number(), reviews: z.number(), reminders: z.number() }) } },
+    handler: async (req) => withdrawPlan(db, me(req), req.params.id),
+  });
+
   app.get('/api/ledger/plans', {
     config: { access: LEDGER },
     schema: { tags: ['ledger'], summary: 'Plans with tasks you may see, with counts done and overdue',
@@ -88,8 +95,8 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
   app.get('/api/ledger/tasks/:id', {
     config: { access: LEDGER },
     schema: { tags: ['ledger'], summary: 'One task: reports with attachments, reviews, the history of every change', params: z.object({ id: z.string().uuid() }),
-      response: { 200: z.object({ task: LedgerTaskSchema, text: z.string(), canReport: z.boolean(), canReview: z.boolean(),
-        reports: z.array(z.object({ id: z.string(), quarter: z.string(), body: z.string(), percentDone: z.number(), unitName: z.string(), username: z.string(), at: z.string(), attachments: z.array(z.object({ id: z.string(), fileName: z.string(), mediaType: z.string(), size: z.number() })) })),
+      response: { 200: z.object({ task: LedgerTaskSchema, text: z.string(), canReport: z.boolean(), canNote: z.boolean(), canReview: z.boolean(),
+        reports: z.array(z.object({ id: z.string(), quarter: z.string(), body: z.string(), percentDone: z.number().nullable(), cooperating: z.boolean(), unitName: z.string(), username: z.string(), at: z.string(), attachments: z.array(z.object({ id: z.string(), fileName: z.string(), mediaType: z.string(), size: z.number() })) })),
         reviews: z.array(z.object({ id: z.string(), comment: z.string(), lagging: z.boolean(), username: z.string(), at: z.string(), reportId: z.string().nullable() })),
         history: z.array(z.object({ id: z.number(), action: z.string(), changes: z.record(z.string(), z.unknown()), username: z.string().nullable(), at: z.string() })) }) } },
     handler: async (req) => taskDetail(db, me(req), req.params.id),
@@ -110,6 +117,15 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
         attachments: z.array(z.strictObject({ fileName: z.string().max(200), mediaType: z.string().max(120), contentBase64: z.string().max(2_900_000) })).max(10).optional() }),
       response: { 201: z.object({ id: z.string(), quarter: z.string(), status: z.enum(['in_progress', 'done']), percentDone: z.number() }) } },
     handler: async (req, reply) => reply.code(201).send(await reportProgress(db, me(req), req.params.id, req.body)),
+  });
+
+  app.post('/api/ledger/tasks/:id/notes', {
+    config: { access: ['department'] },
+    schema: { tags: ['ledger'], summary: 'A cooperating unit\'s progress note on a task it supports (配合进展): shown with the reports and in the history; changes neither percent done nor status', params: z.object({ id: z.string().uuid() }),
+      body: z.strictObject({ body: z.string().max(5000),
+        attachments: z.array(z.strictObject({ fileName: z.string().max(200), mediaType: z.string().max(120), contentBase64: z.string().max(2_900_000) })).max(10).optional() }),
+      response: { 201: z.object({ id: z.string(), quarter: z.string() }) } },
+    handler: async (req, reply) => reply.code(201).send(await addCooperatingNote(db, me(req), req.params.id, req.body)),
   });
 
   app.post('/api/ledger/tasks/:id/reviews', {
@@ -203,7 +219,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
       const notReported = s.notReported.map((u) => ({ ...u, tasks: u.tasks.filter((t) => ids.has(t.id)) })).filter((u) => u.tasks.length);
       const title = req.query.planId ? tasks[0].planTitle : '重点工作任务';
       return reply.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${quarter}通报.docx`)}`)
-        .send(await bulletinDocument({ title, quarter, tasks, notReported, issuedOn: today() }));
+        .send(await bulletinDocument({ title, quarter, tasks, notReported, issuedOn: today(), cooperation: await cooperationNotes(db, quarter, tasks) }));
     },
   });
 }

@@ -1,7 +1,7 @@
 // The ledger's pure rules, table by table: aliases, quarters, status, the preview's corrections, the save checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignUnits, attachmentProblems, canonicalUnitName, displayStatus, fixTarget, levelPrefixes, mergeTasks, planProblems, quarterBounds, quarterOf, resolveUnit, splitTask, statusFromReport } from './rules.ts';
+import { addTarget, assignUnits, attachmentProblems, blankTarget, canonicalUnitName, displayStatus, fixTarget, levelPrefixes, mergeTasks, planProblems, quarterBounds, quarterOf, resolveUnit, splitTask, statusFromReport } from './rules.ts';
 import { parsePlanText } from '../plans/parse.ts';
 
 test('aliases: short and long names of one department are the same, printed names are never rewritten', () => {
@@ -61,4 +61,23 @@ test('preview corrections: merge, split, re-assign, fix a target', () => {
   assert.deepEqual([f.targets[0].value, f.targets[0].comparator, PLAN.targets[0].value], [95, '>=', 90], 'the original is untouched');
   assert.deepEqual(planProblems(PLAN), []);
   assert.deepEqual(planProblems(mergeTasks(PLAN, 0, 1)), [], 'the merged task keeps its targets');
+});
+
+test('preview: a missed target is added after its task\'s targets (or at the end); indicator codes are checked against the catalogue\'s', () => {
+  const tk = (n: string) => ({ path: [n], number: n, title: n, text: '', leadUnits: [], responsibleUnits: ['市财政局'], cooperatingUnits: [], deadline: null });
+  const tg = (n: string | null, metric: string, indicator: string | null = null) => ({ taskPath: n ? [n] : null, text: metric, metric, comparator: '>=' as const, value: 1, unit: '%', year: null, indicator });
+  const plan = { title: 'p', issuer: null, docNumber: null, date: null, tasks: [tk('一'), tk('二')], targets: [tg('一', 'a'), tg('二', 'b'), tg(null, 'c')] };
+  const cases: [string[] | null, string[]][] = [[['一'], ['a', 'x', 'b', 'c']], [['二'], ['a', 'b', 'x', 'c']], [null, ['a', 'b', 'c', 'x']], [['三'], ['a', 'b', 'c', 'x']]];
+  for (const [path, order] of cases) {
+    const added = addTarget(plan, { ...blankTarget(path), metric: 'x' });
+    assert.deepEqual(added.targets.map((t) => t.metric), order, String(path));
+  }
+  assert.deepEqual(blankTarget(['一']), { taskPath: ['一'], text: '', metric: null, comparator: '>=', value: 0, unit: '%', year: null, indicator: null });
+  const codes = new Set(['known']);
+  const withCodes = { ...plan, targets: [tg('一', 'a', 'known'), tg('二', 'b', 'unknown'), tg(null, 'c', null)] };
+  assert.deepEqual(planProblems(withCodes, codes), [{ path: 'plan.targets.1.indicator', problem: 'unknown indicator code unknown / 指标目录中无此代码' }]);
+  assert.deepEqual(planProblems(withCodes), [], 'without the catalogue (the web app) codes are not checked');
+  const blank = addTarget(plan, blankTarget(null));
+  assert.deepEqual(planProblems(blank, codes), [{ path: 'plan.targets.3.metric', problem: 'what is measured, or the plan\'s words, is required / 须填写指标名称或原文' }]);
+  assert.deepEqual(planProblems(fixTarget(blank, 3, { text: '覆盖率达到90%' }), codes), [], 'the plan\'s words alone are enough');
 });

@@ -164,8 +164,27 @@ export function fixTarget(plan: ParsedPlan, k: number, patch: Partial<PlanTarget
   return { ...plan, targets: plan.targets.map((t, n) => (n === k ? { ...t, ...patch } : t)) };
 }
 
-/** Problems that stop a corrected plan from being saved, each with its field path. */
-export function planProblems(plan: ParsedPlan): { path: string; problem: string }[] {
+/** A target the reader missed, added in the preview under a task (or among the general goals): to be filled in. */
+export function blankTarget(taskPath: string[] | null): PlanTarget {
+  return { taskPath, text: '', metric: null, comparator: '>=', value: 0, unit: '%', year: null, indicator: null };
+}
+
+/** Adds a target after the last one of its task (or at the end), so the preview lists it where the plan states its task's goals. */
+export function addTarget(plan: ParsedPlan, target: PlanTarget): ParsedPlan {
+  const key = target.taskPath?.join('/') ?? null;
+  let at = plan.targets.length;
+  if (key !== null) {
+    const last = plan.targets.map((t) => t.taskPath?.join('/') ?? null).lastIndexOf(key);
+    if (last >= 0) at = last + 1;
+  }
+  return { ...plan, targets: [...plan.targets.slice(0, at), target, ...plan.targets.slice(at)] };
+}
+
+/**
+ * Problems that stop a corrected plan from being saved, each with its field path. A target's
+ * indicator code, where given, must be one of `indicatorCodes` (the catalogue's) when those are passed.
+ */
+export function planProblems(plan: ParsedPlan, indicatorCodes?: ReadonlySet<string>): { path: string; problem: string }[] {
   const out: { path: string; problem: string }[] = [];
   if (!plan.title.trim()) out.push({ path: 'plan.title', problem: 'required / 必填' });
   if (!plan.tasks.length) out.push({ path: 'plan.tasks', problem: 'a plan needs at least one task / 至少一项任务' });
@@ -187,6 +206,8 @@ export function planProblems(plan: ParsedPlan): { path: string; problem: string 
     if (t.comparator === 'range' && (!Array.isArray(t.value) || t.value.length !== 2 || t.value[0] > t.value[1])) out.push({ path: `plan.targets.${k}.value`, problem: 'a range is [low, high] / 区间须为 [下限, 上限]' });
     if (!t.unit.trim()) out.push({ path: `plan.targets.${k}.unit`, problem: 'required / 必填' });
     if (t.year !== null && (t.year < 2000 || t.year > 2100)) out.push({ path: `plan.targets.${k}.year`, problem: 'a year 2000–2100 / 年份' });
+    if (!t.text.trim() && !t.metric?.trim()) out.push({ path: `plan.targets.${k}.metric`, problem: 'what is measured, or the plan\'s words, is required / 须填写指标名称或原文' });
+    if (t.indicator !== null && indicatorCodes && !indicatorCodes.has(t.indicator)) out.push({ path: `plan.targets.${k}.indicator`, problem: `unknown indicator code ${t.indicator} / 指标目录中无此代码` });
   });
   return out;
 }

@@ -10,7 +10,7 @@ import { badRequest, conflict, forbidden, invalid, notFound, stale, type FieldPr
 import { regionPrefix } from '../../shared/roles.ts';
 import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
 import { decodeText, docxText } from '../plans/file.ts';
-import { matchIndicator } from '../plans/indicator-match.ts';
+import { BY_CODE } from '../indicators/catalogue.ts';
 import { today } from '../registry/residents.ts';
 import { targetProgress } from '../indicators/service.ts';
 import type { Status } from '../indicators/rules.ts';
@@ -96,7 +96,7 @@ export async function previewUnits(q: Queryable, regionCode: string | null, plan
 /** Saves a corrected plan: the plan, its tasks, their units (existing ones by name or alias, new ones created) and its targets, in one transaction. */
 export async function savePlan(db: Db, p: Principal, input: { regionCode: string; sourceName: string | null; plan: ParsedPlan }) {
   const v = await viewerOf(db, p);
-  const fields: FieldProblem[] = planProblems(input.plan);
+  const fields: FieldProblem[] = planProblems(input.plan, new Set(BY_CODE.keys()));
   const [region] = await db.query<{ code: string }>('SELECT code FROM regions WHERE code = $1', [input.regionCode]);
   if (!region) fields.unshift({ path: 'regionCode', problem: 'unknown region / 未知行政区划' });
   else if (v.prefix && !input.regionCode.startsWith(v.prefix)) fields.unshift({ path: 'regionCode', problem: 'outside your region / 超出您的管辖范围' });
@@ -151,7 +151,7 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
     });
     await q.query(`INSERT INTO plan_task_units (task_id, unit_id, role, printed, position) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[])`,
       [tu.map((x) => x.task), tu.map((x) => x.unit), tu.map((x) => x.role), tu.map((x) => x.printed), tu.map((x) => x.pos)]);
-    // Targets: the plan's region is their locality; the indicator is the parsed one, else matched from the metric.
+    // Targets: the plan's region is their locality; the indicator is the preview's (the reader matched it; the reviewer may change or clear it).
     const byPath = new Map(plan.tasks.map((t, i) => [t.path.join('/'), idAt.get(i + 1)!]));
     const tg = plan.targets;
     await q.query(
@@ -159,12 +159,60 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
        SELECT x.ind, $1, x.cmp, x.val, x.high, x.unit, x.yr, $2, x.task, x.txt, x.metric, $3, x.pos
          FROM unnest($4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::int[], $10::uuid[], $11::text[], $12::text[]) WITH ORDINALITY AS x(ind, cmp, val, high, unit, yr, task, txt, metric, pos)`,
       [input.regionCode, pl.id, p.userId,
-        tg.map((t) => t.indicator ?? matchIndicator(t.metric ?? t.text, t.unit)), tg.map((t) => t.comparator),
+        tg.map((t) => t.indicator), tg.map((t) => t.comparator),
         tg.map((t) => (Array.isArray(t.value) ? t.value[0] : t.value)), tg.map((t) => (Array.isArray(t.value) ? t.value[1] ?? null : null)),
         tg.map((t) => t.unit), tg.map((t) => t.year), tg.map((t) => (t.taskPath ? byPath.get(t.taskPath.join('/')) ?? null : null)), tg.map((t) => t.text), tg.map((t) => t.metric)]);
     await history(q, p, pl.id, null, 'plan.import', { title: plan.title, tasks: plan.tasks.length, targets: tg.length, newUnits: created, source: input.sourceName });
     await writeAudit(q, actorOf(p, p.ip), { action: 'plan.import', outcome: 'ok', recordType: 'plan', recordId: pl.id, details: { tasks: plan.tasks.length, targets: tg.length, newUnits: created.length } });
     return { id: pl.id, tasks: plan.tasks.length, targets: tg.length, newUnits: created };
+  });
+}
+
+// ---- withdrawing a plan ----
+
+/**
+ * Withdraws a plan imported by mistake (the commission or a system administrator). While nobody has
+ * reported on any of its tasks it is deleted — its tasks, their units links, its targets, the
+ * commission's reviews, reminders only about its tasks — in one transaction; the plan's history keeps the import and a
+ * 'plan.withdraw' row (title, counts, who, when), and the audit log has it too.
+ *
+ * Once any unit has reported (a cooperating note counts: someone outside the commission has worked on
+ * it) the plan is refused with 409 rather than archived: a reported plan is not a mistaken import but
+ * a ledger that departments have used, and archiving would hide their reports while leaving the plan's
+ * targets alive in the indicators module (which knows nothing of an archive). Such a plan is corrected
+ * task by task instead (deadline, status, title), so what departments reported stays where they put it.
+ */
+export async function withdrawPlan(db: Db, p: Principal, planId: string) {
+  const v = await viewerOf(db, p);
+  if (v.p.role !== 'officer' && v.p.role !== 'sysadmin') throw forbidden({ zh: '只有卫生健康委员会可以撤回规划', en: 'Only the health commission withdraws a plan' });
+  return db.tx(async (q) => {
+    const [pl] = await q.query<{ id: string; title: string; region_code: string | null }>(
+      `SELECT id, title, region_code FROM plans WHERE id = $1 ${v.prefix ? 'AND region_code LIKE $2' : ''} FOR UPDATE`, v.prefix ? [planId, v.prefix + '%'] : [planId]);
+    if (!pl) throw notFound({ zh: '规划', en: 'Plan' });
+    // Its tasks locked first: a report in flight (which locks its task) either lands before the count below, or finds the task gone.
+    await q.query('SELECT id FROM plan_tasks WHERE plan_id = $1 FOR UPDATE', [planId]);
+    const [c] = await q.query<{ tasks: number; reports: number; targets: number; reviews: number }>(
+      `SELECT (SELECT count(*) FROM plan_tasks WHERE plan_id = $1)::int AS tasks,
+              (SELECT count(*) FROM plan_task_reports r JOIN plan_tasks t ON t.id = r.task_id WHERE t.plan_id = $1)::int AS reports,
+              (SELECT count(*) FROM targets WHERE plan_id = $1 OR task_id IN (SELECT id FROM plan_tasks WHERE plan_id = $1))::int AS targets,
+              (SELECT count(*) FROM plan_task_reviews v JOIN plan_tasks t ON t.id = v.task_id WHERE t.plan_id = $1)::int AS reviews`, [planId]);
+    if (c.reports > 0) {
+      throw conflict('plan.has_reports', { zh: `已有单位报送了该规划任务的进展（${c.reports} 条），不能撤回；请逐项修改任务`, en: `Units have already reported on this plan's tasks (${c.reports} reports); it cannot be withdrawn — correct its tasks instead` },
+        [{ path: 'id', problem: `${c.reports} progress reports / 已有 ${c.reports} 条进展报送` }]);
+    }
+    const tasks = 'SELECT id FROM plan_tasks WHERE plan_id = $1';
+    await q.query(`DELETE FROM targets WHERE plan_id = $1 OR task_id IN (${tasks})`, [planId]);
+    await q.query(`DELETE FROM plan_task_reviews WHERE task_id IN (${tasks})`, [planId]);
+    // Reminders name tasks by id: one only about this plan's tasks goes with them; others lose those ids.
+    const gone = await q.query<{ id: string }>(`DELETE FROM plan_reminders WHERE task_ids <> '{}' AND task_ids <@ ARRAY(${tasks}) RETURNING id`, [planId]);
+    await q.query(`UPDATE plan_reminders SET task_ids = ARRAY(SELECT x FROM unnest(task_ids) x WHERE x NOT IN (${tasks})) WHERE task_ids && ARRAY(${tasks})`, [planId]);
+    await q.query(`DELETE FROM plan_task_units WHERE task_id IN (${tasks})`, [planId]);
+    await q.query('DELETE FROM plan_tasks WHERE plan_id = $1', [planId]);
+    await q.query('DELETE FROM plans WHERE id = $1', [planId]);
+    const counts = { tasks: c.tasks, targets: c.targets, reviews: c.reviews, reminders: gone.length };
+    await history(q, p, planId, null, 'plan.withdraw', { title: pl.title, ...counts });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'plan.withdraw', outcome: 'ok', recordType: 'plan', recordId: planId, details: { title: pl.title, regionCode: pl.region_code, ...counts } });
+    return { id: planId, ...counts };
   });
 }
 
@@ -205,9 +253,10 @@ async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown
       'SELECT tu.task_id, tu.unit_id, u.name, tu.printed, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = ANY($1::uuid[]) ORDER BY tu.task_id, tu.position', [ids]),
     q.query<{ id: string; task_id: string; metric: string | null; text: string; comparator: string; value: number; value_high: number | null; unit: string; due_year: number | null; indicator_code: string | null; locality_code: string }>(
       'SELECT id, task_id, metric, text, comparator, value, value_high, unit, due_year, indicator_code, locality_code FROM targets WHERE task_id = ANY($1::uuid[]) ORDER BY plan_position NULLS LAST, created_at, id', [ids]),
+    // The latest report that is the task's progress: a cooperating unit's note is not.
     q.query<{ id: string; task_id: string; quarter: string; body: string; percent_done: number; unit_name: string; created_at: Date }>(
       `SELECT DISTINCT ON (r.task_id) r.id, r.task_id, r.quarter, r.body, r.percent_done, u.name AS unit_name, r.created_at
-         FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.task_id = ANY($1::uuid[]) ORDER BY r.task_id, r.created_at DESC`, [ids]),
+         FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.task_id = ANY($1::uuid[]) AND NOT r.cooperating ORDER BY r.task_id, r.created_at DESC`, [ids]),
   ]);
   const values = await targetProgress(q, targets.map((t) => t.id));
   const day = today();
@@ -245,8 +294,8 @@ export async function taskDetail(db: Db, p: Principal, id: string) {
   const [task] = await loadTasks(db, v, 't.id = $1', [id]);
   if (!task) throw notFound(TASK);
   const [reports, files, reviews, hist, pl] = await Promise.all([
-    db.query<{ id: string; quarter: string; body: string; percent_done: number; unit_name: string; username: string; created_at: Date }>(
-      'SELECT r.id, r.quarter, r.body, r.percent_done, u.name AS unit_name, us.username, r.created_at FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id JOIN users us ON us.id = r.created_by WHERE r.task_id = $1 ORDER BY r.created_at DESC', [id]),
+    db.query<{ id: string; quarter: string; body: string; percent_done: number | null; cooperating: boolean; unit_name: string; username: string; created_at: Date }>(
+      'SELECT r.id, r.quarter, r.body, r.percent_done, r.cooperating, u.name AS unit_name, us.username, r.created_at FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id JOIN users us ON us.id = r.created_by WHERE r.task_id = $1 ORDER BY r.created_at DESC', [id]),
     db.query<{ id: string; report_id: string; file_name: string; media_type: string; size_bytes: number }>(
       'SELECT a.id, a.report_id, a.file_name, a.media_type, a.size_bytes FROM plan_report_attachments a JOIN plan_task_reports r ON r.id = a.report_id WHERE r.task_id = $1 ORDER BY a.created_at', [id]),
     db.query<{ id: string; comment: string; lagging: boolean; username: string; created_at: Date; report_id: string | null }>(
@@ -255,8 +304,8 @@ export async function taskDetail(db: Db, p: Principal, id: string) {
     db.query<{ body: string }>('SELECT body FROM plan_tasks WHERE id = $1', [id]),
   ]);
   return {
-    task, text: pl[0]?.body ?? '', canReport: await canReport(db, v, id), canReview: p.role === 'officer',
-    reports: reports.map((r) => ({ id: r.id, quarter: r.quarter, body: r.body, percentDone: r.percent_done, unitName: r.unit_name, username: r.username, at: r.created_at.toISOString(),
+    task, text: pl[0]?.body ?? '', canReport: await canReport(db, v, id), canNote: await canNote(db, v, id), canReview: p.role === 'officer',
+    reports: reports.map((r) => ({ id: r.id, quarter: r.quarter, body: r.body, percentDone: r.percent_done, cooperating: r.cooperating, unitName: r.unit_name, username: r.username, at: r.created_at.toISOString(),
       attachments: files.filter((f) => f.report_id === r.id).map((f) => ({ id: f.id, fileName: f.file_name, mediaType: f.media_type, size: f.size_bytes })) })),
     reviews: reviews.map((r) => ({ id: r.id, comment: r.comment, lagging: r.lagging, username: r.username, at: r.created_at.toISOString(), reportId: r.report_id })),
     history: hist.map((h) => ({ id: Number(h.id), action: h.action, changes: h.changes, username: h.username, at: h.at.toISOString() })),
@@ -266,6 +315,11 @@ export async function taskDetail(db: Db, p: Principal, id: string) {
 async function canReport(q: Queryable, v: Viewer, taskId: string): Promise<boolean> {
   if (v.p.role !== 'department' || !v.unitId) return false;
   return (await q.query("SELECT 1 FROM plan_task_units WHERE task_id = $1 AND unit_id = $2 AND role IN ('lead','responsible')", [taskId, v.unitId])).length > 0;
+}
+
+async function canNote(q: Queryable, v: Viewer, taskId: string): Promise<boolean> {
+  if (v.p.role !== 'department' || !v.unitId) return false;
+  return (await q.query("SELECT 1 FROM plan_task_units WHERE task_id = $1 AND unit_id = $2 AND role = 'cooperating'", [taskId, v.unitId])).length > 0;
 }
 
 /** An attachment's bytes, for a caller who may see its task. */
@@ -281,14 +335,26 @@ export async function attachment(db: Db, p: Principal, id: string) {
 
 export interface ReportInput { body: string; percentDone: number; done?: boolean; attachments?: { fileName: string; mediaType: string; contentBase64: string }[] }
 
-/** A department reports progress on one of its own unit's tasks for the current quarter; the task's status and percent follow. */
-export async function reportProgress(db: Db, p: Principal, taskId: string, input: ReportInput) {
-  const v = await viewerOf(db, p);
+// A report's or note's text and files, decoded, with their problems.
+function reportFiles(input: { body: string; attachments?: ReportInput['attachments'] }) {
   const files = (input.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.contentBase64, 'base64') }));
   const fields: FieldProblem[] = [];
   if (!input.body.trim()) fields.push({ path: 'body', problem: 'required / 必填' });
   if (files.length > ATTACHMENTS_PER_REPORT) fields.push({ path: 'attachments', problem: `at most ${ATTACHMENTS_PER_REPORT} files / 最多 ${ATTACHMENTS_PER_REPORT} 个附件` });
   files.forEach((f, i) => fields.push(...attachmentProblems({ fileName: f.fileName, mediaType: f.mediaType, size: f.bytes.length }, `attachments.${i}`)));
+  return { files, fields };
+}
+
+async function saveAttachments(q: Queryable, reportId: string, files: { fileName: string; mediaType: string; bytes: Buffer }[]): Promise<void> {
+  for (const f of files) {
+    await q.query('INSERT INTO plan_report_attachments (report_id, file_name, media_type, size_bytes, content) VALUES ($1,$2,$3,$4,$5)', [reportId, f.fileName, f.mediaType, f.bytes.length, f.bytes]);
+  }
+}
+
+/** A department reports progress on one of its own unit's tasks for the current quarter; the task's status and percent follow. */
+export async function reportProgress(db: Db, p: Principal, taskId: string, input: ReportInput) {
+  const v = await viewerOf(db, p);
+  const { files, fields } = reportFiles(input);
   return db.tx(async (q) => {
     const w = visible(v, 2);
     const [t] = await q.query<{ plan_id: string; status: string; percent_done: number; version: number }>(
@@ -299,9 +365,7 @@ export async function reportProgress(db: Db, p: Principal, taskId: string, input
     const quarter = quarterOf(today());
     const [r] = await q.query<{ id: string }>('INSERT INTO plan_task_reports (task_id, unit_id, quarter, body, percent_done, created_by) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id',
       [taskId, v.unitId, quarter, input.body.trim(), input.percentDone, p.userId]);
-    for (const f of files) {
-      await q.query('INSERT INTO plan_report_attachments (report_id, file_name, media_type, size_bytes, content) VALUES ($1,$2,$3,$4,$5)', [r.id, f.fileName, f.mediaType, f.bytes.length, f.bytes]);
-    }
+    await saveAttachments(q, r.id, files);
     const status = statusFromReport(input.percentDone, input.done ?? false);
     const percent = status === 'done' ? 100 : input.percentDone;
     await q.query('UPDATE plan_tasks SET status = $2, percent_done = $3, version = version + 1, updated_at = now() WHERE id = $1', [taskId, status, percent]);
@@ -309,6 +373,40 @@ export async function reportProgress(db: Db, p: Principal, taskId: string, input
     await writeAudit(q, actorOf(p, p.ip), { action: 'ledger.report', outcome: 'ok', recordType: 'plan_task', recordId: taskId, details: { reportId: r.id, quarter, percent, files: files.length } });
     return { id: r.id, quarter, status, percentDone: percent };
   });
+}
+
+/**
+ * A cooperating unit (配合单位) adds a progress note to a task it supports, for the current quarter:
+ * shown among the task's reports and in its history, marked as cooperating. It changes neither the
+ * task's percent done nor its status (nor its version: an edit in progress is not made stale by it);
+ * the lead and responsible units' reports keep driving those.
+ */
+export async function addCooperatingNote(db: Db, p: Principal, taskId: string, input: { body: string; attachments?: ReportInput['attachments'] }) {
+  const v = await viewerOf(db, p);
+  const { files, fields } = reportFiles(input);
+  return db.tx(async (q) => {
+    const w = visible(v, 2);
+    const [t] = await q.query<{ plan_id: string }>(`SELECT t.plan_id FROM plan_tasks t JOIN plans pl ON pl.id = t.plan_id WHERE t.id = $1 AND ${w.sql} FOR SHARE OF t`, [taskId, ...w.params]);
+    if (!t) throw notFound(TASK);
+    if (!(await canNote(q, v, taskId))) throw forbidden({ zh: '只有本任务的配合单位可以添加配合进展；牵头或责任单位请报送进展', en: 'Only the task\'s cooperating units add cooperation notes; lead and responsible units report progress' });
+    if (fields.length) throw invalid(fields);
+    const quarter = quarterOf(today());
+    const [r] = await q.query<{ id: string }>('INSERT INTO plan_task_reports (task_id, unit_id, quarter, body, percent_done, cooperating, created_by) VALUES ($1,$2,$3,$4,NULL,true,$5) RETURNING id',
+      [taskId, v.unitId, quarter, input.body.trim(), p.userId]);
+    await saveAttachments(q, r.id, files);
+    await history(q, p, t.plan_id, taskId, 'task.note', { quarter, cooperating: true, attachments: files.map((f) => f.fileName) });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'ledger.note', outcome: 'ok', recordType: 'plan_task', recordId: taskId, details: { reportId: r.id, quarter, files: files.length } });
+    return { id: r.id, quarter };
+  });
+}
+
+/** The cooperating units' notes of a quarter on the given tasks (already filtered to those the caller sees), in the tasks' order. */
+export async function cooperationNotes(db: Db, quarter: string, tasks: LedgerTask[]) {
+  if (!tasks.length) return [];
+  const rows = await db.query<{ task_id: string; unit_name: string; body: string }>(
+    'SELECT r.task_id, u.name AS unit_name, r.body FROM plan_task_reports r JOIN gov_units u ON u.id = r.unit_id WHERE r.cooperating AND r.quarter = $1 AND r.task_id = ANY($2::uuid[]) ORDER BY r.created_at',
+    [quarter, tasks.map((t) => t.id)]);
+  return tasks.flatMap((t) => rows.filter((r) => r.task_id === t.id).map((r) => ({ number: t.number, title: t.title, unitName: r.unit_name, body: r.body })));
 }
 
 /** The commission reviews a task: a comment, and marks it lagging (or clears the mark). */
@@ -366,7 +464,7 @@ export async function supervision(db: Db, p: Principal, quarter = quarterOf(toda
     `SELECT u.id AS unit_id, u.name, t.id AS task_id, t.number, t.title, pl.title AS plan_title
        FROM plan_tasks t JOIN plans pl ON pl.id = t.plan_id JOIN plan_task_units tu ON tu.task_id = t.id AND tu.role IN ('lead','responsible') JOIN gov_units u ON u.id = tu.unit_id
       WHERE t.status <> 'done' AND t.created_at::date <= $1::date AND ${w.sql}
-        AND NOT EXISTS (SELECT 1 FROM plan_task_reports r WHERE r.task_id = t.id AND r.unit_id = u.id AND r.quarter = $${w.params.length + 2})
+        AND NOT EXISTS (SELECT 1 FROM plan_task_reports r WHERE r.task_id = t.id AND r.unit_id = u.id AND NOT r.cooperating AND r.quarter = $${w.params.length + 2})
       ORDER BY u.name, pl.title, t.position`, [to, ...w.params, quarter]);
   const notReported = new Map<string, { unitId: string; unitName: string; tasks: { id: string; number: string; title: string; planTitle: string }[] }>();
   for (const r of rows) {

@@ -1,6 +1,7 @@
 // Importing a plan: upload (.txt/.md/.docx) → a preview to correct (merge, split, re-assign a unit,
-// fix a target) → save the plan, its tasks, units and targets.
-import { useState } from 'react';
+// fix a target, add one the reader missed, set its catalogue indicator) → save the plan, its tasks,
+// units and targets.
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
@@ -8,13 +9,14 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
-import { assignUnits, fixTarget, mergeTasks, splitTask } from '../../../modules/ledger/rules';
+import { addTarget, assignUnits, blankTarget, fixTarget, mergeTasks, splitTask } from '../../../modules/ledger/rules';
 import { fileToBase64 } from './shared';
 
 type Parsed = paths['/api/plans/parse']['post']['responses'][200]['content']['application/json'];
 type Plan = Parsed['plan'];
 type PTask = Plan['tasks'][number];
 type PTarget = Plan['targets'][number];
+type Indicator = paths['/api/indicators/catalogue']['get']['responses'][200]['content']['application/json']['items'][number];
 
 /** The upload page and the preview to correct before saving. */
 export function PlanImportPage() {
@@ -29,6 +31,8 @@ export function PlanImportPage() {
   const [region, setRegion] = useState(user?.scope.regionCode ?? '');
   const [busy, setBusy] = useState(false);
   const [split, setSplit] = useState<{ i: number; at: number; title: string } | null>(null);
+  const [indicators, setIndicators] = useState<Indicator[]>([]);
+  useEffect(() => { api.GET('/api/indicators/catalogue').then((r) => setIndicators(r.data?.items ?? [])); }, []);
 
   const read = async (file: File) => {
     setBusy(true);
@@ -52,6 +56,9 @@ export function PlanImportPage() {
   const unitOptions = [...new Set(plan?.tasks.flatMap((x) => [...x.responsibleUnits, ...x.cooperatingUnits]) ?? [])].map((u) => ({ value: u, label: u }));
   const known = (u: string) => units.find((x) => x.printed === u)?.unitName;
   const taskKey = (p: string[] | null) => (p ? p.join('/') : '');
+  const indicatorOptions = indicators.map((x) => ({ value: x.code, label: `${x.name[lang]} (${x.code})` }));
+  const taskOptions = [{ value: '', label: t('ledger.import.general') }, ...(plan?.tasks ?? []).map((x) => ({ value: x.path.join('/'), label: `${x.path.join(' / ')} ${x.title}` }))];
+  const pathOf = (key: string) => plan?.tasks.find((x) => x.path.join('/') === key)?.path ?? null;
 
   return (
     <Card title={t('ledger.import.title')}>
@@ -90,19 +97,22 @@ export function PlanImportPage() {
                 </Space>) },
             ]} expandable={{ expandedRowRender: (r) => <Typography.Paragraph style={{ fontSize: 12 }}>{r.text}</Typography.Paragraph> }} />
             <Typography.Title level={5}>{t('ledger.col.targets')}</Typography.Title>
-            <Table<PTarget> rowKey={(_, i) => String(i)} size="small" pagination={{ pageSize: 20 }} dataSource={plan.targets} data-testid="import-targets" columns={[
-              { title: t('ledger.col.number'), width: 90, render: (_, r) => (r.taskPath ? r.taskPath.join(' / ') : t('ledger.import.general')) },
-              { title: t('ledger.target.metric'), render: (_, r, k) => <Input value={r.metric ?? ''} onChange={(e) => setPlan(fixTarget(plan, k, { metric: e.target.value || null }))} /> },
+            <Table<PTarget> rowKey={(_, i) => String(i)} size="small" pagination={false} dataSource={plan.targets} data-testid="import-targets" columns={[
+              { title: t('ledger.import.targetTask'), width: 160, render: (_, r, k) => <Select size="small" showSearch optionFilterProp="label" style={{ width: 150 }} value={taskKey(r.taskPath)} options={taskOptions} popupMatchSelectWidth={false}
+                onChange={(v: string) => setPlan(fixTarget(plan, k, { taskPath: v ? pathOf(v) : null }))} data-testid={`import-target-task-${k}`} /> },
+              { title: t('ledger.target.metric'), render: (_, r, k) => <Input value={r.metric ?? ''} onChange={(e) => setPlan(fixTarget(plan, k, { metric: e.target.value || null }))} data-testid={`import-target-metric-${k}`} /> },
               { title: t('ledger.target.comparator'), width: 100, render: (_, r, k) => <Select value={r.comparator} style={{ width: 90 }} onChange={(v) => setPlan(fixTarget(plan, k, { comparator: v, value: v === 'range' ? (Array.isArray(r.value) ? r.value : [r.value, r.value]) : (Array.isArray(r.value) ? r.value[0] : r.value) }))}
                 options={['>=', '<=', '=', '>', '<', 'range'].map((c) => ({ value: c, label: c }))} /> },
               { title: t('ledger.target.value'), width: 170, render: (_, r, k) => (Array.isArray(r.value)
                 ? <Space size={2}>{r.value.map((v, n) => <InputNumber key={n} size="small" style={{ width: 70 }} value={v} onChange={(x) => setPlan(fixTarget(plan, k, { value: (r.value as number[]).map((y, m) => (m === n ? Number(x ?? 0) : y)) }))} />)}</Space>
-                : <InputNumber size="small" value={r.value} onChange={(x) => setPlan(fixTarget(plan, k, { value: Number(x ?? 0) }))} />) },
+                : <InputNumber size="small" value={r.value} onChange={(x) => setPlan(fixTarget(plan, k, { value: Number(x ?? 0) }))} data-testid={`import-target-value-${k}`} />) },
               { title: t('ledger.target.unit'), width: 90, render: (_, r, k) => <Input size="small" value={r.unit} onChange={(e) => setPlan(fixTarget(plan, k, { unit: e.target.value }))} /> },
               { title: t('ledger.target.year'), width: 100, render: (_, r, k) => <InputNumber size="small" value={r.year} onChange={(x) => setPlan(fixTarget(plan, k, { year: x == null ? null : Number(x) }))} /> },
-              { title: t('ledger.target.indicator'), width: 200, dataIndex: 'indicator' },
+              { title: t('ledger.target.indicator'), width: 240, render: (_, r, k) => <Select size="small" allowClear showSearch optionFilterProp="label" style={{ width: 230 }} placeholder={t('ledger.import.indicatorPick')}
+                value={r.indicator ?? undefined} options={indicatorOptions} popupMatchSelectWidth={false} onChange={(v?: string) => setPlan(fixTarget(plan, k, { indicator: v ?? null }))} data-testid={`import-target-indicator-${k}`} /> },
               { title: '', width: 60, render: (_, _r, k) => <Button size="small" danger onClick={() => setPlan({ ...plan, targets: plan.targets.filter((_x, n) => n !== k) })}>{t('ledger.import.remove')}</Button> },
             ]} />
+            <Button onClick={() => setPlan(addTarget(plan, blankTarget(null)))} data-testid="import-add-target">{t('ledger.import.addTarget')}</Button>
             <Button type="primary" onClick={save} loading={busy} data-testid="import-save">{t('ledger.import.save')}</Button>
           </Space>
         </>

@@ -17,7 +17,7 @@ const STATUSES = ['not_started', 'in_progress', 'done', 'overdue'] as const;
 export function LedgerPage() {
   const t = useT();
   const { lang } = useLang();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const nav = useNavigate();
   const { user } = useSession();
   const [params, setParams] = useSearchParams();
@@ -43,12 +43,25 @@ export function LedgerPage() {
     setReminders(reminders.filter((m) => m.id !== id));
   };
   const exportQuery = planId ? `?planId=${planId}` : '';
+  const plan = plans.find((p) => p.id === planId);
+  // Withdrawing a plan imported by mistake: the server refuses (409) once any unit has reported on it.
+  const withdraw = (p: PlanRow) => modal.confirm({
+    title: t('ledger.withdraw'), content: t('ledger.withdraw.confirm', { title: p.title }), okType: 'danger',
+    onOk: async () => {
+      const r = await api.DELETE('/api/plans/{id}', { params: { path: { id: p.id } } });
+      if (r.error) return void message.error(errorText(r.error, lang));
+      message.success(t('ledger.withdraw.done', { tasks: r.data!.tasks, targets: r.data!.targets }));
+      setPlans(plans.filter((x) => x.id !== p.id));
+      set('planId', undefined);
+    },
+  });
 
   return (
     <Card title={isDept ? t('ledger.mine') : t('ledger.title')} extra={
       <Space>
         <Button href={`/api/ledger/export.xlsx${exportQuery}`} data-testid="ledger-export">{t('ledger.exportExcel')}</Button>
         {!isDept && <Button href={`/api/ledger/bulletin.docx${exportQuery}`} data-testid="ledger-bulletin">{t('ledger.exportBulletin')}</Button>}
+        {!isDept && plan && <Button danger onClick={() => withdraw(plan)} data-testid="ledger-withdraw">{t('ledger.withdraw')}</Button>}
       </Space>}>
       {reminders.map((m) => (
         <Alert key={m.id} type="warning" showIcon style={{ marginBottom: 8 }} data-testid="ledger-reminder"

@@ -1,8 +1,9 @@
 // One task of the ledger: its units, targets, progress reports with attachments, the commission's
-// reviews, edits, and the history of every change; the report form for its responsible units.
+// reviews, edits, and the history of every change; the report form for its responsible units, and
+// the cooperation note form for its cooperating units (a note moves neither percent nor status).
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { App, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, List, Result, Row, Select, Space, Switch, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, List, Result, Row, Select, Space, Switch, Tag, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { api, errorText } from '../../api/client';
@@ -29,6 +30,7 @@ export function LedgerTaskPage() {
   const [missing, setMissing] = useState(false);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [report] = Form.useForm();
+  const [note] = Form.useForm();
   const [review] = Form.useForm();
   const [edit] = Form.useForm();
   const load = useCallback(async () => {
@@ -50,6 +52,16 @@ export function LedgerTaskPage() {
     message.success(t('ledger.report.sent'));
     report.resetFields();
     report.setFieldsValue({ percentDone: r.data!.percentDone });
+    setFiles([]);
+    await load();
+  };
+  const sendNote = async () => {
+    const v = await note.validateFields();
+    const attachments = await Promise.all(files.map(async (f) => ({ fileName: f.name, mediaType: f.type || 'application/octet-stream', contentBase64: await fileToBase64(f.originFileObj as File) })));
+    const r = await api.POST('/api/ledger/tasks/{id}/notes', { params: { path: { id: id! } }, body: { body: v.body, attachments } });
+    if (r.error) return void message.error(errorText(r.error, lang));
+    message.success(t('ledger.note.sent'));
+    note.resetFields();
     setFiles([]);
     await load();
   };
@@ -85,7 +97,7 @@ export function LedgerTaskPage() {
         <Card title={t('ledger.reports')} style={{ marginTop: 16 }}>
           <List dataSource={d.reports} locale={{ emptyText: t('ledger.report.none') }} data-testid="task-reports" renderItem={(r) => (
             <List.Item>
-              <List.Item.Meta title={`${r.quarter} · ${r.unitName} · ${r.percentDone}% · ${r.username} · ${fmtTime(r.at, lang)}`} description={
+              <List.Item.Meta title={<>{r.cooperating && <Tag color="purple" data-testid="report-cooperating">{t('ledger.note.tag')}</Tag>}{[r.quarter, r.unitName, r.percentDone === null ? null : `${r.percentDone}%`, r.username, fmtTime(r.at, lang)].filter((x) => x !== null).join(' · ')}</>} description={
                 <>
                   <div>{r.body}</div>
                   {r.attachments.map((a) => <div key={a.id}><a href={`/api/ledger/attachments/${a.id}`}>{a.fileName}</a> ({Math.ceil(a.size / 1024)} KB)</div>)}
@@ -102,6 +114,16 @@ export function LedgerTaskPage() {
                 <Upload multiple fileList={files} beforeUpload={() => false} onChange={(e) => setFiles(e.fileList)}><Button icon={<UploadOutlined />}>{t('ledger.report.attach')}</Button></Upload>
               </Form.Item>
               <Button type="primary" onClick={sendReport} data-testid="report-submit">{t('ledger.report.submit')}</Button>
+            </Form>
+          )}
+          {d.canNote && (
+            <Form form={note} layout="vertical" data-testid="note-form">
+              <Alert type="info" showIcon style={{ marginBottom: 8 }} message={t('ledger.note.hint')} />
+              <Form.Item name="body" label={t('ledger.note.body')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={3} data-testid="note-body" /></Form.Item>
+              <Form.Item label={t('ledger.report.attachments')} extra={t('ledger.report.limits')}>
+                <Upload multiple fileList={files} beforeUpload={() => false} onChange={(e) => setFiles(e.fileList)}><Button icon={<UploadOutlined />}>{t('ledger.report.attach')}</Button></Upload>
+              </Form.Item>
+              <Button type="primary" onClick={sendNote} data-testid="note-submit">{t('ledger.note.submit')}</Button>
             </Form>
           )}
         </Card>
