@@ -72,8 +72,8 @@ test('owedToDate: what fulfilment asks for, each service once at its higher coun
   ];
   for (const [asOf, want] of rows) assert.deepEqual(owedToDate(items, '2026-01-01', '2026-12-31', asOf), want, asOf);
   for (const [asOf] of rows) {
-    for (const delivered of [{}, { htn_followup: 1 }, { htn_followup: 2, health_check: 1 }, { htn_followup: 4, health_check: 1 }, { htn_followup: 4, health_check: 2 }, { htn_followup: 3, health_check: 5 }]) {
-      const met = owedToDate(items, '2026-01-01', '2026-12-31', asOf).every((o) => ((delivered as Record<string, number>)[o.service] ?? 0) >= o.due);
+    for (const delivered of [{}, { htn_followup: 1 }, { htn_followup: 2, health_check: 1 }, { htn_followup: 4, health_check: 1 }, { htn_followup: 4, health_check: 2 }, { htn_followup: 3, health_check: 5 }] as Record<string, number>[]) {
+      const met = owedToDate(items, '2026-01-01', '2026-12-31', asOf).every((o) => (delivered[o.service] ?? 0) >= o.due);
       assert.equal(met, fulfilment(items, delivered, '2026-01-01', '2026-12-31', asOf).fulfilled, `${asOf} ${JSON.stringify(delivered)}`);
     }
   }
