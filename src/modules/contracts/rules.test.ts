@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dueCount, dueDates, frequencyProblem, fulfilment, itemStatus, parseFrequency } from './rules.ts';
+import { dueCount, dueDates, frequencyProblem, fulfilment, itemStatus, owedToDate, parseFrequency } from './rules.ts';
 
 test('parseFrequency', () => {
   assert.equal(parseFrequency('4次/年'), 4);
@@ -59,4 +59,23 @@ test('a package item\'s place on the worklist: overdue, due this week, never see
     assert.deepEqual([r?.status, r?.nextDue], [status, next], `${n}/yr, ${d} delivered, on ${asOf}`);
   }
   assert.equal(itemStatus(0, s, e, 0, '2026-06-01', '2026-06-08'), null, 'on demand is never owed');
+});
+
+test('owedToDate: what fulfilment asks for, each service once at its higher count, nothing not yet due; fulfilled exactly when each is met', () => {
+  const items = [
+    { service: 'htn_followup', name: '高血压随访', frequency: '4次/年' }, { service: 'health_check', name: '健康体检', frequency: '1次/年' },
+    { service: 'health_check', name: '健康体检', frequency: '2次/年' }, { service: 'consultation', name: '一般诊疗', frequency: '按需' },
+  ];
+  const rows: [string, { service: string; due: number }[]][] = [
+    ['2026-03-30', []], ['2026-03-31', [{ service: 'htn_followup', due: 1 }]], ['2026-06-30', [{ service: 'htn_followup', due: 2 }, { service: 'health_check', due: 1 }]],
+    ['2026-12-31', [{ service: 'htn_followup', due: 4 }, { service: 'health_check', due: 2 }]], ['2027-06-30', [{ service: 'htn_followup', due: 4 }, { service: 'health_check', due: 2 }]],
+  ];
+  for (const [asOf, want] of rows) assert.deepEqual(owedToDate(items, '2026-01-01', '2026-12-31', asOf), want, asOf);
+  for (const [asOf] of rows) {
+    for (const delivered of [{}, { htn_followup: 1 }, { htn_followup: 2, health_check: 1 }, { htn_followup: 4, health_check: 1 }, { htn_followup: 4, health_check: 2 }, { htn_followup: 3, health_check: 5 }] as Record<string, number>[]) {
+      const met = owedToDate(items, '2026-01-01', '2026-12-31', asOf).every((o) => (delivered[o.service] ?? 0) >= o.due);
+      assert.equal(met, fulfilment(items, delivered, '2026-01-01', '2026-12-31', asOf).fulfilled, `${asOf} ${JSON.stringify(delivered)}`);
+    }
+  }
+  assert.deepEqual(owedToDate([], '2026-01-01', '2026-12-31', '2026-12-31'), [], 'no packages: nothing owed');
 });

@@ -58,6 +58,11 @@ export function fulfilment(items: PackageItem[], delivered: Record<string, numbe
   return { items: list, fulfilled: list.every((x) => x.ok) };
 }
 
+/** What a contract owes by `asOf`, each service once with its count due above zero (`fulfilment`'s schedule): it is fulfilled when every one was delivered at least that often. */
+export function owedToDate(items: PackageItem[], start: string, end: string, asOf: string): { service: string; due: number }[] {
+  return fulfilment(items, {}, start, end, asOf).items.filter((x) => x.due > 0).map((x) => ({ service: x.service, due: x.due }));
+}
+
 export const RATE_DEFINITIONS = {
   contract_coverage: { zh: '签约率 = 签约居民数 ÷ 常住人口数', en: 'Coverage = contracted residents ÷ permanent population' },
   contract_coverage_priority: { zh: '重点人群签约率 = 签约的重点人群居民数 ÷ 重点人群居民数（每人只计一次）', en: 'Priority coverage = contracted priority-group residents ÷ priority-group residents (each once)' },

@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound, stale } from '../../platform/errors.ts'
 import { writeAudit } from '../../platform/audit.ts';
 import { today } from '../registry/residents.ts';
 import { addDays } from '../chronic/rules.ts';
-import { fulfilment, itemStatus, packageProblems, parseFrequency, type ItemStatus, type PackageInput, type PackageItem } from './rules.ts';
+import { fulfilment, itemStatus, owedToDate, packageProblems, parseFrequency, type ItemStatus, type PackageInput, type PackageItem } from './rules.ts';
 import { PRIORITY_GROUPS, type PriorityGroup } from '../registry/rules.ts';
 
 export interface Team { id: string; name: string; facilityCode: string; facilityName: string; members: { workerId: string; name: string; role: string }[] }
@@ -119,27 +119,48 @@ export async function unitNames(q: Queryable, level: RateLevel, codes: string[])
   return new Map((await q.query<{ code: string; name: string }>(sql, [codes])).map((x) => [x.code, x.name]));
 }
 
-/** Which services an item code counts, from the record (DOMAIN: a follow-up, a health check, a vaccination anywhere count). */
-const SERVICE_SQL: Record<string, string> = {
-  htn_followup: "SELECT k.cid, 'htn_followup' AS service FROM k JOIN chronic_followups f ON f.resident_id = k.rid AND f.programme = 'hypertension' AND f.visit_date BETWEEN k.f AND k.t",
-  dm_followup: "SELECT k.cid, 'dm_followup' AS service FROM k JOIN chronic_followups f ON f.resident_id = k.rid AND f.programme = 'diabetes' AND f.visit_date BETWEEN k.f AND k.t",
-  health_check: "SELECT k.cid, 'health_check' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'health_check' AND e.started_at >= k.f AND e.started_at < k.t + 1",
-  elderly_check: "SELECT k.cid, 'elderly_check' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'health_check' AND e.started_at >= k.f AND e.started_at < k.t + 1",
-  immunisation: "SELECT k.cid, 'immunisation' AS service FROM k JOIN immunisations i ON i.resident_id = k.rid AND i.given_on BETWEEN k.f AND k.t",
-  home_visit: "SELECT k.cid, 'home_visit' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.kind = 'home_visit' AND e.started_at >= k.f AND e.started_at < k.t + 1",
-  consultation: "SELECT k.cid, 'consultation' AS service FROM k JOIN encounters e ON e.resident_id = k.rid AND e.started_at >= k.f AND e.started_at < k.t + 1",
+/**
+ * Which services an item code counts, from the record (DOMAIN: a follow-up, a health check, a vaccination anywhere count):
+ * the table and its rows (`x`), and when a row falls within a contract's dates (`k.f` to `k.t`).
+ */
+const SERVICE_SOURCES: Record<string, { table: string; match: string }> = {
+  htn_followup: { table: 'chronic_followups', match: "x.programme = 'hypertension'" },
+  dm_followup: { table: 'chronic_followups', match: "x.programme = 'diabetes'" },
+  health_check: { table: 'encounters', match: "x.kind = 'health_check'" },
+  elderly_check: { table: 'encounters', match: "x.kind = 'health_check'" },
+  immunisation: { table: 'immunisations', match: 'true' },
+  home_visit: { table: 'encounters', match: "x.kind = 'home_visit'" },
+  consultation: { table: 'encounters', match: 'true' },
 };
-export const SERVICES = Object.keys(SERVICE_SQL);
+const WITHIN_CONTRACT: Record<string, string> = {
+  chronic_followups: 'x.visit_date BETWEEN k.f AND k.t',
+  encounters: 'x.started_at >= k.f AND x.started_at < k.t + 1',
+  immunisations: 'x.given_on BETWEEN k.f AND k.t',
+};
+export const SERVICES = Object.keys(SERVICE_SOURCES);
+
+/**
+ * The SQL counting, for each row of a relation `k` (cid, rid, f, t, service), the services delivered to the
+ * resident within the dates, as rows (cid, service, n) with n > 0: one pass over each table, whatever
+ * services are asked of it (a health check counts for both check items, and any visit for a consultation).
+ */
+function deliveredSql(services: string[]): string {
+  const byTable = new Map<string, string[]>();
+  for (const x of services) byTable.set(SERVICE_SOURCES[x].table, [...(byTable.get(SERVICE_SOURCES[x].table) ?? []), x]);
+  return [...byTable].map(([table, xs]) => `SELECT k.cid, k.service, count(*)::int AS n FROM k JOIN ${table} x ON x.resident_id = k.rid AND ${WITHIN_CONTRACT[table]}
+      AND CASE k.service ${xs.map((x) => `WHEN '${x}' THEN ${SERVICE_SOURCES[x].match}`).join(' ')} END
+     WHERE k.service IN (${xs.map((x) => `'${x}'`).join(', ')}) GROUP BY 1, 2`).join('\n     UNION ALL ');
+}
 
 /** Services delivered within each contract's dates, counted in one query for many contracts (only the services asked for). */
 export async function deliveredByContract(q: Queryable, list: { id: string; residentId: string; from: string; to: string }[], services: Iterable<string>): Promise<Map<string, Record<string, number>>> {
   const out = new Map<string, Record<string, number>>();
-  const parts = [...new Set(services)].filter((x) => SERVICE_SQL[x]).map((x) => SERVICE_SQL[x]);
-  if (!list.length || !parts.length) return out;
+  const asked = [...new Set(services)].filter((x) => SERVICE_SOURCES[x]);
+  if (!list.length || !asked.length) return out;
   const rows = await q.query<{ cid: string; service: string; n: number }>(
-    `WITH k AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS k(cid, rid, f, t))
-     SELECT cid::text, service, count(*)::int AS n FROM (${parts.join(' UNION ALL ')}) x GROUP BY 1, 2`,
-    [list.map((c) => c.id), list.map((c) => c.residentId), list.map((c) => c.from), list.map((c) => c.to)]);
+    `WITH k AS (SELECT l.cid, l.rid, l.f, l.t, s.service FROM unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS l(cid, rid, f, t), unnest($5::text[]) AS s(service))
+     SELECT cid::text, service, n FROM (${deliveredSql(asked)}) d`,
+    [list.map((c) => c.id), list.map((c) => c.residentId), list.map((c) => c.from), list.map((c) => c.to), asked]);
   for (const r of rows) out.set(r.cid, { ...(out.get(r.cid) ?? {}), [r.service]: r.n });
   return out;
 }
@@ -182,26 +203,35 @@ export async function contractRates(db: Db, within: string | null, o: { level?: 
   const args: unknown[] = [asOf];
   if (within) args.push(within + '%');
   const scope = within ? 'AND r.village_code LIKE $2' : '';
+  // Fulfilment, in two steps: what the current contracts owe by the day, worked out by the rule once per
+  // start, end and set of packages (a few thousand in a county, not one per contract)...
+  // A scope within a county limits the contracts to its residents; a county or wider counts them all (the
+  // residents of the scope pick theirs by id below, so the answers are the same either way, without a second scan of residents).
+  const narrow = within != null && within.length > 6;
+  const scoped = narrow ? 'AND EXISTS (SELECT 1 FROM residents r WHERE r.id = c.resident_id AND r.village_code LIKE $2)' : '';
+  const owing = `SELECT c.id, c.resident_id, c.starts_on, c.ends_on, array_agg(cp.package_id::text ORDER BY cp.package_id::text)::text AS packages
+       FROM contracts c JOIN contract_packages cp ON cp.contract_id = c.id
+      WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date ${scoped}
+      GROUP BY c.id`;
+  const packageItems = new Map((await db.query<{ id: string; items: PackageItem[] }>('SELECT id::text, items FROM service_packages')).map((x) => [x.id, x.items]));
+  const kinds = await db.query<{ f: string; t: string; packages: string }>(`SELECT starts_on::text AS f, ends_on::text AS t, packages FROM (${owing}) c GROUP BY 1, 2, 3`, narrow ? args : [asOf]);
+  const owed = kinds.flatMap((k) => owedToDate(k.packages.slice(1, -1).split(',').flatMap((id) => packageItems.get(id) ?? []), k.f, k.t, asOf).map((o) => ({ ...k, ...o })));
+  // ...then one set-based count of the services delivered per contract and service owed, and the contracts short of one.
+  const base = args.length;
+  const services = [...new Set(owed.map((o) => o.service))].filter((x) => SERVICE_SOURCES[x]);
+  const unmet = services.length ? `, owe AS (SELECT * FROM unnest($${base + 1}::date[], $${base + 2}::date[], $${base + 3}::text[], $${base + 4}::text[], $${base + 5}::int[]) AS o(f, t, packages, service, due)),
+     k AS (SELECT c.id AS cid, c.resident_id AS rid, c.starts_on AS f, $1::date AS t, o.service, o.due FROM cc c JOIN owe o ON o.f = c.starts_on AND o.t = c.ends_on AND o.packages = c.packages),
+     d AS (${deliveredSql(services)}),
+     unmet AS (SELECT DISTINCT k.cid FROM k LEFT JOIN d ON d.cid = k.cid AND d.service = k.service WHERE coalesce(d.n, 0) < k.due)` : ', unmet AS (SELECT NULL::uuid AS cid WHERE false)';
+  const owedArgs = services.length ? [owed.map((o) => o.f), owed.map((o) => o.t), owed.map((o) => o.packages), owed.map((o) => o.service), owed.map((o) => o.due)] : [];
   const people = await db.query<Record<string, number> & { unit: string }>(
-    `SELECT ${u.key} AS unit, count(*)::int AS population, count(cur.id)::int AS contracted,
+    `WITH cc AS (${owing})${unmet}
+     SELECT ${u.key} AS unit, count(*)::int AS population, count(cur.id)::int AS contracted, count(cur.id) FILTER (WHERE un.cid IS NULL)::int AS fulfilled,
             count(*) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_population, count(cur.id) FILTER (WHERE ${PRIORITY_SQL})::int AS priority_contracted,
             ${PRIORITY_GROUPS.map((g) => `count(*) FILTER (WHERE ${groupSql(g)})::int AS "p_${g}", count(cur.id) FILTER (WHERE ${groupSql(g)})::int AS "c_${g}"`).join(', ')}
-       FROM residents r ${withCurrent(level, u.joins)}
+       FROM residents r ${withCurrent(level, u.joins)} LEFT JOIN unmet un ON un.cid = cur.id
       WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}
-      GROUP BY 1 HAVING ${u.key} IS NOT NULL`, args);
-  // Fulfilment: per current contract, its items against the services delivered since it began.
-  const packageItems = new Map((await db.query<{ id: string; items: PackageItem[] }>('SELECT id, items FROM service_packages')).map((x) => [x.id, x.items]));
-  const current = (await db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; unit: string; packages: string[] | null }>(
-    `SELECT cur.id, r.id AS resident_id, c.starts_on::text, c.ends_on::text, ${u.key} AS unit, pk.ids AS packages
-       FROM residents r ${withCurrent(level, u.joins)} JOIN contracts c ON c.id = cur.id
-       LEFT JOIN (SELECT contract_id, array_agg(package_id) AS ids FROM contract_packages GROUP BY 1) pk ON pk.contract_id = cur.id
-      WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date) ${scope}`, args))
-    .map((c) => ({ ...c, items: (c.packages ?? []).flatMap((id) => packageItems.get(id) ?? []) }));
-  const delivered = await deliveredByContract(db, current.map((c) => ({ id: c.id, residentId: c.resident_id, from: c.starts_on, to: asOf })), owedServices(current.flatMap((c) => c.items)));
-  const fulfilledBy = new Map<string, number>();
-  for (const c of current) {
-    if (c.unit != null && fulfilment(c.items, delivered.get(c.id) ?? {}, c.starts_on, c.ends_on, asOf).fulfilled) fulfilledBy.set(c.unit, (fulfilledBy.get(c.unit) ?? 0) + 1);
-  }
+      GROUP BY 1 HAVING ${u.key} IS NOT NULL`, [...args, ...owedArgs]);
   // Renewal: contracts whose year ended in the period (before today), not ended early; renewed when a contract follows them. A team's by the ended contract's team.
   const rargs: unknown[] = [from, asOf];
   if (within) rargs.push(within + '%');
@@ -219,7 +249,7 @@ export async function contractRates(db: Db, within: string | null, o: { level?: 
     const x = people.find((y) => y.unit === code) ?? ({ unit: code } as Record<string, number> & { unit: string });
     const rn = renewal.find((y) => y.unit === code);
     const n = (k: string) => x[k] ?? 0;
-    const fulfilled = fulfilledBy.get(code) ?? 0;
+    const fulfilled = n('fulfilled');
     return {
       code, name: names.get(code) ?? code, population: n('population'), contracted: n('contracted'), priorityPopulation: n('priority_population'), priorityContracted: n('priority_contracted'),
       fulfilled, previousCycle: rn?.ended ?? 0, renewed: rn?.renewed ?? 0,
