@@ -8,7 +8,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { normaliseObservation, bmi } from '../records/observations.ts';
 import { ageOn } from '../registry/rules.ts';
-import { setCondition, today } from '../registry/residents.ts';
+import { onDayNow, setCondition, today } from '../registry/residents.ts';
 import { packageDue, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { addDays, countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
@@ -110,7 +110,7 @@ export async function recordFollowUp(db: Db, p: Principal, o: AccessOptions, inp
     await q.query(`INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1,$2,$3,$4,'diagnosis')
                    ON CONFLICT (resident_id, programme) WHERE status = 'active' DO NOTHING`, [input.residentId, res.county_code, input.programme, input.visitDate]);
     await setCondition(q, input.residentId, input.programme, true);
-    const at = `${input.visitDate}T${new Date().toISOString().slice(11)}`;
+    const at = onDayNow(input.visitDate);
     const [enc] = await q.query<{ id: string }>(
       `INSERT INTO encounters (resident_id, county_code, kind, facility_id, worker_id, started_at, reason, created_by) VALUES ($1,$2,'follow_up',$3,$4,$5,$6,$7) RETURNING id`,
       [input.residentId, res.county_code, me.facility.id, me.worker, at, input.programme === 'hypertension' ? '高血压随访' : '糖尿病随访', p.userId]);
@@ -360,7 +360,7 @@ export async function recordScreening(db: Db, p: Principal, o: AccessOptions, in
     });
     if (input.dbp >= input.sbp) fields.push({ path: 'dbp', problem: 'diastolic must be below systolic / 舒张压应低于收缩压' });
     if (fields.length) throw badRequest('screening.invalid', { zh: '筛查血压有误，未保存', en: 'Invalid screening reading; nothing was saved' }, fields);
-    const at = `${input.date}T${new Date().toISOString().slice(11)}`;
+    const at = onDayNow(input.date);
     const [enc] = await q.query<{ id: string }>(
       `INSERT INTO encounters (resident_id, county_code, kind, facility_id, worker_id, started_at, reason, created_by) VALUES ($1,$2,'outpatient',$3,$4,$5,'高血压筛查',$6) RETURNING id`,
       [input.residentId, res.county_code, me.facility.id, me.worker, at, p.userId]);
