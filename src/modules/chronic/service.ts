@@ -9,7 +9,7 @@ import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { normaliseObservation, bmi } from '../records/observations.ts';
 import { ageOn } from '../registry/rules.ts';
 import { onDayNow, setCondition, today } from '../registry/residents.ts';
-import { packageDue, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
+import { packageDue, teamsOfUser, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { addDays, countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
 
@@ -172,8 +172,7 @@ const STATUS_ORDER: Record<WorklistRow['status'], number> = { overdue: 0, due_th
 
 /** The team's worklist: programme patients and contract package services due this week, overdue, or never seen; riskiest first (uncontrolled last visit first). */
 export async function worklist(db: Db, p: Principal, o: { status?: WorklistRow['status']; limit: number; sort?: WorklistSort }, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<{ items: WorklistRow[]; total: number }> {
-  const [me] = await db.query<{ worker_id: string | null; team_id: string | null }>('SELECT worker_id, team_id FROM users WHERE id = $1', [p.userId]);
-  const teamIds = (await db.query<{ team_id: string }>('SELECT team_id FROM care_team_members WHERE worker_id = $1 UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL', [me?.worker_id ?? null, me?.team_id ?? null])).map((x) => x.team_id);
+  const teamIds = await teamsOfUser(db, p.userId);
   const day = today();
   const rows = await db.query<{ resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; programme: Programme; provisional: boolean; enrolled_on: string; visit_date: string | null;
     visit_class: VisitClass | null; sbp: number | null; dbp: number | null; fasting_glucose: number | null; next_visit_date: string | null }>(
@@ -275,7 +274,7 @@ export async function programmeRates(db: Queryable, within: string | null, progr
 export async function screeningList(db: Db, p: Principal, limit: number, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<{ items: { residentId: string; name: string; sex: 'M' | 'F'; age: number; villageName: string; lastReading: string | null; reason: 'no_reading' | 'recheck'; highDays: number }[]; total: number }> {
   const day = today();
   const yearStart = `${day.slice(0, 4)}-01-01`;
-  const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
+  const [me] = await db.query<{ region_code: string | null }>('SELECT region_code FROM users WHERE id = $1', [p.userId]);
   const byRegion = p.role === 'public_health' && me?.region_code;
   const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; last_reading: Date | null; high_days: number; this_year: boolean }>(
     `WITH pop AS (
@@ -283,7 +282,7 @@ export async function screeningList(db: Db, p: Principal, limit: number, cfg: Ch
          ? `SELECT r.id FROM residents r WHERE r.village_code LIKE $5 || '%'`
          : `SELECT c.resident_id AS id FROM contracts c
              WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
-               AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $5 UNION SELECT $6::uuid WHERE $6::uuid IS NOT NULL)`}),
+               AND c.team_id = ANY($5::uuid[])`}),
      hi AS (
        SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
          FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4' AND d.encounter_id = s.encounter_id
@@ -297,7 +296,7 @@ export async function screeningList(db: Db, p: Principal, limit: number, cfg: Ch
         AND NOT ('hypertension' = ANY(r.conditions))
         AND NOT EXISTS (SELECT 1 FROM chronic_enrolments e WHERE e.resident_id = r.id AND e.programme = 'hypertension' AND e.status = 'active')
       ORDER BY coalesce(hi.days, 0) DESC, r.birth_date, r.name, r.id`,
-    byRegion ? [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, regionPrefix(me!.region_code!)] : [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, me?.worker_id ?? null, me?.team_id ?? null]);
+    byRegion ? [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, regionPrefix(me!.region_code!)] : [day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, await teamsOfUser(db, p.userId)]);
   // Due: no reading this year, or one or two high readings awaiting the recheck on other days.
   const due = rows.filter((r) => !r.this_year || (r.high_days >= 1 && r.high_days <= 2));
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.screening_list', outcome: 'ok', basis: byRegion ? 'public_health' : 'contract', details: { rows: due.length } }));
@@ -310,7 +309,7 @@ export async function screeningList(db: Db, p: Principal, limit: number, cfg: Ch
 
 /** The residents behind a programme rate in a unit, for those allowed to see them: public-health staff for their region, a doctor for their team's contracted patients; audited. */
 export async function rateResidents(db: Db, p: Principal, o: { programme: Programme; level: RateLevel; code: string; from: string; to: string; measure: 'managed' | 'standard' | 'controlled' | 'not_controlled' }) {
-  const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
+  const [me] = await db.query<{ region_code: string | null }>('SELECT region_code FROM users WHERE id = $1', [p.userId]);
   const day = today();
   const u = unitSql(o.level);
   const from = countedFrom(o.to);
@@ -323,9 +322,9 @@ export async function rateResidents(db: Db, p: Principal, o: { programme: Progra
        FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code ${u.joins}
       WHERE ${u.key} = $5 AND r.merged_into IS NULL AND $1::date IS NOT NULL
         AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
-              AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $7 UNION SELECT $8::uuid WHERE $8::uuid IS NOT NULL)))
+              AND c.team_id = ANY($7::uuid[])))
       ORDER BY r.name LIMIT 2000`,
-    [o.to < day ? o.to : day, o.programme, from, o.to, o.code, mine, me?.worker_id ?? null, me?.team_id ?? null]);
+    [o.to < day ? o.to : day, o.programme, from, o.to, o.code, mine, await teamsOfUser(db, p.userId)]);
   const need = requiredFollowUps(from, o.to);
   const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= need : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'chronic.rate_residents', outcome: 'ok', basis: mine ? 'public_health' : 'contract', details: { ...o, rows: keep.length } }));

@@ -192,6 +192,13 @@ export interface ContractRateRow {
 const groupSql = (g: PriorityGroup) => (g === 'elderly_65' ? "r.birth_date <= ($1::date - interval '65 years')" : g === 'child_0_6' ? "r.birth_date > ($1::date - interval '7 years')" : `'${g}' = ANY(r.conditions)`);
 const PRIORITY_SQL = `(${PRIORITY_GROUPS.map(groupSql).join(' OR ')})`;
 
+/** The family-doctor teams a signed-in user works in: as a member (through their health worker) or by the team their account names. */
+export async function teamsOfUser(q: Queryable, userId: string): Promise<string[]> {
+  return (await q.query<{ team_id: string }>(
+    `SELECT m.team_id FROM users u JOIN care_team_members m ON m.worker_id = u.worker_id WHERE u.id = $1
+     UNION SELECT u.team_id FROM users u WHERE u.id = $1 AND u.team_id IS NOT NULL`, [userId])).map((r) => r.team_id);
+}
+
 /** 签约率, 重点人群签约率 (all and per group), 履约率, 续约率 by unit of a level over a period (aggregates only). */
 export async function contractRates(db: Db, within: string | null, o: { level?: RateLevel; from?: string; to?: string } = {}): Promise<ContractRateRow[]> {
   const day = today();

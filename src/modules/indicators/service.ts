@@ -8,6 +8,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { scopePrefix } from '../registry/scope.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { today } from '../registry/residents.ts';
+import { teamsOfUser } from '../contracts/service.ts';
 import { ageOn } from '../registry/rules.ts';
 import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './catalogue.ts';
 import { compute, counties } from './engine.ts';
@@ -271,7 +272,7 @@ export async function residentsBehind(db: Db, p: Principal, o: { code: string; p
   if (!d.facts?.includes('r.id AS resident_id') || !d.levels.includes(o.level)) throw badRequest('indicator.no_residents', { zh: '该指标不能下钻到居民', en: 'This indicator does not drill down to residents' }, [{ path: 'code', problem: 'no residents behind this indicator at that level / 该层级无居民明细' }]);
   if (!isPeriod(o.period)) throw badRequest('indicator.period', { zh: '统计期有误', en: 'Invalid period' }, [{ path: 'period', problem: 'YYYY, YYYY-Qn or YYYY-MM' }]);
   const county = await countyOf(db, p);
-  const [me] = await db.query<{ worker_id: string | null; team_id: string | null; region_code: string | null }>('SELECT worker_id, team_id, region_code FROM users WHERE id = $1', [p.userId]);
+  const [me] = await db.query<{ region_code: string | null }>('SELECT region_code FROM users WHERE id = $1', [p.userId]);
   const ph = p.role === 'public_health' && !!me?.region_code;
   const w = windowOf(o.period, d.window, today());
   const col = o.level === 'township' ? 'f.town' : o.level === 'facility' ? 'f.facility_id::text' : 'f.team_id::text';
@@ -282,9 +283,9 @@ export async function residentsBehind(db: Db, p: Principal, o: { code: string; p
        FROM f JOIN residents r ON r.id = f.resident_id JOIN regions v ON v.code = r.village_code
       WHERE ${col} = $5 ${partSql} AND $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL
         AND (($6::boolean AND r.village_code LIKE $7 || '%') OR (NOT $6::boolean AND EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
-              AND c.team_id IN (SELECT team_id FROM care_team_members WHERE worker_id = $8 UNION SELECT $9::uuid WHERE $9::uuid IS NOT NULL))))
+              AND c.team_id = ANY($8::uuid[]))))
       GROUP BY r.id, r.name, r.sex, r.birth_date, v.name ORDER BY r.name LIMIT 2000`,
-    [county, w.from, w.to, w.asOf, o.unit, ph, ph ? regionPrefix(me!.region_code!) : '', me?.worker_id ?? null, me?.team_id ?? null]);
+    [county, w.from, w.to, w.asOf, o.unit, ph, ph ? regionPrefix(me!.region_code!) : '', await teamsOfUser(db, p.userId)]);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'indicator.residents', outcome: 'ok', basis: ph ? 'public_health' : 'contract', details: { ...o, rows: rows.length } }));
   const day = today();
   return rows.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, inNumerator: r.num > 0 }));

@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden, notFound, stale, type FieldProblem } f
 import { regionPrefix } from '../../shared/roles.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { book, bedAction, cancelBooking, reserveBed } from '../scheduling/service.ts';
+import { teamsOfUser } from '../contracts/service.ts';
 import {
   directionOf, dueAt, GREEN_CHANNELS, INPUT_REFUSALS, minutesLeft, REASONS, REFUSAL_TEXT, residentShare, share, STAMP, transition,
   type Action, type Direction, type Refusal, type GreenChannel, type Sla, type Stay, type State, type Tier, type TierParameters, type Urgency,
@@ -58,11 +59,10 @@ export async function assembleSummary(q: Queryable, residentId: string, reason: 
 interface Me { facilityId: string; tier: Tier; region: string; workerId: string | null; teamIds: string[] }
 
 async function whoAmI(q: Queryable, p: Principal): Promise<Me> {
-  const [r] = await q.query<{ fid: string | null; tier: Tier; region_code: string; worker_id: string | null; team_id: string | null }>(
-    'SELECT f.id AS fid, f.tier, f.region_code, u.worker_id, u.team_id FROM users u LEFT JOIN facilities f ON f.code = u.facility_code WHERE u.id = $1', [p.userId]);
+  const [r] = await q.query<{ fid: string | null; tier: Tier; region_code: string; worker_id: string | null }>(
+    'SELECT f.id AS fid, f.tier, f.region_code, u.worker_id FROM users u LEFT JOIN facilities f ON f.code = u.facility_code WHERE u.id = $1', [p.userId]);
   if (!r?.fid) throw forbidden({ zh: '您的账号未关联机构，不能处理转诊', en: 'Your account has no facility; you cannot handle referrals' });
-  const teams = await q.query<{ team_id: string }>('SELECT team_id FROM care_team_members WHERE worker_id = $1', [r.worker_id]);
-  const teamIds = [...new Set([...(r.team_id ? [r.team_id] : []), ...teams.map((t) => t.team_id)])];
+  const teamIds = await teamsOfUser(q, p.userId);
   return { facilityId: r.fid, tier: r.tier, region: r.region_code, workerId: r.worker_id, teamIds };
 }
 
