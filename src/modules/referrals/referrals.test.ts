@@ -118,6 +118,10 @@ for (const engine of ENGINES) {
       assert.deepEqual({ plan: task.plan, dueOn: task.dueOn, teamName: task.teamName, overdue: task.overdue }, { plan: '每周测血压两次，2周后复诊调整用药', dueOn: plusDays(today(), 14), teamName: '甲镇1队', overdue: false });
       assert.equal((await get(otherGp, '/api/referrals/tasks')).json().items.length, 0);
       assert.equal((await post(gp, `/api/referrals/tasks/${task.id}/done`, { note: '已随访' })).json().status, 'done');
+      // lists that name patients are audited reads: the coordinator's inbox and the team's tasks
+      const reads = await t.db.query<{ action: string; username: string }>("SELECT action, username FROM audit_log WHERE action IN ('referral.inbox', 'referral.tasks') ORDER BY id");
+      assert.ok(reads.some((r) => r.action === 'referral.inbox' && r.username === 'coord'), JSON.stringify(reads));
+      assert.ok(reads.some((r) => r.action === 'referral.tasks' && r.username === 'gp'), JSON.stringify(reads));
       // the down-referral is accepted by the township without a slot
       assert.equal((await post(gp, `/api/referrals/${done.json().downReferralId}/accept`, {})).json().status, 'accepted');
     });

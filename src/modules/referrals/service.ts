@@ -372,6 +372,8 @@ export async function inbox(db: Db, p: Principal, box: 'incoming' | 'outgoing', 
         AND ($3::text IS NULL OR r.status = $3)
         AND ($3::text IS NOT NULL OR r.status IN ('draft','sent','accepted','arrived') OR r.created_at > now() - interval '30 days')
       ORDER BY CASE r.urgency WHEN 'green_channel' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.due_at NULLS LAST, r.created_at DESC LIMIT 500`, [m.facilityId, box, status ?? null]);
+  // The list names patients: audited like the team worklist.
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'referral.inbox', outcome: 'ok', basis: 'referral', details: { box, rows: rows.length } }));
   const now = new Date();
   return rows.map((r) => ({
     id: r.id, residentName: r.resident_name, direction: r.direction, urgency: r.urgency, greenChannel: r.green_channel, reasonCode: r.reason_code, status: r.status, facilityName: r.other_name,
@@ -388,6 +390,7 @@ export async function listTasks(db: Db, p: Principal, includeDone = false) {
        LEFT JOIN care_teams ct ON ct.id = t.team_id
       WHERE (t.team_id = ANY($1::uuid[]) OR t.facility_id = $2) AND ($3 OR t.status = 'open')
       ORDER BY t.status, t.due_on LIMIT 500`, [m.teamIds, m.facilityId, includeDone]);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'referral.tasks', outcome: 'ok', basis: 'referral', details: { rows: rows.length } }));
   const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
   return rows.map((t) => ({ id: t.id, referralId: t.referral_id, residentId: t.resident_id, residentName: t.resident_name, village: t.village, teamName: t.team_name, plan: t.plan, dueOn: t.due_on,
     status: t.status, fromFacility: t.from_name, overdue: t.status === 'open' && t.due_on < today, mine: false }));

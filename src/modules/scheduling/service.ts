@@ -339,6 +339,7 @@ export async function residentBookings(db: Db, p: Principal, residentId: string)
   const rows = await db.query<BookingRow & { facility_name: string; schedule_name: string }>(
     `SELECT b.*, s.starts_at, f.name AS facility_name, sc.name AS schedule_name FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN schedules sc ON sc.id = b.schedule_id
        JOIN facilities f ON f.id = s.facility_id WHERE b.resident_id = $1 ORDER BY s.starts_at DESC LIMIT 200`, [residentId]);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.resident_bookings', outcome: 'ok', residentId, basis: p.role === 'resident' ? 'self' : 'registry_scope', details: { rows: rows.length } }));
   return rows.map((r) => ({ ...bookingOut(r), facilityName: r.facility_name, scheduleName: r.schedule_name }));
 }
 
@@ -389,6 +390,8 @@ export async function bedBoard(db: Db, p: Principal, facilityCode: string) {
   const rows = await db.query<{ ward_id: string; ward: string; department: string; id: string; code: string; kind: string; status: BedStatus; resident_name: string | null; reserved_until: Date | null; referral_id: string | null }>(
     `SELECT w.id AS ward_id, w.name AS ward, w.department, b.id, b.code, b.kind, b.status, r.name AS resident_name, b.reserved_until, b.referral_id
        FROM wards w JOIN beds b ON b.ward_id = w.id LEFT JOIN residents r ON r.id = b.resident_id WHERE w.facility_id = $1 ORDER BY w.name, b.code`, [f.id]);
+  // Occupants' names are shown only to the facility's own staff, and that read is audited.
+  if (own) await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.bed_board', outcome: 'ok', recordType: 'facility', recordId: f.id, details: { occupied: rows.filter((r) => r.resident_name).length } }));
   const wards = new Map<string, { id: string; name: string; department: string; free: number; beds: { id: string; code: string; kind: string; status: BedStatus; residentName: string | null; reservedUntil: string | null; referralId: string | null }[] }>();
   for (const r of rows) {
     let w = wards.get(r.ward_id);
