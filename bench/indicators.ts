@@ -9,12 +9,12 @@ import { openTestDb, type Engine } from '../test/helpers/db.ts';
 import { seedCounty } from '../src/modules/demo/seed.ts';
 import { compute } from '../src/modules/indicators/engine.ts';
 import { periodsOfYear } from '../src/modules/indicators/rules.ts';
-import { today } from '../src/modules/registry/residents.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createUser } from '../src/modules/users/service.ts';
 import { openPostgres } from '../src/platform/db.ts';
 import { TEST_KEYS } from '../test/helpers/db.ts';
+import { today } from '../src/shared/time.ts';
 
 const { values } = parseArgs({ options: { residents: { type: 'string', default: '600000' }, repeat: { type: 'string', default: '20' }, schema: { type: 'string' },
   engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });

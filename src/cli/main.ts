@@ -114,7 +114,7 @@ indicators
   .action(async (o: { period?: string; year?: number; county?: string }) => {
     const { isPeriod, periodsOfYear } = await import('../modules/indicators/rules.ts');
     const { compute, counties } = await import('../modules/indicators/engine.ts');
-    const { today } = await import('../modules/registry/residents.ts');
+    const { today } = await import('../shared/time.ts');
     if (o.period && !isPeriod(o.period)) throw new CliError('--period must be YYYY, YYYY-Qn or YYYY-MM');
     const day = today();
     const periods = o.period ? [o.period] : periodsOfYear(o.year ?? Number(day.slice(0, 4)), day);
@@ -130,7 +130,7 @@ indicators
   .description('recompute what a changed definition or a late record touches, and the current periods (what the nightly job runs)')
   .action(async () => {
     const { refresh } = await import('../modules/indicators/engine.ts');
-    const { today } = await import('../modules/registry/residents.ts');
+    const { today } = await import('../shared/time.ts');
     const done = await withRuntime('indicators refresh', (rt) => refresh(rt.db, today(), (m) => console.error(m)));
     for (const d of done) console.log(`${d.county}: ${d.indicators} indicators, ${d.periods} periods recomputed`);
   });

@@ -6,7 +6,7 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../../../test/helpers/county.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
-import { addDays } from './rules.ts';
+import { addDays } from '../../shared/time.ts';
 
 for (const engine of ENGINES) {
   describe(`enrolment from screening and diagnosis [${engine}]`, () => {

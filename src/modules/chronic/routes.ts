@@ -3,11 +3,10 @@ import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
-import { scopePrefix } from '../registry/scope.ts';
-import { DateStr } from '../registry/schema.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import { followUpDefaults, programmeRates, rateResidents, recordFollowUp, recordScreening, screeningList, worklist } from './service.ts';
 import { countedFrom, DEFAULT_CONFIG, periodRange, PROGRAMME_RATE_DEFINITIONS, requiredFollowUps, SYMPTOMS, type PeriodKind } from './rules.ts';
-import { today } from '../registry/residents.ts';
+import { DateStr, today } from '../../shared/time.ts';
 
 const Level = z.enum(['team', 'township', 'community', 'county']);
 const Period = z.enum(['month', 'quarter', 'year', 'ytd']);

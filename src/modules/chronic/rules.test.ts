@@ -1,7 +1,8 @@
 // Every rule of the norm, each threshold on both sides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, periodRange, programmeOfIcd10, requiredFollowUps, screeningStatus, standardManagementRate, SYMPTOMS, type Symptom, type VisitClass, type VisitInput } from './rules.ts';
+import { classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, periodRange, programmeOfIcd10, requiredFollowUps, screeningStatus, standardManagementRate, SYMPTOMS, type Symptom, type VisitClass, type VisitInput } from './rules.ts';
+import { addDays } from '../../shared/time.ts';
 
 const D = '2026-03-01';
 const htn = (x: Partial<VisitInput>): VisitInput => ({ programme: 'hypertension', visitDate: D, ageYears: 50, sbp: 130, dbp: 80, heartRate: 72, ...x });

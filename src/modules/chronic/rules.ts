@@ -1,6 +1,7 @@
 // The national basic public health service norms (3rd ed., 2017) for hypertension and type 2
 // diabetes follow-up: the visit's class, emergencies, referral and the next date — computed, never
 // typed. Pure: the web app imports it to show the class while a village doctor types.
+import { addDays } from '../../shared/time.ts';
 
 /** Thresholds of the norm; the values marked (verify) in DOMAIN.md are configuration, not constants. */
 export interface ChronicConfig {
@@ -98,12 +99,6 @@ export interface VisitResult {
   nextVisitDate: string;
 }
 
-/** Adds days to a YYYY-MM-DD date. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The emergency findings of a visit per the norm (empty when none). */
 export function emergencyFindings(v: VisitInput, c: ChronicConfig = DEFAULT_CONFIG): string[] {

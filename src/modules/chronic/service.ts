@@ -8,10 +8,11 @@ import { writeAudit } from '../../platform/audit.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { normaliseObservation, bmi } from '../records/observations.ts';
 import { ageOn } from '../registry/rules.ts';
-import { onDayNow, setCondition, today } from '../registry/residents.ts';
+import { setCondition } from '../registry/residents.ts';
 import { packageDue, teamsOfUser, unitSql, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
-import { addDays, countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
+import { countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type Symptom, type VisitClass } from './rules.ts';
+import { addDays, onDayNow, today } from '../../shared/time.ts';
 
 export interface FollowUpInput {
   residentId: string;

@@ -5,8 +5,8 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/county.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
-import { addDays } from '../chronic/rules.ts';
 import { PACKAGES } from '../demo/history.ts';
+import { addDays } from '../../shared/time.ts';
 
 for (const engine of ENGINES) {
   describe(`family-doctor contracts [${engine}]`, () => {

@@ -5,9 +5,9 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../../../test/helpers/county.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
-import { addDays } from '../chronic/rules.ts';
 import { dueDates } from './rules.ts';
 import { PACKAGES } from '../demo/history.ts';
+import { addDays } from '../../shared/time.ts';
 
 for (const engine of ENGINES) {
   describe(`service packages and the package worklist [${engine}]`, () => {

@@ -3,13 +3,12 @@ import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
-import { scopePrefix } from '../registry/scope.ts';
-import { DateStr } from '../registry/schema.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
 import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
-import { addDays, periodRange } from '../chronic/rules.ts';
-import { today } from '../registry/residents.ts';
+import { periodRange } from '../chronic/rules.ts';
 import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
+import { DateStr, addDays, today } from '../../shared/time.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];

@@ -5,10 +5,9 @@ import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { badRequest, conflict, notFound, stale } from '../../platform/errors.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { today } from '../registry/residents.ts';
-import { addDays } from '../chronic/rules.ts';
 import { fulfilment, itemStatus, owedToDate, packageProblems, parseFrequency, type ItemStatus, type PackageInput, type PackageItem } from './rules.ts';
 import { PRIORITY_GROUPS, type PriorityGroup } from '../registry/rules.ts';
+import { addDays, today } from '../../shared/time.ts';
 
 export interface Team { id: string; name: string; facilityCode: string; facilityName: string; members: { workerId: string; name: string; role: string }[] }
 

@@ -9,7 +9,7 @@ import { seedCounty } from './seed.ts';
 import { contractRates } from '../contracts/service.ts';
 import { programmeRates } from '../chronic/service.ts';
 import { periodRange } from '../chronic/rules.ts';
-import { today } from '../registry/residents.ts';
+import { today } from '../../shared/time.ts';
 
 const within = (x: number | null, lo: number, hi: number, what: string) => assert.ok(x != null && x >= lo && x <= hi, `${what}: ${x} not in [${lo}, ${hi}]`);
 

@@ -5,7 +5,7 @@
 import type { Db } from '../../platform/db.ts';
 import { compute } from '../indicators/engine.ts';
 import { periodsOfYear } from '../indicators/rules.ts';
-import { today } from '../registry/residents.ts';
+import { today } from '../../shared/time.ts';
 
 const PLAN = '威文政办字〔2024〕10号';
 

@@ -13,7 +13,7 @@ import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } fro
 import { programmeRates } from '../chronic/service.ts';
 import { contractRates } from '../contracts/service.ts';
 import { refresh } from './engine.ts';
-import { today } from '../registry/residents.ts';
+import { today } from '../../shared/time.ts';
 
 for (const engine of ENGINES) {
   describe(`indicators on a hand-built county [${engine}]`, () => {

@@ -2,7 +2,7 @@
 // periods, periods a late record reaches, periods computed with an older definition).
 import type { Db } from '../../platform/db.ts';
 import { refresh } from './engine.ts';
-import { today } from '../registry/residents.ts';
+import { today } from '../../shared/time.ts';
 
 interface Log { info(o: object | string, m?: string): void; error(o: object, m?: string): void }
 

@@ -5,14 +5,14 @@ import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { badRequest, forbidden, notFound, stale } from '../../platform/errors.ts';
 import { writeAudit } from '../../platform/audit.ts';
-import { scopePrefix } from '../registry/scope.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import { regionPrefix } from '../../shared/roles.ts';
-import { today } from '../registry/residents.ts';
 import { teamsOfUser } from '../contracts/service.ts';
 import { ageOn } from '../registry/rules.ts';
 import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './catalogue.ts';
 import { compute, counties } from './engine.ts';
 import { isPeriod, judgedComparator, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Comparator, type Status } from './rules.ts';
+import { today } from '../../shared/time.ts';
 
 export interface CatalogueEntry {
   code: string; name: { zh: string; en: string }; definition: { zh: string; en: string }; unit: string; unitLabel: { zh: string; en: string };

@@ -4,13 +4,13 @@ import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import { invalid } from '../../platform/errors.ts';
 import type { Role } from '../../shared/roles.ts';
-import { today } from '../registry/residents.ts';
 import {
   acknowledgeReminder, addCooperatingNote, attachment, cooperationNotes, listPlans, listReminders, listTasks, listUnits, previewUnits, readUpload, reportProgress, reviewTask, savePlan, saveUnit,
   sendReminders, supervision, taskDetail, updateTask, withdrawPlan,
 } from './service.ts';
 import { bulletinDocument, ledgerWorkbook } from './export.ts';
 import { quarterOf } from './rules.ts';
+import { today } from '../../shared/time.ts';
 
 const COMMISSION: Role[] = ['officer'];
 const LEDGER: Role[] = ['officer', 'department'];

@@ -3,6 +3,7 @@
 // reviews, lagging marks), supervision with reminders, department units and their aliases.
 // Departments see and report only their own unit's tasks (others answer 404); the commission
 // (officer) sees the plans of its region; every change is kept in plan_history and the audit log.
+import { today } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { actorOf, type Principal } from '../../platform/auth.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -11,7 +12,6 @@ import { regionPrefix } from '../../shared/roles.ts';
 import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
 import { decodeText, docxText } from '../plans/file.ts';
 import { BY_CODE } from '../indicators/catalogue.ts';
-import { today } from '../registry/residents.ts';
 import { targetProgress } from '../indicators/service.ts';
 import type { Status } from '../indicators/rules.ts';
 import {

@@ -4,14 +4,14 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
-import { scopePrefix } from '../registry/scope.ts';
-import { DateStr } from '../registry/schema.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import {
   breakGlass, breakGlassForReview, editDiagnosis, giveConsent, myAccessLog, myConsents, myResidentId, recordEncounter, recordObservationBatch,
   reviewBreakGlass, summary, timeline, trends, versions, withdrawConsent,
 } from './service.ts';
 import { issueActivationCode, setResidentPassword } from './accounts.ts';
 import { searchIcd10 } from './reference.ts';
+import { DateStr } from '../../shared/time.ts';
 
 const READERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health', 'resident'];
 const WRITERS: Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'public_health'];

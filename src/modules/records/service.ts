@@ -9,11 +9,11 @@ import { auditBatcher, writeAudit } from '../../platform/audit.ts';
 import { decrypt, type Keys } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../registry/id-number.ts';
 import { ageOn, priorityGroupsOf } from '../registry/rules.ts';
-import { today } from '../registry/residents.ts';
 import { normaliseObservation, OBSERVATIONS } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
 import { requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
 import { enrolFromDiagnoses } from '../chronic/service.ts';
+import { today } from '../../shared/time.ts';
 
 /** Encounter kinds that belong to the public-health parts of the record. */
 export const PUBLIC_HEALTH_KINDS = ['follow_up', 'health_check', 'home_visit'];

@@ -1,5 +1,6 @@
 // The resident master index: one record per person, identifiers encrypted with a lookup hash,
 // duplicates refused or flagged, merges that move everything attached and can be undone.
+import { today } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { AppError, badRequest, conflict, notFound, type FieldProblem, stale } from '../../platform/errors.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
@@ -50,9 +51,6 @@ export interface Resident {
   version: number;
 }
 
-export const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-/** The moment a care event of `day` (a date users see) is recorded: that day at the current Asia/Shanghai wall-clock time, with its offset — so the event falls on `day` whatever the UTC date is. */
-export const onDayNow = (day: string, now = new Date()) => `${day}T${now.toLocaleTimeString('sv-SE', { timeZone: 'Asia/Shanghai', hour12: false })}+08:00`;
 
 const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 

@@ -5,16 +5,14 @@ import { me } from '../../platform/http.ts';
 import { actorOf } from '../../platform/auth.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../shared/roles.ts';
-import { scopePrefix } from './scope.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import { importRegions, regionChildren, regionPath, setPopulation } from './regions.ts';
 import { addMember, createCommunity, createFacility, getCommunity, getFacility, listCommunities, listFacilities, removeMember, updateFacility } from './facilities.ts';
 import { addPosting, createWorker, getWorker, listWorkers } from './workers.ts';
 import { createResident, getResident, listDuplicates, markDistinct, mergeResidents, recordDeath, revealResident, searchResidents, undoMerge, updateResident } from './residents.ts';
-import {
-  CommunityOut, CommunitySummaryOut, DateStr, DuplicateCandidateOut, DuplicatePairOut, FacilityIn, FacilityOut, Paging, PostingIn, RegionNodeOut, ResidentIn, ResidentOut,
-  WorkerIn, WorkerOut, pageOf,
-} from './schema.ts';
+import { CommunityOut, CommunitySummaryOut, DuplicateCandidateOut, DuplicatePairOut, FacilityIn, FacilityOut, Paging, PostingIn, RegionNodeOut, ResidentIn, ResidentOut, WorkerIn, WorkerOut, pageOf } from './schema.ts';
 import { FACILITY_KINDS, TIERS, WORKER_TYPES } from './rules.ts';
+import { DateStr } from '../../shared/time.ts';
 
 const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 const INDEX_READERS: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DateStr } from '../../shared/time.ts';
 import { FACILITY_KINDS, GRADES, PRIORITY_GROUPS, TIERS, WORKER_TYPES } from './rules.ts';
 import { ID_TYPES } from './residents.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s), 'not a real date / 日期无效');
-export const DateStr = date;
+const date = DateStr;
 export const Paging = { page: z.coerce.number().int().min(1).max(100000).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) };
 export const pageOf = (p: { page: number; pageSize: number }) => ({ limit: p.pageSize, offset: (p.page - 1) * p.pageSize });
 

@@ -1,7 +1,7 @@
 // Care events are recorded on the day users see (Asia/Shanghai), whatever the UTC date is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { onDayNow } from './residents.ts';
+import { onDayNow } from '../../shared/time.ts';
 
 test('an event of a day is stamped that day at the Shanghai wall-clock time, on both sides of UTC midnight', () => {
   const shanghaiDay = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });

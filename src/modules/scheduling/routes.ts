@@ -1,9 +1,9 @@
 // Scheduling routes: schedules and slots, bookings, the waiting list, wards and beds.
+import { DateStr } from '../../shared/time.ts';
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
-import { DateStr } from '../registry/schema.ts';
 import { EQUIPMENT } from './rules.ts';
 import {
   addException, bedAction, bedBoard, book, cancelBooking, createSchedule, createWard, extendSchedule, joinWaitingList, listSchedules, listSlots, markAttendance, reschedule, reserveBed, residentBookings, slotBookings,

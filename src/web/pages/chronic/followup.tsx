@@ -6,12 +6,12 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang } from '../../i18n';
 import { classifyVisit, REFERRAL_REASONS, SYMPTOMS, VISIT_CLASS_LABELS, type Programme, type Symptom, type VisitClass } from '../../../modules/chronic/rules';
+import { today } from '../../../shared/time.ts';
 
 type Defaults = paths['/api/chronic/followups/last']['get']['responses'][200]['content']['application/json'];
 type Saved = paths['/api/chronic/followups']['post']['responses'][200]['content']['application/json'];
 
 const CLASS_COLOR: Record<VisitClass, string> = { controlled: 'green', uncontrolled: 'red', adverse_reaction: 'orange', complication: 'magenta' };
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 /** One-screen, keyboard-only follow-up: defaults from the last visit, class and next date shown as values are typed. */
 export function FollowUpPage() {

@@ -9,6 +9,7 @@ import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { Chart, type ChartOption } from '../../components/chart';
+import { today } from '../../../shared/time.ts';
 
 type Target = paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json']['targets'][number];
 type Entry = paths['/api/indicators/catalogue']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -19,7 +20,7 @@ type Code = paths['/api/indicators/values']['get']['parameters']['query']['code'
 const STATUS_COLOR: Record<Target['status'], string> = { met: 'green', on_track: 'blue', at_risk: 'orange', off_track: 'red', no_data: 'default' };
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<', range: '' };
 const fmt = (v: number | null | undefined) => (v == null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
-const thisYear = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
+const thisYear = () => today().slice(0, 4);
 
 async function download(path: '/api/indicators/targets.xlsx' | '/api/indicators/report.docx' | '/api/indicators/values.xlsx', name: string, query?: Record<string, string>) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the export routes take the same typed query; openapi-fetch's blob parsing needs the loose form
@@ -170,7 +171,7 @@ export function IndicatorExplorerPage() {
     setPeople({ title: `${r.name} · ${def?.name[lang]}`, items: x.data.items });
   };
   const years = [0, 1, 2].map((k) => String(Number(thisYear()) - k));
-  const now = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7);
+  const now = today().slice(0, 7);
   const months = Array.from({ length: 12 }, (_, i) => `${thisYear()}-${String(i + 1).padStart(2, '0')}`).filter((m) => m <= now);
   const quarters = [1, 2, 3, 4].map((q) => `${thisYear()}-Q${q}`).filter((q) => `${thisYear()}-${String(Number(q.slice(-1)) * 3 - 2).padStart(2, '0')}` <= now);
   return (

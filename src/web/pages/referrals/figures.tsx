@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
+import { today } from '../../../shared/time.ts';
 
 type Out = paths['/api/referrals/figures']['get']['responses'][200]['content']['application/json'];
 type Row = Out['items'][number];
@@ -16,7 +17,7 @@ const hours = (v: number | null) => (v == null ? '—' : v.toFixed(1));
 /** The figures page. */
 export function ReferralFiguresPage() {
   const t = useT();
-  const thisYear = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+  const thisYear = Number(today().slice(0, 4));
   const [year, setYear] = useState(thisYear);
   const [group, setGroup] = useState<Group>('township');
   const [data, setData] = useState<Out | null>(null);

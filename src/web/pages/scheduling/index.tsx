@@ -8,6 +8,7 @@ import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
+import { dayFromToday } from '../../../shared/time.ts';
 
 type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
 type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -15,7 +16,7 @@ type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['a
 type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
 type Facility = paths['/api/facilities']['get']['responses'][200]['content']['application/json']['items'][number];
 
-const day = (d: number) => new Date(Date.now() + d * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const day = dayFromToday;
 const BED_COLORS: Record<string, string> = { free: 'green', occupied: 'red', reserved: 'gold', closed: 'default' };
 
 /** Schedules, slots and beds of a facility. */

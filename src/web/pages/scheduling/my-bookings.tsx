@@ -6,11 +6,12 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { slotLabel } from './slot-picker';
+import { dayFromToday } from '../../../shared/time.ts';
 
 type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
 type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
 type Booking = paths['/api/scheduling/residents/{id}/bookings']['get']['responses'][200]['content']['application/json']['items'][number];
-const day = (d: number) => new Date(Date.now() + d * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const day = dayFromToday;
 const COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
 
 /** The resident's booking page. */

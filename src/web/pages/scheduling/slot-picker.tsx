@@ -4,16 +4,17 @@ import { Empty, Radio, Select, Space, Tag } from 'antd';
 import { api } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
+import { dayFromToday, dayOf } from '../../../shared/time.ts';
 
 type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
 type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
 
-const day = (d: number) => new Date(Date.now() + d * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const day = dayFromToday;
 
 /** The local (Asia/Shanghai) date and time of an instant, 'MM-DD 周X HH:mm'. */
 export function slotLabel(iso: string, lang: 'zh' | 'en'): string {
   const d = new Date(iso);
-  const date = d.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(5);
+  const date = dayOf(d).slice(5);
   const wd = d.toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', weekday: 'short' });
   const hm = d.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
   return `${date} ${wd} ${hm}`;

@@ -1,7 +1,8 @@
 // The region a principal may see: their region scope, else their facility's region; null = all.
-import type { Queryable } from '../../platform/db.ts';
-import type { Principal } from '../../platform/auth.ts';
-import { regionPrefix } from '../../shared/roles.ts';
+// Every module limits lists and reads by it, so it lives with the principal, not in a module.
+import type { Queryable } from './db.ts';
+import type { Principal } from './auth.ts';
+import { regionPrefix } from '../shared/roles.ts';
 
 /** The region-code prefix limiting what the principal may list, or null for the whole system. */
 export async function scopePrefix(q: Queryable, p: Principal): Promise<string | null> {
@@ -13,11 +14,4 @@ export async function scopePrefix(q: Queryable, p: Principal): Promise<string | 
   }
   // A user with no resolvable scope sees nothing rather than everything.
   return '\u0000';
-}
-
-/** The id of the principal's facility, if any. */
-export async function facilityIdOf(q: Queryable, p: Principal): Promise<string | null> {
-  if (!p.facilityCode) return null;
-  const [f] = await q.query<{ id: string }>('SELECT id FROM facilities WHERE code = $1', [p.facilityCode]);
-  return f?.id ?? null;
 }
