@@ -1,0 +1,50 @@
+// Which module owns each table. A module writes only its own tables (in its store.ts); another
+// module that needs a change there calls the owner's service. The indicators engine alone reads
+// other modules' tables, read-only (ARCHITECTURE.md). A test (test/architecture) holds the code to it.
+import type { Db } from './db.ts';
+import { AppError } from './errors.ts';
+
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth'] as const;
+export type ModuleName = (typeof MODULES)[number];
+
+/** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
+export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
+  // platform
+  sessions: 'platform',
+  audit_log: 'platform',
+  schema_migrations: 'platform',
+  // users
+  users: 'users',
+  // registry
+  regions: 'registry', region_population: 'registry', facilities: 'registry', communities: 'registry', community_members: 'registry',
+  workers: 'registry', worker_postings: 'registry', households: 'registry', residents: 'registry', resident_duplicates: 'registry', resident_merges: 'registry',
+  // records
+  icd: 'records', encounters: 'records', diagnoses: 'records', observations: 'records', prescriptions: 'records', allergies: 'records',
+  immunisations: 'records', documents: 'records', consents: 'records', break_glass: 'records', record_versions: 'records', resident_activation_codes: 'records',
+  // contracts
+  care_teams: 'contracts', care_team_members: 'contracts', care_team_areas: 'contracts', service_packages: 'contracts', contracts: 'contracts', contract_packages: 'contracts',
+  // chronic
+  chronic_enrolments: 'chronic', chronic_followups: 'chronic',
+  // referrals
+  referrals: 'referrals', referral_events: 'referrals', referral_sla: 'referrals', referral_tasks: 'referrals', insurance_parameters: 'referrals',
+  // scheduling
+  schedules: 'scheduling', schedule_exceptions: 'scheduling', slots: 'scheduling', bookings: 'scheduling', waiting_list: 'scheduling', wards: 'scheduling', beds: 'scheduling', bed_events: 'scheduling',
+  // indicators
+  targets: 'indicators', indicator_values: 'indicators', indicator_runs: 'indicators',
+  // ledger
+  gov_units: 'ledger', plans: 'ledger', plan_tasks: 'ledger', plan_task_units: 'ledger', plan_task_reports: 'ledger', plan_report_attachments: 'ledger',
+  plan_task_reviews: 'ledger', plan_reminders: 'ledger', plan_history: 'ledger',
+};
+
+/**
+ * A bulk loader (COPY) limited to the tables `module` owns: the owner's store hands it to whoever
+ * loads data in bulk (the demo county, imports), so the load still goes through the owner.
+ */
+export function ownedCopy(module: ModuleName) {
+  return async (db: Pick<Db, 'copyIn'>, table: string, columns: string[], text: string): Promise<void> => {
+    if (TABLE_OWNERS[table] !== module) {
+      throw new AppError(500, 'platform.not_owner', { zh: `模块 ${module} 不拥有表 ${table}`, en: `module ${module} does not own table ${table}` });
+    }
+    await db.copyIn(table, columns, text);
+  };
+}
