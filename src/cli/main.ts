@@ -1,8 +1,10 @@
-// meridian start | migrate | user add|disable|reset-password | audit verify | seed | regions import | plan parse
+// meridian start | migrate | user add|disable|reset-password | audit verify|anchor|seal|public-key | db roles | seed | regions import | plan parse
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
-import { verifyAudit } from '../platform/audit.ts';
+import { join } from 'node:path';
+import { ANCHOR_FILE, anchorAudit, anchorPublicKey, parseAnchor, readAnchorFile, sealAudit, verifyAudit } from '../platform/audit.ts';
+import { migrateAsOwner } from '../platform/runtime.ts';
 import { createUser, resetPassword, setDisabled } from '../modules/users/service.ts';
 import { findUnit } from '../modules/ledger/service.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
@@ -29,7 +31,10 @@ program
   .command('migrate')
   .description('apply the database migrations not yet applied')
   .action(async () => {
-    const applied = await withRuntime('migrate', (rt) => migrate(rt.db), { migrate: false });
+    const c = config();
+    const applied = c.databaseOwnerUrl && c.databaseUrl
+      ? await migrateAsOwner(c.databaseOwnerUrl, c.databaseUrl)
+      : await withRuntime('migrate', (rt) => migrate(rt.db), { migrate: false });
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
   });
 
@@ -74,15 +79,91 @@ user
     console.log(`password reset for ${username}`);
   });
 
-program
-  .command('audit')
-  .description('audit trail')
+const audit = program.command('audit').description('audit trail: the sealed, keyed hash chain and its signed anchors');
+audit
   .command('verify')
-  .description('check the hash chain of the audit trail')
+  .description('seal what is committed, then check the whole chain and every anchor; lists every break, exit 1 on any')
+  .option('--anchor <json>', 'also check this anchor (one JSON line printed by `meridian audit anchor`, kept elsewhere)', (v: string, prev: string[] = []) => [...prev, v])
+  .option('--anchor-file <file>', 'also check the anchors of this file (JSON lines)')
+  .option('--no-seal', 'do not seal pending rows first')
+  .action(async (o: { anchor?: string[]; anchorFile?: string; seal: boolean }) => {
+    const given = (o.anchor ?? []).map((s) => parseAnchor(s) ?? (() => { throw new CliError(`--anchor is not an anchor: ${s.slice(0, 80)}`); })());
+    const c = config();
+    const files = [join(c.dataDir, ANCHOR_FILE), ...(o.anchorFile ? [o.anchorFile] : [])];
+    const r = await withRuntime('audit verify', async (rt) => {
+      if (o.seal) await sealAudit(rt.db, rt.keys);
+      return verifyAudit(rt.db, rt.keys, { anchors: [...given, ...files.flatMap(readAnchorFile)] });
+    });
+    const anchor = r.latestAnchor ? `anchor checked: seq ${r.latestAnchor.seq} signed ${r.latestAnchor.at} (${r.anchorsChecked} anchors match) / 已核对锚点` : 'no anchor to check yet (run `meridian audit anchor`) / 尚无锚点';
+    if (r.intact) {
+      console.log(`intact / 完整: ${r.rows} sealed rows (seq 1–${r.head.seq}), ${r.unsealed} not sealed yet; ${anchor}`);
+      return;
+    }
+    for (const b of r.breaks) console.error(b.message);
+    throw new CliError(`broken / 审计链已破坏: ${r.breaks.length} break${r.breaks.length === 1 ? '' : 's'} in ${r.rows} sealed rows; ${anchor}`);
+  });
+audit
+  .command('anchor')
+  .description('seal what is committed, sign the head and store it (table and data folder); prints it as one JSON line')
   .action(async () => {
-    const r = await withRuntime('audit verify', (rt) => verifyAudit(rt.db));
-    if (r.intact) console.log(`intact (${r.rows} rows)`);
-    else throw new CliError(`broken at audit row ${r.brokenAt}: ${r.reason}`);
+    const c = config();
+    const a = await withRuntime('audit anchor', (rt) => anchorAudit(rt.db, rt.keys, { file: join(c.dataDir, ANCHOR_FILE) }));
+    console.log(JSON.stringify(a));
+  });
+audit
+  .command('seal')
+  .description('chain the committed rows not sealed yet (the server does this every half second)')
+  .action(async () => {
+    const r = await withRuntime('audit seal', (rt) => sealAudit(rt.db, rt.keys));
+    console.log(`sealed ${r.sealed} rows; head seq ${r.head.seq}`);
+  });
+audit
+  .command('public-key')
+  .description("print the anchors' Ed25519 public key (PEM): lets others check anchors without the secret")
+  .action(async () => {
+    const { deriveKeys, loadSecret } = await import('../platform/crypto.ts');
+    process.stdout.write(anchorPublicKey(deriveKeys(loadSecret(config()))));
+  });
+
+const dbCmd = program.command('db').description('database administration (PostgreSQL server)');
+dbCmd
+  .command('roles')
+  .description('print (or with --apply create) the owner role that runs migrations and the app role that may only INSERT into the audit')
+  .option('--owner <name>', 'owner role', 'meridian_owner')
+  .option('--app <name>', 'application role', 'meridian_app')
+  .option('--schema <name>', 'schema the owner owns (the roles\' search_path)', 'meridian')
+  .option('--database <name>', 'database name (default: the one of --admin-url, else meridian)')
+  .option('--apply', 'run the SQL through --admin-url (a superuser or CREATEROLE user) with generated passwords, and print both URLs')
+  .option('--admin-url <url>', 'postgres://… of a superuser (with --apply)')
+  .action(async (o: { owner: string; app: string; schema: string; database?: string; apply?: boolean; adminUrl?: string }) => {
+    const { rolesSql, appGrantsSql, validIdentifier } = await import('../platform/roles.ts');
+    for (const [what, v] of [['--owner', o.owner], ['--app', o.app], ['--schema', o.schema]] as const) {
+      if (!validIdentifier(v)) throw new CliError(`${what} must be a lower-case identifier (a–z, 0–9, _), got ${JSON.stringify(v.slice(0, 64))}`);
+    }
+    if (o.owner === o.app) throw new CliError('--owner and --app must be two different roles');
+    if (!o.apply) {
+      const sql = rolesSql({ owner: o.owner, app: o.app, schema: o.schema, database: o.database ?? 'meridian' });
+      console.log(['-- as a superuser, once; then set passwords (ALTER ROLE … PASSWORD …) or use --apply', ...sql.map((s) => s + ';'),
+        `-- after every migration (meridian migrate with DATABASE_OWNER_URL does this), as ${o.owner}:`, ...appGrantsSql(o.app, o.schema).map((s) => s + ';')].join('\n'));
+      return;
+    }
+    if (!o.adminUrl || !/^postgres(ql)?:\/\//.test(o.adminUrl)) throw new CliError('--apply needs --admin-url postgres://… (a superuser of the server)');
+    const { randomBytes } = await import('node:crypto');
+    const { openPostgres } = await import('../platform/db.ts');
+    const admin = new URL(o.adminUrl);
+    const database = o.database ?? (decodeURIComponent(admin.pathname.slice(1)) || 'meridian');
+    const passwords = { owner: randomBytes(24).toString('base64url'), app: randomBytes(24).toString('base64url') };
+    const db = await openPostgres(o.adminUrl, { max: 1 });
+    try {
+      await db.tx(async (q) => { for (const s of rolesSql({ owner: o.owner, app: o.app, schema: o.schema, database, passwords })) await q.exec(s); });
+    } finally {
+      await db.close();
+    }
+    const url = (user: string, pw: string) => { const u = new URL(o.adminUrl!); u.username = user; u.password = pw; u.pathname = `/${database}`; return u.toString(); };
+    console.log(`created roles ${o.owner} (owner) and ${o.app} (application) and schema ${o.schema}; keep these (shown once):`);
+    console.log(`DATABASE_OWNER_URL=${url(o.owner, passwords.owner)}`);
+    console.log(`DATABASE_URL=${url(o.app, passwords.app)}`);
+    console.log('then: meridian migrate   (runs as the owner and grants the application role its privileges)');
   });
 
 program

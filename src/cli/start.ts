@@ -8,6 +8,8 @@ import { buildApp } from '../app.ts';
 import { syncReferenceData } from '../modules/records/reference.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
 import { startNightly } from '../modules/indicators/nightly.ts';
+import { join } from 'node:path';
+import { ANCHOR_FILE, startSealer } from '../platform/audit.ts';
 
 /** Starts the server; resolves once it listens. */
 export async function startServer(config: Config, o: { buildIfMissing: boolean; demo: boolean; demoResidents?: number }): Promise<void> {
@@ -27,6 +29,9 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
   }
   const app = await buildApp({ config, db: rt.db, keys: rt.keys }, { logger: log });
   const nightly = startNightly(rt.db, log);
+  // Chains committed audit rows within a second; a signed head every MERIDIAN_AUDIT_ANCHOR_MINUTES,
+  // stored in audit_anchors, appended to the data folder's anchor file and logged (copies outside the database).
+  const sealer = startSealer(rt.db, rt.keys, { intervalMs: 500, anchorMinutes: config.auditAnchorMinutes, anchorFile: join(config.dataDir, ANCHOR_FILE), log });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -34,6 +39,8 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
     log.info({ signal }, 'stopping: finishing requests in flight');
     nightly.stop();
     await app.close();
+    await sealer.stop();
+    await sealer.sealNow().catch(() => {});
     await rt.close();
     log.info('stopped');
     process.exit(0);

@@ -9,6 +9,10 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** The owner role's URL (PostgreSQL): migrations run through it, the app through databaseUrl. */
+  databaseOwnerUrl: string | null;
+  /** Minutes between the server's signed audit heads (anchors); 0 for none. */
+  auditAnchorMinutes: number;
   dataDir: string;
   /** Raw key material from MERIDIAN_SECRET_KEY; null means "use or create the key file in dataDir". */
   secretKey: string | null;
@@ -31,11 +35,31 @@ const schema = z.object({
     .string()
     .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must start with postgres:// or postgresql://')
     .optional(),
+  DATABASE_OWNER_URL: z
+    .string()
+    .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must start with postgres:// or postgresql://')
+    .optional(),
+  MERIDIAN_AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   MERIDIAN_DATA_DIR: z.string().min(1).default('./data'),
   MERIDIAN_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   MERIDIAN_ENCOUNTER_ACCESS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
+
+/** Why two URLs do not name the same database with two different users (null when they do). */
+function sameDatabase(owner: string, app: string): string | null {
+  let o: URL, a: URL;
+  try {
+    o = new URL(owner);
+    a = new URL(app);
+  } catch {
+    return 'is not a valid URL';
+  }
+  const where = (u: URL) => `${u.hostname}:${u.port || '5432'}${decodeURIComponent(u.pathname)}`;
+  if (where(o) !== where(a)) return 'must name the same server and database as DATABASE_URL';
+  if (decodeURIComponent(o.username) === decodeURIComponent(a.username)) return 'must name another user than DATABASE_URL (the owner role, not the application\'s)';
+  return null;
+}
 
 /** Validates the environment; throws ConfigError listing every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,12 +72,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (r.success && r.data.DATABASE_URL && !r.data.MERIDIAN_SECRET_KEY) {
     problems.push('MERIDIAN_SECRET_KEY: required when DATABASE_URL is set (the key cannot live beside a server database)');
   }
+  if (r.success && r.data.DATABASE_OWNER_URL) {
+    if (!r.data.DATABASE_URL) problems.push('DATABASE_OWNER_URL: set only together with DATABASE_URL (the owner migrates, the application connects with DATABASE_URL)');
+    else {
+      const o = sameDatabase(r.data.DATABASE_OWNER_URL, r.data.DATABASE_URL);
+      if (o) problems.push(`DATABASE_OWNER_URL: ${o}`);
+    }
+  }
   if (problems.length || !r.success) throw new ConfigError(problems);
   const d = r.data;
   return {
     port: d.PORT,
     host: d.HOST,
     databaseUrl: d.DATABASE_URL ?? null,
+    databaseOwnerUrl: d.DATABASE_OWNER_URL ?? null,
+    auditAnchorMinutes: d.MERIDIAN_AUDIT_ANCHOR_MINUTES,
     dataDir: resolve(d.MERIDIAN_DATA_DIR),
     secretKey: d.MERIDIAN_SECRET_KEY ?? null,
     logLevel: d.LOG_LEVEL,

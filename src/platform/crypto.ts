@@ -8,13 +8,17 @@ import type { Config } from './config.ts';
 export interface Keys {
   encryption: Buffer;
   lookup: Buffer;
+  /** HMAC key of the audit chain: it never reaches the database, so the database cannot recompute the chain. */
+  audit: Buffer;
+  /** Ed25519 seed of the audit anchors' signing key (its public key can be handed out to check anchors). */
+  auditAnchor: Buffer;
 }
 
-/** Derives the encryption and lookup keys from the secret. */
+/** Derives the encryption, lookup and audit keys from the secret. */
 export function deriveKeys(secret: string): Keys {
   const ikm = Buffer.from(secret, 'utf8');
   const k = (info: string) => Buffer.from(hkdfSync('sha256', ikm, 'meridian', info, 32));
-  return { encryption: k('pii-encryption-v1'), lookup: k('pii-lookup-v1') };
+  return { encryption: k('pii-encryption-v1'), lookup: k('pii-lookup-v1'), audit: k('audit-chain-v1'), auditAnchor: k('audit-anchor-ed25519-v1') };
 }
 
 /** The configured secret, or (embedded mode) the one stored in the data folder, created on first use. */

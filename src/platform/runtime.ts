@@ -6,11 +6,27 @@ import { openPglite, openPostgres, type Db } from './db.ts';
 import { lockDataDir } from './data-lock.ts';
 import { deriveKeys, loadSecret, type Keys } from './crypto.ts';
 import { migrate } from './migrate.ts';
+import { grantApp } from './roles.ts';
 
 export interface Runtime {
   db: Db;
   keys: Keys;
   close(): Promise<void>;
+}
+
+/**
+ * Two roles (README "Two database roles"): the owner applies the migrations and grants the
+ * application's role (the user of DATABASE_URL) its privileges on what they created.
+ */
+export async function migrateAsOwner(ownerUrl: string, appUrl: string): Promise<string[]> {
+  const owner = await openPostgres(ownerUrl, { max: 1 });
+  try {
+    const applied = await migrate(owner);
+    await grantApp(owner, decodeURIComponent(new URL(appUrl).username));
+    return applied;
+  } finally {
+    await owner.close();
+  }
 }
 
 /** Opens the configured database (locking the embedded data folder first), optionally migrating it. */
@@ -32,7 +48,8 @@ export async function openRuntime(config: Config, command: string, opts: { migra
   const keys = deriveKeys(loadSecret(config));
   if (opts.migrate !== false) {
     try {
-      await migrate(db);
+      if (config.databaseOwnerUrl && config.databaseUrl) await migrateAsOwner(config.databaseOwnerUrl, config.databaseUrl);
+      else await migrate(db);
       await opts.afterMigrate?.(db);
     } catch (e) {
       await db.close();
