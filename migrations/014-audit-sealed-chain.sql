@@ -7,12 +7,9 @@
 -- id order is their commit order, and the first sealer run seals them in that order.
 ALTER TABLE audit_log DROP COLUMN prev_hash;
 ALTER TABLE audit_log DROP COLUMN hash;
--- The writing transaction (64-bit, no wrap-around). NULL for rows written before this migration, all
--- long committed. The sealer seals a row only when its transaction is older than every transaction
--- still running (pg_snapshot_xmin), so that no row can ever commit behind the sealed head.
-ALTER TABLE audit_log ADD COLUMN xid xid8;
-ALTER TABLE audit_log ALTER COLUMN xid SET DEFAULT pg_current_xact_id();
--- Chain fields, NULL until sealed, then set once.
+-- Chain fields, NULL until sealed, then set once. The sealer picks rows by "not sealed yet" (never by
+-- an id watermark: ids are taken before commit, so a lower id can commit later), in id order within
+-- one run; the chain's order is the order in which rows became visible as committed to sealer runs.
 ALTER TABLE audit_log ADD COLUMN seq bigint;
 ALTER TABLE audit_log ADD COLUMN prev_hash text;
 ALTER TABLE audit_log ADD COLUMN chain_hash text;
@@ -21,7 +18,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_seal_whole CHECK (
   (seq IS NULL AND prev_hash IS NULL AND chain_hash IS NULL AND sealed_at IS NULL)
   OR (seq IS NOT NULL AND prev_hash IS NOT NULL AND chain_hash IS NOT NULL AND sealed_at IS NOT NULL));
 CREATE UNIQUE INDEX audit_log_seq ON audit_log (seq) WHERE seq IS NOT NULL;
-CREATE INDEX audit_log_unsealed ON audit_log (xid NULLS FIRST, id) WHERE seq IS NULL;
+CREATE INDEX audit_log_unsealed ON audit_log (id) WHERE seq IS NULL;
 
 -- Append-only, with one exception: the sealer's UPDATE that sets the chain fields of an unsealed row
 -- and changes nothing else. A new row arrives unsealed.

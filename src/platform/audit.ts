@@ -1,9 +1,8 @@
 // The audit trail: append-only, written inside the transaction of what it records, chained after
 // commit by a sealer (ARCHITECTURE.md "Audit chain").
 //
-// Writers only INSERT their rows' content. The sealer (sealAudit) takes committed rows whose writing
-// transaction is older than every transaction still running, in (transaction id, row id) order, and
-// gives each a gapless `seq`, the previous row's hash and its own chain hash: HMAC-SHA256, keyed with
+// Writers only INSERT their rows' content. The sealer (sealAudit) takes the committed rows not sealed
+// yet, and gives each a gapless `seq`, the previous row's hash and its own chain hash: HMAC-SHA256, keyed with
 // a key derived from MERIDIAN_SECRET_KEY that the database never holds, over the row as stored (read
 // back from the database), so what is hashed is exactly what survives storage. A signed head (anchor:
 // the last seq and its hash, Ed25519-signed) is kept in audit_anchors, in the data folder and the log,
@@ -185,9 +184,12 @@ export interface SealResult {
 }
 
 /**
- * Chains every committed row that can be sealed now: rows whose writing transaction is older than
- * the oldest transaction still running (so no row can later commit before them), in (transaction,
- * id) order. One sealer at a time per schema (an advisory lock); any number of processes may call it.
+ * Chains every committed row not sealed yet, in id order, after the current head. Rows are chosen by
+ * "not sealed" and never by an id watermark: ids are taken before commit, so a row with a lower id
+ * can commit after a higher one has been sealed; it is then sealed by the next run, after the head,
+ * and never passed over. Every row a run seals committed before that run's snapshot, so the chain's
+ * order follows commit order from one run to the next. One sealer at a time per schema (an advisory
+ * lock held to the end of the run's transaction); any number of processes may call it.
  */
 export async function sealAudit(db: Pick<Db, 'tx'>, keys: Pick<Keys, 'audit'>, batch = 2000): Promise<SealResult> {
   let sealed = 0;
@@ -201,8 +203,8 @@ export async function sealAudit(db: Pick<Db, 'tx'>, keys: Pick<Keys, 'audit'>, b
         `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, user_id::text AS user_id, username, role, ip, action,
                 resident_id::text AS resident_id, record_type, record_id, basis, outcome, details::text AS details
            FROM audit_log
-          WHERE seq IS NULL AND (xid IS NULL OR xid < pg_snapshot_xmin(pg_current_snapshot()))
-          ORDER BY xid NULLS FIRST, id
+          WHERE seq IS NULL
+          ORDER BY id
           LIMIT $1`,
         [batch],
       );
