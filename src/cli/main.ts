@@ -96,7 +96,7 @@ audit
     });
     const anchor = r.latestAnchor ? `anchor checked: seq ${r.latestAnchor.seq} signed ${r.latestAnchor.at} (${r.anchorsChecked} anchors match) / 已核对锚点` : 'no anchor to check yet (run `meridian audit anchor`) / 尚无锚点';
     if (r.intact) {
-      console.log(`intact / 完整: ${r.rows} sealed rows (seq 1–${r.head.seq}), ${r.unsealed} not sealed yet; ${anchor}`);
+      console.log(`intact (${r.rows} rows) / 完整: ${r.head.seq ? `seq 1–${r.head.seq} sealed` : 'nothing sealed yet'}, ${r.unsealed} not sealed yet; ${anchor}`);
       return;
     }
     for (const b of r.breaks) console.error(b.message);
