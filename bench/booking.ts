@@ -2,7 +2,11 @@
 // (a real listening server on 127.0.0.1:3834, PostgreSQL), next to the raw SQL of one booking (the
 // slot UPDATE and the booking INSERT in one transaction, no HTTP, no session, no audit row) driven at
 // the same concurrency through the same pool in the same run, and that raw SQL with the audit row
-// every write carries.
+// every write carries. The audit sealer runs throughout, as in the server (every 200 ms); the two raw
+// passes alternate (unaudited, audited, unaudited, audited) so that load from elsewhere on the machine
+// falls on both; printed: the audited/unaudited throughput ratio and the sealing lag (written → sealed,
+// max and p95, over every audit row of the run; `at` is taken just before commit, so this is an upper
+// bound of commit → seal).
 //   BENCH_DATABASE_URL=postgres://… npm run bench -- booking [--clients 200] [--requests 5000]
 import { parseArgs } from 'node:util';
 import { openTestDb, type Engine } from '../test/helpers/db.ts';
@@ -12,7 +16,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { createUser } from '../src/modules/users/service.ts';
 import { plusDays } from '../src/modules/scheduling/rules.ts';
-import { writeAudit } from '../src/platform/audit.ts';
+import { startSealer, writeAudit } from '../src/platform/audit.ts';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '200' }, requests: { type: 'string', default: '5000' }, port: { type: 'string', default: '3834' },
   engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });
@@ -45,6 +49,8 @@ try {
   const config = loadConfig({ MERIDIAN_DATA_DIR: '/nonexistent-bench-dir', MERIDIAN_SECRET_KEY: 'x'.repeat(32) });
   const app = await buildApp({ config, db: t.db, keys: t.keys }, { loginRateLimit: 1000 });
   await app.listen({ port: PORT, host: '127.0.0.1' });
+  const sealer = startSealer(t.db, t.keys, { intervalMs: 200 });
+  const [{ since }] = await t.db.query<{ since: number }>('SELECT coalesce(max(id), 0) AS since FROM audit_log');
   const base = `http://127.0.0.1:${PORT}`;
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench_coord', password: 'Bench-pass-1' }) });
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -56,8 +62,7 @@ try {
     return (await t.db.query<{ id: string }>('SELECT id FROM slots WHERE schedule_id = $1 ORDER BY starts_at', [id])).map((s) => s.id);
   };
   const apiSlots = await schedule('bench-api');
-  const rawSlots = await schedule('bench-raw');
-  const auditSlots = await schedule('bench-audit');
+  const rounds = [await schedule('bench-raw-1'), await schedule('bench-audit-1'), await schedule('bench-raw-2'), await schedule('bench-audit-2')];
 
   const api = await drive(REQUESTS, CLIENTS, async (i) => {
     const r = await fetch(`${base}/api/scheduling/bookings`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' },
@@ -65,27 +70,24 @@ try {
     await r.arrayBuffer();
     return r.status === 201;
   });
-  const raw = await drive(REQUESTS, CLIENTS, async (i) => {
-    await t.db.tx(async (q) => {
-      const [s] = await q.query<{ id: string; schedule_id: string; session_date: string; period: string }>(
-        `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND status = 'open' AND starts_at > now() AND booked < capacity
-           AND (now() >= release_at OR booked - referral_booked < capacity - referral_capacity) RETURNING id, schedule_id, session_date, period`, [rawSlots[i % rawSlots.length]]);
-      await q.query(`INSERT INTO bookings (slot_id, schedule_id, resident_id, county_code, session_date, period, channel, idempotency_key) VALUES ($1,$2,$3,'371003',$4,$5,'staff',$6)`,
-        [s.id, s.schedule_id, residents[REQUESTS + i], s.session_date, s.period, `bench-raw-${i}`]);
-    });
+  // One booking's SQL (slot UPDATE + INSERT), and the same with the audit row every write carries.
+  const book = (slots: string[], tag: string, audited: boolean) => (i: number) => t.db.tx(async (q) => {
+    const [s] = await q.query<{ id: string; schedule_id: string; session_date: string; period: string }>(
+      `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND status = 'open' AND starts_at > now() AND booked < capacity
+         AND (now() >= release_at OR booked - referral_booked < capacity - referral_capacity) RETURNING id, schedule_id, session_date, period`, [slots[i % slots.length]]);
+    const [b] = await q.query<{ id: string }>(`INSERT INTO bookings (slot_id, schedule_id, resident_id, county_code, session_date, period, channel, idempotency_key) VALUES ($1,$2,$3,'371003',$4,$5,'staff',$6) RETURNING id`,
+      [s.id, s.schedule_id, residents[REQUESTS + i], s.session_date, s.period, `bench-${tag}-${i}`]);
+    if (audited) await writeAudit(q, { userId: null, username: 'bench', role: 'coordinator', ip: null }, { action: 'scheduling.book', outcome: 'ok', residentId: residents[REQUESTS + i], recordType: 'booking', recordId: b.id });
     return true;
   });
-  // The same raw SQL plus the audit row every write carries (the hash chain extends under one lock).
-  const audited = await drive(REQUESTS, CLIENTS, async (i) => {
-    await t.db.tx(async (q) => {
-      const [s] = await q.query<{ id: string; schedule_id: string; session_date: string; period: string }>(
-        `UPDATE slots SET booked = booked + 1 WHERE id = $1 AND status = 'open' AND starts_at > now() AND booked < capacity RETURNING id, schedule_id, session_date, period`, [auditSlots[i % auditSlots.length]]);
-      const [b] = await q.query<{ id: string }>(`INSERT INTO bookings (slot_id, schedule_id, resident_id, county_code, session_date, period, channel, idempotency_key) VALUES ($1,$2,$3,'371003',$4,$5,'staff',$6) RETURNING id`,
-        [s.id, s.schedule_id, residents[i], s.session_date, s.period, `bench-audit-${i}`]);
-      await writeAudit(q, { userId: null, username: 'bench', role: 'coordinator', ip: null }, { action: 'scheduling.book', outcome: 'ok', residentId: residents[i], recordType: 'booking', recordId: b.id });
-    });
-    return true;
-  });
+  const half = Math.floor(REQUESTS / 2);
+  const raw1 = await drive(half, CLIENTS, book(rounds[0], 'raw1', false));
+  const aud1 = await drive(half, CLIENTS, book(rounds[1], 'aud1', true));
+  const raw2 = await drive(half, CLIENTS, book(rounds[2], 'raw2', false));
+  const aud2 = await drive(half, CLIENTS, book(rounds[3], 'aud2', true));
+  const both = (a: typeof raw1, b: typeof raw1) => +((2 * half) / (half / a.per_s + half / b.per_s)).toFixed(1);
+  const raw = { per_s: both(raw1, raw2), rounds: [raw1, raw2] };
+  const audited = { per_s: both(aud1, aud2), rounds: [aud1, aud2] };
   // The hardest case: every client after the same slot (one row lock), 40 places for 500 requests.
   const [hot] = await schedule('bench-hot').then(async (ids) => { await t.db.query('UPDATE slots SET capacity = 40 WHERE id = $1', [ids[0]]); return ids; });
   const contended = await drive(500, CLIENTS, async (i) => {
@@ -96,8 +98,19 @@ try {
   });
   const [{ over }] = await t.db.query<{ over: number }>('SELECT count(*)::int AS over FROM slots WHERE booked > capacity');
   await app.close();
+  // Every audit row of the run sealed? Wait for the sealer (at most 30 s), then read the lags.
+  for (let k = 0; k < 300; k++) {
+    const [{ n }] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL');
+    if (!n) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await sealer.stop();
+  const lags = (await t.db.query<{ ms: number }>('SELECT extract(epoch FROM sealed_at - at) * 1000 AS ms FROM audit_log WHERE id > $1 AND seq IS NOT NULL', [since])).map((r) => Number(r.ms));
+  const [{ unsealed }] = await t.db.query<{ unsealed: number }>('SELECT count(*)::int AS unsealed FROM audit_log WHERE id > $1 AND seq IS NULL', [since]);
+  const sealing = { rows: lags.length, unsealed, max_ms: +Math.max(...lags).toFixed(1), p95_ms: pct(lags, 0.95), p50_ms: pct(lags, 0.5) };
   console.log(JSON.stringify({ bench: 'booking', engine: t.engine, clients: CLIENTS, requests: REQUESTS, pool: 20,
-    api_http: api, raw_sql_one_booking: raw, raw_sql_with_audit_row: audited, api_one_hot_slot_500_for_40: contended, slots_over_capacity: over }));
+    api_http: api, raw_sql_one_booking: raw, raw_sql_with_audit_row: audited,
+    audited_to_unaudited_ratio: +(audited.per_s / raw.per_s).toFixed(2), sealing_lag: sealing, api_one_hot_slot_500_for_40: contended, slots_over_capacity: over }));
 } finally {
   await t.close();
 }

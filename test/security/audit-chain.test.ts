@@ -11,6 +11,9 @@ import { ENGINES, openTestDb, type TestDb } from '../helpers/db.ts';
 import { anchorAudit, canonicalRow, GENESIS, sealAudit, signAnchor, startSealer, verifyAudit, writeAudit, type Anchor } from '../../src/platform/audit.ts';
 import type { Db } from '../../src/platform/db.ts';
 import { deriveKeys } from '../../src/platform/crypto.ts';
+import { openTestApp } from '../helpers/app.ts';
+import { buildTestCounty, VILLAGE_A } from '../helpers/county.ts';
+import { makeIdNumber } from '../../src/modules/registry/id-number.ts';
 
 const actor = { userId: null, username: 'tester', role: 'sysadmin', ip: '127.0.0.1' };
 const SRC = new URL('../../src/', import.meta.url).pathname;
@@ -98,6 +101,29 @@ for (const engine of ENGINES) {
         assert.equal(row.details.nul, 'a\uFFFDb');
         assert.equal(row.details.big, '12');
         assert.equal(row.details.nan, null);
+      } finally {
+        await t.close();
+      }
+    });
+
+    test('finding 4: an ordinary PUT /api/residents/:id (details with undefined keys) leaves the chain intact', async () => {
+      const t = await openTestApp(engine);
+      try {
+        await buildTestCounty(t.db);
+        const doc = await t.signIn('doc_a', 'doctor', { facilityCode: 'T000A' });
+        const idNumber = makeIdNumber('371003', '1961-05-20', '123');
+        const body = { idType: 'resident_id', idNumber, name: '赵桂兰', villageCode: VILLAGE_A, phone: '13805450001' };
+        const c = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: doc }, payload: body });
+        assert.equal(c.statusCode, 201, c.body);
+        const { id, version } = c.json().resident;
+        const u = await t.app.inject({ method: 'PUT', url: `/api/residents/${id}`, headers: { cookie: doc }, payload: { ...body, phone: '13805450002', version } });
+        assert.equal(u.statusCode, 200, u.body);
+        const [row] = await t.db.query<{ details: { before: Record<string, unknown> } }>("SELECT details FROM audit_log WHERE action = 'resident.update' AND resident_id = $1", [id]);
+        assert.ok(!('idNumberMasked' in row.details.before), 'the undefined key is not stored');
+        await sealAudit(t.db, t.keys);
+        const v = await verifyAudit(t.db, t.keys);
+        assert.deepEqual({ intact: v.intact, breaks: v.breaks, unsealed: v.unsealed }, { intact: true, breaks: [], unsealed: 0 });
+        assert.ok(v.rows >= 3, `rows ${v.rows}`);
       } finally {
         await t.close();
       }
