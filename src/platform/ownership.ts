@@ -12,6 +12,7 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // platform
   sessions: 'platform',
   audit_log: 'platform',
+  audit_anchors: 'platform',
   schema_migrations: 'platform',
   // users
   users: 'users',
