@@ -214,7 +214,15 @@ export async function buildHttp(
 ): Promise<App> {
   // TRUST_PROXY: behind a TLS-terminating proxy, req.ip is the client's and req.protocol is https
   // (so the session cookie is Secure); never trusted unless configured.
-  const common = { bodyLimit: BODY_LIMIT, genReqId: () => randomUUID(), trustProxy: trustProxyOption(ctx.config.trustProxy), return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  const common = {
+    bodyLimit: BODY_LIMIT, genReqId: () => randomUUID(), trustProxy: trustProxyOption(ctx.config.trustProxy), return503OnClosing: true, forceCloseConnections: 'idle' as const,
+    // A URL the router cannot decode (bad percent-encoding in the path) answers in our error shape.
+    frameworkErrors: (err: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').header('content-security-policy', CSP);
+      if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, invalidText({ path: 'params', problem: 'not valid UTF-8 percent-encoding / 不是有效的 UTF-8 编码' }));
+      return sendError(reply, new AppError(400, 'request.malformed', { zh: '请求格式错误', en: 'Malformed request' }));
+    },
+  };
   const app: FastifyInstance = opts.logger
     ? (Fastify({ ...common, loggerInstance: opts.logger }) as unknown as FastifyInstance)
     : Fastify({ ...common, logger: false });
