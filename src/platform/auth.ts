@@ -1,5 +1,5 @@
 // Passwords (Argon2id), sessions (random token in an HttpOnly cookie, only its hash stored),
-// failed-sign-in lock, and the signed-in principal that every service receives.
+// the sign-in throttle per account and address, and the signed-in principal that every service receives.
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from './db.ts';
@@ -11,6 +11,7 @@ export const SESSION_COOKIE = 'meridian_session';
 export const SESSION_HOURS = 12;
 export const MAX_FAILED_LOGINS = 5;
 export const LOCK_MINUTES = 15;
+export const DEFAULT_IDLE_MINUTES = 30;
 
 /** The session cookie's attributes: HttpOnly, SameSite=Strict, Secure when served over HTTPS. */
 export function sessionCookieOptions(protocol: string) {
@@ -25,6 +26,8 @@ export interface Principal {
   regionCode: string | null;
   facilityCode: string | null;
   ip: string | null;
+  /** Set when the session may only enrol a second factor (a role that must use two and has not yet). */
+  enrolOnly?: true;
 }
 
 /** The actor recorded in audit rows for this principal (or an anonymous caller). */
@@ -55,7 +58,7 @@ export function assertPasswordPolicy(password: string, field = 'password'): void
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -64,82 +67,143 @@ interface UserRow {
   region_code: string | null;
   facility_code: string | null;
   disabled: boolean;
-  failed_logins: number;
-  locked_until: Date | null;
+  created_at: Date;
 }
 
-const invalidCredentials = () =>
+/** 401 auth.invalid_credentials: the one answer for a wrong name, a wrong password and a disabled account. */
+export const invalidCredentials = () =>
   unauthorized('auth.invalid_credentials', { zh: '用户名或密码错误', en: 'Wrong username or password' });
 
 // A hash to verify against when the username does not exist, so that both cases take as long.
 let dummyHash: Promise<string> | null = null;
 
-/** Checks a username and password; on success opens a session and returns its token. */
-export async function login(db: Db, username: string, password: string, ip: string | null, alias?: (login: string) => Promise<string | null>): Promise<{ token: string; principal: Principal }> {
-  let rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [username]);
-  // Residents sign in with their phone or ID number: the alias resolves it to their account.
-  if (!rows.length && alias) {
-    const real = await alias(username);
-    if (real) rows = await db.query<UserRow>('SELECT * FROM users WHERE username = $1', [real]);
-  }
-  const u = rows[0];
-  if (!u) {
+/** Verifies a password against a stored hash, or against a dummy hash when there is none (same cost). */
+export async function verifyPassword(stored: string | null, password: string): Promise<boolean> {
+  if (stored === null) {
     dummyHash ??= hashPassword('not-a-real-password-0');
     await argonVerify(await dummyHash, password).catch(() => false);
-    await db.tx((q) => writeAudit(q, { userId: null, username, role: null, ip }, { action: 'auth.login', outcome: 'failed', details: { reason: 'unknown_user' } }));
-    throw invalidCredentials();
+    return false;
   }
-  const actor: Actor = { userId: u.id, username: u.username, role: u.role, ip };
-  if (u.locked_until && u.locked_until.getTime() > Date.now()) {
-    await db.tx((q) => writeAudit(q, actor, { action: 'auth.login', outcome: 'denied', details: { reason: 'locked' } }));
-    throw new AppError(401, 'auth.locked', {
-      zh: `登录失败次数过多，账户已临时锁定，请于 ${u.locked_until.toISOString()} 后再试`,
-      en: `Too many failed sign-ins; the account is locked until ${u.locked_until.toISOString()}`,
-    });
-  }
-  const ok = await argonVerify(u.password_hash, password).catch(() => false);
-  if (!ok || u.disabled) {
-    await db.tx(async (q) => {
-      if (!ok) {
-        await q.query(
-          `UPDATE users SET failed_logins = failed_logins + 1,
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-           WHERE id = $1`,
-          [u.id, MAX_FAILED_LOGINS, LOCK_MINUTES],
-        );
-      }
-      await writeAudit(q, actor, { action: 'auth.login', outcome: 'failed', details: { reason: ok ? 'disabled' : 'wrong_password' } });
-    });
-    throw invalidCredentials();
-  }
-  const token = randomBytes(32).toString('base64url');
-  await db.tx(async (q) => {
-    await q.query('UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1', [u.id]);
-    await q.query(`INSERT INTO sessions (token_hash, user_id, expires_at, ip) VALUES ($1, $2, now() + make_interval(hours => $3), $4)`, [
-      tokenHash(token), u.id, SESSION_HOURS, ip,
-    ]);
-    await writeAudit(q, actor, { action: 'auth.login', outcome: 'ok' });
+  return argonVerify(stored, password).catch(() => false);
+}
+
+/** The account a sign-in names, if any. */
+export async function userByUsername(db: Queryable, username: string): Promise<UserRow | null> {
+  const rows = await db.query<UserRow>('SELECT id, username, display_name, password_hash, role, region_code, facility_code, disabled, created_at FROM users WHERE username = $1', [username]);
+  return rows[0] ?? null;
+}
+
+/**
+ * Claims one sign-in attempt for (subject, address) before the password is checked, atomically:
+ * the first MAX_FAILED_LOGINS - 1 attempts go through at once, and from then on each claim pushes
+ * the next allowed attempt out by 30 s, doubling per attempt, up to LOCK_MINUTES. A claim before
+ * that time is refused, so parallel guesses are counted (and refused) one by one. Counting starts
+ * again after a day without attempts. Returns the seconds to wait when refused, else 0.
+ */
+export async function claimSignInAttempt(db: Queryable, subject: string, ip: string | null): Promise<number> {
+  const rows = await db.query<{ attempts: number }>(
+    `INSERT INTO login_throttle AS t (subject, ip, attempts, not_before, last_at) VALUES ($1, $2, 1, now(), now())
+     ON CONFLICT (subject, ip) DO UPDATE SET
+       attempts = CASE WHEN t.last_at < now() - interval '1 day' THEN 1 ELSE t.attempts + 1 END,
+       not_before = now() + CASE WHEN t.last_at < now() - interval '1 day' OR t.attempts + 1 < $3 THEN interval '0 seconds'
+                                 ELSE least(make_interval(mins => $4), make_interval(secs => 30 * power(2, least(t.attempts + 1 - $3, 20)))) END,
+       last_at = now()
+     WHERE t.not_before <= now()
+     RETURNING attempts`,
+    [subject, ip ?? '', MAX_FAILED_LOGINS, LOCK_MINUTES],
+  );
+  if (rows.length) return 0;
+  const [t] = await db.query<{ wait: number }>('SELECT ceil(greatest(extract(epoch FROM not_before - now()), 1))::int AS wait FROM login_throttle WHERE subject = $1 AND ip = $2', [subject, ip ?? '']);
+  return t?.wait ?? 1;
+}
+
+/** A right password (and second factor) ends the count for this subject and address. */
+export async function clearSignInAttempts(db: Queryable, subject: string, ip: string | null): Promise<void> {
+  await db.query('DELETE FROM login_throttle WHERE subject = $1 AND ip = $2', [subject, ip ?? '']);
+}
+
+/** An administrator's password reset ends every count of the account (from every address). */
+export async function clearAccountThrottle(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM login_throttle WHERE subject = $1', [`u:${userId}`]);
+}
+
+/** 401 auth.locked: too many attempts for this account from this address; try again later. */
+export function throttled(waitSeconds: number): AppError {
+  return new AppError(401, 'auth.locked', {
+    zh: `登录尝试过于频繁，请 ${waitSeconds} 秒后再试`,
+    en: `Too many sign-in attempts; try again in ${waitSeconds} s`,
   });
-  return { token, principal: toPrincipal(u, ip) };
 }
 
-function toPrincipal(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'region_code' | 'facility_code'>, ip: string | null): Principal {
-  return { userId: u.id, username: u.username, displayName: u.display_name, role: u.role, regionCode: u.region_code, facilityCode: u.facility_code, ip };
+export type SessionStage = 'full' | 'mfa' | 'enrol';
+const MFA_PENDING_MINUTES = 5;
+
+/** Opens a session of the stage for a user and returns its token (the cookie value). */
+export async function openSession(q: Queryable, userId: string, ip: string | null, stage: SessionStage): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  if (stage === 'mfa') {
+    await q.query(`INSERT INTO sessions (token_hash, user_id, expires_at, ip, stage) VALUES ($1, $2, now() + make_interval(mins => $3), $4, 'mfa')`, [tokenHash(token), userId, MFA_PENDING_MINUTES, ip]);
+  } else {
+    await q.query(`INSERT INTO sessions (token_hash, user_id, expires_at, ip, stage) VALUES ($1, $2, now() + make_interval(hours => $3), $4, $5)`, [tokenHash(token), userId, SESSION_HOURS, ip, stage]);
+  }
+  return token;
 }
 
-/** Resolves a session token to its principal, or null when missing, expired or the user is disabled. */
-export async function principalFromToken(db: Queryable, token: string, ip: string | null): Promise<Principal | null> {
-  const rows = await db.query<UserRow & { last_seen_at: Date }>(
-    `SELECT u.*, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id
-     WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
+/** The user of a session awaiting its second factor (unexpired), with the codes tried so far. */
+export async function pendingMfaSession(db: Queryable, token: string): Promise<{ user: UserRow; attempts: number } | null> {
+  const rows = await db.query<UserRow & { mfa_attempts: number }>(
+    `SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.region_code, u.facility_code, u.disabled, u.created_at, s.mfa_attempts
+       FROM sessions s JOIN users u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.stage = 'mfa' AND s.expires_at > now() AND NOT u.disabled`,
     [tokenHash(token)],
   );
+  const r = rows[0];
+  return r ? { user: r, attempts: r.mfa_attempts } : null;
+}
+
+/** Counts one wrong second factor on a pending session; returns the count. */
+export async function countMfaFailure(db: Queryable, token: string): Promise<number> {
+  const [r] = await db.query<{ n: number }>("UPDATE sessions SET mfa_attempts = mfa_attempts + 1 WHERE token_hash = $1 AND stage = 'mfa' RETURNING mfa_attempts AS n", [tokenHash(token)]);
+  return r?.n ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** Ends one session (any stage). */
+export async function endSession(db: Queryable, token: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+}
+
+/** Makes a session limited to enrolment a full one (the second factor is now enrolled). */
+export async function promoteSession(db: Queryable, token: string): Promise<void> {
+  await db.query("UPDATE sessions SET stage = 'full' WHERE token_hash = $1 AND stage = 'enrol'", [tokenHash(token)]);
+}
+
+/** The principal of a user row. */
+export function toPrincipal(u: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'region_code' | 'facility_code'>, ip: string | null, enrolOnly = false): Principal {
+  const p: Principal = { userId: u.id, username: u.username, displayName: u.display_name, role: u.role, regionCode: u.region_code, facilityCode: u.facility_code, ip };
+  if (enrolOnly) p.enrolOnly = true;
+  return p;
+}
+
+/**
+ * Resolves a session token to its principal, or null when missing, expired, idle for longer than
+ * idleMinutes, awaiting its second factor, or the user is disabled. An idle session is deleted.
+ */
+export async function principalFromToken(db: Queryable, token: string, ip: string | null, idleMinutes = DEFAULT_IDLE_MINUTES): Promise<Principal | null> {
+  const rows = await db.query<UserRow & { last_seen_at: Date; stage: SessionStage; idle: boolean }>(
+    `SELECT u.*, s.last_seen_at, s.stage, s.last_seen_at < now() - make_interval(mins => $2) AS idle FROM sessions s JOIN users u ON u.id = s.user_id
+     WHERE s.token_hash = $1 AND s.expires_at > now() AND NOT u.disabled`,
+    [tokenHash(token), idleMinutes],
+  );
   const u = rows[0];
-  if (!u) return null;
+  if (!u || u.stage === 'mfa') return null;
+  if (u.idle) {
+    await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+    return null;
+  }
   if (Date.now() - u.last_seen_at.getTime() > 60_000) {
     await db.query('UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1', [tokenHash(token)]);
   }
-  return toPrincipal(u, ip);
+  return toPrincipal(u, ip, u.stage === 'enrol');
 }
 
 /** Ends the session of this token. */

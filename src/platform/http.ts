@@ -36,6 +36,8 @@ export type Access = 'public' | 'signed-in' | readonly Role[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Open to a session limited to enrolling a second factor (me, sign-out, password, enrolment). */
+    enrolment?: true;
   }
   interface FastifyInstance {
     /** Every /api route with its declared access, for the guard test and the docs. */
@@ -93,6 +95,114 @@ function zodFields(err: unknown): FieldProblem[] {
   return out;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The Content-Security-Policy of every answer: only our own scripts, styles (antd injects its
+ * styles at run time, hence 'unsafe-inline' for styles only), images (data: for the enrolment QR
+ * code), and never inside a frame.
+ */
+export const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+const invalidText = (f: FieldProblem) => invalid([f]);
+
+/** What is wrong with a string as text: a NUL character or a lone surrogate; null when fine. */
+function textProblem(v: string): string | null {
+  if (v.includes('\u0000')) return 'contains a NUL character / 含空字符';
+  if (LONE_SURROGATE.test(v)) return 'not valid Unicode (lone surrogate) / 不是有效的 Unicode';
+  return null;
+}
+
+/** Every bad string in a parsed input (params, query or body), named by its path. */
+function textProblems(v: unknown, at: string, out: FieldProblem[] = [], depth = 0): FieldProblem[] {
+  if (out.length >= 20 || depth > 32) return out;
+  if (typeof v === 'string') {
+    const p = textProblem(v);
+    if (p) out.push({ path: at || 'body', problem: p });
+  } else if (Array.isArray(v)) {
+    v.forEach((x, i) => textProblems(x, at ? `${at}.${i}` : String(i), out, depth + 1));
+  } else if (v && typeof v === 'object' && !Buffer.isBuffer(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      const kp = textProblem(k);
+      const path = at ? `${at}.${k}` : k;
+      if (kp) out.push({ path: at || 'body', problem: `field name ${kp}` });
+      else textProblems(x, path, out, depth + 1);
+    }
+  }
+  return out;
+}
+
+/** The URL's path and query must percent-decode to well-formed UTF-8 text without NUL. */
+function urlProblem(url: string): FieldProblem | null {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const check = (raw: string, name: string): FieldProblem | null => {
+    let v: string;
+    try {
+      v = decodeURIComponent(raw.replaceAll('+', ' '));
+    } catch {
+      return { path: name, problem: 'not valid UTF-8 percent-encoding / 不是有效的 UTF-8 编码' };
+    }
+    const p = textProblem(v);
+    return p ? { path: name, problem: p } : null;
+  };
+  for (const seg of path.split('/')) {
+    const p = check(seg, 'params');
+    if (p) return p;
+  }
+  if (q >= 0) {
+    for (const pair of url.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+      let key = 'query';
+      try {
+        key = `query.${decodeURIComponent(rawKey.replaceAll('+', ' '))}`;
+        if (textProblem(key)) key = 'query';
+      } catch {
+        return { path: 'query', problem: 'not valid UTF-8 percent-encoding / 不是有效的 UTF-8 编码' };
+      }
+      const p = check(rawKey, key) ?? (eq < 0 ? null : check(pair.slice(eq + 1), key));
+      if (p) return p;
+    }
+  }
+  return null;
+}
+
+/**
+ * A state-changing request from a browser carries Origin (and Sec-Fetch-Site): it must be this
+ * server's own origin or one configured in MERIDIAN_ALLOWED_ORIGINS. Clients that send neither
+ * (scripts, other systems) are not browsers acting on a user's cookie, and pass.
+ */
+function checkOrigin(req: FastifyRequest, allowed: string[]): void {
+  const origin = req.headers.origin;
+  const own = `${req.protocol}://${req.host}`;
+  const foreign = () => new AppError(403, 'request.foreign_origin', { zh: '拒绝来自其他站点的请求', en: 'Requests from another site are refused' }, [{ path: 'origin', problem: 'not this site / 非本站' }]);
+  if (origin !== undefined) {
+    if (origin !== own && !allowed.includes(origin)) throw foreign();
+    return;
+  }
+  if (req.headers['sec-fetch-site'] === 'cross-site') throw foreign();
+}
+
+/** A body of a state-changing request must be JSON; a request without a body may omit the type. */
+function checkBodyType(req: FastifyRequest): void {
+  const type = req.headers['content-type'];
+  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
+  const json = type !== undefined && /^application\/json\s*(;|$)/i.test(type);
+  if (json || (type === undefined && !hasBody)) return;
+  throw new AppError(415, 'request.unsupported_media_type', { zh: '不支持的内容类型，请使用 application/json', en: 'Unsupported content type; send application/json' }, [{ path: 'content-type', problem: `${type ?? 'missing'}: unsupported / 不支持` }]);
+}
+
+function trustProxyOption(v: Config['trustProxy']): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  // A hop count: trust that many proxies in front of us (Fastify's number form, typed as a function).
+  return typeof v === 'number' ? (_addr: string, hop: number) => hop < v : v;
+}
+
 function sendError(reply: FastifyReply, e: AppError) {
   return reply.code(e.status).type('application/json').send(e.toJSON());
 }
@@ -102,7 +212,17 @@ export async function buildHttp(
   ctx: AppContext,
   opts: { logger: Logger | false; loginRateLimit?: number; register: (app: ZodApp, ctx: AppContext) => Promise<void> },
 ): Promise<App> {
-  const common = { bodyLimit: BODY_LIMIT, genReqId: () => randomUUID(), trustProxy: false, return503OnClosing: true, forceCloseConnections: 'idle' as const };
+  // TRUST_PROXY: behind a TLS-terminating proxy, req.ip is the client's and req.protocol is https
+  // (so the session cookie is Secure); never trusted unless configured.
+  const common = {
+    bodyLimit: BODY_LIMIT, genReqId: () => randomUUID(), trustProxy: trustProxyOption(ctx.config.trustProxy), return503OnClosing: true, forceCloseConnections: 'idle' as const,
+    // A URL the router cannot decode (bad percent-encoding in the path) answers in our error shape.
+    frameworkErrors: (err: Error & { code?: string }, _req: FastifyRequest, reply: FastifyReply) => {
+      reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').header('content-security-policy', CSP);
+      if (err.code === 'FST_ERR_BAD_URL') return sendError(reply, invalidText({ path: 'params', problem: 'not valid UTF-8 percent-encoding / 不是有效的 UTF-8 编码' }));
+      return sendError(reply, new AppError(400, 'request.malformed', { zh: '请求格式错误', en: 'Malformed request' }));
+    },
+  };
   const app: FastifyInstance = opts.logger
     ? (Fastify({ ...common, loggerInstance: opts.logger }) as unknown as FastifyInstance)
     : Fastify({ ...common, logger: false });
@@ -135,17 +255,57 @@ export async function buildHttp(
   });
 
   app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    // Before anything reads the request: the URL must decode to well-formed text without NUL, and a
+    // state-changing request must come from our own origin with a JSON body (or none).
+    const bad = urlProblem(req.url);
+    if (bad) throw invalidText(bad);
+    if (STATE_CHANGING.has(req.method)) {
+      checkOrigin(req, ctx.config.allowedOrigins);
+      checkBodyType(req);
+    }
     const token = req.cookies?.[SESSION_COOKIE];
-    if (token && req.url.startsWith('/api/')) {
+    if (token) {
       req.sessionToken = token;
-      req.principal = await principalFromToken(ctx.db, token, req.ip);
+      req.principal = await principalFromToken(ctx.db, token, req.ip, ctx.config.sessionIdleMinutes);
     }
   });
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config?.access;
-    if (!access || access === 'public') return;
-    if (!req.principal) throw unauthorized();
-    if (access !== 'signed-in' && !access.includes(req.principal.role)) throw forbidden();
+    if (access && access !== 'public') {
+      if (!req.principal) throw unauthorized();
+      if (req.principal.enrolOnly && !req.routeOptions.config?.enrolment) {
+        throw new AppError(403, 'auth.2fa_enrolment_required', { zh: '您的角色须使用双因素登录：请先绑定身份验证器', en: 'Your role signs in with two factors: enrol an authenticator first' });
+      }
+      if (access !== 'signed-in' && !access.includes(req.principal.role)) throw forbidden();
+    }
+    // Every string of the parsed input, at any depth: no NUL, no lone surrogate.
+    const problems = [...textProblems(req.params, 'params'), ...textProblems(req.query, 'query'), ...textProblems(req.body, '')];
+    if (problems.length) throw invalid(problems);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', CSP);
+    // Answers of the API carry personal data: no cache (browser or proxy) keeps them.
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+  // A JSON body must be well-formed UTF-8 (JSON.parse would silently turn bad bytes into U+FFFD).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    if (body.length === 0) return done(new AppError(400, 'request.malformed', { zh: '请求体为空', en: 'Empty JSON body' }, [{ path: 'body', problem: 'empty / 为空' }]), undefined);
+    let text: string;
+    try {
+      text = UTF8.decode(body);
+    } catch {
+      return done(invalidText({ path: 'body', problem: 'not valid UTF-8 / 不是有效的 UTF-8' }), undefined);
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      done(new AppError(400, 'request.malformed', { zh: '请求格式错误（无法解析）', en: `Malformed request: ${(e as Error).message}` }, [{ path: 'body', problem: 'malformed JSON / JSON 格式错误' }]), undefined);
+    }
   });
 
   app.setErrorHandler((err, req, reply) => {

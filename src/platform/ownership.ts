@@ -10,7 +10,9 @@ export type ModuleName = (typeof MODULES)[number];
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
 export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // platform
-  sessions: 'platform',
+  sessions: 'platform', login_throttle: 'platform',
+  // auth (two-factor sign-in)
+  user_totp: 'auth', user_recovery_codes: 'auth',
   audit_log: 'platform',
   audit_anchors: 'platform',
   schema_migrations: 'platform',

@@ -1,26 +1,47 @@
-// Sign-in, sign-out, the signed-in user, and changing one's own password.
+// Sign-in (password, then a second factor where enrolled), sign-out, the signed-in user, changing
+// one's own password, and enrolling a TOTP authenticator.
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { changePassword, login, logout, SESSION_COOKIE, sessionCookieOptions } from '../../platform/auth.ts';
+import { changePassword, logout, SESSION_COOKIE, sessionCookieOptions } from '../../platform/auth.ts';
 import { describeScope } from '../users/service.ts';
 import { UserOut } from '../users/schema.ts';
-import { activateWithCode, residentUsername } from '../records/accounts.ts';
+import { activateWithCode } from '../records/accounts.ts';
+import { ConfirmIn, ConfirmOut, EnrolIn, EnrolOut, LoginIn, LoginOut, MfaIn, SignedIn, TwoFactorState } from './schema.ts';
+import { confirmEnrolment, signIn, startEnrolment, twoFactorState, verifySecondFactor } from './service.ts';
 
 /** Registers /api/auth/*. */
 export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRateLimit: number }) {
+  const actx = { db: ctx.db, keys: ctx.keys, config: ctx.config };
+
   app.post('/api/auth/login', {
     config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
-      summary: 'Sign in with username and password',
-      body: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
-      response: { 200: z.object({ user: UserOut }) },
+      summary: 'Sign in with username and password; an account with a second factor answers {"mfaRequired": true} and continues at /api/auth/mfa',
+      body: LoginIn,
+      response: { 200: LoginOut },
     },
     handler: async (req, reply) => {
-      const { token, principal } = await login(ctx.db, req.body.username, req.body.password, req.ip, (l) => residentUsername(ctx.db, ctx.keys, l));
-      reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(req.protocol));
-      return { user: await describeScope(ctx.db, principal) };
+      const r = await signIn(actx, req.body.username, req.body.password, req.ip);
+      reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
+      if (r.kind === 'mfa') return { mfaRequired: true as const };
+      return { user: await describeScope(ctx.db, r.principal), twoFactor: r.twoFactor };
+    },
+  });
+
+  app.post('/api/auth/mfa', {
+    config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    schema: {
+      tags: ['auth'],
+      summary: 'The second step of sign-in: a code from the authenticator app (6 digits) or an unused recovery code',
+      body: MfaIn,
+      response: { 200: SignedIn },
+    },
+    handler: async (req, reply) => {
+      const r = await verifySecondFactor(actx, req.cookies?.[SESSION_COOKIE] ?? null, req.body.code, req.ip);
+      reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
+      return { user: await describeScope(ctx.db, r.principal), twoFactor: r.twoFactor };
     },
   });
 
@@ -39,7 +60,7 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
   });
 
   app.post('/api/auth/logout', {
-    config: { access: 'signed-in' },
+    config: { access: 'signed-in', enrolment: true },
     schema: { tags: ['auth'], summary: 'Sign out', response: { 200: z.object({ ok: z.literal(true) }) } },
     handler: async (req, reply) => {
       await logout(ctx.db, req.sessionToken!, me(req));
@@ -49,13 +70,13 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
   });
 
   app.get('/api/auth/me', {
-    config: { access: 'signed-in' },
+    config: { access: 'signed-in', enrolment: true },
     schema: { tags: ['auth'], summary: 'The signed-in user, role and scope', response: { 200: z.object({ user: UserOut }) } },
     handler: async (req) => ({ user: await describeScope(ctx.db, me(req)) }),
   });
 
   app.post('/api/auth/password', {
-    config: { access: 'signed-in' },
+    config: { access: 'signed-in', enrolment: true },
     schema: {
       tags: ['auth'],
       summary: 'Change your own password',
@@ -66,5 +87,23 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
       await changePassword(ctx.db, me(req), req.body.currentPassword, req.body.newPassword, req.sessionToken!);
       return { ok: true as const };
     },
+  });
+
+  app.get('/api/auth/2fa', {
+    config: { access: 'signed-in', enrolment: true },
+    schema: { tags: ['auth'], summary: 'Your second factor: enrolled, required, by when, recovery codes left', response: { 200: TwoFactorState } },
+    handler: async (req) => twoFactorState(actx, me(req)),
+  });
+
+  app.post('/api/auth/2fa/enrol', {
+    config: { access: 'signed-in', enrolment: true, rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    schema: { tags: ['auth'], summary: 'Start enrolling a TOTP authenticator (password again): the secret as otpauth:// URI and QR code', body: EnrolIn, response: { 200: EnrolOut } },
+    handler: async (req) => startEnrolment(actx, me(req), req.body.password),
+  });
+
+  app.post('/api/auth/2fa/confirm', {
+    config: { access: 'signed-in', enrolment: true, rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
+    schema: { tags: ['auth'], summary: 'Confirm the enrolment with a first code; answers ten one-time recovery codes (shown once)', body: ConfirmIn, response: { 200: ConfirmOut } },
+    handler: async (req) => confirmEnrolment(actx, me(req), req.sessionToken!, req.body.code),
   });
 }

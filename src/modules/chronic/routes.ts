@@ -1,5 +1,6 @@
 // Chronic-disease programme routes.
 import { z } from 'zod';
+import { csvLine } from '../../shared/spreadsheet.ts';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
@@ -76,13 +77,12 @@ export async function chronicRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['chronic'], summary: 'The worklist as CSV (for printing or a spreadsheet)', querystring: z.strictObject({ status: z.enum(['overdue', 'due_this_week', 'never_seen', 'scheduled']).optional(), sort: Sort.default('risk') }) },
     handler: async (req, reply) => {
       const { items } = await worklist(db, me(req), { status: req.query.status, sort: req.query.sort, limit: 100000 });
-      const q = (s: unknown) => (s == null ? '' : /[",\n]/.test(String(s)) ? `"${String(s).replaceAll('"', '""')}"` : String(s));
       const STATUS = { overdue: '逾期', due_this_week: '本周到期', never_seen: '从未服务', scheduled: '已安排' } as const;
       const CLASS = { controlled: '控制满意', uncontrolled: '控制不满意', adverse_reaction: '不良反应', complication: '并发症' } as const;
       const lines = ['姓名,性别,年龄,村,项目,服务项目,频次,应提供,已提供,上次随访,上次分类,收缩压,舒张压,空腹血糖,应服务日期,状态,待确诊',
-        ...items.map((r) => [r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : r.programme === 'diabetes' ? '糖尿病' : '签约服务包',
+        ...items.map((r) => csvLine([r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : r.programme === 'diabetes' ? '糖尿病' : '签约服务包',
           r.serviceName ?? (r.programme === 'hypertension' ? '高血压随访' : '糖尿病随访'), r.frequency, r.owed, r.delivered, r.lastVisit, r.lastClass ? CLASS[r.lastClass] : null, r.lastSbp, r.lastDbp, r.lastGlucose,
-          r.nextDue, STATUS[r.status], r.provisional ? '是' : ''].map(q).join(','))];
+          r.nextDue, STATUS[r.status], r.provisional ? '是' : '']))];
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="worklist.csv"').send('\uFEFF' + lines.join('\n') + '\n');
     },
   });

@@ -1,6 +1,7 @@
 // Exports in the forms health commissions circulate: any table to Excel (xlsx), and a period's
 // monitoring report (all targets, values, status, notes) to Word (docx).
 import ExcelJS from 'exceljs';
+import { safeRow } from '../../shared/spreadsheet.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { STATUS_RULE, type Status } from './rules.ts';
 import type { TargetRow, ValueRow } from './service.ts';
@@ -21,8 +22,8 @@ export async function xlsx(sheet: string, header: string[], rows: (string | numb
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Meridian';
   const ws = wb.addWorksheet(sheet.slice(0, 31));
-  ws.addRow(header).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
+  ws.addRow(safeRow(header)).font = { bold: true };
+  for (const r of rows) ws.addRow(safeRow(r));
   ws.columns.forEach((c, i) => {
     const widest = Math.max(header[i]?.length ?? 4, ...rows.map((r) => String(r[i] ?? '').length));
     c.width = Math.min(60, Math.max(8, widest * 1.6));

@@ -1,6 +1,7 @@
 // The ledger to Excel in the columns of the plans' own appended ledgers (序号, 重点工作, 责任部门,
 // 配合部门, 时限要求, then status and latest progress), and the quarterly progress report (通报) to Word.
 import ExcelJS from 'exceljs';
+import { safeCell, safeRow } from '../../shared/spreadsheet.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { LedgerTask } from './service.ts';
 
@@ -19,7 +20,7 @@ export async function ledgerWorkbook(title: string, tasks: LedgerTask[]): Promis
     { key: 'status', width: 10 }, { key: 'pct', width: 8 }, { key: 'progress', width: 50 },
   ];
   ws.mergeCells('A1:H1');
-  ws.getCell('A1').value = `${title}台账`;
+  ws.getCell('A1').value = safeCell(`${title}台账`);
   ws.getCell('A1').font = { bold: true, size: 14 };
   ws.getCell('A1').alignment = { horizontal: 'center' };
   const head = ws.getRow(2);
@@ -30,13 +31,13 @@ export async function ledgerWorkbook(title: string, tasks: LedgerTask[]): Promis
   for (const t of tasks) {
     if (tasks.some((x) => x.planId !== tasks[0].planId) && t.planTitle !== plan) {
       plan = t.planTitle;
-      const r = ws.addRow([plan]);
+      const r = ws.addRow([safeCell(plan)]);
       ws.mergeCells(`A${r.number}:H${r.number}`);
       r.font = { bold: true };
     }
     n++;
-    const r = ws.addRow([n, `${t.number}. ${t.title}`, unitsIn(t, ['lead', 'responsible']), unitsIn(t, ['cooperating']) || '——', deadlineZh(t.deadline), STATUS_ZH[t.status] + (t.lagging ? '（滞后）' : ''), t.percentDone / 100,
-      t.latestReport ? `${t.latestReport.quarter} ${t.latestReport.unitName}：${t.latestReport.body}` : '']);
+    const r = ws.addRow(safeRow([n, `${t.number}. ${t.title}`, unitsIn(t, ['lead', 'responsible']), unitsIn(t, ['cooperating']) || '——', deadlineZh(t.deadline), STATUS_ZH[t.status] + (t.lagging ? '（滞后）' : ''), t.percentDone / 100,
+      t.latestReport ? `${t.latestReport.quarter} ${t.latestReport.unitName}：${t.latestReport.body}` : '']));
     r.getCell(7).numFmt = '0%';
     r.alignment = { wrapText: true, vertical: 'top' };
   }

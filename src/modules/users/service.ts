@@ -1,7 +1,7 @@
 // User administration: create, list, disable, reset — used by the admin pages and the CLI alike.
 import type { Db, Queryable } from '../../platform/db.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { actorOf, assertPasswordPolicy, hashPassword, type Principal } from '../../platform/auth.ts';
+import { actorOf, assertPasswordPolicy, clearAccountThrottle, hashPassword, type Principal } from '../../platform/auth.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import type { CreateUserIn, UserOut } from './schema.ts';
 import type { Role } from '../../shared/roles.ts';
@@ -95,6 +95,7 @@ export async function resetPassword(db: Db, by: Principal | null, username: stri
     const u = await findUser(q, username);
     await q.query('UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, password_changed_at = now(), updated_at = now() WHERE id = $1', [u.id, hash]);
     await q.query('DELETE FROM sessions WHERE user_id = $1', [u.id]);
+    await clearAccountThrottle(q, u.id);
     await writeAudit(q, by ? actorOf(by, by.ip) : SYSTEM_ACTOR, { action: 'user.reset_password', outcome: 'ok', recordType: 'user', recordId: u.id });
   });
 }
