@@ -12,7 +12,7 @@ import { regionPrefix } from '../../shared/roles.ts';
 import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
 import { decodeText, docxText } from '../plans/file.ts';
 import { BY_CODE } from '../indicators/catalogue.ts';
-import { targetProgress } from '../indicators/service.ts';
+import { replacePlanTargets, targetProgress, targetsOfTasks } from '../indicators/service.ts';
 import type { Status } from '../indicators/rules.ts';
 import {
   ATTACHMENTS_PER_REPORT, attachmentProblems, displayStatus, levelPrefixes, planProblems, quarterBounds, quarterOf, resolveUnit, statusFromReport,
@@ -154,14 +154,14 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
     // Targets: the plan's region is their locality; the indicator is the preview's (the reader matched it; the reviewer may change or clear it).
     const byPath = new Map(plan.tasks.map((t, i) => [t.path.join('/'), idAt.get(i + 1)!]));
     const tg = plan.targets;
-    await q.query(
-      `INSERT INTO targets (indicator_code, locality_code, comparator, value, value_high, unit, due_year, plan_id, task_id, text, metric, created_by, plan_position)
-       SELECT x.ind, $1, x.cmp, x.val, x.high, x.unit, x.yr, $2, x.task, x.txt, x.metric, $3, x.pos
-         FROM unnest($4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[], $9::int[], $10::uuid[], $11::text[], $12::text[]) WITH ORDINALITY AS x(ind, cmp, val, high, unit, yr, task, txt, metric, pos)`,
-      [input.regionCode, pl.id, p.userId,
-        tg.map((t) => t.indicator), tg.map((t) => t.comparator),
-        tg.map((t) => (Array.isArray(t.value) ? t.value[0] : t.value)), tg.map((t) => (Array.isArray(t.value) ? t.value[1] ?? null : null)),
-        tg.map((t) => t.unit), tg.map((t) => t.year), tg.map((t) => (t.taskPath ? byPath.get(t.taskPath.join('/')) ?? null : null)), tg.map((t) => t.text), tg.map((t) => t.metric)]);
+    // The targets table is the indicators module's: it writes them.
+    await replacePlanTargets(q, pl.id, {
+      locality: input.regionCode, userId: p.userId,
+      targets: tg.map((t) => ({
+        indicator: t.indicator, comparator: t.comparator, value: Array.isArray(t.value) ? t.value[0] : t.value, valueHigh: Array.isArray(t.value) ? t.value[1] ?? null : null,
+        unit: t.unit, year: t.year, taskId: t.taskPath ? byPath.get(t.taskPath.join('/')) ?? null : null, text: t.text, metric: t.metric,
+      })),
+    });
     await history(q, p, pl.id, null, 'plan.import', { title: plan.title, tasks: plan.tasks.length, targets: tg.length, newUnits: created, source: input.sourceName });
     await writeAudit(q, actorOf(p, p.ip), { action: 'plan.import', outcome: 'ok', recordType: 'plan', recordId: pl.id, details: { tasks: plan.tasks.length, targets: tg.length, newUnits: created.length } });
     return { id: pl.id, tasks: plan.tasks.length, targets: tg.length, newUnits: created };
@@ -191,17 +191,16 @@ export async function withdrawPlan(db: Db, p: Principal, planId: string) {
     if (!pl) throw notFound({ zh: '规划', en: 'Plan' });
     // Its tasks locked first: a report in flight (which locks its task) either lands before the count below, or finds the task gone.
     await q.query('SELECT id FROM plan_tasks WHERE plan_id = $1 FOR UPDATE', [planId]);
-    const [c] = await q.query<{ tasks: number; reports: number; targets: number; reviews: number }>(
+    const [c] = await q.query<{ tasks: number; reports: number; reviews: number }>(
       `SELECT (SELECT count(*) FROM plan_tasks WHERE plan_id = $1)::int AS tasks,
               (SELECT count(*) FROM plan_task_reports r JOIN plan_tasks t ON t.id = r.task_id WHERE t.plan_id = $1)::int AS reports,
-              (SELECT count(*) FROM targets WHERE plan_id = $1 OR task_id IN (SELECT id FROM plan_tasks WHERE plan_id = $1))::int AS targets,
               (SELECT count(*) FROM plan_task_reviews v JOIN plan_tasks t ON t.id = v.task_id WHERE t.plan_id = $1)::int AS reviews`, [planId]);
     if (c.reports > 0) {
       throw conflict('plan.has_reports', { zh: `已有单位报送了该规划任务的进展（${c.reports} 条），不能撤回；请逐项修改任务`, en: `Units have already reported on this plan's tasks (${c.reports} reports); it cannot be withdrawn — correct its tasks instead` },
         [{ path: 'id', problem: `${c.reports} progress reports / 已有 ${c.reports} 条进展报送` }]);
     }
     const tasks = 'SELECT id FROM plan_tasks WHERE plan_id = $1';
-    await q.query(`DELETE FROM targets WHERE plan_id = $1 OR task_id IN (${tasks})`, [planId]);
+    const { removed: targets } = await replacePlanTargets(q, planId, { locality: pl.region_code ?? '', userId: p.userId, targets: [] });
     await q.query(`DELETE FROM plan_task_reviews WHERE task_id IN (${tasks})`, [planId]);
     // Reminders name tasks by id: one only about this plan's tasks goes with them; others lose those ids.
     const gone = await q.query<{ id: string }>(`DELETE FROM plan_reminders WHERE task_ids <> '{}' AND task_ids <@ ARRAY(${tasks}) RETURNING id`, [planId]);
@@ -209,7 +208,7 @@ export async function withdrawPlan(db: Db, p: Principal, planId: string) {
     await q.query(`DELETE FROM plan_task_units WHERE task_id IN (${tasks})`, [planId]);
     await q.query('DELETE FROM plan_tasks WHERE plan_id = $1', [planId]);
     await q.query('DELETE FROM plans WHERE id = $1', [planId]);
-    const counts = { tasks: c.tasks, targets: c.targets, reviews: c.reviews, reminders: gone.length };
+    const counts = { tasks: c.tasks, targets, reviews: c.reviews, reminders: gone.length };
     await history(q, p, planId, null, 'plan.withdraw', { title: pl.title, ...counts });
     await writeAudit(q, actorOf(p, p.ip), { action: 'plan.withdraw', outcome: 'ok', recordType: 'plan', recordId: planId, details: { title: pl.title, regionCode: pl.region_code, ...counts } });
     return { id: planId, ...counts };
@@ -251,8 +250,7 @@ async function loadTasks(q: Queryable, v: Viewer, where: string, params: unknown
   const [units, targets, reports] = await Promise.all([
     q.query<{ task_id: string; unit_id: string; name: string; printed: string; role: UnitRole }>(
       'SELECT tu.task_id, tu.unit_id, u.name, tu.printed, tu.role FROM plan_task_units tu JOIN gov_units u ON u.id = tu.unit_id WHERE tu.task_id = ANY($1::uuid[]) ORDER BY tu.task_id, tu.position', [ids]),
-    q.query<{ id: string; task_id: string; metric: string | null; text: string; comparator: string; value: number; value_high: number | null; unit: string; due_year: number | null; indicator_code: string | null; locality_code: string }>(
-      'SELECT id, task_id, metric, text, comparator, value, value_high, unit, due_year, indicator_code, locality_code FROM targets WHERE task_id = ANY($1::uuid[]) ORDER BY plan_position NULLS LAST, created_at, id', [ids]),
+    targetsOfTasks(q, ids),
     // The latest report that is the task's progress: a cooperating unit's note is not.
     q.query<{ id: string; task_id: string; quarter: string; body: string; percent_done: number; unit_name: string; created_at: Date }>(
       `SELECT DISTINCT ON (r.task_id) r.id, r.task_id, r.quarter, r.body, r.percent_done, u.name AS unit_name, r.created_at
