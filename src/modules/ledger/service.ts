@@ -6,5 +6,5 @@ export { readUpload, previewUnits, parseUpload, savePlan, withdrawPlan, UPLOAD_M
 export { listPlans, listTasks, ledgerPage, ledgerExport, taskDetail, updateTask, type LedgerTask, type LedgerTarget, type LedgerUnit, type TaskFilter } from './tasks.ts';
 export { attachment, reportProgress, addCooperatingNote, cooperationNotes, type ReportInput } from './reports.ts';
 export { reviewTask, supervision, bulletin, sendReminders, listReminders, acknowledgeReminder } from './supervision.ts';
-export { findUnit, listUnits, saveUnit } from './units.ts';
+export { findUnit, listUnits, saveUnit, addUnitsIfMissing } from './units.ts';
 export { viewerOf } from './viewer.ts';

@@ -82,11 +82,6 @@ export async function setAliases(q: Queryable, id: string, aliases: string[], re
   return rows[0]?.before;
 }
 
-/** Binds a user to the unit of that name (the demo's department sign-in). */
-export async function bindUserToUnit(q: Queryable, username: string, unitName: string): Promise<void> {
-  await q.query('UPDATE users SET unit_id = (SELECT id FROM gov_units WHERE name = $2) WHERE username = $1', [username, unitName]);
-}
-
 // ---- plans and tasks ----
 
 export async function insertPlan(q: Queryable, p: { title: string; issuer: string | null; docNumber: string | null; issuedOn: string | null; regionCode: string; sourceName: string | null; userId: string }): Promise<string> {

@@ -6,7 +6,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { resolveUnit, type UnitRecord } from './rules.ts';
-import { activeUnitsUnder, aliasClashes, insertUnit, setAliases, unitNamed, unitsSeen } from './store.ts';
+import { activeUnitsUnder, aliasClashes, insertUnit, insertUnitsIfMissing, setAliases, unitNamed, unitsSeen } from './store.ts';
 import { seen, viewerOf } from './viewer.ts';
 
 /** The unit a name or alias names (compared canonically: 区医保局 finds 区医疗保障局), within a region where given. */
@@ -44,3 +44,9 @@ export async function saveUnit(db: Db, p: Principal, id: string | null, input: {
     return { id };
   });
 }
+
+/** Creates a region's departments with their aliases, leaving any that exist as they are (the demo county's). */
+export async function addUnitsIfMissing(q: Queryable, regionCode: string, units: { name: string; aliases: string[] }[]): Promise<void> {
+  if (units.length) await insertUnitsIfMissing(q, regionCode, units);
+}
+
