@@ -60,8 +60,9 @@ for (const engine of ENGINES) {
       const sorted = [...latencies].sort((a, b) => a - b);
       console.log(JSON.stringify({ engine, residents: RESIDENTS, healthChecks: latencies.length, maxMs: +max.toFixed(1), p50Ms: +sorted[Math.floor(sorted.length / 2)].toFixed(1), jobMs: end.result?.ms }));
       assert.ok(latencies.length >= 10, `only ${latencies.length} health checks during the job`);
-      // The issue asks for 100 ms. Measured on this branch (PGlite, 3,000 residents, a loaded 2-core machine): p50 1.4 ms,
-      // max 328 ms — the slowest single facts statements still hold PGlite's thread that long. Not yet met; held here
+      // The issue asks for 100 ms. Measured on this branch on PGlite, on a 2-core machine at load average 20–30: 3,000 residents
+      // p50 1.4 ms, max 328 ms; 1,500 residents p50 1.4 ms, max 99 ms — the slowest single facts statement still holds PGlite's
+      // thread that long, so 100 ms is not guaranteed on the demo county (20,000). Not yet met; held here
       // to a second (today's main: the whole computation, ~50 s on the demo county), so a regression to blocking fails.
       assert.ok(max < 1000, `slowest /healthz during the computation: ${max.toFixed(1)} ms`);
 
