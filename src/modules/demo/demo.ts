@@ -2,6 +2,7 @@
 import type { Db } from '../../platform/db.ts';
 import type { Keys } from '../../platform/crypto.ts';
 import { createUser } from '../users/service.ts';
+import { linkWorker } from '../users/bulk.ts';
 import type { Role } from '../../shared/roles.ts';
 import { seedCounty } from './seed.ts';
 import { seedLedgerDemo } from './ledger.ts';
@@ -52,7 +53,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
   for (const u of DEMO_USERS) {
     const p = plan[u.username];
     await createUser(db, null, { username: u.username, role: u.role, regionCode: p.regionCode ?? null, facilityCode: p.facilityCode ?? null, displayName: p.name ?? u.label.split(' / ')[0], password: DEMO_PASSWORD });
-    if (p.worker) await db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [p.worker, u.username]);
+    if (p.worker) await linkWorker(db, u.username, p.worker);
   }
   await seedLedgerDemo(db, county);
 }

@@ -4,6 +4,7 @@
 // for the months of the seeded year of care, so the dashboards are full on first start.
 import type { Db } from '../../platform/db.ts';
 import { compute } from '../indicators/engine.ts';
+import { addHandTargets } from '../indicators/service.ts';
 import { periodsOfYear } from '../indicators/rules.ts';
 import { today } from '../../shared/time.ts';
 
@@ -21,10 +22,8 @@ export async function seedIndicators(db: Db, county: string, log: (m: string) =>
       ['htn_control_rate', '>=', 60, '%', year, '管理人群血压控制率达到60%', '区卫健局年度工作目标（演示数据，手工录入，非规划原文）'],
       ['contract_coverage', '>=', 65, '%', year, '家庭医生签约服务覆盖率达到65%', '区卫健局年度工作目标（演示数据，手工录入，非规划原文）'],
     ];
-    await db.query(
-      `INSERT INTO targets (indicator_code, locality_code, comparator, value, unit, due_year, text, note)
-       SELECT x.code, $1, x.cmp, x.value, x.unit, x.due, x.text, x.note FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[], $7::text[], $8::text[]) AS x(code, cmp, value, unit, due, text, note)`,
-      [county, ...[0, 1, 2, 3, 4, 5, 6].map((i) => rows.map((r) => r[i]))]);
+    // Through the owner of the targets (the indicators module).
+    await db.tx((q) => addHandTargets(q, county, rows.map(([code, comparator, value, unit, dueYear, text, note]) => ({ code, comparator, value, unit, dueYear, text, note }))));
   }
   if (!computeNow) return;
   const r = await compute(db, { county, periods: periodsOfYear(year, day), today: day });

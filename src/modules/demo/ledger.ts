@@ -6,7 +6,8 @@ import type { Db } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import type { Role } from '../../shared/roles.ts';
 import { parsePlanText } from '../plans/parse.ts';
-import { reportProgress, savePlan } from '../ledger/service.ts';
+import { addUnitsIfMissing, reportProgress, savePlan } from '../ledger/service.ts';
+import { bindUnitNamed } from '../users/bulk.ts';
 
 const WENDENG = '371003';
 export const DEMO_PLAN = new URL('../../../data/plans/wendeng-2024.txt', import.meta.url).pathname;
@@ -32,11 +33,10 @@ export async function seedLedgerDemo(db: Db, county: string): Promise<void> {
   // The plan is Wendeng's own (371003); a county seeded under another code gets no plan of someone else's.
   const officer = await principal(db, 'officer');
   if (!officer || county !== WENDENG) return;
-  await db.query(`INSERT INTO gov_units (name, aliases, region_code) SELECT x.n, string_to_array(x.a, '|'), $1 FROM unnest($2::text[], $3::text[]) AS x(n, a) ON CONFLICT (name) DO NOTHING`,
-    [county, UNITS.map((u) => u[0]), UNITS.map((u) => u[1].join('|'))]);
+  await addUnitsIfMissing(db, county, UNITS.map(([name, aliases]) => ({ name, aliases })));
   const plan = parsePlanText(readFileSync(DEMO_PLAN, 'utf8'));
   await savePlan(db, officer, { regionCode: county, sourceName: 'wendeng-2024.txt', plan });
-  await db.query("UPDATE users SET unit_id = (SELECT id FROM gov_units WHERE name = '区医疗保障局') WHERE username = 'yibao'");
+  await bindUnitNamed(db, 'yibao', '区医疗保障局');
   const yibao = await principal(db, 'yibao');
   const [task] = await db.query<{ id: string }>("SELECT t.id FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE p.region_code = $1 AND t.title = '推进医保支付方式改革'", [county]);
   if (yibao && task) await reportProgress(db, yibao, task.id, { body: '已将医保基金总额预算打包至医共体牵头医院；DRG基层病组已确定18个，年底前达到20个。', percentDone: 60 });

@@ -15,6 +15,8 @@ import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
 import { DEFAULT_CONFIG as CHRONIC } from '../chronic/rules.ts';
 import type { Window } from './rules.ts';
+import { townshipsOf } from './store.ts';
+import { yieldToRequests } from './jobs.ts';
 
 export type Level = 'county' | 'township' | 'community' | 'facility' | 'team';
 export type Unit = '%' | 'per_1000' | 'per_10000' | 'count' | 'ratio';
@@ -166,8 +168,15 @@ export const CATALOGUE: Definition[] = [
     code: 'contract_fulfilment', name: { zh: '家庭医生签约履约率', en: 'Contract fulfilment' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
     definition: { zh: '期末有效签约中，截至当日所有应提供服务均已提供的签约居民数 ÷ 签约居民数（签约模块的履约规则）', en: 'Contracted residents who received every service due so far ÷ contracted residents, on the period\'s end (the contracts module\'s fulfilment rule)' },
     compute: async (db, w) => {
-      const rows = await contractRates(db, w.county, { level: 'township', to: w.asOf });
-      return rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted }));
+      // One township at a time, with the event loop served between them: the whole county in one
+      // statement holds an embedded database for seconds (a township's residents are its villages').
+      const out: Fact[] = [];
+      for (const town of await townshipsOf(db, w.county)) {
+        const rows = await contractRates(db, town.slice(0, 9), { level: 'township', to: w.asOf });
+        out.push(...rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted })));
+        await yieldToRequests();
+      }
+      return out;
     },
     touches: [T_CONTRACTS, { table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_ENCOUNTERS],
   },

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { CATALOGUE, UNIT_SCALE, type Definition, type Fact, type Level } from './catalogue.ts';
+import { yieldToRequests, type Progress } from './jobs.ts';
 import { periodsOfYear, periodsTouchedBy, ratioValue, windowOf } from './rules.ts';
+import { countiesWithFacilities, replaceComputed, runsOf, sumFactsSql, touchedSince, type SummedRow } from './store.ts';
 
 /** A stable hash of what a definition computes (its SQL, window, unit and levels). */
 export function definitionHash(d: Definition): string {
@@ -24,19 +26,12 @@ const LEVEL_OF_GROUPING: Record<number, Level> = { 15: 'county', 7: 'township', 
 
 /** Sums the definition's facts for one window into values per unit (every level the definition is cut by). */
 export async function aggregate(db: Db, d: Definition, w: { county: string; from: string; to: string; asOf: string }): Promise<UnitValue[]> {
-  let rows: { g: number; town: string | null; facility_id: string | null; community_id: string | null; team_id: string | null; num: number | null; den: number | null }[];
+  let rows: SummedRow[];
   if (d.compute) {
     const facts = await d.compute(db, w);
     rows = sumFacts(facts);
   } else {
-    rows = await db.query(
-      `WITH f AS (${d.facts}),
-       g AS (SELECT f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
-               LEFT JOIN community_members cm ON cm.facility_id = f.facility_id AND cm.tight AND cm.left_on IS NULL)
-       SELECT GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
-         FROM g WHERE $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL -- every parameter typed, whichever the facts use
-        GROUP BY GROUPING SETS ((), (town), (facility_id), (community_id), (team_id))`,
-      [w.county, w.from, w.to, w.asOf]);
+    rows = await sumFactsSql(db, d.facts!, w);
   }
   const out: UnitValue[] = [];
   for (const r of rows) {
@@ -71,16 +66,7 @@ function sumFacts(facts: Fact[]) {
 /** Replaces the stored values of one indicator, period and county. */
 async function store(q: Queryable, d: Definition, county: string, period: string, values: UnitValue[], hash: string, ms: number): Promise<void> {
   const scale = UNIT_SCALE[d.unit];
-  await q.query(`DELETE FROM indicator_values WHERE indicator_code = $1 AND period = $2 AND county_code = $3 AND source = 'computed'`, [d.code, period, county]);
-  await q.query(
-    `INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source, definition_hash)
-     SELECT $1, $2, x.level, x.unit, $3, x.num, x.den, x.value, 'computed', $4 FROM unnest($5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(level, unit, num, den, value)`,
-    [d.code, period, county, hash, values.map((v) => v.level), values.map((v) => v.unit), values.map((v) => v.num), values.map((v) => v.den),
-      values.map((v) => ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale))]);
-  await q.query(
-    `INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) VALUES ($1,$2,$3,$4, clock_timestamp(), $5)
-     ON CONFLICT (indicator_code, period, county_code) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, computed_at = EXCLUDED.computed_at, ms = EXCLUDED.ms`,
-    [d.code, period, county, hash, Math.round(ms)]);
+  await replaceComputed(q, { code: d.code, period, county, hash, ms, values: values.map((v) => ({ ...v, value: ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale) })) });
 }
 
 export interface ComputeOptions {
@@ -89,12 +75,15 @@ export interface ComputeOptions {
   codes?: string[];
   today: string;
   log?: (m: string) => void;
+  /** A job's progress (jobs.ts): told the number of steps (definition × period), then each one done. */
+  progress?: Progress;
 }
 
 /** Computes and stores the indicators for the periods (windows shared by several periods are computed once). */
 export async function compute(db: Db, o: ComputeOptions): Promise<{ indicators: number; periods: number; values: number; ms: number }> {
   const t0 = performance.now();
   const defs = CATALOGUE.filter((d) => d.source === 'computed' && (!o.codes || o.codes.includes(d.code)));
+  o.progress?.steps(defs.length * o.periods.length);
   let values = 0;
   for (const d of defs) {
     const hash = definitionHash(d);
@@ -104,9 +93,15 @@ export async function compute(db: Db, o: ComputeOptions): Promise<{ indicators: 
       const key = `${w.from}|${w.to}|${w.asOf}`;
       const t1 = performance.now();
       let v = cache.get(key);
-      if (!v) cache.set(key, (v = await aggregate(db, d, { county: o.county, ...w })));
+      if (!v) {
+        cache.set(key, (v = await aggregate(db, d, { county: o.county, ...w })));
+        await yieldToRequests();
+      }
       await db.tx((q) => store(q, d, o.county, period, v, hash, performance.now() - t1));
       values += v.length;
+      o.progress?.step();
+      // Between statements the event loop serves waiting requests (on PGlite a statement holds the main thread).
+      await yieldToRequests();
     }
     o.log?.(`indicators: ${d.code} × ${o.periods.length} periods`);
   }
@@ -115,15 +110,12 @@ export async function compute(db: Db, o: ComputeOptions): Promise<{ indicators: 
 
 /** The counties the platform holds data for (county-level regions with facilities). */
 export async function counties(q: Queryable): Promise<string[]> {
-  const rows = await q.query<{ code: string }>(
-    `SELECT r.code FROM regions r WHERE r.level = 'county' AND EXISTS (SELECT 1 FROM facilities f WHERE f.region_code LIKE r.code || '%') ORDER BY r.code`);
-  return rows.map((r) => r.code);
+  return countiesWithFacilities(q);
 }
 
 /** What needs recomputing: periods computed with another definition, periods a late record reaches, and the current periods. */
 export async function stalePeriods(db: Db, county: string, today: string): Promise<Map<string, Set<string>>> {
-  const runs = await db.query<{ indicator_code: string; period: string; definition_hash: string; computed_at: Date }>(
-    'SELECT indicator_code, period, definition_hash, computed_at FROM indicator_runs WHERE county_code = $1', [county]);
+  const runs = await runsOf(db, county);
   const out = new Map<string, Set<string>>();
   const current = periodsOfYear(Number(today.slice(0, 4)), today).filter((p) => windowOf(p, 'flow', today).to >= today);
   for (const d of CATALOGUE.filter((x) => x.source === 'computed')) {
@@ -135,8 +127,7 @@ export async function stalePeriods(db: Db, county: string, today: string): Promi
       const stored = new Set(mine.map((r) => r.period));
       const oldest = mine.reduce((a, r) => (r.computed_at < a ? r.computed_at : a), mine[0].computed_at);
       for (const t of d.touches ?? []) {
-        const [row] = await db.query<{ n: number; d: string | null }>(
-          `SELECT count(*)::int AS n, ${t.date ? `min(${t.date})::text` : 'NULL::text'} AS d FROM ${t.table} WHERE ${t.stamp} > $1`, [oldest]);
+        const row = await touchedSince(db, t, oldest);
         if (!row.n) continue;
         const touched = t.date && row.d ? periodsTouchedBy(row.d, d.window, today) : [...stored];
         for (const p of touched) if (stored.has(p)) stale.add(p);
@@ -148,17 +139,22 @@ export async function stalePeriods(db: Db, county: string, today: string): Promi
 }
 
 /** Recomputes what is stale in every county (the nightly job, and after a definition changes). */
-export async function refresh(db: Db, today: string, log?: (m: string) => void): Promise<{ county: string; indicators: number; periods: number }[]> {
-  const done: { county: string; indicators: number; periods: number }[] = [];
-  for (const county of await counties(db)) {
-    const stale = await stalePeriods(db, county, today);
+export async function refresh(db: Db, today: string, log?: (m: string) => void, progress?: Progress): Promise<{ county: string; indicators: number; periods: number; values: number }[]> {
+  const done: { county: string; indicators: number; periods: number; values: number }[] = [];
+  const work: { county: string; stale: Map<string, Set<string>> }[] = [];
+  for (const county of await counties(db)) work.push({ county, stale: await stalePeriods(db, county, today) });
+  progress?.steps(work.reduce((n, w) => n + [...w.stale.values()].reduce((m, s) => m + s.size, 0), 0));
+  // Each compute below reports its own steps; the job counts them against the total above.
+  const inner: Progress | undefined = progress && { steps: () => {}, step: () => progress.step() };
+  for (const { county, stale } of work) {
     let n = 0;
+    let values = 0;
     for (const [code, periods] of stale) {
       if (!periods.size) continue;
-      await compute(db, { county, periods: [...periods].sort(), codes: [code], today, log });
+      values += (await compute(db, { county, periods: [...periods].sort(), codes: [code], today, log, progress: inner })).values;
       n += periods.size;
     }
-    done.push({ county, indicators: [...stale.values()].filter((s) => s.size).length, periods: n });
+    done.push({ county, indicators: [...stale.values()].filter((s) => s.size).length, periods: n, values });
   }
   return done;
 }

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { safeRow } from '../../shared/spreadsheet.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import { STATUS_RULE, type Status } from './rules.ts';
-import type { TargetRow, ValueRow } from './service.ts';
+import type { TargetRow, ValueRow } from './schema.ts';
 import { BY_CODE, UNIT_LABEL } from './catalogue.ts';
 
 export const STATUS_LABEL: Record<Status, { zh: string; en: string }> = {

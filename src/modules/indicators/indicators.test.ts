@@ -13,6 +13,7 @@ import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } fro
 import { programmeRates } from '../chronic/service.ts';
 import { contractRates } from '../contracts/service.ts';
 import { refresh } from './engine.ts';
+import { jobFinished } from './jobs.ts';
 import { today } from '../../shared/time.ts';
 
 for (const engine of ENGINES) {
@@ -96,8 +97,14 @@ for (const engine of ENGINES) {
       await ref('B1', 'up', 'T000B', 'H0001', 'cancelled', '2025-08-02');
       officer = await t.signIn('officer', 'officer', { regionCode: '371003' });
       ph = await t.signIn('ph', 'public_health', { regionCode: TOWN_A });
+      // The computation runs as a job: 202 with the job, then followed to its end.
       const r = await t.app.inject({ method: 'POST', url: '/api/indicators/compute', headers: { cookie: officer }, payload: { year: 2025 } });
-      assert.equal(r.statusCode, 200, r.body);
+      assert.equal(r.statusCode, 202, r.body);
+      const job = await jobFinished(t.db, r.json().id);
+      assert.equal(job.state, 'done', job.error ?? '');
+      const got = await t.app.inject({ method: 'GET', url: `/api/indicators/jobs/${job.id}`, headers: { cookie: officer } });
+      assert.equal(got.statusCode, 200, got.body);
+      assert.equal(got.json().done, got.json().steps);
     });
     after(() => t.close());
 

@@ -2,6 +2,7 @@
 // periods, periods a late record reaches, periods computed with an older definition).
 import type { Db } from '../../platform/db.ts';
 import { refresh } from './engine.ts';
+import { idle, jobFinished, startJob } from './jobs.ts';
 import { today } from '../../shared/time.ts';
 
 interface Log { info(o: object | string, m?: string): void; error(o: object, m?: string): void }
@@ -19,8 +20,18 @@ export function startNightly(db: Db, log: Log): { stop(): void } {
   let timer: NodeJS.Timeout | null = null;
   const run = async () => {
     try {
-      const done = await refresh(db, today());
-      log.info({ done }, 'indicators: nightly refresh');
+      // The same job runner as on-demand computations: it waits for one running, then takes its turn.
+      await idle(db);
+      const day = today();
+      let summary: Awaited<ReturnType<typeof refresh>> = [];
+      const job = startJob(db, { kind: 'refresh', county: null, requestedBy: null }, async (progress) => {
+        const t0 = performance.now();
+        summary = await refresh(db, day, undefined, progress);
+        return { indicators: summary.reduce((n, c) => n + c.indicators, 0), periods: summary.reduce((n, c) => n + c.periods, 0), values: summary.reduce((n, c) => n + c.values, 0), ms: Math.round(performance.now() - t0) };
+      });
+      const end = await jobFinished(db, job.id);
+      if (end.state === 'failed') throw new Error(end.error ?? 'refresh failed');
+      log.info({ done: summary, job: job.id }, 'indicators: nightly refresh');
     } catch (e) {
       log.error({ err: e }, 'indicators: nightly refresh failed');
     }

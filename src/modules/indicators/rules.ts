@@ -2,7 +2,6 @@
 // status of a target (met / on track / at risk / off track) from the current value, its trend and
 // the due date. No I/O: the web app imports these to show the rule beside each status.
 
-export type PeriodKind = 'month' | 'quarter' | 'year';
 /** How a definition reads its period: `flow` = events within the period; `ytd` = from 1 January to the period's end
  *  (the programme rates of the norm are annual); `point` = the state on the period's last day (or today, if earlier). */
 export type Window = 'flow' | 'ytd' | 'point';
@@ -14,13 +13,6 @@ const PERIOD_RE = /^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$/;
 /** True for a period string: 2025, 2025-Q1 or 2025-03. */
 export function isPeriod(p: string): boolean {
   return PERIOD_RE.test(p);
-}
-
-/** The kind of a period string. */
-export function periodKind(p: string): PeriodKind {
-  const m = PERIOD_RE.exec(p);
-  if (!m) throw new Error(`not a period: ${p}`);
-  return m[2] ? 'month' : m[3] ? 'quarter' : 'year';
 }
 
 function lastDay(y: number, month: number): string {

@@ -4,20 +4,18 @@ import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { badRequest, forbidden, notFound, stale } from '../../platform/errors.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { teamsOfUser } from '../contracts/service.ts';
 import { ageOn } from '../registry/rules.ts';
 import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './catalogue.ts';
 import { compute, counties } from './engine.ts';
-import { isPeriod, judgedComparator, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Comparator, type Status } from './rules.ts';
+import { startJob } from './jobs.ts';
+import type { CatalogueEntry, ComputeInput, EntryInput, Job, ResidentsInput, TargetInput, TargetRow, ValueRow, ValuesInput, TrendInput } from './schema.ts';
+import { isPeriod, judgedComparator, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
 import { today } from '../../shared/time.ts';
-
-export interface CatalogueEntry {
-  code: string; name: { zh: string; en: string }; definition: { zh: string; en: string }; unit: string; unitLabel: { zh: string; en: string };
-  betterWhen: 'higher' | 'lower'; levels: Level[]; window: string; source: 'computed' | 'entered'; group: string; drillToResidents: boolean;
-}
+import * as store from './store.ts';
 
 /** The catalogue as the web app and outside tools see it. */
 export function catalogue(): CatalogueEntry[] {
@@ -46,44 +44,28 @@ export async function countyOf(q: Queryable, p: Principal, asked?: string): Prom
   return mine[0];
 }
 
-export interface ValueRow {
-  level: Level; unitId: string; name: string; value: number | null; numerator: number | null; denominator: number | null;
-  source: 'computed' | 'entered'; at: string; enteredBy: string | null; note: string | null;
-}
-
 async function unitNames(q: Queryable, level: Level, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const sql = level === 'county' || level === 'township' ? 'SELECT code AS id, name FROM regions WHERE code = ANY($1::text[])'
-    : level === 'facility' ? 'SELECT id::text, name FROM facilities WHERE id::text = ANY($1::text[])'
-      : level === 'team' ? 'SELECT id::text, name FROM care_teams WHERE id::text = ANY($1::text[])' : 'SELECT id::text, name FROM communities WHERE id::text = ANY($1::text[])';
-  return new Map((await q.query<{ id: string; name: string }>(sql, [ids])).map((r) => [r.id, r.name]));
+  return new Map((await store.unitNames(q, level, ids)).map((r) => [r.id, r.name]));
 }
 
 /** The units below a parent: townships of a county, facilities of a township (or the county's own), teams of a facility. */
 async function childrenFilter(q: Queryable, county: string, level: Level, parent: string | undefined): Promise<string[] | null> {
   if (!parent) return null;
-  if (level === 'township') return (await q.query<{ id: string }>(`SELECT code AS id FROM regions WHERE parent_code = $1 AND level = 'township'`, [parent])).map((r) => r.id);
-  if (level === 'facility') {
-    const pre = parent.length === 12 ? parent.slice(0, 9) : parent;
-    const exact = parent.length === 6;
-    return (await q.query<{ id: string }>(`SELECT id::text FROM facilities WHERE ${exact ? 'region_code = $1' : 'region_code LIKE $1 || \'%\''}`, [exact ? parent : pre])).map((r) => r.id);
-  }
-  if (level === 'team') return (await q.query<{ id: string }>('SELECT id::text FROM care_teams WHERE facility_id::text = $1', [parent])).map((r) => r.id);
-  if (level === 'community') return (await q.query<{ id: string }>('SELECT id::text FROM communities WHERE region_code LIKE $1 || \'%\'', [county])).map((r) => r.id);
+  if (level === 'township') return store.townshipsOf(q, parent);
+  if (level === 'facility') return parent.length === 6 ? store.facilitiesIn(q, parent) : store.facilitiesUnder(q, parent.length === 12 ? parent.slice(0, 9) : parent);
+  if (level === 'team') return store.teamsOfFacility(q, parent);
+  if (level === 'community') return store.communitiesIn(q, county);
   return null;
 }
 
 /** Stored values of an indicator for a period at a level (optionally the children of one unit): the league table. */
-export async function values(db: Db, p: Principal, o: { code: string; period: string; level: Level; parent?: string; county?: string }): Promise<{ county: string; items: ValueRow[] }> {
+export async function values(db: Db, p: Principal, o: ValuesInput): Promise<{ county: string; items: ValueRow[] }> {
   const d = definitionOf(o.code);
   const county = await countyOf(db, p, o.county);
   if (!d.levels.includes(o.level)) throw badRequest('indicator.level', { zh: '该指标不按此层级统计', en: 'This indicator is not cut by that level' }, [{ path: 'level', problem: `${o.code} is cut by ${d.levels.join(', ')} / 可选层级：${d.levels.join('、')}` }]);
   const only = await childrenFilter(db, county, o.level, o.parent);
-  const rows = await db.query<{ unit_id: string; value: number | null; numerator: number | null; denominator: number | null; source: 'computed' | 'entered'; at: Date; entered_by: string | null; note: string | null }>(
-    `SELECT v.unit_id, v.value, v.numerator, v.denominator, v.source, v.at, u.username AS entered_by, v.note
-       FROM indicator_values v LEFT JOIN users u ON u.id = v.entered_by
-      WHERE v.indicator_code = $1 AND v.period = $2 AND v.unit_level = $3 AND v.county_code = $4 ${only ? 'AND v.unit_id = ANY($5::text[])' : ''}`,
-    only ? [o.code, o.period, o.level, county, only] : [o.code, o.period, o.level, county]);
+  const rows = await store.storedValues(db, { code: o.code, period: o.period, level: o.level, county, only });
   const names = await unitNames(db, o.level, rows.map((r) => r.unit_id));
   const sign = d.betterWhen === 'higher' ? -1 : 1;
   const items = rows.map((r): ValueRow => ({
@@ -94,21 +76,14 @@ export async function values(db: Db, p: Principal, o: { code: string; period: st
 }
 
 /** The monthly (and yearly) values of one unit, with the targets held against it. */
-export async function trend(db: Db, p: Principal, o: { code: string; level: Level; unit: string; months: number; county?: string }) {
+export async function trend(db: Db, p: Principal, o: TrendInput) {
   definitionOf(o.code);
   const county = await countyOf(db, p, o.county);
-  const rows = await db.query<{ period: string; value: number | null }>(
-    `SELECT period, value FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND county_code = $4 ORDER BY period`, [o.code, o.level, o.unit, county]);
+  const rows = await store.unitSeries(db, { code: o.code, level: o.level, unit: o.unit, county });
   const months = rows.filter((r) => r.period.length === 7 && !r.period.includes('Q')).slice(-o.months);
   const years = rows.filter((r) => r.period.length === 4);
   const targets = o.level === 'county' || o.level === 'township' ? await targetsWithStatus(db, county, { code: o.code, locality: o.unit }) : [];
   return { months, years, targets };
-}
-
-export interface TargetRow {
-  id: string; indicatorCode: string | null; indicatorName: { zh: string; en: string } | null; localityCode: string; localityName: string; comparator: Comparator;
-  value: number; valueHigh: number | null; unit: string; dueYear: number | null; planId: string | null; planTitle: string | null; taskId: string | null; taskTitle: string | null; text: string; metric: string | null; note: string | null;
-  version: number; current: number | null; period: string | null; status: Status; projected: number | null; reason: string; sparkline: (number | null)[]; source: 'computed' | 'entered' | null;
 }
 
 function levelOfLocality(code: string): Level | null {
@@ -121,20 +96,9 @@ function levelOfLocality(code: string): Level | null {
 export async function targetsWithStatus(q: Queryable, county: string, o: { code?: string; locality?: string; year?: number } = {}): Promise<TargetRow[]> {
   // A report for a past year judges each target as it stood on that year's last day.
   const day = o.year && `${o.year}-12-31` < today() ? `${o.year}-12-31` : today();
-  const args: unknown[] = [county];
-  let where = `t.locality_code LIKE $1 || '%'`;
-  if (o.code) { args.push(o.code); where += ` AND t.indicator_code = $${args.length}`; }
-  if (o.locality) { args.push(o.locality); where += ` AND t.locality_code = $${args.length}`; }
-  const ts = await q.query<{ id: string; indicator_code: string | null; locality_code: string; locality_name: string; comparator: Comparator; value: number; value_high: number | null; unit: string;
-    due_year: number | null; plan_id: string | null; plan_title: string | null; task_id: string | null; task_title: string | null; text: string; metric: string | null; note: string | null; version: number }>(
-    `SELECT t.id, t.indicator_code, t.locality_code, g.name AS locality_name, t.comparator, t.value, t.value_high, t.unit, t.due_year, t.plan_id, p.title AS plan_title, t.task_id,
-            k.number || ' ' || k.title AS task_title, t.text, t.metric, t.note, t.version
-       FROM targets t JOIN regions g ON g.code = t.locality_code LEFT JOIN plans p ON p.id = t.plan_id LEFT JOIN plan_tasks k ON k.id = t.task_id WHERE ${where} ORDER BY t.due_year NULLS LAST, t.indicator_code, t.locality_code`, args);
+  const ts = await store.targetsUnder(q, county, o);
   const keys = ts.filter((t) => t.indicator_code && levelOfLocality(t.locality_code));
-  const vals = keys.length ? await q.query<{ indicator_code: string; unit_id: string; period: string; value: number | null; source: 'computed' | 'entered' }>(
-    `SELECT indicator_code, unit_id, period, value, source FROM indicator_values
-      WHERE county_code = $1 AND unit_level IN ('county','township') AND (indicator_code, unit_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
-    [county, keys.map((t) => t.indicator_code), keys.map((t) => t.locality_code)]) : [];
+  const vals = await store.localitySeries(q, county, keys.map((t) => ({ code: t.indicator_code!, locality: t.locality_code })));
   const by = new Map<string, typeof vals>();
   for (const v of vals) {
     const k = `${v.indicator_code}|${v.unit_id}`;
@@ -166,9 +130,8 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
 export async function targetProgress(q: Queryable, ids: string[]): Promise<Map<string, { value: number; period: string | null; status: Status; reason: string }>> {
   const out = new Map<string, { value: number; period: string | null; status: Status; reason: string }>();
   if (!ids.length) return out;
-  const rows = await q.query<{ county: string }>('SELECT DISTINCT left(locality_code, 6) AS county FROM targets WHERE id = ANY($1::uuid[]) AND indicator_code IS NOT NULL', [ids]);
   const wanted = new Set(ids);
-  for (const { county } of rows) {
+  for (const county of await store.countiesOfTargets(q, ids)) {
     for (const t of await targetsWithStatus(q, county)) {
       if (wanted.has(t.id) && t.current != null) out.set(t.id, { value: t.current, period: t.period, status: t.status, reason: t.reason });
     }
@@ -179,21 +142,15 @@ export async function targetProgress(q: Queryable, ids: string[]): Promise<Map<s
 /** The commission's view: every target of the county with value, status and sparkline, and the status rule. */
 export async function dashboard(db: Db, p: Principal, asked?: string, year?: number) {
   const county = await countyOf(db, p, asked);
-  const [c] = await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [county]);
-  const [run] = await db.query<{ at: Date | null }>('SELECT max(computed_at) AS at FROM indicator_runs WHERE county_code = $1', [county]);
-  return { county, countyName: c?.name ?? county, computedAt: run?.at ? run.at.toISOString() : null, rule: STATUS_RULE, targets: await targetsWithStatus(db, county, { year }) };
-}
-
-export interface TargetInput {
-  indicatorCode: string; localityCode: string; comparator: Comparator; value: number; valueHigh?: number | null; unit: string; dueYear: number; text?: string; note?: string | null;
+  const at = await store.lastComputed(db, county);
+  return { county, countyName: (await store.regionName(db, county)) ?? county, computedAt: at ? at.toISOString() : null, rule: STATUS_RULE, targets: await targetsWithStatus(db, county, { year }) };
 }
 
 async function checkTarget(q: Queryable, p: Principal, t: TargetInput) {
   const fields: { path: string; problem: string }[] = [];
   if (!BY_CODE.has(t.indicatorCode)) fields.push({ path: 'indicatorCode', problem: `unknown indicator "${t.indicatorCode}" / 未知指标` });
   const prefix = await scopePrefix(q, p);
-  const [g] = await q.query<{ code: string }>('SELECT code FROM regions WHERE code = $1', [t.localityCode]);
-  if (!g || (prefix !== null && !t.localityCode.startsWith(prefix.slice(0, 6)))) fields.push({ path: 'localityCode', problem: 'unknown region, or outside your scope / 地区不存在或超出范围' });
+  if (!(await store.regionExists(q, t.localityCode)) || (prefix !== null && !t.localityCode.startsWith(prefix.slice(0, 6)))) fields.push({ path: 'localityCode', problem: 'unknown region, or outside your scope / 地区不存在或超出范围' });
   if (t.comparator === 'range' && (t.valueHigh == null || t.valueHigh < t.value)) fields.push({ path: 'valueHigh', problem: 'a range needs an upper bound not below the value / 区间须有不低于下限的上限' });
   if (fields.length) throw badRequest('target.invalid', { zh: '目标有误，未保存', en: 'Invalid target; nothing was saved' }, fields);
 }
@@ -202,11 +159,9 @@ async function checkTarget(q: Queryable, p: Principal, t: TargetInput) {
 export async function addTarget(db: Db, p: Principal, t: TargetInput) {
   return db.tx(async (q) => {
     await checkTarget(q, p, t);
-    const [r] = await q.query<{ id: string }>(
-      `INSERT INTO targets (indicator_code, locality_code, comparator, value, value_high, unit, due_year, text, note, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id`,
-      [t.indicatorCode, t.localityCode, t.comparator, t.value, t.comparator === 'range' ? t.valueHigh : null, t.unit, t.dueYear, t.text ?? '', t.note ?? null, p.userId]);
-    await writeAudit(q, actorOf(p, p.ip), { action: 'target.add', outcome: 'ok', recordType: 'target', recordId: r.id, details: { ...t } });
-    return { id: r.id };
+    const id = await store.insertTarget(q, { ...t, valueHigh: t.comparator === 'range' ? t.valueHigh ?? null : null, text: t.text ?? '', note: t.note ?? null }, p.userId);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'target.add', outcome: 'ok', recordType: 'target', recordId: id, details: { ...t } });
+    return { id };
   });
 }
 
@@ -214,18 +169,15 @@ export async function addTarget(db: Db, p: Principal, t: TargetInput) {
 export async function editTarget(db: Db, p: Principal, id: string, version: number, t: TargetInput) {
   return db.tx(async (q) => {
     const prefix = await scopePrefix(q, p);
-    const [old] = await q.query<Record<string, unknown> & { version: number; locality_code: string }>('SELECT * FROM targets WHERE id = $1 FOR UPDATE', [id]);
+    const old = await store.lockTarget(q, id);
     if (!old || (prefix !== null && !old.locality_code.startsWith(prefix.slice(0, 6)))) throw notFound({ zh: '目标', en: 'Target' });
     if (old.version !== version) throw stale(old.version);
     await checkTarget(q, p, t);
-    await q.query(`UPDATE targets SET indicator_code = $2, locality_code = $3, comparator = $4, value = $5, value_high = $6, unit = $7, due_year = $8, text = $9, note = $10, version = version + 1 WHERE id = $1`,
-      [id, t.indicatorCode, t.localityCode, t.comparator, t.value, t.comparator === 'range' ? t.valueHigh : null, t.unit, t.dueYear, t.text ?? old.text, t.note ?? null]);
+    await store.updateTarget(q, id, { ...t, valueHigh: t.comparator === 'range' ? t.valueHigh ?? null : null, text: t.text ?? old.text, note: t.note ?? null });
     await writeAudit(q, actorOf(p, p.ip), { action: 'target.edit', outcome: 'ok', recordType: 'target', recordId: id, details: { before: { comparator: old.comparator, value: old.value, due_year: old.due_year }, after: { ...t } } });
     return { id, version: version + 1 };
   });
 }
-
-export interface EntryInput { code: string; period: string; level: Level; unitId: string; value: number; note?: string | null }
 
 /** Enters the value of a non-computable indicator for a period and unit (marked entered, with who and when); audited. */
 export async function enterValue(db: Db, p: Principal, e: EntryInput) {
@@ -238,55 +190,56 @@ export async function enterValue(db: Db, p: Principal, e: EntryInput) {
   const county = await countyOf(db, p);
   let unitOk = false;
   if (e.level === 'county') unitOk = e.unitId === county;
-  else if (e.level === 'township') unitOk = (await db.query(`SELECT 1 FROM regions WHERE code = $1 AND level = 'township' AND parent_code = $2`, [e.unitId, county])).length > 0;
-  else if (e.level === 'facility') unitOk = (await db.query(`SELECT 1 FROM facilities WHERE id::text = $1 AND region_code LIKE $2 || '%'`, [e.unitId, county])).length > 0;
+  else if (e.level === 'township') unitOk = await store.isTownshipOf(db, e.unitId, county);
+  else if (e.level === 'facility') unitOk = await store.isFacilityOf(db, e.unitId, county);
   if (!unitOk) fields.push({ path: 'unitId', problem: 'unknown unit, or outside your county / 单位不存在或不在本县' });
   if (fields.length) throw badRequest('indicator.entry_invalid', { zh: '录入有误，未保存', en: 'Invalid entry; nothing was saved' }, fields);
   return db.tx(async (q) => {
-    const [prev] = await q.query<{ value: number | null }>('SELECT value FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND period = $4', [e.code, e.level, e.unitId, e.period]);
-    await q.query(
-      `INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, value, source, note, entered_by, at) VALUES ($1,$2,$3,$4,$5,$6,'entered',$7,$8, now())
-       ON CONFLICT (indicator_code, unit_level, unit_id, period) DO UPDATE SET value = EXCLUDED.value, note = EXCLUDED.note, entered_by = EXCLUDED.entered_by, at = now()`,
-      [e.code, e.period, e.level, e.unitId, county, e.value, e.note ?? null, p.userId]);
-    await writeAudit(q, actorOf(p, p.ip), { action: 'indicator.enter', outcome: 'ok', recordType: 'indicator_value', recordId: `${e.code}/${e.level}/${e.unitId}/${e.period}`, details: { value: e.value, previous: prev?.value ?? null } });
+    const prev = await store.storedValue(q, e);
+    await store.upsertEntered(q, { ...e, county, note: e.note ?? null, userId: p.userId });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'indicator.enter', outcome: 'ok', recordType: 'indicator_value', recordId: `${e.code}/${e.level}/${e.unitId}/${e.period}`, details: { value: e.value, previous: prev ?? null } });
     return { ok: true as const };
   });
 }
 
-/** Computes the indicators on demand for the caller's county (every period of the year, or the ones asked); audited. */
-export async function computeNow(db: Db, p: Principal, o: { period?: string; codes?: string[]; year?: number }) {
+/**
+ * Starts computing the indicators for the caller's county (every period of the year, or the ones asked) as a
+ * job (jobs.ts: one at a time, 409 while another runs); audited when it starts and when it ends.
+ */
+export async function startCompute(db: Db, p: Principal, o: ComputeInput): Promise<Job> {
   const county = await countyOf(db, p);
   const day = today();
   if (o.codes) for (const [i, c] of o.codes.entries()) definitionOf(c, `codes[${i}]`);
   const periods = o.period ? [o.period] : periodsOfYear(o.year ?? Number(day.slice(0, 4)), day);
-  const r = await compute(db, { county, periods, codes: o.codes, today: day });
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'indicator.compute', outcome: 'ok', details: { county, periods: periods.length, values: r.values, ms: r.ms } }));
-  return { county, ...r };
+  const actor = actorOf(p, p.ip);
+  const job = startJob(db, { kind: 'compute', county, requestedBy: p.username }, async (progress) => {
+    const r = await compute(db, { county, periods, codes: o.codes, today: day, progress });
+    await db.tx((q) => writeAudit(q, actor, { action: 'indicator.compute', outcome: 'ok', recordType: 'indicator_job', recordId: job.id, details: { county, periods: periods.length, values: r.values, ms: r.ms } }));
+    return r;
+  });
+  await db.tx((q) => writeAudit(q, actor, { action: 'indicator.compute_start', outcome: 'ok', recordType: 'indicator_job', recordId: job.id, details: { county, periods: periods.length, codes: o.codes ?? null } }));
+  return job;
 }
 
 /** The residents behind a rate in a township, facility or team, for those allowed to see them (the chronic module's rule:
  *  public-health staff for their region, a clinician for their team's contracted residents); officers see aggregates only; audited. */
-export async function residentsBehind(db: Db, p: Principal, o: { code: string; period: string; level: 'township' | 'facility' | 'team'; unit: string; part: 'numerator' | 'not_numerator' | 'denominator' }) {
+export async function residentsBehind(db: Db, p: Principal, o: ResidentsInput) {
   const d = definitionOf(o.code);
   if (!['doctor', 'nurse', 'village_doctor', 'public_health'].includes(p.role)) throw forbidden({ zh: '您的角色只能查看汇总数据，不能查看个人', en: 'Your role sees aggregates only, never a person' });
   if (!d.facts?.includes('r.id AS resident_id') || !d.levels.includes(o.level)) throw badRequest('indicator.no_residents', { zh: '该指标不能下钻到居民', en: 'This indicator does not drill down to residents' }, [{ path: 'code', problem: 'no residents behind this indicator at that level / 该层级无居民明细' }]);
   if (!isPeriod(o.period)) throw badRequest('indicator.period', { zh: '统计期有误', en: 'Invalid period' }, [{ path: 'period', problem: 'YYYY, YYYY-Qn or YYYY-MM' }]);
   const county = await countyOf(db, p);
-  const [me] = await db.query<{ region_code: string | null }>('SELECT region_code FROM users WHERE id = $1', [p.userId]);
-  const ph = p.role === 'public_health' && !!me?.region_code;
+  const region = await store.userRegion(db, p.userId);
+  const ph = p.role === 'public_health' && !!region;
   const w = windowOf(o.period, d.window, today());
-  const col = o.level === 'township' ? 'f.town' : o.level === 'facility' ? 'f.facility_id::text' : 'f.team_id::text';
-  const partSql = o.part === 'numerator' ? 'AND f.num > 0' : o.part === 'not_numerator' ? 'AND f.num = 0 AND coalesce(f.den, 0) > 0' : 'AND coalesce(f.den, 0) > 0';
-  const rows = await db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; num: number }>(
-    `WITH f AS (${d.facts})
-     SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, max(f.num)::float8 AS num
-       FROM f JOIN residents r ON r.id = f.resident_id JOIN regions v ON v.code = r.village_code
-      WHERE ${col} = $5 ${partSql} AND $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL
-        AND (($6::boolean AND r.village_code LIKE $7 || '%') OR (NOT $6::boolean AND EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
-              AND c.team_id = ANY($8::uuid[]))))
-      GROUP BY r.id, r.name, r.sex, r.birth_date, v.name ORDER BY r.name LIMIT 2000`,
-    [county, w.from, w.to, w.asOf, o.unit, ph, ph ? regionPrefix(me!.region_code!) : '', await teamsOfUser(db, p.userId)]);
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'indicator.residents', outcome: 'ok', basis: ph ? 'public_health' : 'contract', details: { ...o, rows: rows.length } }));
+  const rows = await store.residentsBehindFacts(db, d.facts!, { county, ...w, level: o.level, unit: o.unit, part: o.part, regionPrefix: ph ? regionPrefix(region!) : null, teamIds: await teamsOfUser(db, p.userId) });
+  // One row per resident shown, so that each resident's access log shows the read (an empty answer still leaves one row).
+  const basis = ph ? 'public_health' : 'contract';
+  const actor = actorOf(p, p.ip);
+  const details = { code: o.code, period: o.period, level: o.level, unit: o.unit, part: o.part, rows: rows.length };
+  await db.tx((q) => writeAuditMany(q, rows.length
+    ? rows.map((r) => ({ actor, entry: { action: 'indicator.residents', outcome: 'ok' as const, residentId: r.id, basis, details } }))
+    : [{ actor, entry: { action: 'indicator.residents', outcome: 'ok' as const, basis, details } }]));
   const day = today();
   return rows.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, inNumerator: r.num > 0 }));
 }
@@ -294,10 +247,8 @@ export async function residentsBehind(db: Db, p: Principal, o: { code: string; p
 /** Units a user may enter values for: the county, its townships, its facilities. */
 export async function entryUnits(db: Db, p: Principal) {
   const county = await countyOf(db, p);
-  const towns = await db.query<{ id: string; name: string }>(`SELECT code AS id, name FROM regions WHERE parent_code = $1 AND level = 'township' ORDER BY code`, [county]);
-  const facs = await db.query<{ id: string; name: string }>(`SELECT id::text, name FROM facilities WHERE region_code LIKE $1 || '%' AND tier IN ('county','township') ORDER BY tier, code`, [county]);
-  const [c] = await db.query<{ name: string }>('SELECT name FROM regions WHERE code = $1', [county]);
-  return { county: [{ id: county, name: c?.name ?? county }], township: towns, facility: facs };
+  const { towns, facilities } = await store.entryUnitRows(db, county);
+  return { county: [{ id: county, name: (await store.regionName(db, county)) ?? county }], township: towns, facility: facilities };
 }
 
 /** The year-period label of today's year (used by the report and the defaults). */
@@ -306,3 +257,26 @@ export function currentYear(): string {
 }
 
 export { periodBounds };
+
+// ---- what other modules ask of the targets (the ledger's plans hold targets; it never writes the table itself) ----
+
+/**
+ * Replaces a plan's targets (its own and its tasks') by the given ones, in plan order, inside the caller's
+ * transaction: a plan's save writes them, its withdrawal clears them (an empty list). Returns how many
+ * were removed and added.
+ */
+export async function replacePlanTargets(q: Queryable, planId: string, o: { locality: string; userId: string | null; targets: store.PlanTargetWrite[] }): Promise<{ removed: number; added: number }> {
+  const removed = await store.deletePlanTargets(q, planId);
+  if (o.targets.length) await store.insertPlanTargets(q, { locality: o.locality, planId, userId: o.userId, targets: o.targets });
+  return { removed, added: o.targets.length };
+}
+
+/** The targets the given plan tasks hold, in plan order (the ledger shows them under each task). */
+export async function targetsOfTasks(q: Queryable, taskIds: string[]): Promise<store.TaskTargetRow[]> {
+  return taskIds.length ? store.targetsOfTasks(q, taskIds) : [];
+}
+
+/** Bulk-adds targets typed in by hand for one locality (the demo county's), in the caller's transaction. */
+export async function addHandTargets(q: Queryable, locality: string, rows: store.HandTargetWrite[]): Promise<void> {
+  if (rows.length) await store.insertHandTargets(q, locality, rows);
+}

@@ -13282,7 +13282,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Compute the indicators now for your county (every period of the year, or one period) */
+        /** Start computing the indicators for your county (every period of the year, or one period) as a job; 202 with the job to follow, 409 while another computation runs */
         post: {
             parameters: {
                 query?: never;
@@ -13301,17 +13301,30 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            county: string;
-                            indicators: number;
-                            periods: number;
-                            values: number;
-                            ms: number;
+                            id: string;
+                            /** @enum {string} */
+                            kind: "compute" | "refresh";
+                            /** @enum {string} */
+                            state: "running" | "done" | "failed";
+                            county: string | null;
+                            steps: number;
+                            done: number;
+                            startedAt: string;
+                            finishedAt: string | null;
+                            requestedBy: string | null;
+                            result: {
+                                indicators: number;
+                                periods: number;
+                                values: number;
+                                ms: number;
+                            } | null;
+                            error: string | null;
                         };
                     };
                 };
@@ -13359,6 +13372,105 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A computation job: state, steps done of steps, and its figures when done */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "compute" | "refresh";
+                            /** @enum {string} */
+                            state: "running" | "done" | "failed";
+                            county: string | null;
+                            steps: number;
+                            done: number;
+                            startedAt: string;
+                            finishedAt: string | null;
+                            requestedBy: string | null;
+                            result: {
+                                indicators: number;
+                                periods: number;
+                                values: number;
+                                ms: number;
+                            } | null;
+                            error: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
