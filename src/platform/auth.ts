@@ -25,6 +25,10 @@ export interface Principal {
   regionCode: string | null;
   facilityCode: string | null;
   ip: string | null;
+  /** 'system' for a registered facility system (HIS/LIS) signed in with client credentials; absent or 'user' for a person. */
+  kind?: 'user' | 'system';
+  /** The system client's id (kind 'system'). */
+  clientId?: string;
 }
 
 /** The actor recorded in audit rows for this principal (or an anonymous caller). */
