@@ -6,6 +6,8 @@ import { userRoutes } from './modules/users/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
+import { onDiagnosesRecorded } from './modules/records/service.ts';
+import { enrolFromDiagnoses } from './modules/chronic/service.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
@@ -21,6 +23,8 @@ export interface BuildOptions {
 /** Builds the Meridian HTTP app on a context (database, keys, configuration). */
 export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<App> {
   const loginRateLimit = opts.loginRateLimit ?? 30;
+  // The record tells the chronic programme of recorded diagnoses (it enrols from them) without importing it.
+  onDiagnosesRecorded(enrolFromDiagnoses);
   return buildHttp(ctx, {
     logger: opts.logger ?? false,
     register: async (app) => {

@@ -28,6 +28,10 @@ export interface Principal {
   ip: string | null;
   /** Set when the session may only enrol a second factor (a role that must use two and has not yet). */
   enrolOnly?: true;
+  /** 'system' for a registered facility system (HIS/LIS) signed in with client credentials; absent or 'user' for a person. */
+  kind?: 'user' | 'system';
+  /** The system client's id (kind 'system'). */
+  clientId?: string;
 }
 
 /** The actor recorded in audit rows for this principal (or an anonymous caller). */

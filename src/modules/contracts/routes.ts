@@ -6,7 +6,7 @@ import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
 import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
-import { periodRange } from '../chronic/rules.ts';
+import { periodRange } from '../../shared/period.ts';
 import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
 import { DateStr, addDays, today } from '../../shared/time.ts';
 

@@ -79,9 +79,9 @@ for (const engine of ENGINES) {
           ($1, $3, '371003', current_date - 730, current_date - 365, 'on_site', 'signed')`, [rid, team.id, team2.id]);
       await t.db.query(`INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at)
           SELECT $1, '371003', 'up', 'routine', 'htn_uncontrolled_twice', a.id, b.id, 'sent', now() FROM facilities a, facilities b WHERE a.code = 'T000A' AND b.code = 'H0001'`, [rid]);
-      // encounters: recent at H0005 (through the API), old at H0002
+      // encounters: one today at H0005 (through the API, the resident present with their ID card: it opens the basis), old at H0002
       const enc = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: cookie.get('enc_doc')! }, payload: {
-        residentId: rid, kind: 'outpatient', facilityCode: 'H0005', startedAt: daysAgo(10), diagnoses: [{ icd10: 'J06.9' }, { icd10: 'I10' }],
+        residentId: rid, kind: 'outpatient', facilityCode: 'H0005', startedAt: new Date().toISOString(), presence: { idNumber: makeIdNumber('371003', '1950-05-05', '111') }, diagnoses: [{ icd10: 'J06.9' }, { icd10: 'I10' }],
         observations: [{ code: '8480-6', value: 150, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }], prescriptions: [{ drugName: '阿莫西林', dose: '0.5g', frequency: 'tid', days: 5 }] } });
       assert.equal(enc.statusCode, 200, enc.body);
       await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'outpatient', id, now() - interval '200 days' FROM facilities WHERE code = 'H0002'`, [rid]);
@@ -165,5 +165,92 @@ for (const engine of ENGINES) {
       assert.equal(r.statusCode, 200);
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/break-glass', headers: { cookie: cookie.get('manager')! } })).json().items.length, 0);
     });
+  });
+}
+
+// The write matrix: every write path that attaches data to a resident, for a worker without a
+// basis (with no proof, a wrong proof, a back-dated proof), with a basis, and with a good proof
+// (which opens the basis and marks it on the resident's access log). Refusals write nothing.
+type WritePath = 'encounter' | 'batch' | 'followup' | 'screening';
+const WRITES: WritePath[] = ['encounter', 'batch', 'followup', 'screening'];
+
+for (const engine of ENGINES) {
+  describe(`record write matrix [${engine}]`, () => {
+    let t: TestApp;
+    let rid: string;
+    const idn = makeIdNumber('371003', '1955-03-03', '515');
+    before(async () => {
+      t = await openTestApp(engine);
+      await buildTestCounty(t.db);
+      const admin = await t.signIn('admin', 'sysadmin');
+      const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: idn, name: '周大伯', villageCode: VILLAGE_A } });
+      rid = r.json().resident.id;
+      await t.db.exec("INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('H0002','县中医院','county','tcm_hospital','371003')");
+    });
+    after(() => t.close());
+
+    const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const yesterday = () => new Date(Date.now() - 86400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const body = (w: WritePath, presence: object | undefined, backDated = false, facilityCode = 'T000B'): { url: string; payload: object } => {
+      const day = backDated ? yesterday() : today();
+      const at = backDated ? daysAgo(1) : new Date().toISOString();
+      if (w === 'encounter') return { url: '/api/records/encounters', payload: { residentId: rid, kind: 'outpatient', facilityCode, startedAt: at, observations: [{ code: '8480-6', value: 128, unit: 'mmHg' }], presence } };
+      if (w === 'batch') return { url: '/api/records/observations/batch', payload: { sourceSystem: 'cuff', items: [{ residentId: rid, sourceId: `m-${Math.random()}`, code: '8480-6', value: 131, unit: 'mmHg', observedAt: at }] } };
+      if (w === 'followup') return { url: '/api/chronic/followups', payload: { residentId: rid, programme: 'hypertension', visitDate: day, sbp: 138, dbp: 84, presence } };
+      return { url: '/api/chronic/screening/readings', payload: { residentId: rid, date: day, sbp: 126, dbp: 80, presence } };
+    };
+    const counts = async () => (await t.db.query<{ e: number; o: number; f: number }>(
+      `SELECT (SELECT count(*)::int FROM encounters WHERE resident_id = $1) AS e, (SELECT count(*)::int FROM observations WHERE resident_id = $1) AS o,
+              (SELECT count(*)::int FROM chronic_followups WHERE resident_id = $1) AS f`, [rid]))[0];
+    const post = async (cookie: string, x: { url: string; payload: object }) => t.app.inject({ method: 'POST', url: x.url, headers: { cookie }, payload: x.payload });
+
+    for (const w of WRITES) {
+      test(`${w}: refused without a basis (no proof, wrong proof, back-dated proof), nothing written`, async () => {
+        // at a facility where nobody recorded this resident's care (an encounter opens its whole facility)
+        const doc = await t.signIn(`none_${w}`, 'doctor', { facilityCode: 'H0001' });
+        const before = await counts();
+        const none = await post(doc, body(w, undefined, false, 'H0001'));
+        if (w === 'batch') {
+          assert.equal(none.statusCode, 400, none.body);
+          assert.deepEqual(none.json().error.fields.map((f: { path: string }) => f.path), ['items[0].residentId'], 'reads as an unknown resident');
+        } else {
+          assert.equal(none.statusCode, 404, none.body);
+          const wrong = await post(doc, body(w, { idNumber: makeIdNumber('371003', '1955-03-03', '516') }, false, 'H0001'));
+          assert.equal(wrong.statusCode, 400, wrong.body);
+          assert.equal(wrong.json().error.code, 'record.presence_invalid');
+          assert.deepEqual(wrong.json().error.fields.map((f: { path: string }) => f.path), ['presence.idNumber']);
+          const late = await post(doc, body(w, { idNumber: idn }, true, 'H0001'));
+          assert.equal(late.statusCode, 400, late.body);
+          assert.equal(late.json().error.code, 'record.presence_window');
+        }
+        assert.deepEqual(await counts(), before, 'nothing written');
+        assert.equal((await t.app.inject({ method: 'GET', url: `/api/records/${rid}/summary`, headers: { cookie: doc } })).statusCode, 404, 'and still no basis');
+      });
+
+      test(`${w}: allowed with a basis the worker has (break-glass)`, async () => {
+        const doc = await t.signIn(`bg_${w}`, 'doctor', { facilityCode: 'T000B' });
+        assert.equal((await t.app.inject({ method: 'POST', url: `/api/records/${rid}/break-glass`, headers: { cookie: doc }, payload: { reason: '急诊需要病史' } })).statusCode, 200);
+        const before = await counts();
+        const r = await post(doc, body(w, undefined));
+        assert.equal(r.statusCode, 200, r.body);
+        const after = await counts();
+        assert.equal(after.o, before.o + (w === 'screening' || w === 'followup' ? 2 : 1), 'the readings');
+        assert.equal(after.e, before.e + (w === 'batch' ? 0 : 1));
+      });
+
+      if (w !== 'batch') {
+        test(`${w}: a good proof of presence today opens the basis, marked on the resident's access log`, async () => {
+          const fac = { encounter: 'T000A', followup: 'V00A1', screening: 'H0002' }[w];
+          const doc = await t.signIn(`proof_${w}`, 'doctor', { facilityCode: fac });
+          const r = await post(doc, body(w, { idNumber: idn.toLowerCase() }, false, fac));
+          assert.equal(r.statusCode, 200, r.body);
+          const s = await t.app.inject({ method: 'GET', url: `/api/records/${rid}/summary`, headers: { cookie: doc } });
+          assert.equal(s.statusCode, 200, s.body);
+          assert.equal(s.json().basis, 'encounter');
+          const [mark] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'record.basis_opened' AND resident_id = $1 AND username = $2", [rid, `proof_${w}`]);
+          assert.equal(mark.n, 1);
+        });
+      }
+    }
   });
 }

@@ -51,18 +51,21 @@ for (const engine of ENGINES) {
     let t: TestApp;
     let doc: string;
     let rid: string;
+    // The doctor has no other basis for this resident: each encounter shows the resident's presence by their ID number.
+    const idNumber = makeIdNumber('371003', '1960-02-02', '333');
+    const presence = { idNumber };
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
       doc = await t.signIn('doc', 'doctor', { facilityCode: 'T000A' });
-      const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: doc }, payload: { idType: 'resident_id', idNumber: makeIdNumber('371003', '1960-02-02', '333'), name: '孙立新', villageCode: VILLAGE_A } });
+      const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: doc }, payload: { idType: 'resident_id', idNumber, name: '孙立新', villageCode: VILLAGE_A } });
       rid = r.json().resident.id;
     });
     after(() => t.close());
 
     test('an encounter with a glucose of 70 mmol/L is refused naming the field, and nothing is written', async () => {
       const r = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: {
-        residentId: rid, kind: 'follow_up', facilityCode: 'T000A', startedAt: new Date().toISOString(), diagnoses: [{ icd10: 'E11' }, { icd10: 'X99.9' }],
+        residentId: rid, kind: 'follow_up', facilityCode: 'T000A', startedAt: new Date().toISOString(), presence, diagnoses: [{ icd10: 'E11' }, { icd10: 'X99.9' }],
         observations: [{ code: '8480-6', value: 132, unit: 'mmHg' }, { code: '1558-6', value: 70, unit: 'mmol/L' }] } });
       assert.equal(r.statusCode, 400);
       assert.deepEqual(r.json().error.fields.map((f: { path: string }) => f.path), ['observations[1].value', 'diagnoses[1].icd10']);
@@ -71,12 +74,12 @@ for (const engine of ENGINES) {
     });
 
     test('recording at another facility is refused', async () => {
-      const r = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: { residentId: rid, kind: 'outpatient', facilityCode: 'H0001', startedAt: new Date().toISOString() } });
+      const r = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: { residentId: rid, kind: 'outpatient', facilityCode: 'H0001', startedAt: new Date().toISOString(), presence } });
       assert.equal(r.statusCode, 403);
     });
 
     test('a resent encounter (same sender id) is stored once', async () => {
-      const body = { sourceSystem: 'his-t000a', sourceId: 'E-1', residentId: rid, kind: 'outpatient', facilityCode: 'T000A', startedAt: new Date().toISOString(), diagnoses: [{ icd10: 'E11' }], observations: [{ code: '1558-6', value: 8.1, unit: 'mmol/L' }] };
+      const body = { sourceSystem: 'his-t000a', sourceId: 'E-1', residentId: rid, kind: 'outpatient', facilityCode: 'T000A', startedAt: new Date().toISOString(), presence, diagnoses: [{ icd10: 'E11' }], observations: [{ code: '1558-6', value: 8.1, unit: 'mmol/L' }] };
       const a = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: body });
       const b = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: body });
       assert.equal(a.json().created, true);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Db } from '../../platform/db.ts';
 import { parseCsv } from '../registry/csv.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { searchIcd10 as icd10Matching, upsertIcd10Rows } from './store.ts';
 
 export const ICD10_CSV = new URL('../../../data/icd10.csv', import.meta.url).pathname;
 
@@ -37,18 +38,11 @@ export async function upsertIcd10(db: Db, text: string): Promise<number> {
   const { rows } = parseCsv(text);
   const [header, ...body] = rows;
   const at = (n: string) => header.indexOf(n);
-  await db.query(
-    `INSERT INTO icd10_codes (code, name_zh, name_en, chapter, category)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-     ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, chapter = EXCLUDED.chapter, category = EXCLUDED.category`,
-    [body.map((r) => r[at('code')]), body.map((r) => r[at('name_zh')]), body.map((r) => r[at('name_en')] || r[at('name_zh')]), body.map((r) => (at('chapter') >= 0 ? r[at('chapter')] : null)), body.map((r) => r[at('category')])],
-  );
+  await upsertIcd10Rows(db, body.map((r) => ({ code: r[at('code')], nameZh: r[at('name_zh')], nameEn: r[at('name_en')] || r[at('name_zh')], chapter: at('chapter') >= 0 ? r[at('chapter')] : null, category: r[at('category')] })));
   return body.length;
 }
 
 /** ICD-10 codes matching a code prefix or a Chinese/English name fragment. */
 export async function searchIcd10(db: Db, q: string, limit = 20) {
-  return db.query<{ code: string; nameZh: string; nameEn: string; category: string }>(
-    `SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category FROM icd10_codes
-      WHERE code ILIKE $1 || '%' OR name_zh LIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' ORDER BY code LIMIT $2`, [q, limit]);
+  return icd10Matching(db, q, limit);
 }

@@ -4,15 +4,20 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { AppError, badRequest, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
-import { auditBatcher, writeAudit } from '../../platform/audit.ts';
+import { AppError, badRequest, conflict, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
+import { auditBatcher, writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { decrypt, type Keys } from '../../platform/crypto.ts';
 import { maskIdNumber } from '../registry/id-number.ts';
 import { ageOn, priorityGroupsOf } from '../registry/rules.ts';
-import { normaliseObservation, OBSERVATIONS } from './observations.ts';
+import { normaliseObservation, OBSERVATIONS, type NormalisedObservation } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
 import { requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
-import { enrolFromDiagnoses } from '../chronic/service.ts';
+import { assertMayAttach, settleGrant, verifyPresence, type AttachGrant } from './basis.ts';
+import * as store from './store.ts';
+import type {
+  AccessLogItem, BreakGlassReviewItem, ConsentIn, ConsentItem, DiagnosisChange, DiagnosisOut, EncounterIn, EncounterKind, EncounterOut, ObservationBatchItem, ObservationBatchOut, ObservationIn,
+  SummaryOut, TimelineOut, TimelineQuery, TrendsOut, VersionItem,
+} from './schema.ts';
 import { today } from '../../shared/time.ts';
 
 /** Encounter kinds that belong to the public-health parts of the record. */
@@ -32,31 +37,23 @@ async function open(db: Db, p: Principal, residentId: string, o: AccessOptions, 
 const obsName = (code: string) => OBSERVATIONS.find((o) => o.code === code);
 
 /** The one-screen summary a doctor needs: problems, medication, allergies, last vitals, contract, programmes. */
-export async function summary(db: Db, keys: Keys, p: Principal, residentId: string, o: AccessOptions) {
+export async function summary(db: Db, keys: Keys, p: Principal, residentId: string, o: AccessOptions): Promise<SummaryOut> {
   const b = await requireBasis(db, p, residentId, o);
   const { part } = b;
   // The record's parts are independent reads: fetched side by side, with the audit row written alongside.
-  const [, [r], problems, meds, allergies, vitals, [contract]] = await Promise.all([
+  const [, r, problems, meds, allergies, vitals, contract] = await Promise.all([
     auditRead(db, p, residentId, b.basis, 'record.summary'),
-    db.query<{ id: string; name: string; sex: 'M' | 'F'; birth_date: string; death_date: string | null; id_type: string; id_number_enc: string; id_number_last4: string; conditions: string[]; village_name: string; township_name: string | null }>(
-      `SELECT r.*, v.name AS village_name, t.name AS township_name FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code WHERE r.id = $1`, [residentId]),
-    db.query<{ icd10: string; name_zh: string; name_en: string; onset_date: string | null; confirmed: boolean }>(
-      `SELECT DISTINCT ON (d.icd10) d.icd10, c.name_zh, c.name_en, d.onset_date, d.confirmed FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10
-        WHERE d.resident_id = $1 AND d.status = 'active' ORDER BY d.icd10, d.recorded_at DESC`, [residentId]),
-    part === 'all' ? db.query<{ drug_name: string; strength: string | null; dose: string | null; frequency: string | null; days: number | null; prescribed_at: Date; antibacterial_class: string | null }>(
-      `SELECT drug_name, strength, dose, frequency, days, prescribed_at, antibacterial_class FROM prescriptions
-        WHERE resident_id = $1 AND prescribed_at >= now() - interval '90 days' ORDER BY prescribed_at DESC LIMIT 30`, [residentId]) : Promise.resolve([]),
-    db.query<{ substance: string; reaction: string | null; severity: string | null }>('SELECT substance, reaction, severity FROM allergies WHERE resident_id = $1', [residentId]),
-    db.query<{ code: string; value: number; unit: string; flag: string | null; observed_at: Date }>(
-      `SELECT DISTINCT ON (code) code, value, unit, flag, observed_at FROM observations WHERE resident_id = $1 ORDER BY code, observed_at DESC`, [residentId]),
-    db.query<{ team: string; facility: string; starts_on: string; ends_on: string; status: string }>(
-      `SELECT t.name AS team, f.name AS facility, c.starts_on, c.ends_on, c.status FROM contracts c JOIN care_teams t ON t.id = c.team_id JOIN facilities f ON f.id = t.facility_id
-        WHERE c.resident_id = $1 AND c.status IN ('signed','renewed') AND c.ends_on >= current_date ORDER BY c.starts_on DESC LIMIT 1`, [residentId]),
+    store.summaryResident(db, residentId),
+    store.activeProblems(db, residentId),
+    part === 'all' ? store.recentMedications(db, residentId) : Promise.resolve([]),
+    store.allergiesOf(db, residentId),
+    store.lastVitals(db, residentId),
+    store.currentContract(db, residentId),
   ]);
-  const basis = b.basis;
+  if (!r) throw notFound({ zh: '居民', en: 'Resident' });
   const on = today();
   return {
-    basis, part,
+    basis: b.basis, part,
     resident: {
       id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, age: ageOn(r.birth_date, r.death_date ?? on), deathDate: r.death_date,
       idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(decrypt(keys, r.id_number_enc)) : `****${r.id_number_last4}`,
@@ -72,29 +69,21 @@ export async function summary(db: Db, keys: Keys, p: Principal, residentId: stri
 }
 
 /** The whole life across all facilities, newest first, paged by a `before` timestamp. */
-export async function timeline(db: Db, p: Principal, residentId: string, o: AccessOptions, page: { before?: string; limit: number }) {
+export async function timeline(db: Db, p: Principal, residentId: string, o: AccessOptions, page: TimelineQuery): Promise<TimelineOut> {
   const { basis, part } = await requireBasis(db, p, residentId, o);
-  const args: unknown[] = [residentId, page.before ?? '9999-12-31', page.limit];
   // The encounters page, the immunisations and the audit row go side by side (one Promise.all, so a
   // failure of one is handled, never left as an unhandled rejection).
   const [encounters, immunisations] = await Promise.all([
-    db.query<{ id: string; kind: string; department: string | null; started_at: Date; ended_at: Date | null; reason: string | null; facility_name: string; facility_tier: string; worker_name: string | null }>(
-    `SELECT e.id, e.kind, e.department, e.started_at, e.ended_at, e.reason, f.name AS facility_name, f.tier AS facility_tier, w.name AS worker_name
-       FROM encounters e JOIN facilities f ON f.id = e.facility_id LEFT JOIN workers w ON w.id = e.worker_id
-      WHERE e.resident_id = $1 AND e.started_at < $2::timestamptz ${part === 'public_health' ? `AND e.kind = ANY('{${PUBLIC_HEALTH_KINDS.join(',')}}')` : ''}
-      ORDER BY e.started_at DESC LIMIT $3`, args),
-    db.query<{ vaccine: string; dose_number: number; given_on: string; lot: string | null; site: string | null }>(
-      'SELECT vaccine, dose_number, given_on, lot, site FROM immunisations WHERE resident_id = $1 ORDER BY given_on DESC', [residentId]),
+    store.timelineEncounters(db, residentId, page.before ?? '9999-12-31', page.limit, part === 'public_health' ? PUBLIC_HEALTH_KINDS : null),
+    store.immunisationsOf(db, residentId),
     auditRead(db, p, residentId, basis, 'record.timeline'),
   ]);
   const ids = encounters.map((e) => e.id);
   const [dx, obs, rx, docs] = ids.length ? await Promise.all([
-    db.query<{ encounter_id: string; icd10: string; name_zh: string; name_en: string; status: string; confirmed: boolean; id: string; version: number }>(
-      'SELECT d.id, d.version, d.encounter_id, d.icd10, c.name_zh, c.name_en, d.status, d.confirmed FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10 WHERE d.encounter_id = ANY($1::uuid[])', [ids]),
-    db.query<{ encounter_id: string; code: string; value: number; unit: string; flag: string | null }>('SELECT encounter_id, code, value, unit, flag FROM observations WHERE encounter_id = ANY($1::uuid[]) ORDER BY code', [ids]),
-    part === 'all' ? db.query<{ encounter_id: string; drug_name: string; strength: string | null; dose: string | null; frequency: string | null; days: number | null; antibacterial_class: string | null }>(
-      'SELECT encounter_id, drug_name, strength, dose, frequency, days, antibacterial_class FROM prescriptions WHERE encounter_id = ANY($1::uuid[])', [ids]) : Promise.resolve([]),
-    part === 'all' ? db.query<{ encounter_id: string; id: string; kind: string; title: string }>('SELECT encounter_id, id, kind, title FROM documents WHERE encounter_id = ANY($1::uuid[])', [ids]) : Promise.resolve([]),
+    store.diagnosesOfEncounters(db, ids),
+    store.observationsOfEncounters(db, ids),
+    part === 'all' ? store.prescriptionsOfEncounters(db, ids) : Promise.resolve([]),
+    part === 'all' ? store.documentsOfEncounters(db, ids) : Promise.resolve([]),
   ]) : [[], [], [], []];
   const by = <T extends { encounter_id: string }>(xs: T[], id: string) => xs.filter((x) => x.encounter_id === id);
   return {
@@ -113,127 +102,148 @@ export async function timeline(db: Db, p: Principal, residentId: string, o: Acce
 }
 
 /** Series of observations for charts (blood pressure, glucose, weight …). */
-export async function trends(db: Db, p: Principal, residentId: string, o: AccessOptions, codes: string[]) {
+export async function trends(db: Db, p: Principal, residentId: string, o: AccessOptions, codes: string[]): Promise<TrendsOut> {
   const { basis } = await open(db, p, residentId, o, 'record.trends');
-  const rows = await db.query<{ code: string; value: number; unit: string; observed_at: Date }>(
-    'SELECT code, value, unit, observed_at FROM observations WHERE resident_id = $1 AND code = ANY($2::text[]) ORDER BY observed_at', [residentId, codes]);
+  const rows = await store.observationSeries(db, residentId, codes);
   return { basis, series: codes.map((code) => ({ code, nameZh: obsName(code)?.nameZh ?? code, nameEn: obsName(code)?.nameEn ?? code, unit: obsName(code)?.unit ?? rows.find((r) => r.code === code)?.unit ?? '', points: rows.filter((r) => r.code === code).map((r) => ({ at: r.observed_at.toISOString(), value: r.value })) })) };
 }
 
 // ---- writing ----
 
-export interface ObservationIn { code: string; value: number; unit: string; observedAt?: string; sourceId?: string }
-export interface EncounterIn {
-  sourceSystem?: string;
-  sourceId?: string;
-  residentId: string;
-  kind: 'outpatient' | 'emergency' | 'inpatient' | 'home_visit' | 'follow_up' | 'health_check' | 'remote_consultation';
-  facilityCode: string;
-  department?: string | null;
-  workerId?: string | null;
-  startedAt: string;
-  endedAt?: string | null;
-  reason?: string | null;
-  diagnoses?: { icd10: string; onsetDate?: string | null; status?: 'active' | 'resolved'; confirmed?: boolean }[];
-  observations?: ObservationIn[];
-  prescriptions?: { drugName: string; form?: string | null; strength?: string | null; dose?: string | null; route?: string | null; frequency?: string | null; days?: number | null; quantity?: number | null }[];
-  immunisations?: { vaccine: string; doseNumber: number; givenOn: string; lot?: string | null; site?: string | null }[];
-  documents?: { kind: 'discharge_summary' | 'examination_report' | 'lab_report' | 'imaging_report' | 'referral_letter' | 'other'; title: string; body: string }[];
-  allergies?: { substance: string; reaction?: string | null; severity?: 'mild' | 'moderate' | 'severe' | null }[];
+/**
+ * Listeners told, inside the writing transaction, of the diagnoses an encounter recorded: the
+ * chronic programme enrols from them. Registered by the composition root (app.ts), so that the
+ * record does not import the modules built on it.
+ */
+export type DiagnosesListener = (q: Queryable, o: { residentId: string; county: string; on: string; diagnoses: { icd10: string; status?: string | null; confirmed?: boolean | null }[] }) => Promise<unknown>;
+const diagnosesListeners = new Set<DiagnosesListener>();
+/** Registers a listener for recorded diagnoses (idempotent for the same function). */
+export function onDiagnosesRecorded(fn: DiagnosesListener): void {
+  diagnosesListeners.add(fn);
 }
 
 /** The facilities the principal may record care at (sysadmin: any). */
 async function writableFacility(q: Queryable, p: Principal, code: string): Promise<{ id: string; county: string }> {
-  const [f] = await q.query<{ id: string; region_code: string }>('SELECT id, region_code FROM facilities WHERE code = $1', [code]);
+  const f = await store.facilityByCode(q, code);
   if (!f) throw badRequest('record.invalid', { zh: '机构不存在', en: 'Unknown facility' }, [{ path: 'facilityCode', problem: 'unknown facility / 未知机构' }]);
-  if (p.role !== 'sysadmin') {
-    const mine = await q.query(
-      `SELECT 1 FROM facilities f WHERE f.id = $1 AND (f.code = $2
-         OR f.id IN (SELECT w.employer_id FROM users u JOIN workers w ON w.id = u.worker_id WHERE u.id = $3)
-         OR f.id IN (SELECT wp.facility_id FROM users u JOIN worker_postings wp ON wp.worker_id = u.worker_id WHERE u.id = $3 AND (wp.end_on IS NULL OR wp.end_on >= current_date)))`,
-      [f.id, p.facilityCode, p.userId]);
-    if (!mine.length) throw forbidden({ zh: '只能记录本机构的诊疗', en: 'You can record care only at your own facility' });
-  }
+  if (p.role !== 'sysadmin' && !(await store.worksAt(q, f.id, p.facilityCode, p.userId))) throw forbidden({ zh: '只能记录本机构的诊疗', en: 'You can record care only at your own facility' });
   return { id: f.id, county: f.region_code.slice(0, 6) };
 }
 
-async function residentSex(q: Queryable, id: string): Promise<{ sex: 'M' | 'F'; age: number } | null> {
-  const [r] = await q.query<{ sex: 'M' | 'F'; birth_date: string }>('SELECT sex, birth_date FROM residents WHERE id = $1 AND merged_into IS NULL', [id]);
-  return r ? { sex: r.sex, age: ageOn(r.birth_date, today()) } : null;
-}
-
-function checkObservation(o: ObservationIn, who: { sex: 'M' | 'F'; age: number }, at: string, fields: FieldProblem[]) {
+function checkObservation(o: ObservationIn, who: { sex: 'M' | 'F'; age: number }, at: string, fields: FieldProblem[]): NormalisedObservation | null {
   const n = normaliseObservation({ code: o.code, value: o.value, unit: o.unit, sex: who.sex, ageYears: who.age });
   if (n.ok) return n.value;
   for (const pr of n.problems) fields.push({ path: `${at}.${pr.path}`, problem: `${pr.en} / ${pr.zh}` });
   return null;
 }
 
-/** Records one encounter with what is attached to it; a resend with the same sender id returns the first. */
-export async function recordEncounter(db: Db, p: Principal, e: EncounterIn): Promise<{ id: string; created: boolean }> {
+/** The namespace of a sender's record ids: one per system client, one shared by people signed in. */
+const senderOf = (p: Principal) => (p.kind === 'system' && p.clientId ? `client:${p.clientId}` : '');
+
+const sourceConflict = (path: string, sourceSystem: string, sourceId: string) => conflict('record.source_conflict',
+  { zh: `记录号 ${sourceSystem}/${sourceId} 已用于另一位居民`, en: `The record id ${sourceSystem}/${sourceId} was sent for another resident` },
+  [{ path, problem: `${sourceSystem}/${sourceId} is used for another resident / 已用于另一位居民` }]);
+
+/** An encounter with its observations as another module records it (values already checked and normalised). */
+export interface EncounterWrite {
+  /** What assertMayAttach allowed for this resident (in the same transaction). */
+  grant: AttachGrant;
+  county: string;
+  kind: EncounterKind;
+  facilityId: string;
+  workerId: string | null;
+  startedAt: string;
+  reason: string | null;
+  observations: NormalisedObservation[];
+}
+
+/**
+ * Adds an encounter and its observations inside the caller's transaction (the chronic follow-up
+ * and screening, and this module's own POST), under a grant of assertMayAttach: the one writer of
+ * `encounters`. An encounter that opens the writer's basis is marked on the resident's access log.
+ */
+export async function addEncounter(q: Queryable, p: Principal, e: EncounterWrite): Promise<{ id: string }> {
+  const residentId = e.grant.residentId;
+  const id = await store.insertEncounter(q, { residentId, county: e.county, kind: e.kind, facilityId: e.facilityId, department: null, workerId: e.workerId,
+    startedAt: e.startedAt, endedAt: null, reason: e.reason, sourceSystem: null, sourceId: null, sender: senderOf(p), createdBy: p.kind === 'system' ? null : p.userId, presence: e.grant.presence });
+  for (const n of e.observations) await store.insertEncounterObservation(q, residentId, id, n, e.startedAt);
+  await settleGrant(q, p, e.grant, id);
+  return { id };
+}
+
+/**
+ * Records one encounter with what is attached to it, if the writer has a basis or the encounter
+ * opens one (basis.ts); a resend with the same sender id for the same resident returns the first,
+ * for another resident answers 409.
+ */
+export async function recordEncounter(db: Db, keys: Keys, p: Principal, o: AccessOptions, e: EncounterIn): Promise<EncounterOut> {
+  const presence = await verifyPresence(db, keys, p, e.residentId, e.presence);
   return db.tx(async (q) => {
     const fac = await writableFacility(q, p, e.facilityCode);
-    const who = await residentSex(q, e.residentId);
-    if (!who) throw notFound({ zh: '居民', en: 'Resident' });
+    const person = await store.livePerson(q, e.residentId);
+    if (!person) throw notFound({ zh: '居民', en: 'Resident' });
+    const who = { sex: person.sex, age: ageOn(person.birth_date, today()) };
+    const sourceSystem = e.sourceSystem ?? 'meridian';
+    const sender = senderOf(p);
     if (e.sourceId) {
-      const [dup] = await q.query<{ id: string }>('SELECT id FROM encounters WHERE source_system = $1 AND source_id = $2', [e.sourceSystem ?? 'meridian', e.sourceId]);
-      if (dup) return { id: dup.id, created: false };
+      const dup = await store.encounterBySource(q, sender, sourceSystem, e.sourceId);
+      if (dup && dup.resident_id !== e.residentId) throw sourceConflict('sourceId', sourceSystem, e.sourceId);
+      if (dup) {
+        await assertMayAttach(q, p, e.residentId, o);
+        return { id: dup.id, created: false };
+      }
     }
+    const grant = await assertMayAttach(q, p, e.residentId, o, { encounterAt: e.startedAt, presence });
     const fields: FieldProblem[] = [];
     const obs = (e.observations ?? []).map((x, i) => checkObservation(x, who, `observations[${i}]`, fields));
     const icds = (e.diagnoses ?? []).map((d) => d.icd10);
     if (icds.length) {
-      const known = new Set((await q.query<{ code: string }>('SELECT code FROM icd10_codes WHERE code = ANY($1::text[])', [icds])).map((r) => r.code));
+      const known = await store.knownIcd10(q, icds);
       icds.forEach((c, i) => { if (!known.has(c)) fields.push({ path: `diagnoses[${i}].icd10`, problem: `unknown ICD-10 code ${c} / 未知的ICD-10编码` }); });
     }
     if (fields.length) throw badRequest('record.invalid', { zh: '诊疗记录有误，未保存', en: 'Invalid record; nothing was saved' }, fields);
-    const [row] = await q.query<{ id: string }>(
-      `INSERT INTO encounters (resident_id, county_code, kind, facility_id, department, worker_id, started_at, ended_at, reason, source_system, source_id, created_by)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
-      [e.residentId, fac.county, e.kind, fac.id, e.department ?? null, e.workerId ?? null, e.startedAt, e.endedAt ?? null, e.reason ?? null, e.sourceSystem ?? 'meridian', e.sourceId ?? null, p.userId]);
-    for (const d of e.diagnoses ?? []) {
-      await q.query('INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6)',
-        [e.residentId, row.id, d.icd10, d.onsetDate ?? null, d.status ?? 'active', d.confirmed ?? true]);
-    }
+    const id = await store.insertEncounter(q, { residentId: e.residentId, county: fac.county, kind: e.kind, facilityId: fac.id, department: e.department ?? null, workerId: e.workerId ?? null,
+      startedAt: e.startedAt, endedAt: e.endedAt ?? null, reason: e.reason ?? null, sourceSystem, sourceId: e.sourceId ?? null, sender, createdBy: p.kind === 'system' ? null : p.userId, presence: grant.presence });
+    for (const d of e.diagnoses ?? []) await store.insertDiagnosis(q, e.residentId, id, { icd10: d.icd10, onsetDate: d.onsetDate ?? null, status: d.status ?? 'active', confirmed: d.confirmed ?? true });
     // A confirmed hypertension or type 2 diabetes diagnosis enrols the resident in its programme.
-    if (e.diagnoses?.length) await enrolFromDiagnoses(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: e.diagnoses });
-    for (const o of obs) {
-      if (!o) continue;
-      await q.query('INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)',
-        [e.residentId, row.id, o.code, o.value, o.unit, o.refLow ?? null, o.refHigh ?? null, o.flag ?? null, e.startedAt]);
-    }
+    if (e.diagnoses?.length) for (const fn of diagnosesListeners) await fn(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: e.diagnoses });
+    for (const x of obs) if (x) await store.insertEncounterObservation(q, e.residentId, id, x, e.startedAt);
     for (const x of e.prescriptions ?? []) {
-      await q.query(`INSERT INTO prescriptions (resident_id, encounter_id, drug_name, form, strength, dose, route, frequency, days, quantity, antibacterial_class, prescribed_at)
-                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-        [e.residentId, row.id, x.drugName, x.form ?? null, x.strength ?? null, x.dose ?? null, x.route ?? null, x.frequency ?? null, x.days ?? null, x.quantity ?? null, antibacterialClass(x.drugName), e.startedAt]);
+      await store.insertPrescription(q, e.residentId, id, { drugName: x.drugName, form: x.form ?? null, strength: x.strength ?? null, dose: x.dose ?? null, route: x.route ?? null,
+        frequency: x.frequency ?? null, days: x.days ?? null, quantity: x.quantity ?? null, antibacterialClass: antibacterialClass(x.drugName) }, e.startedAt);
     }
-    for (const x of e.immunisations ?? []) {
-      await q.query('INSERT INTO immunisations (resident_id, encounter_id, vaccine, dose_number, given_on, lot, site, facility_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
-        [e.residentId, row.id, x.vaccine, x.doseNumber, x.givenOn, x.lot ?? null, x.site ?? null, fac.id]);
-    }
-    for (const x of e.documents ?? []) {
-      await q.query('INSERT INTO documents (resident_id, encounter_id, kind, title, body, written_at) VALUES ($1,$2,$3,$4,$5,$6)', [e.residentId, row.id, x.kind, x.title, x.body, e.endedAt ?? e.startedAt]);
-    }
-    for (const x of e.allergies ?? []) {
-      await q.query('INSERT INTO allergies (resident_id, substance, reaction, severity) VALUES ($1,$2,$3,$4)', [e.residentId, x.substance, x.reaction ?? null, x.severity ?? null]);
-    }
-    await writeAudit(q, actorOf(p, p.ip), { action: 'record.encounter_create', outcome: 'ok', residentId: e.residentId, recordType: 'encounter', recordId: row.id });
-    return { id: row.id, created: true };
+    for (const x of e.immunisations ?? []) await store.insertImmunisation(q, e.residentId, id, fac.id, { vaccine: x.vaccine, doseNumber: x.doseNumber, givenOn: x.givenOn, lot: x.lot ?? null, site: x.site ?? null });
+    for (const x of e.documents ?? []) await store.insertDocument(q, e.residentId, id, x, e.endedAt ?? e.startedAt);
+    for (const x of e.allergies ?? []) await store.insertAllergy(q, e.residentId, { substance: x.substance, reaction: x.reaction ?? null, severity: x.severity ?? null });
+    await settleGrant(q, p, grant, id);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'record.encounter_create', outcome: 'ok', residentId: e.residentId, recordType: 'encounter', recordId: id, basis: grant.basis ?? (grant.opens ? 'encounter' : null) });
+    return { id, created: true };
   });
 }
 
-export interface ObservationBatchItem extends ObservationIn { residentId: string; sourceId: string; observedAt: string }
-
-/** Stores a batch of observations all-or-nothing; items already received (same sender id) are not stored twice. */
-export async function recordObservationBatch(db: Db, p: Principal, sourceSystem: string, items: ObservationBatchItem[]): Promise<{ received: number; stored: number; alreadyPresent: number }> {
-  if (p.role !== 'sysadmin' && !p.facilityCode) throw forbidden();
+/**
+ * Stores a batch of observations all-or-nothing, each resident's only with a basis for them
+ * (basis.ts); items already received (same sender and record id, same resident) are not stored
+ * twice, an id used for another resident answers 409. One audit row per resident.
+ */
+export async function recordObservationBatch(db: Db, p: Principal, o: AccessOptions, sourceSystem: string, items: ObservationBatchItem[]): Promise<ObservationBatchOut> {
+  if (p.role !== 'sysadmin' && !p.facilityCode && p.kind !== 'system') throw forbidden();
+  const sender = senderOf(p);
   return db.tx(async (q) => {
     const ids = [...new Set(items.map((i) => i.residentId))];
-    const people = new Map((await q.query<{ id: string; sex: 'M' | 'F'; birth_date: string }>('SELECT id, sex, birth_date FROM residents WHERE id = ANY($1::uuid[]) AND merged_into IS NULL', [ids]))
-      .map((r) => [r.id, { sex: r.sex, age: ageOn(r.birth_date, today()) }]));
+    const people = new Map((await store.livePeople(q, ids)).map((r) => [r.id, { sex: r.sex, age: ageOn(r.birth_date, today()) }]));
+    // A resident the sender may not attach to reads exactly as one that does not exist.
+    const grants = new Map<string, AttachGrant>();
+    for (const rid of people.keys()) {
+      try {
+        grants.set(rid, await assertMayAttach(q, p, rid, o));
+      } catch (err) {
+        if (!(err instanceof AppError && err.status === 404)) throw err;
+      }
+    }
     const fields: FieldProblem[] = [];
     const norm = items.map((it, i) => {
-      const who = people.get(it.residentId);
+      const who = grants.has(it.residentId) ? people.get(it.residentId) : undefined;
       if (!who) {
         fields.push({ path: `items[${i}].residentId`, problem: 'unknown resident / 居民不存在' });
         return null;
@@ -246,49 +256,47 @@ export async function recordObservationBatch(db: Db, p: Principal, sourceSystem:
       seen.add(it.sourceId);
     });
     if (fields.length) throw new AppError(400, 'record.batch_invalid', { zh: `批量数据有 ${fields.length} 处错误，未保存任何数据`, en: `The batch has ${fields.length} problem(s); nothing was saved` }, fields.slice(0, 500));
-    let stored = 0;
+    const sent = new Map((await store.observationsBySource(q, sender, sourceSystem, items.map((x) => x.sourceId))).map((r) => [r.source_id, r.resident_id]));
+    const clash = items.findIndex((x) => sent.has(x.sourceId) && sent.get(x.sourceId) !== x.residentId);
+    if (clash >= 0) throw sourceConflict(`items[${clash}].sourceId`, sourceSystem, items[clash].sourceId);
+    const storedFor = new Map<string, number>();
     for (let i = 0; i < items.length; i += 2000) {
-      const slice = items.slice(i, i + 2000);
-      const ns = norm.slice(i, i + 2000);
-      const rows = await q.query(
-        `INSERT INTO observations (resident_id, code, value, unit, ref_low, ref_high, flag, observed_at, source_system, source_id)
-         SELECT r, c, v, u, lo, hi, f, at, $9, s FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[], $5::numeric[], $6::numeric[], $7::text[], $8::timestamptz[], $10::text[]) AS t(r, c, v, u, lo, hi, f, at, s)
-         ON CONFLICT (source_system, source_id) WHERE source_id IS NOT NULL DO NOTHING RETURNING id`,
-        [slice.map((x) => x.residentId), ns.map((x) => x!.code), ns.map((x) => x!.value), ns.map((x) => x!.unit), ns.map((x) => x!.refLow ?? null), ns.map((x) => x!.refHigh ?? null),
-          ns.map((x) => x!.flag ?? null), slice.map((x) => x.observedAt), sourceSystem, slice.map((x) => x.sourceId)]);
-      stored += rows.length;
+      const residents = await store.insertObservationBatch(q, sender, sourceSystem, items.slice(i, i + 2000).map((x, j) => ({ residentId: x.residentId, observedAt: x.observedAt, sourceId: x.sourceId, n: norm[i + j]! })));
+      for (const r of residents) storedFor.set(r, (storedFor.get(r) ?? 0) + 1);
     }
-    await writeAudit(q, actorOf(p, p.ip), { action: 'record.observation_batch', outcome: 'ok', recordType: 'observation_batch', details: { sourceSystem, received: items.length, stored } });
+    const receivedFor = new Map<string, number>();
+    for (const x of items) receivedFor.set(x.residentId, (receivedFor.get(x.residentId) ?? 0) + 1);
+    const stored = [...storedFor.values()].reduce((a, b) => a + b, 0);
+    // One row per resident, so that each resident's access log shows what was added to their record.
+    await writeAuditMany(q, [...receivedFor].map(([residentId, received]) => ({ actor: actorOf(p, p.ip), entry: {
+      action: 'record.observation_batch', outcome: 'ok' as const, residentId, recordType: 'observation_batch', basis: grants.get(residentId)!.basis ?? (p.kind === 'system' ? 'system' : null),
+      details: { sourceSystem, received, stored: storedFor.get(residentId) ?? 0 } } })));
     return { received: items.length, stored, alreadyPresent: items.length - stored };
   });
 }
 
 /** Edits a diagnosis if `version` is current (409 otherwise); the previous row is kept in record_versions. */
-export async function editDiagnosis(db: Db, p: Principal, o: AccessOptions, id: string, version: number, change: { status?: 'active' | 'resolved'; confirmed?: boolean; onsetDate?: string | null }) {
-  const [d] = await db.query<{ resident_id: string }>('SELECT resident_id FROM diagnoses WHERE id = $1', [id]);
-  if (!d) throw notFound({ zh: '诊断', en: 'Diagnosis' });
-  const { basis, part } = await requireBasis(db, p, d.resident_id, o);
+export async function editDiagnosis(db: Db, p: Principal, o: AccessOptions, id: string, version: number, change: DiagnosisChange): Promise<DiagnosisOut> {
+  const residentId = await store.diagnosisResident(db, id);
+  if (!residentId) throw notFound({ zh: '诊断', en: 'Diagnosis' });
+  const { basis, part } = await requireBasis(db, p, residentId, o);
   if (part !== 'all') throw notFound({ zh: '诊断', en: 'Diagnosis' });
   return db.tx(async (q) => {
-    const [cur] = await q.query<Record<string, unknown> & { version: number }>('SELECT * FROM diagnoses WHERE id = $1 FOR UPDATE', [id]);
+    const cur = await store.diagnosisForUpdate(q, id);
     if (cur.version !== version) throw stale(cur.version);
-    await q.query('INSERT INTO record_versions (table_name, row_id, version, data, changed_by) VALUES ($1,$2,$3,$4,$5)', ['diagnoses', id, cur.version, JSON.stringify(cur), p.userId]);
-    const [after] = await q.query<{ id: string; version: number; status: string; confirmed: boolean; onset_date: string | null }>(
-      `UPDATE diagnoses SET status = COALESCE($2, status), confirmed = COALESCE($3, confirmed), onset_date = CASE WHEN $5 THEN $4::date ELSE onset_date END, version = version + 1
-        WHERE id = $1 RETURNING id, version, status, confirmed, onset_date`,
-      [id, change.status ?? null, change.confirmed ?? null, change.onsetDate ?? null, change.onsetDate !== undefined]);
-    await writeAudit(q, actorOf(p, p.ip), { action: 'record.diagnosis_edit', outcome: 'ok', residentId: d.resident_id, recordType: 'diagnosis', recordId: id, basis, details: { fromVersion: version } });
+    await store.insertRecordVersion(q, 'diagnoses', id, cur.version, cur, p.userId);
+    const after = await store.updateDiagnosis(q, id, change);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'record.diagnosis_edit', outcome: 'ok', residentId, recordType: 'diagnosis', recordId: id, basis, details: { fromVersion: version } });
     return { id: after.id, version: after.version, status: after.status, confirmed: after.confirmed, onsetDate: after.onset_date };
   });
 }
 
 /** The previous versions of a record row. */
-export async function versions(db: Db, p: Principal, o: AccessOptions, table: 'diagnoses', id: string) {
-  const [d] = await db.query<{ resident_id: string }>(`SELECT resident_id FROM ${table} WHERE id = $1`, [id]);
-  if (!d) throw notFound();
-  await open(db, p, d.resident_id, o, 'record.versions');
-  const rows = await db.query<{ version: number; data: unknown; changed_at: Date; username: string | null }>(
-    'SELECT v.version, v.data, v.changed_at, u.username FROM record_versions v LEFT JOIN users u ON u.id = v.changed_by WHERE v.table_name = $1 AND v.row_id = $2 ORDER BY v.version', [table, id]);
+export async function versions(db: Db, p: Principal, o: AccessOptions, table: 'diagnoses', id: string): Promise<VersionItem[]> {
+  const residentId = await store.diagnosisResident(db, id);
+  if (!residentId) throw notFound();
+  await open(db, p, residentId, o, 'record.versions');
+  const rows = await store.versionsOf(db, table, id);
   return rows.map((r) => ({ version: r.version, data: r.data, changedAt: r.changed_at.toISOString(), changedBy: r.username }));
 }
 
@@ -298,90 +306,71 @@ export async function versions(db: Db, p: Principal, o: AccessOptions, table: 'd
 export async function breakGlass(db: Db, p: Principal, residentId: string, reason: string, hours = 4): Promise<{ expiresAt: string }> {
   if (!['doctor', 'nurse', 'village_doctor', 'coordinator'].includes(p.role)) throw forbidden();
   return db.tx(async (q) => {
-    const [r] = await q.query('SELECT 1 FROM residents WHERE id = $1 AND merged_into IS NULL', [residentId]);
-    if (!r) throw notFound({ zh: '居民', en: 'Resident' });
-    const [f] = await q.query<{ id: string }>('SELECT id FROM facilities WHERE code = $1', [p.facilityCode]);
-    const [g] = await q.query<{ expires_at: Date }>(`INSERT INTO break_glass (resident_id, user_id, facility_id, reason, expires_at) VALUES ($1,$2,$3,$4, now() + make_interval(hours => $5)) RETURNING expires_at`,
-      [residentId, p.userId, f?.id ?? null, reason, hours]);
+    if (!(await store.livePerson(q, residentId))) throw notFound({ zh: '居民', en: 'Resident' });
+    const expires = await store.insertBreakGlass(q, residentId, p.userId, await store.facilityIdByCode(q, p.facilityCode), reason, hours);
     await writeAudit(q, actorOf(p, p.ip), { action: 'record.break_glass', outcome: 'ok', residentId, recordType: 'break_glass', basis: 'break_glass', details: { reason, hours } });
-    return { expiresAt: g.expires_at.toISOString() };
+    return { expiresAt: expires.toISOString() };
   });
 }
 
 /** Break-glass grants awaiting review, for managers (their region) and administrators. */
-export async function breakGlassForReview(db: Db, p: Principal, within: string | null) {
-  const rows = await db.query<{ id: string; reason: string; granted_at: Date; expires_at: Date; username: string; display_name: string; facility: string | null; resident_name: string }>(
-    `SELECT b.id, b.reason, b.granted_at, b.expires_at, u.username, u.display_name, f.name AS facility, r.name AS resident_name
-       FROM break_glass b JOIN users u ON u.id = b.user_id LEFT JOIN facilities f ON f.id = b.facility_id JOIN residents r ON r.id = b.resident_id
-      WHERE b.reviewed_at IS NULL ${within ? 'AND f.region_code LIKE $1' : ''} ORDER BY b.granted_at DESC LIMIT 200`, within ? [within + '%'] : []);
+export async function breakGlassForReview(db: Db, p: Principal, within: string | null): Promise<BreakGlassReviewItem[]> {
+  const rows = await store.breakGlassAwaitingReview(db, within);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'record.break_glass_list', outcome: 'ok', details: { rows: rows.length } }));
   return rows.map((r) => ({ id: r.id, reason: r.reason, grantedAt: r.granted_at.toISOString(), expiresAt: r.expires_at.toISOString(), username: r.username, displayName: r.display_name, facility: r.facility, residentName: r.resident_name }));
 }
 
 /** Marks a break-glass grant as reviewed with a note. */
-export async function reviewBreakGlass(db: Db, p: Principal, id: string, note: string, within: string | null) {
+export async function reviewBreakGlass(db: Db, p: Principal, id: string, note: string, within: string | null): Promise<void> {
   await db.tx(async (q) => {
-    const rows = await q.query(`UPDATE break_glass b SET reviewed_by = $2, reviewed_at = now(), review_note = $3 FROM facilities f
-      WHERE b.id = $1 AND b.reviewed_at IS NULL AND f.id = b.facility_id ${within ? 'AND f.region_code LIKE $4' : ''} RETURNING b.resident_id`,
-      within ? [id, p.userId, note, within + '%'] : [id, p.userId, note]);
-    if (!rows.length) throw notFound();
+    if (!(await store.markBreakGlassReviewed(q, id, p.userId, note, within))) throw notFound();
     await writeAudit(q, actorOf(p, p.ip), { action: 'record.break_glass_review', outcome: 'ok', recordType: 'break_glass', recordId: id, details: { note } });
   });
 }
 
 async function ownResident(q: Queryable, p: Principal): Promise<string> {
-  const [u] = await q.query<{ resident_id: string | null }>('SELECT resident_id FROM users WHERE id = $1', [p.userId]);
-  if (p.role !== 'resident' || !u?.resident_id) throw forbidden();
-  return u.resident_id;
+  const rid = await store.residentOfUser(q, p.userId);
+  if (p.role !== 'resident' || !rid) throw forbidden();
+  return rid;
 }
 
 /** A resident's consents. */
-export async function myConsents(db: Db, p: Principal) {
-  const rid = await ownResident(db, p);
-  const rows = await db.query<{ id: string; starts_on: string; ends_on: string; withdrawn_at: Date | null; worker: string | null; facility: string | null }>(
-    `SELECT c.id, c.starts_on, c.ends_on, c.withdrawn_at, w.name AS worker, f.name AS facility FROM consents c
-       LEFT JOIN workers w ON w.id = c.grantee_worker_id LEFT JOIN facilities f ON f.id = c.grantee_facility_id WHERE c.resident_id = $1 ORDER BY c.created_at DESC`, [rid]);
+export async function myConsents(db: Db, p: Principal): Promise<ConsentItem[]> {
+  const rows = await store.consentsOf(db, await ownResident(db, p));
   return rows.map((r) => ({ id: r.id, startsOn: r.starts_on, endsOn: r.ends_on, withdrawnAt: r.withdrawn_at?.toISOString() ?? null, workerName: r.worker, facilityName: r.facility, active: !r.withdrawn_at && r.ends_on >= today() }));
 }
 
 /** A resident consents to a facility (by code) or a worker (by id) opening their record until a date. */
-export async function giveConsent(db: Db, p: Principal, to: { facilityCode?: string; workerId?: string }, endsOn: string) {
+export async function giveConsent(db: Db, p: Principal, to: ConsentIn): Promise<{ id: string }> {
   return db.tx(async (q) => {
     const rid = await ownResident(q, p);
-    if (endsOn < today()) throw badRequest('consent.invalid', { zh: '结束日期已过', en: 'The end date has passed' }, [{ path: 'endsOn', problem: 'in the past / 已过' }]);
+    if (to.endsOn < today()) throw badRequest('consent.invalid', { zh: '结束日期已过', en: 'The end date has passed' }, [{ path: 'endsOn', problem: 'in the past / 已过' }]);
     let facilityId: string | null = null;
     if (to.facilityCode) {
-      const [f] = await q.query<{ id: string }>('SELECT id FROM facilities WHERE code = $1', [to.facilityCode]);
-      if (!f) throw badRequest('consent.invalid', { zh: '机构不存在', en: 'Unknown facility' }, [{ path: 'facilityCode', problem: 'unknown / 不存在' }]);
-      facilityId = f.id;
-    } else if (!to.workerId || !(await q.query('SELECT 1 FROM workers WHERE id = $1', [to.workerId])).length) {
+      facilityId = await store.facilityIdByCode(q, to.facilityCode);
+      if (!facilityId) throw badRequest('consent.invalid', { zh: '机构不存在', en: 'Unknown facility' }, [{ path: 'facilityCode', problem: 'unknown / 不存在' }]);
+    } else if (!to.workerId || !(await store.workerExists(q, to.workerId))) {
       throw badRequest('consent.invalid', { zh: '须指定机构或医生', en: 'Name a facility or a worker' }, [{ path: 'workerId', problem: 'unknown / 不存在' }]);
     }
-    const [c] = await q.query<{ id: string }>('INSERT INTO consents (resident_id, grantee_worker_id, grantee_facility_id, starts_on, ends_on) VALUES ($1,$2,$3,$4,$5) RETURNING id',
-      [rid, facilityId ? null : to.workerId, facilityId, today(), endsOn]);
-    await writeAudit(q, actorOf(p, p.ip), { action: 'consent.give', outcome: 'ok', residentId: rid, recordType: 'consent', recordId: c.id });
-    return { id: c.id };
+    const id = await store.insertConsent(q, rid, facilityId ? null : to.workerId!, facilityId, today(), to.endsOn);
+    await writeAudit(q, actorOf(p, p.ip), { action: 'consent.give', outcome: 'ok', residentId: rid, recordType: 'consent', recordId: id });
+    return { id };
   });
 }
 
 /** Withdraws one of the resident's own consents. */
-export async function withdrawConsent(db: Db, p: Principal, id: string) {
+export async function withdrawConsent(db: Db, p: Principal, id: string): Promise<void> {
   await db.tx(async (q) => {
     const rid = await ownResident(q, p);
-    const rows = await q.query('UPDATE consents SET withdrawn_at = now() WHERE id = $1 AND resident_id = $2 AND withdrawn_at IS NULL RETURNING id', [id, rid]);
-    if (!rows.length) throw notFound();
+    if (!(await store.withdrawConsent(q, id, rid))) throw notFound();
     await writeAudit(q, actorOf(p, p.ip), { action: 'consent.withdraw', outcome: 'ok', residentId: rid, recordType: 'consent', recordId: id });
   });
 }
 
 /** Every access to the resident's own record: who, from which facility, when, on what basis. */
-export async function myAccessLog(db: Db, p: Principal, limit = 200) {
+export async function myAccessLog(db: Db, p: Principal, limit = 200): Promise<AccessLogItem[]> {
   const rid = await ownResident(db, p);
-  const rows = await db.query<{ at: Date; action: string; basis: string | null; display_name: string | null; role: string | null; facility: string | null; username: string | null }>(
-    `SELECT a.at, a.action, a.basis, a.role, a.username, u.display_name, f.name AS facility
-       FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN facilities f ON f.code = u.facility_code
-      WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal')) AND a.user_id IS DISTINCT FROM $2
-      ORDER BY a.id DESC LIMIT $3`, [rid, p.userId, limit]);
+  const rows = await store.accessLogOf(db, rid, p.userId, limit);
   return rows.map((r) => ({ at: r.at instanceof Date ? r.at.toISOString() : String(r.at), action: r.action, basis: r.basis, who: r.display_name ?? r.username ?? '—', role: r.role, facility: r.facility }));
 }
 

@@ -3979,7 +3979,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an encounter with its diagnoses, observations, prescriptions …; idempotent on (sourceSystem, sourceId) */
+        /** Record an encounter with its diagnoses, observations, prescriptions …; needs a basis, or opens one with proof of the resident's presence (starting today); idempotent on (sourceSystem, sourceId) per sender */
         post: {
             parameters: {
                 query?: never;
@@ -4046,6 +4046,10 @@ export interface paths {
                             /** @enum {string|null} */
                             severity?: "mild" | "moderate" | "severe" | null;
                         }[];
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
                     };
                 };
             };
@@ -4121,7 +4125,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A batch of observations (up to 5000), all or nothing, idempotent on the sender's ids */
+        /** A batch of observations (up to 5000), all or nothing, each resident only with a basis; idempotent on the sender's ids */
         post: {
             parameters: {
                 query?: never;
@@ -5074,6 +5078,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/presence-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A one-time code (10 minutes) to show a health worker, proving I am present so that they may open my record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/consents/{id}/withdraw": {
         parameters: {
             query?: never;
@@ -5476,6 +5561,10 @@ export interface paths {
                         newComplication?: boolean;
                         complicationWorse?: boolean;
                         medication?: string | null;
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
                     };
                 };
             };
@@ -5858,6 +5947,10 @@ export interface paths {
                         date: string;
                         sbp: number;
                         dbp: number;
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
                     };
                 };
             };

@@ -22,6 +22,10 @@ export const ACTION_LABELS: Record<string, { zh: string; en: string }> = {
   'record.trends': { zh: '查看趋势图', en: 'Opened the trends' },
   'record.versions': { zh: '查看修改历史', en: 'Opened the change history' },
   'record.break_glass': { zh: '紧急访问', en: 'Emergency access' },
+  'record.basis_opened': { zh: '凭本人在场证明开始诊疗', en: 'Began care with proof of your presence' },
+  'record.encounter_create': { zh: '记录诊疗', en: 'Recorded an encounter' },
+  'record.observation_batch': { zh: '批量记录检测结果', en: 'Recorded measurements in a batch' },
+  'record.listed': { zh: '出现在工作清单中', en: 'Shown in a work list' },
   'resident.read': { zh: '查看基本信息', en: 'Opened the demographics' },
   'resident.reveal': { zh: '查看完整证件号', en: 'Revealed the ID number' },
 };

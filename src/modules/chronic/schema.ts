@@ -1,0 +1,82 @@
+// The chronic programme's request and response shapes (zod); routes declare them and services take
+// and return the types derived from them.
+import { z } from 'zod';
+import { DateStr } from '../../shared/time.ts';
+import { SYMPTOMS } from './rules.ts';
+import { PresenceIn } from '../records/basis.ts';
+
+export const Level = z.enum(['team', 'township', 'community', 'county']);
+export const Period = z.enum(['month', 'quarter', 'year', 'ytd']);
+export const Programme = z.enum(['hypertension', 'diabetes']);
+export const VisitClass = z.enum(['controlled', 'uncontrolled', 'adverse_reaction', 'complication']);
+export const WorklistStatus = z.enum(['overdue', 'due_this_week', 'never_seen', 'scheduled']);
+export const Sort = z.enum(['risk', 'due', 'name']);
+const Sex = z.enum(['M', 'F']);
+
+export const FollowUpDefaultsQuery = z.strictObject({ residentId: z.string().uuid(), programme: Programme });
+export const FollowUpDefaultsOut = z.object({
+  last: z.object({ visitDate: z.string(), visitClass: VisitClass, sbp: z.number().nullable(), dbp: z.number().nullable(), heartRate: z.number().nullable(), weightKg: z.number().nullable(),
+    heightCm: z.number().nullable(), fastingGlucose: z.number().nullable(), adherence: z.string().nullable(), medication: z.string().nullable(), nextVisitDate: z.string() }).nullable(),
+  resident: z.object({ name: z.string(), age: z.number(), sex: Sex }),
+});
+export type FollowUpDefaultsOut = z.infer<typeof FollowUpDefaultsOut>;
+
+export const FollowUpIn = z.strictObject({
+  residentId: z.string().uuid(), programme: Programme, visitDate: DateStr, visitMode: z.enum(['clinic', 'home', 'phone']).optional(),
+  symptoms: z.array(z.enum(Object.keys(SYMPTOMS) as [keyof typeof SYMPTOMS, ...(keyof typeof SYMPTOMS)[]])).max(12).optional(),
+  sbp: z.number().int().nullable().optional(), dbp: z.number().int().nullable().optional(), heartRate: z.number().int().nullable().optional(),
+  weightKg: z.number().nullable().optional(), heightCm: z.number().nullable().optional(), fastingGlucose: z.number().nullable().optional(), temperature: z.number().nullable().optional(),
+  lifestyle: z.record(z.string(), z.union([z.string().max(50), z.number(), z.null()])).optional(), adherence: z.enum(['regular', 'intermittent', 'none']).nullable().optional(),
+  adverseReaction: z.boolean().optional(), adverseUncontrollable: z.boolean().optional(), newComplication: z.boolean().optional(), complicationWorse: z.boolean().optional(),
+  medication: z.string().max(500).nullable().optional(),
+  /** Proof that the resident is present (their full ID number, or the code their own page shows): lets a follow-up today open access. */
+  presence: PresenceIn.optional(),
+});
+export type FollowUpIn = z.infer<typeof FollowUpIn>;
+export const FollowUpOut = z.object({
+  id: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(),
+  referral: z.object({ urgency: z.enum(['urgent', 'routine']), reason: z.string() }).nullable(), referralId: z.string().nullable(), previousClass: VisitClass.nullable(),
+});
+export type FollowUpOut = z.infer<typeof FollowUpOut>;
+
+export const WorklistRow = z.object({
+  residentId: z.string(), name: z.string(), sex: Sex, age: z.number(), villageName: z.string(), programme: Programme.nullable(), lastVisit: z.string().nullable(),
+  lastClass: VisitClass.nullable(), lastSbp: z.number().nullable(), lastDbp: z.number().nullable(), lastGlucose: z.number().nullable(), nextDue: z.string().nullable(),
+  status: WorklistStatus,
+  /** A programme follow-up (chronic) or a contract package item (package); package rows carry the service, what is owed so far this contract year, and what was delivered. */
+  kind: z.enum(['chronic', 'package']), service: z.string().nullable(), serviceName: z.string().nullable(), frequency: z.string().nullable(), owed: z.number().nullable(), delivered: z.number().nullable(),
+  /** Enrolled from screening, awaiting the confirming referral's result; riskClass is the resident's riskiest latest programme class, which orders the list. */
+  provisional: z.boolean(), riskClass: VisitClass.nullable(),
+});
+export type WorklistRow = z.infer<typeof WorklistRow>;
+export const WorklistQuery = z.strictObject({ status: WorklistStatus.optional(), limit: z.coerce.number().int().min(1).max(5000).default(200), sort: Sort.default('risk') });
+export type WorklistQuery = z.infer<typeof WorklistQuery>;
+export const WorklistOut = z.object({ items: z.array(WorklistRow), total: z.number() });
+export type WorklistOut = z.infer<typeof WorklistOut>;
+export const WorklistCsvQuery = z.strictObject({ status: WorklistStatus.optional(), sort: Sort.default('risk') });
+
+export const ScreeningListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(5000).default(200) });
+export const ScreeningListOut = z.object({ total: z.number(), items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: Sex, age: z.number(), villageName: z.string(), lastReading: z.string().nullable(), reason: z.enum(['no_reading', 'recheck']), highDays: z.number() })) });
+export type ScreeningListOut = z.infer<typeof ScreeningListOut>;
+
+export const ScreeningIn = z.strictObject({ residentId: z.string().uuid(), date: DateStr, sbp: z.number().int(), dbp: z.number().int(), presence: PresenceIn.optional() });
+export type ScreeningIn = z.infer<typeof ScreeningIn>;
+export const ScreeningOut = z.object({ status: z.enum(['none', 'high_risk', 'recheck', 'suspected']), highDays: z.number(), enrolmentId: z.string().nullable(), referralId: z.string().nullable(), followUpDue: z.string().nullable() });
+export type ScreeningOut = z.infer<typeof ScreeningOut>;
+
+export const Measure = z.enum(['managed', 'standard', 'controlled', 'not_controlled']);
+export const RateResidentsQuery = z.strictObject({ programme: Programme, measure: Measure,
+  level: Level.optional(), code: z.string().min(1).max(64).optional(), township: z.string().regex(/^\d{12}$/).optional(),
+  period: Period.optional(), on: DateStr.optional(), year: z.coerce.number().int().min(2000).max(2100).optional() })
+  .refine((x) => !!x.township || (!!x.level && !!x.code), { message: 'give level and code (or township) / 须给出层级和单位代码', path: ['code'] });
+export const RateResident = z.object({ residentId: z.string(), name: z.string(), sex: Sex, age: z.number(), villageName: z.string(), followUps: z.number(), lastVisit: z.string(), lastOnTarget: z.boolean() });
+export type RateResident = z.infer<typeof RateResident>;
+export const RateResidentsOut = z.object({ items: z.array(RateResident) });
+
+export const RatesQuery = z.strictObject({ programme: Programme, level: Level.default('township'), period: Period.optional(), on: DateStr.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(),
+  prevalence: z.coerce.number().gt(0).lt(1).optional() });
+export const ProgrammeRate = z.object({ code: z.string(), name: z.string(), adults35: z.number(), estimated: z.number(), managed: z.number(), standard: z.number(), controlled: z.number(),
+  managementRate: z.number().nullable(), standardRate: z.number().nullable(), controlRate: z.number().nullable() });
+export type ProgrammeRate = z.infer<typeof ProgrammeRate>;
+export const RatesOut = z.object({ level: Level, period: Period, from: z.string(), to: z.string(), countedFrom: z.string(), requiredFollowUps: z.number(), prevalence: z.number(),
+  definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })), items: z.array(ProgrammeRate) });
