@@ -380,7 +380,7 @@ export async function myAccessLog(db: Db, p: Principal, limit = 200) {
   const rows = await db.query<{ at: Date; action: string; basis: string | null; display_name: string | null; role: string | null; facility: string | null; username: string | null }>(
     `SELECT a.at, a.action, a.basis, a.role, a.username, u.display_name, f.name AS facility
        FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN facilities f ON f.code = u.facility_code
-      WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal')) AND a.user_id IS DISTINCT FROM $2
+      WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal', 'scheduling.resident_bookings', 'scheduling.slot_bookings', 'scheduling.bed_board')) AND a.user_id IS DISTINCT FROM $2
       ORDER BY a.id DESC LIMIT $3`, [rid, p.userId, limit]);
   return rows.map((r) => ({ at: r.at instanceof Date ? r.at.toISOString() : String(r.at), action: r.action, basis: r.basis, who: r.display_name ?? r.username ?? '—', role: r.role, facility: r.facility }));
 }

@@ -3,6 +3,7 @@
 import type { Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { AppError, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { scopePrefix } from '../../platform/scope.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import type { BookRefusal } from './rules.ts';
 import * as store from './store.ts';
@@ -49,6 +50,17 @@ export async function bookingActor(q: Queryable, p: Principal, residentId: strin
   const f = await myFacility(q, p);
   if (p.role !== 'sysadmin' && (!f || f.region.slice(0, 6) !== r.county_code)) throw notFound({ zh: '居民', en: 'Resident' });
   return { county: r.county_code, village: r.village_code };
+}
+
+/**
+ * A read that takes a resident id: the resident themself, or staff whose region scope holds the
+ * resident's village — the rule of the resident's own read (GET /api/residents/:id); otherwise 404.
+ */
+export async function readableResident(q: Queryable, p: Principal, residentId: string): Promise<void> {
+  const { village } = await bookingActor(q, p, residentId);
+  if (p.role === 'resident') return;
+  const within = await scopePrefix(q, p);
+  if (within !== null && !village.startsWith(within)) throw notFound({ zh: '居民', en: 'Resident' });
 }
 
 export const constraintOf = (e: unknown) => (e as { constraint?: string }).constraint ?? '';

@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { bedNext } from './rules.ts';
 import { bookingActor, constraintOf, manageableFacility, MANAGERS, myFacility } from './access.ts';
@@ -32,7 +32,7 @@ export async function expireBedReservations(q: Queryable, facilityId?: string): 
 
 /**
  * The bed board of a facility: wards with their beds and who holds them (names for staff of the
- * facility only).
+ * facility only). Each occupant shown gets an audit row of their own, so their access log has the read.
  */
 export async function bedBoard(db: Db, p: Principal, facilityCode: string): Promise<BoardWard[]> {
   const f = await store.facilityByCode(db, facilityCode);
@@ -40,8 +40,11 @@ export async function bedBoard(db: Db, p: Principal, facilityCode: string): Prom
   await db.tx((q) => expireBedReservations(q, f.id));
   const own = p.facilityCode === facilityCode || p.role === 'sysadmin';
   const rows = await store.bedBoard(db, f.id);
-  // Occupants' names are shown only to the facility's own staff, and that read is audited.
-  if (own) await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.bed_board', outcome: 'ok', recordType: 'facility', recordId: f.id, details: { occupied: rows.filter((r) => r.resident_name).length } }));
+  if (own) {
+    const actor = actorOf(p, p.ip);
+    const shown = [...new Set(rows.filter((r) => r.resident_name).map((r) => r.resident_id!))];
+    await db.tx((q) => writeAuditMany(q, shown.map((residentId) => ({ actor, entry: { action: 'scheduling.bed_board', outcome: 'ok' as const, residentId, recordType: 'facility', recordId: f.id, details: { occupied: shown.length } } }))));
+  }
   const wards = new Map<string, BoardWard>();
   for (const r of rows) {
     let w = wards.get(r.ward_id);

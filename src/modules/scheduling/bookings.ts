@@ -5,10 +5,10 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { bookRefusal, type Channel } from './rules.ts';
-import { bookingActor, constraintOf, myFacility, refusal } from './access.ts';
+import { bookingActor, constraintOf, myFacility, readableResident, refusal } from './access.ts';
 import { scheduleRow, slotState } from './schedules.ts';
 import type { BookInput, BookingOut, CancelOut, ResidentBooking, SlotBooking, WaitingInput } from './schema.ts';
 import * as store from './store.ts';
@@ -153,21 +153,23 @@ export async function joinWaitingList(db: Db, p: Principal, input: WaitingInput)
   });
 }
 
-/** Bookings of a resident (theirs for a resident; for staff, in their county). */
+/** Bookings of a resident: theirs for a resident; for staff, a resident within their region scope (as the resident's own read), else 404. */
 export async function residentBookings(db: Db, p: Principal, residentId: string): Promise<ResidentBooking[]> {
-  await bookingActor(db, p, residentId);
+  await readableResident(db, p, residentId);
   const rows = await store.residentBookings(db, residentId);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.resident_bookings', outcome: 'ok', residentId, basis: p.role === 'resident' ? 'self' : 'registry_scope', details: { rows: rows.length } }));
   return rows.map((r) => ({ ...bookingOut(r), facilityName: r.facility_name, scheduleName: r.schedule_name }));
 }
 
-/** The bookings of one slot, for the staff of its facility (names are personal data: the read is audited). */
+/** The bookings of one slot, for the staff of its facility: one audit row per resident shown, so each resident's access log has the read. */
 export async function slotBookings(db: Db, p: Principal, slotId: string): Promise<SlotBooking[]> {
   const facility = await store.slotFacility(db, slotId);
   const f = await myFacility(db, p);
   if (!facility || (p.role !== 'sysadmin' && f?.id !== facility)) throw notFound({ zh: '号源', en: 'Slot' });
   const rows = await store.slotBookings(db, slotId);
-  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'scheduling.slot_bookings', outcome: 'ok', recordType: 'slot', recordId: slotId, details: { residents: rows.length } }));
+  const actor = actorOf(p, p.ip);
+  const shown = [...new Set(rows.map((r) => r.resident_id))];
+  await db.tx((q) => writeAuditMany(q, shown.map((residentId) => ({ actor, entry: { action: 'scheduling.slot_bookings', outcome: 'ok' as const, residentId, recordType: 'slot', recordId: slotId, details: { residents: shown.length } } }))));
   return rows.map((r) => ({ id: r.id, residentId: r.resident_id, residentName: r.name, status: r.status, channel: r.channel, referralId: r.referral_id }));
 }
 
