@@ -12,6 +12,7 @@ import { contractRoutes } from './modules/contracts/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
+import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
 
 export interface BuildOptions {
@@ -35,7 +36,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await chronicRoutes(app, ctx);
       await contractRoutes(app, ctx);
       await ledgerRoutes(app, ctx);
-      await schedulingRoutes(app, ctx);
+      // A referral follows its booking when scheduling moves it (scheduling cannot import referrals).
+      await schedulingRoutes(app, ctx, { onBookingMoved: followBookingMove });
       await referralRoutes(app, ctx);
       await indicatorRoutes(app, ctx);
     },

@@ -110,7 +110,6 @@ export const SERVICE_LABELS = {
   home_visit: { zh: '上门服务', en: 'Home visit' },
   consultation: { zh: '一般诊疗与健康咨询', en: 'Consultation' },
 } as const;
-export type ServiceCode = keyof typeof SERVICE_LABELS;
 
 export interface PackageInput {
   code: string; name: string; kind: 'basic' | 'personalised'; priceFen: number; payer: 'insurance' | 'public_health' | 'resident' | 'mixed'; items: PackageItem[];

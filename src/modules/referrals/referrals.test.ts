@@ -19,7 +19,7 @@ for (const engine of ENGINES) {
     let hdoc: string;
     let otherGp: string;
     let people: string[];
-    let slots: { id: string; placesLeft: number }[];
+    let slots: { id: string; placesLeft: number; startsAt: string }[];
     let team: string;
     before(async () => {
       t = await openTestApp(engine);
@@ -124,6 +124,25 @@ for (const engine of ENGINES) {
       assert.ok(reads.some((r) => r.action === 'referral.tasks' && r.username === 'gp'), JSON.stringify(reads));
       // the down-referral is accepted by the township without a slot
       assert.equal((await post(gp, `/api/referrals/${done.json().downReferralId}/accept`, {})).json().status, 'accepted');
+    });
+
+    test('a referral follows its booking when scheduling moves it (the hook wired in app.ts); cancelling then gives up the moved booking', async () => {
+      const [mover] = await bulkResidents(t.db, 1, VILLAGE_A, 'mv');
+      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'outpatient', id, now() - interval '1 day' FROM facilities WHERE code = 'T000A'`, [mover]);
+      const id = await draft(mover);
+      const sent = await post(gp, `/api/referrals/${id}/send`, { slotId: slots[5].id, idempotencyKey: `mv-send-${id}` });
+      assert.equal(sent.statusCode, 200, sent.body);
+      const moved = await post(gp, `/api/scheduling/bookings/${sent.json().bookingId}/reschedule`, { slotId: slots[6].id, idempotencyKey: `mv-move-${id}` });
+      assert.equal(moved.statusCode, 200, moved.body);
+      assert.equal(moved.json().referralId, id);
+      const [row] = await t.db.query<{ booking_id: string }>('SELECT booking_id FROM referrals WHERE id = $1', [id]);
+      assert.equal(row.booking_id, moved.json().id);
+      const shown = (await get(gp, `/api/referrals/${id}`)).json();
+      assert.deepEqual(shown.booking, { startsAt: slots[6].startsAt, schedule: '心内科专家门诊', status: 'booked' });
+      assert.equal((await post(gp, `/api/referrals/${id}/cancel`, { reason: '患者改期' })).json().status, 'cancelled');
+      const states = await t.db.query<{ id: string; status: string }>('SELECT id, status FROM bookings WHERE referral_id = $1 ORDER BY created_at', [id]);
+      assert.deepEqual(states.map((b) => b.status), ['cancelled', 'cancelled']);
+      assert.equal(states[1].id, moved.json().id);
     });
 
     test('refusals with their codes; nothing half-written', async () => {

@@ -5,7 +5,6 @@ import { REFERRAL_REASONS as CHRONIC_REASONS } from '../chronic/rules.ts';
 
 export const STATES = ['draft', 'sent', 'accepted', 'declined', 'arrived', 'completed', 'cancelled', 'expired'] as const;
 export type State = (typeof STATES)[number];
-export const OPEN_STATES: readonly State[] = ['sent', 'accepted', 'arrived'];
 export const ACTIONS = ['send', 'accept', 'decline', 'arrive', 'complete', 'cancel', 'expire'] as const;
 export type Action = (typeof ACTIONS)[number];
 export type Urgency = 'routine' | 'urgent' | 'green_channel';
@@ -127,11 +126,6 @@ export function transition(from: State, action: Action, c: TransitionContext): {
   return { to: TO[action] };
 }
 
-/** The timestamp column an action sets. */
-export const STAMP: Partial<Record<Action, string>> = {
-  send: 'sent_at', accept: 'accepted_at', decline: 'declined_at', arrive: 'arrived_at', complete: 'completed_at', cancel: 'cancelled_at', expire: 'expired_at',
-};
-
 // ---------------------------------------------------------------- payment
 
 export interface TierParameters {
@@ -183,12 +177,4 @@ export function residentShare(stays: Stay[], params: Record<Tier, TierParameters
 /** A share as a fraction rounded to four places, or null when there is nothing to divide. */
 export function share(n: number, d: number): number | null {
   return d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null;
-}
-
-/** The median of a list of numbers (null for none). */
-export function median(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

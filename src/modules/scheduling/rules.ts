@@ -138,14 +138,6 @@ export function placesLeft(s: SlotState, channel: Channel, now: Date): number {
   return Math.max(0, all - heldLeft);
 }
 
-export const BOOKING_STATUSES = ['booked', 'cancelled', 'attended', 'no_show'] as const;
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
-
-/** Whether a booking may move from one status to another (only a live booking changes). */
-export function bookingMayBecome(from: BookingStatus, to: BookingStatus): boolean {
-  return from === 'booked' && to !== 'booked';
-}
-
 export type BedStatus = 'free' | 'occupied' | 'reserved' | 'closed';
 export type BedAction = 'reserve' | 'admit' | 'release' | 'close' | 'open';
 
