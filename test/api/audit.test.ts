@@ -35,15 +35,22 @@ for (const engine of ENGINES) {
     });
 
     test('verify finds a row altered directly in the database (triggers bypassed as a superuser would)', async () => {
-      await t.db.tx(async (q) => {
-        await q.exec('SET LOCAL session_replication_role = replica');
-        await q.query("UPDATE audit_log SET details = jsonb_set(details, '{i}', '99') WHERE id = (SELECT min(id) + 6 FROM audit_log)");
-      });
-      const r = await verifyAudit(t.db);
-      assert.equal(r.intact, false);
-      const [{ min }] = await t.db.query<{ min: number }>('SELECT min(id) AS min FROM audit_log');
-      assert.equal(!r.intact && r.brokenAt, min + 6);
-      assert.match(!r.intact ? r.reason : '', /altered/);
+      // on a database of its own, so that the chain the other tests verify stays whole whatever the order
+      const t5 = await openTestDb(engine);
+      try {
+        for (let i = 0; i < 20; i++) await t5.db.tx((q) => writeAudit(q, actor, { action: 'test.write', outcome: 'ok', recordType: 'thing', recordId: String(i), details: { i, nested: { b: 1, a: [1, 2] } } }));
+        await t5.db.tx(async (q) => {
+          await q.exec('SET LOCAL session_replication_role = replica');
+          await q.query("UPDATE audit_log SET details = jsonb_set(details, '{i}', '99') WHERE id = (SELECT min(id) + 6 FROM audit_log)");
+        });
+        const r = await verifyAudit(t5.db);
+        assert.equal(r.intact, false);
+        const [{ min }] = await t5.db.query<{ min: number }>('SELECT min(id) AS min FROM audit_log');
+        assert.equal(!r.intact && r.brokenAt, min + 6);
+        assert.match(!r.intact ? r.reason : '', /altered/);
+      } finally {
+        await t5.close();
+      }
     });
 
     test('verify finds a deleted row', async () => {

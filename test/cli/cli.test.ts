@@ -44,6 +44,13 @@ describe('meridian CLI (embedded database)', () => {
     const v = run(['audit', 'verify'], env);
     assert.equal(v.code, 0, v.err);
     assert.match(v.out, /intact \(1 rows\)/);
+    // a user that does not exist is named, in both languages, and nothing is written
+    const ghost = run(['user', 'disable', 'ghost'], env);
+    assert.equal(ghost.code, 1);
+    assert.equal(ghost.err.trim(), 'meridian: 用户 ghost 不存在 / no user ghost');
+    const reset = run(['user', 'reset-password', 'ghost', '--password-stdin'], env, 'Ops-password-2\n');
+    assert.equal(reset.err.trim(), 'meridian: 用户 ghost 不存在 / no user ghost');
+    assert.match(run(['audit', 'verify'], env).out, /intact \(1 rows\)/);
   });
 
   test('bad role and bad configuration fail with one clear line', () => {
@@ -56,6 +63,10 @@ describe('meridian CLI (embedded database)', () => {
   });
 
   test('a second process on the same data folder is refused, naming the holder, and touches nothing', async () => {
+    // on its own, whatever ran before: a migrated folder, and the audit rows there are now
+    assert.equal(run(['migrate'], env).code, 0);
+    const rowsBefore = /intact \((\d+) rows\)/.exec(run(['audit', 'verify'], env).out)?.[1];
+    assert.ok(rowsBefore, 'audit verify counts the rows');
     const port = await freePort();
     // no guard process: the lock names the server's own pid
     const holder = spawnGroup(process.execPath, [BIN, 'start', '--no-demo'], { guard: false, env: { ...process.env, ...env, DATABASE_URL: '', PORT: String(port), LOG_LEVEL: 'warn' } });
@@ -74,6 +85,6 @@ describe('meridian CLI (embedded database)', () => {
     // the lock was released: the folder is usable again and the refused command wrote nothing
     const v = run(['audit', 'verify'], env);
     assert.equal(v.code, 0, v.err);
-    assert.match(v.out, /intact \(1 rows\)/);
+    assert.match(v.out, new RegExp(`intact \\(${rowsBefore} rows\\)`));
   });
 });
