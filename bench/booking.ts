@@ -1,5 +1,5 @@
 // bench/booking: booking throughput and p95 latency at 200 concurrent clients against the HTTP API
-// (a real listening server on 127.0.0.1:3834, PostgreSQL), next to the raw SQL of one booking (the
+// (a real listening server on 127.0.0.1 at a free port the OS picks, or --port N; PostgreSQL), next to the raw SQL of one booking (the
 // slot UPDATE and the booking INSERT in one transaction, no HTTP, no session, no audit row) driven at
 // the same concurrency through the same pool in the same run, and that raw SQL with the audit row
 // every write carries. The audit sealer runs throughout, as in the server (every 200 ms); the two raw
@@ -18,7 +18,7 @@ import { createUser } from '../src/modules/users/service.ts';
 import { plusDays } from '../src/modules/scheduling/rules.ts';
 import { startSealer, writeAudit } from '../src/platform/audit.ts';
 
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '200' }, requests: { type: 'string', default: '5000' }, port: { type: 'string', default: '3834' },
+const { values } = parseArgs({ options: { clients: { type: 'string', default: '200' }, requests: { type: 'string', default: '5000' }, port: { type: 'string', default: '0' },
   engine: { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' } } });
 if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
 const CLIENTS = Number(values.clients), REQUESTS = Number(values.requests), PORT = Number(values.port);
@@ -51,7 +51,7 @@ try {
   await app.listen({ port: PORT, host: '127.0.0.1' });
   const sealer = startSealer(t.db, t.keys, { intervalMs: 200 });
   const [{ since }] = await t.db.query<{ since: number }>('SELECT coalesce(max(id), 0) AS since FROM audit_log');
-  const base = `http://127.0.0.1:${PORT}`;
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench_coord', password: 'Bench-pass-1' }) });
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   // Two schedules of 7 days × 8 slots with room for every request: one for the API, one for the raw SQL.

@@ -1,4 +1,7 @@
-// meridian start | migrate | user add|disable|reset-password | audit verify|anchor|seal|public-key | db roles | seed | regions import | plan parse
+// meridian start | migrate | user add|disable|reset-password | audit verify|anchor|seal|public-key | db roles | seed |
+// indicators compute|refresh | regions import | icd10 import | plan parse. Every message in Chinese and English, naming what
+// is at fault; wrong or contradictory options are refused before any database is opened.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.ts';
 import { migrate } from '../platform/migrate.ts';
@@ -11,20 +14,51 @@ import { ROLES, type Role } from '../shared/roles.ts';
 import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
 
-import { CliError, config, readStdin, readTextFile, withRuntime } from './util.ts';
+import { CliError, config, readStdin, readTextFile, requireDatabase, withRuntime } from './util.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Commander's own messages (English) with their Chinese. */
+function bilingualCommanderError(text: string): string {
+  const en = text.replace(/^error:\s*/, '').trim();
+  const rules: [RegExp, (m: RegExpMatchArray) => string][] = [
+    [/unknown option '([^']+)'/, (m) => `未知选项 ${m[1]}`],
+    [/required option '([^']+)' not specified/, (m) => `缺少必需的选项 ${m[1]}`],
+    [/unknown command '([^']+)'/, (m) => `未知命令 ${m[1]}`],
+    [/missing required argument '([^']+)'/, (m) => `缺少参数 ${m[1]}`],
+    [/option '([^']+)' argument missing/, (m) => `选项 ${m[1]} 缺少取值`],
+    [/too many arguments/, () => '参数过多'],
+  ];
+  for (const [re, zh] of rules) {
+    const m = en.match(re);
+    if (m) return `meridian: ${zh(m)} / ${en}\n`;
+  }
+  return `meridian: 命令行有误 / ${en}\n`;
+}
+
+/** A whole number option, or a refusal naming the option and the value. */
+function wholeNumber(option: string, v: string): number {
+  const n = Number(v);
+  if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new CliError(`${option} 须为整数（收到 "${v}"）`, `${option} must be a whole number (got "${v}")`);
+  return n;
+}
 
 const program = new Command();
 program.name('meridian').description('Meridian 县域整合型医疗卫生服务平台 — server and administration').showHelpAfterError();
+program.version(VERSION, '-V, --version', 'print the version');
 program.exitOverride();
+program.configureOutput({ outputError: (text, write) => write(bilingualCommanderError(text)) });
 
 program
   .command('start')
   .description('migrate the database, load the demo county when empty, and serve the API and web app')
   .option('--build-if-missing', 'build the web app first when dist/web is missing')
   .option('--no-demo', 'do not load the demo data into an empty database')
-  .option('--demo-residents <n>', 'residents in the demo county on first start', (v) => Number(v))
-  .action(async (o: { buildIfMissing?: boolean; demo: boolean; demoResidents?: number }) => {
-    await startServer(config(), { buildIfMissing: !!o.buildIfMissing, demo: o.demo, demoResidents: o.demoResidents });
+  .option('--demo-residents <n>', 'residents in the demo county on first start (100–2000000; default 20000)')
+  .action(async (o: { buildIfMissing?: boolean; demo: boolean; demoResidents?: string }) => {
+    const demoResidents = o.demoResidents === undefined ? undefined : residentsCount('--demo-residents', o.demoResidents);
+    if (!o.demo && demoResidents !== undefined) throw new CliError('--no-demo 与 --demo-residents 不能同时使用', '--no-demo and --demo-residents contradict each other: give one');
+    await startServer(config(), { buildIfMissing: !!o.buildIfMissing, demo: o.demo, demoResidents });
   });
 
 program
@@ -35,7 +69,7 @@ program
     const applied = c.databaseOwnerUrl && c.databaseUrl
       ? await migrateAsOwner(c.databaseOwnerUrl, c.databaseUrl)
       : await withRuntime('migrate', (rt) => migrate(rt.db), { migrate: false });
-    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    console.log(applied.length ? `applied: ${applied.join(', ')} / 已执行迁移` : 'database is up to date / 数据库已是最新');
   });
 
 const user = program.command('user').description('manage users');
@@ -50,33 +84,36 @@ user
   .option('--unit <name>', 'role department: the government department (name or alias, e.g. 区医保局) the user reports for')
   .option('--password-stdin', 'read the password from standard input')
   .action(async (username: string, o: { role: string; region?: string; facility?: string; name?: string; worker?: string; unit?: string; passwordStdin?: boolean }) => {
-    if (!(ROLES as readonly string[]).includes(o.role)) throw new CliError(`unknown role "${o.role}"; use one of ${ROLES.join(', ')}`);
-    if (!o.passwordStdin) throw new CliError('give the password with --password-stdin (never on the command line)');
+    if (!(ROLES as readonly string[]).includes(o.role)) throw new CliError(`用户 ${username}：未知角色 "${o.role}"，可选 ${ROLES.join(', ')}`, `user ${username}: unknown role "${o.role}"; use one of ${ROLES.join(', ')}`);
+    if (o.unit && o.role !== 'department') throw new CliError(`用户 ${username}：--unit 仅用于 department 角色（收到 ${o.role}）`, `user ${username}: --unit is for the department role only (got ${o.role})`);
+    if (!o.passwordStdin) throw new CliError(`用户 ${username}：请用 --password-stdin 从标准输入提供密码（不要写在命令行上）`, `user ${username}: give the password with --password-stdin (never on the command line)`);
     const password = await readStdin();
     const u = await withRuntime('user add', async (rt) => {
       const unitId = o.unit ? (await findUnit(rt.db, o.unit, o.region ?? null))?.id : null;
-      if (o.unit && !unitId) throw new CliError(`unknown unit "${o.unit}": no department of that name or alias`);
+      if (o.unit && !unitId) throw new CliError(`用户 ${username}：未知单位 "${o.unit}"，没有此名称或简称的部门`, `user ${username}: unknown unit "${o.unit}": no department of that name or alias`);
       return createUser(rt.db, null, { username, role: o.role as Role, regionCode: o.region ?? null, facilityCode: o.facility ?? null, displayName: o.name, workerId: o.worker ?? null, unitId, password });
     });
-    console.log(`created user ${u.username} (${u.role})`);
+    console.log(`created user ${u.username} (${u.role}) / 已创建用户 ${u.username}（${u.role}）`);
   });
 user
   .command('disable <username>')
   .description('disable a user and end their sessions')
   .option('--enable', 'enable the user again instead')
   .action(async (username: string, o: { enable?: boolean }) => {
-    await withRuntime('user disable', (rt) => setDisabled(rt.db, null, username, !o.enable));
-    console.log(`${o.enable ? 'enabled' : 'disabled'} ${username}`);
+    requireDatabase('user disable');
+    await withRuntime('user disable', (rt) => namingUser(username, setDisabled(rt.db, null, username, !o.enable)));
+    console.log(o.enable ? `enabled ${username} / 已启用 ${username}` : `disabled ${username} / 已停用 ${username}`);
   });
 user
   .command('reset-password <username>')
   .description('set a new password (from standard input), clear the lock and end sessions')
   .option('--password-stdin', 'read the password from standard input')
   .action(async (username: string, o: { passwordStdin?: boolean }) => {
-    if (!o.passwordStdin) throw new CliError('give the password with --password-stdin');
+    if (!o.passwordStdin) throw new CliError(`用户 ${username}：请用 --password-stdin 从标准输入提供新密码`, `user ${username}: give the password with --password-stdin`);
+    requireDatabase('user reset-password');
     const password = await readStdin();
-    await withRuntime('user reset-password', (rt) => resetPassword(rt.db, null, username, password));
-    console.log(`password reset for ${username}`);
+    await withRuntime('user reset-password', (rt) => namingUser(username, resetPassword(rt.db, null, username, password)));
+    console.log(`password reset for ${username} / 已重置 ${username} 的密码`);
   });
 
 const audit = program.command('audit').description('audit trail: the sealed, keyed hash chain and its signed anchors');
@@ -170,19 +207,26 @@ program
   .command('seed')
   .description('build a demo county (deterministic for the seed) into an empty database')
   .requiredOption('--county <code>', 'GB/T 2260 county code, e.g. 371003 (Wendeng)')
-  .option('--residents <n>', 'number of residents', (v) => Number(v), 20000)
-  .option('--seed <s>', 'random seed', (v) => Number(v), 1)
-  .action(async (o: { county: string; residents: number; seed: number }) => {
-    if (!Number.isInteger(o.residents) || o.residents < 100 || o.residents > 2_000_000) throw new CliError('--residents must be a whole number between 100 and 2000000');
-    if (!Number.isInteger(o.seed)) throw new CliError('--seed must be a whole number');
-    const { seedCounty } = await import('../modules/demo/seed.ts');
+  .option('--residents <n>', 'number of residents (100–2000000)', '20000')
+  .option('--seed <s>', 'random seed (a whole number)', '1')
+  .action(async (raw: { county: string; residents: string; seed: string }) => {
+    const o = { county: raw.county, residents: residentsCount('--residents', raw.residents), seed: wholeNumber('--seed', raw.seed) };
+    const { seedCounty, shippedRegions } = await import('../modules/demo/seed.ts');
+    // The county must be in the shipped region tree, with villages, before the data folder is touched.
+    const tree = shippedRegions();
+    const county = tree.find((r) => r.code === o.county && r.level === 'county');
+    if (!county) {
+      throw new CliError(`未知县（区）${o.county}：不在随附的行政区划（data/regions/regions.csv）中；可先用 meridian regions import 导入`,
+        `unknown county ${o.county}: not in the shipped region tree (data/regions/regions.csv); import it with meridian regions import first`);
+    }
+    if (!tree.some((r) => r.level === 'village' && r.code.startsWith(o.county))) throw new CliError(`县（区）${o.county}（${county.name}）在随附的行政区划中没有村`, `county ${o.county} (${county.name}) has no villages in the shipped region tree`);
     const { createDemoUsers } = await import('../modules/demo/demo.ts');
     const s = await withRuntime('seed', async (rt) => {
       const summary = await seedCounty(rt.db, rt.keys, { county: o.county, residents: o.residents, seed: o.seed, log: (m) => console.error(m) });
       await createDemoUsers(rt.db, o.county);
       return summary;
     });
-    console.log(`seeded ${o.county}: ${s.facilities} facilities, ${s.workers} workers, ${s.households} households, ${s.residents} residents`);
+    console.log(`seeded ${o.county}: ${s.facilities} facilities, ${s.workers} workers, ${s.households} households, ${s.residents} residents / 已生成 ${county.name}`);
   });
 
 const indicators = program.command('indicators').description('the indicators: computed values per indicator, unit and period');
@@ -190,17 +234,26 @@ indicators
   .command('compute')
   .description('compute every indicator for every period of a year (or one period) in every county, and store the values')
   .option('--period <p>', 'one period: YYYY, YYYY-Qn or YYYY-MM')
-  .option('--year <y>', 'every month, quarter and the year of this year (default: the current year)', (v) => Number(v))
-  .option('--county <code>', 'only this county')
-  .action(async (o: { period?: string; year?: number; county?: string }) => {
+  .option('--year <y>', 'every month, quarter and the year of this year (default: the current year)')
+  .option('--county <code>', 'only this county (one that has facilities in the database)')
+  .action(async (raw: { period?: string; year?: string; county?: string }) => {
+    if (raw.period && raw.year) throw new CliError(`--period ${raw.period} 与 --year ${raw.year} 不能同时使用`, `--period ${raw.period} and --year ${raw.year} contradict each other: give one`);
+    const o = { period: raw.period, year: raw.year === undefined ? undefined : wholeNumber('--year', raw.year), county: raw.county };
+    if (o.year !== undefined && (o.year < 2000 || o.year > 2100)) throw new CliError(`--year 须在 2000–2100 之间（收到 ${o.year}）`, `--year must be between 2000 and 2100 (got ${o.year})`);
+    if (o.county !== undefined && !/^\d{6}$/.test(o.county)) throw new CliError(`--county 须为6位县级区划代码（收到 "${o.county}"）`, `--county must be a 6-digit county code (got "${o.county}")`);
     const { isPeriod, periodsOfYear } = await import('../modules/indicators/rules.ts');
     const { compute, counties } = await import('../modules/indicators/engine.ts');
     const { today } = await import('../shared/time.ts');
-    if (o.period && !isPeriod(o.period)) throw new CliError('--period must be YYYY, YYYY-Qn or YYYY-MM');
+    if (o.period && !isPeriod(o.period)) throw new CliError(`--period 须为 YYYY、YYYY-Qn 或 YYYY-MM（收到 "${o.period}"）`, `--period must be YYYY, YYYY-Qn or YYYY-MM (got "${o.period}")`);
+    requireDatabase('indicators compute');
     const day = today();
     const periods = o.period ? [o.period] : periodsOfYear(o.year ?? Number(day.slice(0, 4)), day);
     await withRuntime('indicators compute', async (rt) => {
-      for (const county of o.county ? [o.county] : await counties(rt.db)) {
+      const known = await counties(rt.db);
+      if (o.county && !known.includes(o.county)) {
+        throw new CliError(`未知县（区）${o.county}：数据库中没有该县的机构（已有：${known.join('、') || '无'}）`, `unknown county ${o.county}: the database has no facilities in it (it has: ${known.join(', ') || 'none'})`);
+      }
+      for (const county of o.county ? [o.county] : known) {
         const r = await compute(rt.db, { county, periods, today: day, log: (m) => console.error(m) });
         console.log(`${county}: ${r.indicators} indicators × ${r.periods} periods, ${r.values} values in ${r.ms} ms`);
       }
@@ -210,6 +263,7 @@ indicators
   .command('refresh')
   .description('recompute what a changed definition or a late record touches, and the current periods (what the nightly job runs)')
   .action(async () => {
+    requireDatabase('indicators refresh');
     const { refresh } = await import('../modules/indicators/engine.ts');
     const { today } = await import('../shared/time.ts');
     const done = await withRuntime('indicators refresh', (rt) => refresh(rt.db, today(), (m) => console.error(m)));
@@ -224,7 +278,7 @@ regions
     const { importRegions } = await import('../modules/registry/regions.ts');
     const text = readTextFile(file);
     const r = await withRuntime('regions import', (rt) => importRegions(rt.db, { userId: null, username: 'cli', role: 'sysadmin', ip: null }, text));
-    console.log(`imported ${r.imported} regions`);
+    console.log(`imported ${r.imported} regions from ${file} / 已从 ${file} 导入 ${r.imported} 个行政区划`);
   });
 
 program
@@ -236,7 +290,7 @@ program
     const { upsertIcd10 } = await import('../modules/records/reference.ts');
     const text = readTextFile(file);
     const n = await withRuntime('icd10 import', (rt) => upsertIcd10(rt.db, text));
-    console.log(`imported ${n} ICD-10 codes`);
+    console.log(`imported ${n} ICD-10 codes from ${file} / 已从 ${file} 导入 ${n} 个 ICD-10 编码`);
   });
 
 program
@@ -248,7 +302,7 @@ program
   .action(async (file: string, o: { json?: boolean }) => {
     const { parsePlanFile } = await import('../modules/plans/file.ts');
     const { existsSync } = await import('node:fs');
-    if (!existsSync(file)) throw new CliError(`no such file: ${file}`);
+    if (!existsSync(file)) throw new CliError(`文件不存在：${file}`, `no such file: ${file}`);
     const plan = await parsePlanFile(file);
     if (o.json) {
       console.log(JSON.stringify(plan, null, 2));
@@ -264,6 +318,23 @@ program
     console.log(`\n${plan.tasks.length} tasks, ${plan.targets.length} quantified targets`);
     for (const g of plan.targets) console.log(`  ${g.taskPath?.join('/') ?? '总体'}  ${g.metric ?? ''} ${g.comparator} ${JSON.stringify(g.value)}${g.unit}${g.year ? ` (${g.year})` : ''}${g.indicator ? `  [${g.indicator}]` : ''}`);
   });
+
+/** A residents count for the demo county, or a refusal naming the option. */
+function residentsCount(option: string, v: string): number {
+  const n = wholeNumber(option, v);
+  if (n < 100 || n > 2_000_000) throw new CliError(`${option} 须在 100 到 2000000 之间（收到 ${n}）`, `${option} must be a whole number between 100 and 2000000 (got ${n})`);
+  return n;
+}
+
+/** Runs a user command; a user that does not exist is named in the message. */
+async function namingUser<T>(username: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) throw new CliError(`用户 ${username} 不存在`, `no user ${username}`);
+    throw e;
+  }
+}
 
 async function main() {
   try {

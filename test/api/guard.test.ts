@@ -3,6 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/db.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { buildFacility, buildRegion } from '../helpers/factories.ts';
 import { ROLES, type Role } from '../../src/shared/roles.ts';
 
 // Fill path parameters with well-formed values, so that a request reaches the guard and not a 404.
@@ -14,8 +15,8 @@ for (const engine of ENGINES) {
     const cookies = new Map<Role, string>();
     before(async () => {
       t = await openTestApp(engine);
-      await t.db.exec(`INSERT INTO regions (code, name, level) VALUES ('37', '山东省', 'province')`);
-      await t.db.exec(`INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('F0001', '测试医院', 'county', 'general_hospital', '37')`);
+      await buildRegion(t.db, { code: '37', name: '山东省', level: 'province' });
+      await buildFacility(t.db, { code: 'F0001', name: '测试医院', tier: 'county', kind: 'general_hospital', regionCode: '37' });
       for (const role of ROLES) {
         const needsFacility = ['doctor', 'nurse', 'village_doctor', 'coordinator'].includes(role);
         const needsRegion = ['officer', 'manager', 'public_health'].includes(role);

@@ -1,10 +1,11 @@
 // The meridian command, run as a user would: a separate process on an embedded data folder.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, spawnGroup, waitForOutput } from '../helpers/processes.ts';
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 
@@ -43,6 +44,13 @@ describe('meridian CLI (embedded database)', () => {
     const v = run(['audit', 'verify'], env);
     assert.equal(v.code, 0, v.err);
     assert.match(v.out, /intact \(1 rows\)/);
+    // a user that does not exist is named, in both languages, and nothing is written
+    const ghost = run(['user', 'disable', 'ghost'], env);
+    assert.equal(ghost.code, 1);
+    assert.equal(ghost.err.trim(), 'meridian: 用户 ghost 不存在 / no user ghost');
+    const reset = run(['user', 'reset-password', 'ghost', '--password-stdin'], env, 'Ops-password-2\n');
+    assert.equal(reset.err.trim(), 'meridian: 用户 ghost 不存在 / no user ghost');
+    assert.match(run(['audit', 'verify'], env).out, /intact \(1 rows\)/);
   });
 
   test('bad role and bad configuration fail with one clear line', () => {
@@ -55,31 +63,28 @@ describe('meridian CLI (embedded database)', () => {
   });
 
   test('a second process on the same data folder is refused, naming the holder, and touches nothing', async () => {
-    const holder = spawn(process.execPath, [BIN, 'start', '--no-demo'], { env: { ...process.env, ...env, DATABASE_URL: '', PORT: '3999', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // on its own, whatever ran before: a migrated folder, and the audit rows there are now
+    assert.equal(run(['migrate'], env).code, 0);
+    const rowsBefore = /intact \((\d+) rows\)/.exec(run(['audit', 'verify'], env).out)?.[1];
+    assert.ok(rowsBefore, 'audit verify counts the rows');
+    const port = await freePort();
+    // no guard process: the lock names the server's own pid
+    const holder = spawnGroup(process.execPath, [BIN, 'start', '--no-demo'], { guard: false, env: { ...process.env, ...env, DATABASE_URL: '', PORT: String(port), LOG_LEVEL: 'warn' } });
+    let code: number | null;
     try {
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        holder.stdout.on('data', (d) => {
-          out += d;
-          if (out.includes('is running at')) resolve();
-        });
-        holder.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-        setTimeout(() => reject(new Error('server did not start')), 90_000);
-      });
+      await waitForOutput(holder, 'is running at', 90_000);
       const r = run(['user', 'add', 'late', '--role', 'sysadmin', '--password-stdin'], env, 'Ops-password-1');
       assert.equal(r.code, 1);
-      assert.match(r.err, new RegExp(`in use by process ${holder.pid}`));
-      const health = await fetch('http://127.0.0.1:3999/healthz');
+      assert.match(r.err, new RegExp(`in use by process ${holder.child.pid}`));
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.deepEqual(await health.json(), { status: 'ok' });
     } finally {
-      const exited = new Promise((r) => holder.once('exit', r));
-      holder.kill('SIGTERM');
-      await exited;
+      code = await holder.stop();
     }
-    assert.equal(holder.exitCode, 0, 'SIGTERM stops cleanly');
+    assert.equal(code, 0, 'SIGTERM stops cleanly');
     // the lock was released: the folder is usable again and the refused command wrote nothing
     const v = run(['audit', 'verify'], env);
     assert.equal(v.code, 0, v.err);
-    assert.match(v.out, /intact \(1 rows\)/);
+    assert.match(v.out, new RegExp(`intact \\(${rowsBefore} rows\\)`));
   });
 });

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openPglite } from '../../src/platform/db.ts';
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string>) => {
@@ -34,5 +35,20 @@ describe('meridian indicators (embedded database)', () => {
     const r = run(['indicators', 'refresh'], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^371003: \d+ indicators, \d+ periods recomputed$/m);
+  });
+
+  test('an unknown county is refused, naming it and the counties there are, and nothing is computed', async () => {
+    const count = async () => {
+      const db = await openPglite(join(dir, 'db'));
+      const [n] = await db.query<{ runs: number; values: number }>('SELECT (SELECT count(*)::int FROM indicator_runs) AS runs, (SELECT count(*)::int FROM indicator_values) AS values');
+      await db.close();
+      return n;
+    };
+    const before = await count();
+    const r = run(['indicators', 'compute', '--county', '999999', '--period', '2025'], env);
+    assert.equal(r.code, 1);
+    assert.equal(r.err.trim(), 'meridian: 未知县（区）999999：数据库中没有该县的机构（已有：371003） / unknown county 999999: the database has no facilities in it (it has: 371003)');
+    assert.equal(r.out, '');
+    assert.deepEqual(await count(), before);
   });
 });

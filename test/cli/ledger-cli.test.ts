@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { openPglite } from '../../src/platform/db.ts';
+import { buildGovUnit } from '../helpers/factories.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
@@ -43,7 +44,7 @@ describe('meridian user add --unit (embedded database)', () => {
   test('an alias finds the unit; an unknown unit and a unit for another role are refused in one line', async () => {
     assert.equal(run(['migrate'], env).code, 0);
     const db = await openPglite(join(dir, 'db'));
-    await db.query("INSERT INTO gov_units (name, aliases) VALUES ('区医疗保障局', '{}')");
+    await buildGovUnit(db, { name: '区医疗保障局' });
     await db.close();
     const ok = run(['user', 'add', 'yb', '--role', 'department', '--unit', '区医保局', '--password-stdin'], env, 'Dept-password-1\n');
     assert.equal(ok.code, 0, ok.err);

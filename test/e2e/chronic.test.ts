@@ -1,28 +1,18 @@
 // A village doctor opens the worklist, records a follow-up with an uncontrolled blood pressure for a
 // patient whose previous visit was also uncontrolled, and is offered the up-referral — keyboard only.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('chronic follow-up in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3813, {}, seedDataDir(6000, 11));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
 
   test('worklist → follow-up with an uncontrolled BP after an uncontrolled visit → up-referral offered', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await signInUi(page, server.url, 'village', DEMO_PASSWORD);
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInUi(page, ctx.server.url, 'village', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
-    await page.goto(`${server.url}/chronic/worklist`);
+    await page.goto(`${ctx.server.url}/chronic/worklist`);
     await page.waitForSelector('[data-testid="worklist"] .ant-table-row');
     const items = await page.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=20')).json()).items as { residentId: string; name: string; programme: string; lastClass: string | null }[]);
     const target = items.find((x) => x.programme === 'hypertension' && x.lastClass === 'uncontrolled');

@@ -1,24 +1,15 @@
-// Rates by level and period, the service packages page and the worklist's package services in the browser.
-import { describe, test, before, after } from 'node:test';
+// Rates by level and period, the service packages page and the worklist's package services in the ctx.browser.
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3821, {}, seedDataDir(6000, 11));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
   const as = async (user: string): Promise<Page> => {
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
-    await signInUi(page, server.url, user, DEMO_PASSWORD);
+    const page = await ctx.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    await signInUi(page, ctx.server.url, user, DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
     return page;
   };
@@ -26,7 +17,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
 
   test('programme rates by team and by quarter, with the definitions beside them', async () => {
     const page = await as('officer');
-    await page.goto(`${server.url}/chronic/rates`);
+    await page.goto(`${ctx.server.url}/chronic/rates`);
     await page.waitForSelector('[data-testid="programme-rates"] .ant-table-row');
     const towns = await rowCount(page, 'programme-rates');
     assert.ok(towns > 5, `${towns} townships`);
@@ -45,7 +36,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
 
   test('contract rates by medical community, with coverage per priority group', async () => {
     const page = await as('officer');
-    await page.goto(`${server.url}/contracts/rates`);
+    await page.goto(`${ctx.server.url}/contracts/rates`);
     await page.waitForSelector('[data-testid="contract-rates"] .ant-table-row');
     await page.locator('[data-testid="rates-level"]').getByText('医共体', { exact: true }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid="contract-rates"] .ant-table-tbody')?.textContent?.includes('县域医共体'));
@@ -59,7 +50,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
 
   test('a manager adds a package; a bad frequency is refused naming it, then fixed', async () => {
     const page = await as('manager');
-    await page.goto(`${server.url}/contracts/packages`);
+    await page.goto(`${ctx.server.url}/contracts/packages`);
     await page.waitForSelector('[data-testid="packages"] .ant-table-row');
     assert.equal(await rowCount(page, 'packages'), 4);
     await page.click('[data-testid="package-new"]');
@@ -86,7 +77,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
 
   test('the village doctor\'s worklist holds contract package services too', async () => {
     const page = await as('village');
-    await page.goto(`${server.url}/chronic/worklist`);
+    await page.goto(`${ctx.server.url}/chronic/worklist`);
     await page.waitForSelector('[data-testid="worklist"] .ant-table-row');
     const items = await page.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=5000')).json()).items as { kind: string; serviceName: string | null }[]);
     assert.ok(items.some((x) => x.kind === 'package'), 'package services are listed');
@@ -97,7 +88,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
 
   test('the village doctor records a screening reading from the screening list', async () => {
     const page = await as('village');
-    await page.goto(`${server.url}/chronic/screening`);
+    await page.goto(`${ctx.server.url}/chronic/screening`);
     await page.waitForSelector('[data-testid="screening"] .ant-table-row');
     await page.locator('[data-testid="screening"] .ant-table-row').first().locator('button').click();
     await page.waitForSelector('[data-testid="screening-form"]');

@@ -1,9 +1,10 @@
 // Browser tests drive the real built app in Debian's headless Chromium through playwright-core.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, spawnGroup, waitForOutput } from '../helpers/processes.ts';
+import { copyOfSharedCounty } from './county.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const HAVE_BROWSER = existsSync(CHROMIUM);
@@ -16,48 +17,66 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `meridian start` on a fresh embedded data folder with the demo loaded. */
-export async function startMeridian(port: number, extraEnv: Record<string, string> = {}, existingDataDir?: string): Promise<RunningServer> {
-  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'start', '--build-if-missing', ...(extraEnv.DEMO_RESIDENTS ? ['--demo-residents', extraEnv.DEMO_RESIDENTS] : [])], {
-    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), 240_000);
-    child.stdout!.on('data', (d) => {
-      log += d;
-      if (log.includes('is running at')) {
-        clearTimeout(timer);
-        resolve();
-      }
+/**
+ * Starts `meridian start` on a free port the OS picks, in a process group of its own, on `dataDir`
+ * (default: a fresh copy of the shared seeded county, see county.ts). stop() ends the group and
+ * removes the folder; the group also ends when the test process ends in any way.
+ */
+export async function startMeridian(dataDir?: string): Promise<RunningServer> {
+  const dir = dataDir ?? (await copyOfSharedCounty());
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const p = spawnGroup(process.execPath, [BIN, 'start', '--build-if-missing', '--no-demo'], {
+      env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dir, PORT: String(port), LOG_LEVEL: 'warn' },
     });
-    child.stderr!.on('data', (d) => (log += d));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${log}`));
-    });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    dataDir,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+    try {
+      await waitForOutput(p, 'is running at', 240_000);
+    } catch (e) {
+      await p.stop(5_000);
+      // another process took the port between our look and the server's listen: try another
+      if (attempt < 3 && /EADDRINUSE/.test(p.output())) continue;
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    return {
+      url: `http://127.0.0.1:${port}`,
+      dataDir: dir,
+      async stop() {
+        await p.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
 }
 
-/** Seeds a demo county into a fresh data folder with the CLI (before any server holds it). */
-export function seedDataDir(residents: number, seed: number): string {
-  const dataDir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
-  const r = spawnSync(process.execPath, [BIN, 'seed', '--county', '371003', '--residents', String(residents), '--seed', String(seed)], {
-    env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`seed failed: ${r.stderr}`);
-  return dataDir;
+export interface ServerAndBrowser {
+  server: RunningServer;
+  browser: Browser;
+}
+
+/**
+ * The setup every browser-test suite shares: before its tests, a server on a private copy of the
+ * shared seeded county (after `beforeStart` has looked into the folder, while no server holds it)
+ * and a headless Chromium; after them, both stopped and the copy removed. Call inside describe().
+ */
+export function useServerAndBrowser(o: { beforeStart?: (dataDir: string) => Promise<void> } = {}): ServerAndBrowser {
+  const ctx = {} as ServerAndBrowser;
+  before(async () => {
+    const dir = await copyOfSharedCounty();
+    try {
+      await o.beforeStart?.(dir);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    ctx.server = await startMeridian(dir);
+    ctx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }
 
 /** Launches headless Chromium with the flags this closed network needs. */

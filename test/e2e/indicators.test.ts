@@ -1,28 +1,18 @@
 // An officer opens the county dashboard, picks the hypertension control rate, sees the township league
 // table and the trend with its target line, and drills down to a township. Screenshots saved.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('indicator dashboards in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3840, {}, seedDataDir(6000, 11));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
 
   test('dashboard → hypertension control rate → league table and trend with target line → a township', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signInUi(page, server.url, 'officer', DEMO_PASSWORD);
+    const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signInUi(page, ctx.server.url, 'officer', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
-    await page.goto(`${server.url}/indicators`);
+    await page.goto(`${ctx.server.url}/indicators`);
     await page.waitForSelector('[data-testid="targets-table"] .ant-table-row');
     const rows = await page.locator('[data-testid="targets-table"] .ant-table-row').count();
     assert.ok(rows >= 6, `the dashboard lists Wendeng's targets (${rows})`);
@@ -63,7 +53,7 @@ describe('indicator dashboards in the browser', { skip: HAVE_BROWSER ? false : '
     const saved = await page.evaluate(async (y) => (await fetch('/api/indicators/entries', { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 'satisfaction', period: y, level: 'county', unitId: '371003', value: 91.2, note: '满意度调查报告' }) })).status, year);
     assert.equal(saved, 200);
-    await page.goto(`${server.url}/indicators/entry`);
+    await page.goto(`${ctx.server.url}/indicators/entry`);
     await page.click('#code');
     await page.keyboard.type('满意度');
     await page.keyboard.press('Enter');

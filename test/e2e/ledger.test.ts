@@ -3,12 +3,11 @@
 // indicator, saves it, opens the ledger; the medical-insurance bureau's user reports progress on its
 // task and sees it overdue, and adds a cooperation note on a task it supports; the ledger is exported
 // to Excel.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 // A plan of the demo district, as a Markdown upload; 区医保局 is printed short for 区医疗保障局.
@@ -31,24 +30,15 @@ const PLAN = `# 威海市文登区卫生健康局文件
 `;
 
 describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3871, {}, seedDataDir(2000, 5));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
 
   test('upload → correct a task → save → ledger → department reports → overdue → Excel', async () => {
     const yesterday = new Date(Date.now() - 86400000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
-    const officer = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    const officer = await ctx.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
     const page = await officer.newPage();
-    await signInUi(page, server.url, 'officer', DEMO_PASSWORD);
+    await signInUi(page, ctx.server.url, 'officer', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
-    await page.goto(`${server.url}/ledger/import`);
+    await page.goto(`${ctx.server.url}/ledger/import`);
     await page.locator('input[type=file]').setInputFiles({ name: '医保协同要点.md', mimeType: 'text/markdown', buffer: Buffer.from(PLAN) });
     await page.waitForSelector('[data-testid="import-tasks"] .ant-table-row');
     assert.equal(await page.locator('[data-testid="import-tasks"] .ant-table-row').count(), 3);
@@ -82,9 +72,9 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     const planUrl = page.url();
 
     // The medical-insurance bureau signs in, sees the tasks that name it (as lead, responsible or cooperating), reports on the first.
-    const dept = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    const dept = await ctx.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
     const dp = await dept.newPage();
-    await signInUi(dp, server.url, 'yibao', DEMO_PASSWORD);
+    await signInUi(dp, ctx.server.url, 'yibao', DEMO_PASSWORD);
     await dp.waitForSelector('[data-testid="home-welcome"]');
     await dp.goto(planUrl);
     await dp.waitForSelector('[data-testid="ledger-tasks"] .ant-table-row');
@@ -129,14 +119,14 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     const row = (ws.getRow(3).values as unknown[]).slice(1);
     assert.deepEqual(row.slice(0, 3), [1, '1. 推进医共体医保总额付费', '区医保局、区卫生健康局']);
     assert.match(String(row[5]), /已逾期/);
-    await page.goto(`${server.url}/ledger/supervision`);
+    await page.goto(`${ctx.server.url}/ledger/supervision`);
     await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
     assert.match(await page.textContent('[data-testid="sup-overdue"]') ?? '', /推进医共体医保总额付费/);
     await page.click('[data-testid="sup-remind-all"]');
     await page.waitForSelector('text=/已发送 \\d+ 条督办提醒/');
     await shot(page, 'ledger-supervision');
     // The bureau sees the reminder naming its overdue task on its ledger.
-    await dp.goto(`${server.url}/ledger`);
+    await dp.goto(`${ctx.server.url}/ledger`);
     await dp.waitForSelector('[data-testid="ledger-reminder"]');
     assert.match(await dp.textContent('body') ?? '', /您单位牵头或负责的任务已逾期1项/);
     await shot(dp, 'ledger-department-reminder');

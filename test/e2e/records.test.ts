@@ -1,46 +1,38 @@
 // A doctor with a contract opens the timeline and the blood-pressure chart; a doctor without a basis
 // gets "not found"; the resident, on a phone-sized screen, sees that doctor's access in their list.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 import { openPglite } from '../../src/platform/db.ts';
 
 describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
   let resident: { id: string; name: string };
-  before(async () => {
-    const dir = seedDataDir(3000, 7);
-    // Pick, before the server holds the folder, a hypertension patient contracted with the demo GP's
-    // team, whom the county-hospital doctor has no basis to see.
-    const db = await openPglite(join(dir, 'db'));
-    const [r] = await db.query<{ id: string; name: string }>(`
-      SELECT r.id, r.name FROM residents r
-        JOIN contracts c ON c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date AND c.starts_on <= current_date
-        JOIN care_team_members m ON m.team_id = c.team_id JOIN users u ON u.worker_id = m.worker_id AND u.username = 'gp'
-       WHERE EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6')
-         AND NOT EXISTS (SELECT 1 FROM encounters e JOIN facilities f ON f.id = e.facility_id JOIN users d ON d.facility_code = f.code AND d.username = 'doctor'
-                          WHERE e.resident_id = r.id AND e.started_at > now() - interval '90 days')
-       ORDER BY r.id LIMIT 1`);
-    await db.close();
-    assert.ok(r, 'the demo has such a patient');
-    resident = r;
-    server = await startMeridian(3812, {}, dir);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+  const ctx = useServerAndBrowser({
+    beforeStart: async (dir) => {
+      // Pick, before the server holds the folder, a hypertension patient contracted with the demo GP's
+      // team, whom the county-hospital doctor has no basis to see.
+      const db = await openPglite(join(dir, 'db'));
+      const [r] = await db.query<{ id: string; name: string }>(`
+        SELECT r.id, r.name FROM residents r
+          JOIN contracts c ON c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date AND c.starts_on <= current_date
+          JOIN care_team_members m ON m.team_id = c.team_id JOIN users u ON u.worker_id = m.worker_id AND u.username = 'gp'
+         WHERE EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6')
+           AND NOT EXISTS (SELECT 1 FROM encounters e JOIN facilities f ON f.id = e.facility_id JOIN users d ON d.facility_code = f.code AND d.username = 'doctor'
+                            WHERE e.resident_id = r.id AND e.started_at > now() - interval '90 days')
+         ORDER BY r.id LIMIT 1`);
+      await db.close();
+      assert.ok(r, 'the demo has such a patient');
+      resident = r;
+    },
   });
 
   test('contract doctor sees timeline and BP chart; hospital doctor gets not found; the resident sees the access', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signInUi(page, server.url, 'gp', DEMO_PASSWORD);
+    const page = await ctx.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signInUi(page, ctx.server.url, 'gp', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
-    await page.goto(`${server.url}/records/${resident.id}`);
+    await page.goto(`${ctx.server.url}/records/${resident.id}`);
     await page.waitForSelector('[data-testid="record-name"]');
     assert.equal(await page.textContent('[data-testid="record-name"]'), resident.name);
     assert.match(await page.textContent('[data-testid="record-basis"]') ?? '', /家庭医生签约/);
@@ -66,19 +58,19 @@ describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     assert.equal(setPw, 200);
     await page.close();
 
-    const other = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await signInUi(other, server.url, 'doctor', DEMO_PASSWORD);
+    const other = await ctx.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signInUi(other, ctx.server.url, 'doctor', DEMO_PASSWORD);
     await other.waitForSelector('[data-testid="home-welcome"]');
-    await other.goto(`${server.url}/records/${resident.id}`);
+    await other.goto(`${ctx.server.url}/records/${resident.id}`);
     await other.waitForSelector('[data-testid="record-not-found"]');
     assert.match(await other.textContent('[data-testid="record-not-found"]') ?? '', /未找到该居民/);
     await shot(other, 'record-not-found');
     await other.close();
 
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
-    await signInUi(phone, server.url, `r-${resident.id.slice(0, 8)}`, 'Resident-pass-1');
+    const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
+    await signInUi(phone, ctx.server.url, `r-${resident.id.slice(0, 8)}`, 'Resident-pass-1');
     await phone.waitForSelector('[data-testid="home-welcome"]');
-    await phone.goto(`${server.url}/me`);
+    await phone.goto(`${ctx.server.url}/me`);
     await phone.click('[data-testid="tab-access"]');
     await phone.waitForSelector('[data-testid="access-log"] .ant-list-item');
     const text = await phone.textContent('[data-testid="access-log"]') ?? '';

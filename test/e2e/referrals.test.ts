@@ -1,28 +1,19 @@
 // The two-way referral in the browser: a township GP refers a patient up with a slot picked from the
 // county hospital's schedule; the county coordinator accepts; the county doctor completes with a
 // down-referral plan; the family doctor sees the task. Screenshots at each step.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3833, {}, seedDataDir(6000, 7));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useServerAndBrowser();
 
   const as = async (username: string): Promise<Page> => {
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await ctx.newPage();
-    await signInUi(page, server.url, username, DEMO_PASSWORD);
+    await signInUi(page, suite.server.url, username, DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
     return page;
   };
@@ -37,7 +28,7 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     const patients = await gp.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=20')).json()).items as { residentId: string; name: string }[]);
     assert.ok(patients.length > 0, 'the GP\'s team has patients');
     const patient = patients[0];
-    await gp.goto(`${server.url}/referrals/new?residentId=${patient.residentId}`);
+    await gp.goto(`${suite.server.url}/referrals/new?residentId=${patient.residentId}`);
     await gp.waitForFunction(() => (document.querySelector('[data-testid="summary"]') as HTMLTextAreaElement | null)?.value.includes('转诊原因'));
     await choose(gp, 'target-select', '人民医院');
     await gp.fill('[data-testid="department"]', '心血管内科');
@@ -56,21 +47,21 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
 
     // the county coordinator: it waits in the incoming box with its timer; accept with the booked slot
     const coord = await as('coordinator');
-    await coord.goto(`${server.url}/referrals`);
+    await coord.goto(`${suite.server.url}/referrals`);
     await coord.waitForSelector('[data-testid="inbox-incoming"] .ant-table-row');
     await coord.fill('input[data-testid="name-filter"], [data-testid="name-filter"] input', patient.name);
     const row = coord.locator('[data-testid="inbox-incoming"] .ant-table-row', { hasText: patient.name }).first();
     await row.waitFor();
     assert.match(await row.innerText(), /剩余/);
     await shot(coord, 'referrals-3-coordinator-inbox');
-    await coord.goto(`${server.url}/referrals/${id}`);
+    await coord.goto(`${suite.server.url}/referrals/${id}`);
     await coord.click('[data-testid="accept"]');
     await coord.waitForSelector('[data-testid="referral-status"]:has-text("已接收")');
     await shot(coord, 'referrals-4-coordinator-accepted');
 
     // the county doctor: arrival, then completion with the down-referral plan
     const doctor = await as('doctor');
-    await doctor.goto(`${server.url}/referrals/${id}`);
+    await doctor.goto(`${suite.server.url}/referrals/${id}`);
     await doctor.click('[data-testid="arrive"]');
     await doctor.waitForSelector('[data-testid="referral-status"]:has-text("已到诊")');
     await doctor.click('[data-testid="complete"]');
@@ -85,7 +76,7 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     await shot(doctor, 'referrals-6-doctor-completed');
 
     // the family doctor sees the follow-up task
-    await gp.goto(`${server.url}/referrals?box=tasks`);
+    await gp.goto(`${suite.server.url}/referrals?box=tasks`);
     await gp.waitForSelector('[data-testid="tasks"] .ant-table-row');
     await gp.fill('input[data-testid="name-filter"], [data-testid="name-filter"] input', patient.name);
     const task = gp.locator('[data-testid="tasks"] .ant-table-row', { hasText: '每周测血压两次，2周后社区复诊' });
@@ -96,11 +87,11 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     // the patient books a follow-up examination themself from the public share
     const set = await gp.evaluate(async (rid) => (await fetch(`/api/residents/${rid}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'Resident-pass-1' }) })).status, patient.residentId);
     assert.equal(set, 200);
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const res = await ctx.newPage();
-    await signInUi(res, server.url, `r-${patient.residentId.slice(0, 8)}`, 'Resident-pass-1');
+    await signInUi(res, suite.server.url, `r-${patient.residentId.slice(0, 8)}`, 'Resident-pass-1');
     await res.waitForSelector('[data-testid="home-welcome"]');
-    await res.goto(`${server.url}/scheduling/my`);
+    await res.goto(`${suite.server.url}/scheduling/my`);
     await choose(res, 'my-schedule', '彩超检查');
     await res.locator('.ant-radio-button-wrapper').first().click();
     await res.getByRole('button', { name: /^预\s*约$/ }).click();
@@ -108,10 +99,10 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     await shot(res, 'referrals-10-resident-booking');
 
     // the figures and the schedules, for the record
-    await coord.goto(`${server.url}/referrals/figures`);
+    await coord.goto(`${suite.server.url}/referrals/figures`);
     await coord.waitForSelector('[data-testid="figures-table"] .ant-table-row');
     await shot(coord, 'referrals-8-figures');
-    await coord.goto(`${server.url}/scheduling`);
+    await coord.goto(`${suite.server.url}/scheduling`);
     await coord.waitForSelector('[data-testid="slots-table"] .ant-table-row');
     await shot(coord, 'referrals-9-scheduling');
   });

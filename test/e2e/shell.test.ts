@@ -1,29 +1,19 @@
 // A newcomer's first minute: sign in as a demo user and see the home page, in Chinese and English.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { HAVE_BROWSER, launchBrowser, seedDataDir, shot, signInUi, startMeridian, type RunningServer } from './helpers.ts';
+import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('web shell in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3811);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
 
   test('a wrong password shows the bilingual error; the demo admin signs in and sees the home page and menu', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signInUi(page, server.url, 'admin', 'wrong-password');
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signInUi(page, ctx.server.url, 'admin', 'wrong-password');
     await page.waitForSelector('[data-testid="login-error"]');
     assert.match(await page.textContent('[data-testid="login-error"]') ?? '', /用户名或密码错误/);
     await shot(page, 'shell-login-error');
-    await signInUi(page, server.url, 'admin', DEMO_PASSWORD);
+    await signInUi(page, ctx.server.url, 'admin', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
     assert.match(await page.textContent('[data-testid="home-welcome"]') ?? '', /欢迎/);
     assert.match(await page.textContent('[data-testid="user-role"]') ?? '', /系统管理员/);
@@ -38,22 +28,13 @@ describe('web shell in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chrom
 });
 
 describe('registry pages in headless Chromium', { skip: HAVE_BROWSER ? false : 'Chromium not installed' }, () => {
-  let server: RunningServer;
-  let browser: Browser;
-  before(async () => {
-    server = await startMeridian(3814, {}, seedDataDir(3000, 5));
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const ctx = useServerAndBrowser();
 
   test('a township GP searches by pinyin initials, opens a resident, reveals the ID with a reason; facilities and regions', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-    await signInUi(page, server.url, 'gp', DEMO_PASSWORD);
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await signInUi(page, ctx.server.url, 'gp', DEMO_PASSWORD);
     await page.waitForSelector('[data-testid="home-welcome"]');
-    await page.goto(`${server.url}/registry/residents`);
+    await page.goto(`${ctx.server.url}/registry/residents`);
     await page.waitForSelector('[data-testid="resident-results"] .ant-table-row');
     // pinyin initials: 'w' finds 王…, 吴…, 魏… (the initials prefix)
     await page.fill('[data-testid="resident-search"] input, input[data-testid="resident-search"]', 'w');
@@ -69,12 +50,12 @@ describe('registry pages in headless Chromium', { skip: HAVE_BROWSER ? false : '
     await page.waitForFunction(() => !document.querySelector('[data-testid="resident-id"]')?.textContent?.includes('*'));
     assert.match(await page.textContent('[data-testid="resident-id"]') ?? '', /^\d{17}[\dX]$/);
     await shot(page, 'registry-resident-revealed');
-    await page.goto(`${server.url}/registry/facilities`);
+    await page.goto(`${ctx.server.url}/registry/facilities`);
     await page.waitForSelector('[data-testid="facility-list"] .ant-table-row');
     await page.locator('[data-testid="facility-list"] .ant-table-row').first().click();
     await page.waitForSelector('[data-testid="facility-name"]');
     await shot(page, 'registry-facility');
-    await page.goto(`${server.url}/registry/regions`);
+    await page.goto(`${ctx.server.url}/registry/regions`);
     await page.waitForSelector('[data-testid="region-tree"] [data-region]');
     await shot(page, 'registry-regions');
     await page.close();
