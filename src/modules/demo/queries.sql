@@ -3,9 +3,6 @@
 
 -- ==== demo.ts
 
--- createDemoUsers
-UPDATE users SET worker_id = $1 WHERE username = $2;
-
 -- loadDemo
 SELECT count(*)::int AS n FROM users;
 
@@ -31,20 +28,10 @@ SELECT id, code FROM service_packages;
 -- seedIndicators
 SELECT count(*)::int AS n FROM facilities WHERE kind = 'community_centre' AND region_code LIKE $1 || '%';
 
--- seedIndicators
-INSERT INTO targets (indicator_code, locality_code, comparator, value, unit, due_year, text, note)
-SELECT x.code, $1, x.cmp, x.value, x.unit, x.due, x.text, x.note FROM unnest($2::text[], $3::text[], $4::numeric[], $5::text[], $6::int[], $7::text[], $8::text[]) AS x(code, cmp, value, unit, due, text, note);
-
 -- ==== ledger.ts
 
 -- principal
 SELECT id, display_name, role, region_code, facility_code FROM users WHERE username = $1;
-
--- seedLedgerDemo
-INSERT INTO gov_units (name, aliases, region_code) SELECT x.n, string_to_array(x.a, '|'), $1 FROM unnest($2::text[], $3::text[]) AS x(n, a) ON CONFLICT (name) DO NOTHING;
-
--- seedLedgerDemo
-UPDATE users SET unit_id = (SELECT id FROM gov_units WHERE name = '区医疗保障局') WHERE username = 'yibao';
 
 -- seedLedgerDemo
 SELECT t.id FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE p.region_code = $1 AND t.title = '推进医保支付方式改革';

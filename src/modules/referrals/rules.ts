@@ -1,7 +1,7 @@
 // Two-way referral: pure rules (no I/O; the web app imports them too). The state machine with its
 // refusals and stable codes, the direction between tiers, the service level, and the payment rule
 // that charges the deductible (起付线) once along an in-community referral.
-import { REFERRAL_REASONS as CHRONIC_REASONS } from '../chronic/rules.ts';
+import { CHRONIC_REFERRAL_REASONS as CHRONIC_REASONS } from '../../shared/referral-reasons.ts';
 
 export const STATES = ['draft', 'sent', 'accepted', 'declined', 'arrived', 'completed', 'cancelled', 'expired'] as const;
 export type State = (typeof STATES)[number];
