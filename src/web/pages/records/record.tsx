@@ -29,9 +29,9 @@ export function RecordSearch() {
     setOptions((r.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}  ${x.sex === 'M' ? '男' : '女'} ${x.age}岁  ${x.villageName}  ${x.idNumberMasked}` })));
   };
   return (
-    <Card title={t('menu.records')}>
+    <Card title={t('records.menu.records')}>
       <AutoComplete style={{ width: '100%', maxWidth: 640 }} options={options} onSearch={search} onSelect={(id: string) => nav(`/records/${id}`)}>
-        <Input.Search placeholder={t('rec.search')} size="large" data-testid="record-search" />
+        <Input.Search placeholder={t('records.record.search')} size="large" data-testid="record-search" />
       </AutoComplete>
     </Card>
   );
@@ -96,7 +96,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
     if (!g?.points.length) return null;
     return {
       tooltip: { trigger: 'axis' }, grid: { left: 40, right: 20, top: 30, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'mmol/L' },
-      series: [{ name: t('rec.glucose'), type: 'line', data: g.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: 7.0 }] } }],
+      series: [{ name: t('records.record.glucose'), type: 'line', data: g.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: 7.0 }] } }],
     };
   }, [trends, lang]);
 
@@ -104,16 +104,16 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
   if (state === 'notfound' || !summary) {
     return (
       <Card>
-        <Result status="404" title={<span data-testid="record-not-found">{t('rec.notFound')}</span>} subTitle={t('rec.notFoundHint')}
-          extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('rec.breakGlass')}</Button>} />
-        <Modal open={bgOpen} title={t('rec.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
+        <Result status="404" title={<span data-testid="record-not-found">{t('records.record.notFound')}</span>} subTitle={t('records.record.notFoundHint')}
+          extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('records.record.breakGlass')}</Button>} />
+        <Modal open={bgOpen} title={t('records.record.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
           onOk={async () => {
             const r = await api.POST('/api/records/{residentId}/break-glass', { params: { path: { residentId } }, body: { reason: bgReason } });
             if (r.error) return void message.error(errorText(r.error, lang));
             setBgOpen(false);
             void load();
           }}>
-          <Typography.Paragraph type="secondary">{t('rec.breakGlassReason')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('records.record.breakGlassReason')}</Typography.Paragraph>
           <Input.TextArea rows={3} value={bgReason} onChange={(e) => setBgReason(e.target.value)} />
         </Modal>
       </Card>
@@ -129,44 +129,44 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
           <Typography.Text type="secondary">{s.resident.idNumberMasked}</Typography.Text>
           <span>{s.resident.townshipName} {s.resident.villageName}</span>
           {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
-          <Tag color="blue" data-testid="record-basis">{t('rec.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
+          <Tag color="blue" data-testid="record-basis">{t('records.record.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
           {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{lang === 'zh' ? '记录就诊' : 'Record encounter'}</Button>}
         </Space>
       </Card>
-      {s.part === 'public_health' && <Alert type="info" showIcon title={t('rec.publicHealthOnly')} />}
+      {s.part === 'public_health' && <Alert type="info" showIcon title={t('records.record.publicHealthOnly')} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.problems')}>
-            {s.activeProblems.length ? s.activeProblems.map((p) => <div key={p.icd10}><Tag>{p.icd10}</Tag>{lang === 'zh' ? p.nameZh : p.nameEn}</div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.problems')}>
+            {s.activeProblems.length ? s.activeProblems.map((p) => <div key={p.icd10}><Tag>{p.icd10}</Tag>{lang === 'zh' ? p.nameZh : p.nameEn}</div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.medications')}>
-            {s.medications.length ? s.medications.slice(0, 8).map((m, i) => <div key={i}>{m.drugName} {m.dose ?? ''} {m.frequency ?? ''} {m.antibacterialClass && <Tag color="red">抗菌药</Tag>}</div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.medications')}>
+            {s.medications.length ? s.medications.slice(0, 8).map((m, i) => <div key={i}>{m.drugName} {m.dose ?? ''} {m.frequency ?? ''} {m.antibacterialClass && <Tag color="red">抗菌药</Tag>}</div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.vitals')}>
-            {s.lastVitals.length ? s.lastVitals.map((v) => <div key={v.code}>{lang === 'zh' ? v.nameZh : v.nameEn}：<b style={{ color: v.flag === 'H' ? '#cf1322' : v.flag === 'L' ? '#096dd9' : undefined }}>{v.value}</b> {unitText(v.unit)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(v.observedAt).slice(0, 10)}</Typography.Text></div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.vitals')}>
+            {s.lastVitals.length ? s.lastVitals.map((v) => <div key={v.code}>{lang === 'zh' ? v.nameZh : v.nameEn}：<b style={{ color: v.flag === 'H' ? '#cf1322' : v.flag === 'L' ? '#096dd9' : undefined }}>{v.value}</b> {unitText(v.unit)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(v.observedAt).slice(0, 10)}</Typography.Text></div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.contract')}>
-            {s.contract ? <div>{s.contract.teamName}<br />{s.contract.facilityName}<br />{s.contract.startsOn} ~ {s.contract.endsOn}</div> : t('rec.noContract')}
-            <div style={{ marginTop: 8 }}>{t('rec.allergies')}：{s.allergies.length ? s.allergies.map((a) => a.substance).join('、') : t('rec.none')}</div>
-            <div>{t('rec.programmes')}：{s.programmes.length ? s.programmes.map((p) => <Tag key={p}>{PRIORITY_GROUP_LABELS[p as PriorityGroup]?.[lang] ?? p}</Tag>) : t('rec.none')}</div>
+          <Card size="small" title={t('records.record.contract')}>
+            {s.contract ? <div>{s.contract.teamName}<br />{s.contract.facilityName}<br />{s.contract.startsOn} ~ {s.contract.endsOn}</div> : t('records.record.noContract')}
+            <div style={{ marginTop: 8 }}>{t('records.record.allergies')}：{s.allergies.length ? s.allergies.map((a) => a.substance).join('、') : t('records.record.none')}</div>
+            <div>{t('records.record.programmes')}：{s.programmes.length ? s.programmes.map((p) => <Tag key={p}>{PRIORITY_GROUP_LABELS[p as PriorityGroup]?.[lang] ?? p}</Tag>) : t('records.record.none')}</div>
           </Card>
         </Col>
       </Row>
       <Card size="small">
         <Tabs items={[
-          { key: 'trends', label: t('rec.trends'), children: (
+          { key: 'trends', label: t('records.record.trends'), children: (
             <div data-testid="bp-chart-wrap">
-              <Typography.Text strong>{t('rec.bp')}</Typography.Text>
+              <Typography.Text strong>{t('records.record.bp')}</Typography.Text>
               {bpOption ? <Chart option={bpOption} testId="bp-chart" /> : <Empty />}
-              {glucoseOption && <><Typography.Text strong>{t('rec.glucose')}</Typography.Text><Chart option={glucoseOption} height={240} /></>}
+              {glucoseOption && <><Typography.Text strong>{t('records.record.glucose')}</Typography.Text><Chart option={glucoseOption} height={240} /></>}
             </div>) },
-          { key: 'timeline', label: t('rec.timeline'), children: (
+          { key: 'timeline', label: t('records.record.timeline'), children: (
             <div data-testid="timeline">
               <Timeline items={(timeline?.encounters ?? []).map((e) => ({
                 color: e.kind === 'inpatient' ? 'red' : e.kind === 'follow_up' ? 'green' : 'blue',
@@ -179,9 +179,9 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
                   </div>
                 ),
               }))} />
-              {timeline?.nextBefore && <Button onClick={more}>{t('rec.more')}</Button>}
+              {timeline?.nextBefore && <Button onClick={more}>{t('records.record.more')}</Button>}
               {(timeline?.immunisations.length ?? 0) > 0 && (
-                <List size="small" header={t('rec.immunisations')} dataSource={timeline!.immunisations} renderItem={(i) => <List.Item>{i.givenOn} {i.vaccine} 第{i.doseNumber}剂</List.Item>} />
+                <List size="small" header={t('records.record.immunisations')} dataSource={timeline!.immunisations} renderItem={(i) => <List.Item>{i.givenOn} {i.vaccine} 第{i.doseNumber}剂</List.Item>} />
               )}
             </div>) },
         ]} />

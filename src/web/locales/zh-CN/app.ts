@@ -1,0 +1,23 @@
+// app: Chinese strings (the default language). Keys start with 'app.'; en-US/app.ts must hold the same keys.
+export default {
+  'app.home.intro': 'Meridian 把城市医院、县级医院、乡镇卫生院和村卫生室连成一个整合型服务体系：居民档案、家庭医生签约、慢病管理、双向转诊和改革目标监测都在这里。',
+  'app.home.role': '角色',
+  'app.home.welcome': '欢迎，{name}',
+  'app.login.demo': '演示账号密码：Meridian-2026（如 admin、officer、doctor、village）',
+  'app.login.password': '密码',
+  'app.login.required': '请输入{field}',
+  'app.login.submit': '登录',
+  'app.login.title': '登录',
+  'app.login.username': '用户名',
+  'app.menu.home': '首页',
+  'app.name': 'Meridian 县域整合型医疗卫生服务平台',
+  'app.password.changed': '密码已修改',
+  'app.password.current': '当前密码',
+  'app.password.new': '新密码',
+  'app.shell.lang': 'English',
+  'app.shell.logout': '退出登录',
+  'app.shell.password': '修改密码',
+  'app.shell.scope': '范围',
+  'app.shell.scope.all': '全部',
+  'app.short': 'Meridian',
+} as const satisfies Record<`app.${string}`, string>;
