@@ -12,10 +12,18 @@ export function translate(lang: Lang, key: MessageKey, vars: Record<string, stri
   return CATALOGUE[lang][key].replace(/\{(\w+)\}/g, (_m, k: string) => String(vars[k] ?? ''));
 }
 
-/** The translate function for the current language: t('key', { var: value }). */
+/** The catalogue name of a server code (`prefix.code`, e.g. registry.specialty.public_health), or the code itself when it has none. */
+export function codeName(lang: Lang, prefix: string, code: string): string {
+  const key = `${prefix}.${code}`;
+  return key in CATALOGUE[lang] ? CATALOGUE[lang][key as MessageKey] : code;
+}
+
+/** The translate function for the current language: t('key', { var: value }); t.code('prefix', code) names a server code. */
 export function useT() {
   const { lang } = useContext(LangContext);
-  return (key: MessageKey, vars: Record<string, string | number> = {}) => translate(lang, key, vars);
+  const t = (key: MessageKey, vars: Record<string, string | number> = {}) => translate(lang, key, vars);
+  t.code = (prefix: string, code: string) => codeName(lang, prefix, code);
+  return t;
 }
 
 /** The current language and its setter. */
