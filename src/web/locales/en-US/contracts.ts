@@ -37,5 +37,15 @@ const en: Record<keyof typeof zh, string> = {
   'contracts.pkg.service': 'Service',
   'contracts.pkg.title': 'Family-doctor service packages',
   'contracts.rates.title': 'Family-doctor contract rates',
+  'contracts.sign.signed': 'Signed until {date}',
+  'contracts.sign.button': 'Sign a contract',
+  'contracts.sign.title': 'Family-doctor contract',
+  'contracts.sign.team': 'Team',
+  'contracts.sign.packages': 'Packages',
+  'contracts.sign.how': 'How signed',
+  'contracts.sign.how.on_site': 'On site',
+  'contracts.sign.how.at_home': 'At home',
+  'contracts.sign.how.online': 'Online',
+  'contracts.sign.startsOn': 'Starts (for one year)',
 };
 export default en;

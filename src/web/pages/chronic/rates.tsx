@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Card, InputNumber, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useSession } from '../../session';
+import { PROGRAMME_STAFF } from '../../../shared/roles';
 import { api } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
@@ -22,7 +23,7 @@ export function RatesPage() {
   const [prevalence, setPrevalence] = useState<number | null>(null);
   const [data, setData] = useState<Data | null>(null);
   const { user } = useSession();
-  const canDrill = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role);
+  const canDrill = !!user && PROGRAMME_STAFF.includes(user.role);
   const [drill, setDrill] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; followUps: number; lastVisit: string }[] } | null>(null);
   const open = async (r: Row, measure: Measure, title: string) => {
     const x = await api.GET('/api/chronic/rates/residents', { params: { query: { programme, measure, code: r.code, ...levelPeriodQuery(lp) } } });

@@ -8,6 +8,7 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
+import { PROGRAMME_STAFF, TARGET_EDITORS } from '../../../shared/roles';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
 
@@ -59,7 +60,7 @@ export function IndicatorDashboardPage() {
   const [form] = Form.useForm();
   const load = () => api.GET('/api/indicators/dashboard').then((r) => setD(r.data ?? null));
   useEffect(() => { void load(); }, []);
-  const canEdit = !!user && ['sysadmin', 'officer'].includes(user.role);
+  const canEdit = !!user && TARGET_EDITORS.includes(user.role);
   const submit = async () => {
     const v = await form.validateFields();
     const r = editing
@@ -164,7 +165,7 @@ export function IndicatorExplorerPage() {
     tooltip: {}, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
     series: [{ type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.value) }],
   }), [rows]);
-  const canPeople = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role) && def?.drillToResidents;
+  const canPeople = !!user && PROGRAMME_STAFF.includes(user.role) && def?.drillToResidents;
   const openPeople = async (r: ValueRow) => {
     const x = await api.GET('/api/indicators/residents', { params: { query: { code, period, level: r.level as 'township', unit: r.unitId, part: 'denominator' } } });
     if (x.error) return message.error(errorText(x.error, lang));

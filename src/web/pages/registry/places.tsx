@@ -7,6 +7,7 @@ import { api, type ApiErrorBody } from '../../api/client';
 import { keyOf, showError, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
+import { POPULATION_EDITORS, REGION_IMPORTERS } from '../../../shared/roles';
 import { FACILITY_KIND_LABELS, GRADE_LABELS, WORKER_TYPE_LABELS, type FacilityKind } from '../../../modules/registry/rules';
 
 type Facility = ApiData<'/api/facilities/{code}'>['facility'];
@@ -59,12 +60,12 @@ export function RegionsPage() {
     return false;
   };
   return (
-    <Card title={t('registry.reg.title')} extra={user?.role === 'sysadmin' && <Upload accept=".csv" showUploadList={false} beforeUpload={importCsv}><Button>{t('registry.reg.import')}</Button></Upload>}>
+    <Card title={t('registry.reg.title')} extra={!!user && REGION_IMPORTERS.includes(user.role) && <Upload accept=".csv" showUploadList={false} beforeUpload={importCsv}><Button>{t('registry.reg.import')}</Button></Upload>}>
       {problems && <Alert type="error" showIcon title={t('registry.reg.fileProblems')} style={{ marginBottom: 12 }}
         description={<Table size="small" pagination={false} rowKey={(p) => p.path} dataSource={problems} columns={[{ title: t('registry.reg.where'), dataIndex: 'path' }, { title: t('registry.reg.problem'), dataIndex: 'problem' }]} />} />}
       <Space align="start" wrap>
         <Tree loadData={loadChildren} treeData={nodes(roots)} onSelect={(_, e) => setSel((e.node as unknown as { data: Region }).data)} style={{ minWidth: 360 }} data-testid="region-tree" />
-        {sel && (user?.role === 'officer' || user?.role === 'sysadmin') && (
+        {sel && !!user && POPULATION_EDITORS.includes(user.role) && (
           <Card size="small" title={`${sel.name} ${sel.code}`}>
             <Space><InputNumber min={0} placeholder={t('registry.reg.populationThisYear', { year: new Date().getFullYear() })} onChange={(v) => setPop(v)} />
               <Button onClick={() => pop != null && savePop.mutate({ params: { path: { code: sel.code } }, body: { year: new Date().getFullYear(), population: pop } })}>{t('registry.reg.save')}</Button></Space>

@@ -6,6 +6,7 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
+import { SCHEDULE_MANAGERS, SLOT_STAFF } from '../../../shared/roles';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
@@ -37,9 +38,9 @@ export function SchedulingPage() {
   const [patient, setPatient] = useState<string | null>(null);
   const [bookKey, setBookKey] = useState('');
   const [form] = Form.useForm();
-  const manager = !!user && ['sysadmin', 'manager', 'coordinator'].includes(user.role);
+  const manager = !!user && SCHEDULE_MANAGERS.includes(user.role);
   // Staff of the facility shown may see who is booked and book for a patient.
-  const staff = !!user && ['sysadmin', 'doctor', 'nurse', 'coordinator'].includes(user.role) && facility === user.scope.facilityCode;
+  const staff = !!user && SLOT_STAFF.includes(user.role) && facility === user.scope.facilityCode;
   useEffect(() => { api.GET('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).then((r) => setFacilities(r.data?.items ?? [])); }, []);
   const loadSchedules = () => {
     if (!facility) return;
