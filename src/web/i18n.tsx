@@ -30,3 +30,8 @@ export function useT() {
 export function useLang() {
   return useContext(LangContext);
 }
+
+/** A code → {zh, en} map drawn from the catalogue (keys `prefix.code`), for label tables that also carry colours. */
+export function labelsFrom<C extends string>(prefix: string, codes: readonly C[]): Record<C, { zh: string; en: string }> {
+  return Object.fromEntries(codes.map((c) => [c, { zh: codeName('zh', prefix, c), en: codeName('en', prefix, c) }])) as Record<C, { zh: string; en: string }>;
+}

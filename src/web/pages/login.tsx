@@ -35,7 +35,7 @@ export function LoginPage() {
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">{t('app.login.submit')}</Button>
         </Form>
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>{t('app.login.demo')}</Typography.Paragraph>
-        <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{lang === 'zh' ? 'English' : '中文'}</Button>
+        <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{t('app.shell.lang')}</Button>
       </Card>
     </div>
   );

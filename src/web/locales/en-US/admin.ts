@@ -18,5 +18,6 @@ const en: Record<keyof typeof zh, string> = {
   'admin.users.role': 'Role',
   'admin.users.status': 'Status',
   'admin.users.username': 'Username',
+  'admin.users.workerId': 'Health worker id (optional)',
 };
 export default en;

@@ -22,5 +22,6 @@ const en: Record<keyof typeof zh, string> = {
   'app.shell.scope': 'Scope',
   'app.shell.scope.all': 'All',
   'app.short': 'Meridian',
+  'app.network': 'Network error, please retry',
 };
 export default en;

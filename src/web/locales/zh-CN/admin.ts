@@ -16,4 +16,5 @@ export default {
   'admin.users.role': '角色',
   'admin.users.status': '状态',
   'admin.users.username': '用户名',
+  'admin.users.workerId': '对应卫生人员ID（可选）',
 } as const satisfies Record<`admin.${string}`, string>;

@@ -20,4 +20,5 @@ export default {
   'app.shell.scope': '范围',
   'app.shell.scope.all': '全部',
   'app.short': 'Meridian',
+  'app.network': '网络错误，请重试',
 } as const satisfies Record<`app.${string}`, string>;

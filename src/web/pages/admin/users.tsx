@@ -3,9 +3,9 @@ import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from
 import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { ROLES, ROLE_LABELS, type Role } from '../../../shared/roles';
-import type { paths } from '../../api/schema';
+import type { ApiItem } from '../../api/hooks';
 
-type UserRow = paths['/api/users']['get']['responses'][200]['content']['application/json']['items'][number];
+type UserRow = ApiItem<'/api/users'>;
 
 /** Administrators list, create, disable and reset users. */
 export function UsersPage() {
@@ -92,7 +92,7 @@ export function UsersPage() {
           </Form.Item>
           <Form.Item name="regionCode" label={t('admin.users.region')}><Input placeholder="371003" /></Form.Item>
           <Form.Item name="facilityCode" label={t('admin.users.facility')}><Input /></Form.Item>
-          <Form.Item name="workerId" label={lang === 'zh' ? '对应卫生人员ID（可选）' : 'Health worker id (optional)'}><Input /></Form.Item>
+          <Form.Item name="workerId" label={t('admin.users.workerId')}><Input /></Form.Item>
           {role === 'department' && <Form.Item name="unitId" label={t('ledger.unit')} rules={[{ required: true }]}><Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>}
           <Form.Item name="password" label={t('admin.users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
         </Form>

@@ -4,12 +4,12 @@ import { Link } from 'react-router-dom';
 import { useSession } from '../../session';
 import { PROGRAMME_STAFF } from '../../../shared/roles';
 import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from './period';
+import type { ApiData } from '../../api/hooks';
 
-type Data = paths['/api/chronic/rates']['get']['responses'][200]['content']['application/json'];
+type Data = ApiData<'/api/chronic/rates'>;
 type Row = Data['items'][number];
 type Measure = 'managed' | 'standard' | 'controlled';
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);

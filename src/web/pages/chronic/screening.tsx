@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Modal, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/chronic/screening']['get']['responses'][200]['content']['application/json']['items'][number];
-type Result = paths['/api/chronic/screening/readings']['post']['responses'][200]['content']['application/json'];
+type Row = ApiItem<'/api/chronic/screening'>;
+type Result = ApiData<'/api/chronic/screening/readings', 'post'>;
 
 /** The screening list (35+, no reading this year or awaiting a recheck) and the reading form: the third high day enrols provisionally and drafts a referral to confirm. */
 export function ScreeningPage() {

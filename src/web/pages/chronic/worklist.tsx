@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Button, Card, Segmented, Select, Space, Table, Tag } from 'antd';
 import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { VISIT_CLASS_LABELS, type VisitClass } from '../../../modules/chronic/rules';
+import type { ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/chronic/worklist']['get']['responses'][200]['content']['application/json']['items'][number];
+type Row = ApiItem<'/api/chronic/worklist'>;
 type Status = Row['status'];
 type Sort = 'risk' | 'due' | 'name';
 const COLOR: Record<Status, string> = { overdue: 'red', due_this_week: 'orange', never_seen: 'purple', scheduled: 'default' };

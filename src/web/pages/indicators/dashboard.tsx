@@ -11,10 +11,11 @@ import { useSession } from '../../session';
 import { PROGRAMME_STAFF, TARGET_EDITORS } from '../../../shared/roles';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Target = paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json']['targets'][number];
-type Entry = paths['/api/indicators/catalogue']['get']['responses'][200]['content']['application/json']['items'][number];
-type ValueRow = paths['/api/indicators/values']['get']['responses'][200]['content']['application/json']['items'][number];
+type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
+type Entry = ApiItem<'/api/indicators/catalogue'>;
+type ValueRow = ApiItem<'/api/indicators/values'>;
 type Level = ValueRow['level'];
 type Code = paths['/api/indicators/values']['get']['parameters']['query']['code'];
 
@@ -53,7 +54,7 @@ export function IndicatorDashboardPage() {
   const { lang } = useLang();
   const { user } = useSession();
   const nav = useNavigate();
-  const [d, setD] = useState<paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [d, setD] = useState<ApiData<'/api/indicators/dashboard'> | null>(null);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Target | null>(null);
   const catalogue = useCatalogue();
@@ -129,7 +130,7 @@ export function IndicatorExplorerPage() {
   // The path drilled: [{level, unit, name}], starting at the county.
   const [path, setPath] = useState<{ level: Level; unit: string; name: string }[]>([]);
   const [rows, setRows] = useState<ValueRow[]>([]);
-  const [tr, setTr] = useState<paths['/api/indicators/trend']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [tr, setTr] = useState<ApiData<'/api/indicators/trend'> | null>(null);
   const [people, setPeople] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; inNumerator: boolean }[] } | null>(null);
   useEffect(() => {
     api.GET('/api/indicators/values', { params: { query: { code, period, level: 'county' } } }).then((r) => {
@@ -222,7 +223,7 @@ export function IndicatorEntryPage() {
   const t = useT();
   const { lang } = useLang();
   const catalogue = useCatalogue().filter((c) => c.source === 'entered');
-  const [units, setUnits] = useState<paths['/api/indicators/entry-units']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [units, setUnits] = useState<ApiData<'/api/indicators/entry-units'> | null>(null);
   const [form] = Form.useForm();
   const [rows, setRows] = useState<ValueRow[]>([]);
   const code = Form.useWatch('code', form) as Code | undefined;

@@ -4,13 +4,13 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Progress, Select, Space, Table, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { StatusTag, TargetText, unitsIn, type LedgerTask } from './shared';
+import type { ApiItem } from '../../api/hooks';
 
-type PlanRow = paths['/api/ledger/plans']['get']['responses'][200]['content']['application/json']['items'][number];
-type Reminder = paths['/api/ledger/reminders']['get']['responses'][200]['content']['application/json']['items'][number];
+type PlanRow = ApiItem<'/api/ledger/plans'>;
+type Reminder = ApiItem<'/api/ledger/reminders'>;
 const STATUSES = ['not_started', 'in_progress', 'done', 'overdue'] as const;
 
 /** The ledger of every plan the caller may see. */

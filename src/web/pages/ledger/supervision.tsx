@@ -3,11 +3,11 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { App, Button, Card, Input, Space, Table, Tag } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fmtTime, StatusTag, unitsIn, type LedgerTask } from './shared';
+import type { ApiData } from '../../api/hooks';
 
-type Sup = paths['/api/ledger/supervision']['get']['responses'][200]['content']['application/json'];
+type Sup = ApiData<'/api/ledger/supervision'>;
 
 /** The supervision page of the commission. */
 export function SupervisionPage() {

@@ -2,10 +2,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App, Button, Card, Input, Select, Space, Table } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
+import type { ApiItem } from '../../api/hooks';
 
-type Unit = paths['/api/ledger/units']['get']['responses'][200]['content']['application/json']['items'][number];
+type Unit = ApiItem<'/api/ledger/units'>;
 
 /** The units page: aliases editable, new units added. */
 export function UnitsPage() {

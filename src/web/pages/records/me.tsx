@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { App, Button, Card, DatePicker, Empty, Form, Input, List, Space, Tabs, Tag, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { RecordPage } from './record';
 import { ACTION_LABELS, BASIS_LABELS_UI } from './labels';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Access = paths['/api/me/access-log']['get']['responses'][200]['content']['application/json']['items'][number];
-type Consent = paths['/api/me/consents']['get']['responses'][200]['content']['application/json']['items'][number];
+type Access = ApiItem<'/api/me/access-log'>;
+type Consent = ApiItem<'/api/me/consents'>;
 
 const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 
@@ -75,7 +75,7 @@ export function MyRecordPage() {
 /** Managers review emergency (break-glass) accesses. */
 export function BreakGlassReviewPage() {
   const t = useT();
-  const [rows, setRows] = useState<paths['/api/break-glass']['get']['responses'][200]['content']['application/json']['items']>([]);
+  const [rows, setRows] = useState<ApiData<'/api/break-glass'>['items']>([]);
   const load = async () => setRows((await api.GET('/api/break-glass')).data?.items ?? []);
   useEffect(() => {
     void load();

@@ -2,16 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, AutoComplete, Button, Card, Col, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
 import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
 import { EncounterForm } from './encounter-form';
+import type { ApiData } from '../../api/hooks';
 
-type Summary = paths['/api/records/{residentId}/summary']['get']['responses'][200]['content']['application/json'];
-type TimelineData = paths['/api/records/{residentId}/timeline']['get']['responses'][200]['content']['application/json'];
-type Trends = paths['/api/records/{residentId}/trends']['get']['responses'][200]['content']['application/json'];
+type Summary = ApiData<'/api/records/{residentId}/summary'>;
+type TimelineData = ApiData<'/api/records/{residentId}/timeline'>;
+type Trends = ApiData<'/api/records/{residentId}/trends'>;
 
 /** UCUM units as people write them. */
 const unitText = (u: string) => ({ 'mm[Hg]': 'mmHg', '/min': '次/分', Cel: '℃', 'kg/m2': 'kg/m²' })[u] ?? u;
@@ -81,13 +81,13 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
     if (!sbp?.points.length) return null;
     return {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, right: 10, data: [lang === 'zh' ? '收缩压' : 'Systolic', lang === 'zh' ? '舒张压' : 'Diastolic'] },
+      legend: { top: 0, right: 10, data: [t('records.record.systolic'), t('records.record.diastolic')] },
       grid: { left: 40, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', name: 'mmHg', min: 40 },
       series: [
-        { name: lang === 'zh' ? '收缩压' : 'Systolic', type: 'line', data: sbp.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#d4380d' }, data: [{ yAxis: 140 }] } },
-        { name: lang === 'zh' ? '舒张压' : 'Diastolic', type: 'line', data: (dbp?.points ?? []).map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#fa8c16' }, data: [{ yAxis: 90 }] } },
+        { name: t('records.record.systolic'), type: 'line', data: sbp.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#d4380d' }, data: [{ yAxis: 140 }] } },
+        { name: t('records.record.diastolic'), type: 'line', data: (dbp?.points ?? []).map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#fa8c16' }, data: [{ yAxis: 90 }] } },
       ],
     };
   }, [trends, lang]);
@@ -125,12 +125,12 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
       <Card size="small">
         <Space wrap size="middle" align="center">
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="record-name">{s.resident.name}</Typography.Title>
-          <span>{s.resident.sex === 'M' ? (lang === 'zh' ? '男' : 'M') : lang === 'zh' ? '女' : 'F'} · {s.resident.age}{lang === 'zh' ? '岁' : ' y'}</span>
+          <span>{t(s.resident.sex === 'M' ? 'registry.sex.M' : 'registry.sex.F')} · {t('records.record.ageYears', { age: s.resident.age })}</span>
           <Typography.Text type="secondary">{s.resident.idNumberMasked}</Typography.Text>
           <span>{s.resident.townshipName} {s.resident.villageName}</span>
           {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
           <Tag color="blue" data-testid="record-basis">{t('records.record.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
-          {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{lang === 'zh' ? '记录就诊' : 'Record encounter'}</Button>}
+          {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{t('records.record.recordEncounter')}</Button>}
         </Space>
       </Card>
       {s.part === 'public_health' && <Alert type="info" showIcon title={t('records.record.publicHealthOnly')} />}

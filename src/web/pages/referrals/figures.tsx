@@ -3,12 +3,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Card, Segmented, Space, Statistic, Table, Typography } from 'antd';
 import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
+import type { ApiData } from '../../api/hooks';
 
-type Out = paths['/api/referrals/figures']['get']['responses'][200]['content']['application/json'];
+type Out = ApiData<'/api/referrals/figures'>;
 type Row = Out['items'][number];
 type Group = 'township' | 'facility' | 'month';
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);

@@ -4,14 +4,14 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Badge, Button, Card, Input, Modal, Segmented, Table, Tabs, Tag, message } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { REASONS } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './labels';
 import { slotLabel } from '../scheduling/slot-picker';
+import type { ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/referrals/inbox']['get']['responses'][200]['content']['application/json']['items'][number];
-type Task = paths['/api/referrals/tasks']['get']['responses'][200]['content']['application/json']['items'][number];
+type Row = ApiItem<'/api/referrals/inbox'>;
+type Task = ApiItem<'/api/referrals/tasks'>;
 type Box = 'incoming' | 'outgoing' | 'tasks';
 
 /** Incoming, outgoing and tasks in three tabs. */
