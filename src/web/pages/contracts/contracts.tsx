@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { App, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { PACKAGE_EDITORS } from '../../../shared/roles';
