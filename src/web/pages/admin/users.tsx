@@ -1,9 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
-import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { ROLES, ROLE_LABELS, type Role } from '../../../shared/roles';
-import type { ApiItem } from '../../api/hooks';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
 type UserRow = ApiItem<'/api/users'>;
 
@@ -12,48 +11,33 @@ export function UsersPage() {
   const t = useT();
   const { lang } = useLang();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<UserRow[]>([]);
-  const [loading, setLoading] = useState(true);
+  const list = useApiQuery('/api/users');
+  const rows = list.data?.items ?? [];
+  const loading = list.isFetching;
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const role = Form.useWatch('role', form) as Role | undefined;
-  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
-  useEffect(() => { if (role === 'department' && !units.length) void api.GET('/api/ledger/units').then((r) => setUnits(r.data?.items ?? [])); }, [role, units.length]);
-  const load = async () => {
-    setLoading(true);
-    const r = await api.GET('/api/users');
-    setRows(r.data?.items ?? []);
-    setLoading(false);
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  // A department user needs its unit: the units are read once the role is chosen.
+  const units = useApiQuery('/api/ledger/units', undefined, { enabled: role === 'department' }).data?.items ?? [];
+  const createMut = useApiMutation('post', '/api/users', {
+    invalidates: ['/api/users'],
+    onSuccess: (_d, v) => { message.success(t('admin.users.created', { name: v.body.username })); setOpen(false); form.resetFields(); },
+  });
   const create = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null, unitId: v.unitId || null } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('admin.users.created', { name: v.username }));
-    setOpen(false);
-    form.resetFields();
-    void load();
+    createMut.mutate({ body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null, unitId: v.unitId || null } });
   };
-  const toggle = async (u: UserRow) => {
-    const r = await api.POST('/api/users/{username}/disable', { params: { path: { username: u.username } }, body: { disabled: !u.disabled } });
-    if (r.error) message.error(errorText(r.error, lang));
-    void load();
-  };
+  const toggleMut = useApiMutation('post', '/api/users/{username}/disable', { invalidates: ['/api/users'] });
+  const toggle = (u: UserRow) => toggleMut.mutate({ params: { path: { username: u.username } }, body: { disabled: !u.disabled } });
+  const resetMut = useApiMutation('post', '/api/users/{username}/reset-password', { onSuccess: () => message.success(t('common.saved')) });
   const reset = (u: UserRow) => {
     let pw = '';
     Modal.confirm({
       title: `${t('admin.users.reset')}: ${u.username}`,
       content: <Input.Password onChange={(e) => (pw = e.target.value)} placeholder={t('admin.users.password')} />,
       onOk: async () => {
-        const r = await api.POST('/api/users/{username}/reset-password', { params: { path: { username: u.username } }, body: { password: pw } });
-        if (r.error) {
-          message.error(errorText(r.error, lang));
-          throw new Error('reset failed');
-        }
-        message.success(t('common.saved'));
+        // A refusal is shown by the data layer and keeps the dialog open.
+        await resetMut.mutateAsync({ params: { path: { username: u.username } }, body: { password: pw } });
       },
     });
   };
