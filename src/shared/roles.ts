@@ -38,3 +38,55 @@ export function regionPrefix(code: string): string {
 export function regionWithin(code: string, scope: string): boolean {
   return code.startsWith(regionPrefix(scope));
 }
+
+// Role lists by purpose: each purpose named once and imported (the web's menu and pages; routes may use them too).
+/** Every staff role (everyone but residents and government departments). */
+export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+/** Who searches the resident master index. */
+export const INDEX_READERS: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+/** Who registers a resident. */
+export const RESIDENT_REGISTRARS: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'];
+/** Who reviews probable duplicate residents. */
+export const DUPLICATE_REVIEWERS: readonly Role[] = ['sysadmin', 'manager', 'public_health'];
+/** Who sets a region's population. */
+export const POPULATION_EDITORS: readonly Role[] = ['officer', 'sysadmin'];
+/** Who imports the region tree. */
+export const REGION_IMPORTERS: readonly Role[] = ['sysadmin'];
+/** Staff who open a resident's lifelong record (with a legal basis). */
+export const RECORD_READERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'];
+/** Who reviews break-glass access. */
+export const BREAK_GLASS_REVIEWERS: readonly Role[] = ['sysadmin', 'manager'];
+/** The chronic programme's care staff: worklist, screening, follow-ups, the residents behind a rate. */
+export const PROGRAMME_STAFF: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
+/** Who reads the programme rates. */
+export const PROGRAMME_RATE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'];
+/** Who creates and edits family-doctor service packages. */
+export const PACKAGE_EDITORS: readonly Role[] = ['sysadmin', 'manager'];
+/** Who works the reform ledger. */
+export const LEDGER_USERS: readonly Role[] = ['officer', 'department'];
+/** The health commission: imports plans, supervises the ledger. */
+export const COMMISSION: readonly Role[] = ['officer'];
+/** Who keeps the ledger's departments (units). */
+export const UNIT_EDITORS: readonly Role[] = ['officer', 'sysadmin'];
+/** Who works the referral inbox. */
+export const REFERRAL_HANDLERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse', 'coordinator'];
+/** Who sends a referral. */
+export const REFERRAL_SENDERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];
+/** Who reads the referral figures. */
+export const REFERRAL_FIGURE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'coordinator', 'public_health'];
+/** Who opens the scheduling desk. */
+export const SCHEDULING_STAFF: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'];
+/** Who creates schedules, closes days and reserves beds. */
+export const SCHEDULE_MANAGERS: readonly Role[] = ['sysadmin', 'manager', 'coordinator'];
+/** Who books and manages a slot's bookings at their own facility. */
+export const SLOT_STAFF: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'coordinator'];
+/** Who reads the indicator dashboards. */
+export const INDICATOR_VIEWERS: readonly Role[] = [...STAFF, 'department'];
+/** Who sets indicator targets. */
+export const TARGET_EDITORS: readonly Role[] = ['sysadmin', 'officer'];
+/** Who enters indicator values by hand. */
+export const INDICATOR_ENTRANTS: readonly Role[] = ['sysadmin', 'officer', 'manager'];
+/** Who administers users. */
+export const USER_ADMINS: readonly Role[] = ['sysadmin'];
+/** Residents' own pages. */
+export const RESIDENTS: readonly Role[] = ['resident'];

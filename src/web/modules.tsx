@@ -4,7 +4,10 @@ import { ImportOutlined, ProfileOutlined } from '@ant-design/icons';
 import { FundOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, ClusterOutlined, IdcardOutlined, UserOutlined, DatabaseOutlined,  FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
-import type { Role } from '../shared/roles';
+import {
+  BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
+  RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
+} from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
 import { RecordPage, RecordSearch } from './pages/records/record';
@@ -43,55 +46,52 @@ export interface PageEntry {
   element: ReactNode;
 }
 
-const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
-const INDEX: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
-const REG = { key: 'registry', label: 'menu.registry' as const, icon: <DatabaseOutlined /> };
-const CHRONIC = { key: 'chronic', label: 'menu.chronic' as const, icon: <MedicineBoxOutlined /> };
-const REFERRALS = { key: 'referrals', label: 'referrals.menu' as const, icon: <SwapOutlined /> };
-const REFERRAL_HANDLERS: Role[] = ['doctor', 'village_doctor', 'nurse', 'coordinator'];
-const MONITOR = { key: 'indicators', label: 'menu.indicators' as const, icon: <FundOutlined /> };
-const ADMIN = { key: 'admin', label: 'menu.admin' as const, icon: <SettingOutlined /> };
-const LEDGER = { key: 'ledger', label: 'ledger.menu' as const, icon: <ProfileOutlined /> };
+const REG = { key: 'registry', label: 'registry.menu.group' as const, icon: <DatabaseOutlined /> };
+const CHRONIC = { key: 'chronic', label: 'chronic.menu.group' as const, icon: <MedicineBoxOutlined /> };
+const REFERRALS = { key: 'referrals', label: 'referrals.menu.group' as const, icon: <SwapOutlined /> };
+const MONITOR = { key: 'indicators', label: 'indicators.menu.group' as const, icon: <FundOutlined /> };
+const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <SettingOutlined /> };
+const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
-  { path: '/', label: 'menu.home', icon: <HomeOutlined />, element: <HomePage /> },
-  { path: '/records', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], element: <RecordSearch /> },
-  { path: '/records/:residentId', label: 'menu.records', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], hidden: true, element: <RecordPage /> },
-  { path: '/registry/residents', label: 'menu.residents', icon: <IdcardOutlined />, roles: INDEX, group: REG, element: <ResidentSearchPage /> },
-  { path: '/registry/residents/new', label: 'menu.residents', icon: <IdcardOutlined />, roles: ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'], hidden: true, element: <ResidentNewPage /> },
-  { path: '/registry/residents/:id', label: 'menu.residents', icon: <IdcardOutlined />, roles: INDEX, hidden: true, element: <ResidentDetailPage /> },
-  { path: '/registry/duplicates', label: 'menu.duplicates', icon: <ClusterOutlined />, roles: ['sysadmin', 'manager', 'public_health'], group: REG, element: <DuplicatesPage /> },
-  { path: '/registry/facilities', label: 'menu.facilities', icon: <BankOutlined />, roles: STAFF, group: REG, element: <FacilitiesPage /> },
-  { path: '/registry/facilities/:code', label: 'menu.facilities', icon: <BankOutlined />, roles: STAFF, hidden: true, element: <FacilityDetailPage /> },
-  { path: '/registry/communities', label: 'menu.communities', icon: <ApartmentOutlined />, roles: STAFF, group: REG, element: <CommunitiesPage /> },
-  { path: '/registry/communities/:id', label: 'menu.communities', icon: <ApartmentOutlined />, roles: STAFF, hidden: true, element: <CommunitiesPage /> },
-  { path: '/registry/workers', label: 'menu.workers', icon: <UserOutlined />, roles: STAFF, group: REG, element: <WorkersPage /> },
-  { path: '/registry/workers/:id', label: 'menu.workers', icon: <UserOutlined />, roles: STAFF, hidden: true, element: <WorkersPage /> },
-  { path: '/registry/regions', label: 'menu.regions', icon: <DatabaseOutlined />, roles: STAFF, group: REG, element: <RegionsPage /> },
-  { path: '/chronic/worklist', label: 'menu.worklist', icon: <UnorderedListOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <WorklistPage /> },
-  { path: '/chronic/screening', label: 'chronic.menu.screening', icon: <FileSearchOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <ScreeningPage /> },
-  { path: '/chronic/followup/:residentId/:programme', label: 'menu.worklist', icon: <MedicineBoxOutlined />, roles: ['doctor', 'nurse', 'village_doctor', 'public_health'], hidden: true, element: <FollowUpPage /> },
-  { path: '/chronic/rates', label: 'menu.chronicRates', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'], group: CHRONIC, element: <RatesPage /> },
-  { path: '/contracts/rates', label: 'menu.contractRates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
-  { path: '/ledger', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: ['officer', 'department'], group: LEDGER, element: <LedgerPage /> },
-  { path: '/ledger/tasks/:id', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: ['officer', 'department'], hidden: true, element: <LedgerTaskPage /> },
-  { path: '/ledger/import', label: 'ledger.menu.import', icon: <ImportOutlined />, roles: ['officer'], group: LEDGER, element: <PlanImportPage /> },
-  { path: '/ledger/supervision', label: 'ledger.menu.supervision', icon: <AlertOutlined />, roles: ['officer'], group: LEDGER, element: <SupervisionPage /> },
-  { path: '/ledger/units', label: 'ledger.menu.units', icon: <BankOutlined />, roles: ['officer', 'sysadmin'], group: LEDGER, element: <UnitsPage /> },
-  { path: '/referrals', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, group: REFERRALS, element: <ReferralInboxPage /> },
-  { path: '/referrals/new', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: ['doctor', 'village_doctor', 'nurse'], hidden: true, element: <ReferralNewPage /> },
-  { path: '/referrals/figures', label: 'referrals.menuFigures', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager', 'doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <ReferralFiguresPage /> },
-  { path: '/referrals/payment', label: 'referrals.menuPayment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
-  { path: '/referrals/:id', label: 'referrals.menuInbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
-  { path: '/scheduling', label: 'scheduling.menu', icon: <CalendarOutlined />, roles: ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'], group: REFERRALS, element: <SchedulingPage /> },
-  { path: '/scheduling/my', label: 'scheduling.menuMy', icon: <CalendarOutlined />, roles: ['resident'], element: <MyBookingsPage /> },
-  { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorDashboardPage /> },
-  { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: [...STAFF, 'department'], group: MONITOR, element: <IndicatorExplorerPage /> },
-  { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: ['sysadmin', 'officer', 'manager'], group: MONITOR, element: <IndicatorEntryPage /> },
+  { path: '/', label: 'app.menu.home', icon: <HomeOutlined />, element: <HomePage /> },
+  { path: '/records', label: 'records.menu.records', icon: <FileSearchOutlined />, roles: RECORD_READERS, element: <RecordSearch /> },
+  { path: '/records/:residentId', label: 'records.menu.records', icon: <FileSearchOutlined />, roles: RECORD_READERS, hidden: true, element: <RecordPage /> },
+  { path: '/registry/residents', label: 'registry.menu.residents', icon: <IdcardOutlined />, roles: INDEX_READERS, group: REG, element: <ResidentSearchPage /> },
+  { path: '/registry/residents/new', label: 'registry.menu.residents', icon: <IdcardOutlined />, roles: RESIDENT_REGISTRARS, hidden: true, element: <ResidentNewPage /> },
+  { path: '/registry/residents/:id', label: 'registry.menu.residents', icon: <IdcardOutlined />, roles: INDEX_READERS, hidden: true, element: <ResidentDetailPage /> },
+  { path: '/registry/duplicates', label: 'registry.menu.duplicates', icon: <ClusterOutlined />, roles: DUPLICATE_REVIEWERS, group: REG, element: <DuplicatesPage /> },
+  { path: '/registry/facilities', label: 'registry.menu.facilities', icon: <BankOutlined />, roles: STAFF, group: REG, element: <FacilitiesPage /> },
+  { path: '/registry/facilities/:code', label: 'registry.menu.facilities', icon: <BankOutlined />, roles: STAFF, hidden: true, element: <FacilityDetailPage /> },
+  { path: '/registry/communities', label: 'registry.menu.communities', icon: <ApartmentOutlined />, roles: STAFF, group: REG, element: <CommunitiesPage /> },
+  { path: '/registry/communities/:id', label: 'registry.menu.communities', icon: <ApartmentOutlined />, roles: STAFF, hidden: true, element: <CommunitiesPage /> },
+  { path: '/registry/workers', label: 'registry.menu.workers', icon: <UserOutlined />, roles: STAFF, group: REG, element: <WorkersPage /> },
+  { path: '/registry/workers/:id', label: 'registry.menu.workers', icon: <UserOutlined />, roles: STAFF, hidden: true, element: <WorkersPage /> },
+  { path: '/registry/regions', label: 'registry.menu.regions', icon: <DatabaseOutlined />, roles: STAFF, group: REG, element: <RegionsPage /> },
+  { path: '/chronic/worklist', label: 'chronic.menu.worklist', icon: <UnorderedListOutlined />, roles: PROGRAMME_STAFF, group: CHRONIC, element: <WorklistPage /> },
+  { path: '/chronic/screening', label: 'chronic.menu.screening', icon: <FileSearchOutlined />, roles: PROGRAMME_STAFF, group: CHRONIC, element: <ScreeningPage /> },
+  { path: '/chronic/followup/:residentId/:programme', label: 'chronic.menu.worklist', icon: <MedicineBoxOutlined />, roles: PROGRAMME_STAFF, hidden: true, element: <FollowUpPage /> },
+  { path: '/chronic/rates', label: 'chronic.menu.rates', icon: <BarChartOutlined />, roles: PROGRAMME_RATE_READERS, group: CHRONIC, element: <RatesPage /> },
+  { path: '/contracts/rates', label: 'contracts.menu.rates', icon: <BarChartOutlined />, roles: STAFF, group: CHRONIC, element: <ContractRatesPage /> },
+  { path: '/ledger', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: LEDGER_USERS, group: LEDGER, element: <LedgerPage /> },
+  { path: '/ledger/tasks/:id', label: 'ledger.menu.ledger', icon: <ProfileOutlined />, roles: LEDGER_USERS, hidden: true, element: <LedgerTaskPage /> },
+  { path: '/ledger/import', label: 'ledger.menu.import', icon: <ImportOutlined />, roles: COMMISSION, group: LEDGER, element: <PlanImportPage /> },
+  { path: '/ledger/supervision', label: 'ledger.menu.supervision', icon: <AlertOutlined />, roles: COMMISSION, group: LEDGER, element: <SupervisionPage /> },
+  { path: '/ledger/units', label: 'ledger.menu.units', icon: <BankOutlined />, roles: UNIT_EDITORS, group: LEDGER, element: <UnitsPage /> },
+  { path: '/referrals', label: 'referrals.menu.inbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, group: REFERRALS, element: <ReferralInboxPage /> },
+  { path: '/referrals/new', label: 'referrals.menu.inbox', icon: <SwapOutlined />, roles: REFERRAL_SENDERS, hidden: true, element: <ReferralNewPage /> },
+  { path: '/referrals/figures', label: 'referrals.menu.figures', icon: <BarChartOutlined />, roles: REFERRAL_FIGURE_READERS, group: REFERRALS, element: <ReferralFiguresPage /> },
+  { path: '/referrals/payment', label: 'referrals.menu.payment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
+  { path: '/referrals/:id', label: 'referrals.menu.inbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
+  { path: '/scheduling', label: 'scheduling.menu.scheduling', icon: <CalendarOutlined />, roles: SCHEDULING_STAFF, group: REFERRALS, element: <SchedulingPage /> },
+  { path: '/scheduling/my', label: 'scheduling.menu.my', icon: <CalendarOutlined />, roles: RESIDENTS, element: <MyBookingsPage /> },
+  { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorDashboardPage /> },
+  { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorExplorerPage /> },
+  { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: INDICATOR_ENTRANTS, group: MONITOR, element: <IndicatorEntryPage /> },
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
-  { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
-  { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
-  { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
+  { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
+  { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
+  { path: '/admin/users', label: 'admin.menu.users', icon: <TeamOutlined />, roles: USER_ADMINS, group: ADMIN, element: <UsersPage /> },
 ];
 
 /** The pages a role may open. */

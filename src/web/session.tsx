@@ -1,8 +1,8 @@
 // The signed-in user, shared by the whole app.
 import { createContext, useContext } from 'react';
+import type { ApiData } from './api/hooks';
 
-import type { paths as Paths } from './api/schema';
-export type Me = Paths['/api/auth/me']['get']['responses'][200]['content']['application/json']['user'];
+export type Me = ApiData<'/api/auth/me'>['user'];
 
 export const SessionContext = createContext<{ user: Me | null; setUser: (u: Me | null) => void }>({ user: null, setUser: () => {} });
 

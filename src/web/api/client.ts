@@ -1,6 +1,7 @@
 // The one way the web app talks to the server: a typed client generated from the OpenAPI document.
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
+import { CATALOGUE } from '../locales';
 
 export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
 
@@ -15,5 +16,5 @@ export function errorText(err: unknown, lang: 'zh' | 'en'): string {
     const f = e.error.fields?.length ? ` (${e.error.fields.map((x) => `${x.path}: ${x.problem}`).join('; ')})` : '';
     return e.error.message[lang] + f;
   }
-  return lang === 'zh' ? '网络错误，请重试' : 'Network error, please retry';
+  return CATALOGUE[lang]['app.network'];
 }

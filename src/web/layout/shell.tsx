@@ -48,12 +48,12 @@ export function Shell() {
     const r = await api.POST('/api/auth/password', { body: v });
     if (r.error) message.error(errorText(r.error, lang));
     else {
-      message.success(t('password.changed'));
+      message.success(t('app.password.changed'));
       setPwOpen(false);
       form.resetFields();
     }
   };
-  const scope = [user.scope.regionName, user.scope.facilityName].filter(Boolean).join(' · ') || t('shell.scope.all');
+  const scope = [user.scope.regionName, user.scope.facilityName].filter(Boolean).join(' · ') || t('app.shell.scope.all');
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -64,19 +64,19 @@ export function Shell() {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', borderBottom: '1px solid #eee', height: 56 }}>
           <Space size="middle" wrap>
-            {user.role !== 'resident' && <Typography.Text type="secondary" data-testid="user-scope">{t('shell.scope')}：{scope}</Typography.Text>}
+            {user.role !== 'resident' && <Typography.Text type="secondary" data-testid="user-scope">{t('app.shell.scope')}：{scope}</Typography.Text>}
             <Tag color="cyan" data-testid="user-role">{ROLE_LABELS[user.role][lang]}</Tag>
             <Dropdown
               menu={{
                 items: [
-                  { key: 'pw', icon: <KeyOutlined />, label: t('shell.password'), onClick: () => setPwOpen(true) },
-                  { key: 'out', icon: <LogoutOutlined />, label: t('shell.logout'), onClick: logout },
+                  { key: 'pw', icon: <KeyOutlined />, label: t('app.shell.password'), onClick: () => setPwOpen(true) },
+                  { key: 'out', icon: <LogoutOutlined />, label: t('app.shell.logout'), onClick: logout },
                 ],
               }}
             >
               <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{user.displayName}</Button>
             </Dropdown>
-            <Button size="small" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">{t('shell.lang')}</Button>
+            <Button size="small" icon={<GlobalOutlined />} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-testid="lang-switch">{t('app.shell.lang')}</Button>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ margin: 16 }}>
@@ -86,10 +86,10 @@ export function Shell() {
           </Routes>
         </Layout.Content>
       </Layout>
-      <Modal open={pwOpen} title={t('shell.password')} onOk={changePassword} onCancel={() => setPwOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
+      <Modal open={pwOpen} title={t('app.shell.password')} onOk={changePassword} onCancel={() => setPwOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
         <Form form={form} layout="vertical">
-          <Form.Item name="currentPassword" label={t('password.current')} rules={[{ required: true }]}><Input.Password /></Form.Item>
-          <Form.Item name="newPassword" label={t('password.new')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
+          <Form.Item name="currentPassword" label={t('app.password.current')} rules={[{ required: true }]}><Input.Password /></Form.Item>
+          <Form.Item name="newPassword" label={t('app.password.new')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
         </Form>
       </Modal>
     </Layout>

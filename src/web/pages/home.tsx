@@ -11,12 +11,12 @@ export function HomePage() {
   if (!user) return null;
   return (
     <Card>
-      <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-welcome">{t('home.welcome', { name: user.displayName })}</Typography.Title>
-      <Typography.Paragraph>{t('home.intro')}</Typography.Paragraph>
+      <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-welcome">{t('app.home.welcome', { name: user.displayName })}</Typography.Title>
+      <Typography.Paragraph>{t('app.home.intro')}</Typography.Paragraph>
       <Descriptions column={1} size="small" bordered>
-        <Descriptions.Item label={t('home.role')}>{ROLE_LABELS[user.role][lang]}</Descriptions.Item>
-        <Descriptions.Item label={t('users.region')}>{user.scope.regionName ?? user.scope.regionCode ?? t('shell.scope.all')}</Descriptions.Item>
-        <Descriptions.Item label={t('users.facility')}>{user.scope.facilityName ?? user.scope.facilityCode ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('app.home.role')}>{ROLE_LABELS[user.role][lang]}</Descriptions.Item>
+        <Descriptions.Item label={t('admin.users.region')}>{user.scope.regionName ?? user.scope.regionCode ?? t('app.shell.scope.all')}</Descriptions.Item>
+        <Descriptions.Item label={t('admin.users.facility')}>{user.scope.facilityName ?? user.scope.facilityCode ?? '—'}</Descriptions.Item>
       </Descriptions>
     </Card>
   );

@@ -16,26 +16,26 @@ export function LoginPage() {
     setError(null);
     const r = await api.POST('/api/auth/login', { body: v }).catch((e: unknown) => ({ data: undefined, error: e }));
     setBusy(false);
-    if (r.data) setUser(r.data.user);
+    if (r.data && 'user' in r.data) setUser(r.data.user);
     else setError(errorText(r.error, lang));
   };
   return (
     <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg,#e6f4f1,#f5f7fa)', padding: 16 }}>
       <Card style={{ width: 380, maxWidth: '100%' }}>
         <Typography.Title level={4} style={{ marginTop: 0 }}>{t('app.name')}</Typography.Title>
-        <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('app.login.title')}</Typography.Paragraph>
         {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon data-testid="login-error" />}
         <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
-          <Form.Item name="username" label={t('login.username')} rules={[{ required: true, message: t('login.required', { field: t('login.username') }) }]}>
+          <Form.Item name="username" label={t('app.login.username')} rules={[{ required: true, message: t('app.login.required', { field: t('app.login.username') }) }]}>
             <Input autoFocus autoComplete="username" id="username" />
           </Form.Item>
-          <Form.Item name="password" label={t('login.password')} rules={[{ required: true, message: t('login.required', { field: t('login.password') }) }]}>
+          <Form.Item name="password" label={t('app.login.password')} rules={[{ required: true, message: t('app.login.required', { field: t('app.login.password') }) }]}>
             <Input.Password autoComplete="current-password" id="password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">{t('login.submit')}</Button>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">{t('app.login.submit')}</Button>
         </Form>
-        <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>{t('login.demo')}</Typography.Paragraph>
-        <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{lang === 'zh' ? 'English' : '中文'}</Button>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>{t('app.login.demo')}</Typography.Paragraph>
+        <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{t('app.shell.lang')}</Button>
       </Card>
     </div>
   );

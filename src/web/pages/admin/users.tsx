@@ -1,64 +1,48 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
-import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { ROLES, ROLE_LABELS, type Role } from '../../../shared/roles';
-import type { paths } from '../../api/schema';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
-type UserRow = paths['/api/users']['get']['responses'][200]['content']['application/json']['items'][number];
+type UserRow = ApiItem<'/api/users'>;
 
 /** Administrators list, create, disable and reset users. */
 export function UsersPage() {
   const t = useT();
   const { lang } = useLang();
   const { message } = App.useApp();
-  const [rows, setRows] = useState<UserRow[]>([]);
-  const [loading, setLoading] = useState(true);
+  const list = useApiQuery('/api/users');
+  const rows = list.data?.items ?? [];
+  const loading = list.isFetching;
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const role = Form.useWatch('role', form) as Role | undefined;
-  const [units, setUnits] = useState<{ id: string; name: string }[]>([]);
-  useEffect(() => { if (role === 'department' && !units.length) void api.GET('/api/ledger/units').then((r) => setUnits(r.data?.items ?? [])); }, [role, units.length]);
-  const load = async () => {
-    setLoading(true);
-    const r = await api.GET('/api/users');
-    setRows(r.data?.items ?? []);
-    setLoading(false);
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  // A department user needs its unit: the units are read once the role is chosen.
+  const units = useApiQuery('/api/ledger/units', undefined, { enabled: role === 'department' }).data?.items ?? [];
+  const createMut = useApiMutation('post', '/api/users', {
+    invalidates: ['/api/users'],
+    onSuccess: (_d, v) => { message.success(t('admin.users.created', { name: v.body.username })); setOpen(false); form.resetFields(); },
+  });
   const create = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/users', { body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null, unitId: v.unitId || null } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('users.created', { name: v.username }));
-    setOpen(false);
-    form.resetFields();
-    void load();
+    createMut.mutate({ body: { ...v, regionCode: v.regionCode || null, facilityCode: v.facilityCode || null, workerId: v.workerId || null, unitId: v.unitId || null } });
   };
-  const toggle = async (u: UserRow) => {
-    const r = await api.POST('/api/users/{username}/disable', { params: { path: { username: u.username } }, body: { disabled: !u.disabled } });
-    if (r.error) message.error(errorText(r.error, lang));
-    void load();
-  };
+  const toggleMut = useApiMutation('post', '/api/users/{username}/disable', { invalidates: ['/api/users'] });
+  const toggle = (u: UserRow) => toggleMut.mutate({ params: { path: { username: u.username } }, body: { disabled: !u.disabled } });
+  const resetMut = useApiMutation('post', '/api/users/{username}/reset-password', { onSuccess: () => message.success(t('common.saved')) });
   const reset = (u: UserRow) => {
     let pw = '';
     Modal.confirm({
-      title: `${t('users.reset')}: ${u.username}`,
-      content: <Input.Password onChange={(e) => (pw = e.target.value)} placeholder={t('users.password')} />,
+      title: `${t('admin.users.reset')}: ${u.username}`,
+      content: <Input.Password onChange={(e) => (pw = e.target.value)} placeholder={t('admin.users.password')} />,
       onOk: async () => {
-        const r = await api.POST('/api/users/{username}/reset-password', { params: { path: { username: u.username } }, body: { password: pw } });
-        if (r.error) {
-          message.error(errorText(r.error, lang));
-          throw new Error('reset failed');
-        }
-        message.success(t('common.saved'));
+        // A refusal is shown by the data layer and keeps the dialog open.
+        await resetMut.mutateAsync({ params: { path: { username: u.username } }, body: { password: pw } });
       },
     });
   };
   return (
-    <Card title={t('menu.users')} extra={<Button type="primary" onClick={() => setOpen(true)}>{t('users.add')}</Button>}>
+    <Card title={t('admin.menu.users')} extra={<Button type="primary" onClick={() => setOpen(true)}>{t('admin.users.add')}</Button>}>
       <Table<UserRow>
         rowKey="id"
         loading={loading}
@@ -66,35 +50,35 @@ export function UsersPage() {
         size="middle"
         pagination={{ pageSize: 20 }}
         columns={[
-          { title: t('users.username'), dataIndex: 'username', sorter: (a, b) => a.username.localeCompare(b.username) },
-          { title: t('users.name'), dataIndex: 'displayName' },
-          { title: t('users.role'), dataIndex: 'role', render: (r: Role) => ROLE_LABELS[r][lang], filters: ROLES.map((r) => ({ text: ROLE_LABELS[r][lang], value: r })), onFilter: (v, r) => r.role === v },
-          { title: t('users.region'), render: (_, r) => r.scope.regionName ?? r.scope.regionCode ?? '—' },
-          { title: t('users.facility'), render: (_, r) => r.scope.facilityName ?? r.scope.facilityCode ?? '—' },
-          { title: t('users.status'), render: (_, r) => (r.disabled ? <Tag color="red">{t('users.disabled')}</Tag> : <Tag color="green">{t('users.active')}</Tag>) },
+          { title: t('admin.users.username'), dataIndex: 'username', sorter: (a, b) => a.username.localeCompare(b.username) },
+          { title: t('admin.users.name'), dataIndex: 'displayName' },
+          { title: t('admin.users.role'), dataIndex: 'role', render: (r: Role) => ROLE_LABELS[r][lang], filters: ROLES.map((r) => ({ text: ROLE_LABELS[r][lang], value: r })), onFilter: (v, r) => r.role === v },
+          { title: t('admin.users.region'), render: (_, r) => r.scope.regionName ?? r.scope.regionCode ?? '—' },
+          { title: t('admin.users.facility'), render: (_, r) => r.scope.facilityName ?? r.scope.facilityCode ?? '—' },
+          { title: t('admin.users.status'), render: (_, r) => (r.disabled ? <Tag color="red">{t('admin.users.disabled')}</Tag> : <Tag color="green">{t('admin.users.active')}</Tag>) },
           {
             title: '',
             render: (_, r) => (
               <Space>
-                <Button size="small" onClick={() => toggle(r)}>{r.disabled ? t('users.enable') : t('users.disable')}</Button>
-                <Button size="small" onClick={() => reset(r)}>{t('users.reset')}</Button>
+                <Button size="small" onClick={() => toggle(r)}>{r.disabled ? t('admin.users.enable') : t('admin.users.disable')}</Button>
+                <Button size="small" onClick={() => reset(r)}>{t('admin.users.reset')}</Button>
               </Space>
             ),
           },
         ]}
       />
-      <Modal open={open} title={t('users.add')} onOk={create} onCancel={() => setOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
+      <Modal open={open} title={t('admin.users.add')} onOk={create} onCancel={() => setOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
         <Form form={form} layout="vertical">
-          <Form.Item name="username" label={t('users.username')} rules={[{ required: true }]}><Input /></Form.Item>
-          <Form.Item name="displayName" label={t('users.name')}><Input /></Form.Item>
-          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+          <Form.Item name="username" label={t('admin.users.username')} rules={[{ required: true }]}><Input /></Form.Item>
+          <Form.Item name="displayName" label={t('admin.users.name')}><Input /></Form.Item>
+          <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
             <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r][lang] }))} />
           </Form.Item>
-          <Form.Item name="regionCode" label={t('users.region')}><Input placeholder="371003" /></Form.Item>
-          <Form.Item name="facilityCode" label={t('users.facility')}><Input /></Form.Item>
-          <Form.Item name="workerId" label={lang === 'zh' ? '对应卫生人员ID（可选）' : 'Health worker id (optional)'}><Input /></Form.Item>
+          <Form.Item name="regionCode" label={t('admin.users.region')}><Input placeholder="371003" /></Form.Item>
+          <Form.Item name="facilityCode" label={t('admin.users.facility')}><Input /></Form.Item>
+          <Form.Item name="workerId" label={t('admin.users.workerId')}><Input /></Form.Item>
           {role === 'department' && <Form.Item name="unitId" label={t('ledger.unit')} rules={[{ required: true }]}><Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>}
-          <Form.Item name="password" label={t('users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
+          <Form.Item name="password" label={t('admin.users.password')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>
         </Form>
       </Modal>
     </Card>

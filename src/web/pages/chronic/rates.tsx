@@ -1,14 +1,14 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Card, InputNumber, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { useSession } from '../../session';
-import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
+import { PROGRAMME_STAFF } from '../../../shared/roles';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from './period';
+import { useApiQuery, type ApiData } from '../../api/hooks';
 
-type Data = paths['/api/chronic/rates']['get']['responses'][200]['content']['application/json'];
+type Data = ApiData<'/api/chronic/rates'>;
 type Row = Data['items'][number];
 type Measure = 'managed' | 'standard' | 'controlled';
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -20,18 +20,16 @@ export function RatesPage() {
   const [programme, setProgramme] = useState<'hypertension' | 'diabetes'>('hypertension');
   const [lp, setLp] = useState<LevelPeriod>(initialLevelPeriod);
   const [prevalence, setPrevalence] = useState<number | null>(null);
-  const [data, setData] = useState<Data | null>(null);
+  const data = useApiQuery('/api/chronic/rates', { params: { query: { programme, ...levelPeriodQuery(lp), ...(prevalence ? { prevalence } : {}) } } }).data;
   const { user } = useSession();
-  const canDrill = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role);
-  const [drill, setDrill] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; followUps: number; lastVisit: string }[] } | null>(null);
-  const open = async (r: Row, measure: Measure, title: string) => {
-    const x = await api.GET('/api/chronic/rates/residents', { params: { query: { programme, measure, code: r.code, ...levelPeriodQuery(lp) } } });
-    setDrill({ title: `${r.name} · ${title}`, items: x.data?.items ?? [] });
-  };
+  const canDrill = !!user && PROGRAMME_STAFF.includes(user.role);
+  // The residents behind a cell are read when it is clicked.
+  const [drillOf, setDrillOf] = useState<{ title: string; query: { programme: 'hypertension' | 'diabetes'; measure: Measure; code: string } & ReturnType<typeof levelPeriodQuery> } | null>(null);
+  const drillRead = useApiQuery('/api/chronic/rates/residents', { params: { query: drillOf?.query ?? { programme, measure: 'managed', code: '', ...levelPeriodQuery(lp) } } }, { enabled: !!drillOf });
+  const drill = drillOf && drillRead.data ? { title: drillOf.title, items: drillRead.data.items } : null;
+  const setDrill = (x: null) => setDrillOf(x);
+  const open = (r: Row, measure: Measure, title: string) => setDrillOf({ title: `${r.name} · ${title}`, query: { programme, measure, code: r.code, ...levelPeriodQuery(lp) } });
   const cell = (r: Row, v: number | null, measure: Measure) => (canDrill ? <a onClick={() => open(r, measure, t(`chronic.drill.${measure}`))}>{pct(v)}</a> : pct(v));
-  useEffect(() => {
-    api.GET('/api/chronic/rates', { params: { query: { programme, ...levelPeriodQuery(lp), ...(prevalence ? { prevalence } : {}) } } }).then((r) => setData(r.data ?? null));
-  }, [programme, lp, prevalence]);
   const rows = data?.items ?? [];
   const controlTitle = t(programme === 'hypertension' ? 'chronic.col.bpControl' : 'chronic.col.glucoseControl');
   const option = useMemo<ChartOption>(() => ({

@@ -1,34 +1,26 @@
-import { useEffect, useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Form, InputNumber, Modal, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { Alert, Button, Card, DatePicker, Form, InputNumber, Modal, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
-import { useLang, useT } from '../../i18n';
+import { useT } from '../../i18n';
+import { useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/chronic/screening']['get']['responses'][200]['content']['application/json']['items'][number];
-type Result = paths['/api/chronic/screening/readings']['post']['responses'][200]['content']['application/json'];
+type Row = ApiItem<'/api/chronic/screening'>;
+type Result = ApiData<'/api/chronic/screening/readings', 'post'>;
 
 /** The screening list (35+, no reading this year or awaiting a recheck) and the reading form: the third high day enrols provisionally and drafts a referral to confirm. */
 export function ScreeningPage() {
   const t = useT();
-  const { lang } = useLang();
-  const { message } = App.useApp();
-  const [rows, setRows] = useState<Row[]>([]);
-  const [total, setTotal] = useState(0);
-  const [loading, setLoading] = useState(true);
+  const list = useApiQuery('/api/chronic/screening', { params: { query: { limit: 500 } } });
+  const rows = list.data?.items ?? [];
+  const total = list.data?.total ?? 0;
+  const loading = list.isFetching;
   const [who, setWho] = useState<Row | null>(null);
   const [result, setResult] = useState<{ name: string; r: Result } | null>(null);
   const [form] = Form.useForm();
-  const load = async () => {
-    setLoading(true);
-    const r = await api.GET('/api/chronic/screening', { params: { query: { limit: 500 } } });
-    setRows(r.data?.items ?? []);
-    setTotal(r.data?.total ?? 0);
-    setLoading(false);
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  const reading = useApiMutation('post', '/api/chronic/screening/readings', {
+    invalidates: ['/api/chronic/screening', '/api/chronic/worklist', '/api/referrals/inbox'],
+    onSuccess: (d) => { setResult({ name: who!.name, r: d }); setWho(null); },
+  });
   const open = (r: Row) => {
     form.resetFields();
     form.setFieldsValue({ date: dayjs() });
@@ -36,11 +28,7 @@ export function ScreeningPage() {
   };
   const save = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/chronic/screening/readings', { body: { residentId: who!.residentId, date: v.date.format('YYYY-MM-DD'), sbp: v.sbp, dbp: v.dbp } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    setResult({ name: who!.name, r: r.data! });
-    setWho(null);
-    void load();
+    reading.mutate({ body: { residentId: who!.residentId, date: v.date.format('YYYY-MM-DD'), sbp: v.sbp, dbp: v.dbp } });
   };
   const text = (x: Result) => (x.status === 'suspected'
     ? (x.enrolmentId ? t('chronic.scr.result.suspected', { date: x.followUpDue ?? '' }) : t('chronic.scr.result.suspectedKnown'))

@@ -1,12 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Button, Card, Segmented, Select, Space, Table, Tag } from 'antd';
-import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { VISIT_CLASS_LABELS, type VisitClass } from '../../../modules/chronic/rules';
+import { useApiQuery, type ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/chronic/worklist']['get']['responses'][200]['content']['application/json']['items'][number];
+type Row = ApiItem<'/api/chronic/worklist'>;
 type Status = Row['status'];
 type Sort = 'risk' | 'due' | 'name';
 const COLOR: Record<Status, string> = { overdue: 'red', due_this_week: 'orange', never_seen: 'purple', scheduled: 'default' };
@@ -18,15 +17,9 @@ export function WorklistPage() {
   const nav = useNavigate();
   const [status, setStatus] = useState<Status | 'all'>('all');
   const [sort, setSort] = useState<Sort>('risk');
-  const [rows, setRows] = useState<Row[]>([]);
-  const [loading, setLoading] = useState(true);
-  useEffect(() => {
-    setLoading(true);
-    api.GET('/api/chronic/worklist', { params: { query: status === 'all' ? { limit: 500, sort } : { status, limit: 500, sort } } }).then((r) => {
-      setRows(r.data?.items ?? []);
-      setLoading(false);
-    });
-  }, [status, sort]);
+  const list = useApiQuery('/api/chronic/worklist', { params: { query: status === 'all' ? { limit: 500, sort } : { status, limit: 500, sort } } });
+  const rows = list.data?.items ?? [];
+  const loading = list.isFetching;
   const q = new URLSearchParams({ sort, ...(status === 'all' ? {} : { status }) });
   const item = (r: Row) => r.serviceName ?? t(r.programme === 'hypertension' ? 'chronic.wl.htnFollowUp' : 'chronic.wl.dmFollowUp');
   return (

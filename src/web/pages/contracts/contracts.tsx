@@ -1,16 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
+import { PACKAGE_EDITORS } from '../../../shared/roles';
 import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from '../chronic/period';
 
-type RatesData = paths['/api/contracts/rates']['get']['responses'][200]['content']['application/json'];
-type Rate = RatesData['items'][number];
-type Team = paths['/api/contracts/teams']['get']['responses'][200]['content']['application/json']['items'][number];
+type Rate = ApiItem<'/api/contracts/rates'>;
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 /** 签约率, 重点人群签约率 (and per group), 履约率, 续约率 by team, township, community or county over a period, with the definitions beside them. */
@@ -18,10 +16,7 @@ export function ContractRatesPage() {
   const t = useT();
   const { lang } = useLang();
   const [lp, setLp] = useState<LevelPeriod>(initialLevelPeriod);
-  const [data, setData] = useState<RatesData | null>(null);
-  useEffect(() => {
-    api.GET('/api/contracts/rates', { params: { query: levelPeriodQuery(lp) } }).then((r) => setData(r.data ?? null));
-  }, [lp]);
+  const data = useApiQuery('/api/contracts/rates', { params: { query: levelPeriodQuery(lp) } }).data;
   return (
     <Card title={t('contracts.rates.title')}>
       <Space wrap style={{ marginBottom: 12 }}>
@@ -55,8 +50,7 @@ export function ContractRatesPage() {
   );
 }
 
-type Pkg = paths['/api/contracts/packages']['get']['responses'][200]['content']['application/json']['items'][number];
-type PkgData = paths['/api/contracts/packages']['get']['responses'][200]['content']['application/json'];
+type Pkg = ApiItem<'/api/contracts/packages'>;
 const PAYERS = ['insurance', 'public_health', 'resident', 'mixed'] as const;
 
 /** Service packages: staff read them; managers and system administrators create and edit them (items with their frequency, price, who pays). */
@@ -65,14 +59,13 @@ export function PackagesPage() {
   const { lang } = useLang();
   const { message } = App.useApp();
   const { user } = useSession();
-  const canEdit = !!user && ['sysadmin', 'manager'].includes(user.role);
-  const [data, setData] = useState<PkgData | null>(null);
+  const canEdit = !!user && PACKAGE_EDITORS.includes(user.role);
+  const data = useApiQuery('/api/contracts/packages').data;
   const [editing, setEditing] = useState<Pkg | 'new' | null>(null);
   const [form] = Form.useForm();
-  const load = async () => setData((await api.GET('/api/contracts/packages')).data ?? null);
-  useEffect(() => {
-    void load();
-  }, []);
+  const saved = { invalidates: ['/api/contracts/packages' as const], onSuccess: () => { message.success(t('contracts.pkg.saved')); setEditing(null); } };
+  const create = useApiMutation('post', '/api/contracts/packages', saved);
+  const update = useApiMutation('put', '/api/contracts/packages/{id}', saved);
   const edit = (p: Pkg | 'new') => {
     form.resetFields();
     form.setFieldsValue(p === 'new' ? { kind: 'personalised', payer: 'insurance', price: 0, active: true, items: [{ frequency: '1次/年' }] } : { ...p, price: p.priceFen / 100 });
@@ -81,13 +74,8 @@ export function PackagesPage() {
   const save = async () => {
     const v = await form.validateFields();
     const body = { name: v.name, kind: v.kind, priceFen: Math.round(Number(v.price) * 100), payer: v.payer, items: v.items ?? [] };
-    const r = editing === 'new'
-      ? await api.POST('/api/contracts/packages', { body: { ...body, code: v.code, active: v.active } })
-      : await api.PUT('/api/contracts/packages/{id}', { params: { path: { id: (editing as Pkg).id } }, body: { ...body, active: v.active, version: (editing as Pkg).version } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('contracts.pkg.saved'));
-    setEditing(null);
-    void load();
+    if (editing === 'new') create.mutate({ body: { ...body, code: v.code, active: v.active } });
+    else if (editing) update.mutate({ params: { path: { id: editing.id } }, body: { ...body, active: v.active, version: editing.version } });
   };
   const services = data?.services ?? {};
   const req = [{ required: true, message: t('contracts.pkg.required') }];
@@ -138,36 +126,34 @@ export function PackagesPage() {
 
 /** Signs a one-year contract for a resident with one of the teams in scope. */
 export function SignContractButton({ residentId, onSigned }: { residentId: string; onSigned?: () => void }) {
-  const { lang } = useLang();
-  const zh = lang === 'zh';
+  const t = useT();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
-  const [teams, setTeams] = useState<Team[]>([]);
-  const [packages, setPackages] = useState<Pkg[]>([]);
+  // Teams and packages are read when the dialog opens.
+  const teams = useApiQuery('/api/contracts/teams', undefined, { enabled: open }).data?.items ?? [];
+  const packages = (useApiQuery('/api/contracts/packages', undefined, { enabled: open }).data?.items ?? []).filter((p) => p.active);
   const [form] = Form.useForm();
-  const show = async () => {
-    setTeams((await api.GET('/api/contracts/teams')).data?.items ?? []);
-    setPackages(((await api.GET('/api/contracts/packages')).data?.items ?? []).filter((p) => p.active));
+  const show = () => {
     form.setFieldsValue({ packageCodes: ['BASIC'], signedHow: 'on_site', startsOn: dayjs() });
     setOpen(true);
   };
+  const signMut = useApiMutation('post', '/api/contracts', {
+    invalidates: ['/api/contracts/rates', '/api/records/{residentId}/summary', '/api/chronic/worklist'],
+    onSuccess: (d) => { message.success(t('contracts.sign.signed', { date: d.endsOn })); setOpen(false); onSigned?.(); },
+  });
   const sign = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/contracts', { body: { residentId, teamId: v.teamId, packageCodes: v.packageCodes, signedHow: v.signedHow, startsOn: v.startsOn.format('YYYY-MM-DD') } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(zh ? `已签约，至 ${r.data!.endsOn}` : `Signed until ${r.data!.endsOn}`);
-    setOpen(false);
-    onSigned?.();
+    signMut.mutate({ body: { residentId, teamId: v.teamId, packageCodes: v.packageCodes, signedHow: v.signedHow, startsOn: v.startsOn.format('YYYY-MM-DD') } });
   };
   return (
     <>
-      <Button onClick={show}>{zh ? '签约家庭医生' : 'Sign a contract'}</Button>
-      <Modal open={open} title={zh ? '家庭医生签约' : 'Family-doctor contract'} onOk={sign} onCancel={() => setOpen(false)}>
+      <Button onClick={show}>{t('contracts.sign.button')}</Button>
+      <Modal open={open} title={t('contracts.sign.title')} onOk={sign} onCancel={() => setOpen(false)}>
         <Form form={form} layout="vertical">
-          <Form.Item name="teamId" label={zh ? '团队' : 'Team'} rules={[{ required: true }]}><Select options={teams.map((t) => ({ value: t.id, label: `${t.name}（${t.facilityName}）` }))} /></Form.Item>
-          <Form.Item name="packageCodes" label={zh ? '服务包' : 'Packages'}><Checkbox.Group options={packages.map((p) => ({ value: p.code, label: p.name, disabled: p.code === 'BASIC' }))} /></Form.Item>
-          <Form.Item name="signedHow" label={zh ? '签约方式' : 'How signed'}><Radio.Group options={[{ value: 'on_site', label: zh ? '现场' : 'On site' }, { value: 'at_home', label: zh ? '上门' : 'At home' }, { value: 'online', label: zh ? '线上' : 'Online' }]} /></Form.Item>
-          <Form.Item name="startsOn" label={zh ? '开始日期（为期一年）' : 'Starts (for one year)'} rules={[{ required: true }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
+          <Form.Item name="teamId" label={t('contracts.sign.team')} rules={[{ required: true }]}><Select options={teams.map((x) => ({ value: x.id, label: `${x.name}（${x.facilityName}）` }))} /></Form.Item>
+          <Form.Item name="packageCodes" label={t('contracts.sign.packages')}><Checkbox.Group options={packages.map((p) => ({ value: p.code, label: p.name, disabled: p.code === 'BASIC' }))} /></Form.Item>
+          <Form.Item name="signedHow" label={t('contracts.sign.how')}><Radio.Group options={(['on_site', 'at_home', 'online'] as const).map((value) => ({ value, label: t(`contracts.sign.how.${value}`) }))} /></Form.Item>
+          <Form.Item name="startsOn" label={t('contracts.sign.startsOn')} rules={[{ required: true }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
         </Form>
       </Modal>
     </>

@@ -8,12 +8,14 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
+import { PROGRAMME_STAFF, TARGET_EDITORS } from '../../../shared/roles';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Target = paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json']['targets'][number];
-type Entry = paths['/api/indicators/catalogue']['get']['responses'][200]['content']['application/json']['items'][number];
-type ValueRow = paths['/api/indicators/values']['get']['responses'][200]['content']['application/json']['items'][number];
+type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
+type Entry = ApiItem<'/api/indicators/catalogue'>;
+type ValueRow = ApiItem<'/api/indicators/values'>;
 type Level = ValueRow['level'];
 type Code = paths['/api/indicators/values']['get']['parameters']['query']['code'];
 
@@ -52,14 +54,14 @@ export function IndicatorDashboardPage() {
   const { lang } = useLang();
   const { user } = useSession();
   const nav = useNavigate();
-  const [d, setD] = useState<paths['/api/indicators/dashboard']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [d, setD] = useState<ApiData<'/api/indicators/dashboard'> | null>(null);
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Target | null>(null);
   const catalogue = useCatalogue();
   const [form] = Form.useForm();
   const load = () => api.GET('/api/indicators/dashboard').then((r) => setD(r.data ?? null));
   useEffect(() => { void load(); }, []);
-  const canEdit = !!user && ['sysadmin', 'officer'].includes(user.role);
+  const canEdit = !!user && TARGET_EDITORS.includes(user.role);
   const submit = async () => {
     const v = await form.validateFields();
     const r = editing
@@ -128,7 +130,7 @@ export function IndicatorExplorerPage() {
   // The path drilled: [{level, unit, name}], starting at the county.
   const [path, setPath] = useState<{ level: Level; unit: string; name: string }[]>([]);
   const [rows, setRows] = useState<ValueRow[]>([]);
-  const [tr, setTr] = useState<paths['/api/indicators/trend']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [tr, setTr] = useState<ApiData<'/api/indicators/trend'> | null>(null);
   const [people, setPeople] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; inNumerator: boolean }[] } | null>(null);
   useEffect(() => {
     api.GET('/api/indicators/values', { params: { query: { code, period, level: 'county' } } }).then((r) => {
@@ -164,7 +166,7 @@ export function IndicatorExplorerPage() {
     tooltip: {}, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
     series: [{ type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.value) }],
   }), [rows]);
-  const canPeople = !!user && ['doctor', 'nurse', 'village_doctor', 'public_health'].includes(user.role) && def?.drillToResidents;
+  const canPeople = !!user && PROGRAMME_STAFF.includes(user.role) && def?.drillToResidents;
   const openPeople = async (r: ValueRow) => {
     const x = await api.GET('/api/indicators/residents', { params: { query: { code, period, level: r.level as 'township', unit: r.unitId, part: 'denominator' } } });
     if (x.error) return message.error(errorText(x.error, lang));
@@ -221,7 +223,7 @@ export function IndicatorEntryPage() {
   const t = useT();
   const { lang } = useLang();
   const catalogue = useCatalogue().filter((c) => c.source === 'entered');
-  const [units, setUnits] = useState<paths['/api/indicators/entry-units']['get']['responses'][200]['content']['application/json'] | null>(null);
+  const [units, setUnits] = useState<ApiData<'/api/indicators/entry-units'> | null>(null);
   const [form] = Form.useForm();
   const [rows, setRows] = useState<ValueRow[]>([]);
   const code = Form.useWatch('code', form) as Code | undefined;

@@ -6,17 +6,17 @@ import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { addTarget, assignUnits, blankTarget, fixTarget, mergeTasks, splitTask } from '../../../modules/ledger/rules';
 import { fileToBase64 } from './shared';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Parsed = paths['/api/plans/parse']['post']['responses'][200]['content']['application/json'];
+type Parsed = ApiData<'/api/plans/parse', 'post'>;
 type Plan = Parsed['plan'];
 type PTask = Plan['tasks'][number];
 type PTarget = Plan['targets'][number];
-type Indicator = paths['/api/indicators/catalogue']['get']['responses'][200]['content']['application/json']['items'][number];
+type Indicator = ApiItem<'/api/indicators/catalogue'>;
 
 /** The upload page and the preview to correct before saving. */
 export function PlanImportPage() {

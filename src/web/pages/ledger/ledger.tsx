@@ -1,57 +1,41 @@
 // The ledger (台账): tasks with status, owner units, deadline, linked targets and latest progress;
 // a department sees its own unit's tasks and the reminders sent to it.
-import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Progress, Select, Space, Table, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
-import { useLang, useT, type MessageKey } from '../../i18n';
+import { useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { StatusTag, TargetText, unitsIn, type LedgerTask } from './shared';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
-type PlanRow = paths['/api/ledger/plans']['get']['responses'][200]['content']['application/json']['items'][number];
-type Reminder = paths['/api/ledger/reminders']['get']['responses'][200]['content']['application/json']['items'][number];
+type PlanRow = ApiItem<'/api/ledger/plans'>;
 const STATUSES = ['not_started', 'in_progress', 'done', 'overdue'] as const;
 
 /** The ledger of every plan the caller may see. */
 export function LedgerPage() {
   const t = useT();
-  const { lang } = useLang();
   const { message, modal } = App.useApp();
   const nav = useNavigate();
   const { user } = useSession();
   const [params, setParams] = useSearchParams();
   const planId = params.get('planId') ?? undefined;
   const status = (params.get('status') ?? undefined) as LedgerTask['status'] | undefined;
-  const [plans, setPlans] = useState<PlanRow[]>([]);
-  const [tasks, setTasks] = useState<LedgerTask[] | null>(null);
-  const [reminders, setReminders] = useState<Reminder[]>([]);
   const isDept = user?.role === 'department';
-
-  useEffect(() => {
-    api.GET('/api/ledger/plans').then((r) => setPlans(r.data?.items ?? []));
-    if (isDept) api.GET('/api/ledger/reminders').then((r) => setReminders((r.data?.items ?? []).filter((m) => !m.acknowledgedAt)));
-  }, [isDept]);
-  useEffect(() => {
-    setTasks(null);
-    api.GET('/api/ledger/tasks', { params: { query: { planId, status } } }).then((r) => setTasks(r.data?.items ?? []));
-  }, [planId, status]);
+  const plans = useApiQuery('/api/ledger/plans').data?.items ?? [];
+  const reminders = (useApiQuery('/api/ledger/reminders', undefined, { enabled: isDept }).data?.items ?? []).filter((m) => !m.acknowledgedAt);
+  const taskList = useApiQuery('/api/ledger/tasks', { params: { query: { planId, status } } });
+  const tasks = taskList.isFetching && !taskList.isPlaceholderData ? null : taskList.data?.items ?? null;
+  const ackMut = useApiMutation('post', '/api/ledger/reminders/{id}/ack', { invalidates: ['/api/ledger/reminders'] });
+  const withdrawMut = useApiMutation('delete', '/api/plans/{id}', { invalidates: ['/api/ledger/plans', '/api/ledger/tasks', '/api/ledger/supervision'] });
   const set = (k: string, v: string | undefined) => { const p = new URLSearchParams(params); if (v) p.set(k, v); else p.delete(k); setParams(p); };
-  const ack = async (id: string) => {
-    const r = await api.POST('/api/ledger/reminders/{id}/ack', { params: { path: { id } }, body: {} });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    setReminders(reminders.filter((m) => m.id !== id));
-  };
+  const ack = (id: string) => ackMut.mutate({ params: { path: { id } }, body: {} });
   const exportQuery = planId ? `?planId=${planId}` : '';
   const plan = plans.find((p) => p.id === planId);
   // Withdrawing a plan imported by mistake: the server refuses (409) once any unit has reported on it.
   const withdraw = (p: PlanRow) => modal.confirm({
     title: t('ledger.withdraw'), content: t('ledger.withdraw.confirm', { title: p.title }), okType: 'danger',
     onOk: async () => {
-      const r = await api.DELETE('/api/plans/{id}', { params: { path: { id: p.id } } });
-      if (r.error) return void message.error(errorText(r.error, lang));
-      message.success(t('ledger.withdraw.done', { tasks: r.data!.tasks, targets: r.data!.targets }));
-      setPlans(plans.filter((x) => x.id !== p.id));
+      const d = await withdrawMut.mutateAsync({ params: { path: { id: p.id } } });
+      message.success(t('ledger.withdraw.done', { tasks: d.tasks, targets: d.targets }));
       set('planId', undefined);
     },
   });

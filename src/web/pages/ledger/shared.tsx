@@ -1,9 +1,9 @@
 // Pieces the ledger pages share: the status tag, a target's wording, reading a file as base64.
 import { Tag } from 'antd';
-import type { paths } from '../../api/schema';
 import { useT, type MessageKey } from '../../i18n';
+import type { ApiItem } from '../../api/hooks';
 
-export type LedgerTask = paths['/api/ledger/tasks']['get']['responses'][200]['content']['application/json']['items'][number];
+export type LedgerTask = ApiItem<'/api/ledger/tasks'>;
 export type LedgerTarget = LedgerTask['targets'][number];
 
 const COLORS: Record<LedgerTask['status'], string> = { not_started: 'default', in_progress: 'processing', done: 'success', overdue: 'error' };

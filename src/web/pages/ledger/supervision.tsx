@@ -1,34 +1,28 @@
 // Supervision (督查) for a quarter: overdue and lagging tasks, units that have not reported, reminders.
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { App, Button, Card, Input, Space, Table, Tag } from 'antd';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fmtTime, StatusTag, unitsIn, type LedgerTask } from './shared';
+import { useApiMutation, useApiQuery } from '../../api/hooks';
 
-type Sup = paths['/api/ledger/supervision']['get']['responses'][200]['content']['application/json'];
 
 /** The supervision page of the commission. */
 export function SupervisionPage() {
   const t = useT();
   const { lang } = useLang();
   const { message } = App.useApp();
-  const [quarter, setQuarter] = useState('');
-  const [s, setS] = useState<Sup | null>(null);
-  const load = useCallback(async (q?: string) => {
-    const r = await api.GET('/api/ledger/supervision', { params: { query: q ? { quarter: q } : {} } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    setS(r.data!);
-    setQuarter(r.data!.quarter);
-  }, [lang, message]);
-  useEffect(() => { void load(); }, [load]);
-  const remind = async (unitIds?: string[]) => {
-    const r = await api.POST('/api/ledger/reminders', { body: { quarter, ...(unitIds ? { unitIds } : {}) } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('ledger.sup.sent', { n: r.data!.sent }));
-    await load(quarter);
-  };
+  // The current quarter until the user picks another; the server answers which quarter it read.
+  const [picked, setPicked] = useState('');
+  const s = useApiQuery('/api/ledger/supervision', { params: { query: picked ? { quarter: picked } : {} } }).data;
+  const quarter = picked || s?.quarter || '';
+  const setQuarter = setPicked;
+  const load = (q?: string) => setPicked(q ?? '');
+  const remindMut = useApiMutation('post', '/api/ledger/reminders', {
+    invalidates: ['/api/ledger/supervision', '/api/ledger/reminders'],
+    onSuccess: (d) => { message.success(t('ledger.sup.sent', { n: d.sent })); },
+  });
+  const remind = (unitIds?: string[]) => remindMut.mutate({ body: { quarter, ...(unitIds ? { unitIds } : {}) } });
   const taskCols = [
     { title: t('ledger.col.number'), width: 70, render: (_: unknown, r: LedgerTask) => <Link to={`/ledger/tasks/${r.id}`}>{r.number}</Link> },
     { title: t('ledger.col.title'), render: (_: unknown, r: LedgerTask) => r.title },

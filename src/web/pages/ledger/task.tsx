@@ -7,11 +7,11 @@ import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, Inp
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fileToBase64, fmtTime, StatusTag, TargetText, unitsIn } from './shared';
+import type { ApiData } from '../../api/hooks';
 
-type Detail = paths['/api/ledger/tasks/{id}']['get']['responses'][200]['content']['application/json'];
+type Detail = ApiData<'/api/ledger/tasks/{id}'>;
 
 // "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
 const show = (v: unknown) => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length) ? '—' : Array.isArray(v) ? v.join('、') : String(v));

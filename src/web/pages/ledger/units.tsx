@@ -1,32 +1,20 @@
 // Departments (units) as records, with the aliases plans print for them (市医保局 = 市医疗保障局).
-import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Card, Input, Select, Space, Table } from 'antd';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
-import { useLang, useT } from '../../i18n';
+import { useState } from 'react';
+import { Button, Card, Input, Select, Space, Table } from 'antd';
+import { useT } from '../../i18n';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
-type Unit = paths['/api/ledger/units']['get']['responses'][200]['content']['application/json']['items'][number];
+type Unit = ApiItem<'/api/ledger/units'>;
 
 /** The units page: aliases editable, new units added. */
 export function UnitsPage() {
   const t = useT();
-  const { lang } = useLang();
-  const { message } = App.useApp();
-  const [units, setUnits] = useState<Unit[] | null>(null);
+  const units = useApiQuery('/api/ledger/units').data?.items;
   const [name, setName] = useState('');
-  const load = useCallback(async () => setUnits((await api.GET('/api/ledger/units')).data?.items ?? []), []);
-  useEffect(() => { void load(); }, [load]);
-  const setAliases = async (u: Unit, aliases: string[]) => {
-    const r = await api.PUT('/api/ledger/units/{id}/aliases', { params: { path: { id: u.id } }, body: { aliases } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    await load();
-  };
-  const add = async () => {
-    const r = await api.POST('/api/ledger/units', { body: { name: name.trim(), aliases: [] } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    setName('');
-    await load();
-  };
+  const aliasMut = useApiMutation('put', '/api/ledger/units/{id}/aliases', { invalidates: ['/api/ledger/units'] });
+  const addMut = useApiMutation('post', '/api/ledger/units', { invalidates: ['/api/ledger/units'], onSuccess: () => setName('') });
+  const setAliases = (u: Unit, aliases: string[]) => aliasMut.mutate({ params: { path: { id: u.id } }, body: { aliases } });
+  const add = () => addMut.mutate({ body: { name: name.trim(), aliases: [] } });
   return (
     <Card title={t('ledger.units.title')} extra={<Space><Input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('ledger.units.name')} /><Button onClick={add} disabled={name.trim().length < 2}>{t('ledger.units.add')}</Button></Space>}>
       <Table<Unit> rowKey="id" size="small" loading={!units} dataSource={units ?? []} pagination={{ pageSize: 50 }} data-testid="units" columns={[

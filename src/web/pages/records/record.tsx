@@ -2,16 +2,16 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, AutoComplete, Button, Card, Col, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
 import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
 import { EncounterForm } from './encounter-form';
+import type { ApiData } from '../../api/hooks';
 
-type Summary = paths['/api/records/{residentId}/summary']['get']['responses'][200]['content']['application/json'];
-type TimelineData = paths['/api/records/{residentId}/timeline']['get']['responses'][200]['content']['application/json'];
-type Trends = paths['/api/records/{residentId}/trends']['get']['responses'][200]['content']['application/json'];
+type Summary = ApiData<'/api/records/{residentId}/summary'>;
+type TimelineData = ApiData<'/api/records/{residentId}/timeline'>;
+type Trends = ApiData<'/api/records/{residentId}/trends'>;
 
 /** UCUM units as people write them. */
 const unitText = (u: string) => ({ 'mm[Hg]': 'mmHg', '/min': '次/分', Cel: '℃', 'kg/m2': 'kg/m²' })[u] ?? u;
@@ -29,9 +29,9 @@ export function RecordSearch() {
     setOptions((r.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}  ${x.sex === 'M' ? '男' : '女'} ${x.age}岁  ${x.villageName}  ${x.idNumberMasked}` })));
   };
   return (
-    <Card title={t('menu.records')}>
+    <Card title={t('records.menu.records')}>
       <AutoComplete style={{ width: '100%', maxWidth: 640 }} options={options} onSearch={search} onSelect={(id: string) => nav(`/records/${id}`)}>
-        <Input.Search placeholder={t('rec.search')} size="large" data-testid="record-search" />
+        <Input.Search placeholder={t('records.record.search')} size="large" data-testid="record-search" />
       </AutoComplete>
     </Card>
   );
@@ -81,13 +81,13 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
     if (!sbp?.points.length) return null;
     return {
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, right: 10, data: [lang === 'zh' ? '收缩压' : 'Systolic', lang === 'zh' ? '舒张压' : 'Diastolic'] },
+      legend: { top: 0, right: 10, data: [t('records.record.systolic'), t('records.record.diastolic')] },
       grid: { left: 40, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', name: 'mmHg', min: 40 },
       series: [
-        { name: lang === 'zh' ? '收缩压' : 'Systolic', type: 'line', data: sbp.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#d4380d' }, data: [{ yAxis: 140 }] } },
-        { name: lang === 'zh' ? '舒张压' : 'Diastolic', type: 'line', data: (dbp?.points ?? []).map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#fa8c16' }, data: [{ yAxis: 90 }] } },
+        { name: t('records.record.systolic'), type: 'line', data: sbp.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#d4380d' }, data: [{ yAxis: 140 }] } },
+        { name: t('records.record.diastolic'), type: 'line', data: (dbp?.points ?? []).map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#fa8c16' }, data: [{ yAxis: 90 }] } },
       ],
     };
   }, [trends, lang]);
@@ -96,7 +96,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
     if (!g?.points.length) return null;
     return {
       tooltip: { trigger: 'axis' }, grid: { left: 40, right: 20, top: 30, bottom: 30 }, xAxis: { type: 'time' }, yAxis: { type: 'value', name: 'mmol/L' },
-      series: [{ name: t('rec.glucose'), type: 'line', data: g.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: 7.0 }] } }],
+      series: [{ name: t('records.record.glucose'), type: 'line', data: g.points.map((p) => [p.at, p.value]), markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ yAxis: 7.0 }] } }],
     };
   }, [trends, lang]);
 
@@ -104,16 +104,16 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
   if (state === 'notfound' || !summary) {
     return (
       <Card>
-        <Result status="404" title={<span data-testid="record-not-found">{t('rec.notFound')}</span>} subTitle={t('rec.notFoundHint')}
-          extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('rec.breakGlass')}</Button>} />
-        <Modal open={bgOpen} title={t('rec.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
+        <Result status="404" title={<span data-testid="record-not-found">{t('records.record.notFound')}</span>} subTitle={t('records.record.notFoundHint')}
+          extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('records.record.breakGlass')}</Button>} />
+        <Modal open={bgOpen} title={t('records.record.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
           onOk={async () => {
             const r = await api.POST('/api/records/{residentId}/break-glass', { params: { path: { residentId } }, body: { reason: bgReason } });
             if (r.error) return void message.error(errorText(r.error, lang));
             setBgOpen(false);
             void load();
           }}>
-          <Typography.Paragraph type="secondary">{t('rec.breakGlassReason')}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t('records.record.breakGlassReason')}</Typography.Paragraph>
           <Input.TextArea rows={3} value={bgReason} onChange={(e) => setBgReason(e.target.value)} />
         </Modal>
       </Card>
@@ -125,48 +125,48 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
       <Card size="small">
         <Space wrap size="middle" align="center">
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="record-name">{s.resident.name}</Typography.Title>
-          <span>{s.resident.sex === 'M' ? (lang === 'zh' ? '男' : 'M') : lang === 'zh' ? '女' : 'F'} · {s.resident.age}{lang === 'zh' ? '岁' : ' y'}</span>
+          <span>{t(s.resident.sex === 'M' ? 'registry.sex.M' : 'registry.sex.F')} · {t('records.record.ageYears', { age: s.resident.age })}</span>
           <Typography.Text type="secondary">{s.resident.idNumberMasked}</Typography.Text>
           <span>{s.resident.townshipName} {s.resident.villageName}</span>
           {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
-          <Tag color="blue" data-testid="record-basis">{t('rec.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
-          {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{lang === 'zh' ? '记录就诊' : 'Record encounter'}</Button>}
+          <Tag color="blue" data-testid="record-basis">{t('records.record.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
+          {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{t('records.record.recordEncounter')}</Button>}
         </Space>
       </Card>
-      {s.part === 'public_health' && <Alert type="info" showIcon title={t('rec.publicHealthOnly')} />}
+      {s.part === 'public_health' && <Alert type="info" showIcon title={t('records.record.publicHealthOnly')} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.problems')}>
-            {s.activeProblems.length ? s.activeProblems.map((p) => <div key={p.icd10}><Tag>{p.icd10}</Tag>{lang === 'zh' ? p.nameZh : p.nameEn}</div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.problems')}>
+            {s.activeProblems.length ? s.activeProblems.map((p) => <div key={p.icd10}><Tag>{p.icd10}</Tag>{lang === 'zh' ? p.nameZh : p.nameEn}</div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.medications')}>
-            {s.medications.length ? s.medications.slice(0, 8).map((m, i) => <div key={i}>{m.drugName} {m.dose ?? ''} {m.frequency ?? ''} {m.antibacterialClass && <Tag color="red">抗菌药</Tag>}</div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.medications')}>
+            {s.medications.length ? s.medications.slice(0, 8).map((m, i) => <div key={i}>{m.drugName} {m.dose ?? ''} {m.frequency ?? ''} {m.antibacterialClass && <Tag color="red">抗菌药</Tag>}</div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.vitals')}>
-            {s.lastVitals.length ? s.lastVitals.map((v) => <div key={v.code}>{lang === 'zh' ? v.nameZh : v.nameEn}：<b style={{ color: v.flag === 'H' ? '#cf1322' : v.flag === 'L' ? '#096dd9' : undefined }}>{v.value}</b> {unitText(v.unit)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(v.observedAt).slice(0, 10)}</Typography.Text></div>) : t('rec.none')}
+          <Card size="small" title={t('records.record.vitals')}>
+            {s.lastVitals.length ? s.lastVitals.map((v) => <div key={v.code}>{lang === 'zh' ? v.nameZh : v.nameEn}：<b style={{ color: v.flag === 'H' ? '#cf1322' : v.flag === 'L' ? '#096dd9' : undefined }}>{v.value}</b> {unitText(v.unit)} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{fmt(v.observedAt).slice(0, 10)}</Typography.Text></div>) : t('records.record.none')}
           </Card>
         </Col>
         <Col xs={24} md={12} xl={6}>
-          <Card size="small" title={t('rec.contract')}>
-            {s.contract ? <div>{s.contract.teamName}<br />{s.contract.facilityName}<br />{s.contract.startsOn} ~ {s.contract.endsOn}</div> : t('rec.noContract')}
-            <div style={{ marginTop: 8 }}>{t('rec.allergies')}：{s.allergies.length ? s.allergies.map((a) => a.substance).join('、') : t('rec.none')}</div>
-            <div>{t('rec.programmes')}：{s.programmes.length ? s.programmes.map((p) => <Tag key={p}>{PRIORITY_GROUP_LABELS[p as PriorityGroup]?.[lang] ?? p}</Tag>) : t('rec.none')}</div>
+          <Card size="small" title={t('records.record.contract')}>
+            {s.contract ? <div>{s.contract.teamName}<br />{s.contract.facilityName}<br />{s.contract.startsOn} ~ {s.contract.endsOn}</div> : t('records.record.noContract')}
+            <div style={{ marginTop: 8 }}>{t('records.record.allergies')}：{s.allergies.length ? s.allergies.map((a) => a.substance).join('、') : t('records.record.none')}</div>
+            <div>{t('records.record.programmes')}：{s.programmes.length ? s.programmes.map((p) => <Tag key={p}>{PRIORITY_GROUP_LABELS[p as PriorityGroup]?.[lang] ?? p}</Tag>) : t('records.record.none')}</div>
           </Card>
         </Col>
       </Row>
       <Card size="small">
         <Tabs items={[
-          { key: 'trends', label: t('rec.trends'), children: (
+          { key: 'trends', label: t('records.record.trends'), children: (
             <div data-testid="bp-chart-wrap">
-              <Typography.Text strong>{t('rec.bp')}</Typography.Text>
+              <Typography.Text strong>{t('records.record.bp')}</Typography.Text>
               {bpOption ? <Chart option={bpOption} testId="bp-chart" /> : <Empty />}
-              {glucoseOption && <><Typography.Text strong>{t('rec.glucose')}</Typography.Text><Chart option={glucoseOption} height={240} /></>}
+              {glucoseOption && <><Typography.Text strong>{t('records.record.glucose')}</Typography.Text><Chart option={glucoseOption} height={240} /></>}
             </div>) },
-          { key: 'timeline', label: t('rec.timeline'), children: (
+          { key: 'timeline', label: t('records.record.timeline'), children: (
             <div data-testid="timeline">
               <Timeline items={(timeline?.encounters ?? []).map((e) => ({
                 color: e.kind === 'inpatient' ? 'red' : e.kind === 'follow_up' ? 'green' : 'blue',
@@ -179,9 +179,9 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
                   </div>
                 ),
               }))} />
-              {timeline?.nextBefore && <Button onClick={more}>{t('rec.more')}</Button>}
+              {timeline?.nextBefore && <Button onClick={more}>{t('records.record.more')}</Button>}
               {(timeline?.immunisations.length ?? 0) > 0 && (
-                <List size="small" header={t('rec.immunisations')} dataSource={timeline!.immunisations} renderItem={(i) => <List.Item>{i.givenOn} {i.vaccine} 第{i.doseNumber}剂</List.Item>} />
+                <List size="small" header={t('records.record.immunisations')} dataSource={timeline!.immunisations} renderItem={(i) => <List.Item>{i.givenOn} {i.vaccine} 第{i.doseNumber}剂</List.Item>} />
               )}
             </div>) },
         ]} />

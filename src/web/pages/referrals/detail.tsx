@@ -4,15 +4,15 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Select, Space, Tag, Timeline, Typography, message } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type State } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './labels';
 import { SlotPicker, slotLabel } from '../scheduling/slot-picker';
+import type { ApiData } from '../../api/hooks';
 
-type Detail = paths['/api/referrals/{id}']['get']['responses'][200]['content']['application/json'];
-type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['application/json']['wards'][number];
+type Detail = ApiData<'/api/referrals/{id}'>;
+type Ward = ApiData<'/api/scheduling/beds'>['wards'][number];
 type Action = 'send' | 'accept' | 'decline' | 'arrive' | 'complete' | 'cancel';
 
 // Notes the system writes on events, shown in the reader's language.

@@ -1,14 +1,13 @@
 // Referral figures: up and down by township, facility or month; the share accepted; hours to acceptance
 // and to arrival; plans returned; the down-referral ratio. Aggregates only.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Card, Segmented, Space, Statistic, Table, Typography } from 'antd';
-import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
+import { useApiQuery, type ApiData } from '../../api/hooks';
 
-type Out = paths['/api/referrals/figures']['get']['responses'][200]['content']['application/json'];
+type Out = ApiData<'/api/referrals/figures'>;
 type Row = Out['items'][number];
 type Group = 'township' | 'facility' | 'month';
 const pct = (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -20,8 +19,7 @@ export function ReferralFiguresPage() {
   const thisYear = Number(today().slice(0, 4));
   const [year, setYear] = useState(thisYear);
   const [group, setGroup] = useState<Group>('township');
-  const [data, setData] = useState<Out | null>(null);
-  useEffect(() => { api.GET('/api/referrals/figures', { params: { query: { year, groupBy: group } } }).then((r) => setData(r.data ?? null)); }, [year, group]);
+  const data = useApiQuery('/api/referrals/figures', { params: { query: { year, groupBy: group } } }).data;
   const rows = data?.items ?? [];
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 50, right: 10, top: 40, bottom: group === 'month' ? 30 : 90 },

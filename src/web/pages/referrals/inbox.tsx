@@ -1,51 +1,42 @@
 // The referral inbox: what awaits the facility (incoming, with timers against the service level),
 // what it sent (drafts from the chronic programme included), and the family-doctor team's tasks.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { Badge, Button, Card, Input, Modal, Segmented, Table, Tabs, Tag, message } from 'antd';
-import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
+import { App, Badge, Button, Card, Input, Modal, Segmented, Table, Tabs, Tag } from 'antd';
 import { useLang, useT } from '../../i18n';
 import { REASONS } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './labels';
 import { slotLabel } from '../scheduling/slot-picker';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
-type Row = paths['/api/referrals/inbox']['get']['responses'][200]['content']['application/json']['items'][number];
-type Task = paths['/api/referrals/tasks']['get']['responses'][200]['content']['application/json']['items'][number];
+type Row = ApiItem<'/api/referrals/inbox'>;
+type Task = ApiItem<'/api/referrals/tasks'>;
 type Box = 'incoming' | 'outgoing' | 'tasks';
 
 /** Incoming, outgoing and tasks in three tabs. */
 export function ReferralInboxPage() {
   const t = useT();
   const { lang } = useLang();
+  const { message } = App.useApp();
   const nav = useNavigate();
   const [params, setParams] = useSearchParams();
   const box = (params.get('box') as Box) ?? 'incoming';
   const [status, setStatus] = useState<string>('open');
   const [filter, setFilter] = useState('');
-  const [rows, setRows] = useState<Row[]>([]);
-  const [tasks, setTasks] = useState<Task[]>([]);
-  const [loading, setLoading] = useState(false);
+  const st = status === 'open' ? undefined : (status as Row['status']);
+  const inbox = useApiQuery('/api/referrals/inbox', { params: { query: { box: box === 'outgoing' ? 'outgoing' : 'incoming', ...(st ? { status: st } : {}) } } }, { enabled: box !== 'tasks' });
+  const taskList = useApiQuery('/api/referrals/tasks', {}, { enabled: box === 'tasks' });
+  const rows = inbox.data?.items ?? [];
+  const tasks = taskList.data?.items ?? [];
+  const loading = box === 'tasks' ? taskList.isFetching : inbox.isFetching;
   const [done, setDone] = useState<Task | null>(null);
   const [note, setNote] = useState('');
-  const load = () => {
-    setLoading(true);
-    if (box === 'tasks') {
-      api.GET('/api/referrals/tasks', {}).then((r) => { setTasks(r.data?.items ?? []); setLoading(false); });
-    } else {
-      const st = status === 'open' ? undefined : (status as Row['status']);
-      api.GET('/api/referrals/inbox', { params: { query: { box, ...(st ? { status: st } : {}) } } }).then((r) => { setRows(r.data?.items ?? []); setLoading(false); });
-    }
-  };
-  useEffect(load, [box, status]);
-  const finish = async () => {
+  const doneMut = useApiMutation('post', '/api/referrals/tasks/{id}/done', { invalidates: ['/api/referrals/tasks'], onSuccess: () => message.success(t('referrals.taskDone')) });
+  const finish = () => {
     if (!done) return;
-    const r = await api.POST('/api/referrals/tasks/{id}/done', { params: { path: { id: done.id } }, body: { note: note || null } });
-    if (r.error) message.error(errorText(r.error, lang));
-    else message.success(t('referrals.taskDone'));
+    doneMut.mutate({ params: { path: { id: done.id } }, body: { note: note || null } });
     setDone(null);
     setNote('');
-    load();
   };
   const awaiting = rows.filter((r) => r.status === 'sent').length;
   const search = <Input.Search allowClear style={{ width: 220, marginInlineEnd: 12, marginBottom: 12 }} placeholder={t('referrals.filterName')} value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="name-filter" />;

@@ -1,26 +1,26 @@
-// Labels of the referral states, urgencies and directions, and the timer text (pure, no React).
+// Labels of the referral states, urgencies and directions (names from the referrals catalogue, colours here), and the timer text.
 import type { Direction, State, Urgency } from '../../../modules/referrals/rules';
+import { labelsFrom, translate, type Lang } from '../../i18n';
 
-export const STATE_LABELS: Record<State, { zh: string; en: string; color: string }> = {
-  draft: { zh: '草稿', en: 'Draft', color: 'default' }, sent: { zh: '待接收', en: 'Sent', color: 'blue' }, accepted: { zh: '已接收', en: 'Accepted', color: 'cyan' },
-  declined: { zh: '已拒绝', en: 'Declined', color: 'volcano' }, arrived: { zh: '已到诊', en: 'Arrived', color: 'geekblue' }, completed: { zh: '已完成', en: 'Completed', color: 'green' },
-  cancelled: { zh: '已撤销', en: 'Cancelled', color: 'default' }, expired: { zh: '已超时', en: 'Expired', color: 'red' },
-};
-export const URGENCY_LABELS: Record<Urgency, { zh: string; en: string; color: string }> = {
-  routine: { zh: '普通', en: 'Routine', color: 'default' }, urgent: { zh: '紧急', en: 'Urgent', color: 'orange' }, green_channel: { zh: '绿色通道', en: 'Green channel', color: 'red' },
-};
-export const DIRECTION_LABELS: Record<Direction, { zh: string; en: string }> = {
-  up: { zh: '上转', en: 'Up' }, down: { zh: '下转', en: 'Down' }, lateral: { zh: '平转', en: 'Lateral' }, out: { zh: '转出医共体', en: 'Out of community' },
-};
+const STATES = ['draft', 'sent', 'accepted', 'declined', 'arrived', 'completed', 'cancelled', 'expired'] as const satisfies readonly State[];
+const STATE_COLORS: Record<State, string> = { draft: 'default', sent: 'blue', accepted: 'cyan', declined: 'volcano', arrived: 'geekblue', completed: 'green', cancelled: 'default', expired: 'red' };
+const stateNames = labelsFrom('referrals.state', STATES);
+export const STATE_LABELS = Object.fromEntries(STATES.map((s) => [s, { ...stateNames[s], color: STATE_COLORS[s] }])) as Record<State, { zh: string; en: string; color: string }>;
+
+const URGENCIES = ['routine', 'urgent', 'green_channel'] as const satisfies readonly Urgency[];
+const URGENCY_COLORS: Record<Urgency, string> = { routine: 'default', urgent: 'orange', green_channel: 'red' };
+const urgencyNames = labelsFrom('referrals.urgency', URGENCIES);
+export const URGENCY_LABELS = Object.fromEntries(URGENCIES.map((u) => [u, { ...urgencyNames[u], color: URGENCY_COLORS[u] }])) as Record<Urgency, { zh: string; en: string; color: string }>;
+
+export const DIRECTION_LABELS: Record<Direction, { zh: string; en: string }> = labelsFrom('referrals.direction', ['up', 'down', 'lateral', 'out'] as const satisfies readonly Direction[]);
 
 /** '3小时20分' / '3 h 20 min' left, or overdue. */
-export function timerText(minutes: number | null, lang: 'zh' | 'en'): string {
+export function timerText(minutes: number | null, lang: Lang): string {
   if (minutes == null) return '—';
   const m = Math.abs(minutes);
   const h = Math.floor(m / 60);
-  const body = lang === 'zh' ? `${h ? `${h}小时` : ''}${m % 60}分` : `${h ? `${h} h ` : ''}${m % 60} min`;
-  if (minutes < 0) return lang === 'zh' ? `已超时 ${body}` : `overdue by ${body}`;
-  return lang === 'zh' ? `剩余 ${body}` : `${body} left`;
+  const body = `${h ? translate(lang, 'referrals.timer.hours', { h }) : ''}${translate(lang, 'referrals.timer.minutes', { m: m % 60 })}`;
+  return translate(lang, minutes < 0 ? 'referrals.timer.overdue' : 'referrals.timer.left', { body });
 }
 
 /** Yuan with two decimals from fen. */

@@ -4,14 +4,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Tag, message } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type Urgency } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, URGENCY_LABELS } from './labels';
 import { SlotPicker } from '../scheduling/slot-picker';
+import type { ApiItem } from '../../api/hooks';
 
-type Target = paths['/api/referrals/targets']['get']['responses'][200]['content']['application/json']['items'][number];
-type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
+type Target = ApiItem<'/api/referrals/targets'>;
+type Resident = ApiItem<'/api/residents'>;
 
 /** The referral form; saves a draft and sends it with the picked slot in one go. */
 export function ReferralNewPage() {

@@ -3,11 +3,11 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Typography } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { yuan } from './labels';
+import type { ApiData } from '../../api/hooks';
 
-type Out = paths['/api/referrals/payment/estimate']['post']['responses'][200]['content']['application/json'];
+type Out = ApiData<'/api/referrals/payment/estimate', 'post'>;
 type Tier = 'village' | 'township' | 'county' | 'city';
 
 /** The calculator page. */

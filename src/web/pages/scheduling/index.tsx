@@ -3,18 +3,19 @@
 import { useEffect, useState } from 'react';
 import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, message } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
+import { SCHEDULE_MANAGERS, SLOT_STAFF } from '../../../shared/roles';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
+import type { ApiData, ApiItem } from '../../api/hooks';
 
-type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
-type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
-type Ward = paths['/api/scheduling/beds']['get']['responses'][200]['content']['application/json']['wards'][number];
-type Resident = paths['/api/residents']['get']['responses'][200]['content']['application/json']['items'][number];
-type Facility = paths['/api/facilities']['get']['responses'][200]['content']['application/json']['items'][number];
+type Schedule = ApiItem<'/api/scheduling/schedules'>;
+type Slot = ApiItem<'/api/scheduling/slots'>;
+type Ward = ApiData<'/api/scheduling/beds'>['wards'][number];
+type Resident = ApiItem<'/api/residents'>;
+type Facility = ApiItem<'/api/facilities'>;
 
 const day = dayFromToday;
 const BED_COLORS: Record<string, string> = { free: 'green', occupied: 'red', reserved: 'gold', closed: 'default' };
@@ -37,9 +38,9 @@ export function SchedulingPage() {
   const [patient, setPatient] = useState<string | null>(null);
   const [bookKey, setBookKey] = useState('');
   const [form] = Form.useForm();
-  const manager = !!user && ['sysadmin', 'manager', 'coordinator'].includes(user.role);
+  const manager = !!user && SCHEDULE_MANAGERS.includes(user.role);
   // Staff of the facility shown may see who is booked and book for a patient.
-  const staff = !!user && ['sysadmin', 'doctor', 'nurse', 'coordinator'].includes(user.role) && facility === user.scope.facilityCode;
+  const staff = !!user && SLOT_STAFF.includes(user.role) && facility === user.scope.facilityCode;
   useEffect(() => { api.GET('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).then((r) => setFacilities(r.data?.items ?? [])); }, []);
   const loadSchedules = () => {
     if (!facility) return;
@@ -156,7 +157,7 @@ export function SchedulingPage() {
   );
 }
 
-type SlotBooking = paths['/api/scheduling/slots/{id}/bookings']['get']['responses'][200]['content']['application/json']['items'][number];
+type SlotBooking = ApiItem<'/api/scheduling/slots/{id}/bookings'>;
 const BOOKING_COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
 
 /** Who is booked in a slot, with attendance, no-show and cancel. */

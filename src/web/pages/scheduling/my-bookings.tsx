@@ -3,14 +3,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Card, Empty, Radio, Select, Space, Table, Tag, message } from 'antd';
 import { api, errorText } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
+import type { ApiItem } from '../../api/hooks';
 
-type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
-type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
-type Booking = paths['/api/scheduling/residents/{id}/bookings']['get']['responses'][200]['content']['application/json']['items'][number];
+type Schedule = ApiItem<'/api/scheduling/schedules'>;
+type Slot = ApiItem<'/api/scheduling/slots'>;
+type Booking = ApiItem<'/api/scheduling/residents/{id}/bookings'>;
 const day = dayFromToday;
 const COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
 

@@ -2,12 +2,12 @@
 import { useEffect, useState } from 'react';
 import { Empty, Radio, Select, Space, Tag } from 'antd';
 import { api } from '../../api/client';
-import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { dayFromToday, dayOf } from '../../../shared/time.ts';
+import type { ApiItem } from '../../api/hooks';
 
-type Schedule = paths['/api/scheduling/schedules']['get']['responses'][200]['content']['application/json']['items'][number];
-type Slot = paths['/api/scheduling/slots']['get']['responses'][200]['content']['application/json']['items'][number];
+type Schedule = ApiItem<'/api/scheduling/schedules'>;
+type Slot = ApiItem<'/api/scheduling/slots'>;
 
 const day = dayFromToday;
 
