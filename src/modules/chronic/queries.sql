@@ -96,21 +96,25 @@ WITH fu AS (
   SELECT f.resident_id, count(*) AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target
     FROM chronic_followups f WHERE f.programme = $4 AND f.visit_date BETWEEN $2::date AND $3::date AND ($6::text IS NULL OR f.county_code = left($6, 6))
    GROUP BY f.resident_id)
-SELECT ${u.key} AS unit,
+SELECT CASE $7::text WHEN 'team' THEN coalesce(cur.team_id, area.team_id)::text WHEN 'community' THEN tc.community_id::text WHEN 'county' THEN r.county_code ELSE township_of(r.village_code) END AS unit,
        count(*) FILTER (WHERE r.birth_date <= ($3::date - interval '35 years'))::int AS adults35,
        count(fu.n)::int AS managed, count(*) FILTER (WHERE fu.n >= $5)::int AS standard, count(*) FILTER (WHERE fu.last_on_target)::int AS controlled
-  FROM residents r LEFT JOIN fu ON fu.resident_id = r.id ${u.joins}
+  FROM residents r LEFT JOIN fu ON fu.resident_id = r.id
+  LEFT JOIN contract_team_on($1::date) cur ON cur.resident_id = r.id LEFT JOIN village_team() area ON area.village_code = r.village_code
+  LEFT JOIN township_community_on($1::date) tc ON tc.township_code = township_of(r.village_code)
  WHERE r.merged_into IS NULL AND (r.death_date IS NULL OR r.death_date >= $2::date) AND ($6::text IS NULL OR r.village_code LIKE $6 || '%')
    AND $1::date IS NOT NULL -- the attribution day, used by the team and community joins
- GROUP BY 1 HAVING ${u.key} IS NOT NULL;
+ GROUP BY 1 HAVING CASE $7::text WHEN 'team' THEN coalesce(cur.team_id, area.team_id)::text WHEN 'community' THEN tc.community_id::text WHEN 'county' THEN r.county_code ELSE township_of(r.village_code) END IS NOT NULL;
 
 -- rateResidentRows
 WITH fu AS (
   SELECT f.resident_id, count(*)::int AS n, (array_agg(f.on_target ORDER BY f.visit_date DESC, f.created_at DESC))[1] AS last_on_target, max(f.visit_date)::text AS last_visit
     FROM chronic_followups f WHERE f.programme = $2 AND f.visit_date BETWEEN $3::date AND $4::date GROUP BY f.resident_id)
 SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, fu.n, fu.last_on_target, fu.last_visit
-  FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code ${u.joins}
- WHERE ${u.key} = $5 AND r.merged_into IS NULL AND $1::date IS NOT NULL
+  FROM fu JOIN residents r ON r.id = fu.resident_id JOIN regions v ON v.code = r.village_code
+  LEFT JOIN contract_team_on($1::date) cur ON cur.resident_id = r.id LEFT JOIN village_team() area ON area.village_code = r.village_code
+  LEFT JOIN township_community_on($1::date) tc ON tc.township_code = township_of(r.village_code)
+ WHERE CASE $8::text WHEN 'team' THEN coalesce(cur.team_id, area.team_id)::text WHEN 'community' THEN tc.community_id::text WHEN 'county' THEN r.county_code ELSE township_of(r.village_code) END = $5 AND r.merged_into IS NULL AND $1::date IS NOT NULL
    AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
          AND c.team_id = ANY($7::uuid[])))
  ORDER BY r.name LIMIT 2000;

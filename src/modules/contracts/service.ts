@@ -80,29 +80,6 @@ export async function contractFulfilment(db: Db, id: string, asOf = today()) {
 
 export type { RateLevel } from './store.ts';
 
-/**
- * The joins and unit key attributing a resident (`r`) to a unit of a level on the day $1::date, over the
- * SQL functions contracts declares (migration 018): team — the team of their current contract
- * (`contract_team_on`), else the team serving their village (`village_team`); township — by village
- * code (`township_of`); community — the medical community of their township's centre
- * (`township_community_on`); county — by code.
- * @deprecated SQL text to splice. Join the functions in your own fixed statement instead:
- *   team:      `LEFT JOIN contract_team_on($1::date) cur ON cur.resident_id = r.id LEFT JOIN village_team() area ON area.village_code = r.village_code`, key `coalesce(cur.team_id, area.team_id)::text`
- *   township:  key `township_of(r.village_code)`
- *   community: `LEFT JOIN township_community_on($1::date) tc ON tc.township_code = township_of(r.village_code)`, key `tc.community_id::text`
- *   county:    key `r.county_code`
- */
-export function unitSql(level: RateLevel): { joins: string; key: string } {
-  if (level === 'team') return { joins: `${CURRENT_CONTRACT} LEFT JOIN village_team() area ON area.village_code = r.village_code`, key: 'coalesce(cur.team_id, area.team_id)::text' };
-  if (level === 'community') return { joins: 'LEFT JOIN township_community_on($1::date) tc ON tc.township_code = township_of(r.village_code)', key: 'tc.community_id::text' };
-  return { joins: '', key: level === 'county' ? 'r.county_code' : 'township_of(r.village_code)' };
-}
-
-/**
- * The residents' (`r`) current contracts on the day $1, as `cur` (resident_id, id, team_id).
- * @deprecated SQL text to splice. Join the function in your own statement: `LEFT JOIN contract_team_on($1::date) cur ON cur.resident_id = r.id` (its columns: resident_id, contract_id, team_id).
- */
-export const CURRENT_CONTRACT = 'LEFT JOIN (SELECT resident_id, contract_id AS id, team_id FROM contract_team_on($1::date)) cur ON cur.resident_id = r.id';
 
 /** Display names of units of a level. */
 export async function unitNames(q: Queryable, level: RateLevel, codes: string[]): Promise<Map<string, string>> {

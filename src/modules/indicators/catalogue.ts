@@ -69,10 +69,8 @@ const IN_COUNTY = `r.merged_into IS NULL AND r.village_code LIKE $1 || '%'`;
 /** The permanent population on the as-of day (alive then). */
 const POPULATION = `SELECT ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, 1 AS den
   FROM residents r WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date)`;
-/** The team (and its centre) of the resident's current contract on the as-of day (one pass over contracts, hash-joined). */
-const TEAM_JOIN = `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.team_id FROM contracts c
-     WHERE c.status IN ('signed','renewed') AND c.starts_on <= $4::date AND c.ends_on >= $4::date AND c.county_code = $1
-     ORDER BY c.resident_id, c.starts_on DESC) ct ON ct.resident_id = r.id LEFT JOIN care_teams tm ON tm.id = ct.team_id`;
+/** The team (and its centre) of the resident's current contract on the as-of day, through the contracts module's attribution function (migration 018). */
+const TEAM_JOIN = `LEFT JOIN contract_team_on($4::date) ct ON ct.resident_id = r.id LEFT JOIN care_teams tm ON tm.id = ct.team_id`;
 const FACILITY_OPEN = `f.region_code LIKE $1 || '%' AND (f.opened_on IS NULL OR f.opened_on <= $4::date) AND (f.closed_on IS NULL OR f.closed_on > $4::date)`;
 const CENTRE_KINDS = `('township_centre','central_township_centre','community_centre')`;
 
