@@ -30,6 +30,8 @@ import { MyBookingsPage } from './pages/scheduling/my-bookings';
 import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
 import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 import { ScreeningPage } from './pages/chronic/screening';
+import { TwoFactorPage } from './pages/account/two-factor';
+import { SafetyOutlined } from '@ant-design/icons';
 
 export interface PageEntry {
   path: string;
@@ -91,6 +93,7 @@ export const PAGES: PageEntry[] = [
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
   { path: '/me', label: 'menu.myRecord', icon: <SolutionOutlined />, roles: ['resident'], element: <MyRecordPage /> },
   { path: '/break-glass', label: 'menu.breakGlass', icon: <AlertOutlined />, roles: ['sysadmin', 'manager'], group: ADMIN, element: <BreakGlassReviewPage /> },
+  { path: '/account/two-factor', label: 'mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },
   { path: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, roles: ['sysadmin'], group: ADMIN, element: <UsersPage /> },
 ];
 
