@@ -33,6 +33,8 @@ import { MyBookingsPage } from './pages/scheduling/my-bookings';
 import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
 import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 import { ScreeningPage } from './pages/chronic/screening';
+import { TwoFactorPage } from './pages/account/two-factor';
+import { SafetyOutlined } from '@ant-design/icons';
 
 export interface PageEntry {
   path: string;
@@ -91,6 +93,7 @@ export const PAGES: PageEntry[] = [
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
+  { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },
   { path: '/admin/users', label: 'admin.menu.users', icon: <TeamOutlined />, roles: USER_ADMINS, group: ADMIN, element: <UsersPage /> },
 ];
 

@@ -11,12 +11,27 @@ export function LoginPage() {
   const { setUser } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [mfa, setMfa] = useState(false);
+  const signedIn = (d: { user: Parameters<typeof setUser>[0]; twoFactor: { enrolled: boolean; enrolmentOverdue: boolean } }) => {
+    // A role that must use two factors and has not enrolled yet goes straight to enrolment.
+    if (!d.twoFactor.enrolled && d.twoFactor.enrolmentOverdue) window.history.replaceState(null, '', '/account/two-factor');
+    setUser(d.user);
+  };
   const onFinish = async (v: { username: string; password: string }) => {
     setBusy(true);
     setError(null);
     const r = await api.POST('/api/auth/login', { body: v }).catch((e: unknown) => ({ data: undefined, error: e }));
     setBusy(false);
-    if (r.data && 'user' in r.data) setUser(r.data.user);
+    if (r.data && 'mfaRequired' in r.data) setMfa(true);
+    else if (r.data) signedIn(r.data);
+    else setError(errorText(r.error, lang));
+  };
+  const onCode = async (v: { code: string }) => {
+    setBusy(true);
+    setError(null);
+    const r = await api.POST('/api/auth/mfa', { body: v }).catch((e: unknown) => ({ data: undefined, error: e }));
+    setBusy(false);
+    if (r.data) signedIn(r.data);
     else setError(errorText(r.error, lang));
   };
   return (
@@ -25,6 +40,14 @@ export function LoginPage() {
         <Typography.Title level={4} style={{ marginTop: 0 }}>{t('app.name')}</Typography.Title>
         <Typography.Paragraph type="secondary">{t('app.login.title')}</Typography.Paragraph>
         {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon data-testid="login-error" />}
+        {mfa ? (
+          <Form layout="vertical" onFinish={onCode} requiredMark={false}>
+            <Form.Item name="code" label={t('account.mfa.code')} extra={t('account.mfa.codeHint')} rules={[{ required: true, message: t('app.login.required', { field: t('account.mfa.code') }) }]}>
+              <Input autoFocus autoComplete="one-time-code" id="code" data-testid="mfa-code" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={busy} data-testid="mfa-submit">{t('account.mfa.verify')}</Button>
+          </Form>
+        ) : (
         <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
           <Form.Item name="username" label={t('app.login.username')} rules={[{ required: true, message: t('app.login.required', { field: t('app.login.username') }) }]}>
             <Input autoFocus autoComplete="username" id="username" />
@@ -34,6 +57,7 @@ export function LoginPage() {
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">{t('app.login.submit')}</Button>
         </Form>
+        )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>{t('app.login.demo')}</Typography.Paragraph>
         <Button type="link" size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} style={{ padding: 0 }}>{t('app.shell.lang')}</Button>
       </Card>
