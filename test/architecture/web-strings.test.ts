@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { ROOT } from './scan.ts';
 
 // 191 on the branch this test was written on (main at 95c8478): the count, not the lines.
-const CEILING = 191;
+const CEILING = 0;
 
 function inlineStrings(): { file: string; n: number }[] {
   const out: { file: string; n: number }[] = [];

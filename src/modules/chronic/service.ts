@@ -12,7 +12,7 @@ import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { normaliseObservation, bmi, type NormalisedObservation } from '../records/observations.ts';
 import { addEncounter } from '../records/service.ts';
 import { assertMayAttach, verifyPresence } from '../records/basis.ts';
-import { createDraft } from '../referrals/drafts.ts';
+import { createDraft } from '../referrals/service.ts';
 import { ageOn } from '../registry/rules.ts';
 import { setCondition } from '../registry/residents.ts';
 import { packageDue, teamsOfUser, unitNames, type RateLevel } from '../contracts/service.ts';

@@ -122,3 +122,26 @@ export async function targets(db: Db, p: Principal): Promise<Target[]> {
   const rows = await store.targetFacilities(db, m.facilityId, m.region.slice(0, 4));
   return rows.map((r) => ({ code: r.code, name: r.name, tier: r.tier, inCommunity: r.in_community, direction: directionOf(m.tier, r.tier, r.in_community) }));
 }
+
+/** What another module's rules (the chronic programme) put in a draft for the doctor to complete and send. */
+export interface DraftInput {
+  residentId: string;
+  countyCode: string;
+  direction: 'up' | 'down';
+  urgency: 'urgent' | 'routine';
+  reasonCode: string;
+  reasonText: string;
+  fromFacilityId: string;
+  fromWorkerId: string | null;
+  toFacilityId: string;
+  summary: object;
+  note: string;
+  dueAt?: string | null;
+}
+
+/** Creates a draft referral with its first event inside the caller's transaction (the caller has checked the basis); returns its id. */
+export async function createDraft(q: Queryable, p: Principal, input: DraftInput): Promise<string> {
+  const id = await store.insertRuleDraft(q, { ...input, createdBy: p.userId, dueAt: input.dueAt ?? null });
+  await store.insertEvent(q, { referralId: id, status: 'draft', fromStatus: null, byUser: p.userId, note: input.note });
+  return id;
+}

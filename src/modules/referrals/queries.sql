@@ -169,3 +169,7 @@ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.accepted
  FROM referrals r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
 WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AND r.sent_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')
   AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%');
+
+-- insertRuleDraft
+INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary, due_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'draft',$10,$11,$12) RETURNING id;

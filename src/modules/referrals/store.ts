@@ -295,3 +295,13 @@ export async function figureMedians(q: Queryable, year: number, regionPrefix: st
         AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')`, [year, regionPrefix]);
   return tot;
 }
+
+/** A draft another module's rules call for (the chronic programme): the referral row; its first event is insertEvent's. */
+export async function insertRuleDraft(q: Queryable, d: { residentId: string; countyCode: string; direction: 'up' | 'down'; urgency: 'urgent' | 'routine'; reasonCode: string; reasonText: string;
+  fromFacilityId: string; fromWorkerId: string | null; toFacilityId: string; createdBy: string; summary: object; dueAt: string | null }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary, due_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'draft',$10,$11,$12) RETURNING id`,
+    [d.residentId, d.countyCode, d.direction, d.urgency, d.reasonCode, d.reasonText, d.fromFacilityId, d.fromWorkerId, d.toFacilityId, d.createdBy, JSON.stringify(d.summary), d.dueAt]);
+  return r.id;
+}
