@@ -124,7 +124,8 @@ audit
   .option('--anchor-file <file>', 'also check the anchors of this file (JSON lines)')
   .option('--no-seal', 'do not seal pending rows first')
   .action(async (o: { anchor?: string[]; anchorFile?: string; seal: boolean }) => {
-    const given = (o.anchor ?? []).map((s) => parseAnchor(s) ?? (() => { throw new CliError(`--anchor is not an anchor: ${s.slice(0, 80)}`); })());
+    const given = (o.anchor ?? []).map((s) => parseAnchor(s) ?? (() => { throw new CliError(`--anchor 不是锚点：${s.slice(0, 80)}`, `--anchor is not an anchor: ${s.slice(0, 80)}`); })());
+    requireDatabase('audit verify');
     const c = config();
     const files = [join(c.dataDir, ANCHOR_FILE), ...(o.anchorFile ? [o.anchorFile] : [])];
     const r = await withRuntime('audit verify', async (rt) => {
@@ -137,7 +138,7 @@ audit
       return;
     }
     for (const b of r.breaks) console.error(b.message);
-    throw new CliError(`broken / 审计链已破坏: ${r.breaks.length} break${r.breaks.length === 1 ? '' : 's'} in ${r.rows} sealed rows; ${anchor}`);
+    throw new CliError(`审计链已破坏：${r.rows} 个已封存行中有 ${r.breaks.length} 处断裂；${anchor}`, `broken: ${r.breaks.length} break${r.breaks.length === 1 ? '' : 's'} in ${r.rows} sealed rows; ${anchor}`);
   });
 audit
   .command('anchor')
@@ -175,16 +176,16 @@ dbCmd
   .action(async (o: { owner: string; app: string; schema: string; database?: string; apply?: boolean; adminUrl?: string }) => {
     const { rolesSql, appGrantsSql, validIdentifier } = await import('../platform/roles.ts');
     for (const [what, v] of [['--owner', o.owner], ['--app', o.app], ['--schema', o.schema]] as const) {
-      if (!validIdentifier(v)) throw new CliError(`${what} must be a lower-case identifier (a–z, 0–9, _), got ${JSON.stringify(v.slice(0, 64))}`);
+      if (!validIdentifier(v)) throw new CliError(`${what} 须为小写标识符（a–z、0–9、_），实际为 ${JSON.stringify(v.slice(0, 64))}`, `${what} must be a lower-case identifier (a–z, 0–9, _), got ${JSON.stringify(v.slice(0, 64))}`);
     }
-    if (o.owner === o.app) throw new CliError('--owner and --app must be two different roles');
+    if (o.owner === o.app) throw new CliError('--owner 与 --app 须为两个不同的角色', '--owner and --app must be two different roles');
     if (!o.apply) {
       const sql = rolesSql({ owner: o.owner, app: o.app, schema: o.schema, database: o.database ?? 'meridian' });
       console.log(['-- as a superuser, once; then set passwords (ALTER ROLE … PASSWORD …) or use --apply', ...sql.map((s) => s + ';'),
         `-- after every migration (meridian migrate with DATABASE_OWNER_URL does this), as ${o.owner}:`, ...appGrantsSql(o.app, o.schema).map((s) => s + ';')].join('\n'));
       return;
     }
-    if (!o.adminUrl || !/^postgres(ql)?:\/\//.test(o.adminUrl)) throw new CliError('--apply needs --admin-url postgres://… (a superuser of the server)');
+    if (!o.adminUrl || !/^postgres(ql)?:\/\//.test(o.adminUrl)) throw new CliError('--apply 需要 --admin-url postgres://…（服务器的超级用户）', '--apply needs --admin-url postgres://… (a superuser of the server)');
     const { randomBytes } = await import('node:crypto');
     const { openPostgres } = await import('../platform/db.ts');
     const admin = new URL(o.adminUrl);
