@@ -9,7 +9,7 @@ import { contractRates, deliveredByContract, owedServices, type RateLevel } from
 
 /** The oracle's attribution of a resident (`r`) to a unit on the day $1, over contracts' SQL functions (migration 018). */
 function unitSql(level: RateLevel): { joins: string; key: string } {
-  if (level === 'team') return { joins: 'LEFT JOIN contract_team_on($1::date) cur ON cur.resident_id = r.id LEFT JOIN village_team() area ON area.village_code = r.village_code', key: 'coalesce(cur.team_id, area.team_id)::text' };
+  if (level === 'team') return { joins: 'LEFT JOIN (SELECT resident_id, contract_id AS id, team_id FROM contract_team_on($1::date)) cur ON cur.resident_id = r.id LEFT JOIN village_team() area ON area.village_code = r.village_code', key: 'coalesce(cur.team_id, area.team_id)::text' };
   if (level === 'community') return { joins: 'LEFT JOIN township_community_on($1::date) tc ON tc.township_code = township_of(r.village_code)', key: 'tc.community_id::text' };
   return { joins: '', key: level === 'county' ? 'r.county_code' : 'township_of(r.village_code)' };
 }
