@@ -102,7 +102,7 @@ describe('meridian db roles and audit commands (CLI)', () => {
     const broken = run(['audit', 'verify'], env);
     assert.equal(broken.code, 1);
     assert.match(broken.err, /^seq 1: 链比签名锚点短（尾部被截断） \/ the chain ends before a signed anchor \(the tail was truncated\) — anchor at .* names seq 1, the chain ends at seq 0$/m);
-    assert.match(broken.err, /meridian: broken \/ 审计链已破坏: 1 break in 0 sealed rows/);
+    assert.match(broken.err, /meridian: 审计链已破坏：0 个已封存行中有 1 处断裂；.* \/ broken: 1 break in 0 sealed rows/);
   });
 });
 
