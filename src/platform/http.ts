@@ -326,6 +326,13 @@ export async function buildHttp(
       // Fastify's own 4xx: malformed JSON, empty body with a JSON content type, bad headers.
       return sendError(reply, new AppError(status, 'request.malformed', { zh: '请求格式错误（无法解析）', en: `Malformed request: ${e.message ?? ''}`.trim() }, [{ path: 'body', problem: e.message ?? 'malformed' }]));
     }
+    const db = databaseConstraintError(err);
+    if (db) {
+      // A constraint the database holds but a service did not check first: still the caller's input at
+      // fault, never a 500. Logged, so that the missing check gets written where the field is known.
+      req.log.warn({ err }, 'constraint violation reached the error handler');
+      return sendError(reply, db);
+    }
     req.log.error({ err }, 'unhandled error');
     return sendError(reply, new AppError(500, 'server.internal', { zh: `服务器内部错误（请求编号 ${req.id}）`, en: `Internal server error (request ${req.id})` }));
   });
@@ -354,4 +361,15 @@ export async function buildHttp(
     await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
   }
   return app;
+}
+
+/** A PostgreSQL integrity or data error (by SQLSTATE) as the caller's error, naming the column at fault. */
+export function databaseConstraintError(err: unknown): AppError | null {
+  const e = err as { code?: unknown; detail?: unknown; column?: unknown };
+  if (typeof e?.code !== 'string' || !/^(23|22)/.test(e.code)) return null;
+  const col = typeof e.column === 'string' ? e.column : typeof e.detail === 'string' ? /Key \(([a-z_]+)/.exec(e.detail)?.[1] : undefined;
+  const path = col ? col.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : 'body';
+  if (e.code === '23505') return new AppError(409, 'request.duplicate', { zh: '该记录已存在', en: 'Such a record already exists' }, [{ path, problem: 'already exists / 已存在' }]);
+  if (e.code === '23503') return new AppError(400, 'request.unknown_reference', { zh: '引用的记录不存在', en: 'Refers to a record that does not exist' }, [{ path, problem: 'no such record / 不存在' }]);
+  return new AppError(400, 'request.invalid', { zh: '数据不符合要求', en: 'The data is not valid' }, [{ path, problem: 'not valid / 无效' }]);
 }

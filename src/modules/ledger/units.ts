@@ -5,6 +5,7 @@ import { actorOf, type Principal } from '../../platform/auth.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { conflict, invalid, notFound } from '../../platform/errors.ts';
 import { regionPrefix } from '../../shared/roles.ts';
+import { regionPath } from '../registry/regions.ts';
 import { resolveUnit, type UnitRecord } from './rules.ts';
 import { activeUnitsUnder, aliasClashes, insertUnit, insertUnitsIfMissing, setAliases, unitNamed, unitsSeen } from './store.ts';
 import { seen, viewerOf } from './viewer.ts';
@@ -33,6 +34,7 @@ export async function saveUnit(db: Db, p: Principal, id: string | null, input: {
       if (!input.name?.trim()) throw invalid([{ path: 'name', problem: 'required / 必填' }]);
       const region = input.regionCode ?? p.regionCode;
       if (v.prefix && (!region || !region.startsWith(v.prefix))) throw invalid([{ path: 'regionCode', problem: 'outside your region / 超出您的管辖范围' }]);
+      if (region && !(await regionPath(q, region).catch(() => null))) throw invalid([{ path: 'regionCode', problem: 'no such region / 区划不存在' }]);
       if (await unitNamed(q, input.name.trim())) throw conflict('unit.name_taken', { zh: '单位已存在', en: 'A unit of that name exists' }, [{ path: 'name', problem: 'taken / 已存在' }]);
       const u = { id: await insertUnit(q, input.name.trim(), aliases, region ?? null) };
       await writeAudit(q, actorOf(p, p.ip), { action: 'unit.create', outcome: 'ok', recordType: 'gov_unit', recordId: u.id, details: { name: input.name.trim(), aliases } });
