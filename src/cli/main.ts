@@ -1,4 +1,4 @@
-// meridian start | migrate | user add|disable|reset-password | audit verify|anchor|seal|public-key | db roles | seed |
+// meridian start | migrate | user add|disable|reset-password|reset-2fa | audit verify|anchor|seal|public-key | db roles | seed |
 // indicators compute|refresh | regions import | icd10 import | plan parse. Every message in Chinese and English, naming what
 // is at fault; wrong or contradictory options are refused before any database is opened.
 import { readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ANCHOR_FILE, anchorAudit, anchorPublicKey, parseAnchor, readAnchorFile, sealAudit, verifyAudit } from '../platform/audit.ts';
 import { migrateAsOwner } from '../platform/runtime.ts';
 import { createUser, resetPassword, setDisabled } from '../modules/users/service.ts';
+import { resetSecondFactor } from '../modules/auth/service.ts';
 import { findUnit } from '../modules/ledger/service.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { AppError } from '../platform/errors.ts';
@@ -114,6 +115,17 @@ user
     const password = await readStdin();
     await withRuntime('user reset-password', (rt) => namingUser(username, resetPassword(rt.db, null, username, password)));
     console.log(`password reset for ${username} / 已重置 ${username} 的密码`);
+  });
+user
+  .command('reset-2fa <username>')
+  .description("remove a user's lost authenticator and recovery codes and end their sessions: they enrol anew at next sign-in")
+  .requiredOption('--reason <text>', 'why (kept in the audit)')
+  .action(async (username: string, o: { reason: string }) => {
+    requireDatabase('user reset-2fa');
+    const r = await withRuntime('user reset-2fa', (rt) => namingUser(username, resetSecondFactor({ db: rt.db }, null, username, o.reason)));
+    console.log(r.hadAuthenticator
+      ? `second factor removed for ${username}; ${r.sessionsEnded} session(s) ended / 已移除 ${username} 的双因素验证，结束会话 ${r.sessionsEnded} 个`
+      : `${username} had no authenticator enrolled; ${r.sessionsEnded} session(s) ended / ${username} 尚未绑定身份验证器，结束会话 ${r.sessionsEnded} 个`);
   });
 
 const audit = program.command('audit').description('audit trail: the sealed, keyed hash chain and its signed anchors');

@@ -176,6 +176,11 @@ export async function endSession(db: Queryable, token: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
 }
 
+/** Ends every session of a user (any stage); returns how many. */
+export async function endSessionsOf(q: Queryable, userId: string): Promise<number> {
+  return (await q.query('DELETE FROM sessions WHERE user_id = $1 RETURNING 1', [userId])).length;
+}
+
 /** Makes a session limited to enrolment a full one (the second factor is now enrolled). */
 export async function promoteSession(db: Queryable, token: string): Promise<void> {
   await db.query("UPDATE sessions SET stage = 'full' WHERE token_hash = $1 AND stage = 'enrol'", [tokenHash(token)]);

@@ -88,5 +88,7 @@ export const TARGET_EDITORS: readonly Role[] = ['sysadmin', 'officer'];
 export const INDICATOR_ENTRANTS: readonly Role[] = ['sysadmin', 'officer', 'manager'];
 /** Who administers users. */
 export const USER_ADMINS: readonly Role[] = ['sysadmin'];
+/** The roles that see many people and so sign in with two factors (MLPS 2.0 level 3). */
+export const TWO_FACTOR_ROLES: readonly Role[] = ['sysadmin', 'manager', 'officer'];
 /** Residents' own pages. */
 export const RESIDENTS: readonly Role[] = ['resident'];

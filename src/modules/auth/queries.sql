@@ -28,3 +28,9 @@ UPDATE user_recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash 
 
 -- recoveryCodesLeft
 SELECT count(*)::int AS n FROM user_recovery_codes WHERE user_id = $1 AND used_at IS NULL;
+
+-- removeSecondFactor
+DELETE FROM user_totp WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL AS enrolled;
+
+-- removeSecondFactor
+DELETE FROM user_recovery_codes WHERE user_id = $1;

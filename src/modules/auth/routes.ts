@@ -7,8 +7,8 @@ import { changePassword, logout, SESSION_COOKIE, sessionCookieOptions } from '..
 import { describeScope } from '../users/service.ts';
 import { UserOut } from '../users/schema.ts';
 import { activateWithCode } from '../records/accounts.ts';
-import { ConfirmIn, ConfirmOut, EnrolIn, EnrolOut, LoginIn, LoginOut, MfaIn, SignedIn, TwoFactorState } from './schema.ts';
-import { confirmEnrolment, signIn, startEnrolment, twoFactorState, verifySecondFactor } from './service.ts';
+import { ConfirmIn, ConfirmOut, EnrolIn, EnrolOut, LoginIn, LoginOut, MfaIn, ResetIn, ResetOut, SignedIn, TwoFactorState } from './schema.ts';
+import { confirmEnrolment, resetSecondFactor, signIn, startEnrolment, twoFactorState, verifySecondFactor } from './service.ts';
 
 /** Registers /api/auth/*. */
 export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRateLimit: number }) {
@@ -105,5 +105,16 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
     config: { access: 'signed-in', enrolment: true, rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
     schema: { tags: ['auth'], summary: 'Confirm the enrolment with a first code; answers ten one-time recovery codes (shown once)', body: ConfirmIn, response: { 200: ConfirmOut } },
     handler: async (req) => confirmEnrolment(actx, me(req), req.sessionToken!, req.body.code),
+  });
+
+  app.post('/api/auth/2fa/reset', {
+    config: { access: ['sysadmin'] },
+    schema: {
+      tags: ['auth'],
+      summary: "An administrator removes another user's lost authenticator and recovery codes (with a reason): their sessions end and they enrol anew at next sign-in",
+      body: ResetIn,
+      response: { 200: ResetOut },
+    },
+    handler: async (req) => resetSecondFactor(actx, me(req), req.body.username, req.body.reason),
   });
 }

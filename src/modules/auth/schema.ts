@@ -30,3 +30,6 @@ export const EnrolIn = z.strictObject({ password: z.string().min(1).max(200) });
 export const EnrolOut = z.object({ secret: z.string(), otpauthUri: z.string(), qrSvg: z.string() });
 export const ConfirmIn = z.strictObject({ code: z.string().regex(/^\d{6}$/, '6 digits / 6位数字') });
 export const ConfirmOut = z.object({ recoveryCodes: z.array(z.string()) });
+
+export const ResetIn = z.strictObject({ username: z.string().min(1).max(64), reason: z.string().min(1).max(500) });
+export const ResetOut = z.object({ hadAuthenticator: z.boolean(), sessionsEnded: z.number().int() });

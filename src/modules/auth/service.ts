@@ -8,18 +8,17 @@ import type { Db, Queryable } from '../../platform/db.ts';
 import type { Config } from '../../platform/config.ts';
 import { decrypt, encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
-import { AppError, badRequest, conflict, unauthorized } from '../../platform/errors.ts';
+import { AppError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../platform/errors.ts';
 import {
-  actorOf, claimSignInAttempt, clearSignInAttempts, countMfaFailure, endSession, invalidCredentials, openSession, pendingMfaSession,
+  actorOf, claimSignInAttempt, clearAccountThrottle, clearSignInAttempts, countMfaFailure, endSession, endSessionsOf, invalidCredentials, openSession, pendingMfaSession,
   promoteSession, throttled, toPrincipal, userByUsername, verifyPassword, type Principal, type UserRow,
 } from '../../platform/auth.ts';
-import type { Role } from '../../shared/roles.ts';
+import { TWO_FACTOR_ROLES } from '../../shared/roles.ts';
 import { residentUsername } from '../records/accounts.ts';
 import * as store from './store.ts';
 import type { TwoFactorState } from './schema.ts';
 
-/** The roles that see many people and so sign in with two factors (MLPS 2.0 level 3). */
-export const TWO_FACTOR_ROLES: readonly Role[] = ['sysadmin', 'manager', 'officer'];
+export { TWO_FACTOR_ROLES };
 const MAX_CODES_PER_PENDING = 5;
 const RECOVERY_CODES = 10;
 const ISSUER = 'Meridian';
@@ -224,5 +223,28 @@ export async function confirmEnrolment(ctx: AuthContext, p: Principal, sessionTo
 export function enrolmentRequired(): AppError {
   return new AppError(403, 'auth.2fa_enrolment_required', {
     zh: '您的角色须使用双因素登录：请先绑定身份验证器', en: 'Your role signs in with two factors: enrol an authenticator first',
+  });
+}
+
+/**
+ * An administrator (or the operator, by the CLI: `by` null) removes a user's lost authenticator and
+ * recovery codes: every session of the user ends, and at their next sign-in with the password a role
+ * that needs two factors gets a session limited to enrolling a new one (the grace period is long
+ * past for an account that had enrolled). Never one's own: another administrator must do it, so a
+ * stolen administrator password cannot strip its own second factor. Audited with the reason.
+ */
+export async function resetSecondFactor(ctx: Pick<AuthContext, 'db'>, by: Principal | null, username: string, reason: string): Promise<{ hadAuthenticator: boolean; sessionsEnded: number }> {
+  const why = reason.trim();
+  if (why.length < 4) throw badRequest('auth.2fa_reset_reason', { zh: '请说明重置原因', en: 'Give the reason for the reset' }, [{ path: 'reason', problem: 'at least 4 characters / 至少4个字' }]);
+  const u = await userByUsername(ctx.db, username);
+  if (!u) throw notFound({ zh: '用户', en: 'User' });
+  if (by && by.userId === u.id) throw forbidden({ zh: '不能重置自己的双因素验证，请由另一位管理员操作', en: 'You cannot reset your own second factor; another administrator must do it' });
+  return ctx.db.tx(async (q) => {
+    const hadAuthenticator = await store.removeSecondFactor(q, u.id);
+    const sessionsEnded = await endSessionsOf(q, u.id);
+    await clearAccountThrottle(q, u.id);
+    const actor: Actor = by ? actorOf(by, by.ip) : { userId: null, username: 'cli', role: 'sysadmin', ip: null };
+    await writeAudit(q, actor, { action: 'auth.2fa_reset', outcome: 'ok', recordType: 'user', recordId: u.id, details: { user: u.username, reason: why, hadAuthenticator, sessionsEnded } });
+    return { hadAuthenticator, sessionsEnded };
   });
 }

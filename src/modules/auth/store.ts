@@ -56,3 +56,10 @@ export async function recoveryCodesLeft(q: Queryable, userId: string): Promise<n
   const [r] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM user_recovery_codes WHERE user_id = $1 AND used_at IS NULL', [userId]);
   return r.n;
 }
+
+/** Removes the user's authenticator (confirmed and pending) and recovery codes; true when one was enrolled. */
+export async function removeSecondFactor(q: Queryable, userId: string): Promise<boolean> {
+  const rows = await q.query<{ enrolled: boolean }>('DELETE FROM user_totp WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL AS enrolled', [userId]);
+  await q.query('DELETE FROM user_recovery_codes WHERE user_id = $1', [userId]);
+  return rows[0]?.enrolled ?? false;
+}

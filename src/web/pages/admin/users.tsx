@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useLang, useT } from '../../i18n';
-import { ROLES, ROLE_LABELS, type Role } from '../../../shared/roles';
+import { ROLES, ROLE_LABELS, TWO_FACTOR_ROLES, type Role } from '../../../shared/roles';
+import { useSession } from '../../session';
 import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
 type UserRow = ApiItem<'/api/users'>;
@@ -41,6 +42,24 @@ export function UsersPage() {
       },
     });
   };
+  const { user: self } = useSession();
+  const reset2faMut = useApiMutation('post', '/api/auth/2fa/reset', { onSuccess: (_d, v) => message.success(t('admin.users.reset2faDone', { name: v.body.username })) });
+  const reset2fa = (u: UserRow) => {
+    let reason = '';
+    Modal.confirm({
+      title: t('admin.users.reset2faTitle', { name: u.username }),
+      content: (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <span>{t('admin.users.reset2faHelp')}</span>
+          <Input.TextArea rows={2} maxLength={500} onChange={(e) => (reason = e.target.value)} placeholder={t('admin.users.reset2faReason')} aria-label={t('admin.users.reset2faReason')} />
+        </Space>
+      ),
+      onOk: async () => {
+        // A refusal (no reason given) is shown by the data layer and keeps the dialog open.
+        await reset2faMut.mutateAsync({ body: { username: u.username, reason } });
+      },
+    });
+  };
   return (
     <Card title={t('admin.menu.users')} extra={<Button type="primary" onClick={() => setOpen(true)}>{t('admin.users.add')}</Button>}>
       <Table<UserRow>
@@ -62,6 +81,7 @@ export function UsersPage() {
               <Space>
                 <Button size="small" onClick={() => toggle(r)}>{r.disabled ? t('admin.users.enable') : t('admin.users.disable')}</Button>
                 <Button size="small" onClick={() => reset(r)}>{t('admin.users.reset')}</Button>
+                {TWO_FACTOR_ROLES.includes(r.role) && r.username !== self?.username && <Button size="small" onClick={() => reset2fa(r)}>{t('admin.users.reset2fa')}</Button>}
               </Space>
             ),
           },
