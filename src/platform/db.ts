@@ -9,6 +9,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 
 export type Row = Record<string, unknown>;
 
@@ -31,6 +32,11 @@ export interface Db extends Queryable {
   /** Runs fn inside one transaction: committed when fn resolves, rolled back when it throws. */
   tx<T>(fn: (q: Queryable) => Promise<T>, opts?: TxOptions): Promise<T>;
   close(): Promise<void>;
+  /**
+   * What the database is doing (the worker-thread PGlite only): operations waiting or running, and
+   * when the last one finished. /healthz reads it to answer at once while a long statement runs.
+   */
+  activity?(): { pending: number; lastDoneAt: number };
 }
 
 export const TIME_ZONE = 'Asia/Shanghai';
@@ -71,6 +77,93 @@ export async function openPglite(dataDir: string | null, loadDataDir?: Blob): Pr
       if (closed) return;
       closed = true;
       await raw.close();
+    },
+  };
+}
+
+type WorkerOp = { op: 'query'; sql: string; params: unknown[] } | { op: 'exec' | 'copy'; sql: string; text?: string } | { op: 'dump' | 'close' };
+
+/**
+ * Opens PGlite in a worker thread (src/platform/pglite-worker.mjs): the same database as openPglite,
+ * but its statements execute off the server's thread, so a long one never stops other requests being
+ * answered. The server and the CLI use this; tests use openPglite (in-process) unless they test this.
+ * Operations run one at a time in the order asked; a transaction holds the turn from BEGIN to its end.
+ */
+export async function openPgliteWorker(dataDir: string | null, loadDataDir?: Uint8Array): Promise<Db & { dump(): Promise<Uint8Array> }> {
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir, load: loadDataDir ?? null, timeZone: TIME_ZONE } });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let pending = 0;
+  let lastDoneAt = Date.now();
+  let dead: Error | null = null;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    worker.once('error', onError);
+    worker.once('message', (m: { ready?: boolean }) => {
+      worker.off('error', onError);
+      if (m.ready) resolve();
+      else reject(new Error('the database worker did not start'));
+    });
+  });
+  worker.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: Record<string, unknown> }) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    lastDoneAt = Date.now();
+    if (m.ok) w.resolve(m.result);
+    else w.reject(Object.assign(new Error(String(m.error?.message)), m.error));
+  });
+  const fail = (e: Error) => {
+    dead = e;
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the database worker stopped (exit ${code})`)));
+  const send = <T>(m: WorkerOp): Promise<T> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, ...m });
+    });
+  };
+  // One turn at a time: a transaction's statements must not interleave with anyone else's.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    pending++;
+    const run = turn.then(fn, fn);
+    turn = run.catch(() => {});
+    return run.finally(() => { pending--; });
+  };
+  const direct: Queryable = {
+    query: <T>(sql: string, params: unknown[] = []) => send<T[]>({ op: 'query', sql, params }),
+    exec: async (sql: string) => { await send({ op: 'exec', sql }); },
+  };
+  let closed = false;
+  return {
+    engine: 'pglite',
+    query: <T>(sql: string, params: unknown[] = []) => inTurn(() => direct.query<T>(sql, params)),
+    exec: (sql: string) => inTurn(() => direct.exec(sql)),
+    tx: <T>(fn: (q: Queryable) => Promise<T>) => inTurn(async () => {
+      await direct.exec('BEGIN');
+      try {
+        const out = await fn(direct);
+        await direct.exec('COMMIT');
+        return out;
+      } catch (e) {
+        await direct.exec('ROLLBACK').catch(() => {});
+        throw e;
+      }
+    }),
+    copyIn: (table: string, columns: string[], text: string) => inTurn(async () => { await send({ op: 'copy', sql: `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, text }); }),
+    dump: () => inTurn(() => send<Uint8Array>({ op: 'dump' })),
+    activity: () => ({ pending, lastDoneAt }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await inTurn(() => send({ op: 'close' })).catch(() => {});
+      await worker.terminate();
     },
   };
 }

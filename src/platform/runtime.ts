@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Config } from './config.ts';
-import { openPglite, openPostgres, type Db } from './db.ts';
+import { openPgliteWorker, openPostgres, type Db } from './db.ts';
 import { lockDataDir } from './data-lock.ts';
 import { deriveKeys, loadSecret, type Keys } from './crypto.ts';
 import { migrate } from './migrate.ts';
@@ -39,7 +39,7 @@ export async function openRuntime(config: Config, command: string, opts: { migra
     release = lockDataDir(config.dataDir, command);
     try {
       mkdirSync(join(config.dataDir, 'db'), { recursive: true });
-      db = await openPglite(join(config.dataDir, 'db'));
+      db = await openPgliteWorker(join(config.dataDir, 'db'));
     } catch (e) {
       release();
       throw e;

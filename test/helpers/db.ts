@@ -2,15 +2,16 @@
 // TEST_DATABASE_URL when set, each test file in a schema of its own so runs never collide.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { openPglite, openPostgres, type Db } from '../../src/platform/db.ts';
+import { openPglite, openPgliteWorker, openPostgres, type Db } from '../../src/platform/db.ts';
 import { listMigrations, migrate } from '../../src/platform/migrate.ts';
 import { deriveKeys, type Keys } from '../../src/platform/crypto.ts';
 import { ICD10_CSV, syncReferenceData } from '../../src/modules/records/reference.ts';
 
-export type Engine = 'pglite' | 'postgres';
+/** 'pglite-worker': PGlite in its worker thread, as the server runs it (only the tests that name it). */
+export type Engine = 'pglite' | 'postgres' | 'pglite-worker';
 
 /** The engines this run tests on. */
-export const ENGINES: Engine[] = ['pglite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])];
+export const ENGINES: ('pglite' | 'postgres')[] = ['pglite', ...(process.env.TEST_DATABASE_URL ? (['postgres'] as const) : [])];
 
 /** Where the migrated PGlite template for the current migrations lives. */
 export function templatePath(): string {
@@ -31,6 +32,15 @@ export const TEST_KEYS = deriveKeys('test-secret-key-not-for-production-use-0123
 
 /** Opens a fresh, migrated database on the engine. */
 export async function openTestDb(engine: Engine): Promise<TestDb> {
+  if (engine === 'pglite-worker') {
+    const path = templatePath();
+    const db = await openPgliteWorker(null, existsSync(path) ? readFileSync(path) : undefined);
+    if (!existsSync(path)) {
+      await migrate(db);
+      await syncReferenceData(db);
+    }
+    return { db, keys: TEST_KEYS, engine, close: () => db.close() };
+  }
   if (engine === 'pglite') {
     const path = templatePath();
     const db = existsSync(path)

@@ -2,18 +2,20 @@
 // computation (~50 s on the demo county): /healthz waited as long, and nothing stopped a second call.
 // Now the computation is a job: the request answers 202 at once with the job, a second request while it
 // runs answers 409 naming it, GET /api/indicators/jobs/:id shows its progress, and requests keep being
-// answered while it runs, on PGlite (one thread) as on PostgreSQL: the engine yields to the event loop
-// between statements. The goal of /healthz within 100 ms is not yet met on PGlite (see the assertion).
+// answered while it runs: on PostgreSQL, and on PGlite as the server runs it — in a worker thread of its
+// own, so a long statement never holds the server's thread; /healthz answers 'busy' at once while the
+// database is working on one. Latency figures: bench/healthz.ts (timed tests would be flaky here).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINES } from '../helpers/db.ts';
+import { ENGINES, type Engine } from '../helpers/db.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { seedCounty } from '../../src/modules/demo/seed.ts';
 import { jobFinished } from '../../src/modules/indicators/jobs.ts';
 
 const RESIDENTS = Number(process.env.FINDING12_RESIDENTS ?? 1500);
 
-for (const engine of ENGINES) {
+const ENGINES_HERE: Engine[] = ['pglite-worker', ...ENGINES.filter((e) => e !== 'pglite')];
+for (const engine of ENGINES_HERE) {
   describe(`finding 12: indicator computations run as jobs and never block requests [${engine}]`, () => {
     let t: TestApp;
     let officer: string;
@@ -60,10 +62,8 @@ for (const engine of ENGINES) {
       const sorted = [...latencies].sort((a, b) => a - b);
       console.log(JSON.stringify({ engine, residents: RESIDENTS, healthChecks: latencies.length, maxMs: +max.toFixed(1), p50Ms: +sorted[Math.floor(sorted.length / 2)].toFixed(1), jobMs: end.result?.ms }));
       assert.ok(latencies.length >= 10, `only ${latencies.length} health checks during the job`);
-      // The issue asks for 100 ms. Measured on this branch on PGlite, on a 2-core machine at load average 20–30: 3,000 residents
-      // p50 1.4 ms, max 328 ms; 1,500 residents p50 1.4 ms, max 99 ms — the slowest single facts statement still holds PGlite's
-      // thread that long, so 100 ms is not guaranteed on the demo county (20,000). Not yet met; held here
-      // to a second (today's main: the whole computation, ~50 s on the demo county), so a regression to blocking fails.
+      // A regression to blocking (the whole computation in one hold: ~50 s on the demo county) fails here; the
+      // 100 ms goal is measured by bench/healthz.ts, not by a timed test on a shared machine.
       assert.ok(max < 1000, `slowest /healthz during the computation: ${max.toFixed(1)} ms`);
 
       const [{ n }] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM indicator_values WHERE county_code = '371003' AND source = 'computed'`);
