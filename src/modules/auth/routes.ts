@@ -1,9 +1,10 @@
 // Sign-in (password, then a second factor where enrolled), sign-out, the signed-in user, changing
 // one's own password, and enrolling a TOTP authenticator.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { changePassword, logout, SESSION_COOKIE, sessionCookieOptions } from '../../platform/auth.ts';
+import { changePassword, logout, SESSION_COOKIE, sessionCookieOptions, type Principal } from '../../platform/auth.ts';
 import { describeScope } from '../users/service.ts';
 import { UserOut } from '../users/schema.ts';
 import { activateWithCode } from '../records/accounts.ts';
@@ -13,6 +14,11 @@ import { confirmEnrolment, resetSecondFactor, signIn, startEnrolment, twoFactorS
 /** Registers /api/auth/*. */
 export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRateLimit: number }) {
   const actx = { db: ctx.db, keys: ctx.keys, config: ctx.config };
+  /** A finished sign-in: the session cookie, and the user with their second-factor state. */
+  const signedIn = async (req: FastifyRequest, reply: FastifyReply, r: { token: string; principal: Principal; twoFactor: TwoFactorState }) => {
+    reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
+    return { user: await describeScope(ctx.db, r.principal), twoFactor: r.twoFactor };
+  };
 
   app.post('/api/auth/login', {
     config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
@@ -24,9 +30,11 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
     },
     handler: async (req, reply) => {
       const r = await signIn(actx, req.body.username, req.body.password, req.ip);
-      reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
-      if (r.kind === 'mfa') return { mfaRequired: true as const };
-      return { user: await describeScope(ctx.db, r.principal), twoFactor: r.twoFactor };
+      if (r.kind === 'mfa') {
+        reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
+        return { mfaRequired: true as const };
+      }
+      return signedIn(req, reply, r);
     },
   });
 
@@ -38,11 +46,7 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
       body: MfaIn,
       response: { 200: SignedIn },
     },
-    handler: async (req, reply) => {
-      const r = await verifySecondFactor(actx, req.cookies?.[SESSION_COOKIE] ?? null, req.body.code, req.ip);
-      reply.setCookie(SESSION_COOKIE, r.token, sessionCookieOptions(req.protocol));
-      return { user: await describeScope(ctx.db, r.principal), twoFactor: r.twoFactor };
-    },
+    handler: async (req, reply) => signedIn(req, reply, await verifySecondFactor(actx, req.cookies?.[SESSION_COOKIE] ?? null, req.body.code, req.ip)),
   });
 
   app.post('/api/auth/resident-activate', {

@@ -42,27 +42,13 @@ SELECT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS date, s.value
       AND (d.encounter_id = s.encounter_id OR (d.encounter_id IS NULL AND s.encounter_id IS NULL AND d.observed_at = s.observed_at))
 WHERE s.resident_id = $1 AND s.code = '8480-6' AND s.observed_at > ($2::date - 365) AND s.observed_at < ($2::date + 1);
 
--- screeningCandidatesInRegion
-WITH pop AS (SELECT r.id FROM residents r WHERE r.village_code LIKE $5 || '%'),
-hi AS (
-  SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
-    FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4' AND d.encounter_id = s.encounter_id
-   WHERE s.resident_id IN (SELECT id FROM pop) AND s.code = '8480-6' AND s.observed_at > ($1::date - 365) AND (s.value >= $3 OR d.value >= $4)
-   GROUP BY 1)
-SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, coalesce(hi.days, 0) AS high_days,
-       (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading,
-       EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date) AS this_year
-  FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code LEFT JOIN hi ON hi.resident_id = r.id
- WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($1::date - interval '35 years')
-   AND NOT ('hypertension' = ANY(r.conditions))
-   AND NOT EXISTS (SELECT 1 FROM chronic_enrolments e WHERE e.resident_id = r.id AND e.programme = 'hypertension' AND e.status = 'active')
- ORDER BY coalesce(hi.days, 0) DESC, r.birth_date, r.name, r.id;
-
--- screeningCandidatesOfTeams
+-- screeningCandidates
 WITH pop AS (
+  SELECT r.id FROM residents r WHERE $5::text IS NOT NULL AND r.village_code LIKE $5 || '%'
+  UNION ALL
   SELECT c.resident_id AS id FROM contracts c
-   WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
-     AND c.team_id = ANY($5::uuid[])),
+   WHERE $6::uuid[] IS NOT NULL AND c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+     AND c.team_id = ANY($6::uuid[])),
 hi AS (
   SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
     FROM observations s JOIN observations d ON d.resident_id = s.resident_id AND d.code = '8462-4' AND d.encounter_id = s.encounter_id
@@ -71,7 +57,7 @@ hi AS (
 SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, coalesce(hi.days, 0) AS high_days,
        (SELECT max(o.observed_at) FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6') AS last_reading,
        EXISTS (SELECT 1 FROM observations o WHERE o.resident_id = r.id AND o.code = '8480-6' AND o.observed_at >= $2::date) AS this_year
-  FROM pop JOIN residents r ON r.id = pop.id JOIN regions v ON v.code = r.village_code LEFT JOIN hi ON hi.resident_id = r.id
+  FROM (SELECT DISTINCT id FROM pop) p JOIN residents r ON r.id = p.id JOIN regions v ON v.code = r.village_code LEFT JOIN hi ON hi.resident_id = r.id
  WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($1::date - interval '35 years')
    AND NOT ('hypertension' = ANY(r.conditions))
    AND NOT EXISTS (SELECT 1 FROM chronic_enrolments e WHERE e.resident_id = r.id AND e.programme = 'hypertension' AND e.status = 'active')

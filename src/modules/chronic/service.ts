@@ -185,9 +185,8 @@ export async function screeningList(db: Db, p: Principal, limit: number, cfg: Ch
   const yearStart = `${day.slice(0, 4)}-01-01`;
   const region = await store.userRegion(db, p.userId);
   const byRegion = p.role === 'public_health' && !!region;
-  const rows = byRegion
-    ? await store.screeningCandidatesInRegion(db, day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, regionPrefix(region!))
-    : await store.screeningCandidatesOfTeams(db, day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, await teamsOfUser(db, p.userId));
+  const among = byRegion ? { regionPrefix: regionPrefix(region!) } : { teamIds: await teamsOfUser(db, p.userId) };
+  const rows = await store.screeningCandidates(db, day, yearStart, cfg.bpTarget.sbp, cfg.bpTarget.dbp, among);
   // Due: no reading this year, or one or two high readings awaiting the recheck on other days.
   const due = rows.filter((r) => !r.this_year || (r.high_days >= 1 && r.high_days <= 2));
   const shown = due.slice(0, limit);
