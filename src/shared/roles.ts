@@ -34,11 +34,6 @@ export function regionPrefix(code: string): string {
   return code;
 }
 
-/** True when region `code` lies within (or is) the region `scope`. */
-export function regionWithin(code: string, scope: string): boolean {
-  return code.startsWith(regionPrefix(scope));
-}
-
 // Role lists by purpose: each purpose named once and imported (the web's menu and pages; routes may use them too).
 /** Every staff role (everyone but residents and government departments). */
 export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
@@ -76,6 +71,10 @@ export const REFERRAL_SENDERS: readonly Role[] = ['doctor', 'village_doctor', 'n
 export const REFERRAL_FIGURE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'coordinator', 'public_health'];
 /** Who opens the scheduling desk. */
 export const SCHEDULING_STAFF: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'];
+/** Who books a place for a resident (staff for residents they have a basis for; a resident for themself). */
+export const BOOKERS: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'resident'];
+/** Who works the bed board (admits, discharges, holds beds). */
+export const BED_STAFF: readonly Role[] = ['sysadmin', 'manager', 'coordinator', 'doctor', 'nurse'];
 /** Who creates schedules, closes days and reserves beds. */
 export const SCHEDULE_MANAGERS: readonly Role[] = ['sysadmin', 'manager', 'coordinator'];
 /** Who books and manages a slot's bookings at their own facility. */

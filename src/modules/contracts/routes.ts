@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import type { Role } from '../../shared/roles.ts';
+import { STAFF, type Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
 import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
@@ -12,7 +12,6 @@ import { addDays, today } from '../../shared/time.ts';
 import { CreatePackageBody, EndBody, Fulfilment, PackageOut, Rates, RatesQuery, RenewBody, SignBody, Signed, TeamBody, TeamOut, UpdatePackageBody, Uuid } from './schema.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
-const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 
 /** Registers /api/contracts/*. */
 export async function contractRoutes(app: ZodApp, ctx: AppContext) {

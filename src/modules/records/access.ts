@@ -3,7 +3,7 @@
 import type { Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { notFound } from '../../platform/errors.ts';
-import { regionPrefix } from '../../shared/roles.ts';
+import { CLINICAL_ROLES, regionPrefix } from '../../shared/roles.ts';
 import { basisFlags, facilityRegion, residentOfUser } from './store.ts';
 
 /** The legal bases, in the order they are looked for. */
@@ -27,14 +27,13 @@ export interface AccessOptions {
   encounterDays: number;
 }
 
-const CLINICAL = new Set(['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health']);
 
 /** Finds the first legal basis the principal has for this resident's record, or null. */
 export async function findBasis(q: Queryable, p: Principal, residentId: string, o: AccessOptions): Promise<{ basis: Basis; part: Part } | null> {
   if (p.role === 'resident') {
     return (await residentOfUser(q, p.userId)) === residentId ? { basis: 'self', part: 'all' } : null;
   }
-  if (!CLINICAL.has(p.role)) return null;
+  if (!CLINICAL_ROLES.includes(p.role)) return null;
   const r = await basisFlags(q, p.userId, residentId, p.facilityCode, o.encounterDays, p.role === 'public_health' ? await publicHealthRegion(q, p) : null);
   if (!r?.in_region) return null;
   for (const b of BASES) {

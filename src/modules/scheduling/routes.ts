@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import type { Role } from '../../shared/roles.ts';
+import { BED_STAFF, BOOKERS, SCHEDULE_MANAGERS, SCHEDULING_STAFF, SLOT_STAFF } from '../../shared/roles.ts';
 import {
   addException, bedAction, bedBoard, book, cancelBooking, createSchedule, createWard, extendSchedule, joinWaitingList, listSchedules, listSlots, markAttendance, reschedule, reserveBed, residentBookings, slotBookings,
   type BookingHooks,
@@ -12,11 +12,8 @@ import {
   SlotBooking, SlotQuery, StatusOut, Uuid, WaitingBody, WardBody,
 } from './schema.ts';
 
-const STAFF: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health'];
-const BOOKERS: Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'coordinator', 'resident'];
-const MANAGERS: Role[] = ['sysadmin', 'manager', 'coordinator'];
-const BED_STAFF: Role[] = ['sysadmin', 'manager', 'coordinator', 'doctor', 'nurse'];
-const SLOT_STAFF: Role[] = ['sysadmin', 'doctor', 'nurse', 'coordinator'];
+const STAFF = SCHEDULING_STAFF;
+const MANAGERS = SCHEDULE_MANAGERS;
 
 /** Registers /api/scheduling/*; `hooks` are what other modules hear of a booking's life (wired in src/app.ts). */
 export async function schedulingRoutes(app: ZodApp, ctx: AppContext, hooks: BookingHooks = {}) {
