@@ -2,10 +2,10 @@
 // configured parameters, with and without the in-community referral rule.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
+import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { yuan } from './labels';
-import type { ApiData } from '../../api/hooks';
+import { useApiMutation, type ApiData } from '../../api/hooks';
 
 type Out = ApiData<'/api/referrals/payment/estimate', 'post'>;
 type Tier = 'village' | 'township' | 'county' | 'city';
@@ -21,10 +21,13 @@ export function PaymentCalculatorPage() {
   const [err, setErr] = useState<string | null>(null);
   const tiers: Tier[] = ['village', 'township', 'county', 'city'];
   const tierLabel = (x: Tier) => t(`referrals.tier.${x}` as 'referrals.tier.county');
-  const run = async () => {
-    const r = await api.POST('/api/referrals/payment/estimate', { body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
-    if (r.data) { setOut(r.data); setErr(null); } else setErr(errorText(r.error, lang));
-  };
+  // The reason a calculation failed is drawn under the form.
+  const estimate = useApiMutation('post', '/api/referrals/payment/estimate', {
+    meta: { ownError: true },
+    onSuccess: (r) => { setOut(r); setErr(null); },
+    onError: (e) => setErr(errorText(e, lang)),
+  });
+  const run = () => estimate.mutate({ body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
   useEffect(() => { void run(); }, []);
   return (
     <Card title={t('referrals.payment')}>
@@ -39,7 +42,7 @@ export function PaymentCalculatorPage() {
             {stays.length > 1 && <Button onClick={() => setStays(stays.filter((_, k) => k !== i))}>{t('referrals.remove')}</Button>}
           </Space>
         ))}
-        <Space><Button onClick={() => setStays([...stays, { tier: 'township', yuan: 2000 }])}>{t('referrals.addStay')}</Button><Button type="primary" onClick={run} data-testid="calculate">{t('referrals.calculate')}</Button></Space>
+        <Space><Button onClick={() => setStays([...stays, { tier: 'township', yuan: 2000 }])}>{t('referrals.addStay')}</Button><Button type="primary" onClick={run} loading={estimate.isPending} data-testid="calculate">{t('referrals.calculate')}</Button></Space>
         {err && <Alert type="error" message={err} />}
         {out && (
           <>
