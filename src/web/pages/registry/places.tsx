@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Descriptions, Input, InputNumber, Select, Space, Table, Tag, Tree, Typography, Upload } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { useQueryClient } from '@tanstack/react-query';
-import { api, type ApiErrorBody } from '../../api/client';
-import { keyOf, showError, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
+import type { ApiErrorBody } from '../../api/client';
+import { showError, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { POPULATION_EDITORS, REGION_IMPORTERS } from '../../../shared/roles';
@@ -21,7 +20,7 @@ export function RegionsPage() {
   const t = useT();
   const { user } = useSession();
   const { message } = App.useApp();
-  const qc = useQueryClient();
+  const fetchApi = useApiFetch();
   const [children, setChildren] = useState<Record<string, Region[]>>({});
   const [sel, setSel] = useState<Region | null>(null);
   const [pop, setPop] = useState<number | null>(null);
@@ -36,15 +35,8 @@ export function RegionsPage() {
   // A branch's children are read when it is opened, through the same cache as the roots.
   const loadChildren = async (node: TreeDataNode) => {
     const parent = String(node.key);
-    const opts = { queryKey: [...keyOf('/api/regions'), { params: { query: { parent } } }], queryFn: async () => {
-      const r = await api.GET('/api/regions', { params: { query: { parent } } });
-      if (r.error) throw r.error;
-      return r.data.items;
-    } };
-    try {
-      const kids = await qc.fetchQuery(opts);
-      setChildren((c) => ({ ...c, [parent]: kids }));
-    } catch (err) { showError(err); }
+    const kids = await fetchApi('/api/regions', { params: { query: { parent } } });
+    if (kids) setChildren((c) => ({ ...c, [parent]: kids.items }));
   };
   const savePop = useApiMutation('put', '/api/regions/{code}/population', { invalidates: ['/api/regions'], onSuccess: () => { setChildren({}); message.success(t('registry.reg.saved')); } });
   const importMut = useApiMutation('post', '/api/regions/import', {
