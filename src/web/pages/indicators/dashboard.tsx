@@ -11,6 +11,7 @@ import { useSession } from '../../session';
 import { PROGRAMME_STAFF, TARGET_EDITORS } from '../../../shared/roles';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
+import { numberRule } from '../../components/numbers';
 import { downloadFile as download, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
@@ -91,7 +92,7 @@ export function IndicatorDashboardPage() {
             <Form.Item name="value" label={t('indicators.target')} rules={[{ required: true }]}><InputNumber /></Form.Item>
             <Form.Item name="valueHigh" label={t('indicators.upper')}><InputNumber /></Form.Item>
             <Form.Item name="unit" label={t('indicators.unit')}><Input style={{ width: 70 }} /></Form.Item>
-            <Form.Item name="dueYear" label={t('indicators.due')}><InputNumber min={2000} max={2100} /></Form.Item>
+            <Form.Item name="dueYear" label={t('indicators.due')} rules={[numberRule(t, t('indicators.due'), { min: 2000, max: 2100, integer: true })]}><InputNumber /></Form.Item>
           </Space>
           <Form.Item name="text" label={t('indicators.sourceText')}><Input.TextArea rows={2} /></Form.Item>
         </Form>

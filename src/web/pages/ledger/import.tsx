@@ -9,6 +9,7 @@ import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { addTarget, assignUnits, blankTarget, fixTarget, mergeTasks, splitTask } from '../../../modules/ledger/rules';
 import { fileToBase64 } from './shared';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { showError, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Parsed = ApiData<'/api/plans/parse', 'post'>;
@@ -55,6 +56,7 @@ export function PlanImportPage() {
     saveMut.mutate({ body: { regionCode: region, sourceName: fileName, plan } });
   };
   const busy = reading || parseMut.isPending || saveMut.isPending;
+  const splitProblem = split && plan ? numberProblem(t, t('ledger.import.splitAt'), split.at, { min: 1, max: plan.tasks[split.i].text.length - 1, integer: true }) : null;
   const setTask = (i: number, patch: Partial<PTask>) => plan && setPlan({ ...plan, tasks: plan.tasks.map((x, k) => (k === i ? { ...x, ...patch } : x)) });
   const unitOptions = [...new Set(plan?.tasks.flatMap((x) => [...x.responsibleUnits, ...x.cooperatingUnits]) ?? [])].map((u) => ({ value: u, label: u }));
   const known = (u: string) => units.find((x) => x.printed === u)?.unitName;
@@ -120,11 +122,12 @@ export function PlanImportPage() {
           </Space>
         </>
       )}
-      <Modal open={!!split} title={t('ledger.import.split')} onCancel={() => setSplit(null)} onOk={() => { if (plan && split) setPlan(splitTask(plan, split.i, split.at, split.title)); setSplit(null); }}>
+      <Modal open={!!split} title={t('ledger.import.split')} onCancel={() => setSplit(null)} okButtonProps={{ disabled: !!splitProblem }} onOk={() => { if (plan && split && !splitProblem) { setPlan(splitTask(plan, split.i, split.at, split.title)); setSplit(null); } }}>
         {split && plan && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <span>{t('ledger.import.splitAt')}</span>
-            <InputNumber min={1} max={plan.tasks[split.i].text.length - 1} value={split.at} onChange={(v) => setSplit({ ...split, at: Number(v ?? 1) })} />
+            <InputNumber value={split.at} onChange={(v) => setSplit({ ...split, at: Number(v ?? 1) })} status={splitProblem ? 'error' : undefined} />
+            <NumberProblem problem={splitProblem} />
             <Typography.Paragraph style={{ fontSize: 12 }}><b>{plan.tasks[split.i].text.slice(0, split.at)}</b> | {plan.tasks[split.i].text.slice(split.at)}</Typography.Paragraph>
             <Input placeholder={t('ledger.import.splitTitle')} value={split.title} onChange={(e) => setSplit({ ...split, title: e.target.value })} />
           </Space>

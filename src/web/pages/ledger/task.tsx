@@ -9,6 +9,7 @@ import { UploadOutlined } from '@ant-design/icons';
 import type { ApiErrorBody } from '../../api/client';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fileToBase64, fmtTime, StatusTag, TargetText, unitsIn } from './shared';
+import { numberRule } from '../../components/numbers';
 import { showError, useApiMutation, useApiQuery } from '../../api/hooks';
 
 // "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
@@ -99,7 +100,7 @@ export function LedgerTaskPage() {
             <Form form={report} layout="vertical" initialValues={{ percentDone: task.percentDone }} data-testid="report-form">
               <Form.Item name="body" label={t('ledger.report.body')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={3} data-testid="report-body" /></Form.Item>
               <Space>
-                <Form.Item name="percentDone" label={t('ledger.col.percent')} rules={[{ required: true }]}><InputNumber min={0} max={100} addonAfter="%" data-testid="report-percent" /></Form.Item>
+                <Form.Item name="percentDone" label={t('ledger.col.percent')} rules={[{ required: true }, numberRule(t, t('ledger.col.percent'), { min: 0, max: 100, integer: true })]}><InputNumber addonAfter="%" data-testid="report-percent" /></Form.Item>
                 <Form.Item name="done" valuePropName="checked" label=" "><Checkbox>{t('ledger.report.done')}</Checkbox></Form.Item>
               </Space>
               <Form.Item label={t('ledger.report.attachments')} extra={t('ledger.report.limits')}>

@@ -6,6 +6,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { ENCOUNTER_KIND_LABELS } from './labels';
+import { numberRule } from '../../components/numbers';
 
 /** Records an encounter at the user's facility: diagnoses (ICD-10), vitals and labs, prescriptions. */
 export function EncounterForm({ residentId, open, onClose, onSaved }: { residentId: string; open: boolean; onClose: () => void; onSaved: () => void }) {
@@ -72,7 +73,7 @@ export function EncounterForm({ residentId, open, onClose, onSaved }: { resident
                   <Form.Item name={[f.name, 'drugName']} rules={[{ required: true }]}><Input placeholder={t('records.enc.drugName')} /></Form.Item>
                   <Form.Item name={[f.name, 'dose']}><Input placeholder={t('records.enc.dose')} style={{ width: 90 }} /></Form.Item>
                   <Form.Item name={[f.name, 'frequency']}><Input placeholder={t('records.enc.frequency')} style={{ width: 90 }} /></Form.Item>
-                  <Form.Item name={[f.name, 'days']}><InputNumber placeholder={t('records.enc.days')} min={1} max={365} /></Form.Item>
+                  <Form.Item name={[f.name, 'days']} rules={[numberRule(t, t('records.enc.days'), { min: 1, max: 365, integer: true })]}><InputNumber placeholder={t('records.enc.days')} /></Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}

@@ -9,6 +9,7 @@ import { useSession } from '../../session';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type State } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './labels';
 import { SlotPicker, slotLabel } from '../scheduling/slot-picker';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 
 type Ward = ApiData<'/api/scheduling/beds'>['wards'][number];
@@ -55,7 +56,9 @@ export function ReferralDetailPage() {
   const busy = patchMut.isPending || actMut.isPending;
   if (err) return <Alert type="error" message={err} />;
   if (!d) return <Card loading />;
+  const daysProblem = numberProblem(t, t('referrals.planDays'), planDays, { min: 1, max: 365, integer: true });
   const run = (action: Action) => {
+    if (action === 'complete' && plan && daysProblem) return;
     const place = slotId ? { slotId, idempotencyKey: key } : wardId ? { wardId, idempotencyKey: key } : {};
     const body = action === 'send' || action === 'accept' ? place
       : action === 'decline' || action === 'cancel' ? { reason: reason || null }
@@ -136,7 +139,7 @@ export function ReferralDetailPage() {
             <>
               <Alert type="info" showIcon message={t('referrals.downHint')} style={{ marginBottom: 12 }} />
               <Form.Item label={t('referrals.plan')}><Input.TextArea rows={3} value={plan} onChange={(e) => setPlan(e.target.value)} data-testid="plan-input" /></Form.Item>
-              <Form.Item label={t('referrals.planDays')}><InputNumber min={1} max={365} value={planDays} onChange={(v) => setPlanDays(v)} data-testid="plan-days" /></Form.Item>
+              <Form.Item label={t('referrals.planDays')}><InputNumber value={planDays} onChange={(v) => setPlanDays(v)} status={daysProblem ? 'error' : undefined} data-testid="plan-days" /><br /><NumberProblem problem={daysProblem} /></Form.Item>
             </>
           )}
         </Form>

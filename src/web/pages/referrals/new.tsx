@@ -8,6 +8,7 @@ import { useLang, useT } from '../../i18n';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type Urgency } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, URGENCY_LABELS } from './labels';
 import { SlotPicker } from '../scheduling/slot-picker';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { useApiFetch, useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
 type Target = ApiItem<'/api/referrals/targets'>;
@@ -58,8 +59,9 @@ export function ReferralNewPage() {
   const createMut = useApiMutation('post', '/api/referrals', { invalidates: ['/api/referrals/inbox'], meta: { ownError: true }, onError: (e) => setError(errorText(e, lang)) });
   const sendMut = useApiMutation('post', '/api/referrals/{id}/{action}', { invalidates: ['/api/referrals/inbox', '/api/referrals/{id}', '/api/scheduling/slots'] });
   const busy = createMut.isPending || sendMut.isPending;
+  const daysProblem = numberProblem(t, t('referrals.planDays'), planDays, { min: 1, max: 365, integer: true });
   const submit = (send: boolean) => {
-    if (!residentId || !to) return;
+    if (!residentId || !to || (plan && daysProblem)) return;
     setError(null);
     createMut.mutate({ body: { residentId, toFacilityCode: to, toDepartment: department || null, reasonCode, reasonText: reasonText || null, urgency,
       greenChannel: urgency === 'green_channel' ? green : null, summaryText: summary || null, followUpPlan: plan || null, followUpDays: plan ? planDays : null } }, {
@@ -116,7 +118,7 @@ export function ReferralNewPage() {
         {needsPlan && (
           <Space size="large" wrap>
             <Form.Item label={t('referrals.plan')} required><Input.TextArea rows={2} value={plan} onChange={(e) => setPlan(e.target.value)} style={{ width: 480 }} /></Form.Item>
-            <Form.Item label={t('referrals.planDays')} required><InputNumber min={1} max={365} value={planDays} onChange={(v) => setPlanDays(v)} /></Form.Item>
+            <Form.Item label={t('referrals.planDays')} required><InputNumber value={planDays} onChange={(v) => setPlanDays(v)} status={daysProblem ? 'error' : undefined} /><br /><NumberProblem problem={daysProblem} /></Form.Item>
           </Space>
         )}
         {to && !needsPlan && urgency !== 'green_channel' && (

@@ -5,6 +5,7 @@ import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Typog
 import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { yuan } from './labels';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { useApiMutation, type ApiData } from '../../api/hooks';
 
 type Out = ApiData<'/api/referrals/payment/estimate', 'post'>;
@@ -27,7 +28,9 @@ export function PaymentCalculatorPage() {
     onSuccess: (r) => { setOut(r); setErr(null); },
     onError: (e) => setErr(errorText(e, lang)),
   });
-  const run = () => estimate.mutate({ body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
+  // A stay's amount as typed (never clamped); a negative or too large one is named and nothing is calculated.
+  const problems = stays.map((s, i) => numberProblem(t, t('referrals.stay', { n: i + 1 }), s.yuan, { min: 0, max: 100_000_000, decimals: 2 }));
+  const run = () => problems.some(Boolean) ? undefined : estimate.mutate({ body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
   useEffect(() => { void run(); }, []);
   return (
     <Card title={t('referrals.payment')}>
@@ -38,7 +41,8 @@ export function PaymentCalculatorPage() {
           <Space key={i}>
             {t('referrals.stay', { n: i + 1 })}
             <Select value={s.tier} style={{ width: 140 }} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, tier: v } : x)))} options={tiers.map((x) => ({ value: x, label: tierLabel(x) }))} />
-            <InputNumber min={0} value={s.yuan} addonAfter={t('referrals.yuan')} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, yuan: Number(v ?? 0) } : x)))} />
+            <InputNumber value={s.yuan} addonAfter={t('referrals.yuan')} status={problems[i] ? 'error' : undefined} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, yuan: Number(v ?? 0) } : x)))} />
+            <NumberProblem problem={problems[i]} />
             {stays.length > 1 && <Button onClick={() => setStays(stays.filter((_, k) => k !== i))}>{t('referrals.remove')}</Button>}
           </Space>
         ))}

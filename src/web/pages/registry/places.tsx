@@ -7,6 +7,7 @@ import { showError, useApiFetch, useApiMutation, useApiQuery, type ApiData, type
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { POPULATION_EDITORS, REGION_IMPORTERS } from '../../../shared/roles';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { FACILITY_KIND_LABELS, GRADE_LABELS, WORKER_TYPE_LABELS, type FacilityKind } from '../../../modules/registry/rules';
 
 type Facility = ApiData<'/api/facilities/{code}'>['facility'];
@@ -26,6 +27,7 @@ export function RegionsPage() {
   const [pop, setPop] = useState<number | null>(null);
   const [problems, setProblems] = useState<{ path: string; problem: string }[] | null>(null);
   const roots = useApiQuery('/api/regions').data?.items ?? [];
+  const popProblem = numberProblem(t, t('registry.reg.populationThisYear', { year: new Date().getFullYear() }), pop, { min: 0, integer: true });
   const nodes = (items: Region[]): TreeDataNode[] => items.map((r) => ({
     key: r.code, isLeaf: r.children === 0,
     title: <span data-region={r.code}>{r.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`registry.level.${r.level}` as MessageKey)}{r.population != null ? ` · ${r.population.toLocaleString()}${t('registry.reg.people')} (${r.populationYear})` : ''}</Typography.Text></span>,
@@ -59,8 +61,10 @@ export function RegionsPage() {
         <Tree loadData={loadChildren} treeData={nodes(roots)} onSelect={(_, e) => setSel((e.node as unknown as { data: Region }).data)} style={{ minWidth: 360 }} data-testid="region-tree" />
         {sel && !!user && POPULATION_EDITORS.includes(user.role) && (
           <Card size="small" title={`${sel.name} ${sel.code}`}>
-            <Space><InputNumber min={0} placeholder={t('registry.reg.populationThisYear', { year: new Date().getFullYear() })} onChange={(v) => setPop(v)} />
-              <Button onClick={() => pop != null && savePop.mutate({ params: { path: { code: sel.code } }, body: { year: new Date().getFullYear(), population: pop } })}>{t('registry.reg.save')}</Button></Space>
+            <Space align="start"><Space direction="vertical" size={0}>
+              <InputNumber placeholder={t('registry.reg.populationThisYear', { year: new Date().getFullYear() })} onChange={(v) => setPop(v == null ? null : Number(v))} status={popProblem ? 'error' : undefined} />
+              <NumberProblem problem={popProblem} /></Space>
+              <Button onClick={() => pop != null && !popProblem && savePop.mutate({ params: { path: { code: sel.code } }, body: { year: new Date().getFullYear(), population: pop } })}>{t('registry.reg.save')}</Button></Space>
           </Card>
         )}
       </Space>

@@ -8,6 +8,7 @@ import { SCHEDULE_MANAGERS, SLOT_STAFF } from '../../../shared/roles';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
+import { numberRule } from '../../components/numbers';
 import { useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Schedule = ApiItem<'/api/scheduling/schedules'>;
@@ -133,10 +134,10 @@ export function SchedulingPage() {
           <Space wrap>
             <Form.Item name="start" label={t('scheduling.start')}><Input style={{ width: 90 }} /></Form.Item>
             <Form.Item name="end" label={t('scheduling.end')}><Input style={{ width: 90 }} /></Form.Item>
-            <Form.Item name="minutes" label={t('scheduling.minutes')}><InputNumber min={5} max={240} /></Form.Item>
-            <Form.Item name="capacity" label={t('scheduling.capacity')}><InputNumber min={1} max={1000} /></Form.Item>
-            <Form.Item name="share" label={t('scheduling.referralShare')}><InputNumber min={0} max={100} addonAfter="%" /></Form.Item>
-            <Form.Item name="release" label={t('scheduling.release')}><InputNumber min={0} max={720} addonAfter="h" /></Form.Item>
+            <Form.Item name="minutes" label={t('scheduling.minutes')} rules={[numberRule(t, t('scheduling.minutes'), { min: 5, max: 240, integer: true })]}><InputNumber /></Form.Item>
+            <Form.Item name="capacity" label={t('scheduling.capacity')} rules={[numberRule(t, t('scheduling.capacity'), { min: 1, max: 1000, integer: true })]}><InputNumber /></Form.Item>
+            <Form.Item name="share" label={t('scheduling.referralShare')} rules={[numberRule(t, t('scheduling.referralShare'), { min: 0, max: 100, integer: true })]}><InputNumber addonAfter="%" /></Form.Item>
+            <Form.Item name="release" label={t('scheduling.release')} rules={[numberRule(t, t('scheduling.release'), { min: 0, max: 720, integer: true })]}><InputNumber addonAfter="h" /></Form.Item>
           </Space>
         </Form>
       </Modal>
