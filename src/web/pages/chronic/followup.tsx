@@ -61,9 +61,10 @@ export function FollowUpPage() {
   };
 
   // No min/max on the input: a value is never clamped; one outside the plausible range is refused with its field named.
-  const num = (name: string, label: string, limits: NumberLimits, step = 1, autoFocus = false) => (
+  // No decimal step either: it would redraw a typed 70 as "70.0".
+  const num = (name: string, label: string, limits: NumberLimits, autoFocus = false) => (
     <Form.Item name={name} label={label} rules={[{ required: (programme === 'hypertension' && (name === 'sbp' || name === 'dbp')) || (programme === 'diabetes' && name === 'fastingGlucose') }, numberRule(t, label, limits)]}>
-      <InputNumber step={step} style={{ width: '100%' }} ref={autoFocus ? (first as never) : undefined} id={name} onPressEnter={submit} />
+      <InputNumber style={{ width: '100%' }} ref={autoFocus ? (first as never) : undefined} id={name} onPressEnter={submit} />
     </Form.Item>
   );
 
@@ -83,14 +84,14 @@ export function FollowUpPage() {
       <Form form={form} layout="vertical" onFinish={submit} disabled={!!saved}>
         <Row gutter={12}>
           {programme === 'hypertension' ? (<>
-            <Col xs={12} md={4}>{num('sbp', t('chronic.fu.sbp'), plausible('8480-6', true), 1, true)}</Col>
+            <Col xs={12} md={4}>{num('sbp', t('chronic.fu.sbp'), plausible('8480-6', true), true)}</Col>
             <Col xs={12} md={4}>{num('dbp', t('chronic.fu.dbp'), plausible('8462-4', true))}</Col>
           </>) : (
-            <Col xs={12} md={4}>{num('fastingGlucose', t('chronic.fu.glucose'), plausible('1558-6'), 0.1, true)}</Col>
+            <Col xs={12} md={4}>{num('fastingGlucose', t('chronic.fu.glucose'), plausible('1558-6'), true)}</Col>
           )}
           <Col xs={12} md={4}>{num('heartRate', t('chronic.fu.heartRate'), plausible('8867-4', true))}</Col>
-          <Col xs={12} md={4}>{num('weightKg', t('chronic.fu.weight'), plausible('29463-7'), 0.1)}</Col>
-          <Col xs={12} md={4}>{num('heightCm', t('chronic.fu.height'), plausible('8302-2'), 0.1)}</Col>
+          <Col xs={12} md={4}>{num('weightKg', t('chronic.fu.weight'), plausible('29463-7'))}</Col>
+          <Col xs={12} md={4}>{num('heightCm', t('chronic.fu.height'), plausible('8302-2'))}</Col>
           <Col xs={24} md={4}>
             <Form.Item name="adherence" label={t('chronic.fu.adherence')}>
               <Radio.Group optionType="button" options={(['regular', 'intermittent', 'none'] as const).map((value) => ({ value, label: t(`chronic.fu.adherence.${value}`) }))} />

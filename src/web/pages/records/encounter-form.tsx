@@ -60,10 +60,10 @@ export function EncounterForm({ residentId, open, onClose, onSaved }: { resident
           <Col span={6}><Form.Item name="sbp" label={t('records.enc.sbp')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={6}><Form.Item name="dbp" label={t('records.enc.dbp')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={6}><Form.Item name="heartRate" label={t('records.enc.heartRate')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
-          <Col span={6}><Form.Item name="temperature" label={t('records.enc.temperature')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
-          <Col span={8}><Form.Item name="glucose" label={t('records.enc.glucose')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
+          <Col span={6}><Form.Item name="temperature" label={t('records.enc.temperature')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
+          <Col span={8}><Form.Item name="glucose" label={t('records.enc.glucose')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={8}><Form.Item name="glucoseUnit" label={t('records.enc.unit')}><Select options={[{ value: 'mmol/L' }, { value: 'mg/dL' }]} /></Form.Item></Col>
-          <Col span={8}><Form.Item name="weight" label={t('records.enc.weight')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
+          <Col span={8}><Form.Item name="weight" label={t('records.enc.weight')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
         </Row>
         <Form.List name="prescriptions">
           {(fields, { add, remove }) => (
