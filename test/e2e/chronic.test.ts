@@ -4,6 +4,15 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
+import { dayFromToday } from '../../src/shared/time.ts';
+import type { Page } from 'playwright-core';
+
+type WorkItem = { residentId: string; name: string; programme: string; lastClass: string | null };
+const worklist = (page: Page) => page.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=50')).json()).items as WorkItem[]);
+const lastVisit = (page: Page, residentId: string, programme: string) => page.evaluate(async ([r, p]) =>
+  (await (await fetch(`/api/chronic/followups/last?residentId=${r}&programme=${p}`)).json()).last as Record<string, unknown> | null, [residentId, programme]);
+/** The error antd shows under a form field. */
+const fieldError = (page: Page, id: string) => page.locator('.ant-form-item', { has: page.locator(`#${id}`) }).locator('.ant-form-item-explain-error');
 
 describe('chronic follow-up in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
   const ctx = useServerAndBrowser();
@@ -34,6 +43,83 @@ describe('chronic follow-up in the browser', { skip: HAVE_BROWSER ? false : 'Chr
     assert.match(await page.textContent('[data-testid="referral-offer"]') ?? '', /连续两次出现血压控制不满意/);
     assert.ok(elapsed < 20_000, `recorded in ${elapsed} ms`);
     await shot(page, 'chronic-followup-referral');
+    await page.close();
+  });
+
+  test('out-of-range readings are kept as typed, named in an error and not sent; a medication is saved as typed', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signInUi(page, ctx.server.url, 'village', DEMO_PASSWORD);
+    await page.waitForSelector('[data-testid="home-welcome"]');
+    const items = await worklist(page);
+    // Not the patient of the first test (whose last visit was uncontrolled).
+    const htn = items.find((x) => x.programme === 'hypertension' && x.lastClass !== 'uncontrolled');
+    const dm = items.find((x) => x.programme === 'diabetes');
+    assert.ok(htn && dm, 'the worklist has a hypertension and a diabetes patient');
+
+    const before = await lastVisit(page, htn.residentId, 'hypertension');
+    await page.goto(`${ctx.server.url}/chronic/followup/${htn.residentId}/hypertension`);
+    await page.waitForSelector('#sbp');
+    await page.click('#sbp');
+    await page.keyboard.type('400');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('20');
+    await page.keyboard.press('Enter');
+    await fieldError(page, 'sbp').waitFor();
+    assert.equal(await fieldError(page, 'sbp').textContent(), '收缩压 mmHg应在 50 至 300 之间');
+    assert.equal(await page.inputValue('#sbp'), '400', 'the typed systolic value is not clamped');
+    assert.equal(await page.inputValue('#dbp'), '20');
+    assert.equal(await fieldError(page, 'dbp').count(), 0, '20 mmHg diastolic is plausible');
+    await page.click('[data-testid="save-followup"]');
+    await page.waitForTimeout(1000);
+    assert.equal(await page.locator('[data-testid="followup-saved"]').count(), 0);
+    assert.deepEqual(await lastVisit(page, htn.residentId, 'hypertension'), before, 'nothing was saved');
+    await shot(page, 'chronic-followup-out-of-range');
+
+    // Corrected, with a medication typed and tabbed past: saved as typed.
+    await page.fill('#sbp', '150');
+    await page.fill('#medication', '');
+    await page.click('#medication');
+    await page.keyboard.type('氨氯地平 5mg qd');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.inputValue('#medication'), '氨氯地平 5mg qd');
+    await page.click('[data-testid="save-followup"]');
+    await page.waitForSelector('[data-testid="followup-saved"]');
+    const saved = await lastVisit(page, htn.residentId, 'hypertension');
+    assert.equal(saved?.sbp, 150);
+    assert.equal(saved?.dbp, 20);
+    assert.equal(saved?.medication, '氨氯地平 5mg qd');
+
+    // A fasting glucose of 70 (mg/dL typed as mmol/L) is refused, not turned into 40.0.
+    const dmBefore = await lastVisit(page, dm.residentId, 'diabetes');
+    await page.goto(`${ctx.server.url}/chronic/followup/${dm.residentId}/diabetes`);
+    await page.waitForSelector('#fastingGlucose');
+    await page.click('#fastingGlucose');
+    await page.keyboard.type('70');
+    await page.keyboard.press('Enter');
+    await fieldError(page, 'fastingGlucose').waitFor();
+    assert.equal(await fieldError(page, 'fastingGlucose').textContent(), '空腹血糖 mmol/L应在 1 至 40 之间');
+    assert.equal(await page.inputValue('#fastingGlucose'), '70');
+    await page.waitForTimeout(500);
+    assert.deepEqual(await lastVisit(page, dm.residentId, 'diabetes'), dmBefore, 'nothing was saved');
+
+    // In the screening dialog a future date stays as typed and is refused by name.
+    await page.goto(`${ctx.server.url}/chronic/screening`);
+    await page.waitForSelector('[data-testid="screening"] .ant-table-row');
+    await page.locator('[data-testid="screening"] .ant-table-row').first().locator('button').click();
+    const future = dayFromToday(3);
+    const date = page.locator('[data-testid="screening-form"] .ant-picker input');
+    await date.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(future);
+    await page.keyboard.press('Enter');
+    await page.fill('[data-testid="screening-form"] #sbp', '150');
+    await page.fill('[data-testid="screening-form"] #dbp', '95');
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    await fieldError(page, 'date').waitFor();
+    assert.equal(await fieldError(page, 'date').textContent(), '测量日期不能晚于今天');
+    assert.equal(await date.inputValue(), future, 'the typed date is not reverted to today');
+    assert.equal(await page.locator('[data-testid="screening-result"]').count(), 0, 'nothing was saved');
+    await shot(page, 'chronic-screening-future-date');
     await page.close();
   });
 });

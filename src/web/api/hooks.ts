@@ -92,6 +92,42 @@ export function useApiMutation<M extends Exclude<Method, 'get'>, P extends Paths
   }) as UseMutationResult<ApiData<P, M>, unknown, MaybeOptionalInit<paths[P], M>>;
 }
 
+/**
+ * Reads a route on demand (a search as the user types, the next page, a branch opened) through the same
+ * cache and keys as useApiQuery. A failure is shown to the user and the answer is undefined.
+ */
+export function useApiFetch() {
+  const qc = useQueryClient();
+  return async <P extends PathsWithMethod<paths, 'get'>>(path: P, init: MaybeOptionalInit<paths[P], 'get'>): Promise<ApiData<P> | undefined> => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- path and init are checked by the signature above
+      return (await qc.fetchQuery(($api.queryOptions as any)('get', path, init))) as ApiData<P>;
+    } catch (err) {
+      report(err);
+      return undefined;
+    }
+  };
+}
+
+type Download = '/api/indicators/targets.xlsx' | '/api/indicators/report.docx' | '/api/indicators/values.xlsx';
+
+/** Downloads a file route's answer under `name`; a failure is shown to the user. */
+export async function downloadFile<P extends Download>(path: P, name: string, query?: ApiQuery<P>) {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the export routes take the same typed query; openapi-fetch's blob parsing needs the loose form
+    const r = await (api.GET as any)(path, { params: { query }, parseAs: 'blob' });
+    if (!r.data) return report(r.error);
+    const url = URL.createObjectURL(r.data as Blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    URL.revokeObjectURL(url);
+  } catch (err) {
+    report(err);
+  }
+}
+
 /** Refetches the given routes' cached answers (after a write made outside useApiMutation, e.g. an upload). */
 export function useInvalidate() {
   const qc = useQueryClient();

@@ -3,7 +3,7 @@ import { Button, Dropdown, Form, Input, Layout, Menu, Modal, Space, Tag, Typogra
 import { GlobalOutlined, LogoutOutlined, UserOutlined, KeyOutlined } from '@ant-design/icons';
 import { Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import type { MenuProps } from 'antd';
-import { api, errorText } from '../api/client';
+import { useApiMutation } from '../api/hooks';
 import { useLang, useT } from '../i18n';
 import { useSession } from '../session';
 import { pagesFor } from '../modules';
@@ -19,6 +19,11 @@ export function Shell() {
   const { message } = App.useApp();
   const [pwOpen, setPwOpen] = useState(false);
   const [form] = Form.useForm();
+  // Signed out here whatever the answer (a failure is shown); the next sign-in starts with an empty cache.
+  const logoutMut = useApiMutation('post', '/api/auth/logout', { onSettled: () => { setUser(null); nav('/'); } });
+  const passwordMut = useApiMutation('post', '/api/auth/password', {
+    onSuccess: () => { message.success(t('app.password.changed')); setPwOpen(false); form.resetFields(); },
+  });
   if (!user) return null;
   const pages = pagesFor(user.role);
 
@@ -38,20 +43,10 @@ export function Shell() {
     }
   }
 
-  const logout = async () => {
-    await api.POST('/api/auth/logout');
-    setUser(null);
-    nav('/');
-  };
+  const logout = () => logoutMut.mutate({});
   const changePassword = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/auth/password', { body: v });
-    if (r.error) message.error(errorText(r.error, lang));
-    else {
-      message.success(t('app.password.changed'));
-      setPwOpen(false);
-      form.resetFields();
-    }
+    passwordMut.mutate({ body: v });
   };
   const scope = [user.scope.regionName, user.scope.facilityName].filter(Boolean).join(' · ') || t('app.shell.scope.all');
 
@@ -86,7 +81,7 @@ export function Shell() {
           </Routes>
         </Layout.Content>
       </Layout>
-      <Modal open={pwOpen} title={t('app.shell.password')} onOk={changePassword} onCancel={() => setPwOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
+      <Modal open={pwOpen} title={t('app.shell.password')} onOk={changePassword} confirmLoading={passwordMut.isPending} onCancel={() => setPwOpen(false)} okText={t('common.save')} cancelText={t('common.cancel')}>
         <Form form={form} layout="vertical">
           <Form.Item name="currentPassword" label={t('app.password.current')} rules={[{ required: true }]}><Input.Password /></Form.Item>
           <Form.Item name="newPassword" label={t('app.password.new')} rules={[{ required: true, min: 8 }]}><Input.Password /></Form.Item>

@@ -1,36 +1,35 @@
 // Enrolling a TOTP authenticator: the password again, the QR code and secret, a first code, then
 // the one-time recovery codes (shown once).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
+import { errorText } from '../../api/client';
+import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
-import type { paths } from '../../api/schema';
 
-type State = paths['/api/auth/2fa']['get']['responses'][200]['content']['application/json'];
-type Enrol = paths['/api/auth/2fa/enrol']['post']['responses'][200]['content']['application/json'];
+type Enrol = ApiData<'/api/auth/2fa/enrol', 'post'>;
 
 /** The two-factor enrolment page. */
 export function TwoFactorPage() {
   const t = useT();
   const { lang } = useLang();
-  const [state, setState] = useState<State | null>(null);
+  // Failures are drawn above the form (a wrong password or code is read there, next to what to do).
+  const stateQ = useApiQuery('/api/auth/2fa', undefined, { meta: { ownError: true } });
+  const state = stateQ.data ?? null;
   const [enrol, setEnrol] = useState<Enrol | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = () => api.GET('/api/auth/2fa').then((r) => { if (r.data) setState(r.data); else setError(errorText(r.error, lang)); });
-  useEffect(() => { void load(); }, []);
+  const [failure, setFailure] = useState<unknown>(null);
+  const error = failure ? errorText(failure, lang) : stateQ.error ? errorText(stateQ.error, lang) : null;
+  const own = { meta: { ownError: true }, onError: (e: unknown) => setFailure(e) };
+  const enrolMut = useApiMutation('post', '/api/auth/2fa/enrol', { ...own, onSuccess: (r) => setEnrol(r) });
+  const confirmMut = useApiMutation('post', '/api/auth/2fa/confirm', { ...own, invalidates: ['/api/auth/2fa'], onSuccess: (r) => { setCodes(r.recoveryCodes); setEnrol(null); } });
 
-  const start = async (v: { password: string }) => {
-    setError(null);
-    const r = await api.POST('/api/auth/2fa/enrol', { body: v });
-    if (r.data) setEnrol(r.data);
-    else setError(errorText(r.error, lang));
+  const start = (v: { password: string }) => {
+    setFailure(null);
+    enrolMut.mutate({ body: v });
   };
-  const confirm = async (v: { code: string }) => {
-    setError(null);
-    const r = await api.POST('/api/auth/2fa/confirm', { body: v });
-    if (r.data) { setCodes(r.data.recoveryCodes); setEnrol(null); void load(); }
-    else setError(errorText(r.error, lang));
+  const confirm = (v: { code: string }) => {
+    setFailure(null);
+    confirmMut.mutate({ body: v });
   };
 
   return (
@@ -52,7 +51,7 @@ export function TwoFactorPage() {
           <Form.Item name="password" label={t('account.mfa.password')} rules={[{ required: true, message: t('app.login.required', { field: t('account.mfa.password') }) }]}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" data-testid="mfa-start">{state?.enrolled ? t('account.mfa.restart') : t('account.mfa.start')}</Button>
+          <Button type="primary" htmlType="submit" loading={enrolMut.isPending} data-testid="mfa-start">{state?.enrolled ? t('account.mfa.restart') : t('account.mfa.start')}</Button>
         </Form>
       )}
       {enrol && (
@@ -64,7 +63,7 @@ export function TwoFactorPage() {
             <Form.Item name="code" label={t('account.mfa.code')} rules={[{ required: true, pattern: /^\d{6}$/, message: t('account.mfa.codeHint') }]}>
               <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
             </Form.Item>
-            <Button type="primary" htmlType="submit" data-testid="mfa-confirm">{t('account.mfa.confirm')}</Button>
+            <Button type="primary" htmlType="submit" loading={confirmMut.isPending} data-testid="mfa-confirm">{t('account.mfa.confirm')}</Button>
           </Form>
         </Space>
       )}

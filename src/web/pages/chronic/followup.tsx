@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, InputNumber, Radio, Row, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Space, Tag, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { classifyVisit, REFERRAL_REASONS, SYMPTOMS, VISIT_CLASS_LABELS, type Programme, type Symptom, type VisitClass } from '../../../modules/chronic/rules';
 import { today } from '../../../shared/time.ts';
+import { numberRule, plausible, type NumberLimits } from '../../components/numbers';
 
 type Saved = ApiData<'/api/chronic/followups', 'post'>;
 
@@ -27,9 +28,11 @@ export function FollowUpPage() {
   const first = useRef<InputRef | HTMLInputElement | null>(null);
   const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
 
-  // The form starts from the last visit once it has been read.
+  // The form starts from the last visit once it has been read (once: a later read never overwrites what is typed).
+  const started = useRef<string | null>(null);
   useEffect(() => {
-    if (!defaults) return;
+    if (!defaults || started.current === `${residentId}/${programme}`) return;
+    started.current = `${residentId}/${programme}`;
     const l = defaults.last;
     form.setFieldsValue({ weightKg: l?.weightKg ?? undefined, heightCm: l?.heightCm ?? undefined, adherence: l?.adherence ?? 'regular', medication: l?.medication ?? undefined, symptoms: [] });
     setTimeout(() => (first.current as HTMLInputElement | null)?.focus(), 50);
@@ -46,18 +49,22 @@ export function FollowUpPage() {
   }, [values, defaults]);
 
   const submit = async () => {
-    const v = await form.validateFields();
+    // A problem is shown beside its field; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const flags: string[] = v.flags ?? [];
     saveMut.mutate({ body: {
       residentId, programme, visitDate: today(), sbp: v.sbp ?? null, dbp: v.dbp ?? null, heartRate: v.heartRate ?? null, weightKg: v.weightKg ?? null, heightCm: v.heightCm ?? null,
-      fastingGlucose: v.fastingGlucose ?? null, symptoms: v.symptoms ?? [], adherence: v.adherence ?? null, medication: v.medication ?? null,
+      fastingGlucose: v.fastingGlucose ?? null, symptoms: v.symptoms ?? [], adherence: v.adherence ?? null, medication: v.medication || null,
       adverseReaction: flags.includes('adverse'), adverseUncontrollable: flags.includes('adverseUncontrollable'), newComplication: flags.includes('newComplication'), complicationWorse: flags.includes('complicationWorse'),
     } });
   };
 
-  const num = (name: string, label: string, min: number, max: number, step = 1, autoFocus = false) => (
-    <Form.Item name={name} label={label} rules={[{ required: (programme === 'hypertension' && (name === 'sbp' || name === 'dbp')) || (programme === 'diabetes' && name === 'fastingGlucose') }]}>
-      <InputNumber min={min} max={max} step={step} style={{ width: '100%' }} ref={autoFocus ? (first as never) : undefined} id={name} onPressEnter={submit} />
+  // No min/max on the input: a value is never clamped; one outside the plausible range is refused with its field named.
+  // No decimal step either: it would redraw a typed 70 as "70.0".
+  const num = (name: string, label: string, limits: NumberLimits, autoFocus = false) => (
+    <Form.Item name={name} label={label} rules={[{ required: (programme === 'hypertension' && (name === 'sbp' || name === 'dbp')) || (programme === 'diabetes' && name === 'fastingGlucose') }, numberRule(t, label, limits)]}>
+      <InputNumber style={{ width: '100%' }} ref={autoFocus ? (first as never) : undefined} id={name} onPressEnter={submit} />
     </Form.Item>
   );
 
@@ -77,14 +84,14 @@ export function FollowUpPage() {
       <Form form={form} layout="vertical" onFinish={submit} disabled={!!saved}>
         <Row gutter={12}>
           {programme === 'hypertension' ? (<>
-            <Col xs={12} md={4}>{num('sbp', t('chronic.fu.sbp'), 50, 300, 1, true)}</Col>
-            <Col xs={12} md={4}>{num('dbp', t('chronic.fu.dbp'), 20, 200)}</Col>
+            <Col xs={12} md={4}>{num('sbp', t('chronic.fu.sbp'), plausible('8480-6', true), true)}</Col>
+            <Col xs={12} md={4}>{num('dbp', t('chronic.fu.dbp'), plausible('8462-4', true))}</Col>
           </>) : (
-            <Col xs={12} md={4}>{num('fastingGlucose', t('chronic.fu.glucose'), 1, 40, 0.1, true)}</Col>
+            <Col xs={12} md={4}>{num('fastingGlucose', t('chronic.fu.glucose'), plausible('1558-6'), true)}</Col>
           )}
-          <Col xs={12} md={4}>{num('heartRate', t('chronic.fu.heartRate'), 20, 250)}</Col>
-          <Col xs={12} md={4}>{num('weightKg', t('chronic.fu.weight'), 2, 350, 0.1)}</Col>
-          <Col xs={12} md={4}>{num('heightCm', t('chronic.fu.height'), 30, 250, 0.1)}</Col>
+          <Col xs={12} md={4}>{num('heartRate', t('chronic.fu.heartRate'), plausible('8867-4', true))}</Col>
+          <Col xs={12} md={4}>{num('weightKg', t('chronic.fu.weight'), plausible('29463-7'))}</Col>
+          <Col xs={12} md={4}>{num('heightCm', t('chronic.fu.height'), plausible('8302-2'))}</Col>
           <Col xs={24} md={4}>
             <Form.Item name="adherence" label={t('chronic.fu.adherence')}>
               <Radio.Group optionType="button" options={(['regular', 'intermittent', 'none'] as const).map((value) => ({ value, label: t(`chronic.fu.adherence.${value}`) }))} />
@@ -97,7 +104,8 @@ export function FollowUpPage() {
         <Form.Item name="flags" label={t('chronic.fu.flags')}>
           <Checkbox.Group options={(['adverse', 'adverseUncontrollable', 'newComplication', 'complicationWorse'] as const).map((value) => ({ value, label: t(`chronic.fu.flag.${value}`) }))} />
         </Form.Item>
-        <Form.Item name="medication" label={t('chronic.fu.medication')}><Select mode="tags" tokenSeparators={[',', '，']} style={{ width: '100%' }} /></Form.Item>
+        {/* The medication is one line of text, as the server keeps it (a tag list sent an array, and Tab after Enter removed the tag). */}
+        <Form.Item name="medication" label={t('chronic.fu.medication')} rules={[{ max: 500 }]}><Input id="medication" data-testid="medication" /></Form.Item>
         <Space align="center" wrap>
           <Typography.Text>{t('chronic.fu.thisVisit')}：</Typography.Text>
           {live ? <Tag color={CLASS_COLOR[live.class]} data-testid="live-class">{VISIT_CLASS_LABELS[live.class][lang]}</Tag> : <Tag>—</Tag>}

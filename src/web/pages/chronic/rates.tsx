@@ -7,6 +7,7 @@ import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from './period';
 import { useApiQuery, type ApiData } from '../../api/hooks';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 
 type Data = ApiData<'/api/chronic/rates'>;
 type Row = Data['items'][number];
@@ -20,7 +21,9 @@ export function RatesPage() {
   const [programme, setProgramme] = useState<'hypertension' | 'diabetes'>('hypertension');
   const [lp, setLp] = useState<LevelPeriod>(initialLevelPeriod);
   const [prevalence, setPrevalence] = useState<number | null>(null);
-  const data = useApiQuery('/api/chronic/rates', { params: { query: { programme, ...levelPeriodQuery(lp), ...(prevalence ? { prevalence } : {}) } } }).data;
+  // The prevalence as typed (never clamped); one out of range is named and not asked for.
+  const prevalenceProblem = numberProblem(t, t('chronic.prevalence'), prevalence, { min: 0.01, max: 0.99 });
+  const data = useApiQuery('/api/chronic/rates', { params: { query: { programme, ...levelPeriodQuery(lp), ...(prevalence && !prevalenceProblem ? { prevalence } : {}) } } }).data;
   const { user } = useSession();
   const canDrill = !!user && PROGRAMME_STAFF.includes(user.role);
   // The residents behind a cell are read when it is clicked.
@@ -45,7 +48,8 @@ export function RatesPage() {
       <Space wrap style={{ marginBottom: 12 }}>
         <LevelPeriodPicker value={lp} onChange={setLp} />
         <span>{t('chronic.prevalence')}</span>
-        <InputNumber data-testid="rates-prevalence" min={0.01} max={0.99} step={0.005} value={prevalence ?? data?.prevalence} onChange={(v) => setPrevalence(v)} style={{ width: 90 }} />
+        <InputNumber data-testid="rates-prevalence" step={0.005} value={prevalence ?? data?.prevalence} onChange={(v) => setPrevalence(v)} status={prevalenceProblem ? 'error' : undefined} style={{ width: 90 }} />
+        <NumberProblem problem={prevalenceProblem} testId="rates-prevalence-problem" />
         {data && <Tag data-testid="rates-range">{t('chronic.period.range', { from: data.from, to: data.to })}</Tag>}
         {data && <Tag>{t('chronic.counted', { from: data.countedFrom, to: data.to })}</Tag>}
         {data && <Tag color="blue">{t('chronic.required', { n: data.requiredFollowUps })}</Tag>}

@@ -3,6 +3,8 @@ import { Alert, Button, Card, DatePicker, Form, InputNumber, Modal, Table, Tag }
 import dayjs from 'dayjs';
 import { useT } from '../../i18n';
 import { useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
+import { numberRule, plausible } from '../../components/numbers';
+import { today } from '../../../shared/time.ts';
 
 type Row = ApiItem<'/api/chronic/screening'>;
 type Result = ApiData<'/api/chronic/screening/readings', 'post'>;
@@ -27,7 +29,9 @@ export function ScreeningPage() {
     setWho(r);
   };
   const save = async () => {
-    const v = await form.validateFields();
+    // A problem is shown beside its field; nothing is sent.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     reading.mutate({ body: { residentId: who!.residentId, date: v.date.format('YYYY-MM-DD'), sbp: v.sbp, dbp: v.dbp } });
   };
   const text = (x: Result) => (x.status === 'suspected'
@@ -48,9 +52,12 @@ export function ScreeningPage() {
         ]} />
       <Modal open={!!who} title={`${t('chronic.scr.record')} · ${who?.name ?? ''}`} onOk={save} onCancel={() => setWho(null)} destroyOnHidden>
         <Form form={form} layout="inline" data-testid="screening-form" onFinish={save}>
-          <Form.Item name="date" label={t('chronic.scr.date')} rules={[{ required: true }]}><DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} /></Form.Item>
-          <Form.Item name="sbp" label={t('chronic.scr.sbp')} rules={[{ required: true }]}><InputNumber min={50} max={300} autoFocus /></Form.Item>
-          <Form.Item name="dbp" label={t('chronic.scr.dbp')} rules={[{ required: true }]}><InputNumber min={20} max={200} /></Form.Item>
+          {/* A typed date is kept as typed (a disabled date would silently revert to the last one); a future day is refused here. */}
+          <Form.Item name="date" label={t('chronic.scr.date')} rules={[{ required: true }, { validator: (_r, d?: dayjs.Dayjs) => (d && d.format('YYYY-MM-DD') > today() ? Promise.reject(new Error(t('common.date.future', { field: t('chronic.scr.date') }))) : Promise.resolve()) }]}>
+            <DatePicker allowClear={false} data-testid="screening-date" />
+          </Form.Item>
+          <Form.Item name="sbp" label={t('chronic.scr.sbp')} rules={[{ required: true }, numberRule(t, t('chronic.scr.sbp'), plausible('8480-6', true))]}><InputNumber autoFocus data-testid="screening-sbp" /></Form.Item>
+          <Form.Item name="dbp" label={t('chronic.scr.dbp')} rules={[{ required: true }, numberRule(t, t('chronic.scr.dbp'), plausible('8462-4', true))]}><InputNumber data-testid="screening-dbp" /></Form.Item>
         </Form>
       </Modal>
     </Card>

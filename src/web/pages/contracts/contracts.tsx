@@ -6,6 +6,7 @@ import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { PACKAGE_EDITORS } from '../../../shared/roles';
+import { numberRule } from '../../components/numbers';
 import { initialLevelPeriod, LevelPeriodPicker, levelPeriodQuery, type LevelPeriod } from '../chronic/period';
 
 type Rate = ApiItem<'/api/contracts/rates'>;
@@ -97,7 +98,7 @@ export function PackagesPage() {
             <Form.Item name="code" label={t('contracts.pkg.code')} rules={req}><Input disabled={editing !== 'new'} style={{ width: 140 }} /></Form.Item>
             <Form.Item name="name" label={t('contracts.pkg.name')} rules={req}><Input style={{ width: 240 }} /></Form.Item>
             <Form.Item name="kind" label={t('contracts.pkg.kind')}><Select style={{ width: 130 }} options={(['basic', 'personalised'] as const).map((k) => ({ value: k, label: t(`contracts.pkg.kind.${k}`) }))} /></Form.Item>
-            <Form.Item name="price" label={t('contracts.pkg.price')} rules={req}><InputNumber min={0} precision={2} style={{ width: 130 }} /></Form.Item>
+            <Form.Item name="price" label={t('contracts.pkg.price')} rules={[...req, numberRule(t, t('contracts.pkg.price'), { min: 0, decimals: 2 })]}><InputNumber style={{ width: 130 }} /></Form.Item>
             <Form.Item name="payer" label={t('contracts.pkg.payer')}><Select style={{ width: 160 }} options={PAYERS.map((k) => ({ value: k, label: t(`contracts.pkg.payer.${k}`) }))} /></Form.Item>
             <Form.Item name="active" label={t('contracts.pkg.active')} valuePropName="checked"><Switch /></Form.Item>
           </Space>

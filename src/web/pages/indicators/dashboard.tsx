@@ -4,14 +4,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Breadcrumb, Button, Card, Form, Input, InputNumber, message, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, errorText } from '../../api/client';
+import { keepPreviousData } from '@tanstack/react-query';
 import type { paths } from '../../api/schema';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { PROGRAMME_STAFF, TARGET_EDITORS } from '../../../shared/roles';
 import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
-import type { ApiData, ApiItem } from '../../api/hooks';
+import { numberRule } from '../../components/numbers';
+import { downloadFile as download, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
 type Entry = ApiItem<'/api/indicators/catalogue'>;
@@ -24,22 +25,9 @@ const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '
 const fmt = (v: number | null | undefined) => (v == null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 const thisYear = () => today().slice(0, 4);
 
-async function download(path: '/api/indicators/targets.xlsx' | '/api/indicators/report.docx' | '/api/indicators/values.xlsx', name: string, query?: Record<string, string>) {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the export routes take the same typed query; openapi-fetch's blob parsing needs the loose form
-  const r = await (api.GET as any)(path, { params: { query }, parseAs: 'blob' });
-  if (!r.data) return;
-  const url = URL.createObjectURL(r.data as Blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  URL.revokeObjectURL(url);
-}
-
+const NO_ENTRIES: Entry[] = [];
 function useCatalogue() {
-  const [items, setItems] = useState<Entry[]>([]);
-  useEffect(() => { api.GET('/api/indicators/catalogue').then((r) => setItems(r.data?.items ?? [])); }, []);
-  return items;
+  return useApiQuery('/api/indicators/catalogue').data?.items ?? NO_ENTRIES;
 }
 
 function Sparkline({ data }: { data: (number | null)[] }) {
@@ -54,24 +42,22 @@ export function IndicatorDashboardPage() {
   const { lang } = useLang();
   const { user } = useSession();
   const nav = useNavigate();
-  const [d, setD] = useState<ApiData<'/api/indicators/dashboard'> | null>(null);
+  const d = useApiQuery('/api/indicators/dashboard').data ?? null;
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Target | null>(null);
   const catalogue = useCatalogue();
   const [form] = Form.useForm();
-  const load = () => api.GET('/api/indicators/dashboard').then((r) => setD(r.data ?? null));
-  useEffect(() => { void load(); }, []);
   const canEdit = !!user && TARGET_EDITORS.includes(user.role);
+  const saved = {
+    invalidates: ['/api/indicators/dashboard' as const, '/api/indicators/trend' as const],
+    onSuccess: () => { setAdding(false); setEditing(null); form.resetFields(); },
+  };
+  const update = useApiMutation('put', '/api/indicators/targets/{id}', saved);
+  const create = useApiMutation('post', '/api/indicators/targets', saved);
   const submit = async () => {
     const v = await form.validateFields();
-    const r = editing
-      ? await api.PUT('/api/indicators/targets/{id}', { params: { path: { id: editing.id } }, body: { ...v, localityCode: editing.localityCode, valueHigh: v.valueHigh ?? null, version: editing.version } })
-      : await api.POST('/api/indicators/targets', { body: { ...v, localityCode: d!.county, valueHigh: v.valueHigh ?? null } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    setAdding(false);
-    setEditing(null);
-    form.resetFields();
-    void load();
+    if (editing) update.mutate({ params: { path: { id: editing.id } }, body: { ...v, localityCode: editing.localityCode, valueHigh: v.valueHigh ?? null, version: editing.version } });
+    else create.mutate({ body: { ...v, localityCode: d!.county, valueHigh: v.valueHigh ?? null } });
   };
   return (
     <Card title={`${t('indicators.dashboard')} · ${d?.countyName ?? ''}`} data-testid="indicator-dashboard"
@@ -98,7 +84,7 @@ export function IndicatorDashboardPage() {
         }}>{t('indicators.edit')}</a> }] : []),
       ]} />
       <Typography.Paragraph type="secondary" style={{ marginTop: 12, fontSize: 12 }} data-testid="status-rule">{t('indicators.rule')}: {d?.rule[lang]}</Typography.Paragraph>
-      <Modal open={adding} title={t(editing ? 'indicators.edit' : 'indicators.addTarget')} onOk={submit} onCancel={() => { setAdding(false); setEditing(null); form.resetFields(); }}>
+      <Modal open={adding} title={t(editing ? 'indicators.edit' : 'indicators.addTarget')} onOk={submit} confirmLoading={update.isPending || create.isPending} onCancel={() => { setAdding(false); setEditing(null); form.resetFields(); }}>
         <Form form={form} layout="vertical" initialValues={{ comparator: '>=', unit: '%', dueYear: Number(thisYear()) }}>
           <Form.Item name="indicatorCode" label={t('indicators.indicator')} rules={[{ required: true }]}><Select showSearch optionFilterProp="label" options={catalogue.map((c) => ({ value: c.code, label: c.name[lang] }))} /></Form.Item>
           <Space>
@@ -106,7 +92,7 @@ export function IndicatorDashboardPage() {
             <Form.Item name="value" label={t('indicators.target')} rules={[{ required: true }]}><InputNumber /></Form.Item>
             <Form.Item name="valueHigh" label={t('indicators.upper')}><InputNumber /></Form.Item>
             <Form.Item name="unit" label={t('indicators.unit')}><Input style={{ width: 70 }} /></Form.Item>
-            <Form.Item name="dueYear" label={t('indicators.due')}><InputNumber min={2000} max={2100} /></Form.Item>
+            <Form.Item name="dueYear" label={t('indicators.due')} rules={[numberRule(t, t('indicators.due'), { min: 2000, max: 2100, integer: true })]}><InputNumber /></Form.Item>
           </Space>
           <Form.Item name="text" label={t('indicators.sourceText')}><Input.TextArea rows={2} /></Form.Item>
         </Form>
@@ -115,6 +101,7 @@ export function IndicatorDashboardPage() {
   );
 }
 
+const NO_ROWS: ValueRow[] = [];
 const NEXT: Partial<Record<Level, Level>> = { county: 'township', township: 'facility', facility: 'team' };
 
 /** One indicator: the league table of the units below the current one, the trend with the target line, drill-down. */
@@ -129,32 +116,28 @@ export function IndicatorExplorerPage() {
   const [period, setPeriod] = useState(thisYear());
   // The path drilled: [{level, unit, name}], starting at the county.
   const [path, setPath] = useState<{ level: Level; unit: string; name: string }[]>([]);
-  const [rows, setRows] = useState<ValueRow[]>([]);
-  const [tr, setTr] = useState<ApiData<'/api/indicators/trend'> | null>(null);
   const [people, setPeople] = useState<{ title: string; items: { residentId: string; name: string; age: number; villageName: string; inNumerator: boolean }[] } | null>(null);
+  const fetchApi = useApiFetch();
+  // The drill path starts at the county's row of the indicator and period.
+  const county = useApiQuery('/api/indicators/values', { params: { query: { code, period, level: 'county' } } });
   useEffect(() => {
-    api.GET('/api/indicators/values', { params: { query: { code, period, level: 'county' } } }).then((r) => {
-      const c = r.data?.items[0];
-      setPath(c ? [{ level: 'county', unit: c.unitId, name: c.name }] : []);
-    });
-  }, [code, period]);
-  const here = path[path.length - 1];
+    if (!county.data && !county.isError) return;
+    const c = county.data?.items[0];
+    setPath(c ? [{ level: 'county', unit: c.unitId, name: c.name }] : []);
+  }, [county.data, county.isError]);
+  const here = path[path.length - 1] as (typeof path)[number] | undefined;
   const childLevel = here ? NEXT[here.level] : undefined;
   const cut = childLevel && def?.levels.includes(childLevel) ? childLevel : undefined;
-  useEffect(() => {
-    if (!here) return;
-    if (cut) api.GET('/api/indicators/values', { params: { query: { code, period, level: cut, parent: here.unit } } }).then((r) => setRows(r.data?.items ?? []));
-    else setRows([]);
-    api.GET('/api/indicators/trend', { params: { query: { code, level: here.level, unit: here.unit, months: 24 } } }).then((r) => setTr(r.data ?? null));
-  }, [here?.unit, code, period, cut]);
+  const unit = here?.unit ?? '';
+  const below = useApiQuery('/api/indicators/values', { params: { query: { code, period, level: cut ?? 'township', parent: unit } } }, { enabled: !!here && !!cut, placeholderData: keepPreviousData });
+  const rows = (here && cut && below.data?.items) || NO_ROWS;
+  const tr = useApiQuery('/api/indicators/trend', { params: { query: { code, level: here?.level ?? 'county', unit, months: 24 } } }, { enabled: !!here }).data ?? null;
   // At the county: the medical communities and the county's own facilities (hospitals have no township), where the indicator is cut so.
-  const [extra, setExtra] = useState<ValueRow[]>([]);
-  useEffect(() => {
-    if (here?.level !== 'county' || !def) { setExtra([]); return; }
-    const asks = (['community', 'facility'] as const).filter((l) => def.levels.includes(l))
-      .map((l) => api.GET('/api/indicators/values', { params: { query: { code, period, level: l, parent: here.unit } } }).then((r) => r.data?.items ?? []));
-    Promise.all(asks).then((xs) => setExtra(xs.flat()));
-  }, [here?.unit, code, period, def?.code]);
+  const atCounty = here?.level === 'county' && !!def;
+  const communities = useApiQuery('/api/indicators/values', { params: { query: { code, period, level: 'community', parent: unit } } }, { enabled: atCounty && def.levels.includes('community') });
+  const facilities = useApiQuery('/api/indicators/values', { params: { query: { code, period, level: 'facility', parent: unit } } }, { enabled: atCounty && def.levels.includes('facility') });
+  const extra = useMemo(() => (atCounty ? [...(def.levels.includes('community') ? communities.data?.items ?? [] : []), ...(def.levels.includes('facility') ? facilities.data?.items ?? [] : [])] : NO_ROWS),
+    [atCounty, def, communities.data, facilities.data]);
   const target = tr?.targets.find((x) => x.indicatorCode === code);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
@@ -168,9 +151,8 @@ export function IndicatorExplorerPage() {
   }), [rows]);
   const canPeople = !!user && PROGRAMME_STAFF.includes(user.role) && def?.drillToResidents;
   const openPeople = async (r: ValueRow) => {
-    const x = await api.GET('/api/indicators/residents', { params: { query: { code, period, level: r.level as 'township', unit: r.unitId, part: 'denominator' } } });
-    if (x.error) return message.error(errorText(x.error, lang));
-    setPeople({ title: `${r.name} · ${def?.name[lang]}`, items: x.data.items });
+    const x = await fetchApi('/api/indicators/residents', { params: { query: { code, period, level: r.level as 'township', unit: r.unitId, part: 'denominator' } } });
+    if (x) setPeople({ title: `${r.name} · ${def?.name[lang]}`, items: x.items });
   };
   const years = [0, 1, 2].map((k) => String(Number(thisYear()) - k));
   const now = today().slice(0, 7);
@@ -223,23 +205,22 @@ export function IndicatorEntryPage() {
   const t = useT();
   const { lang } = useLang();
   const catalogue = useCatalogue().filter((c) => c.source === 'entered');
-  const [units, setUnits] = useState<ApiData<'/api/indicators/entry-units'> | null>(null);
+  const units = useApiQuery('/api/indicators/entry-units').data ?? null;
   const [form] = Form.useForm();
-  const [rows, setRows] = useState<ValueRow[]>([]);
   const code = Form.useWatch('code', form) as Code | undefined;
   const period = Form.useWatch('period', form);
   const level = Form.useWatch('level', form) as 'county' | 'township' | 'facility' | undefined;
-  useEffect(() => { api.GET('/api/indicators/entry-units').then((r) => setUnits(r.data ?? null)); }, []);
-  const reload = () => {
-    if (code && period && level && /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/.test(period)) api.GET('/api/indicators/values', { params: { query: { code, period, level } } }).then((r) => setRows(r.data?.items ?? []));
-  };
-  useEffect(reload, [code, period, level]);
+  // The values already entered for the indicator, period and level chosen (once the period is well formed).
+  const ready = !!code && !!level && typeof period === 'string' && /^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$/.test(period);
+  const entered = useApiQuery('/api/indicators/values', { params: { query: { code: code ?? 'satisfaction', period: String(period ?? ''), level: level ?? 'county' } } }, { enabled: ready, placeholderData: keepPreviousData });
+  const rows = entered.data?.items ?? NO_ROWS;
+  const save = useApiMutation('post', '/api/indicators/entries', {
+    invalidates: ['/api/indicators/values', '/api/indicators/dashboard', '/api/indicators/trend'],
+    onSuccess: () => { message.success(t('indicators.saved')); },
+  });
   const submit = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/indicators/entries', { body: v });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('indicators.saved'));
-    reload();
+    save.mutate({ body: v });
   };
   return (
     <Card title={t('indicators.entry')}>
@@ -250,7 +231,7 @@ export function IndicatorEntryPage() {
         <Form.Item name="unitId" label={t('indicators.unitLabel')} rules={[{ required: true }]}><Select style={{ width: 220 }} showSearch optionFilterProp="label" options={(units?.[level ?? 'county'] ?? []).map((u) => ({ value: u.id, label: u.name }))} /></Form.Item>
         <Form.Item name="value" label={t('indicators.value')} rules={[{ required: true }]}><InputNumber /></Form.Item>
         <Form.Item name="note" label={t('indicators.note')}><Input style={{ width: 220 }} /></Form.Item>
-        <Button type="primary" htmlType="submit">{t('indicators.save')}</Button>
+        <Button type="primary" htmlType="submit" loading={save.isPending}>{t('indicators.save')}</Button>
         {code && period && level && <Button style={{ marginLeft: 8 }} onClick={() => download('/api/indicators/values.xlsx', `${code}-${period}.xlsx`, { code, period, level })}>{t('indicators.exportXlsx')}</Button>}
       </Form>
       <Table<ValueRow> style={{ marginTop: 16 }} rowKey="unitId" size="small" dataSource={rows} pagination={false} columns={[

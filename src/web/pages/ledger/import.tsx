@@ -1,16 +1,16 @@
 // Importing a plan: upload (.txt/.md/.docx) → a preview to correct (merge, split, re-assign a unit,
 // fix a target, add one the reader missed, set its catalogue indicator) → save the plan, its tasks,
 // units and targets.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
-import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { addTarget, assignUnits, blankTarget, fixTarget, mergeTasks, splitTask } from '../../../modules/ledger/rules';
 import { fileToBase64 } from './shared';
-import type { ApiData, ApiItem } from '../../api/hooks';
+import { NumberProblem, numberProblem } from '../../components/numbers';
+import { showError, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Parsed = ApiData<'/api/plans/parse', 'post'>;
 type Plan = Parsed['plan'];
@@ -29,29 +29,34 @@ export function PlanImportPage() {
   const [plan, setPlan] = useState<Plan | null>(null);
   const [units, setUnits] = useState<Parsed['units']>([]);
   const [region, setRegion] = useState(user?.scope.regionCode ?? '');
-  const [busy, setBusy] = useState(false);
+  const [reading, setReading] = useState(false);
   const [split, setSplit] = useState<{ i: number; at: number; title: string } | null>(null);
-  const [indicators, setIndicators] = useState<Indicator[]>([]);
-  useEffect(() => { api.GET('/api/indicators/catalogue').then((r) => setIndicators(r.data?.items ?? [])); }, []);
+  const indicators: Indicator[] = useApiQuery('/api/indicators/catalogue').data?.items ?? [];
 
+  const parseMut = useApiMutation('post', '/api/plans/parse');
   const read = async (file: File) => {
-    setBusy(true);
-    const r = await api.POST('/api/plans/parse', { body: { fileName: file.name, contentBase64: await fileToBase64(file), regionCode: region || undefined } });
-    setBusy(false);
-    if (r.error) return void message.error(errorText(r.error, lang));
-    setFileName(file.name);
-    setPlan(r.data!.plan);
-    setUnits(r.data!.units);
+    setReading(true);
+    try {
+      const contentBase64 = await fileToBase64(file);
+      parseMut.mutate({ body: { fileName: file.name, contentBase64, regionCode: region || undefined } }, {
+        onSuccess: (r) => { setFileName(file.name); setPlan(r.plan); setUnits(r.units); },
+      });
+    } catch (err) {
+      showError(err);
+    } finally {
+      setReading(false);
+    }
   };
-  const save = async () => {
+  const saveMut = useApiMutation('post', '/api/plans', {
+    invalidates: ['/api/ledger/plans', '/api/ledger/tasks', '/api/ledger/supervision', '/api/indicators/dashboard'],
+    onSuccess: (r) => { message.success(t('ledger.import.saved', { tasks: r.tasks, targets: r.targets })); nav(`/ledger?planId=${r.id}`); },
+  });
+  const save = () => {
     if (!plan) return;
-    setBusy(true);
-    const r = await api.POST('/api/plans', { body: { regionCode: region, sourceName: fileName, plan } });
-    setBusy(false);
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('ledger.import.saved', { tasks: r.data!.tasks, targets: r.data!.targets }));
-    nav(`/ledger?planId=${r.data!.id}`);
+    saveMut.mutate({ body: { regionCode: region, sourceName: fileName, plan } });
   };
+  const busy = reading || parseMut.isPending || saveMut.isPending;
+  const splitProblem = split && plan ? numberProblem(t, t('ledger.import.splitAt'), split.at, { min: 1, max: plan.tasks[split.i].text.length - 1, integer: true }) : null;
   const setTask = (i: number, patch: Partial<PTask>) => plan && setPlan({ ...plan, tasks: plan.tasks.map((x, k) => (k === i ? { ...x, ...patch } : x)) });
   const unitOptions = [...new Set(plan?.tasks.flatMap((x) => [...x.responsibleUnits, ...x.cooperatingUnits]) ?? [])].map((u) => ({ value: u, label: u }));
   const known = (u: string) => units.find((x) => x.printed === u)?.unitName;
@@ -117,11 +122,12 @@ export function PlanImportPage() {
           </Space>
         </>
       )}
-      <Modal open={!!split} title={t('ledger.import.split')} onCancel={() => setSplit(null)} onOk={() => { if (plan && split) setPlan(splitTask(plan, split.i, split.at, split.title)); setSplit(null); }}>
+      <Modal open={!!split} title={t('ledger.import.split')} onCancel={() => setSplit(null)} okButtonProps={{ disabled: !!splitProblem }} onOk={() => { if (plan && split && !splitProblem) { setPlan(splitTask(plan, split.i, split.at, split.title)); setSplit(null); } }}>
         {split && plan && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <span>{t('ledger.import.splitAt')}</span>
-            <InputNumber min={1} max={plan.tasks[split.i].text.length - 1} value={split.at} onChange={(v) => setSplit({ ...split, at: Number(v ?? 1) })} />
+            <InputNumber value={split.at} onChange={(v) => setSplit({ ...split, at: Number(v ?? 1) })} status={splitProblem ? 'error' : undefined} />
+            <NumberProblem problem={splitProblem} />
             <Typography.Paragraph style={{ fontSize: 12 }}><b>{plan.tasks[split.i].text.slice(0, split.at)}</b> | {plan.tasks[split.i].text.slice(split.at)}</Typography.Paragraph>
             <Input placeholder={t('ledger.import.splitTitle')} value={split.title} onChange={(e) => setSplit({ ...split, title: e.target.value })} />
           </Space>

@@ -1,17 +1,16 @@
 // One task of the ledger: its units, targets, progress reports with attachments, the commission's
 // reviews, edits, and the history of every change; the report form for its responsible units, and
 // the cooperation note form for its cooperating units (a note moves neither percent nor status).
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNumber, List, Result, Row, Select, Space, Switch, Tag, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
-import { api, errorText } from '../../api/client';
+import type { ApiErrorBody } from '../../api/client';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fileToBase64, fmtTime, StatusTag, TargetText, unitsIn } from './shared';
-import type { ApiData } from '../../api/hooks';
-
-type Detail = ApiData<'/api/ledger/tasks/{id}'>;
+import { numberRule } from '../../components/numbers';
+import { showError, useApiMutation, useApiQuery } from '../../api/hooks';
 
 // "deadline: 2025-12-31 → 2025-06-30; lagging: false → true" from a history row's changes.
 const show = (v: unknown) => (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length) ? '—' : Array.isArray(v) ? v.join('、') : String(v));
@@ -26,58 +25,52 @@ export function LedgerTaskPage() {
   const t = useT();
   const { lang } = useLang();
   const { message } = App.useApp();
-  const [d, setD] = useState<Detail | null>(null);
-  const [missing, setMissing] = useState(false);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [report] = Form.useForm();
   const [note] = Form.useForm();
   const [review] = Form.useForm();
   const [edit] = Form.useForm();
-  const load = useCallback(async () => {
-    const r = await api.GET('/api/ledger/tasks/{id}', { params: { path: { id: id! } } });
-    if (r.error) return void setMissing(true);
-    setD(r.data!);
-    edit.setFieldsValue({ deadline: r.data!.task.deadline ?? '', status: r.data!.task.storedStatus });
-  }, [id, edit]);
-  useEffect(() => { void load(); }, [load]);
-  if (missing) return <Result status="404" title={t('ledger.notFound')} />;
+  // "Not found" (missing or not the caller's) is drawn as the page; any other failure is shown.
+  const detail = useApiQuery('/api/ledger/tasks/{id}', { params: { path: { id: id! } } }, { meta: { ownError: true } });
+  useEffect(() => {
+    if (detail.error && (detail.error as Partial<ApiErrorBody>).error?.code !== 'record.not_found') showError(detail.error);
+  }, [detail.error]);
+  const d = detail.data ?? null;
+  // The edit form shows the stored deadline and status of each version read (never while the user types).
+  useEffect(() => { if (d) edit.setFieldsValue({ deadline: d.task.deadline ?? '', status: d.task.storedStatus }); }, [d?.task.id, d?.task.version]);
+  const changed = ['/api/ledger/tasks/{id}' as const, '/api/ledger/tasks' as const, '/api/ledger/supervision' as const, '/api/ledger/reminders' as const];
+  const reportMut = useApiMutation('post', '/api/ledger/tasks/{id}/reports', {
+    invalidates: changed,
+    onSuccess: (r) => { message.success(t('ledger.report.sent')); report.resetFields(); report.setFieldsValue({ percentDone: r.percentDone }); setFiles([]); },
+  });
+  const noteMut = useApiMutation('post', '/api/ledger/tasks/{id}/notes', {
+    invalidates: changed,
+    onSuccess: () => { message.success(t('ledger.note.sent')); note.resetFields(); setFiles([]); },
+  });
+  const reviewMut = useApiMutation('post', '/api/ledger/tasks/{id}/reviews', { invalidates: changed, onSuccess: () => review.resetFields() });
+  const editMut = useApiMutation('patch', '/api/ledger/tasks/{id}', { invalidates: changed, onSuccess: () => { message.success(t('common.saved')); } });
+  if (detail.isError) return <Result status="404" title={t('ledger.notFound')} />;
   if (!d) return <Card loading />;
   const task = d.task;
 
+  const attachmentsOf = () => Promise.all(files.map(async (f) => ({ fileName: f.name, mediaType: f.type || 'application/octet-stream', contentBase64: await fileToBase64(f.originFileObj as File) })));
   const sendReport = async () => {
     const v = await report.validateFields();
-    const attachments = await Promise.all(files.map(async (f) => ({ fileName: f.name, mediaType: f.type || 'application/octet-stream', contentBase64: await fileToBase64(f.originFileObj as File) })));
-    const r = await api.POST('/api/ledger/tasks/{id}/reports', { params: { path: { id: id! } }, body: { body: v.body, percentDone: v.percentDone, done: !!v.done, attachments } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('ledger.report.sent'));
-    report.resetFields();
-    report.setFieldsValue({ percentDone: r.data!.percentDone });
-    setFiles([]);
-    await load();
+    const attachments = await attachmentsOf().catch((err: unknown) => { showError(err); return null; });
+    if (attachments) reportMut.mutate({ params: { path: { id: id! } }, body: { body: v.body, percentDone: v.percentDone, done: !!v.done, attachments } });
   };
   const sendNote = async () => {
     const v = await note.validateFields();
-    const attachments = await Promise.all(files.map(async (f) => ({ fileName: f.name, mediaType: f.type || 'application/octet-stream', contentBase64: await fileToBase64(f.originFileObj as File) })));
-    const r = await api.POST('/api/ledger/tasks/{id}/notes', { params: { path: { id: id! } }, body: { body: v.body, attachments } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('ledger.note.sent'));
-    note.resetFields();
-    setFiles([]);
-    await load();
+    const attachments = await attachmentsOf().catch((err: unknown) => { showError(err); return null; });
+    if (attachments) noteMut.mutate({ params: { path: { id: id! } }, body: { body: v.body, attachments } });
   };
   const sendReview = async () => {
     const v = await review.validateFields();
-    const r = await api.POST('/api/ledger/tasks/{id}/reviews', { params: { path: { id: id! } }, body: { comment: v.comment, lagging: !!v.lagging, reportId: d.reports[0]?.id } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    review.resetFields();
-    await load();
+    reviewMut.mutate({ params: { path: { id: id! } }, body: { comment: v.comment, lagging: !!v.lagging, reportId: d.reports[0]?.id } });
   };
-  const saveEdit = async () => {
+  const saveEdit = () => {
     const v = edit.getFieldsValue();
-    const r = await api.PATCH('/api/ledger/tasks/{id}', { params: { path: { id: id! } }, body: { version: task.version, deadline: v.deadline || null, status: v.status } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    message.success(t('common.saved'));
-    await load();
+    editMut.mutate({ params: { path: { id: id! } }, body: { version: task.version, deadline: v.deadline || null, status: v.status } });
   };
 
   return (
@@ -107,13 +100,13 @@ export function LedgerTaskPage() {
             <Form form={report} layout="vertical" initialValues={{ percentDone: task.percentDone }} data-testid="report-form">
               <Form.Item name="body" label={t('ledger.report.body')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={3} data-testid="report-body" /></Form.Item>
               <Space>
-                <Form.Item name="percentDone" label={t('ledger.col.percent')} rules={[{ required: true }]}><InputNumber min={0} max={100} addonAfter="%" data-testid="report-percent" /></Form.Item>
+                <Form.Item name="percentDone" label={t('ledger.col.percent')} rules={[{ required: true }, numberRule(t, t('ledger.col.percent'), { min: 0, max: 100, integer: true })]}><InputNumber addonAfter="%" data-testid="report-percent" /></Form.Item>
                 <Form.Item name="done" valuePropName="checked" label=" "><Checkbox>{t('ledger.report.done')}</Checkbox></Form.Item>
               </Space>
               <Form.Item label={t('ledger.report.attachments')} extra={t('ledger.report.limits')}>
                 <Upload multiple fileList={files} beforeUpload={() => false} onChange={(e) => setFiles(e.fileList)}><Button icon={<UploadOutlined />}>{t('ledger.report.attach')}</Button></Upload>
               </Form.Item>
-              <Button type="primary" onClick={sendReport} data-testid="report-submit">{t('ledger.report.submit')}</Button>
+              <Button type="primary" onClick={sendReport} loading={reportMut.isPending} data-testid="report-submit">{t('ledger.report.submit')}</Button>
             </Form>
           )}
           {d.canNote && (
@@ -123,7 +116,7 @@ export function LedgerTaskPage() {
               <Form.Item label={t('ledger.report.attachments')} extra={t('ledger.report.limits')}>
                 <Upload multiple fileList={files} beforeUpload={() => false} onChange={(e) => setFiles(e.fileList)}><Button icon={<UploadOutlined />}>{t('ledger.report.attach')}</Button></Upload>
               </Form.Item>
-              <Button type="primary" onClick={sendNote} data-testid="note-submit">{t('ledger.note.submit')}</Button>
+              <Button type="primary" onClick={sendNote} loading={noteMut.isPending} data-testid="note-submit">{t('ledger.note.submit')}</Button>
             </Form>
           )}
         </Card>
@@ -134,12 +127,12 @@ export function LedgerTaskPage() {
             <Form form={review} layout="vertical">
               <Form.Item name="comment" label={t('ledger.review.comment')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
               <Form.Item name="lagging" valuePropName="checked" label={t('ledger.review.lagging')}><Switch /></Form.Item>
-              <Button onClick={sendReview}>{t('ledger.review.submit')}</Button>
+              <Button onClick={sendReview} loading={reviewMut.isPending}>{t('ledger.review.submit')}</Button>
             </Form>
             <Form form={edit} layout="inline" style={{ marginTop: 16 }}>
               <Form.Item name="deadline" label={t('ledger.col.deadline')}><Input type="date" data-testid="edit-deadline" /></Form.Item>
               <Form.Item name="status"><Select style={{ width: 110 }} options={(['not_started', 'in_progress', 'done'] as const).map((s) => ({ value: s, label: t(`ledger.status.${s}` as MessageKey) }))} /></Form.Item>
-              <Button onClick={saveEdit} data-testid="edit-save">{t('common.save')}</Button>
+              <Button onClick={saveEdit} loading={editMut.isPending} data-testid="edit-save">{t('common.save')}</Button>
             </Form>
           </Card>
         )}

@@ -6,6 +6,7 @@ import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { ENCOUNTER_KIND_LABELS } from './labels';
+import { numberRule } from '../../components/numbers';
 
 /** Records an encounter at the user's facility: diagnoses (ICD-10), vitals and labs, prescriptions. */
 export function EncounterForm({ residentId, open, onClose, onSaved }: { residentId: string; open: boolean; onClose: () => void; onSaved: () => void }) {
@@ -59,10 +60,10 @@ export function EncounterForm({ residentId, open, onClose, onSaved }: { resident
           <Col span={6}><Form.Item name="sbp" label={t('records.enc.sbp')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={6}><Form.Item name="dbp" label={t('records.enc.dbp')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={6}><Form.Item name="heartRate" label={t('records.enc.heartRate')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
-          <Col span={6}><Form.Item name="temperature" label={t('records.enc.temperature')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
-          <Col span={8}><Form.Item name="glucose" label={t('records.enc.glucose')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
+          <Col span={6}><Form.Item name="temperature" label={t('records.enc.temperature')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
+          <Col span={8}><Form.Item name="glucose" label={t('records.enc.glucose')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
           <Col span={8}><Form.Item name="glucoseUnit" label={t('records.enc.unit')}><Select options={[{ value: 'mmol/L' }, { value: 'mg/dL' }]} /></Form.Item></Col>
-          <Col span={8}><Form.Item name="weight" label={t('records.enc.weight')}><InputNumber style={{ width: '100%' }} step={0.1} /></Form.Item></Col>
+          <Col span={8}><Form.Item name="weight" label={t('records.enc.weight')}><InputNumber style={{ width: '100%' }} /></Form.Item></Col>
         </Row>
         <Form.List name="prescriptions">
           {(fields, { add, remove }) => (
@@ -72,7 +73,7 @@ export function EncounterForm({ residentId, open, onClose, onSaved }: { resident
                   <Form.Item name={[f.name, 'drugName']} rules={[{ required: true }]}><Input placeholder={t('records.enc.drugName')} /></Form.Item>
                   <Form.Item name={[f.name, 'dose']}><Input placeholder={t('records.enc.dose')} style={{ width: 90 }} /></Form.Item>
                   <Form.Item name={[f.name, 'frequency']}><Input placeholder={t('records.enc.frequency')} style={{ width: 90 }} /></Form.Item>
-                  <Form.Item name={[f.name, 'days']}><InputNumber placeholder={t('records.enc.days')} min={1} max={365} /></Form.Item>
+                  <Form.Item name={[f.name, 'days']} rules={[numberRule(t, t('records.enc.days'), { min: 1, max: 365, integer: true })]}><InputNumber placeholder={t('records.enc.days')} /></Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} />
                 </Space>
               ))}

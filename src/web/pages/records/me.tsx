@@ -1,13 +1,12 @@
-import { useEffect, useState } from 'react';
-import { App, Button, Card, DatePicker, Empty, Form, Input, List, Space, Tabs, Tag, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
+import { Button, Card, DatePicker, Empty, Form, Input, List, Modal, Space, Tabs, Tag, Typography } from 'antd';
 import { useLang, useT } from '../../i18n';
 import { RecordPage } from './record';
 import { ACTION_LABELS, BASIS_LABELS_UI } from './labels';
-import type { ApiData, ApiItem } from '../../api/hooks';
+import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
 type Access = ApiItem<'/api/me/access-log'>;
 type Consent = ApiItem<'/api/me/consents'>;
+type BreakGlass = ApiItem<'/api/break-glass'>;
 
 const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
 
@@ -15,31 +14,18 @@ const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: '
 export function MyRecordPage() {
   const t = useT();
   const { lang } = useLang();
-  const { message } = App.useApp();
-  const [rid, setRid] = useState<string | null>(null);
-  const [log, setLog] = useState<Access[]>([]);
-  const [consents, setConsents] = useState<Consent[]>([]);
+  const rid = useApiQuery('/api/me/record').data?.residentId ?? null;
+  const log: Access[] = useApiQuery('/api/me/access-log').data?.items ?? [];
+  const consents: Consent[] = useApiQuery('/api/me/consents').data?.items ?? [];
   const [form] = Form.useForm();
-  const loadSide = async () => {
-    const [a, c] = await Promise.all([api.GET('/api/me/access-log'), api.GET('/api/me/consents')]);
-    setLog(a.data?.items ?? []);
-    setConsents(c.data?.items ?? []);
-  };
-  useEffect(() => {
-    api.GET('/api/me/record').then((r) => setRid(r.data?.residentId ?? null));
-    void loadSide();
-  }, []);
+  const side = ['/api/me/access-log' as const, '/api/me/consents' as const];
+  const giveMut = useApiMutation('post', '/api/me/consents', { invalidates: side, onSuccess: () => form.resetFields() });
   const give = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/me/consents', { body: { facilityCode: v.facilityCode, endsOn: v.endsOn.format('YYYY-MM-DD') } });
-    if (r.error) return void message.error(errorText(r.error, lang));
-    form.resetFields();
-    void loadSide();
+    giveMut.mutate({ body: { facilityCode: v.facilityCode, endsOn: v.endsOn.format('YYYY-MM-DD') } });
   };
-  const withdraw = async (id: string) => {
-    await api.POST('/api/me/consents/{id}/withdraw', { params: { path: { id } } });
-    void loadSide();
-  };
+  const withdrawMut = useApiMutation('post', '/api/me/consents/{id}/withdraw', { invalidates: side });
+  const withdraw = (id: string) => withdrawMut.mutate({ params: { path: { id } } });
   return (
     <Tabs items={[
       { key: 'record', label: t('records.me.record'), children: rid ? <RecordPage residentId={rid} /> : <Empty /> },
@@ -65,7 +51,7 @@ export function MyRecordPage() {
           <Form form={form} layout="vertical">
             <Form.Item name="facilityCode" label={t('records.me.consentFacility')} rules={[{ required: true }]}><Input /></Form.Item>
             <Form.Item name="endsOn" label={t('records.me.consentUntil')} rules={[{ required: true }]}><DatePicker style={{ width: '100%' }} /></Form.Item>
-            <Button type="primary" onClick={give} block>{t('common.save')}</Button>
+            <Button type="primary" onClick={give} loading={giveMut.isPending} block>{t('common.save')}</Button>
           </Form>
         </Card>) },
     ]} />
@@ -75,20 +61,14 @@ export function MyRecordPage() {
 /** Managers review emergency (break-glass) accesses. */
 export function BreakGlassReviewPage() {
   const t = useT();
-  const [rows, setRows] = useState<ApiData<'/api/break-glass'>['items']>([]);
-  const load = async () => setRows((await api.GET('/api/break-glass')).data?.items ?? []);
-  useEffect(() => {
-    void load();
-  }, []);
-  const review = async (id: string) => {
+  const rows: BreakGlass[] = useApiQuery('/api/break-glass').data?.items ?? [];
+  const reviewMut = useApiMutation('post', '/api/break-glass/{id}/review', { invalidates: ['/api/break-glass'] });
+  const review = (id: string) => {
     let note = '';
-    const { Modal } = await import('antd');
+    // The dialog waits for the answer and closes either way (a failure is shown).
     Modal.confirm({
       title: t('records.breakGlass.review'), content: <Input.TextArea onChange={(e) => (note = e.target.value)} placeholder={t('records.breakGlass.note')} />,
-      onOk: async () => {
-        await api.POST('/api/break-glass/{id}/review', { params: { path: { id } }, body: { note: note || '已审核' } });
-        void load();
-      },
+      onOk: () => new Promise<void>((resolve) => reviewMut.mutate({ params: { path: { id } }, body: { note: note || '已审核' } }, { onSettled: () => resolve() })),
     });
   };
   return (

@@ -1,17 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { Alert, App, AutoComplete, Button, Card, Col, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
+import { Alert, AutoComplete, Button, Card, Col, Empty, Input, List, Modal, Result, Row, Space, Spin, Tabs, Tag, Timeline, Typography } from 'antd';
+import type { ApiErrorBody } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { Chart, type ChartOption } from '../../components/chart';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
 import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
 import { EncounterForm } from './encounter-form';
-import type { ApiData } from '../../api/hooks';
+import { showError, useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData } from '../../api/hooks';
 
-type Summary = ApiData<'/api/records/{residentId}/summary'>;
 type TimelineData = ApiData<'/api/records/{residentId}/timeline'>;
-type Trends = ApiData<'/api/records/{residentId}/trends'>;
 
 /** UCUM units as people write them. */
 const unitText = (u: string) => ({ 'mm[Hg]': 'mmHg', '/min': '次/分', Cel: '℃', 'kg/m2': 'kg/m²' })[u] ?? u;
@@ -23,10 +21,11 @@ export function RecordSearch() {
   const t = useT();
   const nav = useNavigate();
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
+  const fetchApi = useApiFetch();
   const search = async (q: string) => {
     if (q.trim().length < 1) return setOptions([]);
-    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 10 } } });
-    setOptions((r.data?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}  ${x.sex === 'M' ? '男' : '女'} ${x.age}岁  ${x.villageName}  ${x.idNumberMasked}` })));
+    const r = await fetchApi('/api/residents', { params: { query: { q, pageSize: 10 } } });
+    setOptions((r?.items ?? []).map((x) => ({ value: x.id, label: `${x.name}  ${x.sex === 'M' ? '男' : '女'} ${x.age}岁  ${x.villageName}  ${x.idNumberMasked}` })));
   };
   return (
     <Card title={t('records.menu.records')}>
@@ -43,37 +42,34 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
   const residentId = fixedId ?? params.residentId!;
   const t = useT();
   const { lang } = useLang();
-  const { message } = App.useApp();
-  const [summary, setSummary] = useState<Summary | null>(null);
-  const [timeline, setTimeline] = useState<TimelineData | null>(null);
-  const [trends, setTrends] = useState<Trends | null>(null);
-  const [state, setState] = useState<'loading' | 'ok' | 'notfound'>('loading');
   const [bgOpen, setBgOpen] = useState(false);
   const [bgReason, setBgReason] = useState('');
   const [encOpen, setEncOpen] = useState(false);
+  const fetchApi = useApiFetch();
+  const invalidate = useInvalidate();
 
-  const load = async () => {
-    setState('loading');
-    const s = await api.GET('/api/records/{residentId}/summary', { params: { path: { residentId } } });
-    if (!s.data) return setState('notfound');
-    setSummary(s.data);
-    const [tl, tr] = await Promise.all([
-      api.GET('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30 } } }),
-      api.GET('/api/records/{residentId}/trends', { params: { path: { residentId }, query: { codes: '8480-6,8462-4,1558-6,29463-7' } } }),
-    ]);
-    setTimeline(tl.data ?? null);
-    setTrends(tr.data ?? null);
-    setState('ok');
-  };
+  // "Not found" (missing or outside the caller's basis) is drawn as the page, with break-glass; any other failure is shown.
+  const summaryQ = useApiQuery('/api/records/{residentId}/summary', { params: { path: { residentId } } }, { meta: { ownError: true } });
   useEffect(() => {
-    void load();
-  }, [residentId]);
+    if (summaryQ.error && (summaryQ.error as Partial<ApiErrorBody>).error?.code !== 'record.not_found') showError(summaryQ.error);
+  }, [summaryQ.error]);
+  const summary = summaryQ.data ?? null;
+  const first = useApiQuery('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30 } } }, { enabled: !!summary });
+  const trendsQ = useApiQuery('/api/records/{residentId}/trends', { params: { path: { residentId }, query: { codes: '8480-6,8462-4,1558-6,29463-7' } } }, { enabled: !!summary });
+  const trends = trendsQ.data ?? null;
+  // Older pages of the timeline, read with "more"; the first page read again starts over.
+  const [older, setOlder] = useState<TimelineData | null>(null);
+  useEffect(() => setOlder(null), [first.data]);
+  const timeline: TimelineData | null = first.data ? (older ? { ...older, encounters: [...first.data.encounters, ...older.encounters] } : first.data) : null;
+  const state = summaryQ.isPending || (summary && (first.isPending || trendsQ.isPending)) ? 'loading' : summary ? 'ok' : 'notfound';
 
   const more = async () => {
     if (!timeline?.nextBefore) return;
-    const r = await api.GET('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30, before: timeline.nextBefore } } });
-    if (r.data) setTimeline({ ...r.data, encounters: [...timeline.encounters, ...r.data.encounters] });
+    const r = await fetchApi('/api/records/{residentId}/timeline', { params: { path: { residentId }, query: { limit: 30, before: timeline.nextBefore } } });
+    if (r) setOlder({ ...r, encounters: [...(older?.encounters ?? []), ...r.encounters] });
   };
+  const recordRoutes = ['/api/records/{residentId}/summary', '/api/records/{residentId}/timeline', '/api/records/{residentId}/trends'] as const;
+  const breakGlass = useApiMutation('post', '/api/records/{residentId}/break-glass', { invalidates: [...recordRoutes], onSuccess: () => setBgOpen(false) });
 
   const bpOption = useMemo<ChartOption | null>(() => {
     const sbp = trends?.series.find((s) => s.code === '8480-6');
@@ -107,12 +103,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
         <Result status="404" title={<span data-testid="record-not-found">{t('records.record.notFound')}</span>} subTitle={t('records.record.notFoundHint')}
           extra={fixedId ? null : <Button danger onClick={() => setBgOpen(true)} data-testid="break-glass">{t('records.record.breakGlass')}</Button>} />
         <Modal open={bgOpen} title={t('records.record.breakGlass')} onCancel={() => setBgOpen(false)} okButtonProps={{ danger: true, disabled: bgReason.trim().length < 4 }}
-          onOk={async () => {
-            const r = await api.POST('/api/records/{residentId}/break-glass', { params: { path: { residentId } }, body: { reason: bgReason } });
-            if (r.error) return void message.error(errorText(r.error, lang));
-            setBgOpen(false);
-            void load();
-          }}>
+          confirmLoading={breakGlass.isPending} onOk={() => breakGlass.mutate({ params: { path: { residentId } }, body: { reason: bgReason } })}>
           <Typography.Paragraph type="secondary">{t('records.record.breakGlassReason')}</Typography.Paragraph>
           <Input.TextArea rows={3} value={bgReason} onChange={(e) => setBgReason(e.target.value)} />
         </Modal>
@@ -186,7 +177,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
             </div>) },
         ]} />
       </Card>
-      <EncounterForm residentId={residentId} open={encOpen} onClose={() => setEncOpen(false)} onSaved={() => { setEncOpen(false); void load(); }} />
+      <EncounterForm residentId={residentId} open={encOpen} onClose={() => setEncOpen(false)} onSaved={() => { setEncOpen(false); void invalidate(...recordRoutes); }} />
     </Space>
   );
 }

@@ -3,15 +3,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Descriptions, Form, Input, InputNumber, Modal, Select, Space, Tag, Timeline, Typography, message } from 'antd';
-import { api, errorText } from '../../api/client';
+import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type State } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './labels';
 import { SlotPicker, slotLabel } from '../scheduling/slot-picker';
-import type { ApiData } from '../../api/hooks';
+import { NumberProblem, numberProblem } from '../../components/numbers';
+import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 
-type Detail = ApiData<'/api/referrals/{id}'>;
 type Ward = ApiData<'/api/scheduling/beds'>['wards'][number];
 type Action = 'send' | 'accept' | 'decline' | 'arrive' | 'complete' | 'cancel';
 
@@ -29,60 +29,45 @@ export function ReferralDetailPage() {
   const { id } = useParams();
   const nav = useNavigate();
   const { user } = useSession();
-  const [d, setD] = useState<Detail | null>(null);
-  const [err, setErr] = useState<string | null>(null);
+  // "Not found" or "not yours" is drawn in the page, not as a passing message.
+  const detail = useApiQuery('/api/referrals/{id}', { params: { path: { id: id! } } }, { meta: { ownError: true } });
+  const d = detail.data ?? null;
+  const err = detail.error ? errorText(detail.error, lang) : null;
   const [summary, setSummary] = useState('');
   const [slotId, setSlotId] = useState<string | null>(null);
-  const [wards, setWards] = useState<Ward[]>([]);
   const [wardId, setWardId] = useState<string | null>(null);
   const [modal, setModal] = useState<Action | null>(null);
   const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState('');
   const [plan, setPlan] = useState('');
   const [planDays, setPlanDays] = useState<number | null>(14);
-  const [busy, setBusy] = useState(false);
   const key = useMemo(() => `ui-${crypto.randomUUID()}`, [id]);
-  const load = () => {
-    api.GET('/api/referrals/{id}', { params: { path: { id: id! } } }).then((r) => {
-      if (r.data) {
-        setD(r.data);
-        setSummary((r.data.summary as { text?: string } | null)?.text ?? '');
-      } else setErr(errorText(r.error, lang));
-    });
-  };
-  useEffect(load, [id]);
-  useEffect(() => {
-    if (d?.side === 'to' && d.status === 'sent' && user?.scope.facilityCode) {
-      api.GET('/api/scheduling/beds', { params: { query: { facilityCode: user.scope.facilityCode } } }).then((r) => setWards(r.data?.wards ?? []));
-    }
-  }, [d?.id, d?.status]);
+  // The summary box starts from the saved text of each version read (never while the user types).
+  useEffect(() => { if (d) setSummary((d.summary as { text?: string } | null)?.text ?? ''); }, [d?.id, d?.version]);
+  const facilityCode = user?.scope.facilityCode ?? null;
+  const wards: Ward[] = useApiQuery('/api/scheduling/beds', { params: { query: { facilityCode: facilityCode ?? '' } } },
+    { enabled: d?.side === 'to' && d.status === 'sent' && !!facilityCode }).data?.wards ?? [];
+  const changed = ['/api/referrals/{id}' as const, '/api/referrals/inbox' as const, '/api/referrals/tasks' as const, '/api/scheduling/slots' as const, '/api/scheduling/beds' as const];
+  const patchMut = useApiMutation('patch', '/api/referrals/{id}', { invalidates: ['/api/referrals/{id}'] });
+  const actMut = useApiMutation('post', '/api/referrals/{id}/{action}', {
+    invalidates: changed,
+    onSuccess: (r) => { message.success(`${STATE_LABELS[r.status][lang]}`); setModal(null); setSlotId(null); setWardId(null); },
+  });
+  const busy = patchMut.isPending || actMut.isPending;
   if (err) return <Alert type="error" message={err} />;
   if (!d) return <Card loading />;
-  const run = async (action: Action) => {
-    setBusy(true);
-    if (d.status === 'draft' && summary !== ((d.summary as { text?: string } | null)?.text ?? '')) {
-      const e = await api.PATCH('/api/referrals/{id}', { params: { path: { id: d.id } }, body: { version: d.version, summaryText: summary } });
-      if (e.error) {
-        setBusy(false);
-        message.error(errorText(e.error, lang));
-        return;
-      }
-    }
+  const daysProblem = numberProblem(t, t('referrals.planDays'), planDays, { min: 1, max: 365, integer: true });
+  const run = (action: Action) => {
+    if (action === 'complete' && plan && daysProblem) return;
     const place = slotId ? { slotId, idempotencyKey: key } : wardId ? { wardId, idempotencyKey: key } : {};
     const body = action === 'send' || action === 'accept' ? place
       : action === 'decline' || action === 'cancel' ? { reason: reason || null }
         : action === 'complete' ? { outcome, followUpPlan: plan || null, followUpDays: plan ? planDays : null } : {};
-    const r = await api.POST('/api/referrals/{id}/{action}', { params: { path: { id: d.id, action } }, body });
-    setBusy(false);
-    if (r.error) {
-      message.error(errorText(r.error, lang));
-      return;
-    }
-    message.success(`${STATE_LABELS[r.data.status][lang]}`);
-    setModal(null);
-    setSlotId(null);
-    setWardId(null);
-    load();
+    const act = () => actMut.mutate({ params: { path: { id: d.id, action } }, body });
+    // An edited draft summary is saved first; the action follows only if that worked.
+    if (d.status === 'draft' && summary !== ((d.summary as { text?: string } | null)?.text ?? '')) {
+      patchMut.mutate({ params: { path: { id: d.id } }, body: { version: d.version, summaryText: summary } }, { onSuccess: act });
+    } else act();
   };
   const s: State = d.status;
   const from = d.side === 'from';
@@ -154,7 +139,7 @@ export function ReferralDetailPage() {
             <>
               <Alert type="info" showIcon message={t('referrals.downHint')} style={{ marginBottom: 12 }} />
               <Form.Item label={t('referrals.plan')}><Input.TextArea rows={3} value={plan} onChange={(e) => setPlan(e.target.value)} data-testid="plan-input" /></Form.Item>
-              <Form.Item label={t('referrals.planDays')}><InputNumber min={1} max={365} value={planDays} onChange={(v) => setPlanDays(v)} data-testid="plan-days" /></Form.Item>
+              <Form.Item label={t('referrals.planDays')}><InputNumber value={planDays} onChange={(v) => setPlanDays(v)} status={daysProblem ? 'error' : undefined} data-testid="plan-days" /><br /><NumberProblem problem={daysProblem} /></Form.Item>
             </>
           )}
         </Form>

@@ -1,14 +1,15 @@
 // A new referral: the patient, where to (the community's facilities first), why and how urgently,
 // the clinical summary assembled from the record (editable), and a slot from the target's schedule.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Tag, message } from 'antd';
-import { api, errorText } from '../../api/client';
+import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type Urgency } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, URGENCY_LABELS } from './labels';
 import { SlotPicker } from '../scheduling/slot-picker';
-import type { ApiItem } from '../../api/hooks';
+import { NumberProblem, numberProblem } from '../../components/numbers';
+import { useApiFetch, useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 
 type Target = ApiItem<'/api/referrals/targets'>;
 type Resident = ApiItem<'/api/residents'>;
@@ -21,7 +22,6 @@ export function ReferralNewPage() {
   const [params] = useSearchParams();
   const [residentId, setResidentId] = useState<string | null>(params.get('residentId'));
   const [found, setFound] = useState<Resident[]>([]);
-  const [targets, setTargets] = useState<Target[]>([]);
   const [to, setTo] = useState<string | null>(null);
   const [department, setDepartment] = useState('');
   const [reasonCode, setReasonCode] = useState<string>('beyond_capability');
@@ -32,52 +32,47 @@ export function ReferralNewPage() {
   const [plan, setPlan] = useState('');
   const [planDays, setPlanDays] = useState<number | null>(14);
   const [slotId, setSlotId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // One key per form: a retried send returns the first booking instead of booking twice.
   const idempotencyKey = useMemo(() => `ui-${crypto.randomUUID()}`, []);
+  const fetchApi = useApiFetch();
+  const targets: Target[] = useApiQuery('/api/referrals/targets', {}).data?.items ?? [];
+  // Arriving from a worklist or a record with the patient named: show who it is.
+  const [pre] = useState(() => params.get('residentId'));
+  const named = useApiQuery('/api/residents/{id}', { params: { path: { id: pre ?? '' } } }, { enabled: !!pre });
+  useEffect(() => { if (named.data) setFound([named.data.resident]); }, [named.data]);
+  // The summary is assembled from the record for each patient and reason chosen; a failure is shown above the form.
+  const preview = useApiQuery('/api/referrals/summary-preview', { params: { query: { residentId: residentId ?? '', reasonCode } } }, { enabled: !!residentId, meta: { ownError: true } });
+  const applied = useRef<string | null>(null);
   useEffect(() => {
-    api.GET('/api/referrals/targets', {}).then((r) => setTargets(r.data?.items ?? []));
-    // Arriving from a worklist or a record with the patient named: show who it is.
-    const pre = params.get('residentId');
-    if (pre) api.GET('/api/residents/{id}', { params: { path: { id: pre } } }).then((r) => r.data && setFound([r.data.resident]));
-  }, []);
-  useEffect(() => {
-    if (!residentId) return;
-    api.GET('/api/referrals/summary-preview', { params: { query: { residentId, reasonCode } } }).then((r) => {
-      if (r.data) setSummary(r.data.text);
-      else setError(errorText(r.error, lang));
-    });
-  }, [residentId, reasonCode]);
+    const k = `${residentId}|${reasonCode}`;
+    if (preview.data && applied.current !== k) { applied.current = k; setSummary(preview.data.text); }
+  }, [preview.data, residentId, reasonCode]);
+  useEffect(() => { if (preview.error) setError(errorText(preview.error, lang)); }, [preview.error]);
   const target = targets.find((x) => x.code === to);
   const search = async (q: string) => {
     if (q.trim().length < 1) return;
-    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 20 } } });
-    setFound(r.data?.items ?? []);
+    const r = await fetchApi('/api/residents', { params: { query: { q, pageSize: 20 } } });
+    setFound(r?.items ?? []);
   };
-  const submit = async (send: boolean) => {
-    if (!residentId || !to) return;
-    setBusy(true);
+  // A failure to save is drawn above the form; a failure to send leaves the saved draft (its reason is shown).
+  const createMut = useApiMutation('post', '/api/referrals', { invalidates: ['/api/referrals/inbox'], meta: { ownError: true }, onError: (e) => setError(errorText(e, lang)) });
+  const sendMut = useApiMutation('post', '/api/referrals/{id}/{action}', { invalidates: ['/api/referrals/inbox', '/api/referrals/{id}', '/api/scheduling/slots'] });
+  const busy = createMut.isPending || sendMut.isPending;
+  const daysProblem = numberProblem(t, t('referrals.planDays'), planDays, { min: 1, max: 365, integer: true });
+  const submit = (send: boolean) => {
+    if (!residentId || !to || (plan && daysProblem)) return;
     setError(null);
-    const c = await api.POST('/api/referrals', { body: { residentId, toFacilityCode: to, toDepartment: department || null, reasonCode, reasonText: reasonText || null, urgency,
-      greenChannel: urgency === 'green_channel' ? green : null, summaryText: summary || null, followUpPlan: plan || null, followUpDays: plan ? planDays : null } });
-    if (!c.data) {
-      setBusy(false);
-      setError(errorText(c.error, lang));
-      return;
-    }
-    if (send) {
-      const s = await api.POST('/api/referrals/{id}/{action}', { params: { path: { id: c.data.id, action: 'send' } }, body: slotId ? { slotId, idempotencyKey } : {} });
-      if (!s.data) {
-        setBusy(false);
-        message.warning(t('referrals.savedNotSent'));
-        nav(`/referrals/${c.data.id}`);
-        return;
-      }
-      message.success(t('referrals.sent'));
-    }
-    setBusy(false);
-    nav(`/referrals/${c.data.id}`);
+    createMut.mutate({ body: { residentId, toFacilityCode: to, toDepartment: department || null, reasonCode, reasonText: reasonText || null, urgency,
+      greenChannel: urgency === 'green_channel' ? green : null, summaryText: summary || null, followUpPlan: plan || null, followUpDays: plan ? planDays : null } }, {
+      onSuccess: (c) => {
+        if (!send) return nav(`/referrals/${c.id}`);
+        sendMut.mutate({ params: { path: { id: c.id, action: 'send' } }, body: slotId ? { slotId, idempotencyKey } : {} }, {
+          onSuccess: () => { message.success(t('referrals.sent')); nav(`/referrals/${c.id}`); },
+          onError: () => { message.warning(t('referrals.savedNotSent')); nav(`/referrals/${c.id}`); },
+        });
+      },
+    });
   };
   const needsPlan = target?.direction === 'down';
   return (
@@ -123,7 +118,7 @@ export function ReferralNewPage() {
         {needsPlan && (
           <Space size="large" wrap>
             <Form.Item label={t('referrals.plan')} required><Input.TextArea rows={2} value={plan} onChange={(e) => setPlan(e.target.value)} style={{ width: 480 }} /></Form.Item>
-            <Form.Item label={t('referrals.planDays')} required><InputNumber min={1} max={365} value={planDays} onChange={(v) => setPlanDays(v)} /></Form.Item>
+            <Form.Item label={t('referrals.planDays')} required><InputNumber value={planDays} onChange={(v) => setPlanDays(v)} status={daysProblem ? 'error' : undefined} /><br /><NumberProblem problem={daysProblem} /></Form.Item>
           </Space>
         )}
         {to && !needsPlan && urgency !== 'green_channel' && (

@@ -2,10 +2,11 @@
 // configured parameters, with and without the in-community referral rule.
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Checkbox, InputNumber, Select, Space, Table, Typography } from 'antd';
-import { api, errorText } from '../../api/client';
+import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { yuan } from './labels';
-import type { ApiData } from '../../api/hooks';
+import { NumberProblem, numberProblem } from '../../components/numbers';
+import { useApiMutation, type ApiData } from '../../api/hooks';
 
 type Out = ApiData<'/api/referrals/payment/estimate', 'post'>;
 type Tier = 'village' | 'township' | 'county' | 'city';
@@ -21,10 +22,15 @@ export function PaymentCalculatorPage() {
   const [err, setErr] = useState<string | null>(null);
   const tiers: Tier[] = ['village', 'township', 'county', 'city'];
   const tierLabel = (x: Tier) => t(`referrals.tier.${x}` as 'referrals.tier.county');
-  const run = async () => {
-    const r = await api.POST('/api/referrals/payment/estimate', { body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
-    if (r.data) { setOut(r.data); setErr(null); } else setErr(errorText(r.error, lang));
-  };
+  // The reason a calculation failed is drawn under the form.
+  const estimate = useApiMutation('post', '/api/referrals/payment/estimate', {
+    meta: { ownError: true },
+    onSuccess: (r) => { setOut(r); setErr(null); },
+    onError: (e) => setErr(errorText(e, lang)),
+  });
+  // A stay's amount as typed (never clamped); a negative or too large one is named and nothing is calculated.
+  const problems = stays.map((s, i) => numberProblem(t, t('referrals.stay', { n: i + 1 }), s.yuan, { min: 0, max: 100_000_000, decimals: 2 }));
+  const run = () => problems.some(Boolean) ? undefined : estimate.mutate({ body: { county, inCommunityReferral: inCommunity, stays: stays.map((s) => ({ tier: s.tier, totalFen: Math.round(s.yuan * 100) })) } });
   useEffect(() => { void run(); }, []);
   return (
     <Card title={t('referrals.payment')}>
@@ -35,11 +41,12 @@ export function PaymentCalculatorPage() {
           <Space key={i}>
             {t('referrals.stay', { n: i + 1 })}
             <Select value={s.tier} style={{ width: 140 }} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, tier: v } : x)))} options={tiers.map((x) => ({ value: x, label: tierLabel(x) }))} />
-            <InputNumber min={0} value={s.yuan} addonAfter={t('referrals.yuan')} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, yuan: Number(v ?? 0) } : x)))} />
+            <InputNumber value={s.yuan} addonAfter={t('referrals.yuan')} status={problems[i] ? 'error' : undefined} onChange={(v) => setStays(stays.map((x, k) => (k === i ? { ...x, yuan: Number(v ?? 0) } : x)))} />
+            <NumberProblem problem={problems[i]} />
             {stays.length > 1 && <Button onClick={() => setStays(stays.filter((_, k) => k !== i))}>{t('referrals.remove')}</Button>}
           </Space>
         ))}
-        <Space><Button onClick={() => setStays([...stays, { tier: 'township', yuan: 2000 }])}>{t('referrals.addStay')}</Button><Button type="primary" onClick={run} data-testid="calculate">{t('referrals.calculate')}</Button></Space>
+        <Space><Button onClick={() => setStays([...stays, { tier: 'township', yuan: 2000 }])}>{t('referrals.addStay')}</Button><Button type="primary" onClick={run} loading={estimate.isPending} data-testid="calculate">{t('referrals.calculate')}</Button></Space>
         {err && <Alert type="error" message={err} />}
         {out && (
           <>

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Descriptions, Input, InputNumber, Select, Space, Table, Tag, Tree, Typography, Upload } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { useQueryClient } from '@tanstack/react-query';
-import { api, type ApiErrorBody } from '../../api/client';
-import { keyOf, showError, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
+import type { ApiErrorBody } from '../../api/client';
+import { showError, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useSession } from '../../session';
 import { POPULATION_EDITORS, REGION_IMPORTERS } from '../../../shared/roles';
+import { NumberProblem, numberProblem } from '../../components/numbers';
 import { FACILITY_KIND_LABELS, GRADE_LABELS, WORKER_TYPE_LABELS, type FacilityKind } from '../../../modules/registry/rules';
 
 type Facility = ApiData<'/api/facilities/{code}'>['facility'];
@@ -21,12 +21,13 @@ export function RegionsPage() {
   const t = useT();
   const { user } = useSession();
   const { message } = App.useApp();
-  const qc = useQueryClient();
+  const fetchApi = useApiFetch();
   const [children, setChildren] = useState<Record<string, Region[]>>({});
   const [sel, setSel] = useState<Region | null>(null);
   const [pop, setPop] = useState<number | null>(null);
   const [problems, setProblems] = useState<{ path: string; problem: string }[] | null>(null);
   const roots = useApiQuery('/api/regions').data?.items ?? [];
+  const popProblem = numberProblem(t, t('registry.reg.populationThisYear', { year: new Date().getFullYear() }), pop, { min: 0, integer: true });
   const nodes = (items: Region[]): TreeDataNode[] => items.map((r) => ({
     key: r.code, isLeaf: r.children === 0,
     title: <span data-region={r.code}>{r.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`registry.level.${r.level}` as MessageKey)}{r.population != null ? ` · ${r.population.toLocaleString()}${t('registry.reg.people')} (${r.populationYear})` : ''}</Typography.Text></span>,
@@ -36,15 +37,8 @@ export function RegionsPage() {
   // A branch's children are read when it is opened, through the same cache as the roots.
   const loadChildren = async (node: TreeDataNode) => {
     const parent = String(node.key);
-    const opts = { queryKey: [...keyOf('/api/regions'), { params: { query: { parent } } }], queryFn: async () => {
-      const r = await api.GET('/api/regions', { params: { query: { parent } } });
-      if (r.error) throw r.error;
-      return r.data.items;
-    } };
-    try {
-      const kids = await qc.fetchQuery(opts);
-      setChildren((c) => ({ ...c, [parent]: kids }));
-    } catch (err) { showError(err); }
+    const kids = await fetchApi('/api/regions', { params: { query: { parent } } });
+    if (kids) setChildren((c) => ({ ...c, [parent]: kids.items }));
   };
   const savePop = useApiMutation('put', '/api/regions/{code}/population', { invalidates: ['/api/regions'], onSuccess: () => { setChildren({}); message.success(t('registry.reg.saved')); } });
   const importMut = useApiMutation('post', '/api/regions/import', {
@@ -67,8 +61,10 @@ export function RegionsPage() {
         <Tree loadData={loadChildren} treeData={nodes(roots)} onSelect={(_, e) => setSel((e.node as unknown as { data: Region }).data)} style={{ minWidth: 360 }} data-testid="region-tree" />
         {sel && !!user && POPULATION_EDITORS.includes(user.role) && (
           <Card size="small" title={`${sel.name} ${sel.code}`}>
-            <Space><InputNumber min={0} placeholder={t('registry.reg.populationThisYear', { year: new Date().getFullYear() })} onChange={(v) => setPop(v)} />
-              <Button onClick={() => pop != null && savePop.mutate({ params: { path: { code: sel.code } }, body: { year: new Date().getFullYear(), population: pop } })}>{t('registry.reg.save')}</Button></Space>
+            <Space align="start"><Space direction="vertical" size={0}>
+              <InputNumber placeholder={t('registry.reg.populationThisYear', { year: new Date().getFullYear() })} onChange={(v) => setPop(v == null ? null : Number(v))} status={popProblem ? 'error' : undefined} />
+              <NumberProblem problem={popProblem} /></Space>
+              <Button onClick={() => pop != null && !popProblem && savePop.mutate({ params: { path: { code: sel.code } }, body: { year: new Date().getFullYear(), population: pop } })}>{t('registry.reg.save')}</Button></Space>
           </Card>
         )}
       </Space>

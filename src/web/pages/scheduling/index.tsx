@@ -2,14 +2,14 @@
 // schedules and close days for holidays or leave.
 import { useEffect, useState } from 'react';
 import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, message } from 'antd';
-import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { useSession } from '../../session';
 import { SCHEDULE_MANAGERS, SLOT_STAFF } from '../../../shared/roles';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
-import type { ApiData, ApiItem } from '../../api/hooks';
+import { numberRule } from '../../components/numbers';
+import { useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData, type ApiItem } from '../../api/hooks';
 
 type Schedule = ApiItem<'/api/scheduling/schedules'>;
 type Slot = ApiItem<'/api/scheduling/slots'>;
@@ -25,14 +25,9 @@ export function SchedulingPage() {
   const t = useT();
   const { lang } = useLang();
   const { user } = useSession();
-  const [facilities, setFacilities] = useState<Facility[]>([]);
   const [facility, setFacility] = useState<string | null>(user?.scope.facilityCode ?? null);
-  const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [schedule, setSchedule] = useState<string | null>(null);
-  const [slots, setSlots] = useState<Slot[]>([]);
-  const [wards, setWards] = useState<Ward[]>([]);
   const [creating, setCreating] = useState(false);
-  const [reload, setReload] = useState(0);
   const [booking, setBooking] = useState<Slot | null>(null);
   const [found, setFound] = useState<Resident[]>([]);
   const [patient, setPatient] = useState<string | null>(null);
@@ -41,50 +36,43 @@ export function SchedulingPage() {
   const manager = !!user && SCHEDULE_MANAGERS.includes(user.role);
   // Staff of the facility shown may see who is booked and book for a patient.
   const staff = !!user && SLOT_STAFF.includes(user.role) && facility === user.scope.facilityCode;
-  useEffect(() => { api.GET('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).then((r) => setFacilities(r.data?.items ?? [])); }, []);
-  const loadSchedules = () => {
-    if (!facility) return;
-    api.GET('/api/scheduling/schedules', { params: { query: { facilityCode: facility } } }).then((r) => {
-      const items = r.data?.items ?? [];
-      setSchedules(items);
-      setSchedule((s) => s ?? items[0]?.id ?? null);
-    });
-    api.GET('/api/scheduling/beds', { params: { query: { facilityCode: facility } } }).then((r) => setWards(r.data?.wards ?? []));
-  };
-  useEffect(loadSchedules, [facility]);
-  useEffect(() => {
-    if (!schedule) return;
-    api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(7), channel: 'staff' } } }).then((r) => setSlots(r.data?.items ?? []));
-  }, [schedule, reload]);
+  const fetchApi = useApiFetch();
+  const facilities: Facility[] = useApiQuery('/api/facilities', { params: { query: { tier: 'county', pageSize: 100 } } }).data?.items ?? [];
+  const schedulesQ = useApiQuery('/api/scheduling/schedules', { params: { query: { facilityCode: facility ?? '' } } }, { enabled: !!facility });
+  const schedules: Schedule[] = (facility && schedulesQ.data?.items) || [];
+  // The first schedule is chosen once the facility's schedules are read.
+  useEffect(() => { if (schedulesQ.data) setSchedule((s) => s ?? schedulesQ.data.items[0]?.id ?? null); }, [schedulesQ.data]);
+  const wards: Ward[] = useApiQuery('/api/scheduling/beds', { params: { query: { facilityCode: facility ?? '' } } }, { enabled: !!facility }).data?.wards ?? [];
+  const slotsQ = useApiQuery('/api/scheduling/slots', { params: { query: { scheduleId: schedule ?? '', from: day(0), to: day(7), channel: 'staff' } } }, { enabled: !!schedule });
+  const slots: Slot[] = (schedule && slotsQ.data?.items) || [];
   const search = async (q: string) => {
     if (!q.trim()) return;
-    const r = await api.GET('/api/residents', { params: { query: { q, pageSize: 20 } } });
-    setFound(r.data?.items ?? []);
+    const r = await fetchApi('/api/residents', { params: { query: { q, pageSize: 20 } } });
+    setFound(r?.items ?? []);
   };
-  const bookFor = async () => {
+  const bookMut = useApiMutation('post', '/api/scheduling/bookings', {
+    invalidates: ['/api/scheduling/slots', '/api/scheduling/slots/{id}/bookings', '/api/scheduling/residents/{id}/bookings'],
+    onSuccess: () => { message.success(t('scheduling.bookedOk')); setBooking(null); setPatient(null); },
+  });
+  const bookFor = () => {
     if (!booking || !patient) return;
-    const r = await api.POST('/api/scheduling/bookings', { body: { slotId: booking.id, residentId: patient, idempotencyKey: bookKey } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('scheduling.bookedOk'));
-    setBooking(null);
-    setPatient(null);
-    setReload((n) => n + 1);
+    bookMut.mutate({ body: { slotId: booking.id, residentId: patient, idempotencyKey: bookKey } });
   };
+  const createMut = useApiMutation('post', '/api/scheduling/schedules', {
+    invalidates: ['/api/scheduling/schedules', '/api/scheduling/slots', '/api/scheduling/beds'],
+    onSuccess: (d) => { message.success(t('scheduling.created', { n: d.slots })); setCreating(false); },
+  });
   const create = async () => {
     const v = await form.validateFields();
-    const r = await api.POST('/api/scheduling/schedules', { body: { facilityCode: facility!, kind: v.kind, department: v.department, name: v.name, equipment: v.kind === 'equipment' ? v.equipment : null,
+    createMut.mutate({ body: { facilityCode: facility!, kind: v.kind, department: v.department, name: v.name, equipment: v.kind === 'equipment' ? v.equipment : null,
       referralSharePct: v.share, releaseHours: v.release, from: day(1), weeks: 4,
       pattern: (v.weekdays as number[]).map((weekday) => ({ weekday, start: v.start, end: v.end, slotMinutes: v.minutes, capacity: v.capacity })) } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('scheduling.created', { n: r.data.slots }));
-    setCreating(false);
-    loadSchedules();
   };
-  const closeDay = (date: string) => Modal.confirm({ title: t('scheduling.closeDay', { date }), onOk: async () => {
-    const r = await api.POST('/api/scheduling/schedules/{id}/exceptions', { params: { path: { id: schedule! } }, body: { date, reason: t('scheduling.holiday') } });
-    if (r.error) message.error(errorText(r.error, lang));
-    else setSchedule((s) => s && `${s}`);
-  } });
+  const closeMut = useApiMutation('post', '/api/scheduling/schedules/{id}/exceptions', { invalidates: ['/api/scheduling/slots'] });
+  // The dialog waits for the answer and closes either way (a failure is shown).
+  const closeDay = (date: string) => Modal.confirm({ title: t('scheduling.closeDay', { date }), onOk: () => new Promise<void>((resolve) => {
+    closeMut.mutate({ params: { path: { id: schedule! } }, body: { date, reason: t('scheduling.holiday') } }, { onSettled: () => resolve() });
+  }) });
   const weekdays = [1, 2, 3, 4, 5, 6, 7].map((d) => ({ value: d, label: t(`scheduling.wd${d}` as 'scheduling.wd1') }));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -105,7 +93,7 @@ export function SchedulingPage() {
       </Card>
       <Card title={t('scheduling.slots')} size="small">
         <Table<Slot> rowKey="id" size="small" dataSource={slots} pagination={{ pageSize: 14 }} data-testid="slots-table"
-          expandable={staff ? { expandedRowRender: (s) => <SlotBookings slotId={s.id} onChange={() => setReload((n) => n + 1)} />, rowExpandable: (s) => s.booked > 0 } : undefined}
+          expandable={staff ? { expandedRowRender: (s) => <SlotBookings slotId={s.id} />, rowExpandable: (s) => s.booked > 0 } : undefined}
           columns={[
           { title: t('scheduling.time'), render: (_, s) => slotLabel(s.startsAt, lang) },
           { title: t('scheduling.booked'), render: (_, s) => `${s.booked} / ${s.capacity}` },
@@ -130,11 +118,11 @@ export function SchedulingPage() {
           </div>
         ))}
       </Card>
-      <Modal open={!!booking} title={`${t('scheduling.bookFor')} · ${booking ? slotLabel(booking.startsAt, lang) : ''}`} onOk={bookFor} okButtonProps={{ disabled: !patient }} onCancel={() => setBooking(null)}>
+      <Modal open={!!booking} title={`${t('scheduling.bookFor')} · ${booking ? slotLabel(booking.startsAt, lang) : ''}`} onOk={bookFor} confirmLoading={bookMut.isPending} okButtonProps={{ disabled: !patient }} onCancel={() => setBooking(null)}>
         <Select showSearch style={{ width: '100%' }} value={patient ?? undefined} onSearch={search} filterOption={false} onChange={setPatient} placeholder={t('referrals.searchResident')}
           options={found.map((r) => ({ value: r.id, label: `${r.name} · ${r.age} · ${r.villageName} · ${r.idNumberMasked}` }))} />
       </Modal>
-      <Modal open={creating} title={t('scheduling.new')} onOk={create} onCancel={() => setCreating(false)} width={640}>
+      <Modal open={creating} title={t('scheduling.new')} onOk={create} confirmLoading={createMut.isPending} onCancel={() => setCreating(false)} width={640}>
         <Form form={form} layout="vertical" initialValues={{ kind: 'department', weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '12:00', minutes: 30, capacity: 4, share: 30, release: 24 }}>
           <Space wrap>
             <Form.Item name="kind" label={t('scheduling.kind')}><Select style={{ width: 140 }} options={(['department', 'equipment'] as const).map((k) => ({ value: k, label: t(`scheduling.kind.${k}`) }))} /></Form.Item>
@@ -146,10 +134,10 @@ export function SchedulingPage() {
           <Space wrap>
             <Form.Item name="start" label={t('scheduling.start')}><Input style={{ width: 90 }} /></Form.Item>
             <Form.Item name="end" label={t('scheduling.end')}><Input style={{ width: 90 }} /></Form.Item>
-            <Form.Item name="minutes" label={t('scheduling.minutes')}><InputNumber min={5} max={240} /></Form.Item>
-            <Form.Item name="capacity" label={t('scheduling.capacity')}><InputNumber min={1} max={1000} /></Form.Item>
-            <Form.Item name="share" label={t('scheduling.referralShare')}><InputNumber min={0} max={100} addonAfter="%" /></Form.Item>
-            <Form.Item name="release" label={t('scheduling.release')}><InputNumber min={0} max={720} addonAfter="h" /></Form.Item>
+            <Form.Item name="minutes" label={t('scheduling.minutes')} rules={[numberRule(t, t('scheduling.minutes'), { min: 5, max: 240, integer: true })]}><InputNumber /></Form.Item>
+            <Form.Item name="capacity" label={t('scheduling.capacity')} rules={[numberRule(t, t('scheduling.capacity'), { min: 1, max: 1000, integer: true })]}><InputNumber /></Form.Item>
+            <Form.Item name="share" label={t('scheduling.referralShare')} rules={[numberRule(t, t('scheduling.referralShare'), { min: 0, max: 100, integer: true })]}><InputNumber addonAfter="%" /></Form.Item>
+            <Form.Item name="release" label={t('scheduling.release')} rules={[numberRule(t, t('scheduling.release'), { min: 0, max: 720, integer: true })]}><InputNumber addonAfter="h" /></Form.Item>
           </Space>
         </Form>
       </Modal>
@@ -161,19 +149,17 @@ type SlotBooking = ApiItem<'/api/scheduling/slots/{id}/bookings'>;
 const BOOKING_COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_show: 'red', cancelled: 'default' };
 
 /** Who is booked in a slot, with attendance, no-show and cancel. */
-function SlotBookings({ slotId, onChange }: { slotId: string; onChange: () => void }) {
+function SlotBookings({ slotId }: { slotId: string }) {
   const t = useT();
-  const { lang } = useLang();
-  const [rows, setRows] = useState<SlotBooking[]>([]);
-  const load = () => { api.GET('/api/scheduling/slots/{id}/bookings', { params: { path: { id: slotId } } }).then((r) => setRows(r.data?.items ?? [])); };
-  useEffect(load, [slotId]);
-  const act = async (id: string, what: 'attended' | 'no_show' | 'cancel') => {
-    const r = what === 'cancel'
-      ? await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} })
-      : await api.POST('/api/scheduling/bookings/{id}/attendance', { params: { path: { id } }, body: { status: what } });
-    if (r.error) message.error(errorText(r.error, lang));
-    load();
-    onChange();
+  const rows: SlotBooking[] = useApiQuery('/api/scheduling/slots/{id}/bookings', { params: { path: { id: slotId } } }).data?.items ?? [];
+  const invalidate = useInvalidate();
+  // After the answer, success or not, the slot's bookings and the slots' counts are read again.
+  const reread = { onSettled: () => void invalidate('/api/scheduling/slots/{id}/bookings', '/api/scheduling/slots', '/api/scheduling/residents/{id}/bookings') };
+  const cancelMut = useApiMutation('post', '/api/scheduling/bookings/{id}/cancel', reread);
+  const attendMut = useApiMutation('post', '/api/scheduling/bookings/{id}/attendance', reread);
+  const act = (id: string, what: 'attended' | 'no_show' | 'cancel') => {
+    if (what === 'cancel') cancelMut.mutate({ params: { path: { id } }, body: {} });
+    else attendMut.mutate({ params: { path: { id } }, body: { status: what } });
   };
   return (
     <Table<SlotBooking> rowKey="id" size="small" pagination={false} dataSource={rows} columns={[

@@ -1,12 +1,11 @@
 // A resident's own appointments: book a place from the hospitals' published schedules (the public
 // share; places held for referrals open a day before), see and cancel their bookings.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Card, Empty, Radio, Select, Space, Table, Tag, message } from 'antd';
-import { api, errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
-import type { ApiItem } from '../../api/hooks';
+import { useApiMutation, useApiQuery, useInvalidate, type ApiItem } from '../../api/hooks';
 
 type Schedule = ApiItem<'/api/scheduling/schedules'>;
 type Slot = ApiItem<'/api/scheduling/slots'>;
@@ -18,44 +17,32 @@ const COLORS: Record<string, string> = { booked: 'blue', attended: 'green', no_s
 export function MyBookingsPage() {
   const t = useT();
   const { lang } = useLang();
-  const [rid, setRid] = useState<string | null>(null);
-  const [bookings, setBookings] = useState<Booking[]>([]);
-  const [schedules, setSchedules] = useState<Schedule[]>([]);
+  const rid = useApiQuery('/api/me/record').data?.residentId ?? null;
+  const bookings: Booking[] = useApiQuery('/api/scheduling/residents/{id}/bookings', { params: { path: { id: rid ?? '' } } }, { enabled: !!rid }).data?.items ?? [];
+  const schedules: Schedule[] = useApiQuery('/api/scheduling/schedules', {}).data?.items ?? [];
   const [schedule, setSchedule] = useState<string | null>(null);
-  const [slots, setSlots] = useState<Slot[]>([]);
+  const slotsQ = useApiQuery('/api/scheduling/slots', { params: { query: { scheduleId: schedule ?? '', from: day(0), to: day(14), channel: 'public', available: 'true' } } }, { enabled: !!schedule });
+  const slots: Slot[] = (schedule && slotsQ.data?.items) || [];
   const [slotId, setSlotId] = useState<string | null>(null);
-  const [refresh, setRefresh] = useState(0);
+  const invalidate = useInvalidate();
   // One key per chosen slot: pressing the button twice (or a retry after a lost answer) books once.
   const key = useMemo(() => `me-${crypto.randomUUID()}`, [slotId]);
-  const load = (id: string) => api.GET('/api/scheduling/residents/{id}/bookings', { params: { path: { id } } }).then((r) => setBookings(r.data?.items ?? []));
-  useEffect(() => {
-    api.GET('/api/me/record').then((r) => { const id = r.data?.residentId ?? null; setRid(id); if (id) void load(id); });
-    api.GET('/api/scheduling/schedules', {}).then((r) => setSchedules(r.data?.items ?? []));
-  }, []);
-  useEffect(() => {
-    setSlots([]);
-    if (schedule) api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(14), channel: 'public', available: 'true' } } }).then((r) => setSlots(r.data?.items ?? []));
-  }, [schedule, refresh]);
-  const bookIt = async () => {
+  const bookMut = useApiMutation('post', '/api/scheduling/bookings', {
+    invalidates: ['/api/scheduling/residents/{id}/bookings', '/api/scheduling/slots'],
+    onSuccess: () => { message.success(t('scheduling.bookedOk')); setSlotId(null); },
+  });
+  const bookIt = () => {
     if (!rid || !slotId) return;
-    const r = await api.POST('/api/scheduling/bookings', { body: { slotId, residentId: rid, idempotencyKey: key } });
-    if (r.error) return message.error(errorText(r.error, lang));
-    message.success(t('scheduling.bookedOk'));
-    setSlotId(null);
-    void load(rid);
-    setRefresh((n) => n + 1);
+    bookMut.mutate({ body: { slotId, residentId: rid, idempotencyKey: key } });
   };
-  const wait = async () => {
+  const waitMut = useApiMutation('post', '/api/scheduling/waiting-list', { onSuccess: () => { message.success(t('scheduling.waitingOk')); } });
+  const wait = () => {
     if (!rid || !schedule) return;
-    const r = await api.POST('/api/scheduling/waiting-list', { body: { scheduleId: schedule, residentId: rid, from: day(0), to: day(14) } });
-    if (r.error) message.error(errorText(r.error, lang));
-    else message.success(t('scheduling.waitingOk'));
+    waitMut.mutate({ body: { scheduleId: schedule, residentId: rid, from: day(0), to: day(14) } });
   };
-  const cancel = async (id: string) => {
-    const r = await api.POST('/api/scheduling/bookings/{id}/cancel', { params: { path: { id } }, body: {} });
-    if (r.error) message.error(errorText(r.error, lang));
-    if (rid) void load(rid);
-  };
+  // After the answer, success or not, the bookings are read again.
+  const cancelMut = useApiMutation('post', '/api/scheduling/bookings/{id}/cancel', { onSettled: () => void invalidate('/api/scheduling/residents/{id}/bookings', '/api/scheduling/slots') });
+  const cancel = (id: string) => cancelMut.mutate({ params: { path: { id } }, body: {} });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={t('scheduling.bookNew')}>
@@ -67,7 +54,7 @@ export function MyBookingsPage() {
               {slots.slice(0, 40).map((s) => <Radio.Button key={s.id} value={s.id}>{slotLabel(s.startsAt, lang)} <Tag color="green">{t('referrals.left', { n: s.placesLeft })}</Tag></Radio.Button>)}
             </Radio.Group>
           ))}
-          <Button type="primary" disabled={!slotId || !rid} onClick={bookIt}>{t('scheduling.book')}</Button>
+          <Button type="primary" disabled={!slotId || !rid} loading={bookMut.isPending} onClick={bookIt}>{t('scheduling.book')}</Button>
         </Space>
       </Card>
       <Card title={t('scheduling.myBookings')}>

@@ -1,10 +1,9 @@
 // Picks a slot from a facility's published schedules: schedule first, then a time with places left.
 import { useEffect, useState } from 'react';
 import { Empty, Radio, Select, Space, Tag } from 'antd';
-import { api } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { dayFromToday, dayOf } from '../../../shared/time.ts';
-import type { ApiItem } from '../../api/hooks';
+import { useApiQuery, type ApiItem } from '../../api/hooks';
 
 type Schedule = ApiItem<'/api/scheduling/schedules'>;
 type Slot = ApiItem<'/api/scheduling/slots'>;
@@ -24,21 +23,16 @@ export function slotLabel(iso: string, lang: 'zh' | 'en'): string {
 export function SlotPicker({ facilityCode, value, onChange }: { facilityCode: string | null; value: string | null; onChange: (slotId: string | null) => void }) {
   const t = useT();
   const { lang } = useLang();
-  const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [schedule, setSchedule] = useState<string | null>(null);
-  const [slots, setSlots] = useState<Slot[]>([]);
+  // A new facility starts again: no schedule, no slot chosen.
   useEffect(() => {
-    setSchedules([]);
     setSchedule(null);
     onChange(null);
-    if (!facilityCode) return;
-    api.GET('/api/scheduling/schedules', { params: { query: { facilityCode } } }).then((r) => setSchedules(r.data?.items ?? []));
   }, [facilityCode]);
-  useEffect(() => {
-    setSlots([]);
-    if (!schedule) return;
-    api.GET('/api/scheduling/slots', { params: { query: { scheduleId: schedule, from: day(0), to: day(14), channel: 'referral', available: 'true' } } }).then((r) => setSlots(r.data?.items ?? []));
-  }, [schedule]);
+  const schedulesQ = useApiQuery('/api/scheduling/schedules', { params: { query: { facilityCode: facilityCode ?? '' } } }, { enabled: !!facilityCode });
+  const schedules: Schedule[] = (facilityCode && schedulesQ.data?.items) || [];
+  const slotsQ = useApiQuery('/api/scheduling/slots', { params: { query: { scheduleId: schedule ?? '', from: day(0), to: day(14), channel: 'referral', available: 'true' } } }, { enabled: !!schedule });
+  const slots: Slot[] = (schedule && slotsQ.data?.items) || [];
   if (!facilityCode) return null;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="slot-picker">
