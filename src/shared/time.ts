@@ -16,6 +16,9 @@ export const dayOf = (at: Date | string | number = new Date()): string => new Da
 /** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
 export const today = (): string => dayOf(new Date());
 
+/** An instant to the minute as 'YYYY-MM-DD HH:mm' in Asia/Shanghai (the form every page shows a time in). */
+export const minuteOf = (at: Date | string | number): string => new Date(at).toLocaleString('sv-SE', { timeZone: TIME_ZONE, hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
 /** The moment a care event of `day` (a date users see) is recorded: that day at the current Asia/Shanghai wall-clock time, with its offset — so the event falls on `day` whatever the UTC date is. */
 export const onDayNow = (day: string, now = new Date()): string => `${day}T${now.toLocaleTimeString('sv-SE', { timeZone: TIME_ZONE, hour12: false })}+08:00`;
 

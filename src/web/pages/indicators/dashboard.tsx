@@ -13,6 +13,7 @@ import { Chart, type ChartOption } from '../../components/chart';
 import { today } from '../../../shared/time.ts';
 import { numberRule } from '../../components/numbers';
 import { downloadFile as download, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
+import { minuteOf } from '../../../shared/time';
 
 type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
 type Entry = ApiItem<'/api/indicators/catalogue'>;
@@ -67,7 +68,7 @@ export function IndicatorDashboardPage() {
         <Button onClick={() => download('/api/indicators/report.docx', `report-${thisYear()}.docx`)}>{t('indicators.exportReport')}</Button>
         <Button type="primary" onClick={() => nav('/indicators/explore')} data-testid="open-explorer">{t('indicators.explore')}</Button>
       </Space>}>
-      <Typography.Paragraph type="secondary">{t('indicators.computedAt')}: {d?.computedAt ? new Date(d.computedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' }) : '—'}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('indicators.computedAt')}: {d?.computedAt ? minuteOf(d.computedAt) : '—'}</Typography.Paragraph>
       <Table<Target> rowKey="id" size="small" dataSource={d?.targets ?? []} pagination={false} data-testid="targets-table" columns={[
         { title: t('indicators.indicator'), render: (_, r) => r.indicatorCode ? <Link to={`/indicators/explore?code=${r.indicatorCode}`}>{r.indicatorName?.[lang] ?? r.indicatorCode}</Link> : (r.metric ?? r.text) },
         { title: t('indicators.locality'), dataIndex: 'localityName', width: 90 },
@@ -236,7 +237,7 @@ export function IndicatorEntryPage() {
       </Form>
       <Table<ValueRow> style={{ marginTop: 16 }} rowKey="unitId" size="small" dataSource={rows} pagination={false} columns={[
         { title: t('indicators.unitLabel'), dataIndex: 'name' }, { title: t('indicators.value'), render: (_, r) => fmt(r.value) },
-        { title: t('indicators.enteredBy'), dataIndex: 'enteredBy' }, { title: t('indicators.at'), render: (_, r) => new Date(r.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai' }) },
+        { title: t('indicators.enteredBy'), dataIndex: 'enteredBy' }, { title: t('indicators.at'), render: (_, r) => minuteOf(r.at) },
         { title: t('indicators.note'), dataIndex: 'note' },
       ]} />
     </Card>

@@ -3,12 +3,13 @@ import { useLang, useT } from '../../i18n';
 import { RecordPage } from './record';
 import { ACTION_LABELS, BASIS_LABELS_UI } from './labels';
 import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
+import { minuteOf } from '../../../shared/time';
 
 type Access = ApiItem<'/api/me/access-log'>;
 type Consent = ApiItem<'/api/me/consents'>;
 type BreakGlass = ApiItem<'/api/break-glass'>;
 
-const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
+const fmt = minuteOf;
 
 /** The resident's own pages (phone-sized): record, who looked, consents. */
 export function MyRecordPage() {

@@ -8,13 +8,14 @@ import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/regi
 import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
 import { EncounterForm } from './encounter-form';
 import { showError, useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData } from '../../api/hooks';
+import { minuteOf } from '../../../shared/time';
 
 type TimelineData = ApiData<'/api/records/{residentId}/timeline'>;
 
 /** UCUM units as people write them. */
 const unitText = (u: string) => ({ 'mm[Hg]': 'mmHg', '/min': '次/分', Cel: '℃', 'kg/m2': 'kg/m²' })[u] ?? u;
 
-const fmt = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }).slice(0, 16);
+const fmt = minuteOf;
 
 /** Finds a resident in the index and opens their record. */
 export function RecordSearch() {

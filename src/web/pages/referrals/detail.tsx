@@ -11,6 +11,7 @@ import { DIRECTION_LABELS, STATE_LABELS, timerText, URGENCY_LABELS } from './lab
 import { SlotPicker, slotLabel } from '../scheduling/slot-picker';
 import { NumberProblem, numberProblem } from '../../components/numbers';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
+import { minuteOf } from '../../../shared/time';
 
 type Ward = ApiData<'/api/scheduling/beds'>['wards'][number];
 type Action = 'send' | 'accept' | 'decline' | 'arrive' | 'complete' | 'cancel';
@@ -20,7 +21,7 @@ const NOTES: Record<string, 'referrals.note.drafted' | 'referrals.note.chronic' 
   drafted: 'referrals.note.drafted', 'drafted by the chronic-disease follow-up rules': 'referrals.note.chronic', 'not handled within the service level': 'referrals.note.expired',
   'down-referral with the follow-up plan': 'referrals.note.down',
 };
-const local = (iso: string | null) => (iso ? new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '—');
+const local = (iso: string | null) => (iso ? minuteOf(iso) : '—');
 
 /** The referral's page. */
 export function ReferralDetailPage() {

@@ -7,7 +7,7 @@ import { useSession } from '../../session';
 import { SCHEDULE_MANAGERS, SLOT_STAFF } from '../../../shared/roles';
 import { EQUIPMENT, EQUIPMENT_LABELS } from '../../../modules/scheduling/rules';
 import { slotLabel } from './slot-picker';
-import { dayFromToday } from '../../../shared/time.ts';
+import { dayFromToday, minuteOf } from '../../../shared/time.ts';
 import { numberRule } from '../../components/numbers';
 import { useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData, type ApiItem } from '../../api/hooks';
 
@@ -110,7 +110,7 @@ export function SchedulingPage() {
             <b>{w.name}</b> · {w.department} · {t('scheduling.freeOf', { free: w.free, all: w.beds.length })}
             <div style={{ display: 'flex', flexWrap: 'wrap', gap: 4, marginTop: 4 }}>
               {w.beds.map((b) => (
-                <Tooltip key={b.id} title={`${t(`scheduling.bed.${b.status}` as 'scheduling.bed.free')}${b.residentName ? ` · ${b.residentName}` : ''}${b.reservedUntil ? ` · ${new Date(b.reservedUntil).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}` : ''}`}>
+                <Tooltip key={b.id} title={`${t(`scheduling.bed.${b.status}` as 'scheduling.bed.free')}${b.residentName ? ` · ${b.residentName}` : ''}${b.reservedUntil ? ` · ${minuteOf(b.reservedUntil)}` : ''}`}>
                   <Tag color={BED_COLORS[b.status]} style={{ width: 44, textAlign: 'center' }}>{b.code}</Tag>
                 </Tooltip>
               ))}
