@@ -1,7 +1,8 @@
 // Run once before the suite: builds the migrated PGlite template that every test file clones
-// (a fresh initdb costs seconds; a clone about one), keyed by the migrations' checksums.
+// (a fresh initdb costs seconds; a clone about one), keyed by the migrations' checksums, and the
+// template database that every test file copies on the PostgreSQL server of TEST_DATABASE_URL.
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { templatePath } from './helpers/db.ts';
+import { ensurePostgresTemplate, templatePath } from './helpers/db.ts';
 import { openPglite } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
 import { syncReferenceData } from '../src/modules/records/reference.ts';
@@ -19,3 +20,5 @@ if (!existsSync(path)) {
   await db.close();
   console.log(`# prepared PGlite template ${path}`);
 }
+// The same on the PostgreSQL server when the run tests there too.
+if (process.env.TEST_DATABASE_URL) await ensurePostgresTemplate(process.env.TEST_DATABASE_URL);

@@ -240,7 +240,7 @@ export async function buildTeam(q: Queryable, o: { name?: string; facilityId?: s
 }
 
 /** A service package (default: a free basic package with no items). */
-export async function buildPackage(q: Queryable, o: { code?: string; name?: string; kind?: string; priceFen?: number; payer?: string; items?: unknown[] } = {}): Promise<{ id: string; code: string }> {
+export async function buildPackage(q: Queryable, o: { code?: string; name?: string; kind?: string; priceFen?: number; payer?: string; items?: readonly unknown[] } = {}): Promise<{ id: string; code: string }> {
   const code = o.code ?? `PK${next()}`;
   const [row] = await q.query<{ id: string }>('INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
     [code, o.name ?? `服务包${code}`, o.kind ?? 'basic', o.priceFen ?? 0, o.payer ?? 'public_health', JSON.stringify(o.items ?? [])]);

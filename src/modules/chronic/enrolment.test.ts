@@ -5,37 +5,40 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../../../test/helpers/county.ts';
-import { makeIdNumber } from '../registry/id-number.ts';
 import { addDays } from '../../shared/time.ts';
+import { buildCommunity, buildContract, buildEnrolment, buildResident, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`enrolment from screening and diagnosis [${engine}]`, () => {
     let t: TestApp;
-    let vd: string;
-    const ids: Record<string, string> = {};
+    const fac: Record<string, string> = {};
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
-      await t.db.exec(`INSERT INTO communities (name, kind, lead_facility_id, region_code) SELECT '医共体', 'county_community', id, '371003' FROM facilities WHERE code = 'H0001';
-        INSERT INTO community_members (community_id, facility_id, joined_on) SELECT c.id, f.id, '2024-01-01' FROM communities c, facilities f WHERE f.code IN ('H0001','T000A','V00A1');
-        INSERT INTO icd10_codes (code, name_zh, name_en, category) VALUES ('I10', '原发性高血压', 'Essential hypertension', 'chronic'), ('E11.9', '2型糖尿病', 'Type 2 diabetes', 'chronic'), ('J06.9', '急性上呼吸道感染', 'Acute URTI', 'common') ON CONFLICT DO NOTHING;`);
-      const admin = await t.signIn('admin', 'sysadmin');
-      vd = await t.signIn('vd', 'village_doctor', { facilityCode: 'V00A1' });
-      for (const [i, k] of ['s1', 's2', 'd1', 'd2'].entries()) {
-        const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: makeIdNumber('371003', '1970-04-04', String(501 + i * 2)), name: `居民${k}`, villageCode: VILLAGE_A } });
-        ids[k] = r.json().resident.id;
-      }
-      const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, employer_id, qualified) SELECT '村医丙', 'M', 'village_doctor', id, true FROM facilities WHERE code = 'V00A1' RETURNING id`);
-      await t.db.query("UPDATE users SET worker_id = $1 WHERE username = 'vd'", [w.id]);
-      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) SELECT '甲镇1队', id FROM facilities WHERE code = 'T000A' RETURNING id`);
-      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1, $2, 'village_doctor')`, [tm.id, w.id]);
-      for (const k of ['s1', 's2', 'd1', 'd2']) await t.db.query(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status) VALUES ($1,$2,'371003',current_date - 30, current_date + 334,'on_site','signed')`, [ids[k], tm.id]);
+      for (const code of ['H0001', 'T000A', 'V00A1']) fac[code] = await facilityId(t.db, code);
+      await buildCommunity(t.db, { name: '医共体', leadFacilityId: fac.H0001, regionCode: '371003', memberIds: [fac.H0001, fac.T000A, fac.V00A1], joinedOn: '2024-01-01' });
+      await t.db.exec(`INSERT INTO icd10_codes (code, name_zh, name_en, category) VALUES ('I10', '原发性高血压', 'Essential hypertension', 'chronic'), ('E11.9', '2型糖尿病', 'Type 2 diabetes', 'chronic'), ('J06.9', '急性上呼吸道感染', 'Acute URTI', 'common') ON CONFLICT DO NOTHING;`);
     });
     after(() => t.close());
-    const screen = (residentId: string, date: string, sbp: number, dbp: number) => t.app.inject({ method: 'POST', url: '/api/chronic/screening/readings', headers: { cookie: vd }, payload: { residentId, date, sbp, dbp } });
+
+    /** Each test's own team: a village doctor of V00A1 in a team of T000A, with four contracted residents of village A born 1970 (s1, s2, d1, d2). */
+    let worlds = 0;
+    async function world() {
+      const n = ++worlds;
+      const vd = await t.signIn(`vd${n}`, 'village_doctor', { facilityCode: 'V00A1' });
+      const ids: Record<string, string> = {};
+      for (const k of ['s1', 's2', 'd1', 'd2']) ids[k] = (await buildResident(t.db, { name: `居民${k}`, birthDate: '1970-04-04', villageCode: VILLAGE_A })).id;
+      const w = await buildWorker(t.db, { name: '村医丙', workerType: 'village_doctor', employerId: fac.V00A1, username: `vd${n}` });
+      const tm = await buildTeam(t.db, { name: '甲镇1队', facilityId: fac.T000A, members: [{ workerId: w.id, role: 'village_doctor' }] });
+      // current contracts (the factory's default: from 30 days ago for a year)
+      for (const k of ['s1', 's2', 'd1', 'd2']) await buildContract(t.db, { residentId: ids[k], teamId: tm.id });
+      const screen = (residentId: string, date: string, sbp: number, dbp: number) => t.app.inject({ method: 'POST', url: '/api/chronic/screening/readings', headers: { cookie: vd }, payload: { residentId, date, sbp, dbp } });
+      return { vd, ids, screen };
+    }
 
     test('the third high reading on a different day enrols provisionally, drafts a referral to confirm, and a follow-up falls due within 2 weeks', async () => {
+      const { vd, ids, screen } = await world();
       const steps: [string, number, number, object][] = [
         [addDays(today, -10), 146, 88, { status: 'recheck', highDays: 1, enrolmentId: null, referralId: null, followUpDue: null }],
         [addDays(today, -10), 150, 92, { status: 'recheck', highDays: 1, enrolmentId: null, referralId: null, followUpDue: null }], // same day: still one
@@ -71,6 +74,7 @@ for (const engine of ENGINES) {
     });
 
     test('a provisional patient screened 10 days ago is due this week', async () => {
+      const { vd, ids, screen } = await world();
       for (const d of [-30, -20, -10]) await screen(ids.s2, addDays(today, d), 145, 85);
       const wl = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist', headers: { cookie: vd } });
       const row = wl.json().items.find((x: { residentId: string }) => x.residentId === ids.s2);
@@ -78,6 +82,7 @@ for (const engine of ENGINES) {
     });
 
     test('bad screening readings are refused naming each field, nothing written', async () => {
+      const { ids, screen } = await world();
       const r = await screen(ids.d2, addDays(today, 1), 80, 120);
       assert.equal(r.statusCode, 400);
       assert.deepEqual(r.json().error.fields.map((f: { path: string }) => f.path), ['date', 'dbp']);
@@ -85,6 +90,9 @@ for (const engine of ENGINES) {
     });
 
     test('a confirmed I10 or E11 diagnosis in the record enrols as confirmed, and confirms a provisional enrolment; an unconfirmed one does not', async () => {
+      const { vd, ids } = await world();
+      // s1 provisionally enrolled from screening today (as the third high reading leaves a resident)
+      await buildEnrolment(t.db, { residentId: ids.s1, programme: 'hypertension', enrolledOn: today, source: 'screening', provisional: true });
       const enc = (residentId: string, diagnoses: object[]) => t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: vd },
         payload: { residentId, kind: 'outpatient', facilityCode: 'V00A1', startedAt: `${today}T01:00:00Z`, diagnoses } });
       const r = await enc(ids.d1, [{ icd10: 'I10' }, { icd10: 'E11.9' }, { icd10: 'J06.9' }]);

@@ -104,3 +104,6 @@ SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, fu.n, fu
    AND (($6::text IS NOT NULL AND r.village_code LIKE $6 || '%') OR EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
          AND c.team_id = ANY($7::uuid[])))
  ORDER BY r.name LIMIT 2000;
+
+-- linkFollowupReferrals
+UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id;

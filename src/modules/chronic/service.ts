@@ -256,3 +256,6 @@ export async function recordScreening(db: Db, keys: Keys, p: Principal, o: Acces
     return { status, highDays, enrolmentId, referralId, followUpDue: enrolmentId ? addDays(input.date, cfg.postReferralDays) : null };
   });
 }
+
+// Bulk loads of the chronic tables (the demo county): the chronic module writes its own tables.
+export { linkFollowupReferrals } from './store.ts';

@@ -188,3 +188,10 @@ export function rateResidentRows(q: Queryable, level: RateLevel, a: { attributio
       ORDER BY r.name LIMIT 2000`,
     [a.attributionDay, a.programme, a.from, a.to, a.code, a.region, a.teamIds, level]);
 }
+
+// ---- bulk loads (the demo county) ----
+
+/** Records the referral each follow-up's rules led to. */
+export async function linkFollowupReferrals(q: Queryable, links: readonly { followupId: string; referralId: string }[]): Promise<void> {
+  await q.query('UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id', [links.map((l) => l.followupId), links.map((l) => l.referralId)]);
+}

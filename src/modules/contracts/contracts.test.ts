@@ -7,6 +7,7 @@ import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/cou
 import { makeIdNumber } from '../registry/id-number.ts';
 import { PACKAGES } from '../demo/history.ts';
 import { addDays } from '../../shared/time.ts';
+import { buildPackage, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`family-doctor contracts [${engine}]`, () => {
@@ -27,9 +28,9 @@ for (const engine of ENGINES) {
         ids[k] = r.json().resident.id;
       }
       await t.db.query("UPDATE residents SET conditions = '{hypertension}' WHERE id = $1", [ids.htn]);
-      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) SELECT '甲镇1队', id FROM facilities WHERE code = 'T000A' RETURNING id`);
-      team = tm.id;
-      for (const p of PACKAGES) await t.db.query('INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ($1,$2,$3,$4,$5,$6)', [p.code, p.name, p.kind, p.price, p.payer, JSON.stringify(p.items)]);
+      // a team of township A's centre with no members yet
+      team = (await buildTeam(t.db, { name: '甲镇1队', facilityId: await facilityId(t.db, 'T000A'), members: [] })).id;
+      for (const p of PACKAGES) await buildPackage(t.db, { code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items });
     });
     after(() => t.close());
     const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie: gp }, payload });
@@ -72,7 +73,7 @@ for (const engine of ENGINES) {
     });
 
     test('a team needs one lead GP, known workers and village codes', async () => {
-      const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '全科甲', 'F', 'physician', 'general_practice', id FROM facilities WHERE code = 'T000A' RETURNING id`);
+      const w = await buildWorker(t.db, { name: '全科甲', sex: 'F', workerType: 'physician', specialty: 'general_practice', employerId: await facilityId(t.db, 'T000A') });
       const mgr = await t.signIn('mgr', 'manager', { regionCode: '371003' });
       const bad = await t.app.inject({ method: 'POST', url: '/api/contracts/teams', headers: { cookie: mgr }, payload: { name: '甲镇2队', facilityCode: 'H0001', members: [{ workerId: w.id, role: 'nurse' }], villageCodes: ['371003100000'] } });
       assert.equal(bad.statusCode, 400);

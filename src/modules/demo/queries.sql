@@ -51,49 +51,10 @@ SELECT id, village_code, conditions FROM residents WHERE county_code = $1 AND me
 SELECT f.id, f.resident_id, f.visit_date, f.referral_reason, f.referral_urgency, r.village_code, r.conditions FROM chronic_followups f JOIN residents r ON r.id = f.resident_id
 WHERE f.county_code = $1 AND f.referral_reason IS NOT NULL AND f.referral_id IS NULL ORDER BY f.visit_date, f.id;
 
--- seedReferrals
-UPDATE referrals r SET parent_id = x.p FROM unnest($1::uuid[], $2::uuid[]) AS x(id, p) WHERE r.id = x.id;
-
--- seedReferrals
-UPDATE referrals r SET booking_id = x.b FROM unnest($1::uuid[], $2::uuid[]) AS x(id, b) WHERE r.id = x.id;
-
--- seedReferrals
-UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id;
-
--- seedReferrals
-INSERT INTO referral_tasks (referral_id, resident_id, county_code, team_id, facility_id, plan, due_on, status, done_at, created_at)
-SELECT r.id, r.resident_id, r.county_code, (SELECT c.team_id FROM contracts c WHERE c.resident_id = r.resident_id AND c.status IN ('signed','renewed') ORDER BY c.starts_on DESC LIMIT 1),
-       r.to_facility_id, r.follow_up_plan, (r.sent_at AT TIME ZONE 'Asia/Shanghai')::date + r.follow_up_days, CASE WHEN r.status = 'completed' THEN 'done' ELSE 'open' END, r.completed_at, r.sent_at
-  FROM referrals r WHERE r.direction = 'down' AND r.county_code = $1 AND r.follow_up_plan IS NOT NULL AND r.status NOT IN ('expired','cancelled');
-
--- seedReferrals
-SELECT count(*)::int AS n FROM referral_tasks WHERE county_code = $1;
-
--- seedBeds
-UPDATE referrals r SET bed_id = b.id FROM beds b WHERE b.referral_id = r.id;
-
 -- ==== seed.ts
-
--- insertFacilities
-UPDATE facilities f SET parent_facility_id = p.id FROM unnest($1::text[], $2::text[]) AS x(code, parent) JOIN facilities p ON p.code = x.parent WHERE f.code = x.code;
-
--- insertFacilities
-SELECT id, code FROM facilities;
 
 -- seedCounty
 SELECT count(*)::int AS n FROM residents;
-
--- seedCounty
-INSERT INTO communities (name, kind, tight, lead_facility_id, region_code) VALUES ($1, 'county_community', true, $2, $3) RETURNING id;
-
--- seedCounty
-INSERT INTO region_population (region_code, year, population, source)
-SELECT code, $2, n, 'seed' FROM (
-  SELECT village_code AS code, count(*) AS n FROM residents WHERE permanent AND death_date IS NULL AND county_code = $1 GROUP BY 1
-  UNION ALL SELECT left(village_code, 9) || '000', count(*) FROM residents WHERE permanent AND death_date IS NULL AND county_code = $1 GROUP BY 1
-  UNION ALL SELECT county_code, count(*) FROM residents WHERE permanent AND death_date IS NULL AND county_code = $1 GROUP BY 1) x
-WHERE code IN (SELECT code FROM regions)
-ON CONFLICT (region_code, year) DO UPDATE SET population = EXCLUDED.population, source = 'seed';
 
 -- seedCounty (exec)
 ANALYZE;

@@ -5,7 +5,10 @@
 // other up-referrals from the townships, green-channel emergencies, and the hospitals' down-referrals
 // for rehabilitation with the family-doctor teams' tasks. Deterministic; loaded in bulk.
 import type { Db, Queryable } from '../../platform/db.ts';
-import { insertMany, uuidFrom, type Column } from './load.ts';
+import { uuidFrom } from './load.ts';
+import { loadBookings, loadScheduleExceptions, loadSchedules, loadSlots, loadWardsAndBeds } from '../scheduling/service.ts';
+import { countTasks, createDownReferralTasks, linkReferralBeds, linkReferralBookings, loadReferralEvents, loadReferrals, type BulkReferral } from '../referrals/service.ts';
+import { linkFollowupReferrals } from '../chronic/service.ts';
 import { rng as makeRng, type Rng } from './rng.ts';
 import { generateSlots, plusDays, type Session, type SlotSpec } from '../scheduling/rules.ts';
 import { dueAt, DEFAULT_SLA, REASONS, type GreenChannel, type Urgency } from '../referrals/rules.ts';
@@ -275,65 +278,32 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
     }
   }
 
-  // ---- write ----
+  // ---- write: each table through its owner's loader ----
   await db.tx(async (q) => {
-    await insertMany(q, 'schedules', [
-      { name: 'id', type: 'uuid', get: (s: (typeof schedules)[number]) => s.id }, { name: 'facility_id', type: 'uuid', get: (s) => s.facility.id }, { name: 'county_code', type: 'text', get: () => county },
-      { name: 'kind', type: 'text', get: (s) => (s.equipment ? 'equipment' : 'department') }, { name: 'department', type: 'text', get: (s) => s.department }, { name: 'equipment', type: 'text', get: (s) => s.equipment },
-      { name: 'name', type: 'text', get: (s) => s.name }, { name: 'pattern', type: 'jsonb', get: (s) => JSON.stringify(s.pattern) }, { name: 'referral_share_pct', type: 'int', get: (s) => s.share },
-      { name: 'release_hours', type: 'int', get: () => 24 },
-    ], schedules);
-    await insertMany(q, 'schedule_exceptions', [{ name: 'schedule_id', type: 'uuid', get: (x: [string, string]) => x[0] }, { name: 'on_date', type: 'date', get: (x) => x[1] }, { name: 'reason', type: 'text', get: () => '法定节假日' }],
-      schedules.flatMap((s) => [...closed].filter((d) => d >= from && d <= to).map((d): [string, string] => [s.id, d])));
-    const slotCols: Column<SlotRow>[] = [
-      { name: 'id', type: 'uuid', get: (s) => s.id }, { name: 'schedule_id', type: 'uuid', get: (s) => s.scheduleId }, { name: 'facility_id', type: 'uuid', get: (s) => s.facilityId },
-      { name: 'county_code', type: 'text', get: () => county }, { name: 'session_date', type: 'date', get: (s) => s.sessionDate }, { name: 'period', type: 'text', get: (s) => s.period },
-      { name: 'starts_at', type: 'timestamptz', get: (s) => s.startsAt }, { name: 'ends_at', type: 'timestamptz', get: (s) => s.endsAt }, { name: 'capacity', type: 'int', get: (s) => s.capacity },
-      { name: 'referral_capacity', type: 'int', get: (s) => s.referralCapacity }, { name: 'release_at', type: 'timestamptz', get: (s) => s.releaseAt },
-      { name: 'booked', type: 'int', get: (s) => s.booked }, { name: 'referral_booked', type: 'int', get: (s) => s.referralBooked },
-      { name: 'status', type: 'text', get: () => 'open' },
-    ];
-    await insertMany(q, 'slots', slotCols, slots, 10_000);
+    await loadSchedules(q, schedules.map((s) => ({ id: s.id, facilityId: s.facility.id, countyCode: county, kind: s.equipment ? 'equipment' : 'department', department: s.department, equipment: s.equipment,
+      name: s.name, pattern: s.pattern, referralSharePct: s.share, releaseHours: 24 })));
+    await loadScheduleExceptions(q, schedules.flatMap((s) => [...closed].filter((d) => d >= from && d <= to).map((d) => ({ scheduleId: s.id, onDate: d, reason: '法定节假日' }))));
+    await loadSlots(q, slots.map((s) => ({ id: s.id, scheduleId: s.scheduleId, facilityId: s.facilityId, countyCode: county, sessionDate: s.sessionDate, period: s.period, startsAt: s.startsAt, endsAt: s.endsAt,
+      capacity: s.capacity, referralCapacity: s.referralCapacity, releaseAt: s.releaseAt, booked: s.booked, referralBooked: s.referralBooked, status: 'open' })));
   });
-  const refCols: Column<Ref>[] = [
-    { name: 'id', type: 'uuid', get: (f) => f.id }, { name: 'resident_id', type: 'uuid', get: (f) => f.resident }, { name: 'county_code', type: 'text', get: () => county },
-    { name: 'direction', type: 'text', get: (f) => f.direction }, { name: 'urgency', type: 'text', get: (f) => f.urgency }, { name: 'green_channel', type: 'text', get: (f) => f.green },
-    { name: 'reason_code', type: 'text', get: (f) => f.reason }, { name: 'reason_text', type: 'text', get: (f) => f.reasonText }, { name: 'from_facility_id', type: 'uuid', get: (f) => f.from },
-    { name: 'to_facility_id', type: 'uuid', get: (f) => f.to }, { name: 'to_department', type: 'text', get: (f) => f.department },
-    { name: 'summary', type: 'jsonb', get: (f) => JSON.stringify({ assembledAt: f.created.toISOString(), reason: REASONS[f.reason]?.zh ?? f.reason, problems: [], medications: [], allergies: [], vitals: [], text: f.summary }) },
-    { name: 'status', type: 'text', get: (f) => f.status }, { name: 'decline_reason', type: 'text', get: (f) => f.decline }, { name: 'follow_up_plan', type: 'text', get: (f) => f.plan },
-    { name: 'follow_up_days', type: 'int', get: (f) => f.days }, { name: 'sent_at', type: 'timestamptz', get: (f) => f.sent?.toISOString() ?? null },
-    { name: 'accepted_at', type: 'timestamptz', get: (f) => f.accepted?.toISOString() ?? null }, { name: 'arrived_at', type: 'timestamptz', get: (f) => f.arrived?.toISOString() ?? null },
-    { name: 'completed_at', type: 'timestamptz', get: (f) => f.completed?.toISOString() ?? null }, { name: 'created_at', type: 'timestamptz', get: (f) => f.created.toISOString() },
-    { name: 'declined_at', type: 'timestamptz', get: (f) => f.declined?.toISOString() ?? null }, { name: 'cancelled_at', type: 'timestamptz', get: (f) => f.cancelled?.toISOString() ?? null },
-    { name: 'expired_at', type: 'timestamptz', get: (f) => f.expired?.toISOString() ?? null }, { name: 'due_at', type: 'timestamptz', get: (f) => f.due?.toISOString() ?? null },
-    { name: 'outcome_summary', type: 'text', get: (f) => f.outcome }, { name: 'inpatient', type: 'bool', get: (f) => f.inpatient },
-  ];
   await db.tx(async (q) => {
-    await insertMany(q, 'referrals', refCols, refs);
     // parents are written first (a parent is always pushed before its down-referral)
-    await q.query('UPDATE referrals r SET parent_id = x.p FROM unnest($1::uuid[], $2::uuid[]) AS x(id, p) WHERE r.id = x.id', [refs.filter((f) => f.parent).map((f) => f.id), refs.filter((f) => f.parent).map((f) => f.parent)]);
-    await insertMany(q, 'bookings', [
-      { name: 'id', type: 'uuid', get: (b: Booking) => b.id }, { name: 'slot_id', type: 'uuid', get: (b) => b.slot.id }, { name: 'schedule_id', type: 'uuid', get: (b) => b.slot.scheduleId },
-      { name: 'resident_id', type: 'uuid', get: (b) => b.resident }, { name: 'county_code', type: 'text', get: () => county }, { name: 'session_date', type: 'date', get: (b) => b.slot.sessionDate },
-      { name: 'period', type: 'text', get: (b) => b.slot.period }, { name: 'channel', type: 'text', get: (b) => b.channel }, { name: 'referral_id', type: 'uuid', get: (b) => b.referral },
-      { name: 'status', type: 'text', get: (b) => b.status }, { name: 'idempotency_key', type: 'text', get: (b) => `seed-${b.id}` }, { name: 'created_at', type: 'timestamptz', get: (b) => b.created.toISOString() },
-      { name: 'cancelled_at', type: 'timestamptz', get: (b) => (b.status === 'cancelled' ? b.created.toISOString() : null) },
-    ], bookings, 10_000);
-    await q.query('UPDATE referrals r SET booking_id = x.b FROM unnest($1::uuid[], $2::uuid[]) AS x(id, b) WHERE r.id = x.id', [refs.filter((f) => f.booking).map((f) => f.id), refs.filter((f) => f.booking).map((f) => f.booking)]);
-    await insertMany(q, 'referral_events', [
-      { name: 'referral_id', type: 'uuid', get: (e: (typeof events)[number]) => e.ref }, { name: 'status', type: 'text', get: (e) => e.status }, { name: 'from_status', type: 'text', get: (e) => e.from },
-      { name: 'at', type: 'timestamptz', get: (e) => e.at.toISOString() }, { name: 'note', type: 'text', get: (e) => e.note },
-    ], events);
-    await q.query('UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id', [chronicLinks.map((c) => c.followup), chronicLinks.map((c) => c.referral)]);
-    // the family-doctor team's task for every down-referral: the resident's contracted team if any
-    await q.query(`INSERT INTO referral_tasks (referral_id, resident_id, county_code, team_id, facility_id, plan, due_on, status, done_at, created_at)
-      SELECT r.id, r.resident_id, r.county_code, (SELECT c.team_id FROM contracts c WHERE c.resident_id = r.resident_id AND c.status IN ('signed','renewed') ORDER BY c.starts_on DESC LIMIT 1),
-             r.to_facility_id, r.follow_up_plan, (r.sent_at AT TIME ZONE 'Asia/Shanghai')::date + r.follow_up_days, CASE WHEN r.status = 'completed' THEN 'done' ELSE 'open' END, r.completed_at, r.sent_at
-        FROM referrals r WHERE r.direction = 'down' AND r.county_code = $1 AND r.follow_up_plan IS NOT NULL AND r.status NOT IN ('expired','cancelled')`, [county]);
+    await loadReferrals(q, refs.map((f): BulkReferral => ({
+      id: f.id, residentId: f.resident, countyCode: county, direction: f.direction, urgency: f.urgency, greenChannel: f.green, reasonCode: f.reason, reasonText: f.reasonText,
+      fromFacilityId: f.from, toFacilityId: f.to, toDepartment: f.department,
+      summary: { assembledAt: f.created.toISOString(), reason: REASONS[f.reason]?.zh ?? f.reason, problems: [], medications: [], allergies: [], vitals: [], text: f.summary },
+      status: f.status, declineReason: f.decline, followUpPlan: f.plan, followUpDays: f.days, sentAt: f.sent, acceptedAt: f.accepted, arrivedAt: f.arrived, completedAt: f.completed,
+      createdAt: f.created, declinedAt: f.declined, cancelledAt: f.cancelled, expiredAt: f.expired, dueAt: f.due, outcomeSummary: f.outcome, inpatient: f.inpatient, parentId: f.parent,
+    })));
+    await loadBookings(q, bookings.map((b) => ({ id: b.id, slotId: b.slot.id, scheduleId: b.slot.scheduleId, residentId: b.resident, countyCode: county, sessionDate: b.slot.sessionDate,
+      period: b.slot.period, channel: b.channel, referralId: b.referral, status: b.status, idempotencyKey: `seed-${b.id}`, createdAt: b.created, cancelledAt: b.status === 'cancelled' ? b.created : null })));
+    await linkReferralBookings(q, refs.filter((f) => f.booking).map((f) => ({ referralId: f.id, bookingId: f.booking! })));
+    await loadReferralEvents(q, events.map((e) => ({ referralId: e.ref, status: e.status, fromStatus: e.from, at: e.at, note: e.note })));
+    await linkFollowupReferrals(q, chronicLinks.map((c) => ({ followupId: c.followup, referralId: c.referral })));
+    await createDownReferralTasks(q, county);
   });
   const beds = await seedBeds(db, r, lead, hospitals, centres, residents, refs);
-  const [{ n: tasks }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM referral_tasks WHERE county_code = $1', [county]);
+  const tasks = await countTasks(db, county);
   o.log?.(`seed: ${schedules.length} schedules, ${slots.length} slots, ${bookings.length} bookings, ${beds} beds, ${refs.length} referrals, ${tasks} tasks`);
   return { schedules: schedules.length, slots: slots.length, bookings: bookings.length, beds, referrals: refs.length, tasks };
 }
@@ -367,12 +337,9 @@ async function seedBeds(db: Db, r: Rng, lead: Fac, hospitals: Fac[], centres: Fa
     }
   }
   await db.tx(async (q: Queryable) => {
-    await insertMany(q, 'wards', [{ name: 'id', type: 'uuid', get: (w: (typeof wards)[number]) => w.id }, { name: 'facility_id', type: 'uuid', get: (w) => w.facility.id },
-      { name: 'name', type: 'text', get: (w) => w.name }, { name: 'department', type: 'text', get: (w) => w.department }], wards);
-    await insertMany(q, 'beds', [{ name: 'id', type: 'uuid', get: (b: (typeof beds)[number]) => b.id }, { name: 'ward_id', type: 'uuid', get: (b) => b.ward }, { name: 'facility_id', type: 'uuid', get: (b) => b.facility },
-      { name: 'code', type: 'text', get: (b) => b.code }, { name: 'kind', type: 'text', get: (b) => b.kind }, { name: 'status', type: 'text', get: (b) => b.status },
-      { name: 'resident_id', type: 'uuid', get: (b) => b.resident }, { name: 'referral_id', type: 'uuid', get: (b) => b.referral }], beds);
-    await q.query('UPDATE referrals r SET bed_id = b.id FROM beds b WHERE b.referral_id = r.id');
+    await loadWardsAndBeds(q, wards.map((w) => ({ id: w.id, facilityId: w.facility.id, name: w.name, department: w.department })),
+      beds.map((b) => ({ id: b.id, wardId: b.ward, facilityId: b.facility, code: b.code, kind: b.kind, status: b.status, residentId: b.resident, referralId: b.referral })));
+    await linkReferralBeds(q);
   });
   return beds.length;
 }

@@ -173,3 +173,21 @@ WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0,
 -- insertRuleDraft
 INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary, due_at)
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'draft',$10,$11,$12) RETURNING id;
+
+-- loadReferrals
+UPDATE referrals r SET parent_id = x.p FROM unnest($1::uuid[], $2::uuid[]) AS x(id, p) WHERE r.id = x.id;
+
+-- linkReferralBookings
+UPDATE referrals r SET booking_id = x.b FROM unnest($1::uuid[], $2::uuid[]) AS x(id, b) WHERE r.id = x.id;
+
+-- createDownReferralTasks
+INSERT INTO referral_tasks (referral_id, resident_id, county_code, team_id, facility_id, plan, due_on, status, done_at, created_at)
+SELECT r.id, r.resident_id, r.county_code, (SELECT c.team_id FROM contracts c WHERE c.resident_id = r.resident_id AND c.status IN ('signed','renewed') ORDER BY c.starts_on DESC LIMIT 1),
+       r.to_facility_id, r.follow_up_plan, (r.sent_at AT TIME ZONE 'Asia/Shanghai')::date + r.follow_up_days, CASE WHEN r.status = 'completed' THEN 'done' ELSE 'open' END, r.completed_at, r.sent_at
+  FROM referrals r WHERE r.direction = 'down' AND r.county_code = $1 AND r.follow_up_plan IS NOT NULL AND r.status NOT IN ('expired','cancelled');
+
+-- linkReferralBeds
+UPDATE referrals r SET bed_id = b.id FROM beds b WHERE b.referral_id = r.id;
+
+-- countTasks
+SELECT count(*)::int AS n FROM referral_tasks WHERE county_code = $1;

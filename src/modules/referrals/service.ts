@@ -6,3 +6,5 @@ export { accept, arrive, cancel, complete, decline, expireOverdue, followBooking
 export { completeTask, getReferral, inbox, listTasks } from './desk.ts';
 export { figuresScope, referralFigures, type FigureGroup } from './figures.ts';
 export { estimatePayment, getSla, insuranceParameters, setInsuranceParameters, setSla } from './insurance.ts';
+// Bulk loads of the referral tables (the demo county): the referral module writes its own tables.
+export { createDownReferralTasks, linkReferralBeds, linkReferralBookings, loadReferralEvents, loadReferrals, countTasks, type BulkReferral, type BulkReferralEvent } from './store.ts';

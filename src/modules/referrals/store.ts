@@ -2,6 +2,7 @@
 // parameters; and the reads of the record and the registry a referral's summary and desk need. Every
 // statement is fixed text with parameters: each transition has its own UPDATE (its own time stamp).
 import type { Queryable } from '../../platform/db.ts';
+import { insertMany, type Column } from '../../platform/bulk.ts';
 import type { Direction, GreenChannel, State, Tier, Urgency } from './rules.ts';
 import type { Summary } from './schema.ts';
 
@@ -304,4 +305,73 @@ export async function insertRuleDraft(q: Queryable, d: { residentId: string; cou
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,'draft',$10,$11,$12) RETURNING id`,
     [d.residentId, d.countyCode, d.direction, d.urgency, d.reasonCode, d.reasonText, d.fromFacilityId, d.fromWorkerId, d.toFacilityId, d.createdBy, JSON.stringify(d.summary), d.dueAt]);
   return r.id;
+}
+
+// ---------------------------------------------------------------- bulk loads (the demo county)
+
+/** A referral as a bulk load hands it over: every column its history has set, times as instants. */
+export interface BulkReferral {
+  id: string; residentId: string; countyCode: string; direction: string; urgency: string; greenChannel: string | null; reasonCode: string; reasonText: string | null;
+  fromFacilityId: string; toFacilityId: string; toDepartment: string | null; summary: object; status: string; declineReason: string | null;
+  followUpPlan: string | null; followUpDays: number | null; sentAt: Date | null; acceptedAt: Date | null; arrivedAt: Date | null; completedAt: Date | null; createdAt: Date;
+  declinedAt: Date | null; cancelledAt: Date | null; expiredAt: Date | null; dueAt: Date | null; outcomeSummary: string | null; inpatient: boolean;
+  /** The referral this one follows (a down-referral after an up-referral), loaded before it. */
+  parentId: string | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const REFERRAL_COLUMNS: Column<BulkReferral>[] = [
+  { name: 'id', type: 'uuid', get: (f) => f.id }, { name: 'resident_id', type: 'uuid', get: (f) => f.residentId }, { name: 'county_code', type: 'text', get: (f) => f.countyCode },
+  { name: 'direction', type: 'text', get: (f) => f.direction }, { name: 'urgency', type: 'text', get: (f) => f.urgency }, { name: 'green_channel', type: 'text', get: (f) => f.greenChannel },
+  { name: 'reason_code', type: 'text', get: (f) => f.reasonCode }, { name: 'reason_text', type: 'text', get: (f) => f.reasonText }, { name: 'from_facility_id', type: 'uuid', get: (f) => f.fromFacilityId },
+  { name: 'to_facility_id', type: 'uuid', get: (f) => f.toFacilityId }, { name: 'to_department', type: 'text', get: (f) => f.toDepartment },
+  { name: 'summary', type: 'jsonb', get: (f) => JSON.stringify(f.summary) },
+  { name: 'status', type: 'text', get: (f) => f.status }, { name: 'decline_reason', type: 'text', get: (f) => f.declineReason }, { name: 'follow_up_plan', type: 'text', get: (f) => f.followUpPlan },
+  { name: 'follow_up_days', type: 'int', get: (f) => f.followUpDays }, { name: 'sent_at', type: 'timestamptz', get: (f) => iso(f.sentAt) },
+  { name: 'accepted_at', type: 'timestamptz', get: (f) => iso(f.acceptedAt) }, { name: 'arrived_at', type: 'timestamptz', get: (f) => iso(f.arrivedAt) },
+  { name: 'completed_at', type: 'timestamptz', get: (f) => iso(f.completedAt) }, { name: 'created_at', type: 'timestamptz', get: (f) => f.createdAt.toISOString() },
+  { name: 'declined_at', type: 'timestamptz', get: (f) => iso(f.declinedAt) }, { name: 'cancelled_at', type: 'timestamptz', get: (f) => iso(f.cancelledAt) },
+  { name: 'expired_at', type: 'timestamptz', get: (f) => iso(f.expiredAt) }, { name: 'due_at', type: 'timestamptz', get: (f) => iso(f.dueAt) },
+  { name: 'outcome_summary', type: 'text', get: (f) => f.outcomeSummary }, { name: 'inpatient', type: 'bool', get: (f) => f.inpatient },
+];
+
+/** Loads referrals, then links each to its parent (parents are among them or already loaded). */
+export async function loadReferrals(q: Queryable, rows: readonly BulkReferral[]): Promise<void> {
+  await insertMany(q, 'referrals', REFERRAL_COLUMNS, rows);
+  const children = rows.filter((f) => f.parentId);
+  await q.query('UPDATE referrals r SET parent_id = x.p FROM unnest($1::uuid[], $2::uuid[]) AS x(id, p) WHERE r.id = x.id', [children.map((f) => f.id), children.map((f) => f.parentId)]);
+}
+
+/** Links loaded referrals to their bookings (loaded by scheduling after the referrals). */
+export async function linkReferralBookings(q: Queryable, links: readonly { referralId: string; bookingId: string }[]): Promise<void> {
+  await q.query('UPDATE referrals r SET booking_id = x.b FROM unnest($1::uuid[], $2::uuid[]) AS x(id, b) WHERE r.id = x.id', [links.map((l) => l.referralId), links.map((l) => l.bookingId)]);
+}
+
+export interface BulkReferralEvent { referralId: string; status: string; fromStatus: string | null; at: Date; note: string | null }
+
+/** Loads the events of loaded referrals. */
+export async function loadReferralEvents(q: Queryable, rows: readonly BulkReferralEvent[]): Promise<void> {
+  await insertMany(q, 'referral_events', [
+    { name: 'referral_id', type: 'uuid', get: (e: BulkReferralEvent) => e.referralId }, { name: 'status', type: 'text', get: (e) => e.status }, { name: 'from_status', type: 'text', get: (e) => e.fromStatus },
+    { name: 'at', type: 'timestamptz', get: (e) => e.at.toISOString() }, { name: 'note', type: 'text', get: (e) => e.note },
+  ], rows);
+}
+
+/** The family-doctor team's task for every loaded down-referral of the county with a plan: the resident's contracted team if any. */
+export async function createDownReferralTasks(q: Queryable, county: string): Promise<void> {
+  await q.query(`INSERT INTO referral_tasks (referral_id, resident_id, county_code, team_id, facility_id, plan, due_on, status, done_at, created_at)
+    SELECT r.id, r.resident_id, r.county_code, (SELECT c.team_id FROM contracts c WHERE c.resident_id = r.resident_id AND c.status IN ('signed','renewed') ORDER BY c.starts_on DESC LIMIT 1),
+           r.to_facility_id, r.follow_up_plan, (r.sent_at AT TIME ZONE 'Asia/Shanghai')::date + r.follow_up_days, CASE WHEN r.status = 'completed' THEN 'done' ELSE 'open' END, r.completed_at, r.sent_at
+      FROM referrals r WHERE r.direction = 'down' AND r.county_code = $1 AND r.follow_up_plan IS NOT NULL AND r.status NOT IN ('expired','cancelled')`, [county]);
+}
+
+/** Links loaded referrals to the beds loaded for them (scheduling's beds naming the referral). */
+export async function linkReferralBeds(q: Queryable): Promise<void> {
+  await q.query('UPDATE referrals r SET bed_id = b.id FROM beds b WHERE b.referral_id = r.id');
+}
+
+/** The number of referral tasks of a county. */
+export async function countTasks(q: Queryable, county: string): Promise<number> {
+  const [{ n }] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM referral_tasks WHERE county_code = $1', [county]);
+  return n;
 }

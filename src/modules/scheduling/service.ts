@@ -8,3 +8,5 @@ export {
 } from './bookings.ts';
 export { admitReserved, bedAction, bedBoard, bedSummary, createWard, expireBedReservations, releaseOccupied, releaseReservedBed, reserveBed, type ReserveInput } from './beds.ts';
 export type { ScheduleInput } from './schema.ts';
+// Bulk loads of the scheduling tables (the demo county): the scheduling module writes its own tables.
+export { loadBookings, loadScheduleExceptions, loadSchedules, loadSlots, loadWardsAndBeds, type BulkBed, type BulkBooking, type BulkSchedule, type BulkScheduleException, type BulkSlot, type BulkWard } from './store.ts';

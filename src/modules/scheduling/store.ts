@@ -2,6 +2,7 @@
 // events. Every statement is a fixed text with parameters; the places are taken and given back by
 // single conditional UPDATEs (the invariants of ARCHITECTURE.md "Booking invariants").
 import type { Queryable } from '../../platform/db.ts';
+import { insertMany, type Column } from '../../platform/bulk.ts';
 import type { BedStatus, Session } from './rules.ts';
 
 // ---------------------------------------------------------------- facilities and people (read)
@@ -328,4 +329,71 @@ export async function freeReservation(q: Queryable, bedId: string, referralId: s
 export async function bedSummary(q: Queryable, id: string) {
   const [b] = await q.query<{ code: string; ward: string; status: string }>('SELECT b.code, w.name AS ward, b.status FROM beds b JOIN wards w ON w.id = b.ward_id WHERE b.id = $1', [id]);
   return b;
+}
+
+// ---------------------------------------------------------------- bulk loads (the demo county)
+
+export interface BulkSchedule { id: string; facilityId: string; countyCode: string; kind: string; department: string; equipment: string | null; name: string; pattern: Session[]; referralSharePct: number; releaseHours: number }
+
+/** Loads schedules (ids given by the caller). */
+export async function loadSchedules(q: Queryable, rows: readonly BulkSchedule[]): Promise<void> {
+  await insertMany(q, 'schedules', [
+    { name: 'id', type: 'uuid', get: (s: BulkSchedule) => s.id }, { name: 'facility_id', type: 'uuid', get: (s) => s.facilityId }, { name: 'county_code', type: 'text', get: (s) => s.countyCode },
+    { name: 'kind', type: 'text', get: (s) => s.kind }, { name: 'department', type: 'text', get: (s) => s.department }, { name: 'equipment', type: 'text', get: (s) => s.equipment },
+    { name: 'name', type: 'text', get: (s) => s.name }, { name: 'pattern', type: 'jsonb', get: (s) => JSON.stringify(s.pattern) }, { name: 'referral_share_pct', type: 'int', get: (s) => s.referralSharePct },
+    { name: 'release_hours', type: 'int', get: (s) => s.releaseHours },
+  ], rows);
+}
+
+export interface BulkScheduleException { scheduleId: string; onDate: string; reason: string }
+
+/** Loads the days schedules are closed. */
+export async function loadScheduleExceptions(q: Queryable, rows: readonly BulkScheduleException[]): Promise<void> {
+  await insertMany(q, 'schedule_exceptions', [{ name: 'schedule_id', type: 'uuid', get: (x: BulkScheduleException) => x.scheduleId }, { name: 'on_date', type: 'date', get: (x) => x.onDate }, { name: 'reason', type: 'text', get: (x) => x.reason }], rows);
+}
+
+export interface BulkSlot {
+  id: string; scheduleId: string; facilityId: string; countyCode: string; sessionDate: string; period: string; startsAt: string; endsAt: string;
+  capacity: number; referralCapacity: number; releaseAt: string; booked: number; referralBooked: number; status: string;
+}
+
+/** Loads slots with their counts of places taken. */
+export async function loadSlots(q: Queryable, rows: readonly BulkSlot[]): Promise<void> {
+  const cols: Column<BulkSlot>[] = [
+    { name: 'id', type: 'uuid', get: (s) => s.id }, { name: 'schedule_id', type: 'uuid', get: (s) => s.scheduleId }, { name: 'facility_id', type: 'uuid', get: (s) => s.facilityId },
+    { name: 'county_code', type: 'text', get: (s) => s.countyCode }, { name: 'session_date', type: 'date', get: (s) => s.sessionDate }, { name: 'period', type: 'text', get: (s) => s.period },
+    { name: 'starts_at', type: 'timestamptz', get: (s) => s.startsAt }, { name: 'ends_at', type: 'timestamptz', get: (s) => s.endsAt }, { name: 'capacity', type: 'int', get: (s) => s.capacity },
+    { name: 'referral_capacity', type: 'int', get: (s) => s.referralCapacity }, { name: 'release_at', type: 'timestamptz', get: (s) => s.releaseAt },
+    { name: 'booked', type: 'int', get: (s) => s.booked }, { name: 'referral_booked', type: 'int', get: (s) => s.referralBooked },
+    { name: 'status', type: 'text', get: (s) => s.status },
+  ];
+  await insertMany(q, 'slots', cols, rows, 10_000);
+}
+
+export interface BulkBooking {
+  id: string; slotId: string; scheduleId: string; residentId: string; countyCode: string; sessionDate: string; period: string; channel: string;
+  referralId: string | null; status: string; idempotencyKey: string; createdAt: Date; cancelledAt: Date | null;
+}
+
+/** Loads bookings (their referrals loaded first). */
+export async function loadBookings(q: Queryable, rows: readonly BulkBooking[]): Promise<void> {
+  await insertMany(q, 'bookings', [
+    { name: 'id', type: 'uuid', get: (b: BulkBooking) => b.id }, { name: 'slot_id', type: 'uuid', get: (b) => b.slotId }, { name: 'schedule_id', type: 'uuid', get: (b) => b.scheduleId },
+    { name: 'resident_id', type: 'uuid', get: (b) => b.residentId }, { name: 'county_code', type: 'text', get: (b) => b.countyCode }, { name: 'session_date', type: 'date', get: (b) => b.sessionDate },
+    { name: 'period', type: 'text', get: (b) => b.period }, { name: 'channel', type: 'text', get: (b) => b.channel }, { name: 'referral_id', type: 'uuid', get: (b) => b.referralId },
+    { name: 'status', type: 'text', get: (b) => b.status }, { name: 'idempotency_key', type: 'text', get: (b) => b.idempotencyKey }, { name: 'created_at', type: 'timestamptz', get: (b) => b.createdAt.toISOString() },
+    { name: 'cancelled_at', type: 'timestamptz', get: (b) => b.cancelledAt?.toISOString() ?? null },
+  ], rows, 10_000);
+}
+
+export interface BulkWard { id: string; facilityId: string; name: string; department: string }
+export interface BulkBed { id: string; wardId: string; facilityId: string; code: string; kind: string; status: string; residentId: string | null; referralId: string | null }
+
+/** Loads wards and their beds (with today's occupants). */
+export async function loadWardsAndBeds(q: Queryable, wards: readonly BulkWard[], beds: readonly BulkBed[]): Promise<void> {
+  await insertMany(q, 'wards', [{ name: 'id', type: 'uuid', get: (w: BulkWard) => w.id }, { name: 'facility_id', type: 'uuid', get: (w) => w.facilityId },
+    { name: 'name', type: 'text', get: (w) => w.name }, { name: 'department', type: 'text', get: (w) => w.department }], wards);
+  await insertMany(q, 'beds', [{ name: 'id', type: 'uuid', get: (b: BulkBed) => b.id }, { name: 'ward_id', type: 'uuid', get: (b) => b.wardId }, { name: 'facility_id', type: 'uuid', get: (b) => b.facilityId },
+    { name: 'code', type: 'text', get: (b) => b.code }, { name: 'kind', type: 'text', get: (b) => b.kind }, { name: 'status', type: 'text', get: (b) => b.status },
+    { name: 'resident_id', type: 'uuid', get: (b) => b.residentId }, { name: 'referral_id', type: 'uuid', get: (b) => b.referralId }], beds);
 }
