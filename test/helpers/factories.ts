@@ -266,6 +266,18 @@ export async function buildContract(q: Queryable, o: { residentId?: string; team
   return { id: row.id, residentId, teamId };
 }
 
+/**
+ * The residents' consents to a facility (or a worker), current by default (from 30 days ago for a year):
+ * the legal basis a facility's staff need to book for, or read the record of, residents with no other tie.
+ */
+export async function buildConsents(q: Queryable, residentIds: string[], to: { facilityId: string } | { workerId: string }, o: { startsOn?: string; endsOn?: string } = {}): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `INSERT INTO consents (resident_id, grantee_facility_id, grantee_worker_id, starts_on, ends_on)
+     SELECT r, $2, $3, COALESCE($4::date, current_date - 30), COALESCE($5::date, current_date + 335) FROM unnest($1::uuid[]) AS r RETURNING id`,
+    [residentIds, 'facilityId' in to ? to.facilityId : null, 'workerId' in to ? to.workerId : null, o.startsOn ?? null, o.endsOn ?? null]);
+  return rows.map((r) => r.id);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Chronic programmes and referrals
 

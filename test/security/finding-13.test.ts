@@ -9,6 +9,7 @@ import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../helpers/county.ts';
 import { bulkResidents } from '../helpers/residents.ts';
 import { plusDays } from '../../src/modules/scheduling/rules.ts';
 import { today } from '../../src/shared/time.ts';
+import { buildConsents, facilityId } from '../helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`finding 13: a resident's bookings only within the reader's scope [${engine}]`, () => {
@@ -24,6 +25,8 @@ for (const engine of ENGINES) {
       [inA] = await bulkResidents(t.db, 1, VILLAGE_A, 'a');
       [inB] = await bulkResidents(t.db, 1, VILLAGE_B, 'b');
       coord = await t.signIn('coord13', 'coordinator', { facilityCode: 'H0001' });
+      // The county hospital books for them on their consent (a staff booking needs a legal basis).
+      await buildConsents(t.db, [inA, inB], { facilityId: await facilityId(t.db, 'H0001') });
       const s = await t.app.inject({ method: 'POST', url: '/api/scheduling/schedules', headers: { cookie: coord }, payload: { facilityCode: 'H0001', kind: 'department', department: '内科', name: '内科门诊',
         from: plusDays(today(), 2), weeks: 1, pattern: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '09:00', slotMinutes: 60, capacity: 5 })) } });
       assert.equal(s.statusCode, 201, s.body);

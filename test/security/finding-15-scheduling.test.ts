@@ -9,6 +9,7 @@ import { buildTestCounty, VILLAGE_A } from '../helpers/county.ts';
 import { bulkResidents } from '../helpers/residents.ts';
 import { plusDays } from '../../src/modules/scheduling/rules.ts';
 import { today } from '../../src/shared/time.ts';
+import { buildConsents, facilityId } from '../helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`finding 15: list reads of scheduling leave a row per resident shown [${engine}]`, () => {
@@ -20,6 +21,7 @@ for (const engine of ENGINES) {
       await buildTestCounty(t.db);
       people = await bulkResidents(t.db, 4, VILLAGE_A, 'f');
       coord = await t.signIn('coord15', 'coordinator', { facilityCode: 'H0001' });
+      await buildConsents(t.db, people, { facilityId: await facilityId(t.db, 'H0001') });
     });
     after(() => t.close());
     const post = (url: string, payload: object, cookie = coord) => t.app.inject({ method: 'POST', url, headers: { cookie }, payload });

@@ -39,7 +39,10 @@ export async function manageableFacility(q: Queryable, p: Principal, code: strin
   return { id: f.id, region: f.region_code, county: f.region_code.slice(0, 6) };
 }
 
-/** Who may book for whom: a resident for themself; staff of a facility for any resident of the county. */
+/**
+ * Whom one may act for in scheduling: a resident for themself; staff of a facility for a resident of its
+ * county (a booking or a waiting-list entry then needs a legal basis, or an open referral of their facility: bookings.ts).
+ */
 export async function bookingActor(q: Queryable, p: Principal, residentId: string): Promise<{ county: string; village: string }> {
   const r = await store.bookableResident(q, residentId);
   if (!r) throw notFound({ zh: '居民', en: 'Resident' });

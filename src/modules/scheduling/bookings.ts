@@ -7,6 +7,8 @@ import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { assertMayAttach } from '../records/basis.ts';
+import type { AccessOptions } from '../records/access.ts';
 import { bookRefusal, type Channel } from './rules.ts';
 import { bookingActor, constraintOf, myFacility, readableResident, refusal } from './access.ts';
 import { scheduleRow, slotState } from './schedules.ts';
@@ -38,7 +40,7 @@ const bookingOut = (b: store.BookingRow): BookingOut => ({ id: b.id, slotId: b.s
  * booking waits and re-checks), the insert then meets the one-per-session index; any refusal rolls the
  * whole transaction back. A retried request with the same key returns the first booking.
  */
-export async function book(db: Db, p: Principal, input: BookInput, inTx?: Queryable): Promise<BookingOut> {
+export async function book(db: Db, p: Principal, input: BookInput, inTx?: Queryable, access?: AccessOptions): Promise<BookingOut> {
   const first = await replay(inTx ?? db, p, input.idempotencyKey, input);
   if (first) return first;
   const run = async (q: Queryable): Promise<BookingOut> => {
@@ -50,7 +52,14 @@ export async function book(db: Db, p: Principal, input: BookInput, inTx?: Querya
       if (!rf || rf.resident_id !== input.residentId || !slotFacility || rf.to_facility_id !== slotFacility || !['draft', 'sent', 'accepted'].includes(rf.status)) {
         throw badRequest('booking.referral_mismatch', { zh: '转诊单与号源不符', en: 'The referral does not match this slot' }, [{ path: 'referralId', problem: 'not an open referral of this resident to this facility / 非该居民转至该机构的在途转诊' }]);
       }
+      // The referral is the basis: only its two facilities book on it.
+      const mine = p.role === 'resident' ? null : await myFacility(q, p);
+      if (p.role !== 'resident' && (!mine || (mine.id !== rf.from_facility_id && mine.id !== rf.to_facility_id))) throw notFound({ zh: '居民', en: 'Resident' });
       channel = 'referral';
+    } else if (p.role !== 'resident') {
+      // Staff book for a resident only with a legal basis for them (records' one rule); otherwise 404.
+      if (!access) throw new Error('book: access options are needed for a staff booking');
+      await assertMayAttach(q, p, input.residentId, access);
     }
     const s = await store.takePlace(q, input.slotId, channel === 'referral');
     if (!s) {
@@ -114,7 +123,7 @@ async function ownBooking(q: Queryable, p: Principal, id: string) {
 }
 
 /** Moves a booking to another slot in one transaction: the new place is taken before the old one is given up. */
-export async function reschedule(db: Db, p: Principal, bookingId: string, slotId: string, idempotencyKey: string, hooks: BookingHooks = {}): Promise<BookingOut> {
+export async function reschedule(db: Db, p: Principal, bookingId: string, slotId: string, idempotencyKey: string, hooks: BookingHooks = {}, access?: AccessOptions): Promise<BookingOut> {
   const prior = await store.bookingByKey(db, p.userId, idempotencyKey);
   if (prior) return { ...bookingOut(prior), replayed: true };
   return db.tx(async (q) => {
@@ -122,7 +131,7 @@ export async function reschedule(db: Db, p: Principal, bookingId: string, slotId
     if (old.status !== 'booked') throw conflict('booking.not_live', { zh: '该预约已取消或已就诊', en: 'The booking is no longer live' }, [{ path: 'id', problem: old.status }]);
     // Free the old place first so that a move within the same session is not refused as a double booking.
     await cancelBooking(db, p, bookingId, 'rescheduled', q);
-    const nb = await book(db, p, { slotId, residentId: old.resident_id, idempotencyKey, referralId: old.referral_id }, q);
+    const nb = await book(db, p, { slotId, residentId: old.resident_id, idempotencyKey, referralId: old.referral_id }, q, access);
     await store.setRescheduledTo(q, bookingId, nb.id);
     if (old.referral_id && hooks.onBookingMoved) await hooks.onBookingMoved(q, { referralId: old.referral_id, from: bookingId, to: nb.id });
     return nb;
@@ -142,9 +151,10 @@ export async function markAttendance(db: Db, p: Principal, bookingId: string, st
 }
 
 /** Puts a resident on a schedule's waiting list for a range of days. */
-export async function joinWaitingList(db: Db, p: Principal, input: WaitingInput) {
+export async function joinWaitingList(db: Db, p: Principal, input: WaitingInput, access: AccessOptions) {
   return db.tx(async (q) => {
     await bookingActor(q, p, input.residentId);
+    if (p.role !== 'resident') await assertMayAttach(q, p, input.residentId, access);
     await scheduleRow(q, input.scheduleId);
     if (input.to < input.from) throw badRequest('request.invalid', { zh: '结束日期早于开始日期', en: 'The end date is before the start date' }, [{ path: 'to', problem: 'before from / 早于开始日期' }]);
     const id = await store.insertWaiting(q, { ...input, createdBy: p.userId });

@@ -19,7 +19,7 @@ SELECT county_code, village_code FROM residents WHERE id = $1 AND merged_into IS
 SELECT resident_id FROM users WHERE id = $1;
 
 -- referralForBooking
-SELECT resident_id, to_facility_id, status FROM referrals WHERE id = $1;
+SELECT resident_id, from_facility_id, to_facility_id, status FROM referrals WHERE id = $1;
 
 -- insertSchedule
 INSERT INTO schedules (facility_id, county_code, kind, department, worker_id, equipment, name, pattern, referral_share_pct, release_hours, created_by)

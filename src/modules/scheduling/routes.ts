@@ -18,6 +18,7 @@ const MANAGERS = SCHEDULE_MANAGERS;
 /** Registers /api/scheduling/*; `hooks` are what other modules hear of a booking's life (wired in src/app.ts). */
 export async function schedulingRoutes(app: ZodApp, ctx: AppContext, hooks: BookingHooks = {}) {
   const { db } = ctx;
+  const access = { encounterDays: ctx.config.encounterAccessDays };
 
   app.get('/api/scheduling/schedules', {
     config: { access: 'signed-in' },
@@ -61,7 +62,7 @@ export async function schedulingRoutes(app: ZodApp, ctx: AppContext, hooks: Book
   app.post('/api/scheduling/bookings', {
     config: { access: BOOKERS },
     schema: { tags: ['scheduling'], summary: 'Book a place (a retried request with the same idempotency key returns the first booking)', body: BookBody, response: { 201: Booking, 200: Booking } },
-    handler: async (req, reply) => book(db, me(req), req.body).then((b) => reply.code(b.replayed ? 200 : 201).send(b)),
+    handler: async (req, reply) => book(db, me(req), req.body, undefined, access).then((b) => reply.code(b.replayed ? 200 : 201).send(b)),
   });
 
   app.post('/api/scheduling/bookings/:id/cancel', {
@@ -73,7 +74,7 @@ export async function schedulingRoutes(app: ZodApp, ctx: AppContext, hooks: Book
   app.post('/api/scheduling/bookings/:id/reschedule', {
     config: { access: BOOKERS },
     schema: { tags: ['scheduling'], summary: 'Move a booking to another slot', params: Uuid, body: RescheduleBody, response: { 200: Booking } },
-    handler: async (req) => reschedule(db, me(req), req.params.id, req.body.slotId, req.body.idempotencyKey, hooks),
+    handler: async (req) => reschedule(db, me(req), req.params.id, req.body.slotId, req.body.idempotencyKey, hooks, access),
   });
 
   app.post('/api/scheduling/bookings/:id/attendance', {
@@ -91,7 +92,7 @@ export async function schedulingRoutes(app: ZodApp, ctx: AppContext, hooks: Book
   app.post('/api/scheduling/waiting-list', {
     config: { access: BOOKERS },
     schema: { tags: ['scheduling'], summary: 'Wait for a cancelled place on a schedule', body: WaitingBody, response: { 201: z.object({ id: z.string(), status: z.string() }) } },
-    handler: async (req, reply) => reply.code(201).send(await joinWaitingList(db, me(req), req.body)),
+    handler: async (req, reply) => reply.code(201).send(await joinWaitingList(db, me(req), req.body, access)),
   });
 
   app.post('/api/scheduling/wards', {

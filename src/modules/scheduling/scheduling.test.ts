@@ -7,6 +7,7 @@ import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../../../test/helpers/county.ts';
 import { bulkResidents } from '../../../test/helpers/residents.ts';
 import { plusDays } from './rules.ts';
+import { buildConsents, facilityId } from '../../../test/helpers/factories.ts';
 
 const PORTS = { pglite: 3831, postgres: 3832 } as const;
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -23,6 +24,8 @@ for (const engine of ENGINES) {
       await buildTestCounty(t.db);
       coord = await t.signIn('coord', 'coordinator', { facilityCode: 'H0001' });
       residents = await bulkResidents(t.db, 520, VILLAGE_A);
+      // The coordinator books for them on their consent to the hospital (a staff booking needs a legal basis).
+      await buildConsents(t.db, residents, { facilityId: await facilityId(t.db, 'H0001') });
       await t.app.listen({ port: PORTS[engine], host: '127.0.0.1' });
       base = `http://127.0.0.1:${PORTS[engine]}`;
     });

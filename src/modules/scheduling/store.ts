@@ -42,7 +42,7 @@ export async function residentOfUser(q: Queryable, userId: string): Promise<stri
 
 /** The referral a booking names (read only: referrals are the referral module's). */
 export async function referralForBooking(q: Queryable, referralId: string) {
-  const [rf] = await q.query<{ resident_id: string; to_facility_id: string; status: string }>('SELECT resident_id, to_facility_id, status FROM referrals WHERE id = $1', [referralId]);
+  const [rf] = await q.query<{ resident_id: string; from_facility_id: string; to_facility_id: string; status: string }>('SELECT resident_id, from_facility_id, to_facility_id, status FROM referrals WHERE id = $1', [referralId]);
   return rf;
 }
 
