@@ -176,6 +176,11 @@ export async function endSession(db: Queryable, token: string): Promise<void> {
   await db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
 }
 
+/** Ends every session of a user (any stage): their account was disabled, or its password was reset. */
+export async function endSessionsOf(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+}
+
 /** Makes a session limited to enrolment a full one (the second factor is now enrolled). */
 export async function promoteSession(db: Queryable, token: string): Promise<void> {
   await db.query("UPDATE sessions SET stage = 'full' WHERE token_hash = $1 AND stage = 'enrol'", [tokenHash(token)]);

@@ -46,6 +46,8 @@ export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor
 export const INDEX_READERS: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 /** Who registers a resident. */
 export const RESIDENT_REGISTRARS: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'];
+/** Who issues a resident the one-time code with which they set their own password (with a legal basis for their record). */
+export const RESIDENT_ACCOUNT_ISSUERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
 /** Who reviews probable duplicate residents. */
 export const DUPLICATE_REVIEWERS: readonly Role[] = ['sysadmin', 'manager', 'public_health'];
 /** Who sets a region's population. */

@@ -19,8 +19,6 @@ const KNOWN_VIOLATIONS: { file: string; table: string }[] = [
   { file: 'src/modules/demo/seed.ts', table: 'region_population' },
   { file: 'src/modules/demo/seed.ts', table: 'households' },
   { file: 'src/modules/demo/seed.ts', table: 'residents' },
-  { file: 'src/modules/records/accounts.ts', table: 'users' },
-  { file: 'src/modules/users/service.ts', table: 'sessions' },
 ];
 /** Rings of modules importing one another that the restructure is removing (each sorted). The lead empties this at merge. */
 const KNOWN_CYCLES: string[][] = [];

@@ -334,6 +334,14 @@ async function ownResident(q: Queryable, p: Principal): Promise<string> {
   return rid;
 }
 
+/**
+ * The legal basis the principal has for a resident's record, for another module's use case that needs
+ * one (issuing a resident's activation code); 404 without one, as for a resident who does not exist.
+ */
+export async function recordBasis(db: Db, p: Principal, residentId: string, o: AccessOptions): Promise<Basis> {
+  return (await requireBasis(db, p, residentId, o)).basis;
+}
+
 /** A resident's consents. */
 export async function myConsents(db: Db, p: Principal): Promise<ConsentItem[]> {
   const rows = await store.consentsOf(db, await ownResident(db, p));

@@ -217,6 +217,15 @@ UPDATE resident_duplicates SET status = 'undone' WHERE status = 'merged' AND ((r
 UPDATE resident_duplicates d SET status = 'distinct', decided_by = $2, decided_at = now()
 FROM residents a WHERE d.id = $1 AND d.status = 'open' AND a.id = d.resident_a ${within ? 'AND a.village_code LIKE $3' : ''} RETURNING d.id;
 
+-- residentIdByLogin
+SELECT id FROM residents WHERE id_type = 'resident_id' AND id_number_hash = $1 AND merged_into IS NULL;
+
+-- residentIdByLogin
+SELECT id FROM residents WHERE phone_hash = $1 AND merged_into IS NULL;
+
+-- liveResidentName
+SELECT name FROM residents WHERE id = $1 AND merged_into IS NULL;
+
 -- ==== workers.ts
 
 -- listWorkers

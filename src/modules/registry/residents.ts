@@ -414,3 +414,20 @@ export async function markDistinct(db: Db, actor: Actor, duplicateId: string, wi
     await writeAudit(q, actor, { action: 'resident.mark_distinct', outcome: 'ok', recordType: 'resident_duplicate', recordId: duplicateId });
   });
 }
+
+/** The live resident a phone number or ID number names (null when none, or more than one share the phone). */
+export async function residentIdByLogin(q: Queryable, keys: Keys, login: string): Promise<string | null> {
+  const v = login.trim().toUpperCase();
+  const rows = /^\d{17}[\dX]$/.test(v)
+    ? await q.query<{ id: string }>("SELECT id FROM residents WHERE id_type = 'resident_id' AND id_number_hash = $1 AND merged_into IS NULL", [lookupHash(keys, v)])
+    : /^1[3-9]\d{9}$/.test(v)
+      ? await q.query<{ id: string }>('SELECT id FROM residents WHERE phone_hash = $1 AND merged_into IS NULL', [lookupHash(keys, v)])
+      : [];
+  return rows.length === 1 ? rows[0].id : null;
+}
+
+/** The name of a live (not merged away) resident, or null. */
+export async function liveResidentName(q: Queryable, id: string): Promise<string | null> {
+  const [r] = await q.query<{ name: string }>('SELECT name FROM residents WHERE id = $1 AND merged_into IS NULL', [id]);
+  return r?.name ?? null;
+}
