@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../../platform/db.ts';
 import { AppError, badRequest, conflict, notFound, type FieldProblem, stale } from '../../platform/errors.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import { decrypt, encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
-import { validateIdNumber, maskIdNumber, maskPhone } from './id-number.ts';
+import { validateIdNumber, maskIdNumber, maskOtherId, maskPhone } from './id-number.ts';
 import { pinyinKeys } from './names.ts';
 import { ageOn, priorityGroupsOf, type PriorityGroup } from './rules.ts';
 
@@ -31,7 +31,7 @@ export interface Resident {
   id: string;
   name: string;
   sex: 'M' | 'F';
-  birthDate: string;
+  /** Age in whole years (at death for the dead); the birth date is never shown beside the masked ID number. */
   age: number;
   idType: IdType;
   idNumberMasked: string;
@@ -70,8 +70,8 @@ const SELECT = `
 function toResident(keys: Keys, r: Row, on = today()): Resident {
   const idNumber = decrypt(keys, r.id_number_enc);
   return {
-    id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, age: ageOn(r.birth_date, r.death_date ?? on), idType: r.id_type,
-    idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(idNumber) : `****${r.id_number_last4}`,
+    id: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, r.death_date ?? on), idType: r.id_type,
+    idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(idNumber) : maskOtherId(idNumber),
     phoneMasked: r.phone_enc ? maskPhone(decrypt(keys, r.phone_enc)) : null,
     ethnicity: r.ethnicity, villageCode: r.village_code, villageName: r.village_name, townshipName: r.township_name,
     registeredVillageCode: r.registered_village_code, householdNo: r.household_no, relationToHead: r.relation_to_head, permanent: r.permanent,

@@ -3176,7 +3176,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3286,7 +3285,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3397,7 +3395,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3508,7 +3505,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3793,7 +3789,6 @@ export interface paths {
                                     name: string;
                                     /** @enum {string} */
                                     sex: "M" | "F";
-                                    birthDate: string;
                                     age: number;
                                     /** @enum {string} */
                                     idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3818,7 +3813,6 @@ export interface paths {
                                     name: string;
                                     /** @enum {string} */
                                     sex: "M" | "F";
-                                    birthDate: string;
                                     age: number;
                                     /** @enum {string} */
                                     idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -4190,7 +4184,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 deathDate: string | null;
                                 idNumberMasked: string;
@@ -11452,7 +11445,7 @@ export interface paths {
                             residentId: string;
                             residentName: string;
                             sex: string;
-                            birthDate: string;
+                            age: number;
                             direction: string;
                             /** @enum {string} */
                             urgency: "routine" | "urgent" | "green_channel";
