@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A } from '../../../test/helpers/county.ts';
+import { buildUser } from '../../../test/helpers/factories.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
 import type { Role } from '../../shared/roles.ts';
 
@@ -54,11 +55,10 @@ for (const engine of ENGINES) {
       rid = await mk(makeIdNumber('371003', '1950-05-05', '111'), '赵大爷');
       const other = await mk(makeIdNumber('371003', '1970-05-05', '222'), '钱阿姨');
       for (const c of MATRIX) if (c.role !== 'resident') cookie.set(c.user, await t.signIn(c.user, c.role, { facilityCode: c.facility, regionCode: c.region }));
-      // residents' own accounts, set at the facility
+      // residents' own accounts (made directly: how a resident opens one is test/security/finding-02's)
       for (const [u, id] of [['self', rid], ['other_res', other]] as const) {
-        const r = await t.app.inject({ method: 'POST', url: `/api/residents/${id}/account`, headers: { cookie: admin }, payload: { password: TEST_PASSWORD } });
-        assert.equal(r.statusCode, 200, r.body);
-        const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `r-${id.slice(0, 8)}`, password: TEST_PASSWORD } });
+        await buildUser(t.db, { username: u, role: 'resident', residentId: id, password: TEST_PASSWORD });
+        const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: TEST_PASSWORD } });
         cookie.set(u, `meridian_session=${login.cookies.find((x) => x.name === 'meridian_session')!.value}`);
       }
       // workers behind the users, a team with a current contract, an expired one, a referral
