@@ -212,8 +212,11 @@ WHERE c.contype = 'f' AND c.confrelid = 'residents'::regclass
   AND cl.relname NOT IN ('residents', 'resident_duplicates', 'resident_merges')
 ORDER BY 1, 2;
 
--- moveAttached
-UPDATE ${table} SET ${column} = $1 WHERE ($2::uuid IS NOT NULL AND ${column} = $2) OR id = ANY($3::uuid[]) RETURNING id;
+-- moveAllAttached
+UPDATE ${table} SET ${column} = $1 WHERE ${column} = $2 RETURNING id;
+
+-- moveAttachedRows
+UPDATE ${table} SET ${column} = $1 WHERE id = ANY($2::uuid[]);
 
 -- lockResidents
 SELECT id, merged_into FROM residents WHERE id = ANY($1::uuid[]) AND ($2::text IS NULL OR village_code LIKE $2 || '%') FOR UPDATE;

@@ -253,7 +253,7 @@ export async function mergeResidents(db: Db, actor: Actor, survivorId: string, m
     for (const t of await store.attachedTables(q)) {
       let rows: string[];
       try {
-        rows = await store.moveAttached(q, t.table, t.column, survivorId, mergedId, null);
+        rows = await store.moveAllAttached(q, t.table, t.column, survivorId, mergedId);
       } catch (e) {
         // Both records hold something only one person may hold (an active enrolment, a bed, a booking of the
         // same session): a person must decide which stays; the transaction rolls back, nothing moves.
@@ -284,7 +284,7 @@ export async function undoMerge(db: Db, actor: Actor, mergeId: string, within: s
     if (m.undone_at) throw conflict('resident.merge_undone', { zh: '该合并已撤销', en: 'This merge was already undone' });
     for (const [key, ids] of Object.entries(m.moved.rows)) {
       const [table, column] = key.split('.');
-      await store.moveAttached(q, table, column, m.merged_id, null, ids);
+      await store.moveAttachedRows(q, table, column, m.merged_id, ids);
     }
     if (await store.identifierClash(q, m.merged_id)) throw conflict('resident.duplicate_id', { zh: '撤销后证件号码将重复', en: 'Undoing would duplicate an identifier' });
     await store.setMergedInto(q, m.merged_id, null);

@@ -391,14 +391,21 @@ export function attachedTables(q: Queryable): Promise<{ table: string; column: s
 }
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
-/**
- * Moves the rows of an attached table from one resident to another (all of `from`'s, or only `ids`).
- * The table and column come from the catalogue (attachedTables) or a merge record, never from a caller.
- */
-export async function moveAttached(q: Queryable, table: string, column: string, to: string, from: string | null, ids: string[] | null): Promise<string[]> {
+const checkIdent = (table: string, column: string) => {
   if (!IDENT.test(table) || !IDENT.test(column)) throw new Error(`bad table in merge: ${table}.${column}`);
-  const rows = await q.query<{ id: string }>(`UPDATE ${table} SET ${column} = $1 WHERE ($2::uuid IS NOT NULL AND ${column} = $2) OR id = ANY($3::uuid[]) RETURNING id`, [to, from, ids ?? []]);
-  return rows.map((r) => r.id);
+};
+// The table and column of these two come from the catalogue (attachedTables) or a merge record, never from a caller.
+
+/** Moves every row of an attached table from one resident to another; the ids moved. */
+export async function moveAllAttached(q: Queryable, table: string, column: string, to: string, from: string): Promise<string[]> {
+  checkIdent(table, column);
+  return (await q.query<{ id: string }>(`UPDATE ${table} SET ${column} = $1 WHERE ${column} = $2 RETURNING id`, [to, from])).map((r) => r.id);
+}
+
+/** Moves the given rows of an attached table (back) to a resident. */
+export async function moveAttachedRows(q: Queryable, table: string, column: string, to: string, ids: string[]): Promise<void> {
+  checkIdent(table, column);
+  await q.query(`UPDATE ${table} SET ${column} = $1 WHERE id = ANY($2::uuid[])`, [to, ids]);
 }
 
 export function lockResidents(q: Queryable, ids: string[], within: string | null): Promise<{ id: string; merged_into: string | null }[]> {
