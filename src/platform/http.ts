@@ -203,6 +203,20 @@ function trustProxyOption(v: Config['trustProxy']): boolean | string[] | ((addr:
   return typeof v === 'number' ? (_addr: string, hop: number) => hop < v : v;
 }
 
+const camel = (col: string) => col.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * 409 for a unique violation (PostgreSQL 23505) that a service's own check did not catch (two
+ * requests at once): named by the columns of the key, never their values.
+ */
+export function uniqueViolation(err: unknown): AppError {
+  const e = err as { detail?: string; constraint?: string; table?: string };
+  const cols = /^Key \((.+?)\)=/.exec(e.detail ?? '')?.[1].split(',').map((c) => c.trim().replace(/^"|"$/g, '')).filter((c) => /^[a-z_][a-z0-9_]*$/.test(c)) ?? [];
+  const fields = (cols.length ? cols : [e.constraint ?? 'body']).map((c) => ({ path: camel(c.replace(/^lower\((.*)\)$/, '$1')), problem: 'already exists / 已存在' }));
+  const names = fields.map((f) => f.path).join(', ');
+  return new AppError(409, 'record.duplicate', { zh: `该值已存在：${names}`, en: `This value already exists: ${names}` }, fields);
+}
+
 function sendError(reply: FastifyReply, e: AppError) {
   return reply.code(e.status).type('application/json').send(e.toJSON());
 }
@@ -316,6 +330,7 @@ export async function buildHttp(
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
       return sendError(reply, new AppError(413, 'request.too_large', { zh: `请求体过大（上限 ${BODY_LIMIT / 1048576} MB）`, en: `Request body too large (limit ${BODY_LIMIT / 1048576} MB)` }, [{ path: 'body', problem: 'too large / 过大' }]));
     }
+    if (e.code === '23505') return sendError(reply, uniqueViolation(err));
     if (status === 429) {
       return sendError(reply, new AppError(429, 'request.rate_limited', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' }));
     }

@@ -17,13 +17,13 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   audit_anchors: 'platform',
   schema_migrations: 'platform',
   // users
-  users: 'users',
+  users: 'users', resident_activation_codes: 'users',
   // registry
   regions: 'registry', region_population: 'registry', facilities: 'registry', communities: 'registry', community_members: 'registry',
   workers: 'registry', worker_postings: 'registry', households: 'registry', residents: 'registry', resident_duplicates: 'registry', resident_merges: 'registry',
   // records
   icd10_codes: 'records', encounters: 'records', diagnoses: 'records', observations: 'records', prescriptions: 'records', allergies: 'records',
-  immunisations: 'records', documents: 'records', consents: 'records', break_glass: 'records', record_versions: 'records', resident_activation_codes: 'records', presence_codes: 'records',
+  immunisations: 'records', documents: 'records', consents: 'records', break_glass: 'records', record_versions: 'records', presence_codes: 'records',
   // contracts
   care_teams: 'contracts', care_team_members: 'contracts', care_team_areas: 'contracts', service_packages: 'contracts', contracts: 'contracts', contract_packages: 'contracts',
   // chronic

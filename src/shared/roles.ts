@@ -37,12 +37,17 @@ export function regionPrefix(code: string): string {
 // Role lists by purpose: each purpose named once and imported (the web's menu and pages; routes may use them too).
 /** Every staff role (everyone but residents and government departments). */
 export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
-/** Who searches the resident master index. */
-export const INDEX_READERS: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+/**
+ * Who searches the resident master index, opens a resident's card and reveals their identifiers.
+ * Not managers (and not officers): they see aggregates only.
+ */
+export const INDEX_READERS: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
 /** Who registers a resident. */
 export const RESIDENT_REGISTRARS: readonly Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'];
-/** Who reviews probable duplicate residents. */
-export const DUPLICATE_REVIEWERS: readonly Role[] = ['sysadmin', 'manager', 'public_health'];
+/** Who issues a resident the one-time code with which they set their own password (with a legal basis for their record). */
+export const RESIDENT_ACCOUNT_ISSUERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
+/** Who reviews probable duplicate residents (and merges them): people are shown, so not managers. */
+export const DUPLICATE_REVIEWERS: readonly Role[] = ['sysadmin', 'public_health'];
 /** Who sets a region's population. */
 export const POPULATION_EDITORS: readonly Role[] = ['officer', 'sysadmin'];
 /** Who imports the region tree. */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/db.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { buildFacility, buildRegion } from '../helpers/factories.ts';
-import { ROLES, type Role } from '../../src/shared/roles.ts';
+import { DUPLICATE_REVIEWERS, INDEX_READERS, RESIDENT_ACCOUNT_ISSUERS, ROLES, type Role } from '../../src/shared/roles.ts';
 
 // Fill path parameters with well-formed values, so that a request reaches the guard and not a 404.
 const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? '00000000-0000-4000-8000-000000000000' : 'x'));
@@ -50,6 +50,21 @@ for (const engine of ENGINES) {
         }
       }
       assert.ok(checked > 0);
+    });
+
+    test('the resident index follows the role lists of src/shared/roles.ts (as the web menu does): managers see no resident', () => {
+      const access = (method: string, url: string) => t.app.routeTable.find((r) => r.method === method && r.url === url)?.access;
+      const sorted = (xs: readonly Role[]) => [...xs].sort();
+      for (const [method, url] of [['GET', '/api/residents'], ['GET', '/api/residents/:id'], ['POST', '/api/residents/:id/reveal']]) {
+        assert.deepEqual(sorted(access(method, url) as Role[]), sorted(INDEX_READERS), `${method} ${url}`);
+      }
+      for (const [method, url] of [['GET', '/api/resident-duplicates'], ['POST', '/api/resident-duplicates/:id/merge'], ['POST', '/api/resident-duplicates/:id/distinct'], ['POST', '/api/resident-merges/:id/undo']]) {
+        assert.deepEqual(sorted(access(method, url) as Role[]), sorted(DUPLICATE_REVIEWERS), `${method} ${url}`);
+      }
+      assert.deepEqual(sorted(access('POST', '/api/residents/:id/activation-code') as Role[]), sorted(RESIDENT_ACCOUNT_ISSUERS));
+      for (const r of t.app.routeTable.filter((x) => /^\/api\/(residents|resident-)/.test(x.url) && x.method === 'GET')) {
+        assert.ok(Array.isArray(r.access) && !r.access.includes('manager'), `${r.method} ${r.url} is open to managers`);
+      }
     });
 
     test('a route registered without an access declaration stops the app from starting', async () => {

@@ -53,9 +53,14 @@ describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     await page.getByRole('tab', { name: '就诊时间轴' }).click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="timeline"] .ant-timeline-item').length > n, before);
     assert.match(await page.locator('[data-testid="timeline"] .ant-timeline-item').first().textContent() ?? '', /收缩压 152/);
-    // the GP sets the resident's password at the facility, through the API the page uses
-    const setPw = await page.evaluate(async (id) => (await fetch(`/api/residents/${id}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'Resident-pass-1' }) })).status, resident.id);
-    assert.equal(setPw, 200);
+    // the GP issues a one-time activation code at the facility; the resident sets their own password with it
+    const activated = await page.evaluate(async (id) => {
+      const code = await (await fetch(`/api/residents/${id}/activation-code`, { method: 'POST' })).json();
+      const ids = await (await fetch(`/api/residents/${id}/reveal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: '开通居民账号' }) })).json();
+      const r = await fetch('/api/auth/resident-activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: ids.idNumber, code: code.code, password: 'Resident-pass-1' }) });
+      return { status: r.status, login: ids.idNumber as string };
+    }, resident.id);
+    assert.equal(activated.status, 200);
     await page.close();
 
     const other = await ctx.browser.newPage({ viewport: { width: 1366, height: 900 } });
@@ -68,7 +73,7 @@ describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     await other.close();
 
     const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
-    await signInUi(phone, ctx.server.url, `r-${resident.id.slice(0, 8)}`, 'Resident-pass-1');
+    await signInUi(phone, ctx.server.url, activated.login, 'Resident-pass-1');
     await phone.waitForSelector('[data-testid="home-welcome"]');
     await phone.goto(`${ctx.server.url}/me`);
     await phone.click('[data-testid="tab-access"]');

@@ -85,11 +85,16 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     await shot(gp, 'referrals-7-gp-task');
 
     // the patient books a follow-up examination themself from the public share
-    const set = await gp.evaluate(async (rid) => (await fetch(`/api/residents/${rid}/account`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'Resident-pass-1' }) })).status, patient.residentId);
-    assert.equal(set, 200);
+    const activated = await gp.evaluate(async (rid) => {
+      const code = await (await fetch(`/api/residents/${rid}/activation-code`, { method: 'POST' })).json();
+      const ids = await (await fetch(`/api/residents/${rid}/reveal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: '开通居民账号' }) })).json();
+      const r = await fetch('/api/auth/resident-activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: ids.idNumber, code: code.code, password: 'Resident-pass-1' }) });
+      return { status: r.status, login: ids.idNumber as string };
+    }, patient.residentId);
+    assert.equal(activated.status, 200);
     const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const res = await ctx.newPage();
-    await signInUi(res, suite.server.url, `r-${patient.residentId.slice(0, 8)}`, 'Resident-pass-1');
+    await signInUi(res, suite.server.url, activated.login, 'Resident-pass-1');
     await res.waitForSelector('[data-testid="home-welcome"]');
     await res.goto(`${suite.server.url}/scheduling/my`);
     await choose(res, 'my-schedule', '彩超检查');

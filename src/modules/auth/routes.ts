@@ -7,7 +7,8 @@ import { me } from '../../platform/http.ts';
 import { changePassword, logout, SESSION_COOKIE, sessionCookieOptions, type Principal } from '../../platform/auth.ts';
 import { describeScope } from '../users/service.ts';
 import { UserOut } from '../users/schema.ts';
-import { activateWithCode } from '../records/accounts.ts';
+import { activateWithCode } from '../users/accounts.ts';
+import { ResidentActivateIn } from '../users/schema.ts';
 import { ConfirmIn, ConfirmOut, EnrolIn, EnrolOut, LoginIn, LoginOut, MfaIn, ResetIn, ResetOut, SignedIn, TwoFactorState } from './schema.ts';
 import { confirmEnrolment, resetSecondFactor, signIn, startEnrolment, twoFactorState, verifySecondFactor } from './service.ts';
 
@@ -53,12 +54,12 @@ export async function authRoutes(app: ZodApp, ctx: AppContext, opts: { loginRate
     config: { access: 'public', rateLimit: { max: opts.loginRateLimit, timeWindow: '1 minute' } },
     schema: {
       tags: ['auth'],
-      summary: 'A resident sets their password with the one-time code from the facility, then signs in with phone or ID number',
-      body: z.strictObject({ login: z.string().min(5).max(30), code: z.string().regex(/^\d{6}$/), password: z.string().min(1).max(200) }),
+      summary: 'A resident sets their own password with the one-time code from the facility (a reset ends every session of the account), then signs in with phone or ID number',
+      body: ResidentActivateIn,
       response: { 200: z.object({ ok: z.literal(true) }) },
     },
     handler: async (req) => {
-      await activateWithCode(ctx.db, ctx.keys, req.body.login, req.body.code, req.body.password, req.ip);
+      await activateWithCode(ctx.db, ctx.keys, req.body, req.ip);
       return { ok: true as const };
     },
   });

@@ -14,7 +14,7 @@ import {
   promoteSession, throttled, toPrincipal, userByUsername, verifyPassword, type Principal, type UserRow,
 } from '../../platform/auth.ts';
 import { TWO_FACTOR_ROLES } from '../../shared/roles.ts';
-import { residentUsername } from '../records/accounts.ts';
+import { residentUsername } from '../users/accounts.ts';
 import * as store from './store.ts';
 import type { TwoFactorState } from './schema.ts';
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A } from '../../../test/helpers/county.ts';
+import { buildUser } from '../../../test/helpers/factories.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
 import type { Role } from '../../shared/roles.ts';
 
@@ -54,11 +55,10 @@ for (const engine of ENGINES) {
       rid = await mk(makeIdNumber('371003', '1950-05-05', '111'), '赵大爷');
       const other = await mk(makeIdNumber('371003', '1970-05-05', '222'), '钱阿姨');
       for (const c of MATRIX) if (c.role !== 'resident') cookie.set(c.user, await t.signIn(c.user, c.role, { facilityCode: c.facility, regionCode: c.region }));
-      // residents' own accounts, set at the facility
+      // residents' own accounts (made directly: how a resident opens one is test/security/finding-02's)
       for (const [u, id] of [['self', rid], ['other_res', other]] as const) {
-        const r = await t.app.inject({ method: 'POST', url: `/api/residents/${id}/account`, headers: { cookie: admin }, payload: { password: TEST_PASSWORD } });
-        assert.equal(r.statusCode, 200, r.body);
-        const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: `r-${id.slice(0, 8)}`, password: TEST_PASSWORD } });
+        await buildUser(t.db, { username: u, role: 'resident', residentId: id, password: TEST_PASSWORD });
+        const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: TEST_PASSWORD } });
         cookie.set(u, `meridian_session=${login.cookies.find((x) => x.name === 'meridian_session')!.value}`);
       }
       // workers behind the users, a team with a current contract, an expired one, a referral
@@ -99,7 +99,7 @@ for (const engine of ENGINES) {
     for (const c of MATRIX) {
       test(`${c.role} ${c.user}: ${c.expect}`, async () => {
         const h = { cookie: cookie.get(c.user)! };
-        const before = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action IN ('record.summary','record.timeline','record.trends') AND resident_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)", [rid, c.user === 'self' ? `r-${rid.slice(0, 8)}` : c.user]))[0].n;
+        const before = (await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action IN ('record.summary','record.timeline','record.trends') AND resident_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)", [rid, c.user]))[0].n;
         for (const url of [`/api/records/${rid}/summary`, `/api/records/${rid}/timeline`, `/api/records/${rid}/trends?codes=8480-6,8462-4`]) {
           const r = await t.app.inject({ method: 'GET', url, headers: h });
           if (c.expect === 404 || c.expect === 403) {
@@ -112,7 +112,7 @@ for (const engine of ENGINES) {
         }
         const after = (await t.db.query<{ n: number; bases: string[] }>(
           "SELECT count(*)::int AS n, array_agg(DISTINCT basis) AS bases FROM audit_log WHERE action IN ('record.summary','record.timeline','record.trends') AND resident_id = $1 AND user_id = (SELECT id FROM users WHERE username = $2)",
-          [rid, c.user === 'self' ? `r-${rid.slice(0, 8)}` : c.user]))[0];
+          [rid, c.user]))[0];
         if (typeof c.expect === 'string') {
           assert.equal(after.n - before, 3, 'three reads, three audit rows');
           assert.deepEqual(after.bases, [c.expect]);

@@ -1,5 +1,4 @@
 // Health-record routes: thin — schema, access, call the service.
-import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
@@ -9,17 +8,15 @@ import {
   breakGlass, breakGlassForReview, editDiagnosis, giveConsent, myAccessLog, myConsents, myResidentId, recordEncounter, recordObservationBatch,
   reviewBreakGlass, summary, timeline, trends, versions, withdrawConsent,
 } from './service.ts';
-import { issueActivationCode, setResidentPassword } from './accounts.ts';
 import { searchIcd10 } from './reference.ts';
 import { issuePresenceCode } from './basis.ts';
 import {
   AccessLogOut, BreakGlassIn, BreakGlassOut, BreakGlassReviewIn, BreakGlassReviewList, ConsentIn, ConsentsOut, DiagnosisEdit, DiagnosisOut, EncounterIn, EncounterOut, Icd10Out, Icd10Query, IdOut,
-  IdParams, MyRecordOut, ObservationBatchIn, PresenceCodeOut, ObservationBatchOut, Ok, ResidentParams, SummaryOut, TimelineOut, TimelineQuery, TrendsOut, TrendsQuery, Uuid, VersionsOut,
+  IdParams, MyRecordOut, ObservationBatchIn, PresenceCodeOut, ObservationBatchOut, Ok, ResidentParams, SummaryOut, TimelineOut, TimelineQuery, TrendsOut, TrendsQuery, VersionsOut,
 } from './schema.ts';
 
 const READERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health', 'resident'];
 const WRITERS: Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'public_health'];
-const REGISTRARS: Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'];
 const ok = async (work: Promise<unknown>) => {
   await work;
   return { ok: true as const };
@@ -118,20 +115,5 @@ export async function recordRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: ['resident'] },
     schema: { tags: ['me'], summary: 'Withdraw a consent', params: IdParams, response: { 200: Ok } },
     handler: async (req) => ok(withdrawConsent(db, me(req), req.params.id)),
-  });
-
-  // ---- residents' accounts, set up at the facility ----
-  app.post('/api/residents/:id/account', {
-    config: { access: REGISTRARS },
-    schema: { tags: ['registry'], summary: 'Set a resident\'s sign-in password at the facility', params: z.object({ id: Uuid }), body: z.strictObject({ password: z.string().min(1).max(200) }), response: { 200: Ok } },
-    handler: async (req) => {
-      await setResidentPassword(db, me(req), req.params.id, req.body.password, await scope(req));
-      return { ok: true as const };
-    },
-  });
-  app.post('/api/residents/:id/activation-code', {
-    config: { access: REGISTRARS },
-    schema: { tags: ['registry'], summary: 'Issue a one-time code (24 h) for the resident to set their own password', params: z.object({ id: Uuid }), response: { 200: z.object({ code: z.string(), expiresAt: z.string() }) } },
-    handler: async (req) => issueActivationCode(db, me(req), req.params.id, await scope(req)),
   });
 }

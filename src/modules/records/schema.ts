@@ -52,7 +52,7 @@ export const BasisEnum = z.enum(BASES);
 export const PartEnum = z.enum(['all', 'public_health']);
 export const SummaryOut = z.object({
   basis: BasisEnum, part: PartEnum,
-  resident: z.object({ id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), birthDate: z.string(), age: z.number(), deathDate: z.string().nullable(), idNumberMasked: z.string(), villageName: z.string(), townshipName: z.string().nullable(), priorityGroups: z.array(z.string()) }),
+  resident: z.object({ id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), deathDate: z.string().nullable(), idNumberMasked: z.string(), villageName: z.string(), townshipName: z.string().nullable(), priorityGroups: z.array(z.string()) }),
   activeProblems: z.array(z.object({ icd10: z.string(), nameZh: z.string(), nameEn: z.string(), onsetDate: z.string().nullable(), confirmed: z.boolean() })),
   medications: z.array(z.object({ drugName: z.string(), strength: z.string().nullable(), dose: z.string().nullable(), frequency: z.string().nullable(), days: z.number().nullable(), prescribedAt: z.string(), antibacterialClass: z.string().nullable() })),
   allergies: z.array(z.object({ substance: z.string(), reaction: z.string().nullable(), severity: z.string().nullable() })),

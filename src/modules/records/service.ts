@@ -7,7 +7,7 @@ import { actorOf } from '../../platform/auth.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
 import { auditBatcher, writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { decrypt, type Keys } from '../../platform/crypto.ts';
-import { maskIdNumber } from '../registry/id-number.ts';
+import { maskIdNumber, maskOtherId } from '../registry/id-number.ts';
 import { ageOn, priorityGroupsOf } from '../registry/rules.ts';
 import { normaliseObservation, OBSERVATIONS, type NormalisedObservation } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
@@ -55,8 +55,8 @@ export async function summary(db: Db, keys: Keys, p: Principal, residentId: stri
   return {
     basis: b.basis, part,
     resident: {
-      id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, age: ageOn(r.birth_date, r.death_date ?? on), deathDate: r.death_date,
-      idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(decrypt(keys, r.id_number_enc)) : `****${r.id_number_last4}`,
+      id: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, r.death_date ?? on), deathDate: r.death_date,
+      idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(decrypt(keys, r.id_number_enc)) : maskOtherId(decrypt(keys, r.id_number_enc)),
       villageName: r.village_name, townshipName: r.township_name, priorityGroups: priorityGroupsOf(r.birth_date, r.conditions, on),
     },
     activeProblems: problems.filter((d) => part === 'all' || CHRONIC_ICD.test(d.icd10)).map((d) => ({ icd10: d.icd10, nameZh: d.name_zh, nameEn: d.name_en, onsetDate: d.onset_date, confirmed: d.confirmed })),
@@ -332,6 +332,14 @@ async function ownResident(q: Queryable, p: Principal): Promise<string> {
   const rid = await store.residentOfUser(q, p.userId);
   if (p.role !== 'resident' || !rid) throw forbidden();
   return rid;
+}
+
+/**
+ * The legal basis the principal has for a resident's record, for another module's use case that needs
+ * one (issuing a resident's activation code); 404 without one, as for a resident who does not exist.
+ */
+export async function recordBasis(db: Db, p: Principal, residentId: string, o: AccessOptions): Promise<Basis> {
+  return (await requireBasis(db, p, residentId, o)).basis;
 }
 
 /** A resident's consents. */

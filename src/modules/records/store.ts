@@ -1,4 +1,4 @@
-// The record's SQL: every statement of the records module (bar residents' accounts, accounts.ts),
+// The record's SQL: every statement of the records module,
 // typed rows in and out. Services call these; no other module does (they call records' service).
 import type { Queryable } from '../../platform/db.ts';
 import type { NormalisedObservation } from './observations.ts';
@@ -285,7 +285,7 @@ export function accessLogOf(q: Queryable, residentId: string, selfUserId: string
   return q.query<AccessLogRow>(
     `SELECT a.at, a.action, a.basis, a.role, a.username, u.display_name, f.name AS facility
        FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN facilities f ON f.code = u.facility_code
-      WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal', 'scheduling.resident_bookings', 'scheduling.slot_bookings', 'scheduling.bed_board', 'indicator.residents') OR a.basis IS NOT NULL) AND a.user_id IS DISTINCT FROM $2
+      WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal', 'resident.activation_code', 'resident.activate', 'scheduling.resident_bookings', 'scheduling.slot_bookings', 'scheduling.bed_board', 'indicator.residents') OR a.basis IS NOT NULL) AND a.user_id IS DISTINCT FROM $2
       ORDER BY a.id DESC LIMIT $3`, [residentId, selfUserId, limit]);
 }
 

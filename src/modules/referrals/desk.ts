@@ -7,6 +7,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { today } from '../../shared/time.ts';
 import { bedSummary, bookingStarts, bookingSummary } from '../scheduling/service.ts';
+import { ageOn } from '../registry/rules.ts';
 import { minutesLeft, type State } from './rules.ts';
 import { iso, visibleReferral, whoAmI } from './context.ts';
 import { expireOverdue } from './transitions.ts';
@@ -23,7 +24,7 @@ export async function getReferral(db: Db, p: Principal, id: string): Promise<Ref
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'referral.read', outcome: 'ok', residentId: r.resident_id, recordType: 'referral', recordId: id, basis: side === 'from' && r.status === 'draft' ? 'sender' : 'referral' }));
   const now = new Date();
   return {
-    id: r.id, residentId: r.resident_id, residentName: names.resident, sex: names.sex, birthDate: names.birth_date, direction: r.direction, urgency: r.urgency, greenChannel: r.green_channel,
+    id: r.id, residentId: r.resident_id, residentName: names.resident, sex: names.sex, age: ageOn(names.birth_date, today()), direction: r.direction, urgency: r.urgency, greenChannel: r.green_channel,
     reasonCode: r.reason_code, reasonText: r.reason_text, fromFacility: { code: names.from_code, name: names.from_name }, toFacility: { code: names.to_code, name: names.to_name },
     toDepartment: r.to_department, status: r.status, side, summary: r.summary, declineReason: r.decline_reason, outcome: r.outcome_summary, followUpPlan: r.follow_up_plan, followUpDays: r.follow_up_days,
     sentAt: iso(r.sent_at), acceptedAt: iso(r.accepted_at), arrivedAt: iso(r.arrived_at), completedAt: iso(r.completed_at), dueAt: iso(r.due_at),

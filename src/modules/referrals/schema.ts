@@ -61,7 +61,7 @@ export type Task = z.infer<typeof Task>;
 export const TaskDoneBody = z.strictObject({ note: z.string().max(500).nullable().optional() });
 export const IdStatus = z.object({ id: z.string(), status: z.string() });
 
-export const ReferralOut = z.object({ id: z.string(), residentId: z.string(), residentName: z.string(), sex: z.string(), birthDate: z.string(), direction: z.string(), urgency: Urgency, greenChannel: z.string().nullable(),
+export const ReferralOut = z.object({ id: z.string(), residentId: z.string(), residentName: z.string(), sex: z.string(), age: z.number(), direction: z.string(), urgency: Urgency, greenChannel: z.string().nullable(),
   reasonCode: z.string(), reasonText: z.string().nullable(), fromFacility: z.object({ code: z.string(), name: z.string() }), toFacility: z.object({ code: z.string(), name: z.string() }),
   toDepartment: z.string().nullable(), status: State, side: z.enum(['from', 'to']), summary: z.any(), declineReason: z.string().nullable(), outcome: z.string().nullable(), followUpPlan: z.string().nullable(),
   followUpDays: z.number().nullable(), sentAt: z.string().nullable(), acceptedAt: z.string().nullable(), arrivedAt: z.string().nullable(), completedAt: z.string().nullable(), dueAt: z.string().nullable(),

@@ -50,12 +50,29 @@ export function validateIdNumber(raw: string, expect: { birthDate?: string; sex?
   return problems.length ? { ok: false, problems } : { ok: true, value: v, birthDate, sex, regionCode: v.slice(0, 6) };
 }
 
-/** Masks an ID number for display: first 6 and last 4 (371003********1234). */
+// What a masked identifier shows, chosen so that with everything shown beside it (sex, age in whole
+// years, the village, never the birth date) a full number cannot be narrowed to fewer than 1,000
+// candidates (test/security/finding-03-masks.test.ts counts them on every GET answer):
+//  - a resident ID number: the 6-digit address code and the last 2 characters (the sex digit and the
+//    check character): a birth date within one year of age (365+ days) × the 2 hidden sequence digits
+//    (100), over the check character (1 in 11) → more than 3,000;
+//  - another identifier: its last 2 characters when 4 or more stay hidden (10,000+), else nothing;
+//  - a phone: its last 4 digits, and its first 3 when 4 or more digits stay hidden (138****5678: 10,000).
+// The full numbers are shown only by the audited reveal route.
+
+/** Masks a resident ID number: address code and the last 2 characters (371003**********72). */
 export function maskIdNumber(v: string): string {
-  return v.length > 10 ? v.slice(0, 6) + '*'.repeat(v.length - 10) + v.slice(-4) : '****';
+  return v.length === 18 ? v.slice(0, 6) + '*'.repeat(10) + v.slice(-2) : maskOtherId(v);
 }
 
-/** Masks a phone number: 138****5678. */
+/** Masks another identifier (passport, permit, record number): ****72, or **** when short. */
+export function maskOtherId(v: string): string {
+  return v.length >= 6 ? '****' + v.slice(-2) : '****';
+}
+
+/** Masks a phone number: 138****5678 (a short landline: ****4567). */
 export function maskPhone(v: string): string {
-  return v.length >= 7 ? v.slice(0, 3) + '****' + v.slice(-4) : '****';
+  const digits = v.replace(/\D/g, '');
+  if (digits.length < 8) return '****';
+  return digits.length - 7 >= 4 ? digits.slice(0, 3) + '****' + digits.slice(-4) : '****' + digits.slice(-4);
 }

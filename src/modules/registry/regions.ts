@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import { parseCsv, type CsvProblem } from './csv.ts';
 import { impliedParent, isUrban, levelOfCode, type RegionLevel } from './rules.ts';
+import * as store from './store.ts';
 
 export interface RegionRow {
   code: string;
@@ -31,7 +32,7 @@ export async function checkRegionCsv(q: Queryable, text: string): Promise<{ rows
     if (col(need) < 0) problems.push({ line: lines[0], column: need, problem: 'missing column in the header / 表头缺少该列' });
   }
   if (problems.length) return { rows: [], problems };
-  const known = new Set((await q.query<{ code: string }>('SELECT code FROM regions')).map((r) => r.code));
+  const known = new Set(await store.regionCodes(q));
   const seen = new Set<string>();
   const out: ImportedRegion[] = [];
   for (let i = 1; i < rows.length; i++) {
@@ -67,12 +68,7 @@ export async function checkRegionCsv(q: Queryable, text: string): Promise<{ rows
 export async function upsertRegions(q: Queryable, rows: ImportedRegion[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     const b = rows.slice(i, i + 5000);
-    await q.query(
-      `INSERT INTO regions (code, name, parent_code, level, urban)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[])
-       ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name`,
-      [b.map((r) => r.code), b.map((r) => r.name), b.map((r) => r.parentCode), b.map((r) => r.level), b.map((r) => isUrban(r.code))],
-    );
+    await store.upsertRegions(q, b.map((r) => ({ ...r, urban: isUrban(r.code) })));
   }
 }
 
@@ -103,14 +99,7 @@ export interface RegionNode {
 
 /** The children of a region (or the roots), each with its latest population and child count. */
 export async function regionChildren(q: Queryable, parent: string | null, within: string | null): Promise<RegionNode[]> {
-  const rows = await q.query<RegionRow & { population: number | null; year: number | null; children: number }>(
-    `SELECT r.*, p.population, p.year, (SELECT count(*) FROM regions c WHERE c.parent_code = r.code)::int AS children
-       FROM regions r
-       LEFT JOIN LATERAL (SELECT population, year FROM region_population WHERE region_code = r.code ORDER BY year DESC LIMIT 1) p ON true
-      WHERE ${parent ? 'r.parent_code = $1' : 'r.parent_code IS NULL'}
-      ORDER BY r.code`,
-    parent ? [parent] : [],
-  );
+  const rows = parent ? await store.regionChildren(q, parent) : await store.regionRoots(q);
   // Outside the caller's scope only the path down to it is shown, never siblings' detail.
   return rows
     .filter((r) => !within || r.code.startsWith(within) || within.startsWith(r.code.replace(/0+$/, '')))
@@ -119,12 +108,7 @@ export async function regionChildren(q: Queryable, parent: string | null, within
 
 /** One region with its ancestors (for breadcrumbs). */
 export async function regionPath(q: Queryable, code: string): Promise<{ code: string; name: string; level: RegionLevel }[]> {
-  const rows = await q.query<{ code: string; name: string; level: RegionLevel }>(
-    `WITH RECURSIVE up AS (SELECT code, name, level, parent_code, 0 AS d FROM regions WHERE code = $1
-       UNION ALL SELECT r.code, r.name, r.level, r.parent_code, up.d + 1 FROM regions r JOIN up ON r.code = up.parent_code)
-     SELECT code, name, level FROM up ORDER BY d DESC`,
-    [code],
-  );
+  const rows = await store.regionPath(q, code);
   if (!rows.length) throw notFound({ zh: '行政区划', en: 'Region' });
   return rows;
 }
@@ -132,12 +116,8 @@ export async function regionPath(q: Queryable, code: string): Promise<{ code: st
 /** Sets a region's permanent population for a year; audited. */
 export async function setPopulation(db: Db, actor: Actor, code: string, year: number, population: number, source = 'entered'): Promise<void> {
   await db.tx(async (q) => {
-    if (!(await q.query('SELECT 1 FROM regions WHERE code = $1', [code])).length) throw notFound({ zh: '行政区划', en: 'Region' });
-    await q.query(
-      `INSERT INTO region_population (region_code, year, population, source) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (region_code, year) DO UPDATE SET population = EXCLUDED.population, source = EXCLUDED.source`,
-      [code, year, population, source],
-    );
+    if (!(await store.regionLevel(q, code))) throw notFound({ zh: '行政区划', en: 'Region' });
+    await store.setPopulation(q, code, year, population, source);
     await writeAudit(q, actor, { action: 'region.population', outcome: 'ok', recordType: 'region', recordId: code, details: { year, population } });
   });
 }

@@ -4,7 +4,7 @@ import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import { actorOf } from '../../platform/auth.ts';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '../../shared/roles.ts';
+import { DUPLICATE_REVIEWERS, INDEX_READERS as INDEX_READER_ROLES, POPULATION_EDITORS, REGION_IMPORTERS, RESIDENT_REGISTRARS, STAFF as STAFF_ROLES, type Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { importRegions, regionChildren, regionPath, setPopulation } from './regions.ts';
 import { addMember, createCommunity, createFacility, getCommunity, getFacility, listCommunities, listFacilities, removeMember, updateFacility } from './facilities.ts';
@@ -14,10 +14,11 @@ import { CommunityOut, CommunitySummaryOut, DuplicateCandidateOut, DuplicatePair
 import { FACILITY_KINDS, TIERS, WORKER_TYPES } from './rules.ts';
 import { DateStr } from '../../shared/time.ts';
 
-const STAFF: Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
-const INDEX_READERS: Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
-const REGISTRARS: Role[] = ['sysadmin', 'doctor', 'nurse', 'public_health', 'village_doctor'];
-const REVIEWERS: Role[] = ['sysadmin', 'manager', 'public_health'];
+// The role lists of src/shared/roles.ts (the web's menu uses the same): managers see no resident.
+const STAFF: Role[] = [...STAFF_ROLES];
+const INDEX_READERS: Role[] = [...INDEX_READER_ROLES];
+const REGISTRARS: Role[] = [...RESIDENT_REGISTRARS];
+const REVIEWERS: Role[] = [...DUPLICATE_REVIEWERS];
 const ADMINS: Role[] = ['sysadmin', 'officer'];
 const Ok = z.object({ ok: z.literal(true) });
 const Uuid = z.string().uuid();
@@ -40,7 +41,7 @@ export async function registryRoutes(app: ZodApp, ctx: AppContext) {
     handler: async (req) => ({ items: await regionPath(db, req.params.code) }),
   });
   app.put('/api/regions/:code/population', {
-    config: { access: ADMINS },
+    config: { access: [...POPULATION_EDITORS] },
     schema: { tags: ['registry'], summary: 'Set a region\'s permanent population for a year', params: z.object({ code: z.string().regex(/^\d{2,12}$/) }), body: z.strictObject({ year: z.number().int().min(1950).max(2100), population: z.number().int().min(0).max(200_000_000) }), response: { 200: Ok } },
     handler: async (req) => {
       await setPopulation(db, actor(req), req.params.code, req.body.year, req.body.population);
@@ -48,7 +49,7 @@ export async function registryRoutes(app: ZodApp, ctx: AppContext) {
     },
   });
   app.post('/api/regions/import', {
-    config: { access: ['sysadmin'] },
+    config: { access: [...REGION_IMPORTERS] },
     schema: { tags: ['registry'], summary: 'Import regions from CSV text (code,name,parent_code[,level]); all or nothing', body: z.strictObject({ csv: z.string().min(1).max(4_000_000) }), response: { 200: z.object({ imported: z.number() }) } },
     handler: async (req) => importRegions(db, actor(req), req.body.csv),
   });

@@ -29,6 +29,8 @@ export const FacilityIn = z.strictObject({
   closedOn: date.nullable().optional(),
 });
 
+export type FacilityIn = z.infer<typeof FacilityIn>;
+
 export const FacilityOut = z.object({
   id: z.string(), code: z.string(), name: z.string(), tier: z.enum(TIERS), kind: z.enum(FACILITY_KINDS), grade: z.string(), regionCode: z.string(), regionName: z.string(),
   parentFacilityCode: z.string().nullable(), parentFacilityName: z.string().nullable(), beds: z.number(), capabilityStandard: z.enum(['basic', 'recommended']).nullable(),
@@ -48,9 +50,11 @@ export const WorkerIn = z.strictObject({
   specialty: z.string().max(50).nullable().optional(), title: z.string().max(50).nullable().optional(), licenceNo: z.string().max(50).nullable().optional(),
   qualified: z.boolean().optional(), employerCode: z.string().min(4).max(32),
 });
+export type WorkerIn = z.infer<typeof WorkerIn>;
 export const PostingIn = z.strictObject({
   facilityCode: z.string().min(4).max(32), kind: z.enum(['practice_site', 'county_to_township', 'township_to_village', 'other']), startOn: date, endOn: date.nullable().optional(),
 });
+export type PostingIn = z.infer<typeof PostingIn>;
 export const WorkerOut = z.object({
   id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), birthDate: z.string().nullable(), workerType: z.enum(WORKER_TYPES), specialty: z.string().nullable(),
   title: z.string().nullable(), licenceNo: z.string().nullable(), qualified: z.boolean(), employer: z.object({ code: z.string(), name: z.string(), regionCode: z.string() }),
@@ -73,8 +77,10 @@ export const ResidentIn = z.strictObject({
   permanent: z.boolean().optional(),
 });
 
+export type ResidentIn = z.infer<typeof ResidentIn>;
+
 export const ResidentOut = z.object({
-  id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), birthDate: z.string(), age: z.number(), idType: z.enum(ID_TYPES), idNumberMasked: z.string(),
+  id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), idType: z.enum(ID_TYPES), idNumberMasked: z.string(),
   phoneMasked: z.string().nullable(), ethnicity: z.string(), villageCode: z.string(), villageName: z.string(), townshipName: z.string().nullable(),
   registeredVillageCode: z.string().nullable(), householdNo: z.string().nullable(), relationToHead: z.string().nullable(), permanent: z.boolean(),
   deathDate: z.string().nullable(), priorityGroups: z.array(z.enum(PRIORITY_GROUPS)), conditions: z.array(z.string()), mergedInto: z.string().nullable(), version: z.number(),
@@ -82,3 +88,6 @@ export const ResidentOut = z.object({
 
 export const DuplicateCandidateOut = z.object({ id: z.string(), name: z.string(), birthDate: z.string(), villageName: z.string(), reasons: z.array(z.string()) });
 export const DuplicatePairOut = z.object({ id: z.string(), status: z.string(), reasons: z.array(z.string()), a: ResidentOut, b: ResidentOut, createdAt: z.string() });
+export type ResidentOut = z.infer<typeof ResidentOut>;
+export type FacilityOut = z.infer<typeof FacilityOut>;
+export type WorkerOut = z.infer<typeof WorkerOut>;

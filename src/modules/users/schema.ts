@@ -31,3 +31,17 @@ export const CreateUserIn = z.strictObject({
   unitId: z.string().uuid().nullable().optional(),
 });
 export type CreateUserIn = z.infer<typeof CreateUserIn>;
+
+// ---- residents' own accounts ----
+
+export const ResidentParams = z.object({ id: z.string().uuid() });
+
+/** The one-time code a health worker hands the resident (shown once); `reset`: the resident already had an account. */
+export const ActivationCodeOut = z.object({ code: z.string(), expiresAt: z.string(), reset: z.boolean() });
+export type ActivationCodeOut = z.infer<typeof ActivationCodeOut>;
+
+/** The resident redeems the code with their phone or ID number, choosing their own password. */
+export const ResidentActivateIn = z.strictObject({ login: z.string().min(5).max(30), code: z.string().regex(/^\d{6}$/, 'six digits / 六位数字'), password: z.string().min(1).max(200) });
+export type ResidentActivateIn = z.infer<typeof ResidentActivateIn>;
+
+export const Ok = z.object({ ok: z.literal(true) });

@@ -225,7 +225,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A resident sets their password with the one-time code from the facility, then signs in with phone or ID number */
+        /** A resident sets their own password with the one-time code from the facility (a reset ends every session of the account), then signs in with phone or ID number */
         post: {
             parameters: {
                 query?: never;
@@ -999,7 +999,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a user */
+        /** Create a user (not a resident: residents redeem an activation code) */
         post: {
             parameters: {
                 query?: never;
@@ -1197,7 +1197,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reset a user's password */
+        /** Reset a staff user's password (a resident's: 409, issue an activation code) */
         post: {
             parameters: {
                 query?: never;
@@ -1224,6 +1224,185 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/{id}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gone: staff never set a resident's password; issue an activation code (POST /api/residents/{id}/activation-code)
+         * @deprecated
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/residents/{id}/activation-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a one-time code (24 h) with which the resident sets their own password (needs a legal basis for their record; audited, in their access log; redeeming a new code ends every session of the account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            expiresAt: string;
+                            reset: boolean;
                         };
                     };
                 };
@@ -3085,7 +3264,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3195,7 +3373,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3306,7 +3483,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3417,7 +3593,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 /** @enum {string} */
                                 idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3702,7 +3877,6 @@ export interface paths {
                                     name: string;
                                     /** @enum {string} */
                                     sex: "M" | "F";
-                                    birthDate: string;
                                     age: number;
                                     /** @enum {string} */
                                     idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -3727,7 +3901,6 @@ export interface paths {
                                     name: string;
                                     /** @enum {string} */
                                     sex: "M" | "F";
-                                    birthDate: string;
                                     age: number;
                                     /** @enum {string} */
                                     idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "residence_permit" | "birth_certificate" | "medical_record";
@@ -4099,7 +4272,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 age: number;
                                 deathDate: string | null;
                                 idNumberMasked: string;
@@ -5651,178 +5823,6 @@ export interface paths {
                         "application/json": {
                             /** @enum {boolean} */
                             ok: true;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                fields: {
-                                    path: string;
-                                    problem: string;
-                                }[];
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                fields: {
-                                    path: string;
-                                    problem: string;
-                                }[];
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/residents/{id}/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set a resident's sign-in password at the facility */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                "4XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                fields: {
-                                    path: string;
-                                    problem: string;
-                                }[];
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                "5XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: {
-                                    zh: string;
-                                    en: string;
-                                };
-                                fields: {
-                                    path: string;
-                                    problem: string;
-                                }[];
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/residents/{id}/activation-code": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Issue a one-time code (24 h) for the resident to set their own password */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            code: string;
-                            expiresAt: string;
                         };
                     };
                 };
@@ -11533,7 +11533,7 @@ export interface paths {
                             residentId: string;
                             residentName: string;
                             sex: string;
-                            birthDate: string;
+                            age: number;
                             direction: string;
                             /** @enum {string} */
                             urgency: "routine" | "urgent" | "green_channel";

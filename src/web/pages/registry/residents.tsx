@@ -6,6 +6,8 @@ import { useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../a
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/registry/rules';
 import { SignContractButton } from '../contracts/contracts';
+import { useSession } from '../../session';
+import { RESIDENT_ACCOUNT_ISSUERS } from '../../../shared/roles';
 
 type Resident = ApiData<'/api/residents/{id}'>['resident'];
 type Pair = ApiItem<'/api/resident-duplicates'>;
@@ -52,6 +54,23 @@ export function ResidentDetailPage() {
   // A resident outside the caller's scope answers 404 like a missing one: the page says "not found".
   const res = useApiQuery('/api/residents/{id}', { params: { path: { id } } }, { meta: { ownError: true } });
   const revealMut = useApiMutation('post', '/api/residents/{id}/reveal');
+  const { user } = useSession();
+  const mayIssue = !!user && RESIDENT_ACCOUNT_ISSUERS.includes(user.role);
+  const activationMut = useApiMutation('post', '/api/residents/{id}/activation-code');
+  const issueActivation = async () => {
+    const c = await activationMut.mutateAsync({ params: { path: { id } } });
+    Modal.info({
+      title: t('registry.res.activationTitle'),
+      content: (
+        <Space direction="vertical">
+          <Typography.Title level={2} copyable data-testid="activation-code">{c.code}</Typography.Title>
+          <Typography.Text>{t('registry.res.activationExpires', { at: new Date(c.expiresAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') })}</Typography.Text>
+          <Typography.Text type="secondary">{t('registry.res.activationHint')}</Typography.Text>
+          {c.reset && <Alert type="warning" showIcon message={t('registry.res.activationReset')} />}
+        </Space>
+      ),
+    });
+  };
   const [revealed, setRevealed] = useState<{ idNumber: string; phone: string | null } | null>(null);
   const reveal = () => {
     let reason = '';
@@ -66,11 +85,11 @@ export function ResidentDetailPage() {
   const r = res.data?.resident;
   if (!r) return <Card loading />;
   return (
-    <Card title={<span data-testid="resident-name">{r.name}</span>} extra={<Space><SignContractButton residentId={r.id} /><Button onClick={reveal} data-testid="reveal">{t('registry.res.reveal')}</Button><Link to={`/records/${r.id}`}>{t('registry.res.record')}</Link></Space>}>
+    <Card title={<span data-testid="resident-name">{r.name}</span>} extra={<Space><SignContractButton residentId={r.id} /><Button onClick={reveal} data-testid="reveal">{t('registry.res.reveal')}</Button>{mayIssue && <Button onClick={() => void issueActivation()} loading={activationMut.isPending} data-testid="issue-activation">{t('registry.res.activation')}</Button>}<Link to={`/records/${r.id}`}>{t('registry.res.record')}</Link></Space>}>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
         <Descriptions.Item label={t('registry.res.identifier')}>{t(idTypeKey(r.idType))} <span data-testid="resident-id">{revealed?.idNumber ?? r.idNumberMasked}</span></Descriptions.Item>
         <Descriptions.Item label={t('registry.res.phone')}>{revealed ? revealed.phone ?? '—' : r.phoneMasked ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('registry.res.sexBirth')}>{t(sexKey(r.sex))} · {r.birthDate}（{t('registry.res.ageYears', { age: r.age })}）</Descriptions.Item>
+        <Descriptions.Item label={t('registry.res.sexBirth')}>{t(sexKey(r.sex))} · {t('registry.res.ageYears', { age: r.age })}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.ethnicity')}>{r.ethnicity}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.livesIn')}>{r.townshipName} {r.villageName}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.registeredIn')}>{r.registeredVillageCode ?? '—'}</Descriptions.Item>
@@ -151,7 +170,7 @@ export function DuplicatesPage() {
     <Descriptions size="small" column={1} bordered>
       <Descriptions.Item label={t('registry.res.name')}>{r.name}</Descriptions.Item>
       <Descriptions.Item label={t('registry.dup.idShort')}>{t(idTypeKey(r.idType))} {r.idNumberMasked}</Descriptions.Item>
-      <Descriptions.Item label={t('registry.res.birthDate')}>{r.birthDate}</Descriptions.Item>
+      <Descriptions.Item label={t('registry.res.age')}>{t('registry.res.ageYears', { age: r.age })}</Descriptions.Item>
       <Descriptions.Item label={t('registry.dup.village')}>{r.townshipName} {r.villageName}</Descriptions.Item>
       <Descriptions.Item label={t('registry.res.phone')}>{r.phoneMasked ?? '—'}</Descriptions.Item>
     </Descriptions>
