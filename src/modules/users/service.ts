@@ -16,7 +16,8 @@ export async function describeScope(q: Queryable, p: Pick<Principal, 'userId' | 
     id: p.userId,
     username: p.username,
     displayName: p.displayName,
-    role: p.role,
+    // A user's role: a facility system (role 'system') never reaches a route that describes its caller.
+    role: p.role as Role,
     scope: { regionCode: p.regionCode, regionName: r?.name ?? null, facilityCode: p.facilityCode, facilityName: f?.name ?? null },
   };
 }
