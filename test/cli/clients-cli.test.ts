@@ -1,6 +1,6 @@
 // `meridian client add|list|revoke`: a facility system registered from the command line gets a
-// client id and a secret shown once that obtain a token; an unknown facility or client is named in
-// both languages; a revoked client obtains no token. On the embedded database, and on the
+// client id and a secret shown once that obtain a token; an unknown facility is named in both
+// languages; a revoked client obtains no token. On the embedded database, and on the
 // PostgreSQL server of TEST_DATABASE_URL (a database of its own) when set.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { openPglite, openPostgres, type Db } from '../../src/platform/db.ts';
 import { buildFacility, buildRegion } from '../helpers/factories.ts';
 import { issueToken } from '../../src/modules/auth/clients.ts';
+import { migrate } from '../../src/platform/migrate.ts';
 import { ENGINES } from '../helpers/db.ts';
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
@@ -42,9 +43,9 @@ for (const engine of ENGINES) {
         dbUrl = u.toString();
         env = { ...env, DATABASE_URL: dbUrl, MERIDIAN_SECRET_KEY: 'cli-client-test-secret-key-0123456789abcdef' };
       }
-      const m = run(['migrate']);
-      assert.equal(m.code, 0, m.err);
+      // The database is made in the test's process (each command run costs a start of the CLI).
       const db = await open();
+      await migrate(db);
       await buildRegion(db, { code: '37', name: '山东省', level: 'province' });
       await buildFacility(db, { code: 'F0001', name: '测试医院', tier: 'county', kind: 'general_hospital', regionCode: '37' });
       await db.close();
@@ -58,7 +59,7 @@ for (const engine of ENGINES) {
       }
     });
 
-    test('add prints the id and the secret once; list shows the client; revoke ends it; unknowns are named in both languages', async () => {
+    test('add prints the id and the secret once; list shows the client; revoke ends it; an unknown facility is named in both languages', async () => {
       const add = run(['client', 'add', '--facility', 'F0001', '--name', '测试医院 HIS']);
       assert.equal(add.code, 0, add.err);
       const clientId = /^client_id=(mcl_[0-9a-f]{20})$/m.exec(add.out)?.[1];
@@ -81,29 +82,20 @@ for (const engine of ENGINES) {
       assert.deepEqual([a.username, a.role, a.details.facilityCode], ['cli', 'sysadmin', 'F0001']);
       await db.close();
 
-      for (const [args, names] of [
-        [['client', 'add', '--facility', 'NOPE', '--name', 'x'], [/未知机构 NOPE（--facility）/, /unknown facility NOPE \(--facility\)/]],
-        [['client', 'add', '--facility', 'F0001', '--name', '   '], [/--name 须为1–100个字符/, /--name must have 1–100 characters/]],
-        [['client', 'list', '--facility', 'NOPE'], [/未知机构 NOPE/, /unknown facility NOPE/]],
-        [['client', 'revoke', 'mcl_00000000000000000000'], [/系统客户端 mcl_00000000000000000000 不存在/, /no system client mcl_0{20}/]],
-      ] as [string[], RegExp[]][]) {
-        const r = run(args);
-        assert.equal(r.code, 1, `${args.join(' ')}: ${r.out}${r.err}`);
-        assert.equal(r.err.trim().split('\n').length, 1, r.err);
-        assert.match(r.err, /^meridian: /);
-        assert.match(r.err, CJK);
-        for (const n of names) assert.match(r.err, n, args.join(' '));
-      }
+      // An unknown facility is named in both languages, in one line (the other refusals are in messages.test.ts).
+      const unknown = run(['client', 'add', '--facility', 'NOPE', '--name', 'x']);
+      assert.equal(unknown.code, 1, unknown.out + unknown.err);
+      assert.equal(unknown.err.trim().split('\n').length, 1, unknown.err);
+      assert.match(unknown.err, /^meridian: 未知机构 NOPE（--facility） \/ unknown facility NOPE \(--facility\)$/m);
+      assert.match(unknown.err, CJK);
 
       const rv = run(['client', 'revoke', clientId]);
       assert.equal(rv.code, 0, rv.err);
       assert.equal(rv.out.trim(), `revoked ${clientId} / 已吊销 ${clientId}`);
-      const again = run(['client', 'revoke', clientId]);
-      assert.equal(again.code, 1);
-      assert.match(again.err, /系统客户端 mcl_[0-9a-f]{20} 已于 .* 吊销 \/ System client mcl_[0-9a-f]{20} was revoked already/);
-      assert.match(run(['client', 'list']).out.split('\n').find((l) => l.startsWith(clientId)) ?? '', /revoked \d{4}-.* \/ 已吊销$/);
       db = await open();
       await assert.rejects(issueToken(db, { grantType: 'client_credentials', clientId, clientSecret: secret, ip: null }), (e: { error: string }) => e.error === 'invalid_client');
+      const [r] = await db.query<{ revoked: boolean }>('SELECT revoked_at IS NOT NULL AS revoked FROM system_clients WHERE client_id = $1', [clientId]);
+      assert.equal(r.revoked, true);
       await db.close();
     });
   });
