@@ -14,11 +14,16 @@ import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
 import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
+import { principalOfAccessToken } from './modules/auth/clients.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
   /** Sign-in attempts per IP per minute. */
   loginRateLimit?: number;
+  /** Token requests per system client per minute (POST /oauth/token; default 10). */
+  tokenRateLimit?: number;
+  /** API requests per system client per minute (default 600). */
+  systemRateLimit?: number;
 }
 
 /** Builds the Meridian HTTP app on a context (database, keys, configuration). */
@@ -28,8 +33,11 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   onDiagnosesRecorded(enrolFromDiagnoses);
   return buildHttp(ctx, {
     logger: opts.logger ?? false,
+    // A facility system's Bearer token names its system client (the auth module's).
+    bearer: (token, ip) => principalOfAccessToken(ctx.db, token, ip),
+    systemRateLimit: opts.systemRateLimit,
     register: async (app) => {
-      await authRoutes(app, ctx, { loginRateLimit });
+      await authRoutes(app, ctx, { loginRateLimit, tokenRateLimit: opts.tokenRateLimit ?? 10 });
       await userRoutes(app, ctx);
       await registryRoutes(app, ctx);
       await recordRoutes(app, ctx);

@@ -1,4 +1,4 @@
-// meridian start | migrate | user add|disable|reset-password|reset-2fa | audit verify|anchor|seal|public-key | db roles | seed |
+// meridian start | migrate | user add|disable|reset-password|reset-2fa | client add|list|revoke | audit verify|anchor|seal|public-key | db roles | seed |
 // indicators compute|refresh | regions import | icd10 import | plan parse. Every message in Chinese and English, naming what
 // is at fault; wrong or contradictory options are refused before any database is opened.
 import { readFileSync } from 'node:fs';
@@ -126,6 +126,67 @@ user
     console.log(r.hadAuthenticator
       ? `second factor removed for ${username}; ${r.sessionsEnded} session(s) ended / 已移除 ${username} 的双因素验证，结束会话 ${r.sessionsEnded} 个`
       : `${username} had no authenticator enrolled; ${r.sessionsEnded} session(s) ended / ${username} 尚未绑定身份验证器，结束会话 ${r.sessionsEnded} 个`);
+  });
+
+const client = program.command('client').description('facility systems (HIS/LIS) that send data with client credentials (POST /oauth/token)');
+client
+  .command('add')
+  .description('register a facility system; prints its client id and secret (the secret is shown this once)')
+  .requiredOption('--facility <code>', 'the facility the system belongs to (facility code)')
+  .requiredOption('--name <name>', 'what the system is, e.g. "县人民医院 HIS" (1–100 characters)')
+  .action(async (o: { facility: string; name: string }) => {
+    const name = o.name.trim();
+    if (!name || name.length > 100) throw new CliError(`--name 须为1–100个字符（收到 ${name.length} 个）`, `--name must have 1–100 characters (got ${name.length})`);
+    requireDatabase('client add');
+    const { createClient } = await import('../modules/auth/clients.ts');
+    const c = await withRuntime('client add', async (rt) => {
+      try {
+        return await createClient(rt.db, null, { facilityCode: o.facility, name });
+      } catch (e) {
+        if (e instanceof AppError && e.fields.some((f) => f.path === 'facilityCode')) throw new CliError(`未知机构 ${o.facility}（--facility）`, `unknown facility ${o.facility} (--facility)`);
+        throw e;
+      }
+    });
+    console.log(`registered ${c.client.name} for ${c.client.facilityCode} ${c.client.facilityName} / 已登记系统客户端（密钥仅显示这一次，请妥善保存）`);
+    console.log(`client_id=${c.client.clientId}`);
+    console.log(`client_secret=${c.clientSecret}`);
+  });
+client
+  .command('list')
+  .description('list the facility systems, newest first, with their state')
+  .option('--facility <code>', 'only the systems of this facility')
+  .action(async (o: { facility?: string }) => {
+    requireDatabase('client list');
+    const { listClients } = await import('../modules/auth/clients.ts');
+    const items = await withRuntime('client list', async (rt) => {
+      try {
+        return await listClients(rt.db, o.facility ?? null);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 404) throw new CliError(`未知机构 ${o.facility}（--facility）`, `unknown facility ${o.facility} (--facility)`);
+        throw e;
+      }
+    });
+    if (!items.length) console.log('no system clients / 尚无系统客户端');
+    for (const c of items) {
+      const state = c.revokedAt ? `revoked ${c.revokedAt} / 已吊销` : 'active / 有效';
+      console.log(`${c.clientId}  ${c.facilityCode} ${c.facilityName}  ${c.name}  ${c.scopes.join(' ')}  created ${c.createdAt}  ${state}`);
+    }
+  });
+client
+  .command('revoke <client-id>')
+  .description('revoke a facility system: it obtains no new token, and its tokens stop working at once')
+  .action(async (clientId: string) => {
+    requireDatabase('client revoke');
+    const { revokeClient } = await import('../modules/auth/clients.ts');
+    await withRuntime('client revoke', async (rt) => {
+      try {
+        return await revokeClient(rt.db, null, clientId);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 404) throw new CliError(`系统客户端 ${clientId} 不存在`, `no system client ${clientId}`);
+        throw e;
+      }
+    });
+    console.log(`revoked ${clientId} / 已吊销 ${clientId}`);
   });
 
 const audit = program.command('audit').description('audit trail: the sealed, keyed hash chain and its signed anchors');

@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from './db.ts';
 import { AppError, badRequest, unauthorized } from './errors.ts';
 import { writeAudit, type Actor } from './audit.ts';
-import type { Role } from '../shared/roles.ts';
+import type { PrincipalRole, Role } from '../shared/roles.ts';
 
 export const SESSION_COOKIE = 'meridian_session';
 export const SESSION_HOURS = 12;
@@ -22,7 +22,7 @@ export interface Principal {
   userId: string;
   username: string;
   displayName: string;
-  role: Role;
+  role: PrincipalRole;
   regionCode: string | null;
   facilityCode: string | null;
   ip: string | null;
@@ -32,6 +32,8 @@ export interface Principal {
   kind?: 'user' | 'system';
   /** The system client's id (kind 'system'). */
   clientId?: string;
+  /** What the system's token allows (kind 'system'), e.g. 'records:write'. */
+  scopes?: readonly string[];
 }
 
 /** The actor recorded in audit rows for this principal (or an anonymous caller). */

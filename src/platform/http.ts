@@ -1,5 +1,6 @@
 // HTTP plumbing: Fastify with zod schemas, one error shape, the access guard every /api route
-// must declare, the session principal, the OpenAPI document, and the built web app.
+// must declare, the session principal (or a facility system's Bearer token), the OpenAPI document,
+// and the built web app.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
@@ -20,7 +21,7 @@ import type { Db } from './db.ts';
 import type { Keys } from './crypto.ts';
 import { AppError, forbidden, invalid, unauthorized, type FieldProblem } from './errors.ts';
 import { principalFromToken, SESSION_COOKIE, type Principal } from './auth.ts';
-import type { Role } from '../shared/roles.ts';
+import type { PrincipalRole } from '../shared/roles.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
@@ -30,14 +31,19 @@ export interface RouteInfo {
   access: Access;
 }
 
-/** Who may call a route: anyone, any signed-in user, or the listed roles. */
-export type Access = 'public' | 'signed-in' | readonly Role[];
+/**
+ * Who may call a route: anyone, any signed-in user, or the listed roles. A facility system (role
+ * 'system', Bearer token) may call only routes that list 'system', never 'signed-in' ones.
+ */
+export type Access = 'public' | 'signed-in' | readonly PrincipalRole[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     /** Open to a session limited to enrolling a second factor (me, sign-out, password, enrolment). */
     enrolment?: true;
+    /** The scope a facility system's token needs for this route (default 'records:write'). */
+    systemScope?: string;
   }
   interface FastifyInstance {
     /** Every /api route with its declared access, for the guard test and the docs. */
@@ -46,6 +52,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     sessionToken: string | null;
+    /** The request authenticated with `Authorization: Bearer` (a facility system), valid or not. */
+    bearer: boolean;
   }
 }
 
@@ -224,7 +232,15 @@ function sendError(reply: FastifyReply, e: AppError) {
 /** Builds the HTTP app around a context; `register` adds the modules' routes. */
 export async function buildHttp(
   ctx: AppContext,
-  opts: { logger: Logger | false; loginRateLimit?: number; register: (app: ZodApp, ctx: AppContext) => Promise<void> },
+  opts: {
+    logger: Logger | false;
+    loginRateLimit?: number;
+    /** Resolves a Bearer token to its facility system's principal (the auth module's system clients). */
+    bearer?: (token: string, ip: string) => Promise<Principal | null>;
+    /** Requests per minute a facility system may make to the API (default 600). */
+    systemRateLimit?: number;
+    register: (app: ZodApp, ctx: AppContext) => Promise<void>;
+  },
 ): Promise<App> {
   // TRUST_PROXY: behind a TLS-terminating proxy, req.ip is the client's and req.protocol is https
   // (so the session cookie is Secure); never trusted unless configured.
@@ -244,6 +260,7 @@ export async function buildHttp(
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('bearer', false);
 
   // Every /api route must say who may call it; a route without a declaration stops the start,
   // so a new route can never be left open by omission.
@@ -263,7 +280,7 @@ export async function buildHttp(
     openapi: {
       openapi: '3.0.3',
       info: { title: 'Meridian API', description: '县域整合型医疗卫生服务平台 API', version: '0.1.0' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE }, system: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
   });
@@ -278,16 +295,39 @@ export async function buildHttp(
       checkOrigin(req, ctx.config.allowedOrigins);
       checkBodyType(req);
     }
+    // A facility system sends its access token; a Bearer header is then the only credential looked at.
+    const bearer = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (bearer || /^bearer(\s|$)/i.test(req.headers.authorization ?? '')) {
+      req.bearer = true;
+      req.principal = bearer && opts.bearer ? await opts.bearer(bearer[1], req.ip) : null;
+      return;
+    }
     const token = req.cookies?.[SESSION_COOKIE];
     if (token) {
       req.sessionToken = token;
       req.principal = await principalFromToken(ctx.db, token, req.ip, ctx.config.sessionIdleMinutes);
     }
   });
-  app.addHook('preValidation', async (req) => {
+  // Each facility system's requests per minute, counted apart from every other caller.
+  const systemLimit = app.createRateLimit({ max: opts.systemRateLimit ?? 600, timeWindow: '1 minute', keyGenerator: (req) => `system:${req.principal?.clientId ?? ''}` });
+  app.addHook('preValidation', async (req, reply) => {
     const access = req.routeOptions.config?.access;
     if (access && access !== 'public') {
+      if (!req.principal && req.bearer) {
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        throw unauthorized('auth.invalid_token', { zh: '访问令牌无效、已过期或已吊销', en: 'The access token is invalid, expired or revoked' });
+      }
       if (!req.principal) throw unauthorized();
+      if (req.principal.kind === 'system') {
+        if (access === 'signed-in' || !access.includes('system')) throw forbidden({ zh: '系统客户端无权调用此接口', en: 'A system client may not call this route' });
+        const scope = req.routeOptions.config?.systemScope ?? 'records:write';
+        if (!req.principal.scopes?.includes(scope)) throw forbidden({ zh: `访问令牌缺少权限范围 ${scope}`, en: `The access token lacks the scope ${scope}` });
+        const limit = await systemLimit(req);
+        if (!limit.isAllowed && limit.isExceeded) {
+          reply.header('retry-after', String(limit.ttlInSeconds));
+          throw new AppError(429, 'request.rate_limited', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' });
+        }
+      }
       if (req.principal.enrolOnly && !req.routeOptions.config?.enrolment) {
         throw new AppError(403, 'auth.2fa_enrolment_required', { zh: '您的角色须使用双因素登录：请先绑定身份验证器', en: 'Your role signs in with two factors: enrol an authenticator first' });
       }

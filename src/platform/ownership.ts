@@ -11,8 +11,8 @@ export type ModuleName = (typeof MODULES)[number];
 export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // platform
   sessions: 'platform', login_throttle: 'platform',
-  // auth (two-factor sign-in)
-  user_totp: 'auth', user_recovery_codes: 'auth',
+  // auth (two-factor sign-in, system clients)
+  user_totp: 'auth', user_recovery_codes: 'auth', system_clients: 'auth', system_client_tokens: 'auth',
   audit_log: 'platform',
   audit_anchors: 'platform',
   schema_migrations: 'platform',

@@ -2,6 +2,13 @@
 
 export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * The role of a registered facility system (HIS/LIS) signed in with client credentials (a Bearer
+ * token): a principal, never a user's role. A route admits it only when its access lists it.
+ */
+export const SYSTEM_ROLE = 'system' as const;
+/** Who a request acts as: a user's role, or a facility system. */
+export type PrincipalRole = Role | typeof SYSTEM_ROLE;
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   sysadmin: { zh: '系统管理员', en: 'System administrator' },

@@ -10,6 +10,7 @@ import {
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
+import { SystemClientsPage } from './pages/admin/system-clients';
 import { RecordPage, RecordSearch } from './pages/records/record';
 import { BreakGlassReviewPage, MyRecordPage } from './pages/records/me';
 import { WorklistPage } from './pages/chronic/worklist';
@@ -95,6 +96,7 @@ export const PAGES: PageEntry[] = [
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },
   { path: '/admin/users', label: 'admin.menu.users', icon: <TeamOutlined />, roles: USER_ADMINS, group: ADMIN, element: <UsersPage /> },
+  { path: '/admin/system-clients', label: 'admin.menu.clients', icon: <ApartmentOutlined />, roles: USER_ADMINS, group: ADMIN, element: <SystemClientsPage /> },
 ];
 
 /** The pages a role may open. */

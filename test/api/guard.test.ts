@@ -1,10 +1,12 @@
-// Every registered /api route is guarded: 401 without a session, 403 for a role it does not list.
+// Every registered /api route is guarded: 401 without a session, 403 for a role it does not list;
+// a facility system (Bearer token) is admitted only where the route lists 'system'.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES } from '../helpers/db.ts';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { buildFacility, buildRegion } from '../helpers/factories.ts';
-import { DUPLICATE_REVIEWERS, INDEX_READERS, RESIDENT_ACCOUNT_ISSUERS, ROLES, type Role } from '../../src/shared/roles.ts';
+import { DUPLICATE_REVIEWERS, INDEX_READERS, RESIDENT_ACCOUNT_ISSUERS, ROLES, type PrincipalRole, type Role } from '../../src/shared/roles.ts';
+import { createClient } from '../../src/modules/auth/clients.ts';
 
 // Fill path parameters with well-formed values, so that a request reaches the guard and not a 404.
 const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? '00000000-0000-4000-8000-000000000000' : 'x'));
@@ -13,6 +15,7 @@ for (const engine of ENGINES) {
   describe(`route guard [${engine}]`, () => {
     let t: TestApp;
     const cookies = new Map<Role, string>();
+    let systemToken: string;
     before(async () => {
       t = await openTestApp(engine);
       await buildRegion(t.db, { code: '37', name: '山东省', level: 'province' });
@@ -22,6 +25,9 @@ for (const engine of ENGINES) {
         const needsRegion = ['officer', 'manager', 'public_health'].includes(role);
         cookies.set(role, await t.signIn(`g_${role}`, role, { regionCode: needsRegion ? '37' : undefined, facilityCode: needsFacility ? 'F0001' : undefined }));
       }
+      const c = await createClient(t.db, null, { facilityCode: 'F0001', name: 'HIS' });
+      const tok = await t.app.inject({ method: 'POST', url: '/oauth/token', payload: { grant_type: 'client_credentials', client_id: c.client.clientId, client_secret: c.clientSecret } });
+      systemToken = tok.json().access_token;
     });
     after(() => t.close());
 
@@ -64,6 +70,21 @@ for (const engine of ENGINES) {
       assert.deepEqual(sorted(access('POST', '/api/residents/:id/activation-code') as Role[]), sorted(RESIDENT_ACCOUNT_ISSUERS));
       for (const r of t.app.routeTable.filter((x) => /^\/api\/(residents|resident-)/.test(x.url) && x.method === 'GET')) {
         assert.ok(Array.isArray(r.access) && !r.access.includes('manager'), `${r.method} ${r.url} is open to managers`);
+      }
+    });
+
+    test('a facility system is refused (403) by every route that does not list \'system\', signed-in ones included, and admitted where listed', async () => {
+      const listed = t.app.routeTable.filter((r) => Array.isArray(r.access) && (r.access as readonly PrincipalRole[]).includes('system'));
+      assert.deepEqual(listed.map((r) => `${r.method} ${r.url}`).sort(), ['POST /api/records/encounters', 'POST /api/records/observations/batch']);
+      for (const r of t.app.routeTable.filter((x) => x.access !== 'public')) {
+        const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), headers: { authorization: `Bearer ${systemToken}` }, payload: r.method === 'GET' ? undefined : {} });
+        if (listed.includes(r)) {
+          assert.equal(res.statusCode, 400, `system ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
+          assert.equal(res.json().error.code, 'request.invalid');
+        } else {
+          assert.equal(res.statusCode, 403, `system ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
+          assert.equal(res.json().error.code, 'auth.forbidden');
+        }
       }
     });
 

@@ -68,6 +68,7 @@ describe('meridian command-line messages', () => {
       { args: ['user', 'add', 'bob', '--role', 'doctor', '--unit', '区医保局', '--password-stdin'], names: [/用户 bob：--unit 仅用于 department/, /got doctor/] },
       { args: ['user', 'add', 'bob', '--role', 'sysadmin'], names: [/用户 bob：请用 --password-stdin/] },
       { args: ['user', 'disable', 'ghost'], names: [/还没有数据库/, /user disable/] },
+      { args: ['client', 'add', '--facility', 'H0001', '--name', ' '], names: [/--name 须为1–100个字符/, /got 0/] },
       { args: ['regions', 'import', '/nonexistent/regions.csv'], names: [/无法读取文件 \/nonexistent\/regions\.csv/, /cannot read \/nonexistent\/regions\.csv/] },
       { args: ['plan', 'parse', '/nonexistent/plan.md'], names: [/文件不存在：\/nonexistent\/plan\.md/] },
       { args: ['user', 'add', 'bob', '--rank', 'x'], names: [/未知选项 --rank|缺少必需的选项 --role/] },

@@ -19,7 +19,7 @@ export interface TestApp extends TestDb {
 export async function openTestApp(engine: Engine): Promise<TestApp> {
   const t = await openTestDb(engine);
   const config = loadConfig({ MERIDIAN_DATA_DIR: '/nonexistent-test-dir', MERIDIAN_SECRET_KEY: 'x'.repeat(32) });
-  const app = await buildApp({ config, db: t.db, keys: t.keys }, { loginRateLimit: 1000 });
+  const app = await buildApp({ config, db: t.db, keys: t.keys }, { loginRateLimit: 1000, tokenRateLimit: 1000 });
   await app.ready();
   return {
     ...t,

@@ -64,7 +64,7 @@ for (const engine of ENGINES) {
     });
 
     test('each system client has its own space of ids', async () => {
-      const client = (id: string): Principal => ({ userId: `00000000-0000-4000-8000-00000000000${id}`, username: `his-${id}`, displayName: 'HIS', role: 'doctor', regionCode: null, facilityCode: 'H0001', ip: null, kind: 'system', clientId: id });
+      const client = (id: string): Principal => ({ userId: `00000000-0000-4000-8000-00000000000${id}`, username: `his-${id}`, displayName: 'HIS', role: 'system', regionCode: null, facilityCode: 'H0001', ip: null, kind: 'system', clientId: id, scopes: ['records:write'] });
       const o = { encounterDays: 90 };
       const body = (residentId: string) => ({ sourceSystem: 'his', sourceId: 'E-9', residentId, kind: 'inpatient' as const, facilityCode: 'H0001', startedAt: new Date(Date.now() - 3600_000).toISOString() });
       const a = await recordEncounter(t.db, t.keys, client('1'), o, body(r1));

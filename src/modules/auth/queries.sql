@@ -34,3 +34,36 @@ DELETE FROM user_totp WHERE user_id = $1 RETURNING confirmed_at IS NOT NULL AS e
 
 -- removeSecondFactor
 DELETE FROM user_recovery_codes WHERE user_id = $1;
+
+-- facilityByCode
+SELECT id, code, name FROM facilities WHERE code = $1;
+
+-- insertClient
+INSERT INTO system_clients (facility_id, name, client_id, secret_hash, scopes, created_by) VALUES ($1, $2, $3, $4, $5::text[], $6) RETURNING id;
+
+-- listClients
+SELECT c.id, c.client_id, c.name, c.facility_id, f.code AS facility_code, f.name AS facility_name, c.scopes, c.created_by, c.created_at, c.revoked_at
+ FROM system_clients c JOIN facilities f ON f.id = c.facility_id
+WHERE $1::uuid IS NULL OR c.facility_id = $1
+ORDER BY c.created_at DESC, c.client_id LIMIT 1000;
+
+-- clientByClientId
+SELECT c.id, c.client_id, c.name, c.facility_id, f.code AS facility_code, f.name AS facility_name, c.scopes, c.created_by, c.created_at, c.revoked_at, c.secret_hash
+FROM system_clients c JOIN facilities f ON f.id = c.facility_id WHERE c.client_id = $1;
+
+-- revokeClient
+UPDATE system_clients SET revoked_at = now(), revoked_by = $2 WHERE client_id = $1 AND revoked_at IS NULL RETURNING id;
+
+-- revokeClient
+DELETE FROM system_client_tokens WHERE client_id = $1;
+
+-- insertToken
+DELETE FROM system_client_tokens WHERE client_id = $1 AND expires_at <= now();
+
+-- insertToken
+INSERT INTO system_client_tokens (token_hash, client_id, scopes, expires_at) VALUES ($1, $2, $3::text[], now() + make_interval(secs => $4));
+
+-- clientOfToken
+SELECT c.id, c.client_id, c.name, f.code AS facility_code, f.region_code, t.scopes
+ FROM system_client_tokens t JOIN system_clients c ON c.id = t.client_id JOIN facilities f ON f.id = c.facility_id
+WHERE t.token_hash = $1 AND t.expires_at > now() AND c.revoked_at IS NULL;

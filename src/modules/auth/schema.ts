@@ -33,3 +33,37 @@ export const ConfirmOut = z.object({ recoveryCodes: z.array(z.string()) });
 
 export const ResetIn = z.strictObject({ username: z.string().min(1).max(64), reason: z.string().min(1).max(500) });
 export const ResetOut = z.object({ hadAuthenticator: z.boolean(), sessionsEnded: z.number().int() });
+
+// ---- system clients ----
+
+/** What a system client's token may be used for (routes that list the 'system' role need it). */
+export const SYSTEM_SCOPES = ['records:write'] as const;
+
+export const SystemClientOut = z.object({
+  id: z.string(),
+  /** The public client id the system authenticates with. */
+  clientId: z.string(),
+  name: z.string(),
+  facilityCode: z.string(),
+  facilityName: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type SystemClientOut = z.infer<typeof SystemClientOut>;
+export const SystemClientsOut = z.object({ items: z.array(SystemClientOut) });
+export const SystemClientIn = z.strictObject({ facilityCode: z.string().min(1).max(20), name: z.string().trim().min(1).max(100) });
+export type SystemClientIn = z.infer<typeof SystemClientIn>;
+/** A new client with its secret: shown this once, kept only as a hash. */
+export const SystemClientCreated = z.object({ client: SystemClientOut, clientSecret: z.string() });
+export type SystemClientCreated = z.infer<typeof SystemClientCreated>;
+export const SystemClientParams = z.object({ clientId: z.string().min(1).max(64) });
+
+/** The token request's parameters (RFC 6749 §4.4.2), from a form or a JSON body. */
+export const TokenRequest = z.object({
+  grant_type: z.string().min(1).max(100),
+  scope: z.string().max(500).optional(),
+  client_id: z.string().min(1).max(200).optional(),
+  client_secret: z.string().min(1).max(500).optional(),
+});
+export type TokenRequest = z.infer<typeof TokenRequest>;

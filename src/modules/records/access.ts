@@ -33,7 +33,7 @@ export async function findBasis(q: Queryable, p: Principal, residentId: string, 
   if (p.role === 'resident') {
     return (await residentOfUser(q, p.userId)) === residentId ? { basis: 'self', part: 'all' } : null;
   }
-  if (!CLINICAL_ROLES.includes(p.role)) return null;
+  if (!(CLINICAL_ROLES as readonly string[]).includes(p.role)) return null;
   const r = await basisFlags(q, p.userId, residentId, p.facilityCode, o.encounterDays, p.role === 'public_health' ? await publicHealthRegion(q, p) : null);
   if (!r?.in_region) return null;
   for (const b of BASES) {

@@ -6,6 +6,8 @@
 //     page shows) and starting within a small window around now: not in the future, not before
 //     today (Asia/Shanghai); or
 //   - sent by a registered facility system (a system client) for its own facility, not in the future.
+// Other data a facility system sends (an observation batch) needs the resident in that facility's
+// care: a recent encounter there, an open referral to or from it, or the resident's consent.
 // Every write path of the record and of the modules built on it (follow-ups, screening, the
 // observation batch, and at merge bookings and referrals) goes through assertMayAttach.
 import { randomInt } from 'node:crypto';
@@ -59,6 +61,8 @@ const CODE_TRIES = 5;
 const SKEW_MS = 5 * 60_000;
 
 const isSystem = (p: Principal) => p.kind === 'system';
+/** The bases a facility (not a person) has: a system client of the facility sends under these. */
+const FACILITY_BASES = ['referral', 'encounter', 'consent'] as const;
 const codeHash = (keys: Keys, residentId: string, code: string) => lookupHash(keys, `presence:${residentId}:${code}`);
 
 /** Whether a start time lies in the window a person may open a basis with: today (Asia/Shanghai), not in the future. */
@@ -108,9 +112,18 @@ export async function verifyPresence(db: Db, keys: Keys, p: Principal, residentI
 export async function assertMayAttach(q: Queryable, p: Principal, residentId: string, o: AccessOptions, w: { encounterAt?: string | Date; presence?: VerifiedPresence | null } = {}): Promise<AttachGrant> {
   if (w.presence && w.presence.residentId !== residentId) throw notFound({ zh: '居民', en: 'Resident' });
   if (isSystem(p)) {
-    // A registered facility system records its own facility's care (the caller checked the facility).
-    const past = w.encounterAt !== undefined && new Date(w.encounterAt).getTime() <= Date.now() + SKEW_MS;
-    return { residentId, basis: null, presence: past ? 'system' : 'none', opens: past, codeId: null };
+    // A registered facility system records its own facility's care (the caller checked the facility):
+    // its encounter opens a basis unless it lies in the future; anything else it sends (an
+    // observation batch) needs the resident in the facility's care (a recent encounter there, an
+    // open referral or a consent to it).
+    if (w.encounterAt !== undefined) {
+      const past = new Date(w.encounterAt).getTime() <= Date.now() + SKEW_MS;
+      return { residentId, basis: null, presence: past ? 'system' : 'none', opens: past, codeId: null };
+    }
+    const f = p.facilityCode ? await store.facilityBasisFlags(q, p.facilityCode, residentId, o.encounterDays) : undefined;
+    const basis = f?.in_region ? FACILITY_BASES.find((x) => f[x]) : undefined;
+    if (!basis) throw notFound({ zh: '居民', en: 'Resident' });
+    return { residentId, basis, presence: 'none', opens: false, codeId: null };
   }
   const had = await findBasis(q, p, residentId, o);
   const opening = w.encounterAt !== undefined && !!w.presence && inPresenceWindow(w.encounterAt);

@@ -147,8 +147,9 @@ INSERT INTO consents (resident_id, grantee_worker_id, grantee_facility_id, start
 UPDATE consents SET withdrawn_at = now() WHERE id = $1 AND resident_id = $2 AND withdrawn_at IS NULL RETURNING id;
 
 -- accessLogOf
-SELECT a.at, a.action, a.basis, a.role, a.username, u.display_name, f.name AS facility
+SELECT a.at, a.action, a.basis, a.role, a.username, coalesce(u.display_name, sc.name) AS display_name, coalesce(f.name, sf.name) AS facility
  FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN facilities f ON f.code = u.facility_code
+      LEFT JOIN system_clients sc ON sc.id = a.user_id AND a.role = 'system' LEFT JOIN facilities sf ON sf.id = sc.facility_id
 WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal', 'resident.activation_code', 'resident.activate', 'scheduling.resident_bookings', 'scheduling.slot_bookings', 'scheduling.bed_board', 'indicator.residents') OR a.basis IS NOT NULL) AND a.user_id IS DISTINCT FROM $2
 ORDER BY a.id DESC LIMIT $3;
 
@@ -174,6 +175,17 @@ SELECT
   EXISTS (SELECT 1 FROM break_glass b WHERE b.resident_id = $2 AND b.user_id = $1 AND b.expires_at > now()) AS break_glass,
   EXISTS (SELECT 1 FROM res WHERE $5::text IS NOT NULL AND res.village_code LIKE $5 || '%') AS public_health,
   EXISTS (SELECT 1 FROM res) AS in_region;
+
+-- facilityBasisFlags
+WITH fac AS (SELECT f.id FROM facilities f WHERE f.code = $1)
+SELECT
+  EXISTS (SELECT 1 FROM referrals rf WHERE rf.resident_id = $2 AND rf.status IN ('sent','accepted','arrived')
+            AND (rf.from_facility_id IN (SELECT id FROM fac) OR rf.to_facility_id IN (SELECT id FROM fac))) AS referral,
+  EXISTS (SELECT 1 FROM encounters e WHERE e.resident_id = $2 AND e.presence <> 'none' AND e.started_at <= now() AND e.started_at >= now() - make_interval(days => $3)
+            AND e.facility_id IN (SELECT id FROM fac)) AS encounter,
+  EXISTS (SELECT 1 FROM consents cs WHERE cs.resident_id = $2 AND cs.withdrawn_at IS NULL
+            AND cs.starts_on <= current_date AND cs.ends_on >= current_date AND cs.grantee_facility_id IN (SELECT id FROM fac)) AS consent,
+  EXISTS (SELECT 1 FROM residents WHERE id = $2 AND merged_into IS NULL) AS in_region;
 
 -- facilityRegion
 SELECT region_code FROM facilities WHERE code = $1;

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import type { Role } from '../../shared/roles.ts';
+import type { PrincipalRole, Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import {
   breakGlass, breakGlassForReview, editDiagnosis, giveConsent, myAccessLog, myConsents, myResidentId, recordEncounter, recordObservationBatch,
@@ -17,6 +17,8 @@ import {
 
 const READERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'public_health', 'resident'];
 const WRITERS: Role[] = ['sysadmin', 'doctor', 'nurse', 'village_doctor', 'public_health'];
+/** Who posts encounters and observation batches: the writers and the facilities' registered systems (HIS/LIS, Bearer token). */
+const SENDERS: PrincipalRole[] = [...WRITERS, 'system'];
 const ok = async (work: Promise<unknown>) => {
   await work;
   return { ok: true as const };
@@ -44,12 +46,12 @@ export async function recordRoutes(app: ZodApp, ctx: AppContext) {
     handler: async (req) => trends(db, me(req), req.params.residentId, o, req.query.codes.split(',')),
   });
   app.post('/api/records/encounters', {
-    config: { access: WRITERS },
+    config: { access: SENDERS },
     schema: { tags: ['records'], summary: 'Record an encounter with its diagnoses, observations, prescriptions …; needs a basis, or opens one with proof of the resident\'s presence (starting today); idempotent on (sourceSystem, sourceId) per sender', body: EncounterIn, response: { 200: EncounterOut } },
     handler: async (req) => recordEncounter(db, ctx.keys, me(req), o, req.body),
   });
   app.post('/api/records/observations/batch', {
-    config: { access: WRITERS },
+    config: { access: SENDERS },
     schema: { tags: ['records'], summary: 'A batch of observations (up to 5000), all or nothing, each resident only with a basis; idempotent on the sender\'s ids', body: ObservationBatchIn, response: { 200: ObservationBatchOut } },
     handler: async (req) => recordObservationBatch(db, me(req), o, req.body.sourceSystem, req.body.items),
   });

@@ -189,7 +189,8 @@ export async function recordEncounter(db: Db, keys: Keys, p: Principal, o: Acces
       const dup = await store.encounterBySource(q, sender, sourceSystem, e.sourceId);
       if (dup && dup.resident_id !== e.residentId) throw sourceConflict('sourceId', sourceSystem, e.sourceId);
       if (dup) {
-        await assertMayAttach(q, p, e.residentId, o);
+        // A facility system's own id for this resident names its own encounter: the resend is answered as it.
+        if (p.kind !== 'system') await assertMayAttach(q, p, e.residentId, o);
         return { id: dup.id, created: false };
       }
     }

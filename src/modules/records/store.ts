@@ -280,11 +280,12 @@ export async function withdrawConsent(q: Queryable, id: string, residentId: stri
 }
 
 export interface AccessLogRow { at: Date; action: string; basis: string | null; display_name: string | null; role: string | null; facility: string | null; username: string | null }
-/** The audit rows of accesses to a resident's record by anyone but themself. */
+/** The audit rows of accesses to a resident's record by anyone but themself (a facility system named by its client's name and facility). */
 export function accessLogOf(q: Queryable, residentId: string, selfUserId: string, limit: number): Promise<AccessLogRow[]> {
   return q.query<AccessLogRow>(
-    `SELECT a.at, a.action, a.basis, a.role, a.username, u.display_name, f.name AS facility
+    `SELECT a.at, a.action, a.basis, a.role, a.username, coalesce(u.display_name, sc.name) AS display_name, coalesce(f.name, sf.name) AS facility
        FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN facilities f ON f.code = u.facility_code
+            LEFT JOIN system_clients sc ON sc.id = a.user_id AND a.role = 'system' LEFT JOIN facilities sf ON sf.id = sc.facility_id
       WHERE a.resident_id = $1 AND a.outcome = 'ok' AND (a.action LIKE 'record.%' OR a.action IN ('resident.read', 'resident.reveal', 'resident.activation_code', 'resident.activate', 'scheduling.resident_bookings', 'scheduling.slot_bookings', 'scheduling.bed_board', 'indicator.residents') OR a.basis IS NOT NULL) AND a.user_id IS DISTINCT FROM $2
       ORDER BY a.id DESC LIMIT $3`, [residentId, selfUserId, limit]);
 }
@@ -320,6 +321,22 @@ export async function basisFlags(q: Queryable, userId: string, residentId: strin
        EXISTS (SELECT 1 FROM res WHERE $5::text IS NOT NULL AND res.village_code LIKE $5 || '%') AS public_health,
        EXISTS (SELECT 1 FROM res) AS in_region`,
     [userId, residentId, facilityCode, encounterDays, publicHealthRegion]);
+  return r;
+}
+
+/** The bases a facility has for a resident (its registered systems send under them): a recent encounter there, an open referral, a consent. */
+export async function facilityBasisFlags(q: Queryable, facilityCode: string, residentId: string, encounterDays: number): Promise<Pick<BasisFlagsRow, 'referral' | 'encounter' | 'consent' | 'in_region'> | undefined> {
+  const [r] = await q.query<Pick<BasisFlagsRow, 'referral' | 'encounter' | 'consent' | 'in_region'>>(
+    `WITH fac AS (SELECT f.id FROM facilities f WHERE f.code = $1)
+     SELECT
+       EXISTS (SELECT 1 FROM referrals rf WHERE rf.resident_id = $2 AND rf.status IN ('sent','accepted','arrived')
+                 AND (rf.from_facility_id IN (SELECT id FROM fac) OR rf.to_facility_id IN (SELECT id FROM fac))) AS referral,
+       EXISTS (SELECT 1 FROM encounters e WHERE e.resident_id = $2 AND e.presence <> 'none' AND e.started_at <= now() AND e.started_at >= now() - make_interval(days => $3)
+                 AND e.facility_id IN (SELECT id FROM fac)) AS encounter,
+       EXISTS (SELECT 1 FROM consents cs WHERE cs.resident_id = $2 AND cs.withdrawn_at IS NULL
+                 AND cs.starts_on <= current_date AND cs.ends_on >= current_date AND cs.grantee_facility_id IN (SELECT id FROM fac)) AS consent,
+       EXISTS (SELECT 1 FROM residents WHERE id = $2 AND merged_into IS NULL) AS in_region`,
+    [facilityCode, residentId, encounterDays]);
   return r;
 }
 

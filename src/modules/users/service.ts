@@ -15,7 +15,8 @@ export async function describeScope(q: Queryable, p: Pick<Principal, 'userId' | 
     id: p.userId,
     username: p.username,
     displayName: p.displayName,
-    role: p.role,
+    // A user's role: a facility system (role 'system') never reaches a route that describes its caller.
+    role: p.role as Role,
     scope: {
       regionCode: p.regionCode, regionName: p.regionCode ? await store.regionName(q, p.regionCode) : null,
       facilityCode: p.facilityCode, facilityName: p.facilityCode ? await store.facilityName(q, p.facilityCode) : null,

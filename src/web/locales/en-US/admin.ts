@@ -2,6 +2,19 @@
 import type zh from '../zh-CN/admin';
 
 const en: Record<keyof typeof zh, string> = {
+  'admin.menu.clients': 'System clients',
+  'admin.clients.add': 'Register a system',
+  'admin.clients.clientId': 'Client id',
+  'admin.clients.createdAt': 'Registered',
+  'admin.clients.createdTitle': 'System client registered',
+  'admin.clients.facility': 'Facility code',
+  'admin.clients.intro': "A facility's HIS/LIS sends data as a registered client: it obtains an access token at /oauth/token with its client id and secret, and may send encounters and observations for its own facility only. Revoking it ends its tokens at once.",
+  'admin.clients.name': 'System name',
+  'admin.clients.namePlaceholder': 'e.g. County Hospital HIS',
+  'admin.clients.revoke': 'Revoke',
+  'admin.clients.revokeConfirm': 'Revoke {name}? Its access tokens stop working at once.',
+  'admin.clients.revoked': 'Revoked',
+  'admin.clients.secretOnce': "The secret is shown this once: copy it now and hand it to the system's administrator.",
   'admin.menu.group': 'Administration',
   'admin.menu.users': 'Users',
   'admin.users.active': 'Active',

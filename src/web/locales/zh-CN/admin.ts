@@ -1,5 +1,18 @@
 // admin: Chinese strings (the default language). Keys start with 'admin.'; en-US/admin.ts must hold the same keys.
 export default {
+  'admin.menu.clients': '系统客户端',
+  'admin.clients.add': '登记系统',
+  'admin.clients.clientId': '客户端编号',
+  'admin.clients.createdAt': '登记日期',
+  'admin.clients.createdTitle': '已登记系统客户端',
+  'admin.clients.facility': '机构代码',
+  'admin.clients.intro': '机构的 HIS/LIS 以登记的客户端身份发送数据：用客户端编号和密钥在 /oauth/token 取得访问令牌，只能为本机构发送诊疗和检验数据。吊销后其令牌立即失效。',
+  'admin.clients.name': '系统名称',
+  'admin.clients.namePlaceholder': '如：县人民医院 HIS',
+  'admin.clients.revoke': '吊销',
+  'admin.clients.revokeConfirm': '吊销 {name}？其访问令牌将立即失效。',
+  'admin.clients.revoked': '已吊销',
+  'admin.clients.secretOnce': '密钥仅显示这一次，请立即复制并交给该系统的管理员妥善保存。',
   'admin.menu.group': '系统管理',
   'admin.menu.users': '用户管理',
   'admin.users.active': '启用',
