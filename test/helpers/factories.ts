@@ -208,14 +208,18 @@ export async function buildResident(q: Queryable, o: ResidentOpts = {}): Promise
 }
 
 /**
- * Many residents of a village at once, in one statement, for booking and referral tests (the
- * identifiers are placeholders: these tests never read or reveal them). Ids in order.
+ * Many residents of a village at once, in one statement, for booking and referral tests: each with a
+ * medical-record number `<prefix>-<random>-<n>` as identifier, encrypted and hashed with the test keys
+ * as the registry stores one (so pages that mask it work). Ids in order.
  */
 export async function buildResidents(q: Queryable, n: number, village: string, prefix = 'r'): Promise<string[]> {
+  const base = `${prefix}-${Math.random().toString(36).slice(2)}`;
+  const ids = Array.from({ length: n }, (_, i) => `${base}-${i + 1}`);
   const rows = await q.query<{ id: string }>(
     `INSERT INTO residents (county_code, id_type, id_number_enc, id_number_hash, id_number_last4, name, name_pinyin, name_initials, sex, birth_date, village_code)
-     SELECT left($2, 6), 'medical_record', 'x', $3 || '-' || g, lpad(g::text, 4, '0'), '测试' || g, 'ceshi' || g, 'cs', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END, DATE '1960-01-01' + g, $2
-       FROM generate_series(1, $1) AS g ORDER BY g RETURNING id`, [n, village, `${prefix}-${Math.random().toString(36).slice(2)}`]);
+     SELECT left($2, 6), 'medical_record', x.enc, x.hash, lpad(x.g::text, 4, '0'), '测试' || x.g, 'ceshi' || x.g, 'cs', CASE WHEN x.g % 2 = 0 THEN 'F' ELSE 'M' END, DATE '1960-01-01' + x.g::int, $2
+       FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(enc, hash, g) WHERE x.g <= $1::int ORDER BY x.g RETURNING id`,
+    [n, village, ids.map((v) => encrypt(TEST_KEYS, v)), ids.map((v) => lookupHash(TEST_KEYS, v))]);
   return rows.map((r) => r.id);
 }
 
