@@ -1,7 +1,7 @@
 // Long computations (on-demand compute, the nightly refresh) run as jobs: one at a time per database,
-// with progress, off the request that started it. The engine cuts the work into short statements and
-// yields to the event loop between them, so requests keep being answered while a job runs — on
-// PGlite too, where every statement executes on the main thread (ARCHITECTURE.md, "Indicator jobs").
+// with progress, off the request that started it. The engine cuts the work into short statements; the
+// server's PGlite runs them in a worker thread of its own, so requests keep being answered while a job
+// runs (ARCHITECTURE.md, "Indicator computations are jobs").
 // The registry is in memory: a job belongs to the server process that runs it; one interrupted by a
 // restart leaves its periods stale, and the next refresh recomputes them.
 import { randomUUID } from 'node:crypto';
