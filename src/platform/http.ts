@@ -370,7 +370,6 @@ export async function buildHttp(
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
       return sendError(reply, new AppError(413, 'request.too_large', { zh: `请求体过大（上限 ${BODY_LIMIT / 1048576} MB）`, en: `Request body too large (limit ${BODY_LIMIT / 1048576} MB)` }, [{ path: 'body', problem: 'too large / 过大' }]));
     }
-    if (e.code === '23505') return sendError(reply, uniqueViolation(err));
     if (status === 429) {
       return sendError(reply, new AppError(429, 'request.rate_limited', { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' }));
     }
@@ -428,13 +427,13 @@ export async function buildHttp(
 const HEALTH_WAIT_MS = 50;
 const BUSY_LIMIT_MS = 120_000;
 
-/** A PostgreSQL integrity or data error (by SQLSTATE) as the caller's error, naming the column at fault. */
+/** A PostgreSQL integrity or data error (by SQLSTATE) as the caller's error, naming the column at fault (a unique violation: uniqueViolation). */
 export function databaseConstraintError(err: unknown): AppError | null {
   const e = err as { code?: unknown; detail?: unknown; column?: unknown };
   if (typeof e?.code !== 'string' || !/^(23|22)/.test(e.code)) return null;
   const col = typeof e.column === 'string' ? e.column : typeof e.detail === 'string' ? /Key \(([a-z_]+)/.exec(e.detail)?.[1] : undefined;
-  const path = col ? col.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : 'body';
-  if (e.code === '23505') return new AppError(409, 'request.duplicate', { zh: '该记录已存在', en: 'Such a record already exists' }, [{ path, problem: 'already exists / 已存在' }]);
+  if (e.code === '23505') return uniqueViolation(err);
+  const path = col ? camel(col) : 'body';
   if (e.code === '23503') return new AppError(400, 'request.unknown_reference', { zh: '引用的记录不存在', en: 'Refers to a record that does not exist' }, [{ path, problem: 'no such record / 不存在' }]);
   return new AppError(400, 'request.invalid', { zh: '数据不符合要求', en: 'The data is not valid' }, [{ path, problem: 'not valid / 无效' }]);
 }

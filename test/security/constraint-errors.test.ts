@@ -36,7 +36,7 @@ for (const engine of ENGINES) {
       const dup = await t.db.query("INSERT INTO gov_units (name) VALUES ('y局')").catch((e: unknown) => e);
       const e2 = databaseConstraintError(dup);
       assert.ok(e2, String(dup));
-      assert.deepEqual([e2.status, e2.code, e2.fields[0]?.path], [409, 'request.duplicate', 'name']);
+      assert.deepEqual([e2.status, e2.code, e2.fields[0]?.path], [409, 'record.duplicate', 'name'], 'a unique violation answers as uniqueViolation does');
       assert.equal(databaseConstraintError(new Error('boom')), null, 'other errors stay 500s');
     });
   });
