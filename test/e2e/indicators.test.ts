@@ -31,7 +31,8 @@ describe('indicator dashboards in the browser', { skip: HAVE_BROWSER ? false : '
     const towns = await page.locator('[data-testid="league-table"] .ant-table-row').count();
     assert.ok(towns >= 10, `a league table of townships (${towns})`);
     // the trend carries the county's target as a line
-    assert.match(await page.textContent('[data-testid="indicator-explorer"]') ?? '', /目标 ≥60%/);
+    // (the trend arrives after the league table: wait for its title rather than read it at once)
+    await page.waitForFunction(() => /目标 ≥60%/.test(document.querySelector('[data-testid="indicator-explorer"]')?.textContent ?? ''), undefined, { timeout: 15000 });
     const trend = await page.evaluate(async () => (await (await fetch('/api/indicators/trend?code=htn_control_rate&level=county&unit=371003')).json()) as { months: unknown[]; targets: { value: number }[] });
     assert.ok(trend.months.length >= 1);
     assert.equal(trend.targets[0].value, 60);
