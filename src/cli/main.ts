@@ -4,16 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../platform/config.ts';
-import { migrate } from '../platform/migrate.ts';
 import { join } from 'node:path';
-import { ANCHOR_FILE, anchorAudit, anchorPublicKey, parseAnchor, readAnchorFile, sealAudit, verifyAudit } from '../platform/audit.ts';
-import { migrateAsOwner } from '../platform/runtime.ts';
-import { createUser, resetPassword, setDisabled } from '../modules/users/service.ts';
-import { resetSecondFactor } from '../modules/auth/service.ts';
-import { findUnit } from '../modules/ledger/service.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { AppError } from '../platform/errors.ts';
-import { startServer } from './start.ts';
+// Each command imports what it runs when it runs (`await import(…)` in its action): a process that
+// prints its version, refuses an option or adds a user does not load the whole server first.
 
 import { CliError, config, readStdin, readTextFile, requireDatabase, withRuntime } from './util.ts';
 
@@ -59,6 +54,7 @@ program
   .action(async (o: { buildIfMissing?: boolean; demo: boolean; demoResidents?: string }) => {
     const demoResidents = o.demoResidents === undefined ? undefined : residentsCount('--demo-residents', o.demoResidents);
     if (!o.demo && demoResidents !== undefined) throw new CliError('--no-demo 与 --demo-residents 不能同时使用', '--no-demo and --demo-residents contradict each other: give one');
+    const { startServer } = await import('./start.ts');
     await startServer(config(), { buildIfMissing: !!o.buildIfMissing, demo: o.demo, demoResidents });
   });
 
@@ -67,6 +63,7 @@ program
   .description('apply the database migrations not yet applied')
   .action(async () => {
     const c = config();
+    const [{ migrateAsOwner }, { migrate }] = await Promise.all([import('../platform/runtime.ts'), import('../platform/migrate.ts')]);
     const applied = c.databaseOwnerUrl && c.databaseUrl
       ? await migrateAsOwner(c.databaseOwnerUrl, c.databaseUrl)
       : await withRuntime('migrate', (rt) => migrate(rt.db), { migrate: false });
@@ -89,6 +86,7 @@ user
     if (o.unit && o.role !== 'department') throw new CliError(`用户 ${username}：--unit 仅用于 department 角色（收到 ${o.role}）`, `user ${username}: --unit is for the department role only (got ${o.role})`);
     if (!o.passwordStdin) throw new CliError(`用户 ${username}：请用 --password-stdin 从标准输入提供密码（不要写在命令行上）`, `user ${username}: give the password with --password-stdin (never on the command line)`);
     const password = await readStdin();
+    const [{ findUnit }, { createUser }] = await Promise.all([import('../modules/ledger/service.ts'), import('../modules/users/service.ts')]);
     const u = await withRuntime('user add', async (rt) => {
       const unitId = o.unit ? (await findUnit(rt.db, o.unit, o.region ?? null))?.id : null;
       if (o.unit && !unitId) throw new CliError(`用户 ${username}：未知单位 "${o.unit}"，没有此名称或简称的部门`, `user ${username}: unknown unit "${o.unit}": no department of that name or alias`);
@@ -102,6 +100,7 @@ user
   .option('--enable', 'enable the user again instead')
   .action(async (username: string, o: { enable?: boolean }) => {
     requireDatabase('user disable');
+    const { setDisabled } = await import('../modules/users/service.ts');
     await withRuntime('user disable', (rt) => namingUser(username, setDisabled(rt.db, null, username, !o.enable)));
     console.log(o.enable ? `enabled ${username} / 已启用 ${username}` : `disabled ${username} / 已停用 ${username}`);
   });
@@ -113,6 +112,7 @@ user
     if (!o.passwordStdin) throw new CliError(`用户 ${username}：请用 --password-stdin 从标准输入提供新密码`, `user ${username}: give the password with --password-stdin`);
     requireDatabase('user reset-password');
     const password = await readStdin();
+    const { resetPassword } = await import('../modules/users/service.ts');
     await withRuntime('user reset-password', (rt) => namingUser(username, resetPassword(rt.db, null, username, password)));
     console.log(`password reset for ${username} / 已重置 ${username} 的密码`);
   });
@@ -122,6 +122,7 @@ user
   .requiredOption('--reason <text>', 'why (kept in the audit)')
   .action(async (username: string, o: { reason: string }) => {
     requireDatabase('user reset-2fa');
+    const { resetSecondFactor } = await import('../modules/auth/service.ts');
     const r = await withRuntime('user reset-2fa', (rt) => namingUser(username, resetSecondFactor({ db: rt.db }, null, username, o.reason)));
     console.log(r.hadAuthenticator
       ? `second factor removed for ${username}; ${r.sessionsEnded} session(s) ended / 已移除 ${username} 的双因素验证，结束会话 ${r.sessionsEnded} 个`
@@ -197,6 +198,7 @@ audit
   .option('--anchor-file <file>', 'also check the anchors of this file (JSON lines)')
   .option('--no-seal', 'do not seal pending rows first')
   .action(async (o: { anchor?: string[]; anchorFile?: string; seal: boolean }) => {
+    const { ANCHOR_FILE, parseAnchor, readAnchorFile, sealAudit, verifyAudit } = await import('../platform/audit.ts');
     const given = (o.anchor ?? []).map((s) => parseAnchor(s) ?? (() => { throw new CliError(`--anchor 不是锚点：${s.slice(0, 80)}`, `--anchor is not an anchor: ${s.slice(0, 80)}`); })());
     requireDatabase('audit verify');
     const c = config();
@@ -218,6 +220,7 @@ audit
   .description('seal what is committed, sign the head and store it (table and data folder); prints it as one JSON line')
   .action(async () => {
     const c = config();
+    const { ANCHOR_FILE, anchorAudit } = await import('../platform/audit.ts');
     const a = await withRuntime('audit anchor', (rt) => anchorAudit(rt.db, rt.keys, { file: join(c.dataDir, ANCHOR_FILE) }));
     console.log(JSON.stringify(a));
   });
@@ -225,6 +228,7 @@ audit
   .command('seal')
   .description('chain the committed rows not sealed yet (the server does this every half second)')
   .action(async () => {
+    const { sealAudit } = await import('../platform/audit.ts');
     const r = await withRuntime('audit seal', (rt) => sealAudit(rt.db, rt.keys));
     console.log(`sealed ${r.sealed} rows; head seq ${r.head.seq}`);
   });
@@ -232,7 +236,7 @@ audit
   .command('public-key')
   .description("print the anchors' Ed25519 public key (PEM): lets others check anchors without the secret")
   .action(async () => {
-    const { deriveKeys, loadSecret } = await import('../platform/crypto.ts');
+    const [{ deriveKeys, loadSecret }, { anchorPublicKey }] = await Promise.all([import('../platform/crypto.ts'), import('../platform/audit.ts')]);
     process.stdout.write(anchorPublicKey(deriveKeys(loadSecret(config()))));
   });
 

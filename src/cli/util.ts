@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../platform/config.ts';
-import { openRuntime, type Runtime } from '../platform/runtime.ts';
-import { syncReferenceData } from '../modules/records/reference.ts';
+import type { Runtime } from '../platform/runtime.ts';
 
 /** A command-line failure: printed as one line (Chinese / English), exit code 1. */
 export class CliError extends Error {
@@ -19,6 +18,8 @@ export function config(): Config {
 
 /** Opens the configured database for one command and closes it afterwards. */
 export async function withRuntime<T>(name: string, fn: (rt: Runtime) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+  // (imported here, not at the top: a command refused before it opens anything loads none of it)
+  const [{ openRuntime }, { syncReferenceData }] = await Promise.all([import('../platform/runtime.ts'), import('../modules/records/reference.ts')]);
   const rt = await openRuntime(config(), `meridian ${name}`, { afterMigrate: syncReferenceData, ...opts });
   try {
     return await fn(rt);

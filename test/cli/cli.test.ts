@@ -77,7 +77,8 @@ describe('meridian CLI (embedded database)', () => {
       assert.equal(r.code, 1);
       assert.match(r.err, new RegExp(`in use by process ${holder.child.pid}`));
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      assert.deepEqual(await health.json(), { status: 'ok' });
+      // (a holder still at work on its database answers { status: 'ok', database: 'busy' }: alive either way)
+      assert.equal((await health.json() as { status: string }).status, 'ok');
     } finally {
       code = await holder.stop();
     }

@@ -14,6 +14,7 @@ import { buildFacility, buildRegion } from '../helpers/factories.ts';
 import { issueToken } from '../../src/modules/auth/clients.ts';
 import { migrate } from '../../src/platform/migrate.ts';
 import { ENGINES } from '../helpers/db.ts';
+import { migratedDataDir } from '../helpers/data-dir.ts';
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 const CJK = /[\u4e00-\u9fff]/;
@@ -30,7 +31,8 @@ for (const engine of ENGINES) {
     const open = (): Promise<Db> => (dbUrl ? openPostgres(dbUrl, { max: 2 }) : openPglite(join(dir, 'db')));
 
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'meridian-cli-client-'));
+      // (the embedded database starts migrated, from the suite's template: see test/helpers/data-dir.ts)
+      dir = engine === 'pglite' ? await migratedDataDir('meridian-cli-client-') : mkdtempSync(join(tmpdir(), 'meridian-cli-client-'));
       env = { MERIDIAN_DATA_DIR: dir };
       if (engine === 'postgres') {
         const base = process.env.TEST_DATABASE_URL!;

@@ -2,10 +2,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPglite } from '../../src/platform/db.ts';
+import { migratedDataDir } from '../helpers/data-dir.ts';
 
 const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string>) => {
@@ -16,8 +16,8 @@ const run = (args: string[], env: Record<string, string>) => {
 describe('meridian indicators (embedded database)', () => {
   let dir: string;
   let env: Record<string, string>;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'meridian-cli-ind-'));
+  before(async () => {
+    dir = await migratedDataDir('meridian-cli-ind-');
     env = { MERIDIAN_DATA_DIR: dir };
     const s = run(['seed', '--county', '371003', '--residents', '800', '--seed', '3'], env);
     assert.equal(s.code, 0, s.err);

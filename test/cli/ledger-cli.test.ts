@@ -3,13 +3,13 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { openPglite } from '../../src/platform/db.ts';
 import { buildGovUnit } from '../helpers/factories.ts';
+import { migratedDataDir } from '../helpers/data-dir.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
@@ -22,8 +22,8 @@ const run = (args: string[], env: Record<string, string>, input?: string) => {
 describe('meridian user add --unit (embedded database)', () => {
   let dir: string;
   let env: Record<string, string>;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'meridian-cli-unit-'));
+  before(async () => {
+    dir = await migratedDataDir('meridian-cli-unit-');
     env = { MERIDIAN_DATA_DIR: dir };
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +42,6 @@ describe('meridian user add --unit (embedded database)', () => {
   });
 
   test('an alias finds the unit; an unknown unit and a unit for another role are refused in one line', async () => {
-    assert.equal(run(['migrate'], env).code, 0);
     const db = await openPglite(join(dir, 'db'));
     await buildGovUnit(db, { name: '区医疗保障局' });
     await db.close();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { ENGINES, openTestDb, type TestDb, TEST_KEYS } from './db.ts';
 import { decrypt, lookupHash } from '../../src/platform/crypto.ts';
 import { verify } from '@node-rs/argon2';
-import { buildContract, buildEnrolment, buildFacility, buildReferral, buildResident, buildTeam, buildUser, buildWorker, idNumberOf } from './factories.ts';
+import { buildContract, buildEncounter, buildEnrolment, buildFacility, buildFollowup, buildReferral, buildResident, buildTeam, buildUser, buildWorker, idNumberOf } from './factories.ts';
 import { buildTestCounty, VILLAGE_B } from './county.ts';
 
 for (const engine of ENGINES) {
@@ -69,6 +69,20 @@ for (const engine of ENGINES) {
       assert.equal(row.role, 'village_doctor');
       assert.equal(row.facility_code, f.code);
       assert.equal(await verify(row.password_hash, 'Another-password-2'), true);
+    });
+
+    test('an encounter carries its observations, diagnoses and prescriptions; a follow-up its class', async () => {
+      const e = await buildEncounter(t.db, { kind: 'follow_up', startedAt: '2025-03-20 09:00+08',
+        observations: [{ code: '8480-6', value: 152, unit: 'mm[Hg]', flag: 'H' }], diagnoses: [{ icd10: 'I10', onsetDate: '2019-05-01' }],
+        prescriptions: [{ drugName: '氨氯地平片', dose: '5mg', frequency: 'qd' }] });
+      const [row] = await t.db.query<{ kind: string; county: string; obs: string; obs_at: string; dx: string; rx: string; rx_at: string }>(`
+        SELECT e.kind, e.county_code AS county, o.code || '=' || o.value::text || o.flag AS obs, to_char(o.observed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS obs_at,
+               d.icd10 || '@' || d.onset_date::text AS dx, p.drug_name || ' ' || p.dose AS rx, to_char(p.prescribed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS rx_at
+          FROM encounters e JOIN observations o ON o.encounter_id = e.id JOIN diagnoses d ON d.encounter_id = e.id JOIN prescriptions p ON p.encounter_id = e.id WHERE e.id = $1`, [e.id]);
+      assert.deepEqual(row, { kind: 'follow_up', county: '371003', obs: '8480-6=152H', obs_at: '2025-03-20 09:00', dx: 'I10@2019-05-01', rx: '氨氯地平片 5mg', rx_at: '2025-03-20 09:00' });
+      const f = await buildFollowup(t.db, { residentId: e.residentId, visitDate: '2025-04-01', sbp: 150, dbp: 95, onTarget: false });
+      const [fu] = await t.db.query<{ visit_class: string; next: string; sbp: number }>('SELECT visit_class, next_visit_date::text AS next, sbp FROM chronic_followups WHERE id = $1', [f.id]);
+      assert.deepEqual(fu, { visit_class: 'uncontrolled', next: '2025-06-30', sbp: 150 });
     });
 
     test('a wrong parent is refused, not silently made', async () => {

@@ -78,6 +78,7 @@ export interface FacilityOpts {
   /** The township centre a village clinic belongs to, by code (乡村一体化). */
   parentCode?: string;
   beds?: number;
+  closedOn?: string | null;
 }
 
 const KIND_OF_TIER: Record<Tier, FacilityKind> = { city: 'general_hospital', county: 'general_hospital', township: 'township_centre', village: 'village_clinic' };
@@ -93,9 +94,9 @@ export async function buildFacility(q: Queryable, o: FacilityOpts = {}): Promise
   if (o.parentCode && !(await q.query('SELECT 1 FROM facilities WHERE code = $1', [o.parentCode])).length) throw new Error(`buildFacility: no parent facility ${o.parentCode}`);
   const code = o.code ?? `F${String(next()).padStart(4, '0')}`;
   const [row] = await q.query<{ id: string }>(
-    `INSERT INTO facilities (code, name, tier, kind, grade, region_code, beds, parent_facility_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM facilities WHERE code = $8)) RETURNING id`,
-    [code, o.name ?? `机构${code}`, tier, o.kind ?? KIND_OF_TIER[tier], o.grade ?? 'unrated', regionCode, o.beds ?? 0, o.parentCode ?? null]);
+    `INSERT INTO facilities (code, name, tier, kind, grade, region_code, beds, parent_facility_id, closed_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT id FROM facilities WHERE code = $8), $9) RETURNING id`,
+    [code, o.name ?? `机构${code}`, tier, o.kind ?? KIND_OF_TIER[tier], o.grade ?? 'unrated', regionCode, o.beds ?? 0, o.parentCode ?? null, o.closedOn ?? null]);
   return { id: row.id, code, regionCode };
 }
 
@@ -300,16 +301,99 @@ export async function buildEnrolment(q: Queryable, o: { residentId?: string; pro
  * A referral. Default: a fresh resident referred up, routine, from a fresh township centre to a fresh
  * county hospital, sent now. `sentAt` null leaves it unsent (as a draft is).
  */
-export async function buildReferral(q: Queryable, o: { residentId?: string; direction?: 'up' | 'down' | 'lateral' | 'out'; urgency?: 'routine' | 'urgent' | 'green_channel'; reasonCode?: string; fromFacilityId?: string; toFacilityId?: string; status?: 'draft' | 'sent' | 'accepted' | 'declined' | 'arrived' | 'completed' | 'cancelled' | 'expired'; sentAt?: string | null; createdAt?: string } = {}): Promise<{ id: string; residentId: string; fromFacilityId: string; toFacilityId: string }> {
+export async function buildReferral(q: Queryable, o: { residentId?: string; direction?: 'up' | 'down' | 'lateral' | 'out'; urgency?: 'routine' | 'urgent' | 'green_channel'; reasonCode?: string; fromFacilityId?: string; toFacilityId?: string; status?: 'draft' | 'sent' | 'accepted' | 'declined' | 'arrived' | 'completed' | 'cancelled' | 'expired'; sentAt?: string | null; createdAt?: string;
+  acceptedAt?: string | null; arrivedAt?: string | null; completedAt?: string | null; followUpPlan?: string | null; followUpDays?: number | null } = {}): Promise<{ id: string; residentId: string; fromFacilityId: string; toFacilityId: string }> {
   const residentId = o.residentId ?? (await buildResident(q)).id;
   const fromFacilityId = o.fromFacilityId ?? (await buildFacility(q)).id;
   const toFacilityId = o.toFacilityId ?? (await buildFacility(q, { tier: 'county' })).id;
   const status = o.status ?? 'sent';
   const sentAt = o.sentAt !== undefined ? o.sentAt : status === 'draft' ? null : new Date().toISOString();
   const [row] = await q.query<{ id: string }>(
-    `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at, created_at)
-     SELECT id, county_code, $2, $3, $4, $5, $6, $7, $8::timestamptz, COALESCE($9::timestamptz, $8::timestamptz, now()) FROM residents WHERE id = $1 RETURNING id`,
-    [residentId, o.direction ?? 'up', o.urgency ?? 'routine', o.reasonCode ?? 'htn_uncontrolled_twice', fromFacilityId, toFacilityId, status, sentAt, o.createdAt ?? null]);
+    `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at, created_at,
+                            accepted_at, arrived_at, completed_at, follow_up_plan, follow_up_days)
+     SELECT id, county_code, $2, $3, $4, $5, $6, $7, $8::timestamptz, COALESCE($9::timestamptz, $8::timestamptz, now()), $10, $11, $12, $13, $14 FROM residents WHERE id = $1 RETURNING id`,
+    [residentId, o.direction ?? 'up', o.urgency ?? 'routine', o.reasonCode ?? 'htn_uncontrolled_twice', fromFacilityId, toFacilityId, status, sentAt, o.createdAt ?? null,
+      o.acceptedAt ?? null, o.arrivedAt ?? null, o.completedAt ?? null, o.followUpPlan ?? null, o.followUpDays ?? null]);
   if (!row) throw new Error(`buildReferral: no resident ${residentId}`);
   return { id: row.id, residentId, fromFacilityId, toFacilityId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lifelong record and chronic follow-ups
+
+export type EncounterKind = 'outpatient' | 'emergency' | 'inpatient' | 'home_visit' | 'follow_up' | 'health_check' | 'remote_consultation';
+export interface ObservationOpts { code: string; value: number; unit: string; flag?: 'L' | 'N' | 'H' | null; observedAt?: string; refLow?: number | null; refHigh?: number | null }
+export interface DiagnosisOpts { icd10: string; onsetDate?: string | null; status?: 'active' | 'resolved'; confirmed?: boolean }
+export interface PrescriptionOpts { drugName: string; dose?: string | null; frequency?: string | null; route?: string | null; days?: number | null; antibacterialClass?: 'unrestricted' | 'restricted' | 'special' | null; prescribedAt?: string }
+
+/**
+ * An encounter with what was recorded in it. Default: a fresh resident seen as an outpatient at a fresh
+ * township centre, now. Observations default to the encounter's time, prescriptions too; diagnoses and
+ * prescriptions name the encounter.
+ */
+export async function buildEncounter(q: Queryable, o: { residentId?: string; facilityId?: string; workerId?: string | null; kind?: EncounterKind; startedAt?: string; reason?: string | null;
+  /** Default: the resident's county. */
+  countyCode?: string;
+  observations?: ObservationOpts[]; diagnoses?: DiagnosisOpts[]; prescriptions?: PrescriptionOpts[] } = {}): Promise<{ id: string; residentId: string; facilityId: string }> {
+  const residentId = o.residentId ?? (await buildResident(q)).id;
+  const facilityId = o.facilityId ?? (await buildFacility(q)).id;
+  const [row] = await q.query<{ id: string; started_at: string }>(
+    `INSERT INTO encounters (resident_id, county_code, kind, facility_id, worker_id, started_at, reason)
+     SELECT id, COALESCE($7, county_code), $2, $3, $4, COALESCE($5::timestamptz, now()), $6 FROM residents WHERE id = $1 RETURNING id, started_at::text`,
+    [residentId, o.kind ?? 'outpatient', facilityId, o.workerId ?? null, o.startedAt ?? null, o.reason ?? null, o.countyCode ?? null]);
+  if (!row) throw new Error(`buildEncounter: no resident ${residentId}`);
+  for (const ob of o.observations ?? []) await buildObservation(q, residentId, { observedAt: row.started_at, ...ob }, row.id);
+  for (const d of o.diagnoses ?? []) await buildDiagnosis(q, residentId, d, row.id);
+  for (const p of o.prescriptions ?? []) await buildPrescription(q, residentId, { prescribedAt: row.started_at, ...p }, row.id);
+  return { id: row.id, residentId, facilityId };
+}
+
+/** An observation of a resident (default: now, outside any encounter). */
+export async function buildObservation(q: Queryable, residentId: string, o: ObservationOpts, encounterId: string | null = null): Promise<string> {
+  const [row] = await q.query<{ id: string }>(
+    `INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now())) RETURNING id`,
+    [residentId, encounterId, o.code, o.value, o.unit, o.refLow ?? null, o.refHigh ?? null, o.flag ?? null, o.observedAt ?? null]);
+  return row.id;
+}
+
+/** A diagnosis of a resident (default: active, confirmed, no onset date, outside any encounter). */
+export async function buildDiagnosis(q: Queryable, residentId: string, o: DiagnosisOpts, encounterId: string | null = null): Promise<string> {
+  const [row] = await q.query<{ id: string }>(
+    'INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+    [residentId, encounterId, o.icd10, o.onsetDate ?? null, o.status ?? 'active', o.confirmed ?? true]);
+  return row.id;
+}
+
+/** A prescription for a resident (default: now, outside any encounter). */
+export async function buildPrescription(q: Queryable, residentId: string, o: PrescriptionOpts, encounterId: string | null = null): Promise<string> {
+  const [row] = await q.query<{ id: string }>(
+    `INSERT INTO prescriptions (resident_id, encounter_id, drug_name, dose, route, frequency, days, antibacterial_class, prescribed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now())) RETURNING id`,
+    [residentId, encounterId, o.drugName, o.dose ?? null, o.route ?? null, o.frequency ?? null, o.days ?? null, o.antibacterialClass ?? null, o.prescribedAt ?? null]);
+  return row.id;
+}
+
+/** An allergy of a resident. */
+export async function buildAllergy(q: Queryable, residentId: string, o: { substance: string; reaction?: string | null; severity?: 'mild' | 'moderate' | 'severe' | null }): Promise<string> {
+  const [row] = await q.query<{ id: string }>('INSERT INTO allergies (resident_id, substance, reaction, severity) VALUES ($1, $2, $3, $4) RETURNING id',
+    [residentId, o.substance, o.reaction ?? null, o.severity ?? null]);
+  return row.id;
+}
+
+/**
+ * A chronic-disease follow-up. Default: hypertension, at a fresh township centre, today (the database's
+ * day), controlled at 130/80, next visit in 90 days. The visit class follows `onTarget` unless given.
+ */
+export async function buildFollowup(q: Queryable, o: { residentId?: string; programme?: 'hypertension' | 'diabetes'; facilityId?: string; visitDate?: string; sbp?: number | null; dbp?: number | null;
+  fastingGlucose?: number | null; onTarget?: boolean; visitClass?: 'controlled' | 'uncontrolled' | 'adverse_reaction' | 'complication'; nextVisitDate?: string } = {}): Promise<{ id: string; residentId: string }> {
+  const residentId = o.residentId ?? (await buildResident(q)).id;
+  const facilityId = o.facilityId ?? (await buildFacility(q)).id;
+  const onTarget = o.onTarget ?? true;
+  const [row] = await q.query<{ id: string }>(
+    `INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, sbp, dbp, fasting_glucose, visit_class, on_target, next_visit_date)
+     SELECT id, county_code, $2, $3, COALESCE($4::date, current_date), $5, $6, $7, $8, $9, COALESCE($10::date, COALESCE($4::date, current_date) + 90) FROM residents WHERE id = $1 RETURNING id`,
+    [residentId, o.programme ?? 'hypertension', facilityId, o.visitDate ?? null, o.sbp === undefined ? 130 : o.sbp, o.dbp === undefined ? 80 : o.dbp, o.fastingGlucose ?? null,
+      o.visitClass ?? (onTarget ? 'controlled' : 'uncontrolled'), onTarget, o.nextVisitDate ?? null]);
+  if (!row) throw new Error(`buildFollowup: no resident ${residentId}`);
+  return { id: row.id, residentId };
 }

@@ -7,7 +7,7 @@ import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/cou
 import { makeIdNumber } from '../registry/id-number.ts';
 import { PACKAGES } from '../demo/history.ts';
 import { addDays } from '../../shared/time.ts';
-import { buildPackage, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
+import { buildFollowup, buildPackage, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`family-doctor contracts [${engine}]`, () => {
@@ -66,8 +66,7 @@ for (const engine of ENGINES) {
       // 100 days into the year: the first quarterly follow-up is due (day 91), the annual check is not.
       assert.deepEqual(f0.items.map((i: { service: string; due: number; delivered: number }) => `${i.service}:${i.due}/${i.delivered}`).sort(), ['consultation:0/0', 'health_check:0/0', 'htn_followup:1/0']);
       assert.equal(f0.fulfilled, false);
-      await t.db.query(`INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, sbp, dbp, visit_class, on_target, next_visit_date)
-        SELECT $1, '371003', 'hypertension', id, $2, 130, 80, 'controlled', true, $2 FROM facilities WHERE code = 'H0001'`, [ids.htn, addDays(c.starts_on, 30)]);
+      await buildFollowup(t.db, { residentId: ids.htn, facilityId: await facilityId(t.db, 'H0001'), visitDate: addDays(c.starts_on, 30), nextVisitDate: addDays(c.starts_on, 30) });
       const f1 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.id}/fulfilment`, headers: { cookie: gp } })).json();
       assert.equal(f1.fulfilled, true, 'a follow-up at the county hospital counts too');
     });

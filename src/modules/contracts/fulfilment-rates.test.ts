@@ -5,6 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, openTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedCounty } from '../demo/seed.ts';
+import { buildPackage } from '../../../test/helpers/factories.ts';
 import { contractRates, deliveredByContract, owedServices, type RateLevel } from './service.ts';
 
 /** The oracle's attribution of a resident (`r`) to a unit on the day $1, over contracts' SQL functions (migration 018). */
@@ -22,9 +23,10 @@ for (const engine of ENGINES) {
       t = await openTestDb(engine);
       await seedCounty(t.db, t.keys, { county: '371003', residents: 2000, seed: 5, indicators: false });
       // Every third current contract also takes a package owing services the demo packages do not.
-      await t.db.query(`INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ('EXTRA', '测试包', 'personalised', 1000, 'resident', $1)`, [JSON.stringify([
+      await buildPackage(t.db, { code: 'EXTRA', name: '测试包', kind: 'personalised', priceFen: 1000, payer: 'resident', items: [
         { service: 'home_visit', name: '上门服务', frequency: '2次/年' }, { service: 'consultation', name: '一般诊疗', frequency: '6次/年' },
-        { service: 'immunisation', name: '预防接种', frequency: '1次/年' }, { service: 'health_check', name: '健康体检', frequency: '2次/年' }])]);
+        { service: 'immunisation', name: '预防接种', frequency: '1次/年' }, { service: 'health_check', name: '健康体检', frequency: '2次/年' }] });
+      // (set-based on purpose: a third of the seeded county's contracts, picked by a hash of their id)
       await t.db.query(`INSERT INTO contract_packages (contract_id, package_id) SELECT c.id, p.id FROM contracts c, service_packages p
         WHERE p.code = 'EXTRA' AND c.status IN ('signed','renewed') AND abs(hashtext(c.id::text)) % 3 = 0`);
     });

@@ -7,6 +7,7 @@ import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
 import { PACKAGES } from '../demo/history.ts';
+import { buildCommunity, buildContract, buildEncounter, buildFollowup, buildPackage, buildTeam, facilityId } from '../../../test/helpers/factories.ts';
 
 // A past year, so that every period is over and the answers do not move with the calendar.
 const Y = new Date().getUTCFullYear() - 1;
@@ -22,8 +23,9 @@ for (const engine of ENGINES) {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
       // The medical community holds township A's centre and clinic; township B's centre is in none.
-      await t.db.exec(`INSERT INTO communities (name, kind, lead_facility_id, region_code) SELECT '文登医共体', 'county_community', id, '371003' FROM facilities WHERE code = 'H0001';
-        INSERT INTO community_members (community_id, facility_id, joined_on) SELECT c.id, f.id, '2020-01-01' FROM communities c, facilities f WHERE f.code IN ('H0001','T000A','V00A1');`);
+      const lead = await facilityId(t.db, 'H0001');
+      await buildCommunity(t.db, { name: '文登医共体', leadFacilityId: lead, regionCode: '371003', joinedOn: '2020-01-01',
+        memberIds: [lead, await facilityId(t.db, 'T000A'), await facilityId(t.db, 'V00A1')] });
       const admin = await t.signIn('admin', 'sysadmin');
       officer = await t.signIn('officer', 'officer', { regionCode: '371003' });
       const people: [string, string, string][] = [
@@ -37,18 +39,12 @@ for (const engine of ENGINES) {
       }
       await t.db.query("UPDATE residents SET conditions = '{hypertension}' WHERE id = ANY($1::uuid[])", [[ids.a1, ids.a2, ids.b1]]);
       await t.db.query("UPDATE residents SET conditions = '{diabetes}' WHERE id = $1", [ids.a3]);
-      for (const p of PACKAGES) await t.db.query('INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ($1,$2,$3,$4,$5,$6)', [p.code, p.name, p.kind, p.price, p.payer, JSON.stringify(p.items)]);
+      for (const p of PACKAGES) await buildPackage(t.db, { code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items });
       for (const [k, fac, village] of [['A1', 'T000A', VILLAGE_A], ['A2', 'T000A', VILLAGE_A2], ['B1', 'T000B', VILLAGE_B]]) {
-        const [x] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) SELECT $1, id FROM facilities WHERE code = $2 RETURNING id`, [`${k}队`, fac]);
-        team[k] = x.id;
-        await t.db.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1, $2)', [x.id, village]);
+        team[k] = (await buildTeam(t.db, { name: `${k}队`, facilityId: await facilityId(t.db, fac), leadWorkerId: null, villages: [village] })).id;
       }
-      const contract = async (who: string, tm: string, from: string, to: string, status: string, pk: string[], prev: string | null = null, ended: string | null = null) => {
-        const [c] = await t.db.query<{ id: string }>(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status, previous_id, ended_reason) VALUES ($1,$2,'371003',$3,$4,'on_site',$5,$6,$7) RETURNING id`,
-          [ids[who], team[tm], from, to, status, prev, ended]);
-        await t.db.query('INSERT INTO contract_packages (contract_id, package_id) SELECT $1, id FROM service_packages WHERE code = ANY($2::text[])', [c.id, pk]);
-        return c.id;
-      };
+      const contract = async (who: string, tm: string, startsOn: string, endsOn: string, status: 'signed' | 'renewed' | 'ended', packages: string[], previousId: string | null = null, endedReason: string | null = null) =>
+        (await buildContract(t.db, { residentId: ids[who], teamId: team[tm], startsOn, endsOn, status, packages, previousId, endedReason })).id;
       await contract('a1', 'A1', `${Y}-01-01`, `${Y}-12-31`, 'signed', ['BASIC', 'HTN', 'ELDERLY']);
       await contract('a2', 'A2', `${Y}-01-01`, `${Y}-12-31`, 'signed', ['BASIC', 'HTN']); // lives in A's village, signed with team A2
       const b1old = await contract('b1', 'B1', `${P}-01-01`, `${P}-12-31`, 'ended', ['BASIC', 'HTN'], null, 'renewed');
@@ -56,15 +52,15 @@ for (const engine of ENGINES) {
       await contract('b2', 'B1', `${P}-04-01`, `${Y}-03-31`, 'signed', ['BASIC']); // ran out on 31 March, not renewed
       const a4old = await contract('a4', 'A2', `${P}-03-01`, `${Y}-02-28`, 'ended', ['BASIC'], null, 'renewed');
       await contract('a4', 'A2', `${Y}-03-01`, `${Y + 1}-02-28`, 'renewed', ['BASIC'], a4old);
-      const fu = (who: string, programme: string, date: string, on: boolean) => t.db.query(
-        `INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, sbp, dbp, fasting_glucose, visit_class, on_target, next_visit_date)
-         SELECT $1, '371003', $2, id, $3, 130, 80, 6, $4, $5, $3 FROM facilities WHERE code = 'T000A'`, [ids[who], programme, date, on ? 'controlled' : 'uncontrolled', on]);
+      const t000a = await facilityId(t.db, 'T000A');
+      const fu = (who: string, programme: 'hypertension' | 'diabetes', visitDate: string, onTarget: boolean) =>
+        buildFollowup(t.db, { residentId: ids[who], programme, facilityId: t000a, visitDate, sbp: 130, dbp: 80, fastingGlucose: 6, onTarget, nextVisitDate: visitDate });
       for (const [d, on] of [['02-10', true], ['05-10', false], ['08-10', true], ['11-10', true]] as const) await fu('a1', 'hypertension', `${Y}-${d}`, on);
       await fu('a2', 'hypertension', `${Y}-03-05`, false);
       await fu('a2', 'hypertension', `${Y}-05-20`, false);
       await fu('b1', 'hypertension', `${Y}-04-15`, true);
       await fu('a3', 'diabetes', `${Y}-04-01`, true);
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'health_check', id, $2 FROM facilities WHERE code = 'H0001'`, [ids.a1, `${Y}-06-01T02:00:00Z`]);
+      await buildEncounter(t.db, { residentId: ids.a1, kind: 'health_check', facilityId: lead, startedAt: `${Y}-06-01T02:00:00Z` });
     });
     after(() => t.close());
 

@@ -8,6 +8,7 @@ import { makeIdNumber } from '../registry/id-number.ts';
 import { dueDates } from './rules.ts';
 import { PACKAGES } from '../demo/history.ts';
 import { addDays } from '../../shared/time.ts';
+import { buildContract, buildEncounter, buildEnrolment, buildFollowup, buildPackage, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 
 for (const engine of ENGINES) {
   describe(`service packages and the package worklist [${engine}]`, () => {
@@ -23,24 +24,19 @@ for (const engine of ENGINES) {
       const admin = await t.signIn('admin', 'sysadmin');
       mgr = await t.signIn('mgr', 'manager', { regionCode: '371003' });
       vd = await t.signIn('vd', 'village_doctor', { facilityCode: 'V00A1' });
-      for (const p of PACKAGES) await t.db.query('INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ($1,$2,$3,$4,$5,$6)', [p.code, p.name, p.kind, p.price, p.payer, JSON.stringify(p.items)]);
+      for (const p of PACKAGES) await buildPackage(t.db, { code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items });
       for (const [i, [k, bd]] of ([['w1', '1950-05-05'], ['w2', '1980-05-05']] as const).entries()) {
         const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: makeIdNumber('371003', bd, String(401 + i * 2)), name: `居民${k}`, villageCode: VILLAGE_A } });
         ids[k] = r.json().resident.id;
       }
-      const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, employer_id, qualified) SELECT '村医乙', 'M', 'village_doctor', id, true FROM facilities WHERE code = 'V00A1' RETURNING id`);
-      await t.db.query("UPDATE users SET worker_id = $1 WHERE username = 'vd'", [w.id]);
-      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) SELECT '甲镇1队', id FROM facilities WHERE code = 'T000A' RETURNING id`);
-      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1, $2, 'village_doctor')`, [tm.id, w.id]);
-      for (const [k, pk] of [['w1', ['BASIC', 'HTN', 'ELDERLY']], ['w2', ['BASIC', 'HTN']]] as const) {
-        const [c] = await t.db.query<{ id: string }>(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status) VALUES ($1,$2,'371003',$3,$4,'on_site','signed') RETURNING id`,
-          [ids[k], tm.id, start, addDays(start, 364)]);
-        await t.db.query('INSERT INTO contract_packages (contract_id, package_id) SELECT $1, id FROM service_packages WHERE code = ANY($2::text[])', [c.id, pk]);
+      const w = await buildWorker(t.db, { name: '村医乙', workerType: 'village_doctor', employerId: await facilityId(t.db, 'V00A1'), username: 'vd' });
+      const tm = await buildTeam(t.db, { name: '甲镇1队', facilityId: await facilityId(t.db, 'T000A'), leadWorkerId: null, members: [{ workerId: w.id, role: 'village_doctor' }] });
+      for (const [k, packages] of [['w1', ['BASIC', 'HTN', 'ELDERLY']], ['w2', ['BASIC', 'HTN']]] as const) {
+        await buildContract(t.db, { residentId: ids[k], teamId: tm.id, startsOn: start, endsOn: addDays(start, 364), packages: [...packages] });
       }
       // w1 is in the hypertension programme, last seen uncontrolled 30 days ago (due again 14 days later); w2 has the package but is not enrolled
-      await t.db.query(`INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1,'371003','hypertension',$2,'diagnosis')`, [ids.w1, start]);
-      await t.db.query(`INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, sbp, dbp, visit_class, on_target, next_visit_date)
-        SELECT $1, '371003', 'hypertension', id, $2, 156, 96, 'uncontrolled', false, $3 FROM facilities WHERE code = 'V00A1'`, [ids.w1, addDays(today, -30), addDays(today, -16)]);
+      await buildEnrolment(t.db, { residentId: ids.w1, enrolledOn: start });
+      await buildFollowup(t.db, { residentId: ids.w1, facilityId: await facilityId(t.db, 'V00A1'), visitDate: addDays(today, -30), sbp: 156, dbp: 96, onTarget: false, nextVisitDate: addDays(today, -16) });
     });
     after(() => t.close());
 
@@ -103,7 +99,7 @@ for (const engine of ENGINES) {
         `居民w1:chronic:overdue:${addDays(today, -16)}`, `居民w2:htn_followup:overdue:${firstQuarter}`,
         `居民w1:elderly_check:never_seen:${year}`, `居民w1:health_check:never_seen:${year}`, `居民w2:health_check:never_seen:${year}`]);
       // a health check recorded at the county hospital counts against w2's package
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'health_check', id, now() - interval '1 day' FROM facilities WHERE code = 'H0001'`, [ids.w2]);
+      await buildEncounter(t.db, { residentId: ids.w2, kind: 'health_check', facilityId: await facilityId(t.db, 'H0001'), startedAt: new Date(Date.now() - 86_400_000).toISOString() });
       assert.deepEqual(await rows('?status=never_seen'), [`居民w1:elderly_check:never_seen:${year}`, `居民w1:health_check:never_seen:${year}`]);
       assert.deepEqual(await rows('?status=scheduled'), [`居民w2:health_check:scheduled:null`]);
       const csv = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist.csv', headers: { cookie: vd } });

@@ -10,6 +10,7 @@ import mammoth from 'mammoth';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
+import { buildCommunity, buildContract, buildEncounter, buildFacility, buildFollowup, buildReferral, buildRegion, buildResident, buildTeam, buildWorker, type EncounterKind, type WorkerType } from '../../../test/helpers/factories.ts';
 import { programmeRates } from '../chronic/service.ts';
 import { contractRates } from '../contracts/service.ts';
 import { refresh } from './engine.ts';
@@ -27,43 +28,38 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
-      await t.db.exec(`
-        INSERT INTO regions (code, name, parent_code, level) VALUES ('371002', '环翠区', '3710', 'county'), ('371002001000', '某街道', '371002', 'township'), ('371002001201', '某村', '371002001000', 'village');
-        INSERT INTO facilities (code, name, tier, kind, grade, region_code, beds) VALUES ('C0001', '市立医院', 'city', 'general_hospital', '3A', '3710', 2000);
-        INSERT INTO facilities (code, name, tier, kind, region_code, closed_on) VALUES ('T000C', '乙镇旧卫生院', 'township', 'township_centre', '${TOWN_B}', '2025-06-01');
-        UPDATE facilities SET capability_standard = 'recommended' WHERE code = 'T000A';
-        UPDATE facilities SET capability_standard = 'basic', community_hospital = true WHERE code = 'T000B';
-        INSERT INTO communities (name, kind, lead_facility_id, region_code) SELECT '医共体', 'county_community', id, '371003' FROM facilities WHERE code = 'H0001';
-        INSERT INTO community_members (community_id, facility_id, joined_on) SELECT c.id, f.id, '2024-01-01' FROM communities c, facilities f WHERE f.code IN ('H0001','T000A','V00A1','T000B');`);
+      await buildRegion(t.db, { code: '371002', name: '环翠区', parentCode: '3710', level: 'county' });
+      await buildRegion(t.db, { code: '371002001000', name: '某街道', parentCode: '371002', level: 'township' });
+      await buildRegion(t.db, { code: '371002001201', name: '某村', parentCode: '371002001000', level: 'village' });
+      await buildFacility(t.db, { code: 'C0001', name: '市立医院', tier: 'city', grade: '3A', regionCode: '3710', beds: 2000 });
+      await buildFacility(t.db, { code: 'T000C', name: '乙镇旧卫生院', tier: 'township', regionCode: TOWN_B, closedOn: '2025-06-01' });
+      await t.db.exec(`UPDATE facilities SET capability_standard = 'recommended' WHERE code = 'T000A';
+        UPDATE facilities SET capability_standard = 'basic', community_hospital = true WHERE code = 'T000B';`);
       for (const r of await t.db.query<{ id: string; code: string }>('SELECT id, code FROM facilities')) fac[r.code] = r.id;
+      await buildCommunity(t.db, { name: '医共体', leadFacilityId: fac.H0001, regionCode: '371003', joinedOn: '2024-01-01', memberIds: [fac.H0001, fac.T000A, fac.V00A1, fac.T000B] });
       const people: [string, string, string, { death?: string; permanent?: boolean; conditions?: string[] }][] = [
         ['A1', '1950-04-01', VILLAGE_A, { conditions: ['hypertension'] }], ['A2', '1980-01-01', VILLAGE_A, {}], ['A3', '1955-01-01', VILLAGE_A2, { death: '2025-06-30' }],
         ['A4', '1940-01-01', VILLAGE_A, { death: '2024-05-01' }], ['B1', '1960-01-01', VILLAGE_B, { conditions: ['hypertension', 'diabetes'] }], ['B2', '1995-01-01', VILLAGE_B, { permanent: false }],
         ['M1', '1980-01-01', VILLAGE_A, {}], ['MV', '1970-01-01', VILLAGE_B, {}], ['X', '1975-01-01', '371002001201', {}],
       ];
-      for (const [k, bd, v, o] of people) {
-        const [r] = await t.db.query<{ id: string }>(
-          `INSERT INTO residents (county_code, id_type, id_number_enc, id_number_hash, id_number_last4, name, name_pinyin, name_initials, sex, birth_date, village_code, permanent, death_date, conditions)
-           VALUES (left($1, 6), 'resident_id', 'x', $2, '0000', $3, $3, $3, 'M', $4, $1, $5, $6, $7) RETURNING id`, [v, `h-${k}`, `居民${k}`, bd, o.permanent ?? true, o.death ?? null, o.conditions ?? []]);
-        id[k] = r.id;
+      for (const [k, birthDate, villageCode, o] of people) {
+        id[k] = (await buildResident(t.db, { name: `居民${k}`, birthDate, villageCode, permanent: o.permanent ?? true, deathDate: o.death ?? null, conditions: o.conditions ?? [] })).id;
       }
       // M1 is a duplicate of A2, merged into it; MV moved from 甲一村 to 乙一村 (the registry holds the current address).
       await t.db.query('UPDATE residents SET merged_into = $1 WHERE id = $2', [id.A2, id.M1]);
-      await t.db.exec(`
-        INSERT INTO workers (name, sex, worker_type, specialty, qualified, active, employer_id) VALUES
-          ('医甲', 'M', 'physician', 'surgery', true, true, '${fac.H0001}'), ('医乙', 'M', 'physician', 'internal_medicine', true, true, '${fac.H0001}'),
-          ('无证医', 'M', 'physician', 'surgery', false, true, '${fac.H0001}'), ('护甲', 'F', 'nurse', null, true, true, '${fac.H0001}'),
-          ('全科甲', 'M', 'physician', 'general_practice', true, true, '${fac.T000A}'), ('护乙', 'F', 'nurse', null, true, true, '${fac.T000A}'),
-          ('公卫甲', 'F', 'public_health', 'public_health', true, true, '${fac.T000A}'), ('全科乙', 'M', 'assistant_physician', 'general_practice', true, true, '${fac.T000B}'),
-          ('村医甲', 'M', 'village_doctor', 'general_practice', true, true, '${fac.V00A1}'), ('村医乙', 'M', 'village_doctor', 'general_practice', false, true, '${fac.V00A1}'),
-          ('村医丙', 'M', 'village_doctor', 'general_practice', true, false, '${fac.V00A1}');`);
-      [{ id: team }] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id) VALUES ('甲镇1队', $1) RETURNING id`, [fac.T000A]);
-      await t.db.query(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status) VALUES
-        ($1, $4, '371003', '2025-01-01', '2025-12-31', 'on_site', 'signed'), ($2, $4, '371003', '2025-01-01', '2025-12-31', 'on_site', 'signed'),
-        ($3, $4, '371003', '2025-01-01', '2025-06-30', 'on_site', 'signed')`, [id.A1, id.B1, id.A2, team]);
-      const enc = async (who: string, kind: string, f: string, at: string, rx: (string | null)[] = []) => {
-        const [e] = await t.db.query<{ id: string }>(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) VALUES ($1, '371003', $2, $3, $4) RETURNING id`, [id[who], kind, fac[f], `${at} 09:00+08`]);
-        for (const cls of rx) await t.db.query(`INSERT INTO prescriptions (resident_id, encounter_id, drug_name, antibacterial_class, prescribed_at) VALUES ($1, $2, $3, $4, $5)`, [id[who], e.id, cls ? '阿莫西林' : '氨氯地平', cls, `${at} 09:10+08`]);
+      const workers: [string, 'M' | 'F', WorkerType, string | null, boolean, boolean, string][] = [
+        ['医甲', 'M', 'physician', 'surgery', true, true, 'H0001'], ['医乙', 'M', 'physician', 'internal_medicine', true, true, 'H0001'],
+        ['无证医', 'M', 'physician', 'surgery', false, true, 'H0001'], ['护甲', 'F', 'nurse', null, true, true, 'H0001'],
+        ['全科甲', 'M', 'physician', 'general_practice', true, true, 'T000A'], ['护乙', 'F', 'nurse', null, true, true, 'T000A'],
+        ['公卫甲', 'F', 'public_health', 'public_health', true, true, 'T000A'], ['全科乙', 'M', 'assistant_physician', 'general_practice', true, true, 'T000B'],
+        ['村医甲', 'M', 'village_doctor', 'general_practice', true, true, 'V00A1'], ['村医乙', 'M', 'village_doctor', 'general_practice', false, true, 'V00A1'],
+        ['村医丙', 'M', 'village_doctor', 'general_practice', true, false, 'V00A1']];
+      for (const [name, sex, workerType, specialty, qualified, active, f] of workers) await buildWorker(t.db, { name, sex, workerType, specialty, qualified, active, employerId: fac[f] });
+      team = (await buildTeam(t.db, { name: '甲镇1队', facilityId: fac.T000A, leadWorkerId: null })).id;
+      for (const [who, endsOn] of [['A1', '2025-12-31'], ['B1', '2025-12-31'], ['A2', '2025-06-30']]) await buildContract(t.db, { residentId: id[who], teamId: team, startsOn: '2025-01-01', endsOn });
+      const enc = async (who: string, kind: EncounterKind, f: string, at: string, rx: ('unrestricted' | null)[] = []) => {
+        await buildEncounter(t.db, { residentId: id[who], countyCode: '371003', kind, facilityId: fac[f], startedAt: `${at} 09:00+08`,
+          prescriptions: rx.map((antibacterialClass) => ({ drugName: antibacterialClass ? '阿莫西林' : '氨氯地平', antibacterialClass, prescribedAt: `${at} 09:10+08` })) });
       };
       await enc('A1', 'outpatient', 'V00A1', '2025-03-10', ['unrestricted', null]);
       await enc('A1', 'inpatient', 'H0001', '2025-04-01');
@@ -77,9 +73,8 @@ for (const engine of ENGINES) {
       await enc('M1', 'outpatient', 'H0001', '2025-05-05');
       await enc('B2', 'outpatient', 'T000B', '2025-06-01');
       await enc('X', 'outpatient', 'H0001', '2025-05-20');
-      const fu = async (who: string, p: string, date: string, on: boolean) => t.db.query(
-        `INSERT INTO chronic_followups (resident_id, county_code, programme, facility_id, visit_date, visit_class, on_target, next_visit_date) VALUES ($1, '371003', $2, $3, $4, $5, $6, $4::date + 90)`,
-        [id[who], p, fac.T000A, date, on ? 'controlled' : 'uncontrolled', on]);
+      const fu = (who: string, programme: 'hypertension' | 'diabetes', visitDate: string, onTarget: boolean) =>
+        buildFollowup(t.db, { residentId: id[who], programme, facilityId: fac.T000A, visitDate, sbp: null, dbp: null, onTarget });
       for (const d of ['2025-03-01', '2025-06-01', '2025-09-01']) await fu('A1', 'hypertension', d, false);
       await fu('A1', 'hypertension', '2025-12-01', true);
       await fu('B1', 'hypertension', '2025-02-01', true);
@@ -88,9 +83,8 @@ for (const engine of ENGINES) {
       await fu('M1', 'hypertension', '2025-04-01', true);
       await fu('A3', 'hypertension', '2025-03-01', false);
       for (const d of ['2025-02-01', '2025-05-01', '2025-08-01', '2025-11-01']) await fu('B1', 'diabetes', d, true);
-      const ref = (who: string, dir: string, from: string, to: string, status: string, at: string) => t.db.query(
-        `INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at, created_at) VALUES ($1, '371003', $2, 'routine', 'x', $3, $4, $5, $6, $6)`,
-        [id[who], dir, fac[from], fac[to], status, `${at} 10:00+08`]);
+      const ref = (who: string, direction: 'up' | 'down', from: string, to: string, status: 'sent' | 'draft' | 'completed' | 'cancelled', at: string) =>
+        buildReferral(t.db, { residentId: id[who], direction, reasonCode: 'x', fromFacilityId: fac[from], toFacilityId: fac[to], status, sentAt: `${at} 10:00+08`, createdAt: `${at} 10:00+08` });
       await ref('A1', 'up', 'V00A1', 'H0001', 'sent', '2025-03-11');
       await ref('A2', 'up', 'T000A', 'H0001', 'draft', '2025-03-16');
       await ref('MV', 'down', 'H0001', 'T000B', 'completed', '2025-09-05');
@@ -184,7 +178,7 @@ for (const engine of ENGINES) {
 
     test('a late record and a changed definition recompute what they touch', async () => {
       const [before] = await t.db.query<{ at: Date }>(`SELECT computed_at AS at FROM indicator_runs WHERE indicator_code = 'county_visit_rate' AND period = '2025-01'`);
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) VALUES ($1, '371003', 'outpatient', $2, '2025-03-20 09:00+08')`, [id.A1, fac.C0001]);
+      await buildEncounter(t.db, { residentId: id.A1, facilityId: fac.C0001, startedAt: '2025-03-20 09:00+08' });
       await t.db.query(`UPDATE indicator_runs SET definition_hash = 'old' WHERE indicator_code = 'gps_per_10000' AND period = '2025-02'`);
       await refresh(t.db, today());
       assert.equal(await v('county_visit_rate', '2025-03'), 66.666667);

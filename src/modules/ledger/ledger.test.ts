@@ -10,6 +10,7 @@ import { Document, Packer, Paragraph } from 'docx';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty } from '../../../test/helpers/county.ts';
+import { buildRegion } from '../../../test/helpers/factories.ts';
 import { createUser } from '../users/service.ts';
 import { addTarget, assignUnits, blankTarget, fixTarget, quarterOf } from './rules.ts';
 import type { ParsedPlan } from '../plans/parse.ts';
@@ -49,7 +50,8 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
-      await t.db.exec("INSERT INTO regions (code, name, parent_code, level) VALUES ('33', '浙江省', NULL, 'province'), ('3301', '杭州市', '33', 'prefecture')");
+      await buildRegion(t.db, { code: '33', name: '浙江省', level: 'province' });
+      await buildRegion(t.db, { code: '3301', name: '杭州市', parentCode: '33', level: 'prefecture' });
       officer = await t.signIn('officer', 'officer', { regionCode: '371003' });
       far = await t.signIn('far', 'officer', { regionCode: '3301' });
     });
@@ -251,7 +253,7 @@ for (const engine of ENGINES) {
     });
 
     test('the same printed department in another region is another unit: its user never sees this region\'s tasks', async () => {
-      await t.db.exec("INSERT INTO regions (code, name, parent_code, level) VALUES ('330102', '上城区', '3301', 'county')");
+      await buildRegion(t.db, { code: '330102', name: '上城区', parentCode: '3301', level: 'county' });
       const far2 = await t.signIn('far2', 'officer', { regionCode: '330102' });
       const small = { title: '上城区医保工作要点', issuer: null, docNumber: null, date: null, targets: [],
         tasks: [{ path: ['一'], number: '一', title: '推进支付改革', text: '', leadUnits: [], responsibleUnits: ['区医疗保障局'], cooperatingUnits: [], deadline: null }] };

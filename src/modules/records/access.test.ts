@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A } from '../../../test/helpers/county.ts';
-import { buildUser } from '../../../test/helpers/factories.ts';
+import { buildContract, buildEncounter, buildFacility, buildReferral, buildTeam, buildUser, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
 import type { Role } from '../../shared/roles.ts';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86400_000).toISOString();
+/** The Asia/Shanghai day `n` days from today. */
+const shanghaiDay = (n: number) => new Date(Date.now() + n * 86400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 interface Cell { user: string; role: Role; facility?: string; region?: string; expect: string | 404 | 403 }
 
@@ -42,9 +44,9 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
-      await t.db.exec(`INSERT INTO facilities (code, name, tier, kind, region_code) VALUES
-        ('H0002','县中医院','county','tcm_hospital','371003'), ('H0003','县妇幼保健院','county','maternal_child_hospital','371003'),
-        ('H0004','县整骨医院','county','specialised_hospital','371003'), ('H0005','县第二人民医院','county','general_hospital','371003')`);
+      for (const [code, name, kind] of [['H0002', '县中医院', 'tcm_hospital'], ['H0003', '县妇幼保健院', 'maternal_child_hospital'], ['H0004', '县整骨医院', 'specialised_hospital'], ['H0005', '县第二人民医院', 'general_hospital']] as const) {
+        await buildFacility(t.db, { code, name, tier: 'county', kind, regionCode: '371003' });
+      }
       await t.db.exec(`INSERT INTO icd10_codes (code, name_zh, name_en, category) VALUES ('I10', '原发性高血压', 'Essential hypertension', 'chronic'), ('J06.9', '急性上呼吸道感染', 'Acute URTI', 'common') ON CONFLICT DO NOTHING`);
       const admin = await t.signIn('admin', 'sysadmin');
       const mk = async (idn: string, name: string) => {
@@ -62,29 +64,23 @@ for (const engine of ENGINES) {
         cookie.set(u, `meridian_session=${login.cookies.find((x) => x.name === 'meridian_session')!.value}`);
       }
       // workers behind the users, a team with a current contract, an expired one, a referral
-      const worker = async (user: string, facility: string, type = 'physician') => {
-        const [w] = await t.db.query<{ id: string }>(`INSERT INTO workers (name, sex, worker_type, employer_id) SELECT $1, 'M', $3, id FROM facilities WHERE code = $2 RETURNING id`, [user, facility, type]);
-        await t.db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [w.id, user]);
-        return w.id;
-      };
+      const worker = async (user: string, facility: string, workerType: 'physician' | 'nurse' = 'physician') =>
+        (await buildWorker(t.db, { name: user, workerType, specialty: null, employerId: await facilityId(t.db, facility), username: user })).id;
       const gp = await worker('contract_doc', 'T000A');
       const nurse = await worker('team_nurse', 'T000A', 'nurse');
       const exp = await worker('expired_doc', 'T000B');
       await worker('enc_doc', 'H0005');
-      const [team] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '甲镇一队', id, $1 FROM facilities WHERE code = 'T000A' RETURNING id`, [gp]);
-      const [team2] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '乙镇一队', id, $1 FROM facilities WHERE code = 'T000B' RETURNING id`, [exp]);
-      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1, $2, 'lead_gp'), ($1, $3, 'nurse'), ($4, $5, 'lead_gp')`, [team.id, gp, nurse, team2.id, exp]);
-      await t.db.query(`INSERT INTO contracts (resident_id, team_id, county_code, starts_on, ends_on, signed_how, status) VALUES
-          ($1, $2, '371003', current_date - 30, current_date + 335, 'on_site', 'signed'),
-          ($1, $3, '371003', current_date - 730, current_date - 365, 'on_site', 'signed')`, [rid, team.id, team2.id]);
-      await t.db.query(`INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, sent_at)
-          SELECT $1, '371003', 'up', 'routine', 'htn_uncontrolled_twice', a.id, b.id, 'sent', now() FROM facilities a, facilities b WHERE a.code = 'T000A' AND b.code = 'H0001'`, [rid]);
+      const team = await buildTeam(t.db, { name: '甲镇一队', facilityId: await facilityId(t.db, 'T000A'), leadWorkerId: gp, members: [{ workerId: gp, role: 'lead_gp' }, { workerId: nurse, role: 'nurse' }] });
+      const team2 = await buildTeam(t.db, { name: '乙镇一队', facilityId: await facilityId(t.db, 'T000B'), leadWorkerId: exp });
+      await buildContract(t.db, { residentId: rid, teamId: team.id });
+      await buildContract(t.db, { residentId: rid, teamId: team2.id, startsOn: shanghaiDay(-730), endsOn: shanghaiDay(-365) });
+      await buildReferral(t.db, { residentId: rid, fromFacilityId: await facilityId(t.db, 'T000A'), toFacilityId: await facilityId(t.db, 'H0001') });
       // encounters: one today at H0005 (through the API, the resident present with their ID card: it opens the basis), old at H0002
       const enc = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: cookie.get('enc_doc')! }, payload: {
         residentId: rid, kind: 'outpatient', facilityCode: 'H0005', startedAt: new Date().toISOString(), presence: { idNumber: makeIdNumber('371003', '1950-05-05', '111') }, diagnoses: [{ icd10: 'J06.9' }, { icd10: 'I10' }],
         observations: [{ code: '8480-6', value: 150, unit: 'mm[Hg]' }, { code: '8462-4', value: 95, unit: 'mm[Hg]' }], prescriptions: [{ drugName: '阿莫西林', dose: '0.5g', frequency: 'tid', days: 5 }] } });
       assert.equal(enc.statusCode, 200, enc.body);
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'outpatient', id, now() - interval '200 days' FROM facilities WHERE code = 'H0002'`, [rid]);
+      await buildEncounter(t.db, { residentId: rid, facilityId: await facilityId(t.db, 'H0002'), startedAt: daysAgo(200) });
       // consents: one active to H0003, one withdrawn to H0004 (given and withdrawn by the resident)
       const c1 = await t.app.inject({ method: 'POST', url: '/api/me/consents', headers: { cookie: cookie.get('self')! }, payload: { facilityCode: 'H0003', endsOn: '2099-12-31' } });
       assert.equal(c1.statusCode, 200, c1.body);
@@ -185,7 +181,7 @@ for (const engine of ENGINES) {
       const admin = await t.signIn('admin', 'sysadmin');
       const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: idn, name: '周大伯', villageCode: VILLAGE_A } });
       rid = r.json().resident.id;
-      await t.db.exec("INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('H0002','县中医院','county','tcm_hospital','371003')");
+      await buildFacility(t.db, { code: 'H0002', name: '县中医院', tier: 'county', kind: 'tcm_hospital', regionCode: '371003' });
     });
     after(() => t.close());
 

@@ -7,6 +7,7 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A, VILLAGE_B } from '../../../test/helpers/county.ts';
 import { bulkResidents } from '../../../test/helpers/residents.ts';
+import { buildAllergy, buildCommunity, buildDiagnosis, buildEncounter, buildObservation, buildPrescription, buildReferral, buildTeam, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
 import { plusDays } from '../scheduling/rules.ts';
 
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -24,28 +25,24 @@ for (const engine of ENGINES) {
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
-      await t.db.exec(`
-        INSERT INTO communities (name, kind, tight, lead_facility_id, region_code) SELECT '文登区医共体', 'county_community', true, id, '371003' FROM facilities WHERE code = 'H0001';
-        INSERT INTO community_members (community_id, facility_id, joined_on) SELECT c.id, f.id, '2021-01-01' FROM communities c, facilities f WHERE f.code IN ('H0001','T000A','T000B','V00A1');
-        INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '全科王', 'M', 'physician', 'general_practice', id FROM facilities WHERE code = 'T000A';
-        INSERT INTO workers (name, sex, worker_type, specialty, employer_id) SELECT '心内李', 'F', 'physician', 'cardiology', id FROM facilities WHERE code = 'H0001';`);
+      const fac = Object.fromEntries(await Promise.all(['H0001', 'T000A', 'T000B', 'V00A1'].map(async (c) => [c, await facilityId(t.db, c)])));
+      await buildCommunity(t.db, { name: '文登区医共体', leadFacilityId: fac.H0001, regionCode: '371003', memberIds: Object.values(fac), joinedOn: '2021-01-01' });
       gp = await t.signIn('gp', 'doctor', { facilityCode: 'T000A' });
       coord = await t.signIn('coord', 'coordinator', { facilityCode: 'H0001' });
       hdoc = await t.signIn('hdoc', 'doctor', { facilityCode: 'H0001' });
       otherGp = await t.signIn('gpb', 'doctor', { facilityCode: 'T000B' });
-      await t.db.exec(`UPDATE users SET worker_id = (SELECT id FROM workers WHERE name = '全科王') WHERE username = 'gp';
-        UPDATE users SET worker_id = (SELECT id FROM workers WHERE name = '心内李') WHERE username = 'hdoc';`);
-      const [tm] = await t.db.query<{ id: string }>(`INSERT INTO care_teams (name, facility_id, lead_worker_id) SELECT '甲镇1队', f.id, w.id FROM facilities f, workers w WHERE f.code = 'T000A' AND w.name = '全科王' RETURNING id`);
-      team = tm.id;
-      await t.db.query(`INSERT INTO care_team_members (team_id, worker_id, role) SELECT $1, id, 'lead_gp' FROM workers WHERE name = '全科王'`, [team]);
-      await t.db.query('INSERT INTO care_team_areas (team_id, region_code) VALUES ($1, $2)', [team, VILLAGE_A]);
+      const gpWorker = await buildWorker(t.db, { name: '全科王', employerId: fac.T000A, specialty: 'general_practice', username: 'gp' });
+      await buildWorker(t.db, { name: '心内李', sex: 'F', employerId: fac.H0001, specialty: 'cardiology', username: 'hdoc' });
+      team = (await buildTeam(t.db, { name: '甲镇1队', facilityId: fac.T000A, leadWorkerId: gpWorker.id, villages: [VILLAGE_A] })).id;
       people = await bulkResidents(t.db, 12, VILLAGE_A);
       // The GP saw each of them this month (the legal basis to read their records), and one has a full record.
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT r, '371003', 'outpatient', f.id, now() - interval '3 days' FROM unnest($1::uuid[]) r, facilities f WHERE f.code = 'T000A'`, [people]);
-      await t.db.query(`INSERT INTO diagnoses (resident_id, icd10, onset_date) VALUES ($1, 'I10', '2019-05-01')`, [people[0]]);
-      await t.db.query(`INSERT INTO prescriptions (resident_id, drug_name, dose, frequency, prescribed_at) VALUES ($1, '氨氯地平片', '5mg', 'qd', now() - interval '20 days')`, [people[0]]);
-      await t.db.query(`INSERT INTO allergies (resident_id, substance, reaction, severity) VALUES ($1, '青霉素', '皮疹', 'moderate')`, [people[0]]);
-      await t.db.query(`INSERT INTO observations (resident_id, code, value, unit, flag, observed_at) VALUES ($1, '8480-6', 168, 'mm[Hg]', 'H', now() - interval '3 days'), ($1, '8462-4', 102, 'mm[Hg]', 'H', now() - interval '3 days')`, [people[0]]);
+      const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+      for (const r of people) await buildEncounter(t.db, { residentId: r, facilityId: fac.T000A, startedAt: threeDaysAgo });
+      await buildDiagnosis(t.db, people[0], { icd10: 'I10', onsetDate: '2019-05-01' });
+      await buildPrescription(t.db, people[0], { drugName: '氨氯地平片', dose: '5mg', frequency: 'qd', prescribedAt: new Date(Date.now() - 20 * 86_400_000).toISOString() });
+      await buildAllergy(t.db, people[0], { substance: '青霉素', reaction: '皮疹', severity: 'moderate' });
+      await buildObservation(t.db, people[0], { code: '8480-6', value: 168, unit: 'mm[Hg]', flag: 'H', observedAt: threeDaysAgo });
+      await buildObservation(t.db, people[0], { code: '8462-4', value: 102, unit: 'mm[Hg]', flag: 'H', observedAt: threeDaysAgo });
       const s = await t.app.inject({ method: 'POST', url: '/api/scheduling/schedules', headers: { cookie: coord }, payload: { facilityCode: 'H0001', kind: 'department', department: '心血管内科', name: '心内科专家门诊',
         referralSharePct: 50, releaseHours: 24, from: plusDays(today(), 2), weeks: 1, pattern: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '08:00', end: '10:00', slotMinutes: 60, capacity: 4 })) } });
       assert.equal(s.statusCode, 201, s.body);
@@ -128,7 +125,7 @@ for (const engine of ENGINES) {
 
     test('a referral follows its booking when scheduling moves it (the hook wired in app.ts); cancelling then gives up the moved booking', async () => {
       const [mover] = await bulkResidents(t.db, 1, VILLAGE_A, 'mv');
-      await t.db.query(`INSERT INTO encounters (resident_id, county_code, kind, facility_id, started_at) SELECT $1, '371003', 'outpatient', id, now() - interval '1 day' FROM facilities WHERE code = 'T000A'`, [mover]);
+      await buildEncounter(t.db, { residentId: mover, facilityId: await facilityId(t.db, 'T000A'), startedAt: new Date(Date.now() - 86_400_000).toISOString() });
       const id = await draft(mover);
       const sent = await post(gp, `/api/referrals/${id}/send`, { slotId: slots[5].id, idempotencyKey: `mv-send-${id}` });
       assert.equal(sent.statusCode, 200, sent.body);
@@ -248,17 +245,17 @@ for (const engine of ENGINES) {
     test('figures by township, facility and month, by hand (a year of their own: 2020)', async () => {
       // A up T000A: accepted +2 h, arrived +26 h, completed with a plan; B up T000A: +4 h, +50 h, completed without;
       // C up T000B: declined; D down H0001→T000A: accepted +10 h; E up T000A: expired.
-      await t.db.query(`
-        INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, from_facility_id, to_facility_id, status, follow_up_plan, follow_up_days, sent_at, accepted_at, arrived_at, completed_at)
-        SELECT x.r, '371003', x.dir, 'routine', 'other', f.id, tt.id, x.st, x.plan, x.days, x.sent::timestamptz, x.sent::timestamptz + make_interval(hours => x.acc),
-               x.sent::timestamptz + make_interval(hours => x.arr), CASE WHEN x.st = 'completed' THEN x.sent::timestamptz + interval '3 days' END
-          FROM (VALUES ($1::uuid, 'up', 'completed', '复诊', 14, '2020-03-01T10:00:00+08:00', 2, 26, 'T000A', 'H0001'),
-                       ($2::uuid, 'up', 'completed', NULL, NULL, '2020-03-02T10:00:00+08:00', 4, 50, 'T000A', 'H0001'),
-                       ($3::uuid, 'up', 'declined', NULL, NULL, '2020-04-05T10:00:00+08:00', NULL, NULL, 'T000B', 'H0001'),
-                       ($4::uuid, 'down', 'accepted', '康复', 30, '2020-03-05T10:00:00+08:00', 10, NULL, 'H0001', 'T000A'),
-                       ($1::uuid, 'up', 'expired', NULL, NULL, '2020-04-10T10:00:00+08:00', NULL, NULL, 'T000A', 'H0001'))
-               AS x(r, dir, st, plan, days, sent, acc, arr, fc, tc)
-          JOIN facilities f ON f.code = x.fc JOIN facilities tt ON tt.code = x.tc`, [people[8], people[9], people[10], people[11]]);
+      const at = (sent: string, hours: number | null) => (hours === null ? null : new Date(Date.parse(sent) + hours * 3_600_000).toISOString());
+      const rows: [string, 'up' | 'down', 'completed' | 'declined' | 'accepted' | 'expired', string | null, number | null, string, number | null, number | null, string, string][] = [
+        [people[8], 'up', 'completed', '复诊', 14, '2020-03-01T10:00:00+08:00', 2, 26, 'T000A', 'H0001'],
+        [people[9], 'up', 'completed', null, null, '2020-03-02T10:00:00+08:00', 4, 50, 'T000A', 'H0001'],
+        [people[10], 'up', 'declined', null, null, '2020-04-05T10:00:00+08:00', null, null, 'T000B', 'H0001'],
+        [people[11], 'down', 'accepted', '康复', 30, '2020-03-05T10:00:00+08:00', 10, null, 'H0001', 'T000A'],
+        [people[8], 'up', 'expired', null, null, '2020-04-10T10:00:00+08:00', null, null, 'T000A', 'H0001']];
+      for (const [residentId, direction, status, followUpPlan, followUpDays, sentAt, acc, arr, from, to] of rows) {
+        await buildReferral(t.db, { residentId, direction, status, reasonCode: 'other', followUpPlan, followUpDays, sentAt, acceptedAt: at(sentAt, acc), arrivedAt: at(sentAt, arr),
+          completedAt: status === 'completed' ? at(sentAt, 72) : null, fromFacilityId: await facilityId(t.db, from), toFacilityId: await facilityId(t.db, to) });
+      }
       const r = await get(coord, '/api/referrals/figures?year=2020&groupBy=township');
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual(r.json().totals, { up: 4, down: 1, lateral: 0, out: 0, sent: 5, accepted: 3, declined: 1, expired: 1, completedUp: 2, completedWithPlan: 1,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
+import { buildEnrolment } from '../../../test/helpers/factories.ts';
 import { makeIdNumber } from './id-number.ts';
 
 const ID1 = makeIdNumber('371003', '1956-04-12', '123'); // male (odd sequence)
@@ -146,8 +147,8 @@ for (const engine of ENGINES) {
 
     test('a merge of two records that both hold what one person may hold once is refused whole, naming the table', async () => {
       const [pair] = await t.db.query<{ id: string; resident_a: string; resident_b: string }>('SELECT id, resident_a, resident_b FROM resident_duplicates ORDER BY created_at LIMIT 1');
-      await t.db.query(`INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1, '371003', 'hypertension', '2026-01-05', 'diagnosis'), ($2, '371003', 'hypertension', '2026-02-05', 'diagnosis')`,
-        [pair.resident_a, pair.resident_b]);
+      await buildEnrolment(t.db, { residentId: pair.resident_a, enrolledOn: '2026-01-05' });
+      await buildEnrolment(t.db, { residentId: pair.resident_b, enrolledOn: '2026-02-05' });
       const m = await req('POST', `/api/resident-duplicates/${pair.id}/merge`, reviewer, { survivorId: pair.resident_a, mergedId: pair.resident_b });
       assert.equal(m.statusCode, 409, m.body);
       assert.equal(m.json().error.code, 'resident.merge_conflict');

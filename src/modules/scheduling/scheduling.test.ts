@@ -7,7 +7,7 @@ import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../../../test/helpers/county.ts';
 import { bulkResidents } from '../../../test/helpers/residents.ts';
 import { plusDays } from './rules.ts';
-import { buildConsents, facilityId } from '../../../test/helpers/factories.ts';
+import { buildConsents, buildFacility, buildRegion, facilityId } from '../../../test/helpers/factories.ts';
 
 const PORTS = { pglite: 3831, postgres: 3832 } as const;
 const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
@@ -142,8 +142,8 @@ for (const engine of ENGINES) {
       const mine = await t.app.inject({ method: 'GET', url: `/api/scheduling/residents/${me}/bookings`, headers: { cookie } });
       assert.deepEqual(mine.json().items.map((b: { id: string }) => b.id), [own.json().id]);
       assert.equal((await post(`/api/scheduling/bookings/${own.json().id}/cancel`, {}, cookie)).json().status, 'cancelled');
-      await t.db.exec(`INSERT INTO regions (code, name, parent_code, level) VALUES ('371002', '环翠区', '3710', 'county') ON CONFLICT DO NOTHING;
-        INSERT INTO facilities (code, name, tier, kind, region_code) VALUES ('H9999', '外区医院', 'county', 'general_hospital', '371002') ON CONFLICT DO NOTHING`);
+      await buildRegion(t.db, { code: '371002', name: '环翠区', parentCode: '3710', level: 'county' });
+      await buildFacility(t.db, { code: 'H9999', name: '外区医院', tier: 'county', regionCode: '371002' });
       const outsider = await t.signIn('outsider', 'coordinator', { facilityCode: 'H9999' });
       assert.equal((await post('/api/scheduling/bookings', { slotId: s.slots[1].id, residentId: me, idempotencyKey: `out-${s.id}` }, outsider)).statusCode, 404);
     });
