@@ -287,7 +287,8 @@ program
   .requiredOption('--county <code>', 'GB/T 2260 county code, e.g. 371003 (Wendeng)')
   .option('--residents <n>', 'number of residents (100–2000000)', '20000')
   .option('--seed <s>', 'random seed (a whole number)', '1')
-  .action(async (raw: { county: string; residents: string; seed: string }) => {
+  .option('--no-indicators', 'do not compute the indicators at the end (the dashboards stay empty until `meridian indicators compute`)')
+  .action(async (raw: { county: string; residents: string; seed: string; indicators: boolean }) => {
     const o = { county: raw.county, residents: residentsCount('--residents', raw.residents), seed: wholeNumber('--seed', raw.seed) };
     const { seedCounty, shippedRegions } = await import('../modules/demo/seed.ts');
     // The county must be in the shipped region tree, with villages, before the data folder is touched.
@@ -300,7 +301,7 @@ program
     if (!tree.some((r) => r.level === 'village' && r.code.startsWith(o.county))) throw new CliError(`县（区）${o.county}（${county.name}）在随附的行政区划中没有村`, `county ${o.county} (${county.name}) has no villages in the shipped region tree`);
     const { createDemoUsers } = await import('../modules/demo/demo.ts');
     const s = await withRuntime('seed', async (rt) => {
-      const summary = await seedCounty(rt.db, rt.keys, { county: o.county, residents: o.residents, seed: o.seed, log: (m) => console.error(m) });
+      const summary = await seedCounty(rt.db, rt.keys, { county: o.county, residents: o.residents, seed: o.seed, indicators: raw.indicators, log: (m) => console.error(m) });
       await createDemoUsers(rt.db, o.county);
       return summary;
     });
