@@ -88,6 +88,23 @@ for (const engine of ENGINES) {
       assert.equal(bmi[0].bmi, 24.2);
     });
 
+    test('a second uncontrolled reading the same day repeats the visit: no second referral; a back-dated visit is judged against the one before it', async () => {
+      const w = await world();
+      const drafts = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM referrals WHERE resident_id = $1', [w.ids.p2]))[0].n;
+      const first = await fu(w.vd, { residentId: w.ids.p2, programme: 'hypertension', visitDate: today, sbp: 152, dbp: 94 });
+      assert.equal(first.json().referral, null);
+      const again = await fu(w.vd, { residentId: w.ids.p2, programme: 'hypertension', visitDate: today, sbp: 150, dbp: 93 });
+      assert.equal(again.statusCode, 200, again.body);
+      assert.equal(again.json().class, 'uncontrolled');
+      assert.equal(again.json().referral, null, 'same day: not two consecutive visits');
+      assert.equal(await drafts(), 0);
+      // entered late: a visit 30 days ago follows nothing, so it refers nobody either
+      const late = await fu(w.vd, { residentId: w.ids.p2, programme: 'hypertension', visitDate: addDays(today, -30), sbp: 150, dbp: 93 });
+      assert.equal(late.json().previousClass, null);
+      assert.equal(late.json().referral, null);
+      assert.equal(await drafts(), 0);
+    });
+
     test('the 65+ target: 145/85 at 76 is controlled, next visit in three months', async () => {
       const w = await world();
       const r = await fu(w.vd, { residentId: w.ids.p1, programme: 'hypertension', visitDate: today, sbp: 145, dbp: 85 });

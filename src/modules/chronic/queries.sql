@@ -18,6 +18,9 @@ SELECT name, birth_date, sex, county_code, village_code FROM residents WHERE id 
 -- lastFollowUp
 SELECT * FROM chronic_followups WHERE resident_id = $1 AND programme = $2 ORDER BY visit_date DESC, created_at DESC LIMIT 1;
 
+-- followUpBefore
+SELECT visit_class, visit_date FROM chronic_followups WHERE resident_id = $1 AND programme = $2 AND visit_date <= $3 ORDER BY visit_date DESC, created_at DESC LIMIT 1;
+
 -- insertFollowUp
 INSERT INTO chronic_followups (resident_id, county_code, programme, encounter_id, facility_id, worker_id, visit_date, visit_mode, symptoms, sbp, dbp, heart_rate, weight_kg, height_cm, bmi,
   fasting_glucose, temperature, lifestyle, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,

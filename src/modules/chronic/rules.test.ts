@@ -1,11 +1,13 @@
 // Every rule of the norm, each threshold on both sides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, periodRange, programmeOfIcd10, requiredFollowUps, screeningStatus, standardManagementRate, SYMPTOMS, type Symptom, type VisitClass, type VisitInput } from './rules.ts';
+import { classifyVisit, controlRate, DEFAULT_CONFIG, managementRate, periodRange, programmeOfIcd10, requiredFollowUps, screeningStatus, standardManagementRate, SYMPTOMS, type PreviousVisit, type Symptom, type VisitClass, type VisitInput } from './rules.ts';
 import { addDays } from '../../shared/time.ts';
 
 const D = '2026-03-01';
 const htn = (x: Partial<VisitInput>): VisitInput => ({ programme: 'hypertension', visitDate: D, ageYears: 50, sbp: 130, dbp: 80, heartRate: 72, ...x });
+/** The previous follow-up, a month before D. */
+const earlier = (visitClass: VisitClass, visitDate = '2026-02-01'): PreviousVisit => ({ visitClass, visitDate });
 const dm = (x: Partial<VisitInput>): VisitInput => ({ programme: 'diabetes', visitDate: D, ageYears: 50, fastingGlucose: 6.0, heartRate: 72, ...x });
 
 test('hypertension class by BP, both sides of each threshold, and the age-65 target', () => {
@@ -46,11 +48,15 @@ test('emergency values prompt an urgent referral, each on both sides', () => {
 });
 
 test('two consecutive uncontrolled visits, uncontrollable reactions and complications prompt an up-referral with the norm\'s reason', () => {
-  assert.deepEqual(classifyVisit(htn({ sbp: 150 }), 'uncontrolled').referral, { urgency: 'routine', reason: 'htn_uncontrolled_twice' });
-  assert.equal(classifyVisit(htn({ sbp: 150 }), 'controlled').referral, null, 'a first uncontrolled visit: adjust and revisit');
-  assert.equal(classifyVisit(htn({ sbp: 150 }), 'adverse_reaction').referral, null);
-  assert.equal(classifyVisit(htn({ sbp: 130 }), 'uncontrolled').referral, null, 'controlled now');
-  assert.deepEqual(classifyVisit(dm({ fastingGlucose: 8 }), 'uncontrolled').referral, { urgency: 'routine', reason: 'dm_uncontrolled_twice' });
+  assert.deepEqual(classifyVisit(htn({ sbp: 150 }), earlier('uncontrolled')).referral, { urgency: 'routine', reason: 'htn_uncontrolled_twice' });
+  assert.equal(classifyVisit(htn({ sbp: 150 }), earlier('controlled')).referral, null, 'a first uncontrolled visit: adjust and revisit');
+  assert.equal(classifyVisit(htn({ sbp: 150 }), earlier('adverse_reaction')).referral, null);
+  assert.equal(classifyVisit(htn({ sbp: 130 }), earlier('uncontrolled')).referral, null, 'controlled now');
+  assert.deepEqual(classifyVisit(dm({ fastingGlucose: 8 }), earlier('uncontrolled')).referral, { urgency: 'routine', reason: 'dm_uncontrolled_twice' });
+  // the day before counts; a second uncontrolled reading the same day repeats the visit and refers nobody
+  assert.deepEqual(classifyVisit(htn({ sbp: 150 }), earlier('uncontrolled', '2026-02-28')).referral, { urgency: 'routine', reason: 'htn_uncontrolled_twice' });
+  assert.equal(classifyVisit(htn({ sbp: 150 }), earlier('uncontrolled', D)).referral, null, 'same day: not a consecutive visit');
+  assert.equal(classifyVisit(dm({ fastingGlucose: 8 }), earlier('uncontrolled', D)).referral, null, 'same day (diabetes)');
   assert.deepEqual(classifyVisit(htn({ adverseReaction: true, adverseUncontrollable: true }), null).referral, { urgency: 'routine', reason: 'htn_adverse_uncontrollable' });
   assert.equal(classifyVisit(htn({ adverseReaction: true }), null).referral, null);
   assert.deepEqual(classifyVisit(htn({ newComplication: true }), null).referral, { urgency: 'routine', reason: 'htn_new_complication' });
@@ -61,7 +67,7 @@ test('next visit: 3 months when controlled, 2 weeks when not, 2 weeks after a re
   assert.equal(classifyVisit(htn({}), null).nextVisitDate, '2026-05-30');
   assert.equal(classifyVisit(htn({ sbp: 150 }), null).nextVisitDate, '2026-03-15');
   assert.equal(classifyVisit(htn({ adverseReaction: true }), null).nextVisitDate, '2026-03-15');
-  assert.equal(classifyVisit(htn({ sbp: 150 }), 'uncontrolled').nextVisitDate, '2026-03-15');
+  assert.equal(classifyVisit(htn({ sbp: 150 }), earlier('uncontrolled')).nextVisitDate, '2026-03-15');
   const cfg = { ...DEFAULT_CONFIG, routineIntervalDays: 60, elderlyBpTarget: { sbp: 140, dbp: 90 } };
   assert.equal(classifyVisit(htn({}), null, cfg).nextVisitDate, '2026-04-30', 'intervals are configuration');
   assert.equal(classifyVisit(htn({ ageYears: 70, sbp: 145 }), null, cfg).class, 'uncontrolled', 'the 65+ target is configuration');
@@ -98,10 +104,10 @@ test('every emergency symptom of the norm prompts an urgent referral, and a foll
 });
 
 test('after any up-referral the next follow-up is due within 2 weeks (configurable), not in 3 months', () => {
-  const rows: [VisitInput, VisitClass | null, string][] = [
-    [htn({ sbp: 150 }), 'uncontrolled', 'htn_uncontrolled_twice'], [htn({ newComplication: true }), null, 'htn_new_complication'],
-    [htn({ complicationWorse: true }), 'controlled', 'htn_complication_worse'], [htn({ adverseReaction: true, adverseUncontrollable: true }), null, 'htn_adverse_uncontrollable'],
-    [dm({ fastingGlucose: 7.5 }), 'uncontrolled', 'dm_uncontrolled_twice'], [dm({ adverseReaction: true, adverseUncontrollable: true }), null, 'dm_adverse_uncontrollable'],
+  const rows: [VisitInput, PreviousVisit | null, string][] = [
+    [htn({ sbp: 150 }), earlier('uncontrolled'), 'htn_uncontrolled_twice'], [htn({ newComplication: true }), null, 'htn_new_complication'],
+    [htn({ complicationWorse: true }), earlier('controlled'), 'htn_complication_worse'], [htn({ adverseReaction: true, adverseUncontrollable: true }), null, 'htn_adverse_uncontrollable'],
+    [dm({ fastingGlucose: 7.5 }), earlier('uncontrolled'), 'dm_uncontrolled_twice'], [dm({ adverseReaction: true, adverseUncontrollable: true }), null, 'dm_adverse_uncontrollable'],
   ];
   for (const [v, prev, reason] of rows) {
     const r = classifyVisit(v, prev);
@@ -109,7 +115,7 @@ test('after any up-referral the next follow-up is due within 2 weeks (configurab
     assert.equal(classifyVisit(v, prev, { ...DEFAULT_CONFIG, postReferralDays: 10 }).nextVisitDate, '2026-03-11', `${reason}: the interval is configuration`);
   }
   // a controlled visit after a referral goes back to the routine 3 months
-  assert.equal(classifyVisit(htn({}), 'uncontrolled').nextVisitDate, '2026-05-30');
+  assert.equal(classifyVisit(htn({}), earlier('uncontrolled')).nextVisitDate, '2026-05-30');
 });
 
 test('emergency thresholds are configuration', () => {

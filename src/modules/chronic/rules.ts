@@ -115,8 +115,15 @@ export function onTarget(v: VisitInput, c: ChronicConfig = DEFAULT_CONFIG): bool
   return v.fastingGlucose != null && v.fastingGlucose < c.glucoseTarget;
 }
 
-/** Classifies a follow-up and derives referral and next date; `previous` is the class of the last visit. */
-export function classifyVisit(v: VisitInput, previous: VisitClass | null, c: ChronicConfig = DEFAULT_CONFIG): VisitResult {
+/** The programme's last follow-up before the one being classified (on or before its day). */
+export interface PreviousVisit { visitClass: VisitClass; visitDate: string }
+
+/**
+ * Classifies a follow-up and derives referral and next date. `previous` is the last follow-up on or
+ * before the visit's day: two uncontrolled visits make a referral only when they are on different days
+ * (a second reading the same day repeats the visit; it is not the norm's next, consecutive visit).
+ */
+export function classifyVisit(v: VisitInput, previous: PreviousVisit | null, c: ChronicConfig = DEFAULT_CONFIG): VisitResult {
   const p = v.programme === 'hypertension' ? 'htn' : 'dm';
   const emergencyReasons = emergencyFindings(v, c);
   const emergency = emergencyReasons.length > 0;
@@ -129,7 +136,7 @@ export function classifyVisit(v: VisitInput, previous: VisitClass | null, c: Chr
   else if (v.newComplication) referral = { urgency: 'routine', reason: `${p}_new_complication` as ReferralReason };
   else if (v.complicationWorse) referral = { urgency: 'routine', reason: `${p}_complication_worse` as ReferralReason };
   else if (v.adverseReaction && v.adverseUncontrollable) referral = { urgency: 'routine', reason: `${p}_adverse_uncontrollable` as ReferralReason };
-  else if (cls === 'uncontrolled' && previous === 'uncontrolled') referral = { urgency: 'routine', reason: `${p}_uncontrolled_twice` as ReferralReason };
+  else if (cls === 'uncontrolled' && previous?.visitClass === 'uncontrolled' && previous.visitDate < v.visitDate) referral = { urgency: 'routine', reason: `${p}_uncontrolled_twice` as ReferralReason };
   const days = referral ? c.postReferralDays : cls === 'controlled' ? c.routineIntervalDays : c.shortIntervalDays;
   return { class: cls, emergency, emergencyReasons, referral, nextVisitDate: addDays(v.visitDate, days) };
 }

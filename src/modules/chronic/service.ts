@@ -78,12 +78,12 @@ export async function recordFollowUp(db: Db, keys: Keys, p: Principal, o: Access
     if (input.programme === 'diabetes' && input.fastingGlucose == null) fields.push({ path: 'fastingGlucose', problem: 'fasting glucose is required at a diabetes follow-up / 糖尿病随访须测空腹血糖' });
     if (input.sbp != null && input.dbp != null && input.dbp >= input.sbp) fields.push({ path: 'dbp', problem: 'diastolic must be below systolic / 舒张压应低于收缩压' });
     if (fields.length) throw badRequest('followup.invalid', { zh: '随访记录有误，未保存', en: 'Invalid follow-up; nothing was saved' }, fields);
-    const prev = await store.lastFollowUp(q, input.residentId, input.programme);
+    const prev = await store.followUpBefore(q, input.residentId, input.programme, input.visitDate);
     const age = ageOn(res.birth_date, input.visitDate);
     const v = { programme: input.programme, visitDate: input.visitDate, ageYears: age, sbp: input.sbp, dbp: input.dbp, heartRate: input.heartRate, fastingGlucose: input.fastingGlucose,
       temperature: input.temperature, symptoms: input.symptoms, adverseReaction: input.adverseReaction, adverseUncontrollable: input.adverseUncontrollable,
       newComplication: input.newComplication, complicationWorse: input.complicationWorse };
-    const result = classifyVisit(v, prev?.visit_class ?? null, cfg);
+    const result = classifyVisit(v, prev ? { visitClass: prev.visit_class, visitDate: prev.visit_date } : null, cfg);
     // enrolment: kept current from the record (a first follow-up enrols a diagnosed patient)
     await store.enrolKeeping(q, input.residentId, res.county_code, input.programme, input.visitDate);
     await setCondition(q, input.residentId, input.programme, true);

@@ -36,9 +36,16 @@ export interface FollowUpRow {
   visit_date: string; visit_class: VisitClass; sbp: number | null; dbp: number | null; heart_rate: number | null; weight_kg: number | string | null; height_cm: number | string | null;
   fasting_glucose: number | string | null; adherence: string | null; medication: string | null; next_visit_date: string;
 }
-/** The previous follow-up of a programme (for the form's defaults and the two-consecutive rule). */
+/** The last follow-up of a programme (the form's defaults). */
 export async function lastFollowUp(q: Queryable, residentId: string, programme: Programme): Promise<FollowUpRow | null> {
   const [r] = await q.query<FollowUpRow>('SELECT * FROM chronic_followups WHERE resident_id = $1 AND programme = $2 ORDER BY visit_date DESC, created_at DESC LIMIT 1', [residentId, programme]);
+  return r ?? null;
+}
+
+/** The follow-up of a programme just before a visit on `day` (on or before that day: the two-consecutive rule; a back-dated visit is judged against what came before it). */
+export async function followUpBefore(q: Queryable, residentId: string, programme: Programme, day: string): Promise<{ visit_class: VisitClass; visit_date: string } | null> {
+  const [r] = await q.query<{ visit_class: VisitClass; visit_date: string }>(
+    'SELECT visit_class, visit_date FROM chronic_followups WHERE resident_id = $1 AND programme = $2 AND visit_date <= $3 ORDER BY visit_date DESC, created_at DESC LIMIT 1', [residentId, programme, day]);
   return r ?? null;
 }
 

@@ -171,6 +171,7 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       enrol.push({ r: x.id, programme: cond, on: dateOf(e0.at) });
       if (r.next() > 0.45) continue; // not under management
       let prevClass: VisitClass | null = null;
+      let prevDate = '';
       // Norm-compliant patients (about half) are seen every quarter of the year so far; the others miss
       // at least one quarter that has ended. The last visit is on target for about half; the one before
       // an off-target last visit was off target too for only a few (the two-consecutive rule's patients).
@@ -204,16 +205,18 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
           const hr = Math.round(72 + gauss(r) * 8);
           obs.push({ r: x.id, e: e.id, code: '8867-4', v: hr, unit: '/min', flag: 'N', at });
           const v = { programme: 'hypertension' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), sbp, dbp: Math.min(dbp, 130), heartRate: hr };
-          const c = classifyVisit(v, prevClass);
+          const c = classifyVisit(v, prevClass ? { visitClass: prevClass, visitDate: prevDate } : null);
           fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp, dbp: v.dbp, hr, g: null, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
           prevClass = c.class;
+          prevDate = v.visitDate;
         } else {
           const g = Math.round((ok ? 5.6 + r.next() * 1.2 : 7.3 + Math.abs(gauss(r)) * 2.2) * 10) / 10;
           obs.push({ r: x.id, e: e.id, code: '1558-6', v: g, unit: 'mmol/L', flag: g > 6.0 ? 'H' : 'N', at });
           const v = { programme: 'diabetes' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), fastingGlucose: g };
-          const c = classifyVisit(v, prevClass);
+          const c = classifyVisit(v, prevClass ? { visitClass: prevClass, visitDate: prevDate } : null);
           fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp: null, dbp: null, hr: null, g, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
           prevClass = c.class;
+          prevDate = v.visitDate;
         }
         rx.push({ r: x.id, e: e.id, drug: cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', cls: null, at, days: 30 });
       }

@@ -45,7 +45,7 @@ export function FollowUpPage() {
     const flags = v.flags ?? [];
     return classifyVisit({ programme, visitDate: today(), ageYears: defaults.resident.age, sbp: v.sbp, dbp: v.dbp, heartRate: v.heartRate, fastingGlucose: v.fastingGlucose, symptoms: v.symptoms,
       adverseReaction: flags.includes('adverse'), adverseUncontrollable: flags.includes('adverseUncontrollable'), newComplication: flags.includes('newComplication'), complicationWorse: flags.includes('complicationWorse') },
-      defaults.last?.visitClass ?? null);
+      defaults.last ? { visitClass: defaults.last.visitClass, visitDate: defaults.last.visitDate } : null);
   }, [values, defaults]);
 
   const submit = async () => {
