@@ -4,12 +4,19 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Tag, message } from 'antd';
 import { errorText } from '../../api/client';
-import { useLang, useT } from '../../i18n';
+import { useLang, useT, type MessageKey } from '../../i18n';
 import { GREEN_CHANNELS, REASONS, type GreenChannel, type Urgency } from '../../../modules/referrals/rules';
 import { DIRECTION_LABELS, URGENCY_LABELS } from './labels';
 import { SlotPicker } from '../scheduling/slot-picker';
 import { NumberProblem, numberProblem } from '../../components/numbers';
 import { useApiFetch, useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
+
+/** The reasons in groups: the hypertension and the diabetes norm's reasons share names (原有并发症加重 …), so each sits under its programme. */
+const reasonGroups: { label: MessageKey; codes: string[] }[] = [
+  { label: 'chronic.hypertension', codes: Object.keys(REASONS).filter((k) => k.startsWith('htn_')) },
+  { label: 'chronic.diabetes', codes: Object.keys(REASONS).filter((k) => k.startsWith('dm_')) },
+  { label: 'referrals.reasonGroup.general', codes: Object.keys(REASONS).filter((k) => !k.startsWith('htn_') && !k.startsWith('dm_')) },
+];
 
 type Target = ApiItem<'/api/referrals/targets'>;
 type Resident = ApiItem<'/api/residents'>;
@@ -95,7 +102,7 @@ export function ReferralNewPage() {
         <Space size="large" wrap>
           <Form.Item label={t('referrals.reason')} required>
             <Select data-testid="reason-select" style={{ width: 360 }} value={reasonCode} onChange={setReasonCode} showSearch optionFilterProp="label"
-              options={Object.entries(REASONS).map(([k, v]) => ({ value: k, label: v[lang] }))} />
+              options={reasonGroups.map((g) => ({ label: t(g.label), options: g.codes.map((k) => ({ value: k, label: REASONS[k][lang] })) }))} />
           </Form.Item>
           <Form.Item label={t('referrals.reasonText')}>
             <Input value={reasonText} onChange={(e) => setReasonText(e.target.value)} style={{ width: 300 }} />
