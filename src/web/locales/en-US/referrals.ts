@@ -70,7 +70,7 @@ const en: Record<keyof typeof zh, string> = {
   'referrals.planDays': 'Follow up within (days)',
   'referrals.planShare': 'Plans returned',
   'referrals.reason': 'Reason',
-  'referrals.reasonGroup.general': 'Other reasons',
+  'referrals.reasonGroup.general': 'General reasons',
   'referrals.reasonText': 'Details',
   'referrals.recent': 'Open and last 30 days',
   'referrals.referral': 'Referral',

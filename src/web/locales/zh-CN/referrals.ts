@@ -68,7 +68,7 @@ export default {
   'referrals.planDays': '随访天数',
   'referrals.planShare': '回传计划率',
   'referrals.reason': '转诊原因',
-  'referrals.reasonGroup.general': '其他原因',
+  'referrals.reasonGroup.general': '一般原因',
   'referrals.reasonText': '补充说明',
   'referrals.recent': '在途及近30天',
   'referrals.referral': '转诊单',

@@ -13,9 +13,9 @@ import { useApiFetch, useApiMutation, useApiQuery, type ApiItem } from '../../ap
 
 /** The reasons in groups: the hypertension and the diabetes norm's reasons share names (原有并发症加重 …), so each sits under its programme. */
 const reasonGroups: { label: MessageKey; codes: string[] }[] = [
+  { label: 'referrals.reasonGroup.general', codes: Object.keys(REASONS).filter((k) => !k.startsWith('htn_') && !k.startsWith('dm_')) },
   { label: 'chronic.hypertension', codes: Object.keys(REASONS).filter((k) => k.startsWith('htn_')) },
   { label: 'chronic.diabetes', codes: Object.keys(REASONS).filter((k) => k.startsWith('dm_')) },
-  { label: 'referrals.reasonGroup.general', codes: Object.keys(REASONS).filter((k) => !k.startsWith('htn_') && !k.startsWith('dm_')) },
 ];
 
 type Target = ApiItem<'/api/referrals/targets'>;
