@@ -6,6 +6,7 @@ import { actorOf } from '../../platform/auth.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { badRequest, conflict, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
+import { assertMayAttach } from '../records/basis.ts';
 import { directionOf, GREEN_CHANNELS, REASONS, type State } from './rules.ts';
 import { visibleReferral, whoAmI } from './context.ts';
 import type { CreateInput, DraftFields, EditInput, Summary, Target } from './schema.ts';
@@ -47,8 +48,9 @@ function validateInput(i: DraftFields): FieldProblem[] {
 
 /** Drafts a referral: the direction follows the tiers and the community; the summary is assembled from the record. */
 export async function createReferral(db: Db, p: Principal, o: AccessOptions, input: CreateInput) {
-  const { basis } = await requireBasis(db, p, input.residentId, o);
   return db.tx(async (q) => {
+    // The one rule for attaching anything to a resident (as bookings do), checked in the transaction that writes.
+    const { basis } = await assertMayAttach(q, p, input.residentId, o);
     const m = await whoAmI(q, p);
     const fields = validateInput(input);
     const to = await store.openFacilityByCode(q, input.toFacilityCode);

@@ -21,7 +21,6 @@ for (const engine of ENGINES) {
     let otherGp: string;
     let people: string[];
     let slots: { id: string; placesLeft: number; startsAt: string }[];
-    let team: string;
     before(async () => {
       t = await openTestApp(engine);
       await buildTestCounty(t.db);
@@ -33,7 +32,7 @@ for (const engine of ENGINES) {
       otherGp = await t.signIn('gpb', 'doctor', { facilityCode: 'T000B' });
       const gpWorker = await buildWorker(t.db, { name: '全科王', employerId: fac.T000A, specialty: 'general_practice', username: 'gp' });
       await buildWorker(t.db, { name: '心内李', sex: 'F', employerId: fac.H0001, specialty: 'cardiology', username: 'hdoc' });
-      team = (await buildTeam(t.db, { name: '甲镇1队', facilityId: fac.T000A, leadWorkerId: gpWorker.id, villages: [VILLAGE_A] })).id;
+      await buildTeam(t.db, { name: '甲镇1队', facilityId: fac.T000A, leadWorkerId: gpWorker.id, villages: [VILLAGE_A] });
       people = await bulkResidents(t.db, 12, VILLAGE_A);
       // The GP saw each of them this month (the legal basis to read their records), and one has a full record.
       const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
