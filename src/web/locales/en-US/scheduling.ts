@@ -17,6 +17,8 @@ const en: Record<keyof typeof zh, string> = {
   'scheduling.booking.cancelled': 'Cancelled',
   'scheduling.booking.no_show': 'No-show',
   'scheduling.cancelBooking': 'Cancel',
+  'scheduling.cancelConfirm': 'Cancel the booking of {when} at {where}? The place goes back to others.',
+  'scheduling.keepBooking': 'Keep it',
   'scheduling.capacity': 'Places per slot',
   'scheduling.channel': 'Channel',
   'scheduling.channel.public': 'Self-service',

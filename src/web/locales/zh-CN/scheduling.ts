@@ -15,6 +15,8 @@ export default {
   'scheduling.booking.cancelled': '已取消',
   'scheduling.booking.no_show': '爽约',
   'scheduling.cancelBooking': '取消预约',
+  'scheduling.cancelConfirm': '取消 {when} 在{where}的预约？取消后号源将释放给他人。',
+  'scheduling.keepBooking': '保留预约',
   'scheduling.capacity': '每号容量',
   'scheduling.channel': '来源',
   'scheduling.channel.public': '居民自助',

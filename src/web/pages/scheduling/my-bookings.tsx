@@ -1,7 +1,7 @@
 // A resident's own appointments: book a place from the hospitals' published schedules (the public
 // share; places held for referrals open a day before), see and cancel their bookings.
 import { useMemo, useState } from 'react';
-import { Button, Card, Empty, Radio, Select, Space, Table, Tag, message } from 'antd';
+import { Button, Card, Empty, Popconfirm, Radio, Select, Space, Table, Tag, message } from 'antd';
 import { useLang, useT } from '../../i18n';
 import { slotLabel } from './slot-picker';
 import { dayFromToday } from '../../../shared/time.ts';
@@ -59,11 +59,15 @@ export function MyBookingsPage() {
       </Card>
       <Card title={t('scheduling.myBookings')}>
         <Table<Booking> rowKey="id" size="small" dataSource={bookings} pagination={{ pageSize: 10 }} columns={[
-          { title: t('scheduling.time'), render: (_, b) => slotLabel(b.startsAt, lang) },
+          { title: t('scheduling.time'), render: (_, b) => slotLabel(b.startsAt, lang, { year: true }) },
           { title: t('referrals.facility'), dataIndex: 'facilityName' },
           { title: t('scheduling.name'), dataIndex: 'scheduleName' },
           { title: t('scheduling.status'), render: (_, b) => <Tag color={COLORS[b.status]}>{t(`scheduling.booking.${b.status}` as 'scheduling.booking.booked')}</Tag> },
-          { title: '', render: (_, b) => (b.status === 'booked' ? <Button size="small" onClick={() => cancel(b.id)}>{t('scheduling.cancelBooking')}</Button> : null) },
+          { title: '', render: (_, b) => (b.status === 'booked' ? (
+            <Popconfirm title={t('scheduling.cancelConfirm', { when: slotLabel(b.startsAt, lang, { year: true }), where: b.facilityName })} okText={t('scheduling.cancelBooking')} cancelText={t('scheduling.keepBooking')}
+              onConfirm={() => cancel(b.id)}>
+              <Button size="small" loading={cancelMut.isPending && cancelMut.variables?.params.path.id === b.id} data-testid="cancel-booking">{t('scheduling.cancelBooking')}</Button>
+            </Popconfirm>) : null) },
         ]} />
       </Card>
     </Space>

@@ -11,9 +11,10 @@ type Slot = ApiItem<'/api/scheduling/slots'>;
 const day = dayFromToday;
 
 /** The local (Asia/Shanghai) date and time of an instant, 'MM-DD 周X HH:mm'. */
-export function slotLabel(iso: string, lang: 'zh' | 'en'): string {
+export function slotLabel(iso: string, lang: 'zh' | 'en', o: { year?: boolean } = {}): string {
   const d = new Date(iso);
-  const date = dayOf(d).slice(5);
+  // (the next two weeks' slots read well without the year; a list of bookings, past and future, needs it)
+  const date = o.year ? dayOf(d) : dayOf(d).slice(5);
   const wd = d.toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', weekday: 'short' });
   const hm = d.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' });
   return `${date} ${wd} ${hm}`;
