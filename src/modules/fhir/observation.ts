@@ -39,7 +39,7 @@ export function toObservation(r: ObservationRecordRow): FhirResource {
 
 type ObservationIn = FhirResource & {
   identifier?: { system?: string; value?: string }[]; status?: string; code?: { coding?: { system?: string; code?: string }[] };
-  subject?: { reference?: string }; effectiveDateTime?: string; effectiveInstant?: string; effectivePeriod?: { start?: string };
+  subject?: { reference?: string }; encounter?: { reference?: string }; effectiveDateTime?: string; effectiveInstant?: string; effectivePeriod?: { start?: string };
   valueQuantity?: { value?: number; unit?: string; code?: string; system?: string }; component?: unknown[];
 };
 
@@ -59,16 +59,19 @@ function itemOf(r: ObservationIn, ctx: FhirCtx) {
   if (!at || !/T\d{2}:\d{2}/.test(at)) problems.push(issue('required', { zh: '须有观察时间（effectiveDateTime，含时刻）', en: 'The time observed is required (effectiveDateTime with a time)' }, ['Observation.effective'], 'fhir.observation_time', lang));
   const v = r.valueQuantity;
   if (v?.value === undefined || !(v.code ?? v.unit)) problems.push(issue('required', { zh: '须有数值与单位（valueQuantity.value 与 code/unit）', en: 'A quantity with its unit is required (valueQuantity.value and code or unit)' }, ['Observation.value'], 'fhir.observation_value', lang));
+  const enc = r.encounter?.reference ? parseReference(r.encounter.reference, ctx.base) : null;
+  if (r.encounter && (!enc || enc.type !== 'Encounter' || !UUID.test(enc.id))) problems.push(issue('invalid', { zh: '就诊须引用 Encounter/<id>', en: 'The encounter must be a reference Encounter/<id>' }, ['Observation.encounter'], 'fhir.observation_encounter', lang));
   if (problems.length) throw new FhirError(400, problems);
   const id = (r.identifier ?? []).find((i) => i.value);
   return {
     sourceSystem: (id?.system ?? 'fhir').slice(0, 50),
     item: { residentId: ref!.id.toLowerCase(), code: codings[ci].code!, value: v!.value!, unit: (v!.code ?? v!.unit)!, sourceId: (id?.value ?? randomUUID()).slice(0, 100), observedAt: new Date(at!).toISOString() },
     identified: !!id,
+    encounterId: enc ? enc.id.toLowerCase() : null,
   };
 }
 
-const PATHS: Record<string, string> = { 'items[0].code': 'Observation.code', 'items[0].unit': 'Observation.valueQuantity.code', 'items[0].value': 'Observation.valueQuantity.value', 'items[0].residentId': 'Observation.subject', 'items[0].sourceId': 'Observation.identifier', sourceId: 'Observation.identifier', patient: 'Observation.subject' };
+const PATHS: Record<string, string> = { 'items[0].code': 'Observation.code', 'items[0].unit': 'Observation.valueQuantity.code', 'items[0].value': 'Observation.valueQuantity.value', 'items[0].residentId': 'Observation.subject', 'items[0].sourceId': 'Observation.identifier', sourceId: 'Observation.identifier', patient: 'Observation.subject', encounter: 'Observation.encounter' };
 
 export const observationHandler: ResourceHandler = {
   type: 'Observation',
@@ -81,7 +84,7 @@ export const observationHandler: ResourceHandler = {
     { name: 'date', type: 'date', documentation: 'When observed; prefixes eq, gt, ge, lt, le, sa, eb (ap as eq)' },
     { name: 'status', type: 'token', documentation: 'Stored observations are final' },
   ],
-  mapped: ['identifier (the sender\'s record id: system → source system, value → id; resent, it is stored once)', 'status (final)', 'code (LOINC of the catalogue)', 'subject (Patient)', 'encounter (when recorded with one)', 'effective[x] (dateTime, instant or period start)', 'valueQuantity (converted to the catalogue\'s unit, UCUM)', 'interpretation (L/N/H, computed)', 'referenceRange (the catalogue\'s)'],
+  mapped: ['identifier (the sender\'s record id: system → source system, value → id; resent, it is stored once)', 'status (final)', 'code (LOINC of the catalogue)', 'subject (Patient)', 'encounter (the Encounter it was made in, of the same resident)', 'effective[x] (dateTime, instant or period start)', 'valueQuantity (converted to the catalogue\'s unit, UCUM)', 'interpretation (L/N/H, computed)', 'referenceRange (the catalogue\'s)'],
   notStored: ['category (derived from the code)', 'component (blood-pressure panels: send systolic 8480-6 and diastolic 8462-4 as two Observations)', 'value[x] other than Quantity', 'performer', 'method', 'bodySite', 'specimen', 'device', 'note', 'hasMember', 'derivedFrom', 'issued', 'dataAbsentReason', 'codings other than the LOINC one', 'status other than final (amended/corrected/preliminary are stored as final)'],
   read: async (ctx, id) => {
     requireScope(ctx, 'Observation', 'read');
@@ -110,7 +113,7 @@ export const observationHandler: ResourceHandler = {
   },
   create: async (ctx, r, o) => {
     requireScope(ctx, 'Observation', 'write');
-    const { sourceSystem, item, identified } = itemOf(r as ObservationIn, ctx);
+    const { sourceSystem, item, identified, encounterId } = itemOf(r as ObservationIn, ctx);
     if (o.ifNoneExist) {
       // Conditional create keys on the sender's identifier: the same one it carries.
       const want = o.ifNoneExist.get('identifier')?.[0];
@@ -120,7 +123,7 @@ export const observationHandler: ResourceHandler = {
       }
     }
     try {
-      const out = await recordObservation(ctx.db, ctx.p, ctx.o, sourceSystem, item);
+      const out = await recordObservation(ctx.db, ctx.p, ctx.o, sourceSystem, item, encounterId);
       return { resource: toObservation(await observationRecord(ctx.db, ctx.p, ctx.o, out.id)), created: out.created };
     } catch (e) {
       if (e instanceof AppError) throw fromAppError(e, ctx.lang, PATHS, 'Observation');

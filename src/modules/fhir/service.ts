@@ -162,6 +162,8 @@ async function runGet(ctx: FhirCtx, url: string): Promise<{ status: number; reso
 }
 
 const RETRIES = 3;
+/** The order of creation by type inside a transaction (types not listed come last). */
+const CREATE_RANK = ['Patient', 'Organization', 'Practitioner', 'Encounter'];
 
 /**
  * A batch (each entry on its own) or a transaction (all POSTs in one database transaction, in the
@@ -194,18 +196,20 @@ export async function bundle(ctx: FhirCtx, body: unknown): Promise<Record<string
   }
   const reqs = entries.map((e, i) => entryRequest(e, i, ctx.lang));
   const fullUrls = new Set(entries.map((e) => e.fullUrl).filter((u): u is string => !!u));
-  // The order of creation: an entry once every urn:uuid it refers to is created (a cycle is refused).
+  // The order of creation: an entry once every urn:uuid it refers to is created (a cycle is refused);
+  // among those ready, people and places before the care that needs them (an Encounter opens the
+  // facility's basis for the readings sent with it), then the Bundle's order.
   const order: number[] = [];
   const pending = new Set(reqs.map((r, i) => (r.method === 'POST' ? i : -1)).filter((i) => i >= 0));
   const done = new Set<string>();
+  const rank = (i: number) => CREATE_RANK.indexOf(reqs[i].type) >>> 0;
   while (pending.size) {
     const ready = [...pending].filter((i) => [...refsIn(entries[i].resource)].every((ref) => !fullUrls.has(ref) || done.has(ref)));
     if (!ready.length) throw fhirError(400, 'fhir.bundle_cycle', { zh: '条目之间的引用成环', en: 'The entries refer to one another in a cycle' }, [...pending].map((i) => `Bundle.entry[${i}]`), ctx.lang);
-    for (const i of ready) {
-      order.push(i);
-      pending.delete(i);
-      if (entries[i].fullUrl) done.add(entries[i].fullUrl!);
-    }
+    const i = ready.sort((a, b) => rank(a) - rank(b) || a - b)[0];
+    order.push(i);
+    pending.delete(i);
+    if (entries[i].fullUrl) done.add(entries[i].fullUrl!);
   }
   const responses: Record<number, unknown> = {};
   for (let attempt = 1; ; attempt++) {

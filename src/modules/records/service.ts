@@ -1,7 +1,7 @@
 // The lifelong record: summary, timeline and trends (each read audited with its basis), ingestion
 // (one at a time or in batches, idempotent on the sender's record id), edits with optimistic
 // concurrency and kept versions, consents, break-glass, and the resident's own access log.
-import type { Db, Queryable } from '../../platform/db.ts';
+import { joinTx, type Db, type Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
@@ -480,8 +480,16 @@ export async function diagnosisRecords(db: Db, p: Principal, o: AccessOptions, f
  * One observation sent by FHIR: stored through the batch's rules (basis, units, idempotent on the
  * sender's record id) and answered with its id; `created` is false when it had been sent before.
  */
-export async function recordObservation(db: Db, p: Principal, o: AccessOptions, sourceSystem: string, item: ObservationBatchItem): Promise<{ id: string; created: boolean }> {
-  const out = await recordObservationBatch(db, p, o, sourceSystem, [item]);
-  const [row] = await store.observationIdsBySource(db, senderOf(p), sourceSystem, [item.sourceId]);
-  return { id: row.id, created: out.stored === 1 };
+export async function recordObservation(db: Db, p: Principal, o: AccessOptions, sourceSystem: string, item: ObservationBatchItem, encounterId: string | null = null): Promise<{ id: string; created: boolean }> {
+  return db.tx(async (q) => {
+    const inTx = joinTx(db, q);
+    if (encounterId) {
+      const e = await store.encounterById(q, encounterId);
+      if (!e || e.resident_id !== item.residentId) throw badRequest('record.invalid', { zh: '就诊不存在或不属于该居民', en: 'The encounter does not exist or is another resident\'s' }, [{ path: 'encounter', problem: 'unknown encounter / 就诊不存在' }]);
+    }
+    const out = await recordObservationBatch(inTx, p, o, sourceSystem, [item]);
+    const [row] = await store.observationIdsBySource(q, senderOf(p), sourceSystem, [item.sourceId]);
+    if (encounterId && out.stored === 1) await store.linkObservationEncounter(q, row.id, encounterId);
+    return { id: row.id, created: out.stored === 1 };
+  });
 }

@@ -485,3 +485,8 @@ export async function diagnosesWhere(q: Queryable, f: RecordFilter & { statuses:
     [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.updatedFrom, f.updatedTo, f.limit, f.offset, f.statuses]);
   return { rows, total: rows[0]?.total ?? 0 };
 }
+
+/** Attaches an observation just stored to the encounter it was made in. */
+export async function linkObservationEncounter(q: Queryable, id: string, encounterId: string): Promise<void> {
+  await q.query('UPDATE observations SET encounter_id = $2 WHERE id = $1 AND encounter_id IS NULL', [id, encounterId]);
+}
