@@ -58,7 +58,8 @@ for (const engine of ENGINES) {
     test('each example of a type Meridian creates is accepted and read back, or refused with a 4xx OperationOutcome naming the FHIRPath', async () => {
       const counts: Record<string, { examples: number; accepted: number; refused: number; reasons: Record<string, number> }> = {};
       for (const h of HANDLERS.filter((x) => x.interactions.includes('create'))) {
-        const c = (counts[h.type] = { examples: 0, accepted: 0, refused: 0, reasons: {} });
+        counts[h.type] = { examples: 0, accepted: 0, refused: 0, reasons: {} };
+        const c = counts[h.type];
         for (const { file, r } of examplesOf(h.type)) {
           c.examples++;
           const { id: _id, meta: _meta, ...body } = repoint(r, to) as R;
@@ -82,7 +83,7 @@ for (const engine of ENGINES) {
             c.refused++;
             assert.equal(out.resourceType, 'OperationOutcome', file);
             assert.ok(out.issue.length > 0 && out.issue.every((i: { expression?: string[]; details?: { text?: string } }) => i.expression?.length && i.details?.text), `${file}: ${res.body}`);
-            const why = out.issue[0].details.coding?.[0]?.code ?? out.issue[0].code;
+            const why = String(out.issue[0].details.coding?.[0]?.code ?? out.issue[0].code);
             c.reasons[why] = (c.reasons[why] ?? 0) + 1;
           }
         }

@@ -3,7 +3,7 @@
 // through recordEncounter (the basis rule, idempotent on the sender's identifier).
 import { AppError } from '../../platform/errors.ts';
 import { diagnosisRecord, diagnosisRecords, encounterRecord, encounterRecords, recordEncounter } from '../records/service.ts';
-import type { DiagnosisRecordRow, EncounterRecordRow } from '../records/store.ts';
+import type { DiagnosisRecordRow, EncounterRecordRow } from '../records/service.ts';
 import { ENCOUNTER_KINDS, type EncounterKind } from '../records/schema.ts';
 import { fhirError, FhirError, fromAppError, issue, type Issue } from './outcome.ts';
 import { ICD10, MERIDIAN, parseReference, UUID } from './rules.ts';

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../platform/errors.ts';
 import { observationRecord, observationRecords, recordObservation } from '../records/service.ts';
-import type { ObservationRecordRow } from '../records/store.ts';
+import type { ObservationRecordRow } from '../records/service.ts';
 import { OBSERVATIONS } from '../records/observations.ts';
 import { fhirError, FhirError, fromAppError, issue, type Issue } from './outcome.ts';
 import { LOINC, parseReference, UCUM, UUID } from './rules.ts';

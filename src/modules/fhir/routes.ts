@@ -20,6 +20,8 @@ const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 export const FHIR_CALLERS: readonly PrincipalRole[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', SYSTEM_ROLE];
 
 const ACCESS = { access: FHIR_CALLERS, systemScope: 'by-route' } as const;
+/** FHIR's interface is its CapabilityStatement, not the JSON API's OpenAPI document. */
+const HIDE = { hide: true } as const;
 
 /** The absolute base of this request (behind a proxy, as TRUST_PROXY lets Fastify see it). */
 const baseOf = (req: FastifyRequest) => `${req.protocol}://${req.host}${FHIR_BASE}`;
@@ -63,25 +65,25 @@ export async function fhirRoutes(app: ZodApp, ctx: AppContext) {
     });
     f.setNotFoundHandler((req, reply) => send(reply, 404, outcome([issue('not-supported', { zh: '没有这个 FHIR 接口', en: 'No such FHIR endpoint' }, null, 'route.not_found', langOf(req.headers['accept-language']))])));
 
-    f.get('/metadata', { config: { access: 'public' } }, async (req, reply) => send(reply, 200, capabilityStatement(HANDLERS, baseOf(req), { version: '0.1.0' })));
+    f.get('/metadata', { config: { access: 'public' }, schema: HIDE }, async (req, reply) => send(reply, 200, capabilityStatement(HANDLERS, baseOf(req), { version: '0.1.0' })));
 
-    f.post('/', { config: ACCESS }, async (req, reply) => send(reply, 200, await bundle(fctx(req), req.body)));
+    f.post('/', { config: ACCESS, schema: HIDE }, async (req, reply) => send(reply, 200, await bundle(fctx(req), req.body)));
 
-    f.get('/:type', { config: ACCESS }, async (req, reply) => {
+    f.get('/:type', { config: ACCESS, schema: HIDE }, async (req, reply) => {
       const { type } = req.params as { type: string };
       const c = fctx(req);
       const h = handlerOf(type, c.lang, 'search-type');
       const q = new URLSearchParams(req.url.split('?')[1] ?? '');
       return send(reply, 200, await search(c, h, parseSearch(h, q, c.lang)));
     });
-    f.get('/:type/:id', { config: ACCESS }, async (req, reply) => {
+    f.get('/:type/:id', { config: ACCESS, schema: HIDE }, async (req, reply) => {
       const { type, id } = req.params as { type: string; id: string };
       const r = await read(fctx(req), type, id);
       if (r.meta?.versionId) reply.header('etag', `W/"${r.meta.versionId}"`);
       if (r.meta?.lastUpdated) reply.header('last-modified', new Date(r.meta.lastUpdated).toUTCString());
       return send(reply, 200, r);
     });
-    f.post('/:type', { config: ACCESS }, async (req, reply) => {
+    f.post('/:type', { config: ACCESS, schema: HIDE }, async (req, reply) => {
       const { type } = req.params as { type: string };
       const c = fctx(req);
       const ifNoneExist = req.headers['if-none-exist'];

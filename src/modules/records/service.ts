@@ -493,3 +493,6 @@ export async function recordObservation(db: Db, p: Principal, o: AccessOptions, 
     return { id: row.id, created: out.stored === 1 };
   });
 }
+
+/** The rows the FHIR face maps (records' own shapes, handed out through its service). */
+export type { DiagnosisRecordRow, EncounterRecordRow, ObservationRecordRow } from './store.ts';
