@@ -11,6 +11,7 @@ import { makeIdNumber } from '../../src/modules/registry/id-number.ts';
 import { HANDLERS } from '../../src/modules/fhir/service.ts';
 import { ID_SYSTEMS } from '../../src/modules/fhir/rules.ts';
 import { FHIR, observationOf, patientOf, systemBearer } from './helpers.ts';
+import { createClient } from '../../src/modules/auth/clients.ts';
 
 for (const engine of ENGINES) {
   describe(`FHIR base and resources [${engine}]`, () => {
@@ -66,9 +67,20 @@ for (const engine of ENGINES) {
       assert.equal(w.statusCode, 403);
       assert.equal(w.json().issue[0].code, 'forbidden');
       assert.equal(w.json().issue[0].details.coding[0].code, 'auth.scope');
-      // A token asks for a narrower scope than its client holds, never a wider one.
-      const [{ client_id: cid }] = await t.db.query<{ client_id: string }>('SELECT client_id FROM system_clients ORDER BY created_at LIMIT 1');
-      assert.ok(cid);
+    });
+
+    test('a token asks for a narrower SMART scope than its client holds, never a wider one', async () => {
+      const c = await createClient(t.db, null, { facilityCode: 'H0001', name: 'LIS', scopes: ['system/Observation.*'] });
+      const ask = (scope: string) => t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=client_credentials&client_id=${c.client.clientId}&client_secret=${c.clientSecret}&scope=${encodeURIComponent(scope)}` });
+      const narrow = await ask('system/Observation.write');
+      assert.equal(narrow.statusCode, 200, narrow.body);
+      assert.equal(narrow.json().scope, 'system/Observation.write');
+      const wide = await ask('system/Patient.read');
+      assert.equal(wide.statusCode, 400);
+      assert.equal(wide.json().error, 'invalid_scope');
+      const bad = await t.app.inject({ method: 'POST', url: '/api/system-clients', headers: { cookie: await t.signIn('fh_admin', 'sysadmin') }, payload: { facilityCode: 'H0001', name: 'x', scopes: ['patient/*.read'] } });
+      assert.equal(bad.statusCode, 400);
+      assert.equal(bad.json().error.fields[0].path, 'scopes.0');
     });
 
     test('structure errors (R4 definitions) answer 400 naming each FHIRPath; nothing is stored', async () => {
