@@ -79,6 +79,9 @@ for (const engine of ENGINES) {
       assert.deepEqual(s.json().entry.map((x: { resource: { id: string } }) => x.resource.id), [consented.id]);
       assert.equal((await get(`/fhir/R4/Observation?patient=${consented.id}`, cookies.resident)).json().total, 1);
       assert.equal((await get(`/fhir/R4/Observation?patient=${other.id}`, cookies.resident)).json().total, 0);
+      const ev = await get(`/fhir/R4/Patient/${consented.id}/$everything`, cookies.resident);
+      assert.deepEqual(ev.json().entry.map((x: { resource: { resourceType: string } }) => x.resource.resourceType).sort(), ['Encounter', 'Observation', 'Patient']);
+      assert.equal((await get(`/fhir/R4/Patient/${other.id}/$everything`, cookies.resident)).statusCode, 404);
       const w = await t.app.inject({ method: 'POST', url: '/fhir/R4/Observation', headers: { ...FHIR, cookie: cookies.resident }, payload: observationOf(`Patient/${consented.id}`, '8480-6', 120, 'mm[Hg]', new Date().toISOString()) });
       assert.equal(w.statusCode, 403);
     });

@@ -56,6 +56,10 @@ for (const engine of ENGINES) {
       assert.deepEqual(rows.map((x) => x.code), ['8462-4', '8480-6']);
       const back = await t.app.inject({ method: 'GET', url: `/fhir/R4/Observation?patient=${pid}`, headers: { authorization: his } });
       assert.equal(back.json().total, 2);
+      // Patient/$everything: the patient, the encounter and its readings.
+      const all = await t.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${pid}/$everything`, headers: { authorization: his } });
+      assert.equal(all.statusCode, 200, all.body);
+      assert.deepEqual(all.json().entry.map((x: { resource: { resourceType: string } }) => x.resource.resourceType).sort(), ['Encounter', 'Observation', 'Observation', 'Patient']);
       // Sent again whole: nothing is stored twice (conditional patient, identified encounter and readings).
       const again = await t.app.inject({ method: 'POST', url: '/fhir/R4', headers: { ...FHIR, authorization: his }, payload: visit(idNumber, '1') });
       assert.equal(again.statusCode, 200, again.body);

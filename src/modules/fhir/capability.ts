@@ -34,6 +34,7 @@ export function capabilityStatement(handlers: readonly ResourceHandler[], base: 
         versioning: 'no-version',
         readHistory: false,
         searchParam: h.interactions.includes('search-type') ? h.searchParams.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })) : [],
+        ...(h.operations?.length ? { operation: h.operations.map((x) => ({ name: x.name, definition: x.definition })) } : {}),
         documentation: `Stored: ${h.mapped.join('; ')}. Not stored: ${h.notStored.join('; ')}.`,
         extension: [{ url: `${MERIDIAN}:not-stored`, valueString: h.notStored.join('; ') }],
       })),

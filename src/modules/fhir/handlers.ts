@@ -56,6 +56,8 @@ export interface ResourceHandler {
   searchParams: readonly SearchParamDef[];
   /** Whether create honours If-None-Exist (identifier=system|value). */
   conditionalCreate: boolean;
+  /** Operations on the type's instances that the router serves (e.g. Patient/$everything). */
+  operations?: readonly { name: string; definition: string }[];
   /** Elements of the resource Meridian does not store (dropped on create, never in a read). */
   notStored: readonly string[];
   /** Elements of the resource Meridian stores, and from what. */

@@ -176,6 +176,7 @@ export const patientHandler: ResourceHandler = {
   profile: 'http://hl7.org/fhir/StructureDefinition/Patient',
   interactions: ['read', 'search-type', 'create'],
   conditionalCreate: true,
+  operations: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }],
   searchParams: [
     { name: '_id', type: 'token', documentation: 'The resident\'s id (comma-separated for several)' },
     { name: 'identifier', type: 'token', documentation: `system|value: the resident ID number (${ID_SYSTEMS.resident_id}) or another registered document, found through the registry's keyed lookup hash` },

@@ -10,7 +10,7 @@ import { databaseConstraintError } from '../../platform/http.ts';
 import { SYSTEM_ROLE, type PrincipalRole } from '../../shared/roles.ts';
 import { capabilityStatement } from './capability.ts';
 import { codeOfStatus, FhirError, fromAppError, issue, langOf, outcome } from './outcome.ts';
-import { bundle, create, handlerOf, HANDLERS, parseSearch, read, search } from './service.ts';
+import { bundle, create, everything, handlerOf, HANDLERS, parseSearch, read, search } from './service.ts';
 import type { FhirCtx } from './handlers.ts';
 
 export const FHIR_BASE = '/fhir/R4';
@@ -76,6 +76,7 @@ export async function fhirRoutes(app: ZodApp, ctx: AppContext) {
       const q = new URLSearchParams(req.url.split('?')[1] ?? '');
       return send(reply, 200, await search(c, h, parseSearch(h, q, c.lang)));
     });
+    f.get('/Patient/:id/$everything', { config: ACCESS, schema: HIDE }, async (req, reply) => send(reply, 200, await everything(fctx(req), (req.params as { id: string }).id)));
     f.get('/:type/:id', { config: ACCESS, schema: HIDE }, async (req, reply) => {
       const { type, id } = req.params as { type: string; id: string };
       const r = await read(fctx(req), type, id);

@@ -250,3 +250,33 @@ export async function bundle(ctx: FhirCtx, body: unknown): Promise<Record<string
   }
   return { resourceType: 'Bundle', id: randomUUID(), type: 'transaction-response', entry: entries.map((_e, i) => responses[i]) };
 }
+
+// ---- Patient/$everything ----
+
+/** The most of each type $everything returns (a larger record is paged by the types' own searches). */
+export const EVERYTHING_LIMIT = MAX_COUNT;
+
+/**
+ * Patient/$everything (R4 §patient-operation-everything): the Patient and its Encounters,
+ * Observations and Conditions, each read under its handler's rules (a type the caller may not read
+ * is left out; each resident audited as every read is). `total` counts what the Bundle holds.
+ */
+export async function everything(ctx: FhirCtx, id: string): Promise<Record<string, unknown>> {
+  const patient = await read(ctx, 'Patient', id);
+  const out: FhirResource[] = [patient];
+  for (const type of ['Encounter', 'Observation', 'Condition']) {
+    const h = BY_TYPE.get(type)!;
+    try {
+      const page = await h.search!(ctx, { params: new Map([['patient', [id]]]), count: EVERYTHING_LIMIT, offset: 0 });
+      out.push(...page.resources);
+    } catch (e) {
+      // A SMART scope that does not cover the type leaves it out, as a search of it would answer 403.
+      if (!(e instanceof FhirError && e.status === 403)) throw e;
+    }
+  }
+  return {
+    resourceType: 'Bundle', id: randomUUID(), type: 'searchset', total: out.length,
+    link: [{ relation: 'self', url: `${ctx.base}/Patient/${id}/$everything` }],
+    entry: out.map((r) => ({ fullUrl: `${ctx.base}/${r.resourceType}/${r.id}`, resource: r, search: { mode: r.resourceType === 'Patient' ? 'match' : 'include' } })),
+  };
+}
