@@ -37,7 +37,7 @@ for (const engine of ENGINES) {
       assert.equal(cs.resourceType, 'CapabilityStatement');
       assert.equal(cs.fhirVersion, '4.0.1');
       const types = cs.rest[0].resource.map((x: { type: string }) => x.type);
-      assert.deepEqual(types, ['Patient', 'Organization', 'Practitioner', 'Encounter', 'Observation', 'Condition']);
+      assert.deepEqual(types, ['Patient', 'Organization', 'Practitioner', 'Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'Immunization']);
       const obs = cs.rest[0].resource.find((x: { type: string }) => x.type === 'Observation');
       assert.deepEqual(obs.interaction.map((i: { code: string }) => i.code), ['read', 'search-type', 'create']);
       assert.deepEqual(obs.searchParam.map((p: { name: string }) => p.name), ['_id', '_lastUpdated', 'patient', 'subject', 'code', 'date', 'status']);
@@ -169,6 +169,25 @@ for (const engine of ENGINES) {
       assert.equal(one.json().subject.reference, `Patient/${pid}`);
       const none = await t.app.inject({ method: 'GET', url: `/fhir/R4/Observation?patient=${pid}&code=http://loinc.org|8462-4`, headers: { authorization: his } });
       assert.equal(none.json().total, 0);
+    });
+
+    test('AllergyIntolerance and Immunization recorded with an encounter (the record\'s JSON route) are read by FHIR', async () => {
+      const json = await systemBearer(t, 'H0001', ['records:write']);
+      const r = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { authorization: json }, payload: {
+        residentId: pid, kind: 'outpatient', facilityCode: 'H0001', startedAt: new Date(Date.now() - 7200_000).toISOString(), sourceSystem: 'his', sourceId: 'mz-ai-1',
+        allergies: [{ substance: '青霉素', reaction: '皮疹', severity: 'moderate' }], immunisations: [{ vaccine: '乙肝疫苗', doseNumber: 2, givenOn: '2026-11-30', lot: 'L123' }] } });
+      assert.equal(r.statusCode, 200, r.body);
+      const a = await t.app.inject({ method: 'GET', url: `/fhir/R4/AllergyIntolerance?patient=${pid}`, headers: { authorization: his } });
+      assert.equal(a.statusCode, 403); // the HIS token holds no AllergyIntolerance scope
+      const all = await systemBearer(t, 'H0001', ['system/*.read']);
+      const a2 = await t.app.inject({ method: 'GET', url: `/fhir/R4/AllergyIntolerance?patient=${pid}`, headers: { authorization: all } });
+      assert.equal(a2.statusCode, 200, a2.body);
+      assert.deepEqual(a2.json().entry.map((e: { resource: { code: { text: string }; reaction: { severity: string }[] } }) => [e.resource.code.text, e.resource.reaction[0].severity]), [['青霉素', 'moderate']]);
+      const i = await t.app.inject({ method: 'GET', url: `/fhir/R4/Immunization?patient=${pid}&date=ge2026-11-30`, headers: { authorization: all } });
+      assert.deepEqual(i.json().entry.map((e: { resource: { occurrenceDateTime: string; protocolApplied: { doseNumberPositiveInt: number }[]; lotNumber: string } }) => [e.resource.occurrenceDateTime, e.resource.protocolApplied[0].doseNumberPositiveInt, e.resource.lotNumber]), [['2026-11-30', 2, 'L123']]);
+      assert.equal((await t.app.inject({ method: 'GET', url: `/fhir/R4/Immunization?patient=${pid}&date=lt2026-11-30`, headers: { authorization: all } })).json().total, 0);
+      const ev = await t.app.inject({ method: 'GET', url: `/fhir/R4/Patient/${pid}/$everything`, headers: { authorization: all } });
+      assert.ok(ev.json().entry.some((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Immunization'));
     });
 
     test('Observation refusals: a unit that does not fit, an unknown code; 400 at the FHIRPath', async () => {

@@ -11,9 +11,10 @@ import { patientHandler } from './patient.ts';
 import { observationHandler } from './observation.ts';
 import { encounterHandler, conditionHandler } from './encounter.ts';
 import { organizationHandler, practitionerHandler } from './organization.ts';
+import { allergyHandler, immunizationHandler } from './allergy.ts';
 
 /** Every supported type: the router and the CapabilityStatement read this one list. */
-export const HANDLERS: readonly ResourceHandler[] = [patientHandler, organizationHandler, practitionerHandler, encounterHandler, observationHandler, conditionHandler];
+export const HANDLERS: readonly ResourceHandler[] = [patientHandler, organizationHandler, practitionerHandler, encounterHandler, observationHandler, conditionHandler, allergyHandler, immunizationHandler];
 const BY_TYPE = new Map(HANDLERS.map((h) => [h.type, h]));
 
 export const DEFAULT_COUNT = 20;
@@ -258,13 +259,13 @@ export const EVERYTHING_LIMIT = MAX_COUNT;
 
 /**
  * Patient/$everything (R4 §patient-operation-everything): the Patient and its Encounters,
- * Observations and Conditions, each read under its handler's rules (a type the caller may not read
+ * Observations, Conditions, AllergyIntolerances and Immunizations, each read under its handler's rules (a type the caller may not read
  * is left out; each resident audited as every read is). `total` counts what the Bundle holds.
  */
 export async function everything(ctx: FhirCtx, id: string): Promise<Record<string, unknown>> {
   const patient = await read(ctx, 'Patient', id);
   const out: FhirResource[] = [patient];
-  for (const type of ['Encounter', 'Observation', 'Condition']) {
+  for (const type of ['Encounter', 'Observation', 'Condition', 'AllergyIntolerance', 'Immunization']) {
     const h = BY_TYPE.get(type)!;
     try {
       const page = await h.search!(ctx, { params: new Map([['patient', [id]]]), count: EVERYTHING_LIMIT, offset: 0 });

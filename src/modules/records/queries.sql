@@ -255,3 +255,21 @@ ORDER BY d.recorded_at DESC, d.id LIMIT $9 OFFSET $10;
 
 -- linkObservationEncounter
 UPDATE observations SET encounter_id = $2 WHERE id = $1 AND encounter_id IS NULL;
+
+-- allergyById
+SELECT id, resident_id, substance, reaction, severity, recorded_at, NULL::text AS sender FROM allergies WHERE id = $1;
+
+-- allergiesWhere
+SELECT id, resident_id, substance, reaction, severity, recorded_at, count(*) OVER ()::int AS total FROM allergies
+WHERE ($1::uuid IS NULL OR resident_id = $1) AND $2::text IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3))
+  AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at < $5)
+ORDER BY recorded_at DESC, id LIMIT $6 OFFSET $7;
+
+-- immunisationById
+SELECT ${IMM_COLS}, e.sender FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id WHERE i.id = $1;
+
+-- immunisationsWhere
+SELECT ${IMM_COLS}, count(*) OVER ()::int AS total FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id
+WHERE ($1::uuid IS NULL OR i.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR i.id = ANY($3)) AND ($4::text[] IS NULL OR i.vaccine = ANY($4))
+  AND ($5::timestamptz IS NULL OR i.given_on >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date) AND ($6::timestamptz IS NULL OR i.given_on < ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8;

@@ -496,3 +496,25 @@ export async function recordObservation(db: Db, p: Principal, o: AccessOptions, 
 
 /** The rows the FHIR face maps (records' own shapes, handed out through its service). */
 export type { DiagnosisRecordRow, EncounterRecordRow, ObservationRecordRow } from './store.ts';
+
+/** One allergy by id, with a basis; audited. */
+export async function allergyRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.AllergyRecordRow> {
+  return readRecord(db, p, o, await store.allergyById(db, id), 'record.fhir_read', () => true);
+}
+
+/** Allergies of a resident, audited per resident shown. */
+export async function allergyRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g) => store.allergiesWhere(db, g));
+}
+
+/** One immunisation by id, with a basis; audited. */
+export async function immunisationRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.ImmunisationRecordRow> {
+  return readRecord(db, p, o, await store.immunisationById(db, id), 'record.fhir_read', () => true);
+}
+
+/** Immunisations of a resident (or a system's own), audited per resident shown. */
+export async function immunisationRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g) => store.immunisationsWhere(db, g));
+}
+
+export type { AllergyRecordRow, ImmunisationRecordRow } from './store.ts';

@@ -490,3 +490,43 @@ export async function diagnosesWhere(q: Queryable, f: RecordFilter & { statuses:
 export async function linkObservationEncounter(q: Queryable, id: string, encounterId: string): Promise<void> {
   await q.query('UPDATE observations SET encounter_id = $2 WHERE id = $1 AND encounter_id IS NULL', [id, encounterId]);
 }
+
+export interface AllergyRecordRow { id: string; resident_id: string; substance: string; reaction: string | null; severity: 'mild' | 'moderate' | 'severe' | null; recorded_at: Date }
+
+/** An allergy by id (allergies keep no sender: a system reads them only with its facility's basis). */
+export async function allergyById(q: Queryable, id: string): Promise<(AllergyRecordRow & { sender: string | null }) | undefined> {
+  const [r] = await q.query<AllergyRecordRow & { sender: string | null }>('SELECT id, resident_id, substance, reaction, severity, recorded_at, NULL::text AS sender FROM allergies WHERE id = $1', [id]);
+  return r;
+}
+
+/** Allergies by the filter (codes and dates unused; a sender filter matches none), newest first. */
+export async function allergiesWhere(q: Queryable, f: RecordFilter): Promise<{ rows: AllergyRecordRow[]; total: number }> {
+  const rows = await q.query<AllergyRecordRow & { total: number }>(
+    `SELECT id, resident_id, substance, reaction, severity, recorded_at, count(*) OVER ()::int AS total FROM allergies
+      WHERE ($1::uuid IS NULL OR resident_id = $1) AND $2::text IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3))
+        AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at < $5)
+      ORDER BY recorded_at DESC, id LIMIT $6 OFFSET $7`,
+    [f.residentId, f.sender, f.ids, f.updatedFrom, f.updatedTo, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+export interface ImmunisationRecordRow { id: string; resident_id: string; encounter_id: string | null; vaccine: string; dose_number: number; given_on: string; lot: string | null; site: string | null; facility_code: string | null }
+
+const IMM_COLS = 'i.id, i.resident_id, i.encounter_id, i.vaccine, i.dose_number, i.given_on, i.lot, i.site, f.code AS facility_code';
+
+export async function immunisationById(q: Queryable, id: string): Promise<(ImmunisationRecordRow & { sender: string | null }) | undefined> {
+  const [r] = await q.query<ImmunisationRecordRow & { sender: string | null }>(
+    `SELECT ${IMM_COLS}, e.sender FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id WHERE i.id = $1`, [id]);
+  return r;
+}
+
+/** Immunisations by the filter (codes: vaccine names; dates: the day given), newest first. */
+export async function immunisationsWhere(q: Queryable, f: RecordFilter): Promise<{ rows: ImmunisationRecordRow[]; total: number }> {
+  const rows = await q.query<ImmunisationRecordRow & { total: number }>(
+    `SELECT ${IMM_COLS}, count(*) OVER ()::int AS total FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id
+      WHERE ($1::uuid IS NULL OR i.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR i.id = ANY($3)) AND ($4::text[] IS NULL OR i.vaccine = ANY($4))
+        AND ($5::timestamptz IS NULL OR i.given_on >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date) AND ($6::timestamptz IS NULL OR i.given_on < ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+      ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8`,
+    [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
