@@ -4,7 +4,7 @@ import { AppError, forbidden } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { writeAuditMany } from '../../platform/audit.ts';
-import { createResident, getResident, searchResidents, type Resident } from '../registry/residents.ts';
+import { createResident, readResident, searchResidents, type Resident } from '../registry/residents.ts';
 import { validateIdNumber } from '../registry/id-number.ts';
 import { myResidentId } from '../records/service.ts';
 import { INDEX_READERS, RESIDENT_REGISTRARS } from '../../shared/roles.ts';
@@ -60,9 +60,9 @@ async function readOne(ctx: FhirCtx, id: string): Promise<Resident> {
     if (ctx.p.role === 'resident') {
       const own = await myResidentId(ctx.db, ctx.p);
       if (own !== id) throw fhirError(404, 'record.not_found', { zh: `Patient/${id} 不存在`, en: `Patient/${id} not found` }, null, ctx.lang);
-      return await getResident(ctx.db, ctx.keys, actorOf(ctx.p, ctx.p.ip), id, null, 'self');
+      return await readResident(ctx.db, ctx.keys, actorOf(ctx.p, ctx.p.ip), id, null, 'self');
     }
-    return await getResident(ctx.db, ctx.keys, actorOf(ctx.p, ctx.p.ip), id, await within(ctx), ctx.p.kind === 'system' ? 'system' : 'registry_scope');
+    return await readResident(ctx.db, ctx.keys, actorOf(ctx.p, ctx.p.ip), id, await within(ctx), ctx.p.kind === 'system' ? 'system' : 'registry_scope');
   } catch (e) {
     if (e instanceof AppError) throw fromAppError(e, ctx.lang);
     throw e;
