@@ -77,7 +77,9 @@ for (const engine of ENGINES) {
               assert.ok(loinc.includes(out.code.coding[0].code), file);
               const vq = r.valueQuantity as { value: number; code?: string; unit?: string };
               if ((vq.code ?? vq.unit) === out.valueQuantity.code) assert.equal(out.valueQuantity.value, vq.value, file);
-              assert.equal(Date.parse(out.effectiveDateTime), Date.parse((r.effectiveDateTime ?? r.effectiveInstant ?? (r.effectivePeriod as { start: string }).start) as string), file);
+              const sent = (r.effectiveDateTime ?? r.effectiveInstant ?? (r.effectivePeriod as { start: string }).start) as string;
+              // A date without a time is stored as 00:00 of that day in Asia/Shanghai.
+              assert.equal(Date.parse(out.effectiveDateTime), Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(sent) ? `${sent}T00:00:00+08:00` : sent), file);
             }
           } else {
             c.refused++;

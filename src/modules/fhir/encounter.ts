@@ -6,7 +6,7 @@ import { diagnosisRecord, diagnosisRecords, encounterRecord, encounterRecords, r
 import type { DiagnosisRecordRow, EncounterRecordRow } from '../records/service.ts';
 import { ENCOUNTER_KINDS, type EncounterKind } from '../records/schema.ts';
 import { fhirError, FhirError, fromAppError, issue, type Issue } from './outcome.ts';
-import { ICD10, MERIDIAN, parseReference, UUID } from './rules.ts';
+import { ICD10, instantOf, MERIDIAN, parseReference, UUID } from './rules.ts';
 import { codeParam, COMMON_PARAMS, recordQuery } from './search.ts';
 import { requireScope } from './access.ts';
 import type { FhirCtx, FhirResource, ResourceHandler } from './handlers.ts';
@@ -74,7 +74,8 @@ function encounterInput(r: EncounterIn, ctx: FhirCtx) {
   const typed = r.type?.flatMap((t) => t.coding ?? []).find((c) => c.system === KIND_SYSTEM && (ENCOUNTER_KINDS as readonly string[]).includes(c.code ?? ''))?.code as EncounterKind | undefined;
   const kind = typed ?? KIND_OF_CLASS[r.class?.code ?? ''];
   if (!kind) problems.push(issue('code-invalid', { zh: `不能从 class ${r.class?.code ?? ''} 得出就诊类别（AMB、EMER、IMP、HH、VR，或 type 的 ${KIND_SYSTEM}）`, en: `No encounter kind for class ${r.class?.code ?? ''} (AMB, EMER, IMP, HH, VR, or a type of ${KIND_SYSTEM})` }, ['Encounter.class'], 'fhir.encounter_class', lang));
-  if (!r.period?.start || !/T\d{2}:\d{2}/.test(r.period.start)) problems.push(issue('required', { zh: '须有开始时间（period.start，含时刻）', en: 'The start is required (period.start with a time)' }, ['Encounter.period.start'], 'fhir.encounter_start', lang));
+  const start = instantOf(r.period?.start);
+  if (!start) problems.push(issue('required', { zh: '须有开始日期或时间（period.start）', en: 'The start is required (period.start, a date or a time)' }, ['Encounter.period.start'], 'fhir.encounter_start', lang));
   if (['planned', 'arrived', 'triaged', 'cancelled', 'entered-in-error', 'unknown'].includes(r.status ?? '')) problems.push(issue('business-rule', { zh: `Meridian 只记录进行中或已结束的就诊，不记录 ${r.status}`, en: `Meridian records encounters in progress or finished, not ${r.status}` }, ['Encounter.status'], 'fhir.encounter_status', lang));
   const org = r.serviceProvider?.reference ? parseReference(r.serviceProvider.reference, ctx.base) : null;
   const facilityCode = org?.type === 'Organization' ? org.id : ctx.p.facilityCode;
@@ -86,7 +87,7 @@ function encounterInput(r: EncounterIn, ctx: FhirCtx) {
   return {
     ...(id ? { sourceSystem: (id.system ?? 'fhir').slice(0, 50), sourceId: id.value!.slice(0, 100) } : {}),
     residentId: ref!.id.toLowerCase(), kind: kind!, facilityCode: facilityCode!, workerId: worker?.id ?? null,
-    startedAt: new Date(r.period!.start!).toISOString(), endedAt: r.period?.end ? new Date(r.period.end).toISOString() : null, reason: reason ? reason.slice(0, 500) : null,
+    startedAt: start!, endedAt: instantOf(r.period?.end), reason: reason ? reason.slice(0, 500) : null,
   };
 }
 
@@ -101,7 +102,7 @@ export const encounterHandler: ResourceHandler = {
     { name: 'type', type: 'token', documentation: `The kind (${KIND_SYSTEM}|${ENCOUNTER_KINDS.join(',')})` },
     { name: 'status', type: 'token', documentation: 'in-progress or finished' },
   ],
-  mapped: ['identifier (the sender\'s record id; resent, stored once)', 'status (finished when it has an end)', 'class / type (the encounter kind)', 'subject', 'participant (one Practitioner)', 'period', 'reasonCode (as text)', 'serviceProvider (the facility)', 'location (the department, as text)'],
+  mapped: ['identifier (the sender\'s record id; resent, stored once)', 'status (finished when it has an end)', 'class / type (the encounter kind)', 'subject', 'participant (one Practitioner)', 'period (a date without a time as 00:00 Asia/Shanghai)', 'reasonCode (as text)', 'serviceProvider (the facility)', 'location (the department, as text)'],
   notStored: ['statusHistory', 'classHistory', 'priority', 'episodeOfCare', 'basedOn', 'appointment', 'length', 'reasonReference', 'diagnosis (send the diagnoses with the record\'s own encounter route; Condition is read-only here)', 'account', 'hospitalization', 'partOf', 'participants beyond one Practitioner'],
   read: async (ctx, id) => {
     requireScope(ctx, 'Encounter', 'read');

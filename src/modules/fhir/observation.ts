@@ -7,7 +7,7 @@ import { observationRecord, observationRecords, recordObservation } from '../rec
 import type { ObservationRecordRow } from '../records/service.ts';
 import { OBSERVATIONS } from '../records/observations.ts';
 import { fhirError, FhirError, fromAppError, issue, type Issue } from './outcome.ts';
-import { LOINC, parseReference, UCUM, UUID } from './rules.ts';
+import { instantOf, LOINC, parseReference, UCUM, UUID } from './rules.ts';
 import { codeParam, COMMON_PARAMS, recordQuery } from './search.ts';
 import { requireScope } from './access.ts';
 import type { FhirCtx, FhirResource, ResourceHandler } from './handlers.ts';
@@ -55,8 +55,8 @@ function itemOf(r: ObservationIn, ctx: FhirCtx) {
   }
   const ref = r.subject?.reference ? parseReference(r.subject.reference, ctx.base) : null;
   if (!ref || ref.type !== 'Patient' || !UUID.test(ref.id)) problems.push(issue('required', { zh: '须引用居民（Patient/<id>）', en: 'The subject must be a Patient (Patient/<id>)' }, ['Observation.subject'], 'fhir.observation_subject', lang));
-  const at = r.effectiveDateTime ?? r.effectiveInstant ?? r.effectivePeriod?.start;
-  if (!at || !/T\d{2}:\d{2}/.test(at)) problems.push(issue('required', { zh: '须有观察时间（effectiveDateTime，含时刻）', en: 'The time observed is required (effectiveDateTime with a time)' }, ['Observation.effective'], 'fhir.observation_time', lang));
+  const at = instantOf(r.effectiveDateTime ?? r.effectiveInstant ?? r.effectivePeriod?.start);
+  if (!at) problems.push(issue('required', { zh: '须有观察日期或时间（effectiveDateTime）', en: 'The day or time observed is required (effectiveDateTime)' }, ['Observation.effective'], 'fhir.observation_time', lang));
   const v = r.valueQuantity;
   if (v?.value === undefined || !(v.code ?? v.unit)) problems.push(issue('required', { zh: '须有数值与单位（valueQuantity.value 与 code/unit）', en: 'A quantity with its unit is required (valueQuantity.value and code or unit)' }, ['Observation.value'], 'fhir.observation_value', lang));
   const enc = r.encounter?.reference ? parseReference(r.encounter.reference, ctx.base) : null;
@@ -65,7 +65,7 @@ function itemOf(r: ObservationIn, ctx: FhirCtx) {
   const id = (r.identifier ?? []).find((i) => i.value);
   return {
     sourceSystem: (id?.system ?? 'fhir').slice(0, 50),
-    item: { residentId: ref!.id.toLowerCase(), code: codings[ci].code!, value: v!.value!, unit: (v!.code ?? v!.unit)!, sourceId: (id?.value ?? randomUUID()).slice(0, 100), observedAt: new Date(at!).toISOString() },
+    item: { residentId: ref!.id.toLowerCase(), code: codings[ci].code!, value: v!.value!, unit: (v!.code ?? v!.unit)!, sourceId: (id?.value ?? randomUUID()).slice(0, 100), observedAt: at! },
     identified: !!id,
     encounterId: enc ? enc.id.toLowerCase() : null,
   };
@@ -84,7 +84,7 @@ export const observationHandler: ResourceHandler = {
     { name: 'date', type: 'date', documentation: 'When observed; prefixes eq, gt, ge, lt, le, sa, eb (ap as eq)' },
     { name: 'status', type: 'token', documentation: 'Stored observations are final' },
   ],
-  mapped: ['identifier (the sender\'s record id: system → source system, value → id; resent, it is stored once)', 'status (final)', 'code (LOINC of the catalogue)', 'subject (Patient)', 'encounter (the Encounter it was made in, of the same resident)', 'effective[x] (dateTime, instant or period start)', 'valueQuantity (converted to the catalogue\'s unit, UCUM)', 'interpretation (L/N/H, computed)', 'referenceRange (the catalogue\'s)'],
+  mapped: ['identifier (the sender\'s record id: system → source system, value → id; resent, it is stored once)', 'status (final)', 'code (LOINC of the catalogue)', 'subject (Patient)', 'encounter (the Encounter it was made in, of the same resident)', 'effective[x] (dateTime, instant or period start; a date without a time as 00:00 Asia/Shanghai)', 'valueQuantity (converted to the catalogue\'s unit, UCUM)', 'interpretation (L/N/H, computed)', 'referenceRange (the catalogue\'s)'],
   notStored: ['category (derived from the code)', 'component (blood-pressure panels: send systolic 8480-6 and diastolic 8462-4 as two Observations)', 'value[x] other than Quantity', 'performer', 'method', 'bodySite', 'specimen', 'device', 'note', 'hasMember', 'derivedFrom', 'issued', 'dataAbsentReason', 'codings other than the LOINC one', 'status other than final (amended/corrected/preliminary are stored as final)'],
   read: async (ctx, id) => {
     requireScope(ctx, 'Observation', 'read');

@@ -1,7 +1,7 @@
 // The FHIR face's pure rules, table by table (expected values worked out by hand).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dateBounds, dateMatches, idTypeOfSystem, nameOf, parseDateParam, parseReference, parseToken, sexOfGender } from './rules.ts';
+import { dateBounds, dateMatches, idTypeOfSystem, instantOf, nameOf, parseDateParam, parseReference, parseToken, sexOfGender } from './rules.ts';
 import { allows, isSystemScope, parseSmartScope, scopeCovers } from '../auth/scopes.ts';
 
 test('date parameters: precision as an interval, Shanghai days without a zone, prefixes', () => {
@@ -58,4 +58,11 @@ test('SMART scopes: what a system may hold, and what covers what', () => {
   for (const [g, a, want] of covers) assert.equal(scopeCovers(g, a), want, `${g} ⊇ ${a}`);
   assert.equal(allows(['system/Encounter.write', 'system/*.read'], 'system', 'Encounter', 'read'), true);
   assert.equal(allows(['system/Encounter.write'], 'system', 'Observation', 'write'), false);
+});
+
+test('the instant stored for a dateTime: as sent with a time, 00:00 Shanghai for a date, nothing for less', () => {
+  const cases: [string | undefined, string | null][] = [
+    ['2026-11-02T09:30:00+08:00', '2026-11-02T01:30:00.000Z'], ['2026-11-02', '2026-11-01T16:00:00.000Z'], ['2026-11', null], ['2026', null], [undefined, null], ['2026-11-02T9:30', null],
+  ];
+  for (const [v, want] of cases) assert.equal(instantOf(v), want, String(v));
 });

@@ -134,3 +134,16 @@ export function sexOfGender(g: string | undefined): 'M' | 'F' | null {
 
 /** The UUID form every Meridian id has. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The instant Meridian stores for a FHIR dateTime: as sent when it has a time; a date without one is
+ * taken as 00:00 of that day in Asia/Shanghai (the day of care); null when it is neither, or only a
+ * year or a month.
+ */
+export function instantOf(v: string | undefined): string | null {
+  if (!v) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return new Date(`${v}T00:00:00+08:00`).toISOString();
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return null;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
