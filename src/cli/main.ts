@@ -138,6 +138,9 @@ client
   .action(async (o: { facility: string; name: string; scope?: string[] }) => {
     const name = o.name.trim();
     if (!name || name.length > 100) throw new CliError(`--name 须为1–100个字符（收到 ${name.length} 个）`, `--name must have 1–100 characters (got ${name.length})`);
+    const { isSystemScope } = await import('../modules/auth/scopes.ts');
+    const bad = (o.scope ?? []).find((x) => !isSystemScope(x));
+    if (bad !== undefined) throw new CliError(`权限范围 ${bad} 无效（--scope：records:write 或 system/<类型|*>.<read|write|*>）`, `invalid scope ${bad} (--scope: records:write or system/<Type|*>.<read|write|*>)`);
     requireDatabase('client add');
     const { createClient } = await import('../modules/auth/clients.ts');
     const c = await withRuntime('client add', async (rt) => {
