@@ -15,6 +15,7 @@ import { referralRoutes } from './modules/referrals/routes.ts';
 import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
+import { fhirRoutes } from './modules/fhir/routes.ts';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -48,6 +49,8 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await schedulingRoutes(app, ctx, { onBookingMoved: followBookingMove });
       await referralRoutes(app, ctx);
       await indicatorRoutes(app, ctx);
+      // The FHIR R4 face: maps to and from the modules above through their services.
+      await fhirRoutes(app, ctx);
     },
   });
 }

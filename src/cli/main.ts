@@ -135,14 +135,18 @@ client
   .description('register a facility system; prints its client id and secret (the secret is shown this once)')
   .requiredOption('--facility <code>', 'the facility the system belongs to (facility code)')
   .requiredOption('--name <name>', 'what the system is, e.g. "县人民医院 HIS" (1–100 characters)')
-  .action(async (o: { facility: string; name: string }) => {
+  .option('--scope <scope>', 'a scope the system may ask for (repeatable): records:write (default) or a SMART system scope such as system/Observation.write, system/*.read', (v: string, acc: string[] = []) => [...acc, v])
+  .action(async (o: { facility: string; name: string; scope?: string[] }) => {
     const name = o.name.trim();
     if (!name || name.length > 100) throw new CliError(`--name 须为1–100个字符（收到 ${name.length} 个）`, `--name must have 1–100 characters (got ${name.length})`);
+    const { isSystemScope } = await import('../modules/auth/scopes.ts');
+    const bad = (o.scope ?? []).find((x) => !isSystemScope(x));
+    if (bad !== undefined) throw new CliError(`权限范围 ${bad} 无效（--scope：records:write 或 system/<类型|*>.<read|write|*>）`, `invalid scope ${bad} (--scope: records:write or system/<Type|*>.<read|write|*>)`);
     requireDatabase('client add');
     const { createClient } = await import('../modules/auth/clients.ts');
     const c = await withRuntime('client add', async (rt) => {
       try {
-        return await createClient(rt.db, null, { facilityCode: o.facility, name });
+        return await createClient(rt.db, null, { facilityCode: o.facility, name, scopes: o.scope });
       } catch (e) {
         if (e instanceof AppError && e.fields.some((f) => f.path === 'facilityCode')) throw new CliError(`未知机构 ${o.facility}（--facility）`, `unknown facility ${o.facility} (--facility)`);
         throw e;

@@ -234,3 +234,19 @@ export async function openPostgres(url: string, opts: { searchPath?: string; max
     },
   };
 }
+
+/**
+ * A Db whose transactions join the open transaction `q` (one outer transaction for many use cases:
+ * a FHIR transaction Bundle is all or nothing). Its tx() runs fn on q without BEGIN; a failure
+ * propagates to the outer transaction, which rolls back the whole.
+ */
+export function joinTx(db: Db, q: Queryable): Db {
+  return {
+    engine: db.engine,
+    query: (sql, params) => q.query(sql, params),
+    exec: (sql) => q.exec(sql),
+    copyIn: () => Promise.reject(new Error('copyIn is not available inside a joined transaction')),
+    tx: (fn) => fn(q),
+    close: () => Promise.resolve(),
+  };
+}

@@ -42,7 +42,10 @@ declare module 'fastify' {
     access?: Access;
     /** Open to a session limited to enrolling a second factor (me, sign-out, password, enrolment). */
     enrolment?: true;
-    /** The scope a facility system's token needs for this route (default 'records:write'). */
+    /**
+     * The scope a facility system's token needs for this route (default 'records:write'); 'by-route'
+     * when the handler checks the token's scopes itself (the FHIR face: per resource type and interaction).
+     */
     systemScope?: string;
   }
   interface FastifyInstance {
@@ -102,6 +105,9 @@ function zodFields(err: unknown): FieldProblem[] {
   }
   return out;
 }
+
+/** The URLs the guard, the principal and the request checks apply to: the JSON API and the FHIR face. */
+export const isGuarded = (url: string) => url.startsWith('/api/') || url.startsWith('/fhir/');
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -201,7 +207,8 @@ function checkOrigin(req: FastifyRequest, allowed: string[]): void {
 function checkBodyType(req: FastifyRequest): void {
   const type = req.headers['content-type'];
   const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-  const json = type !== undefined && /^application\/json\s*(;|$)/i.test(type);
+  // The FHIR face takes its own media type too (FHIR R4 §3.1.0.1.10: application/fhir+json).
+  const json = type !== undefined && (/^application\/json\s*(;|$)/i.test(type) || (req.url.startsWith('/fhir/') && /^application\/fhir\+json\s*(;|$)/i.test(type)));
   if (json || (type === undefined && !hasBody)) return;
   throw new AppError(415, 'request.unsupported_media_type', { zh: '不支持的内容类型，请使用 application/json', en: 'Unsupported content type; send application/json' }, [{ path: 'content-type', problem: `${type ?? 'missing'}: unsupported / 不支持` }]);
 }
@@ -267,8 +274,13 @@ export async function buildHttp(
   const routeTable: RouteInfo[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (r) => {
-    if (!r.url.startsWith('/api/')) return;
+    if (!isGuarded(r.url)) return;
     if (!r.config?.access) throw new Error(`route ${String(r.method)} ${r.url} declares no access (config.access)`);
+    // The FHIR face answers in OperationOutcome, not in the JSON API's error shape.
+    if (r.url.startsWith('/fhir/')) {
+      for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, access: r.config.access });
+      return;
+    }
     // Every route documents the one error shape, so the typed client knows it.
     if (r.schema && !r.schema.hide) r.schema.response = { ...(r.schema.response as object | undefined), '4XX': ErrorBody, '5XX': ErrorBody };
     for (const m of [r.method].flat()) if (m !== 'HEAD') routeTable.push({ method: m, url: r.url, access: r.config.access });
@@ -286,7 +298,7 @@ export async function buildHttp(
   });
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    if (!isGuarded(req.url)) return;
     // Before anything reads the request: the URL must decode to well-formed text without NUL, and a
     // state-changing request must come from our own origin with a JSON body (or none).
     const bad = urlProblem(req.url);
@@ -321,7 +333,7 @@ export async function buildHttp(
       if (req.principal.kind === 'system') {
         if (access === 'signed-in' || !access.includes('system')) throw forbidden({ zh: '系统客户端无权调用此接口', en: 'A system client may not call this route' });
         const scope = req.routeOptions.config?.systemScope ?? 'records:write';
-        if (!req.principal.scopes?.includes(scope)) throw forbidden({ zh: `访问令牌缺少权限范围 ${scope}`, en: `The access token lacks the scope ${scope}` });
+        if (scope !== 'by-route' && !req.principal.scopes?.includes(scope)) throw forbidden({ zh: `访问令牌缺少权限范围 ${scope}`, en: `The access token lacks the scope ${scope}` });
         const limit = await systemLimit(req);
         if (!limit.isAllowed && limit.isExceeded) {
           reply.header('retry-after', String(limit.ttlInSeconds));
@@ -343,7 +355,7 @@ export async function buildHttp(
     reply.header('x-frame-options', 'DENY');
     reply.header('content-security-policy', CSP);
     // Answers of the API carry personal data: no cache (browser or proxy) keeps them.
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (isGuarded(req.url)) reply.header('cache-control', 'no-store');
   });
   // A JSON body must be well-formed UTF-8 (JSON.parse would silently turn bad bytes into U+FFFD).
   app.removeContentTypeParser('application/json');

@@ -8,6 +8,10 @@ import { buildFacility, buildRegion } from '../helpers/factories.ts';
 import { DUPLICATE_REVIEWERS, INDEX_READERS, RESIDENT_ACCOUNT_ISSUERS, ROLES, type PrincipalRole, type Role } from '../../src/shared/roles.ts';
 import { createClient } from '../../src/modules/auth/clients.ts';
 
+// The error code of an answer: the JSON API's {error: {code}}, or the FHIR face's OperationOutcome (details.coding).
+const codeOf = (url: string, body: { error?: { code: string }; issue?: { details?: { coding?: { code: string }[] } }[] }) =>
+  (url.startsWith('/fhir/') ? body.issue?.[0]?.details?.coding?.[0]?.code : body.error?.code);
+
 // Fill path parameters with well-formed values, so that a request reaches the guard and not a 404.
 const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => (/id$/i.test(name) ? '00000000-0000-4000-8000-000000000000' : 'x'));
 
@@ -41,7 +45,7 @@ for (const engine of ENGINES) {
       for (const r of t.app.routeTable.filter((x) => x.access !== 'public')) {
         const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), payload: r.method === 'GET' ? undefined : {} });
         assert.equal(res.statusCode, 401, `${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
-        assert.equal(res.json().error.code, 'auth.required');
+        assert.equal(codeOf(r.url, res.json()), 'auth.required');
       }
     });
 
@@ -51,7 +55,7 @@ for (const engine of ENGINES) {
         for (const role of ROLES.filter((x) => !(r.access as readonly Role[]).includes(x))) {
           const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), headers: { cookie: cookies.get(role)! }, payload: r.method === 'GET' ? undefined : {} });
           assert.equal(res.statusCode, 403, `${role} ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
-          assert.equal(res.json().error.code, 'auth.forbidden');
+          assert.equal(codeOf(r.url, res.json()), 'auth.forbidden');
           checked++;
         }
       }
@@ -75,10 +79,16 @@ for (const engine of ENGINES) {
 
     test('a facility system is refused (403) by every route that does not list \'system\', signed-in ones included, and admitted where listed', async () => {
       const listed = t.app.routeTable.filter((r) => Array.isArray(r.access) && (r.access as readonly PrincipalRole[]).includes('system'));
-      assert.deepEqual(listed.map((r) => `${r.method} ${r.url}`).sort(), ['POST /api/records/encounters', 'POST /api/records/observations/batch']);
+      assert.deepEqual(listed.filter((r) => r.url.startsWith('/api/')).map((r) => `${r.method} ${r.url}`).sort(), ['POST /api/records/encounters', 'POST /api/records/observations/batch']);
+      // The FHIR face admits systems everywhere but its metadata (public); its handlers check the SMART scopes.
+      assert.deepEqual(t.app.routeTable.filter((r) => r.url.startsWith('/fhir/') && !listed.includes(r)).map((r) => `${r.method} ${r.url}`), ['GET /fhir/R4/metadata']);
       for (const r of t.app.routeTable.filter((x) => x.access !== 'public')) {
         const res = await t.app.inject({ method: r.method as 'GET', url: fill(r.url), headers: { authorization: `Bearer ${systemToken}` }, payload: r.method === 'GET' ? undefined : {} });
-        if (listed.includes(r)) {
+        if (r.url.startsWith('/fhir/')) {
+          // A token of records:write only: refused by the FHIR face (no SMART scope, no such type), never let in.
+          assert.ok([400, 403, 404, 415].includes(res.statusCode), `system ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
+          assert.equal(res.json().resourceType, 'OperationOutcome');
+        } else if (listed.includes(r)) {
           assert.equal(res.statusCode, 400, `system ${r.method} ${r.url} → ${res.statusCode} ${res.body}`);
           assert.equal(res.json().error.code, 'request.invalid');
         } else {

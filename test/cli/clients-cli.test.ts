@@ -91,6 +91,15 @@ for (const engine of ENGINES) {
       assert.match(unknown.err, /^meridian: 未知机构 NOPE（--facility） \/ unknown facility NOPE \(--facility\)$/m);
       assert.match(unknown.err, CJK);
 
+      // SMART scopes for the FHIR face (issue 16): listed as given; one that is not a system scope is refused.
+      const fhir = run(['client', 'add', '--facility', 'F0001', '--name', 'LIS', '--scope', 'system/Observation.write', '--scope', 'system/*.read']);
+      assert.equal(fhir.code, 0, fhir.err);
+      const fid = /^client_id=(mcl_[0-9a-f]{20})$/m.exec(fhir.out)![1];
+      assert.match(run(['client', 'list']).out.split('\n').find((l) => l.startsWith(fid))!, / {2}system\/Observation\.write system\/\*\.read {2}created /);
+      const badScope = run(['client', 'add', '--facility', 'F0001', '--name', 'x', '--scope', 'patient/*.read']);
+      assert.equal(badScope.code, 1);
+      assert.match(badScope.err, /^meridian: 权限范围 patient\/\*\.read 无效.* \/ invalid scope patient\/\*\.read/m);
+
       const rv = run(['client', 'revoke', clientId]);
       assert.equal(rv.code, 0, rv.err);
       assert.equal(rv.out.trim(), `revoked ${clientId} / 已吊销 ${clientId}`);

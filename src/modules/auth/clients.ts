@@ -10,6 +10,7 @@ import { writeAudit, type Actor } from '../../platform/audit.ts';
 import { badRequest, conflict, notFound, type Bilingual } from '../../platform/errors.ts';
 import { SYSTEM_ROLE } from '../../shared/roles.ts';
 import * as store from './store.ts';
+import { isSystemScope, scopeCovers } from './scopes.ts';
 import { SYSTEM_SCOPES, type SystemClientCreated, type SystemClientIn, type SystemClientOut } from './schema.ts';
 
 /** How long an access token lives (seconds). */
@@ -47,13 +48,15 @@ function toOut(r: store.SystemClientRow): SystemClientOut {
 export async function createClient(db: Db, by: Principal | null, input: SystemClientIn): Promise<SystemClientCreated> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw badRequest('request.invalid', { zh: '名称须为1–100个字符', en: 'The name must have 1–100 characters' }, [{ path: 'name', problem: '1–100 characters / 1–100个字符' }]);
+  const badScope = (input.scopes ?? []).findIndex((x) => !isSystemScope(x));
+  if (badScope >= 0) throw badRequest('request.invalid', { zh: `权限范围 ${input.scopes![badScope].slice(0, 80)} 无效`, en: `Invalid scope ${input.scopes![badScope].slice(0, 80)}` }, [{ path: `scopes.${badScope}`, problem: 'records:write or system/<Type|*>.<read|write|*> / 须为 records:write 或 SMART 系统权限范围' }]);
   const clientSecret = `mcs_${randomBytes(32).toString('base64url')}`;
   const secretHash = await hashPassword(clientSecret);
   return db.tx(async (q) => {
     const f = await store.facilityByCode(q, input.facilityCode);
     if (!f) throw badRequest('request.invalid', { zh: `机构 ${input.facilityCode} 不存在`, en: `Unknown facility ${input.facilityCode}` }, [{ path: 'facilityCode', problem: 'unknown facility / 未知机构' }]);
     const clientId = `mcl_${randomBytes(10).toString('hex')}`;
-    const id = await store.insertClient(q, { facilityId: f.id, name, clientId, secretHash, scopes: [...SYSTEM_SCOPES], createdBy: by?.userId ?? null });
+    const id = await store.insertClient(q, { facilityId: f.id, name, clientId, secretHash, scopes: [...new Set(input.scopes ?? SYSTEM_SCOPES)], createdBy: by?.userId ?? null });
     await writeAudit(q, actor(by), { action: 'auth.client_create', outcome: 'ok', recordType: 'system_client', recordId: id, details: { clientId, facilityCode: f.code, name } });
     const row = (await store.clientByClientId(q, clientId))!;
     return { client: toOut(row), clientSecret };
@@ -130,7 +133,7 @@ export async function issueToken(db: Db, req: { grantType: string; scope?: strin
     throw invalidClient();
   }
   const asked = req.scope === undefined ? live.scopes : req.scope.split(' ').filter(Boolean);
-  const beyond = asked.filter((s) => !live.scopes.includes(s));
+  const beyond = asked.filter((s) => !live.scopes.some((g) => scopeCovers(g, s)));
   if (beyond.length || !asked.length) {
     throw new OAuthError(400, 'invalid_scope', { zh: `所请求的权限范围不可用：${beyond.join(' ') || '（空）'}`, en: `The requested scope is not available to this client: ${beyond.join(' ') || '(empty)'}`.replace(/[^\x20-\x7e]/g, '?') });
   }

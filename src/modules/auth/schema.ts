@@ -1,5 +1,6 @@
 // Sign-in and two-factor schemas; request and response types derive from them.
 import { z } from 'zod';
+import { isSystemScope, RECORDS_WRITE } from './scopes.ts';
 import { UserOut } from '../users/schema.ts';
 
 export const LoginIn = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
@@ -37,7 +38,7 @@ export const ResetOut = z.object({ hadAuthenticator: z.boolean(), sessionsEnded:
 // ---- system clients ----
 
 /** What a system client's token may be used for (routes that list the 'system' role need it). */
-export const SYSTEM_SCOPES = ['records:write'] as const;
+export const SYSTEM_SCOPES = [RECORDS_WRITE] as const;
 
 export const SystemClientOut = z.object({
   id: z.string(),
@@ -52,7 +53,12 @@ export const SystemClientOut = z.object({
 });
 export type SystemClientOut = z.infer<typeof SystemClientOut>;
 export const SystemClientsOut = z.object({ items: z.array(SystemClientOut) });
-export const SystemClientIn = z.strictObject({ facilityCode: z.string().min(1).max(20), name: z.string().trim().min(1).max(100) });
+export const SystemClientIn = z.strictObject({
+  facilityCode: z.string().min(1).max(20),
+  name: z.string().trim().min(1).max(100),
+  /** What the client may ask for: records:write and SMART system scopes (system/Observation.write, system/*.read); default records:write. */
+  scopes: z.array(z.string().max(80).refine(isSystemScope, 'records:write or a SMART system scope such as system/Observation.write / 须为 records:write 或 SMART 系统权限范围')).min(1).max(40).optional(),
+});
 export type SystemClientIn = z.infer<typeof SystemClientIn>;
 /** A new client with its secret: shown this once, kept only as a hash. */
 export const SystemClientCreated = z.object({ client: SystemClientOut, clientSecret: z.string() });

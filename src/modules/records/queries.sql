@@ -219,3 +219,57 @@ ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.
 -- searchIcd10
 SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category FROM icd10_codes
 WHERE code ILIKE $1 || '%' OR name_zh LIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' ORDER BY code LIMIT $2;
+
+-- observationById
+SELECT ${OBS_COLS}, sender FROM observations WHERE id = $1;
+
+-- observationsWhere
+SELECT ${OBS_COLS}, count(*) OVER ()::int AS total FROM observations
+WHERE ($1::uuid IS NULL OR resident_id = $1) AND ($2::text IS NULL OR sender = $2) AND ($3::uuid[] IS NULL OR id = ANY($3)) AND ($4::text[] IS NULL OR code = ANY($4))
+  AND ($5::timestamptz IS NULL OR observed_at >= $5) AND ($6::timestamptz IS NULL OR observed_at < $6)
+  AND ($7::timestamptz IS NULL OR recorded_at >= $7) AND ($8::timestamptz IS NULL OR recorded_at < $8)
+ORDER BY observed_at DESC, id LIMIT $9 OFFSET $10;
+
+-- observationIdsBySource
+SELECT id, source_id, resident_id FROM observations WHERE sender = $1 AND source_system = $2 AND source_id = ANY($3::text[]);
+
+-- encounterById
+SELECT ${ENC_COLS}, e.sender FROM encounters e JOIN facilities f ON f.id = e.facility_id WHERE e.id = $1;
+
+-- encountersWhere
+SELECT ${ENC_COLS}, count(*) OVER ()::int AS total FROM encounters e JOIN facilities f ON f.id = e.facility_id
+WHERE ($1::uuid IS NULL OR e.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR e.id = ANY($3)) AND ($4::text[] IS NULL OR e.kind = ANY($4))
+  AND ($5::timestamptz IS NULL OR e.started_at >= $5) AND ($6::timestamptz IS NULL OR e.started_at < $6)
+  AND ($7::timestamptz IS NULL OR e.created_at >= $7) AND ($8::timestamptz IS NULL OR e.created_at < $8)
+ORDER BY e.started_at DESC, e.id LIMIT $9 OFFSET $10;
+
+-- diagnosisById
+SELECT ${DX_COLS}, e.sender FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10 LEFT JOIN encounters e ON e.id = d.encounter_id WHERE d.id = $1;
+
+-- diagnosesWhere
+SELECT ${DX_COLS}, count(*) OVER ()::int AS total FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10 LEFT JOIN encounters e ON e.id = d.encounter_id
+WHERE ($1::uuid IS NULL OR d.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR d.id = ANY($3)) AND ($4::text[] IS NULL OR d.icd10 LIKE ANY($4))
+  AND ($5::timestamptz IS NULL OR d.recorded_at >= $5) AND ($6::timestamptz IS NULL OR d.recorded_at < $6)
+  AND ($7::timestamptz IS NULL OR d.recorded_at >= $7) AND ($8::timestamptz IS NULL OR d.recorded_at < $8) AND ($11::text[] IS NULL OR d.status = ANY($11))
+ORDER BY d.recorded_at DESC, d.id LIMIT $9 OFFSET $10;
+
+-- linkObservationEncounter
+UPDATE observations SET encounter_id = $2 WHERE id = $1 AND encounter_id IS NULL;
+
+-- allergyById
+SELECT id, resident_id, substance, reaction, severity, recorded_at, NULL::text AS sender FROM allergies WHERE id = $1;
+
+-- allergiesWhere
+SELECT id, resident_id, substance, reaction, severity, recorded_at, count(*) OVER ()::int AS total FROM allergies
+WHERE ($1::uuid IS NULL OR resident_id = $1) AND $2::text IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3))
+  AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at < $5)
+ORDER BY recorded_at DESC, id LIMIT $6 OFFSET $7;
+
+-- immunisationById
+SELECT ${IMM_COLS}, e.sender FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id WHERE i.id = $1;
+
+-- immunisationsWhere
+SELECT ${IMM_COLS}, count(*) OVER ()::int AS total FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id
+WHERE ($1::uuid IS NULL OR i.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR i.id = ANY($3)) AND ($4::text[] IS NULL OR i.vaccine = ANY($4))
+  AND ($5::timestamptz IS NULL OR i.given_on >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date) AND ($6::timestamptz IS NULL OR i.given_on < ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8;

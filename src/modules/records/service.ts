@@ -1,7 +1,7 @@
 // The lifelong record: summary, timeline and trends (each read audited with its basis), ingestion
 // (one at a time or in batches, idempotent on the sender's record id), edits with optimistic
 // concurrency and kept versions, consents, break-glass, and the resident's own access log.
-import type { Db, Queryable } from '../../platform/db.ts';
+import { joinTx, type Db, type Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, stale, type FieldProblem } from '../../platform/errors.ts';
@@ -11,7 +11,7 @@ import { maskIdNumber, maskOtherId } from '../registry/id-number.ts';
 import { ageOn, priorityGroupsOf } from '../registry/rules.ts';
 import { normaliseObservation, OBSERVATIONS, type NormalisedObservation } from './observations.ts';
 import { antibacterialClass } from './antibacterials.ts';
-import { requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
+import { findBasis, requireBasis, type AccessOptions, type Basis, type Part } from './access.ts';
 import { assertMayAttach, settleGrant, verifyPresence, type AttachGrant } from './basis.ts';
 import * as store from './store.ts';
 import type {
@@ -387,3 +387,134 @@ export async function myAccessLog(db: Db, p: Principal, limit = 200): Promise<Ac
 export async function myResidentId(db: Db, p: Principal): Promise<string> {
   return ownResident(db, p);
 }
+
+// ---- the FHIR face (src/modules/fhir): reads and writes of single records under the same rules ----
+
+/**
+ * Who may read a resident's records by FHIR and how narrowed: a person with a legal basis
+ * (access.ts; public-health staff only the public-health parts), or a facility system, which reads
+ * back what it sent itself (its sender namespace). Null: no basis (the caller gets 404).
+ */
+async function fhirBasis(q: Queryable, p: Principal, residentId: string, o: AccessOptions): Promise<{ basis: string; part: Part; sender: string | null } | null> {
+  if (p.kind === 'system') {
+    // The resident in the facility's care (a recent encounter there, an open referral, a consent to
+    // it: the rule of assertMayAttach) opens their record; otherwise the system reads what it sent.
+    const f = p.facilityCode ? await store.facilityBasisFlags(q, p.facilityCode, residentId, o.encounterDays) : undefined;
+    const basis = f?.in_region ? (['referral', 'encounter', 'consent'] as const).find((x) => f[x]) : undefined;
+    return basis ? { basis, part: 'all', sender: null } : { basis: 'system', part: 'all', sender: senderOf(p) };
+  }
+  const b = await findBasis(q, p, residentId, o);
+  return b ? { basis: b.basis, part: b.part, sender: null } : null;
+}
+
+/** The narrowing of a search of records: one resident (with a basis) or, for a facility system, what it sent. */
+export type RecordQuery = Omit<store.RecordFilter, 'sender'>;
+
+async function auditShown(db: Db, p: Principal, action: string, shown: { residentId: string; basis: string }[]): Promise<void> {
+  const seen = new Map(shown.map((s) => [s.residentId, s.basis]));
+  if (!seen.size) return;
+  await db.tx((q) => writeAuditMany(q, [...seen].map(([residentId, basis]) => ({ actor: actorOf(p, p.ip), entry: { action, outcome: 'ok' as const, residentId, recordType: 'record', basis } }))));
+}
+
+async function searchRecords<R extends { resident_id: string }>(db: Db, p: Principal, o: AccessOptions, f: RecordQuery, action: string, run: (f: store.RecordFilter, part: Part) => Promise<{ rows: R[]; total: number }>): Promise<{ rows: R[]; total: number }> {
+  let sender: string | null = null;
+  let part: Part = 'all';
+  let basis = 'system';
+  if (f.residentId) {
+    const b = await fhirBasis(db, p, f.residentId, o);
+    if (!b) return { rows: [], total: 0 };
+    ({ sender, part, basis } = b);
+  } else if (p.kind === 'system') {
+    sender = senderOf(p);
+  } else {
+    // A person searches one resident's record at a time (their basis is per resident).
+    throw badRequest('record.patient_required', { zh: '须指定居民（patient）', en: 'Name the resident (patient)' }, [{ path: 'patient', problem: 'required / 必填' }]);
+  }
+  const out = await run({ ...f, sender }, part);
+  await auditShown(db, p, action, out.rows.map((r) => ({ residentId: r.resident_id, basis })));
+  return out;
+}
+
+async function readRecord<R extends { resident_id: string; sender: string | null }>(db: Db, p: Principal, o: AccessOptions, row: R | undefined, action: string, publicHealth: (r: R) => boolean): Promise<R> {
+  if (!row) throw notFound();
+  const b = await fhirBasis(db, p, row.resident_id, o);
+  if (!b || (b.sender !== null && row.sender !== b.sender) || (b.part === 'public_health' && !publicHealth(row))) throw notFound();
+  await auditShown(db, p, action, [{ residentId: row.resident_id, basis: b.basis }]);
+  return row;
+}
+
+/** One observation by id, with a basis (404 without one); audited for its resident. */
+export async function observationRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.ObservationRecordRow> {
+  return readRecord(db, p, o, await store.observationById(db, id), 'record.fhir_read', () => true);
+}
+
+/** Observations of a resident (or a system's own), audited per resident shown. */
+export async function observationRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g) => store.observationsWhere(db, g));
+}
+
+/** One encounter by id, with a basis; public-health staff see the public-health kinds only. */
+export async function encounterRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.EncounterRecordRow> {
+  return readRecord(db, p, o, await store.encounterById(db, id), 'record.fhir_read', (r) => PUBLIC_HEALTH_KINDS.includes(r.kind));
+}
+
+/** Encounters of a resident (or a system's own), audited per resident shown. */
+export async function encounterRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g, part) => store.encountersWhere(db, part === 'public_health' ? { ...g, codes: (g.codes ?? PUBLIC_HEALTH_KINDS).filter((k) => PUBLIC_HEALTH_KINDS.includes(k)) } : g));
+}
+
+/** One diagnosis by id, with a basis; public-health staff see the chronic-disease ones only. */
+export async function diagnosisRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.DiagnosisRecordRow> {
+  return readRecord(db, p, o, await store.diagnosisById(db, id), 'record.fhir_read', (r) => CHRONIC_ICD.test(r.icd10));
+}
+
+/** Diagnoses of a resident (or a system's own), audited per resident shown. */
+export async function diagnosisRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery & { statuses: string[] | null }) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', async (g, part) => {
+    const out = await store.diagnosesWhere(db, { ...g, statuses: f.statuses });
+    return part === 'all' ? out : { rows: out.rows.filter((r) => CHRONIC_ICD.test(r.icd10)), total: out.rows.filter((r) => CHRONIC_ICD.test(r.icd10)).length };
+  });
+}
+
+/**
+ * One observation sent by FHIR: stored through the batch's rules (basis, units, idempotent on the
+ * sender's record id) and answered with its id; `created` is false when it had been sent before.
+ */
+export async function recordObservation(db: Db, p: Principal, o: AccessOptions, sourceSystem: string, item: ObservationBatchItem, encounterId: string | null = null): Promise<{ id: string; created: boolean }> {
+  return db.tx(async (q) => {
+    const inTx = joinTx(db, q);
+    if (encounterId) {
+      const e = await store.encounterById(q, encounterId);
+      if (!e || e.resident_id !== item.residentId) throw badRequest('record.invalid', { zh: '就诊不存在或不属于该居民', en: 'The encounter does not exist or is another resident\'s' }, [{ path: 'encounter', problem: 'unknown encounter / 就诊不存在' }]);
+    }
+    const out = await recordObservationBatch(inTx, p, o, sourceSystem, [item]);
+    const [row] = await store.observationIdsBySource(q, senderOf(p), sourceSystem, [item.sourceId]);
+    if (encounterId && out.stored === 1) await store.linkObservationEncounter(q, row.id, encounterId);
+    return { id: row.id, created: out.stored === 1 };
+  });
+}
+
+/** The rows the FHIR face maps (records' own shapes, handed out through its service). */
+export type { DiagnosisRecordRow, EncounterRecordRow, ObservationRecordRow } from './store.ts';
+
+/** One allergy by id, with a basis; audited. */
+export async function allergyRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.AllergyRecordRow> {
+  return readRecord(db, p, o, await store.allergyById(db, id), 'record.fhir_read', () => true);
+}
+
+/** Allergies of a resident, audited per resident shown. */
+export async function allergyRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g) => store.allergiesWhere(db, g));
+}
+
+/** One immunisation by id, with a basis; audited. */
+export async function immunisationRecord(db: Db, p: Principal, o: AccessOptions, id: string): Promise<store.ImmunisationRecordRow> {
+  return readRecord(db, p, o, await store.immunisationById(db, id), 'record.fhir_read', () => true);
+}
+
+/** Immunisations of a resident (or a system's own), audited per resident shown. */
+export async function immunisationRecords(db: Db, p: Principal, o: AccessOptions, f: RecordQuery) {
+  return searchRecords(db, p, o, f, 'record.fhir_search', (g) => store.immunisationsWhere(db, g));
+}
+
+export type { AllergyRecordRow, ImmunisationRecordRow } from './store.ts';

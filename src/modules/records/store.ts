@@ -398,3 +398,135 @@ export function searchIcd10(q: Queryable, text: string, limit: number): Promise<
     `SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category FROM icd10_codes
       WHERE code ILIKE $1 || '%' OR name_zh LIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' ORDER BY code LIMIT $2`, [text, limit]);
 }
+
+// ---- the FHIR face's reads (fhir module, through records' service) ----
+
+export interface ObservationRecordRow {
+  id: string; resident_id: string; encounter_id: string | null; code: string; value: number; unit: string; ref_low: number | null; ref_high: number | null;
+  flag: 'L' | 'N' | 'H' | null; observed_at: Date; recorded_at: Date; source_system: string | null; source_id: string | null;
+}
+
+/** What a search of one kind of record is narrowed by (null: not narrowed); `sender` limits a facility system to what it sent. */
+export interface RecordFilter {
+  residentId: string | null; sender: string | null; ids: string[] | null; codes: string[] | null;
+  from: string | null; to: string | null; updatedFrom: string | null; updatedTo: string | null; limit: number; offset: number;
+}
+
+const OBS_COLS = 'id, resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at, recorded_at, source_system, source_id';
+
+export async function observationById(q: Queryable, id: string): Promise<(ObservationRecordRow & { sender: string }) | undefined> {
+  const [r] = await q.query<ObservationRecordRow & { sender: string }>(`SELECT ${OBS_COLS}, sender FROM observations WHERE id = $1`, [id]);
+  return r;
+}
+
+/** Observations by the filter, newest first, with the total of the filter. */
+export async function observationsWhere(q: Queryable, f: RecordFilter): Promise<{ rows: ObservationRecordRow[]; total: number }> {
+  const rows = await q.query<ObservationRecordRow & { total: number }>(
+    `SELECT ${OBS_COLS}, count(*) OVER ()::int AS total FROM observations
+      WHERE ($1::uuid IS NULL OR resident_id = $1) AND ($2::text IS NULL OR sender = $2) AND ($3::uuid[] IS NULL OR id = ANY($3)) AND ($4::text[] IS NULL OR code = ANY($4))
+        AND ($5::timestamptz IS NULL OR observed_at >= $5) AND ($6::timestamptz IS NULL OR observed_at < $6)
+        AND ($7::timestamptz IS NULL OR recorded_at >= $7) AND ($8::timestamptz IS NULL OR recorded_at < $8)
+      ORDER BY observed_at DESC, id LIMIT $9 OFFSET $10`,
+    [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.updatedFrom, f.updatedTo, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+/** The ids of observations a sender sent under these record ids. */
+export function observationIdsBySource(q: Queryable, sender: string, sourceSystem: string, sourceIds: string[]): Promise<{ id: string; source_id: string; resident_id: string }[]> {
+  return q.query<{ id: string; source_id: string; resident_id: string }>(
+    'SELECT id, source_id, resident_id FROM observations WHERE sender = $1 AND source_system = $2 AND source_id = ANY($3::text[])', [sender, sourceSystem, sourceIds]);
+}
+
+export interface EncounterRecordRow {
+  id: string; resident_id: string; kind: string; facility_code: string; facility_name: string; department: string | null; worker_id: string | null; started_at: Date; ended_at: Date | null;
+  reason: string | null; source_system: string | null; source_id: string | null; created_at: Date; version: number;
+}
+
+const ENC_COLS = `e.id, e.resident_id, e.kind, f.code AS facility_code, f.name AS facility_name, e.department, e.worker_id, e.started_at, e.ended_at, e.reason, e.source_system, e.source_id, e.created_at, e.version`;
+
+export async function encounterById(q: Queryable, id: string): Promise<(EncounterRecordRow & { sender: string }) | undefined> {
+  const [r] = await q.query<EncounterRecordRow & { sender: string }>(`SELECT ${ENC_COLS}, e.sender FROM encounters e JOIN facilities f ON f.id = e.facility_id WHERE e.id = $1`, [id]);
+  return r;
+}
+
+/** Encounters by the filter (codes: encounter kinds), newest first, with the total. */
+export async function encountersWhere(q: Queryable, f: RecordFilter): Promise<{ rows: EncounterRecordRow[]; total: number }> {
+  const rows = await q.query<EncounterRecordRow & { total: number }>(
+    `SELECT ${ENC_COLS}, count(*) OVER ()::int AS total FROM encounters e JOIN facilities f ON f.id = e.facility_id
+      WHERE ($1::uuid IS NULL OR e.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR e.id = ANY($3)) AND ($4::text[] IS NULL OR e.kind = ANY($4))
+        AND ($5::timestamptz IS NULL OR e.started_at >= $5) AND ($6::timestamptz IS NULL OR e.started_at < $6)
+        AND ($7::timestamptz IS NULL OR e.created_at >= $7) AND ($8::timestamptz IS NULL OR e.created_at < $8)
+      ORDER BY e.started_at DESC, e.id LIMIT $9 OFFSET $10`,
+    [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.updatedFrom, f.updatedTo, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+export interface DiagnosisRecordRow {
+  id: string; resident_id: string; encounter_id: string | null; icd10: string; name_zh: string; name_en: string; onset_date: string | null; status: 'active' | 'resolved';
+  confirmed: boolean; recorded_at: Date; version: number;
+}
+
+const DX_COLS = 'd.id, d.resident_id, d.encounter_id, d.icd10, c.name_zh, c.name_en, d.onset_date, d.status, d.confirmed, d.recorded_at, d.version';
+
+export async function diagnosisById(q: Queryable, id: string): Promise<(DiagnosisRecordRow & { sender: string | null }) | undefined> {
+  const [r] = await q.query<DiagnosisRecordRow & { sender: string | null }>(
+    `SELECT ${DX_COLS}, e.sender FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10 LEFT JOIN encounters e ON e.id = d.encounter_id WHERE d.id = $1`, [id]);
+  return r;
+}
+
+/** Diagnoses by the filter (codes: ICD-10 codes or their prefixes ending in '%'; dates: the onset), newest first, with the total. */
+export async function diagnosesWhere(q: Queryable, f: RecordFilter & { statuses: string[] | null }): Promise<{ rows: DiagnosisRecordRow[]; total: number }> {
+  const rows = await q.query<DiagnosisRecordRow & { total: number }>(
+    `SELECT ${DX_COLS}, count(*) OVER ()::int AS total FROM diagnoses d JOIN icd10_codes c ON c.code = d.icd10 LEFT JOIN encounters e ON e.id = d.encounter_id
+      WHERE ($1::uuid IS NULL OR d.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR d.id = ANY($3)) AND ($4::text[] IS NULL OR d.icd10 LIKE ANY($4))
+        AND ($5::timestamptz IS NULL OR d.recorded_at >= $5) AND ($6::timestamptz IS NULL OR d.recorded_at < $6)
+        AND ($7::timestamptz IS NULL OR d.recorded_at >= $7) AND ($8::timestamptz IS NULL OR d.recorded_at < $8) AND ($11::text[] IS NULL OR d.status = ANY($11))
+      ORDER BY d.recorded_at DESC, d.id LIMIT $9 OFFSET $10`,
+    [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.updatedFrom, f.updatedTo, f.limit, f.offset, f.statuses]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+/** Attaches an observation just stored to the encounter it was made in. */
+export async function linkObservationEncounter(q: Queryable, id: string, encounterId: string): Promise<void> {
+  await q.query('UPDATE observations SET encounter_id = $2 WHERE id = $1 AND encounter_id IS NULL', [id, encounterId]);
+}
+
+export interface AllergyRecordRow { id: string; resident_id: string; substance: string; reaction: string | null; severity: 'mild' | 'moderate' | 'severe' | null; recorded_at: Date }
+
+/** An allergy by id (allergies keep no sender: a system reads them only with its facility's basis). */
+export async function allergyById(q: Queryable, id: string): Promise<(AllergyRecordRow & { sender: string | null }) | undefined> {
+  const [r] = await q.query<AllergyRecordRow & { sender: string | null }>('SELECT id, resident_id, substance, reaction, severity, recorded_at, NULL::text AS sender FROM allergies WHERE id = $1', [id]);
+  return r;
+}
+
+/** Allergies by the filter (codes and dates unused; a sender filter matches none), newest first. */
+export async function allergiesWhere(q: Queryable, f: RecordFilter): Promise<{ rows: AllergyRecordRow[]; total: number }> {
+  const rows = await q.query<AllergyRecordRow & { total: number }>(
+    `SELECT id, resident_id, substance, reaction, severity, recorded_at, count(*) OVER ()::int AS total FROM allergies
+      WHERE ($1::uuid IS NULL OR resident_id = $1) AND $2::text IS NULL AND ($3::uuid[] IS NULL OR id = ANY($3))
+        AND ($4::timestamptz IS NULL OR recorded_at >= $4) AND ($5::timestamptz IS NULL OR recorded_at < $5)
+      ORDER BY recorded_at DESC, id LIMIT $6 OFFSET $7`,
+    [f.residentId, f.sender, f.ids, f.updatedFrom, f.updatedTo, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}
+
+export interface ImmunisationRecordRow { id: string; resident_id: string; encounter_id: string | null; vaccine: string; dose_number: number; given_on: string; lot: string | null; site: string | null; facility_code: string | null }
+
+const IMM_COLS = 'i.id, i.resident_id, i.encounter_id, i.vaccine, i.dose_number, i.given_on, i.lot, i.site, f.code AS facility_code';
+
+export async function immunisationById(q: Queryable, id: string): Promise<(ImmunisationRecordRow & { sender: string | null }) | undefined> {
+  const [r] = await q.query<ImmunisationRecordRow & { sender: string | null }>(
+    `SELECT ${IMM_COLS}, e.sender FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id WHERE i.id = $1`, [id]);
+  return r;
+}
+
+/** Immunisations by the filter (codes: vaccine names; dates: the day given), newest first. */
+export async function immunisationsWhere(q: Queryable, f: RecordFilter): Promise<{ rows: ImmunisationRecordRow[]; total: number }> {
+  const rows = await q.query<ImmunisationRecordRow & { total: number }>(
+    `SELECT ${IMM_COLS}, count(*) OVER ()::int AS total FROM immunisations i LEFT JOIN facilities f ON f.id = i.facility_id LEFT JOIN encounters e ON e.id = i.encounter_id
+      WHERE ($1::uuid IS NULL OR i.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR i.id = ANY($3)) AND ($4::text[] IS NULL OR i.vaccine = ANY($4))
+        AND ($5::timestamptz IS NULL OR i.given_on >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date) AND ($6::timestamptz IS NULL OR i.given_on < ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
+      ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8`,
+    [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.limit, f.offset]);
+  return { rows, total: rows[0]?.total ?? 0 };
+}

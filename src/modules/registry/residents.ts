@@ -3,7 +3,7 @@
 import { today } from '../../shared/time.ts';
 import type { Db, Queryable } from '../../platform/db.ts';
 import { AppError, badRequest, conflict, notFound, type FieldProblem, stale } from '../../platform/errors.ts';
-import { writeAudit, type Actor } from '../../platform/audit.ts';
+import { auditBatcher, writeAudit, type Actor } from '../../platform/audit.ts';
 import { decrypt, encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { validateIdNumber, maskIdNumber, maskOtherId, maskPhone } from './id-number.ts';
 import { pinyinKeys } from './names.ts';
@@ -137,6 +137,18 @@ export async function getResident(db: Db, keys: Keys, actor: Actor, id: string, 
     await writeAudit(q, actor, { action: 'resident.read', outcome: 'ok', residentId: id, recordType: 'resident', recordId: id, basis });
     return toResident(keys, r);
   });
+}
+
+/**
+ * getResident for many readers at once (the FHIR face's Patient read): the row read outside a
+ * transaction, the audit row written through the database's read batcher (group commit), the answer
+ * given once that row is committed. Never inside an open transaction.
+ */
+export async function readResident(db: Db, keys: Keys, actor: Actor, id: string, within: string | null, basis: string): Promise<Resident> {
+  const r = await store.residentById(db, id, within);
+  if (!r) throw notFound({ zh: '居民', en: 'Resident' });
+  await auditBatcher(db).write(actor, { action: 'resident.read', outcome: 'ok', residentId: id, recordType: 'resident', recordId: id, basis });
+  return toResident(keys, r);
 }
 
 /** Reveals the full identifier and phone of a resident: an explicit, audited action. */

@@ -97,6 +97,7 @@ export interface paths {
                     "application/json": {
                         facilityCode: string;
                         name: string;
+                        scopes?: string[];
                     };
                 };
             };
