@@ -264,3 +264,6 @@ WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL;
 
 -- townshipsOf
 SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' ORDER BY code;
+
+-- countyCodes
+SELECT code FROM regions WHERE level = 'county' ORDER BY code;

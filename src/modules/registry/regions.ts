@@ -126,3 +126,8 @@ export async function setPopulation(db: Db, actor: Actor, code: string, year: nu
 export function townshipsOf(q: Queryable, county: string): Promise<{ code: string; name: string }[]> {
   return store.townshipsOf(q, county);
 }
+
+/** Every county's code (the daily infectious-disease detection runs over each). */
+export async function countyCodes(q: Queryable): Promise<string[]> {
+  return (await store.countyCodes(q)).map((r) => r.code);
+}

@@ -487,3 +487,8 @@ export function cardPeople(q: Queryable, ids: readonly string[]): Promise<CardPe
 export function townshipsOf(q: Queryable, county: string): Promise<{ code: string; name: string }[]> {
   return q.query("SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' ORDER BY code", [county]);
 }
+
+/** Every county's code. */
+export function countyCodes(q: Queryable): Promise<{ code: string }[]> {
+  return q.query("SELECT code FROM regions WHERE level = 'county' ORDER BY code");
+}

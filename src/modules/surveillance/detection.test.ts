@@ -93,9 +93,13 @@ test('space-time permutation scan: a 2×2 case worked by hand', () => {
   near(scanLlr(3, 2, 6), 0.353349, 1e-6); assert.equal(scanLlr(2, 2, 6), 0);
   // Exact null: which 2 of the 6 cases fall on day 0 — C(6,2) = 15 ways; k of zone 0's cases among them
   // has P(k=0) = 3/15, P(1) = 9/15, P(2) = 3/15; the maximum LLR reaches 0.353349 for k = 0 (zone 0) and k = 2 (zone 1): p = 6/15 = 0.4
-  const r = spaceTimeScan({ counts, neighbours }, { ...SCAN_DEFAULTS, maxDays: 2, maxZones: 1, replications: 4999, minCases: 1 });
+  const r = spaceTimeScan({ counts, neighbours }, { ...SCAN_DEFAULTS, maxDays: 2, maxZones: 1, replications: 4999, minCases: 1, stopEarly: false });
   assert.ok(Math.abs(r!.p - 0.4) < 0.025, `p ${r!.p}`);
   assert.equal(r!.signal, false);
+  // stopping early answers the same (no signal), having stopped once p could no longer fall below 0.05
+  const e = spaceTimeScan({ counts, neighbours }, { ...SCAN_DEFAULTS, maxDays: 2, maxZones: 1, replications: 4999, minCases: 1 })!;
+  assert.equal(e.signal, false);
+  assert.ok(e.p >= 0.05 && e.p < 0.4, `p ${e.p}`);
 });
 
 test('space-time permutation scan finds an injected township cluster with a small p-value', () => {
@@ -103,6 +107,8 @@ test('space-time permutation scan finds an injected township cluster with a smal
   const counts = Array.from({ length: 5 }, (_, z) => Array.from({ length: 28 }, (_, d) => 1 + (z === 2 && d >= 26 ? 6 : 0)));
   const neighbours = [[0, 1, 2, 3, 4], [1, 0, 2, 3, 4], [2, 1, 3, 0, 4], [3, 2, 4, 1, 0], [4, 3, 2, 1, 0]];
   const r = spaceTimeScan({ counts, neighbours }, { ...SCAN_DEFAULTS, replications: 199 })!;
+  const full = spaceTimeScan({ counts, neighbours }, { ...SCAN_DEFAULTS, replications: 199, stopEarly: false })!;
+  assert.equal(full.p, r.p); // a real cluster: no early stop
   assert.deepEqual(r.cluster.zones, [2]);
   assert.deepEqual([r.cluster.fromDay, r.cluster.toDay, r.cluster.observed], [26, 27, 14]);
   assert.ok(r.p <= 0.01, `p ${r.p}`);

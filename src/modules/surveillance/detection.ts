@@ -165,8 +165,10 @@ export interface ScanParams {
   alpha: number;
   /** The fewest cases in a cluster that can signal. */
   minCases: number;
+  /** Stop the replications once the p-value cannot fall below alpha (sequential Monte Carlo, Besag & Clifford 1991): the answer (signal or not) is the same, the p-value then a lower bound. */
+  stopEarly?: boolean;
 }
-export const SCAN_DEFAULTS: ScanParams = { windowDays: 28, maxDays: 7, maxZones: 3, replications: 999, alpha: 0.05, minCases: 3 };
+export const SCAN_DEFAULTS: ScanParams = { windowDays: 28, maxDays: 7, maxZones: 3, replications: 999, alpha: 0.05, minCases: 3, stopEarly: true };
 
 export interface ScanInput {
   /** counts[zone][day], days 0 … D−1, the last day the one evaluated. */
@@ -237,6 +239,8 @@ export function rng(seed: number): () => number {
 export function spaceTimeScan(input: ScanInput, p: ScanParams = SCAN_DEFAULTS, random: () => number = rng(20260101)): { cluster: Cluster; p: number; signal: boolean } | null {
   const best = mostLikelyCluster(input.counts, input.neighbours, p);
   if (!best) return null;
+  if (p.stopEarly && best.observed < p.minCases) return { cluster: best, p: 1, signal: false };
+  const enough = Math.ceil(p.alpha * (p.replications + 1)); // this many replicas at or above the observed: p ≥ alpha
   const Z = input.counts.length;
   const D = input.counts[0].length;
   const caseZone: number[] = [];
@@ -253,6 +257,7 @@ export function spaceTimeScan(input: ScanInput, p: ScanParams = SCAN_DEFAULTS, r
     for (let i = 0; i < days.length; i++) m[caseZone[i]][days[i]]++;
     const b = mostLikelyCluster(m, input.neighbours, p);
     if (b && b.llr >= best.llr - 1e-9) atLeast++;
+    if (p.stopEarly && atLeast >= enough) break;
   }
   const pv = (1 + atLeast) / (p.replications + 1);
   return { cluster: best, p: pv, signal: pv < p.alpha && best.observed >= p.minCases };

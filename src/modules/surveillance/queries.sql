@@ -37,3 +37,53 @@ WHERE id = $1;
 
 -- cardEvents
 SELECT card_id, at, action, from_status, to_status, from_class, to_class, reason, actor_name FROM report_card_events WHERE card_id = ANY($1::uuid[]) ORDER BY id;
+
+-- cardCounts
+SELECT (diagnosed_at AT TIME ZONE 'Asia/Shanghai')::date::text AS day, township_code AS township, disease AS series, count(*)::int AS n
+ FROM report_cards WHERE county_code = $1 AND status NOT IN ('deleted','duplicate') AND case_class <> 'excluded'
+  AND diagnosed_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai' AND diagnosed_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+GROUP BY 1, 2, 3;
+
+-- replaceCounts
+DELETE FROM surveillance_counts WHERE county_code = $1 AND day BETWEEN $2 AND $3;
+
+-- replaceCounts
+INSERT INTO surveillance_counts (county_code, township_code, series, day, n) SELECT $1, t, s, d, n FROM unnest($2::text[], $3::text[], $4::date[], $5::int[]) AS x(t, s, d, n);
+
+-- countsBetween
+SELECT series, township_code AS township, day::text AS day, n FROM surveillance_counts WHERE county_code = $1 AND day BETWEEN $2 AND $3;
+
+-- seriesTotals
+SELECT day::text AS day, sum(n)::int AS n FROM surveillance_counts WHERE county_code = $1 AND series = $2 AND ($3::text IS NULL OR township_code = $3) AND day BETWEEN $4 AND $5 GROUP BY day ORDER BY day;
+
+-- paramRows
+SELECT method, series, params FROM surveillance_params;
+
+-- upsertParams
+INSERT INTO surveillance_params (method, series, params) VALUES ($1,$2,$3) ON CONFLICT (method, series) DO UPDATE SET params = EXCLUDED.params, updated_at = now();
+
+-- insertSignals
+INSERT INTO surveillance_signals (county_code, township_code, series, method, day, observed, expected, threshold, statistic, p_value, baseline, params, cluster, verify_due_at)
+SELECT $1, t, s, m, d, o, e, th, st, pv, b::jsonb, pa::jsonb, cl::jsonb, now() + make_interval(hours => $2)
+  FROM unnest($3::text[], $4::text[], $5::text[], $6::date[], $7::int[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[], $13::text[], $14::text[]) AS x(t, s, m, d, o, e, th, st, pv, b, pa, cl)
+ON CONFLICT (county_code, series, method, day, coalesce(township_code, '')) DO NOTHING RETURNING id;
+
+-- signalsIn
+SELECT ${SIGNAL_COLS} FROM surveillance_signals WHERE ($1::text IS NULL OR county_code LIKE $1 || '%' OR township_code LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) AND day BETWEEN $3 AND $4
+ORDER BY (status = 'open') DESC, (status = 'investigating') DESC, day DESC, series LIMIT 500;
+
+-- signalById
+SELECT ${SIGNAL_COLS} FROM surveillance_signals WHERE id = $1${lock ? ' FOR UPDATE' : ''};
+
+-- respondSignal
+UPDATE surveillance_signals SET status = $2, responded_at = CASE WHEN $5 THEN coalesce(responded_at, now()) ELSE responded_at END, responded_by = coalesce(responded_by, $3::uuid),
+note = coalesce($4, note), closed_at = CASE WHEN $6 THEN now() ELSE closed_at END WHERE id = $1;
+
+-- linkCases
+INSERT INTO surveillance_signal_cases (signal_id, card_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING;
+
+-- casesOf
+SELECT card_id FROM surveillance_signal_cases WHERE signal_id = $1 ORDER BY card_id;
+
+-- cardsByIds
+SELECT id, disease, township_code FROM report_cards WHERE county_code = $1 AND id = ANY($2::uuid[]);

@@ -89,3 +89,18 @@ test('review actions by status, and the card fields still missing', () => {
   assert.deepEqual(missingFields(full), []);
   assert.deepEqual(missingFields({ ...full, occupation: ' ', onsetDate: null }), ['occupation', 'onsetDate']);
 });
+
+test('signal response transitions and CIDARS responsiveness figures', async () => {
+  const { SIGNAL_ACTIONS, responsiveness } = await import('./rules.ts');
+  assert.equal(SIGNAL_ACTIONS.open.exclude, 'excluded');
+  assert.equal(SIGNAL_ACTIONS.open.investigate, 'investigating');
+  assert.equal(SIGNAL_ACTIONS.open.confirm, undefined); // verify first
+  assert.equal(SIGNAL_ACTIONS.investigating.confirm, 'confirmed');
+  assert.equal(SIGNAL_ACTIONS.excluded.investigate, undefined);
+  const h = (x: number) => new Date(Date.UTC(2026, 0, 1) + x * 3_600_000);
+  // four signals: responded after 1 h, 3 h, 30 h (late), one never: responded 3/4, in time 2/4, median of 1, 3, 30 = 3
+  const xs = [{ createdAt: h(0), respondedAt: h(1), dueAt: h(24) }, { createdAt: h(0), respondedAt: h(3), dueAt: h(24) }, { createdAt: h(0), respondedAt: h(30), dueAt: h(24) }, { createdAt: h(0), respondedAt: null, dueAt: h(24) }];
+  assert.deepEqual(responsiveness(xs), { signals: 4, responded: 3, respondedShare: 0.75, inTimeShare: 0.5, medianHours: 3 });
+  assert.deepEqual(responsiveness(xs.slice(0, 2)).medianHours, 2);
+  assert.deepEqual(responsiveness([]), { signals: 0, responded: 0, respondedShare: null, inTimeShare: null, medianHours: null });
+});

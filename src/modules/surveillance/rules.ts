@@ -113,3 +113,24 @@ export type CardFields = Partial<Record<(typeof REQUIRED_FIELDS)[number] | 'guar
 export const missingFields = (f: CardFields): string[] => REQUIRED_FIELDS.filter((k) => !f[k] || String(f[k]).trim() === '');
 /** Whether the card needs a guardian's name (patients under 14, by the card's rule). */
 export const needsGuardian = (ageYears: number): boolean => ageYears < 14;
+
+// ---- the response to a signal ----
+export type SignalStatus = 'open' | 'excluded' | 'investigating' | 'confirmed' | 'closed';
+export type SignalAction = 'exclude' | 'investigate' | 'confirm' | 'close';
+/** The CDC's response: an open signal is verified within the limit (excluded, or taken to investigation); an investigation confirms an outbreak (its cases linked) or is closed. */
+export const SIGNAL_ACTIONS: Record<SignalStatus, Partial<Record<SignalAction, SignalStatus>>> = {
+  open: { exclude: 'excluded', investigate: 'investigating' }, investigating: { confirm: 'confirmed', close: 'closed' }, excluded: {}, confirmed: {}, closed: {},
+};
+/** Hours within which a signal must be verified (CIDARS: 24). */
+export const VERIFY_HOURS = 24;
+
+/** Responsiveness as CIDARS reports it: share of signals responded to, share within the limit, median hours to the response. */
+export function responsiveness(xs: readonly { createdAt: Date; respondedAt: Date | null; dueAt: Date }[]): { signals: number; responded: number; respondedShare: number | null; inTimeShare: number | null; medianHours: number | null } {
+  const done = xs.filter((x) => x.respondedAt);
+  const hours = done.map((x) => (x.respondedAt!.getTime() - x.createdAt.getTime()) / 3_600_000).sort((a, b) => a - b);
+  const median = hours.length ? (hours.length % 2 ? hours[(hours.length - 1) / 2] : (hours[hours.length / 2 - 1] + hours[hours.length / 2]) / 2) : null;
+  return {
+    signals: xs.length, responded: done.length, respondedShare: xs.length ? done.length / xs.length : null,
+    inTimeShare: xs.length ? done.filter((x) => x.respondedAt!.getTime() <= x.dueAt.getTime()).length / xs.length : null, medianHours: median === null ? null : Math.round(median * 100) / 100,
+  };
+}

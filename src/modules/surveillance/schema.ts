@@ -43,3 +43,23 @@ export const ReviewIn = z.strictObject({ version: z.number().int().positive(), a
 export type ReviewIn = z.infer<typeof ReviewIn>;
 export const ReviseIn = z.strictObject({ version: z.number().int().positive(), caseClass: CaseClass, reason: z.string().trim().min(1).max(500) });
 export type ReviseIn = z.infer<typeof ReviseIn>;
+
+// ---- signals ----
+export const SignalStatus = z.enum(['open', 'excluded', 'investigating', 'confirmed', 'closed']);
+export const SignalAction = z.enum(['exclude', 'investigate', 'confirm', 'close']);
+export const RunIn = z.strictObject({ county: z.string().regex(/^\d{6}$/, 'six digits / 六位县级代码').optional(), day: DateStr.optional() });
+export const RunOut = z.object({ county: z.string(), day: z.string(), series: z.number(), raised: z.number(), stored: z.number(), countMs: z.number(), detectMs: z.number() });
+export const SignalQuery = z.strictObject({ status: SignalStatus.optional(), from: DateStr.optional(), to: DateStr.optional() });
+export const SignalOut = z.object({
+  id: z.string(), series: z.string(), seriesNameZh: z.string(), seriesNameEn: z.string(), method: z.string(), day: z.string(), countyCode: z.string(), townshipCode: z.string().nullable(), townshipName: z.string().nullable(),
+  observed: z.number(), expected: z.number(), threshold: z.number(), statistic: z.number(), pValue: z.number().nullable(), baseline: z.array(z.number()), params: z.record(z.string(), z.unknown()),
+  cluster: z.object({ townships: z.array(z.string()), townshipNames: z.array(z.string()), from: z.string(), to: z.string() }).nullable(),
+  status: SignalStatus, verifyDueAt: z.string(), overdue: z.boolean(), respondedAt: z.string().nullable(), closedAt: z.string().nullable(), note: z.string().nullable(), createdAt: z.string(), actions: z.array(SignalAction),
+});
+export const SignalListOut = z.object({ items: z.array(SignalOut) });
+export const SignalDetailOut = SignalOut.extend({ points: z.array(z.object({ day: z.string(), n: z.number() })), cases: z.array(z.string()) });
+export const RespondIn = z.strictObject({ action: SignalAction, note: z.string().trim().min(1).max(1000).optional(), cardIds: z.array(z.string().uuid()).max(500).optional() });
+export const FiguresQuery = z.strictObject({ from: DateStr.optional(), to: DateStr.optional() });
+export const FiguresOut = z.object({ from: z.string(), to: z.string(), signals: z.number(), responded: z.number(), respondedShare: z.number().nullable(), inTimeShare: z.number().nullable(), medianHours: z.number().nullable(), byStatus: z.record(z.string(), z.number()) });
+export const GridQuery = z.strictObject({ day: DateStr.optional() });
+export const GridOut = z.object({ from: z.string(), to: z.string(), countySignals: z.number(), townships: z.array(z.object({ code: z.string(), name: z.string(), signals: z.number(), cases: z.number(), syndromes: z.number() })) });
