@@ -103,3 +103,8 @@ CREATE TABLE surveillance_signal_cases (
   card_id   uuid NOT NULL REFERENCES report_cards(id),
   PRIMARY KEY (signal_id, card_id)
 );
+
+-- The daily syndromic count (records' dailySyndromeCounts, which the surveillance module calls) reads a
+-- county's outpatient encounters of the last days: an index by county and time, so it does not scan the
+-- county's whole history (about 4 million encounters a year). The table stays the records module's.
+CREATE INDEX encounters_county_started ON encounters (county_code, started_at);
