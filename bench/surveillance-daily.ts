@@ -28,9 +28,9 @@ try {
      SELECT r.id, $1, 'outpatient', f.id, (($2::date - (g % 7))::timestamp + make_interval(hours => 8 + g % 10)) AT TIME ZONE 'Asia/Shanghai',
             (ARRAY['发热','咳嗽','腹泻','皮疹','头痛','复诊','腰痛','高血压随访'])[1 + g % 8]
        FROM generate_series(1, $3::int) g CROSS JOIN n CROSS JOIN m
-       JOIN r ON r.k = 1 + (g * 7919) % n.c JOIN f ON f.k = 1 + (g * 104729) % m.c`, [county, day, weekVisits]);
+       JOIN r ON r.k = 1 + (g::bigint * 7919) % n.c JOIN f ON f.k = 1 + (g::bigint * 104729) % m.c`, [county, day, weekVisits]);
   await t.db.query(
-    `INSERT INTO diagnoses (resident_id, encounter_id, icd10) SELECT e.resident_id, e.id, (ARRAY['J06.9','R50.9','I10','A09','K59.0','J06.9','B08.4','E11.9'])[1 + (abs(hashtext(e.id::text)) % 8)]
+    `INSERT INTO diagnoses (resident_id, encounter_id, icd10) SELECT e.resident_id, e.id, (ARRAY['J06.9','R50.9','I10','A09','K59.0','J06.9','B08.4','E11.9'])[1 + (hashtext(e.id::text) & 7)]
        FROM encounters e WHERE e.county_code = $1 AND e.started_at >= ($2::date - 6)::timestamp AT TIME ZONE 'Asia/Shanghai'`, [county, day]);
   // Five years of daily counts per township for every series the plans run (history the daily job kept).
   const series = dailyPlans().map((p) => p.series);
