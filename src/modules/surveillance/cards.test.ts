@@ -137,6 +137,20 @@ for (const engine of ENGINES) {
       assert.equal(row.n, 0);
     });
 
+    test('escalation: a draft past its limit reaches the CDC\'s list as overdue; one within it does not', async () => {
+      const startOfDay = Date.parse(`${today}T00:00:00+08:00`);
+      const at = Date.now() - 150 * 60_000; // 2 h 30 min ago: a class A card is 30 min overdue
+      const p = await buildResident(t.db, { name: '钱逾期', birthDate: '1970-01-01', villageCode: VILLAGE_A, sex: 'M' });
+      const q = await buildResident(t.db, { name: '孙未逾期', birthDate: '1970-01-01', villageCode: VILLAGE_A, sex: 'M' });
+      await visit(q, [{ icd10: 'A00' }]);
+      const list = async () => (await call('GET', '/api/surveillance/cards', cdc)).json().items as { patient: { name: string }; status: string; countdown: { state: string } | null }[];
+      assert.ok(!(await list()).some((c) => c.patient.name === '孙未逾期'));
+      if (at < startOfDay) return; // before 02:30 in Shanghai an encounter 2 h 30 min ago would fall on yesterday: nothing to prove today
+      await visit(p, [{ icd10: 'A00' }], new Date(at).toISOString());
+      const c = (await list()).find((x) => x.patient.name === '钱逾期')!;
+      assert.deepEqual([c.status, c.countdown?.state], ['draft', 'overdue']);
+    });
+
     test('signed-out 401, residents 403, a bad id 400', async () => {
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/surveillance/cards/mine' })).statusCode, 401);
       const res = await t.signIn('res1', 'resident');

@@ -22,7 +22,7 @@ ORDER BY (status IN ('draft','returned')) DESC, diagnosed_at DESC LIMIT 200;
 
 -- cardsInRegion
 SELECT ${CARD_COLS} FROM report_cards
-WHERE ($1::text IS NULL OR county_code LIKE $1 || '%' OR township_code LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) AND status <> 'draft'
+WHERE ($1::text IS NULL OR county_code LIKE $1 || '%' OR township_code LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) AND (status <> 'draft' OR due_at < now())
 ORDER BY (status = 'submitted') DESC, submitted_at NULLS LAST, diagnosed_at DESC LIMIT 500;
 
 -- cardsOfResident

@@ -39,11 +39,11 @@ export function cardsOfDoctor(q: Queryable, userId: string, facilityCode: string
       ORDER BY (status IN ('draft','returned')) DESC, diagnosed_at DESC LIMIT 200`, [userId, facilityCode]);
 }
 
-/** Cards within a region prefix (the county CDC's review list), by status, oldest submission first. */
+/** Cards within a region prefix (the county CDC's review list), by status, oldest submission first; drafts only once overdue (the escalation: an unreported case past its limit reaches the CDC). */
 export function cardsInRegion(q: Queryable, prefix: string | null, status: string | null): Promise<CardRow[]> {
   return q.query<CardRow>(
     `SELECT ${CARD_COLS} FROM report_cards
-      WHERE ($1::text IS NULL OR county_code LIKE $1 || '%' OR township_code LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) AND status <> 'draft'
+      WHERE ($1::text IS NULL OR county_code LIKE $1 || '%' OR township_code LIKE $1 || '%') AND ($2::text IS NULL OR status = $2) AND (status <> 'draft' OR due_at < now())
       ORDER BY (status = 'submitted') DESC, submitted_at NULLS LAST, diagnosed_at DESC LIMIT 500`, [prefix, status]);
 }
 
