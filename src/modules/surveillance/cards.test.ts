@@ -7,6 +7,8 @@ import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, COUNTY, TOWN_B, VILLAGE_A } from '../../../test/helpers/county.ts';
 import { buildResident, buildWorker, facilityId } from '../../../test/helpers/factories.ts';
+import { BY_CODE } from '../indicators/catalogue.ts';
+import { aggregate } from '../indicators/engine.ts';
 
 for (const engine of ENGINES) {
   describe(`report cards [${engine}]`, () => {
@@ -149,6 +151,17 @@ for (const engine of ENGINES) {
       await visit(p, [{ icd10: 'A00' }], new Date(at).toISOString());
       const c = (await list()).find((x) => x.patient.name === '钱逾期')!;
       assert.deepEqual([c.status, c.countdown?.state], ['draft', 'overdue']);
+    });
+
+    test('indicators: reporting timeliness and completeness by facility, from the cards above', async () => {
+      // at H0001 today: measles submitted on time (then excluded: still a report); dysentery ×2 deleted or duplicate (out);
+      // cholera drafts for 张霍乱 and 孙未逾期 (and 钱逾期 when the escalation test could run): never submitted
+      const late = (await t.db.query("SELECT 1 FROM report_cards c JOIN residents r ON r.id = c.resident_id WHERE r.name = '钱逾期'")).length;
+      const w = { county: COUNTY, from: today, to: today, asOf: today };
+      const h = await facilityId(t.db, 'H0001');
+      const at = async (code: string) => (await aggregate(t.db, BY_CODE.get(code)!, w)).filter((u) => u.level === 'county' || u.unit === h).map((u) => `${u.level}:${u.num}/${u.den}`).sort();
+      assert.deepEqual(await at('id_report_timeliness'), ['county:1/1', 'facility:1/1']);
+      assert.deepEqual(await at('id_report_completeness'), [`county:1/${3 + late}`, `facility:1/${3 + late}`]);
     });
 
     test('signed-out 401, residents 403, a bad id 400', async () => {
