@@ -6,7 +6,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import { registryRoutes } from './modules/registry/routes.ts';
 import { recordRoutes } from './modules/records/routes.ts';
 import { chronicRoutes } from './modules/chronic/routes.ts';
-import { onDiagnosesRecorded } from './modules/records/service.ts';
+import { onDiagnosesRecorded, onDiagnosisChanged } from './modules/records/service.ts';
 import { enrolFromDiagnoses } from './modules/chronic/service.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
@@ -14,6 +14,8 @@ import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
 import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
+import { surveillanceRoutes } from './modules/surveillance/routes.ts';
+import { draftFromDiagnoses, reviseFromDiagnosis } from './modules/surveillance/cards.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 import { fhirRoutes } from './modules/fhir/routes.ts';
 
@@ -32,6 +34,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const loginRateLimit = opts.loginRateLimit ?? 30;
   // The record tells the chronic programme of recorded diagnoses (it enrols from them) without importing it.
   onDiagnosesRecorded(enrolFromDiagnoses);
+  // …and the surveillance module of notifiable ones (it drafts the report card), and of a diagnosis confirmed (it revises the card).
+  onDiagnosesRecorded(draftFromDiagnoses);
+  onDiagnosisChanged(reviseFromDiagnosis);
   return buildHttp(ctx, {
     logger: opts.logger ?? false,
     // A facility system's Bearer token names its system client (the auth module's).
@@ -51,6 +56,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await indicatorRoutes(app, ctx);
       // The FHIR R4 face: maps to and from the modules above through their services.
       await fhirRoutes(app, ctx);
+      await surveillanceRoutes(app, ctx);
     },
   });
 }

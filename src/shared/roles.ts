@@ -103,3 +103,10 @@ export const USER_ADMINS: readonly Role[] = ['sysadmin'];
 export const TWO_FACTOR_ROLES: readonly Role[] = ['sysadmin', 'manager', 'officer'];
 /** Residents' own pages. */
 export const RESIDENTS: readonly Role[] = ['resident'];
+
+/** Who completes and submits infectious-disease report cards (the diagnosing doctor). */
+export const CARD_DOCTORS: readonly Role[] = ['doctor', 'village_doctor'];
+/** Who reviews report cards and responds to outbreak signals (the county CDC's public-health staff). */
+export const CARD_REVIEWERS: readonly Role[] = ['public_health', 'sysadmin'];
+/** Who opens a report card (its doctor, or the CDC). */
+export const CARD_READERS: readonly Role[] = ['doctor', 'village_doctor', 'public_health', 'sysadmin'];

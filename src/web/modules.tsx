@@ -6,7 +6,7 @@ import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, Clust
 import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
-  RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
+  CARD_DOCTORS, CARD_REVIEWERS, RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
@@ -36,6 +36,8 @@ import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 import { ScreeningPage } from './pages/chronic/screening';
 import { TwoFactorPage } from './pages/account/two-factor';
 import { SafetyOutlined } from '@ant-design/icons';
+import { CardReviewPage, MyCardsPage } from './pages/surveillance/cards';
+import { SignalsPage } from './pages/surveillance/signals';
 
 export interface PageEntry {
   path: string;
@@ -54,6 +56,7 @@ const CHRONIC = { key: 'chronic', label: 'chronic.menu.group' as const, icon: <M
 const REFERRALS = { key: 'referrals', label: 'referrals.menu.group' as const, icon: <SwapOutlined /> };
 const MONITOR = { key: 'indicators', label: 'indicators.menu.group' as const, icon: <FundOutlined /> };
 const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <SettingOutlined /> };
+const SURVEILLANCE = { key: 'surveillance', label: 'surveillance.menu.group' as const, icon: <AlertOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -92,6 +95,9 @@ export const PAGES: PageEntry[] = [
   { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorExplorerPage /> },
   { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: INDICATOR_ENTRANTS, group: MONITOR, element: <IndicatorEntryPage /> },
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
+  { path: '/surveillance/cards', label: 'surveillance.menu.cards', icon: <FileSearchOutlined />, roles: CARD_DOCTORS, group: SURVEILLANCE, element: <MyCardsPage /> },
+  { path: '/surveillance/review', label: 'surveillance.menu.review', icon: <FileSearchOutlined />, roles: CARD_REVIEWERS, group: SURVEILLANCE, element: <CardReviewPage /> },
+  { path: '/surveillance/signals', label: 'surveillance.menu.signals', icon: <AlertOutlined />, roles: CARD_REVIEWERS, group: SURVEILLANCE, element: <SignalsPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

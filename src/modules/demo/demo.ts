@@ -27,6 +27,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'gp', role: 'doctor', label: '镇卫生院全科医生 / township GP' },
   { username: 'village', role: 'village_doctor', label: '村卫生室乡村医生 / village doctor' },
   { username: 'ph', role: 'public_health', label: '镇公共卫生人员 / public-health staff' },
+  { username: 'cdc', role: 'public_health', label: '区疾控中心公共卫生人员 / county CDC public-health staff' },
   { username: 'yibao', role: 'department', label: '区医疗保障局 / department (medical-insurance bureau): its own ledger tasks' },
 ];
 
@@ -48,6 +49,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     gp: { facilityCode: township?.facility, worker: township?.worker, name: township?.name },
     village: { facilityCode: village?.facility, worker: village?.worker, name: village?.name },
     ph: { regionCode: township?.region },
+    cdc: { regionCode: county },
     yibao: { regionCode: county },
   };
   for (const u of DEMO_USERS) {

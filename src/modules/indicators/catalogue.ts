@@ -206,6 +206,23 @@ export const CATALOGUE: Definition[] = [
      GROUP BY e.id, f.id, f.region_code, e.resident_id`,
     touches: [T_ENCOUNTERS, { table: 'prescriptions', date: 'prescribed_at::date', stamp: 'recorded_at' }],
   },
+  // --- infectious-disease reporting (the surveillance module's report cards; limits 2 h / 24 h from diagnosis)
+  {
+    code: 'id_report_timeliness', name: { zh: '传染病报告及时率', en: 'Infectious-disease reporting timeliness' }, unit: '%', betterWhen: 'higher', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'public_health', trendFrom: 'month',
+    definition: { zh: '在法定时限内（甲类及按甲类管理2小时，其他24小时）网络直报的报告卡 ÷ 已报告的报告卡（期内诊断；不含删除和重卡；按报告单位归属）', en: 'Cards submitted within the legal limit (2 h for class A and those managed as A, 24 h for the others) ÷ cards submitted (diagnosed in the period; deleted and duplicate cards excluded; by the reporting facility)' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, c.resident_id, (c.submitted_at <= c.due_at)::int AS num, 1 AS den
+      FROM report_cards c JOIN facilities f ON f.id = c.facility_id
+     WHERE c.submitted_at IS NOT NULL AND c.status NOT IN ('deleted','duplicate') AND c.diagnosed_at >= $2::date AND c.diagnosed_at < $3::date + 1 AND f.region_code LIKE $1 || '%'`,
+    touches: [{ table: 'report_cards', date: 'diagnosed_at::date', stamp: 'updated_at' }],
+  },
+  {
+    code: 'id_report_completeness', name: { zh: '传染病报告率', en: 'Infectious-disease reporting completeness' }, unit: '%', betterWhen: 'higher', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'public_health', trendFrom: 'month',
+    definition: { zh: '已网络直报的报告卡 ÷ 法定传染病诊断生成的报告卡（期内诊断；不含删除和重卡；按报告单位归属）', en: 'Cards submitted ÷ cards drafted from notifiable diagnoses (diagnosed in the period; deleted and duplicate cards excluded; by the reporting facility)' },
+    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, c.resident_id, (c.submitted_at IS NOT NULL)::int AS num, 1 AS den
+      FROM report_cards c JOIN facilities f ON f.id = c.facility_id
+     WHERE c.status NOT IN ('deleted','duplicate') AND c.diagnosed_at >= $2::date AND c.diagnosed_at < $3::date + 1 AND f.region_code LIKE $1 || '%'`,
+    touches: [{ table: 'report_cards', date: 'diagnosed_at::date', stamp: 'updated_at' }],
+  },
   // --- basic public health (DOMAIN §2; the same rules as the chronic module's programmeRates)
   {
     code: 'elderly_health_management_rate', name: { zh: '老年人健康管理率', en: 'Elderly (65+) health-management rate' }, unit: '%', betterWhen: 'higher', levels: ALL, window: 'ytd', source: 'computed', group: 'public_health', trendFrom: 'year',

@@ -76,7 +76,20 @@ INSERT INTO encounters (resident_id, county_code, kind, facility_id, department,
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id;
 
 -- insertDiagnosis
-INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6);
+INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id;
+
+-- dailySyndromeCounts
+SELECT (e.started_at AT TIME ZONE 'Asia/Shanghai')::date::text AS day, substr(r.village_code, 1, 9) || '000' AS township, s.code AS syndrome, count(*)::int AS n
+ FROM encounters e JOIN residents r ON r.id = e.resident_id
+ JOIN unnest($4::text[], $5::text[], $6::text[]) AS s(code, icd_re, reason_re)
+   ON (coalesce(e.reason, '') ~* s.reason_re OR EXISTS (SELECT 1 FROM diagnoses d WHERE d.encounter_id = e.id AND d.icd10 ~ s.icd_re))
+WHERE e.county_code = $1 AND e.kind IN ('outpatient','emergency')
+  AND e.started_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai' AND e.started_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+GROUP BY 1, 2, 3;
+
+-- encounterForCard
+SELECT e.facility_id, f.code AS facility_code, f.name AS facility_name, e.worker_id, w.name AS worker_name, e.created_by, u.display_name AS creator_name, e.started_at, e.reason
+FROM encounters e JOIN facilities f ON f.id = e.facility_id LEFT JOIN workers w ON w.id = e.worker_id LEFT JOIN users u ON u.id = e.created_by WHERE e.id = $1;
 
 -- insertEncounterObservation
 INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low, ref_high, flag, observed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9);

@@ -115,8 +115,28 @@ export async function trends(db: Db, p: Principal, residentId: string, o: Access
  * chronic programme enrols from them. Registered by the composition root (app.ts), so that the
  * record does not import the modules built on it.
  */
-export type DiagnosesListener = (q: Queryable, o: { residentId: string; county: string; on: string; diagnoses: { icd10: string; status?: string | null; confirmed?: boolean | null }[] }) => Promise<unknown>;
+export type DiagnosesListener = (q: Queryable, o: {
+  residentId: string; county: string; on: string;
+  diagnoses: { icd10: string; status?: string | null; confirmed?: boolean | null; id?: string; onsetDate?: string | null }[];
+  /** The encounter they were recorded in, when the record's own POST recorded them (the report card's source). */
+  encounterId?: string; startedAt?: string; facilityId?: string; userId?: string | null;
+}) => Promise<unknown>;
 const diagnosesListeners = new Set<DiagnosesListener>();
+/** Listeners told, inside the edit's transaction, of a diagnosis changed (a suspected case confirmed revises its report card). */
+export type DiagnosisChangeListener = (q: Queryable, o: { diagnosisId: string; confirmed: boolean; status: string; userId: string }) => Promise<unknown>;
+const diagnosisChangeListeners = new Set<DiagnosisChangeListener>();
+/** Registers a listener for edited diagnoses (idempotent for the same function). */
+export function onDiagnosisChanged(fn: DiagnosisChangeListener): void {
+  diagnosisChangeListeners.add(fn);
+}
+/** Daily outpatient counts by township and syndrome for a county (the surveillance module's syndromic series). */
+export function dailySyndromeCounts(q: Queryable, county: string, from: string, to: string, syndromes: { code: string; icd10: string; complaint: string }[]) {
+  return store.dailySyndromeCounts(q, county, from, to, syndromes);
+}
+/** The encounter's facility, worker and recording user, for a report card drafted from it. */
+export function encounterForCard(q: Queryable, encounterId: string) {
+  return store.encounterForCard(q, encounterId);
+}
 /** Registers a listener for recorded diagnoses (idempotent for the same function). */
 export function onDiagnosesRecorded(fn: DiagnosesListener): void {
   diagnosesListeners.add(fn);
@@ -205,9 +225,14 @@ export async function recordEncounter(db: Db, keys: Keys, p: Principal, o: Acces
     if (fields.length) throw badRequest('record.invalid', { zh: '诊疗记录有误，未保存', en: 'Invalid record; nothing was saved' }, fields);
     const id = await store.insertEncounter(q, { residentId: e.residentId, county: fac.county, kind: e.kind, facilityId: fac.id, department: e.department ?? null, workerId: e.workerId ?? null,
       startedAt: e.startedAt, endedAt: e.endedAt ?? null, reason: e.reason ?? null, sourceSystem, sourceId: e.sourceId ?? null, sender, createdBy: p.kind === 'system' ? null : p.userId, presence: grant.presence });
-    for (const d of e.diagnoses ?? []) await store.insertDiagnosis(q, e.residentId, id, { icd10: d.icd10, onsetDate: d.onsetDate ?? null, status: d.status ?? 'active', confirmed: d.confirmed ?? true });
-    // A confirmed hypertension or type 2 diabetes diagnosis enrols the resident in its programme.
-    if (e.diagnoses?.length) for (const fn of diagnosesListeners) await fn(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: e.diagnoses });
+    const recorded = [];
+    for (const d of e.diagnoses ?? []) recorded.push({ ...d, id: await store.insertDiagnosis(q, e.residentId, id, { icd10: d.icd10, onsetDate: d.onsetDate ?? null, status: d.status ?? 'active', confirmed: d.confirmed ?? true }) });
+    // A confirmed hypertension or type 2 diabetes diagnosis enrols the resident in its programme; a notifiable one drafts a report card.
+    if (recorded.length) {
+      for (const fn of diagnosesListeners) {
+        await fn(q, { residentId: e.residentId, county: fac.county, on: e.startedAt.slice(0, 10), diagnoses: recorded, encounterId: id, startedAt: e.startedAt, facilityId: fac.id, userId: p.kind === 'system' ? null : p.userId });
+      }
+    }
     for (const x of obs) if (x) await store.insertEncounterObservation(q, e.residentId, id, x, e.startedAt);
     for (const x of e.prescriptions ?? []) {
       await store.insertPrescription(q, e.residentId, id, { drugName: x.drugName, form: x.form ?? null, strength: x.strength ?? null, dose: x.dose ?? null, route: x.route ?? null,
@@ -287,6 +312,7 @@ export async function editDiagnosis(db: Db, p: Principal, o: AccessOptions, id: 
     if (cur.version !== version) throw stale(cur.version);
     await store.insertRecordVersion(q, 'diagnoses', id, cur.version, cur, p.userId);
     const after = await store.updateDiagnosis(q, id, change);
+    for (const fn of diagnosisChangeListeners) await fn(q, { diagnosisId: id, confirmed: after.confirmed, status: after.status, userId: p.userId });
     await writeAudit(q, actorOf(p, p.ip), { action: 'record.diagnosis_edit', outcome: 'ok', residentId, recordType: 'diagnosis', recordId: id, basis, details: { fromVersion: version } });
     return { id: after.id, version: after.version, status: after.status, confirmed: after.confirmed, onsetDate: after.onset_date };
   });

@@ -150,9 +150,35 @@ export async function insertEncounter(q: Queryable, e: EncounterRowIn): Promise<
   return row.id;
 }
 
-export async function insertDiagnosis(q: Queryable, residentId: string, encounterId: string, d: { icd10: string; onsetDate: string | null; status: string; confirmed: boolean }): Promise<void> {
-  await q.query('INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6)',
+export async function insertDiagnosis(q: Queryable, residentId: string, encounterId: string, d: { icd10: string; onsetDate: string | null; status: string; confirmed: boolean }): Promise<string> {
+  const [r] = await q.query<{ id: string }>('INSERT INTO diagnoses (resident_id, encounter_id, icd10, onset_date, status, confirmed) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id',
     [residentId, encounterId, d.icd10, d.onsetDate, d.status, d.confirmed]);
+  return r.id;
+}
+
+/**
+ * Outpatient and emergency encounters a day by the patient's township (village code's first nine
+ * digits), per syndrome: an encounter counts for a syndrome when one of its diagnoses matches the
+ * syndrome's ICD-10 pattern or its chief complaint (reason) matches the complaint pattern.
+ */
+export function dailySyndromeCounts(q: Queryable, county: string, from: string, to: string, syndromes: { code: string; icd10: string; complaint: string }[]): Promise<{ day: string; township: string; syndrome: string; n: number }[]> {
+  return q.query(
+    `SELECT (e.started_at AT TIME ZONE 'Asia/Shanghai')::date::text AS day, substr(r.village_code, 1, 9) || '000' AS township, s.code AS syndrome, count(*)::int AS n
+       FROM encounters e JOIN residents r ON r.id = e.resident_id
+       JOIN unnest($4::text[], $5::text[], $6::text[]) AS s(code, icd_re, reason_re)
+         ON (coalesce(e.reason, '') ~* s.reason_re OR EXISTS (SELECT 1 FROM diagnoses d WHERE d.encounter_id = e.id AND d.icd10 ~ s.icd_re))
+      WHERE e.county_code = $1 AND e.kind IN ('outpatient','emergency')
+        AND e.started_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai' AND e.started_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      GROUP BY 1, 2, 3`,
+    [county, from, to, syndromes.map((x) => x.code), syndromes.map((x) => x.icd10), syndromes.map((x) => x.complaint)]);
+}
+
+/** What a notifiable-disease report card takes from an encounter: its facility, worker and the recording user. */
+export async function encounterForCard(q: Queryable, encounterId: string): Promise<{ facility_id: string; facility_code: string; facility_name: string; worker_id: string | null; worker_name: string | null; created_by: string | null; creator_name: string | null; started_at: Date; reason: string | null } | undefined> {
+  const [r] = await q.query<{ facility_id: string; facility_code: string; facility_name: string; worker_id: string | null; worker_name: string | null; created_by: string | null; creator_name: string | null; started_at: Date; reason: string | null }>(
+    `SELECT e.facility_id, f.code AS facility_code, f.name AS facility_name, e.worker_id, w.name AS worker_name, e.created_by, u.display_name AS creator_name, e.started_at, e.reason
+       FROM encounters e JOIN facilities f ON f.id = e.facility_id LEFT JOIN workers w ON w.id = e.worker_id LEFT JOIN users u ON u.id = e.created_by WHERE e.id = $1`, [encounterId]);
+  return r;
 }
 
 export async function insertEncounterObservation(q: Queryable, residentId: string, encounterId: string, o: NormalisedObservation, observedAt: string): Promise<void> {

@@ -255,3 +255,15 @@ UPDATE resident_duplicates SET status = 'undone' WHERE status = 'merged' AND ((r
 -- markDistinct
 UPDATE resident_duplicates d SET status = 'distinct', decided_by = $2, decided_at = now()
 FROM residents a WHERE d.id = $1 AND d.status = 'open' AND a.id = d.resident_a AND ($3::text IS NULL OR a.village_code LIKE $3 || '%') RETURNING d.id;
+
+-- cardPeople
+SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.death_date::text AS death_date, r.id_type, r.id_number_enc, r.phone_enc, r.village_code, v.name AS village_name,
+      substr(r.village_code, 1, 9) || '000' AS township_code, t.name AS township_name, r.county_code, r.registered_village_code
+ FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = substr(r.village_code, 1, 9) || '000'
+WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL;
+
+-- townshipsOf
+SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' ORDER BY code;
+
+-- countyCodes
+SELECT code FROM regions WHERE level = 'county' ORDER BY code;

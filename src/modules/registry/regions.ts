@@ -121,3 +121,13 @@ export async function setPopulation(db: Db, actor: Actor, code: string, year: nu
     await writeAudit(q, actor, { action: 'region.population', outcome: 'ok', recordType: 'region', recordId: code, details: { year, population } });
   });
 }
+
+/** The townships of a county, by code (the surveillance grid and its series). */
+export function townshipsOf(q: Queryable, county: string): Promise<{ code: string; name: string }[]> {
+  return store.townshipsOf(q, county);
+}
+
+/** Every county's code (the daily infectious-disease detection runs over each). */
+export async function countyCodes(q: Queryable): Promise<string[]> {
+  return (await store.countyCodes(q)).map((r) => r.code);
+}

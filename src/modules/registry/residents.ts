@@ -326,3 +326,14 @@ export async function residentIdByLogin(q: Queryable, keys: Keys, login: string)
 export function liveResidentName(q: Queryable, id: string): Promise<string | null> {
   return store.liveResidentName(q, id);
 }
+
+/** The master-index facts a report card needs for live residents, with the ID number masked and the phone decrypted (for the card's contact field) when keys are given. */
+export async function cardPeople(q: Queryable, keys: Keys | null, ids: readonly string[]): Promise<Map<string, { name: string; sex: 'M' | 'F'; birthDate: string; deathDate: string | null; idMasked: string | null; phone: string | null; villageCode: string; villageName: string; townshipCode: string; townshipName: string | null; countyCode: string; registeredVillageCode: string | null }>> {
+  const rows = ids.length ? await store.cardPeople(q, ids) : [];
+  return new Map(rows.map((r) => [r.id, {
+    name: r.name, sex: r.sex, birthDate: r.birth_date, deathDate: r.death_date,
+    idMasked: !keys ? null : r.id_type === 'resident_id' ? maskIdNumber(decrypt(keys, r.id_number_enc)) : maskOtherId(decrypt(keys, r.id_number_enc)),
+    phone: keys && r.phone_enc ? decrypt(keys, r.phone_enc) : null, villageCode: r.village_code, villageName: r.village_name, townshipCode: r.township_code, townshipName: r.township_name,
+    countyCode: r.county_code, registeredVillageCode: r.registered_village_code,
+  }]));
+}

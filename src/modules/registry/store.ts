@@ -472,3 +472,23 @@ export async function markDistinct(q: Queryable, duplicateId: string, by: string
       FROM residents a WHERE d.id = $1 AND d.status = 'open' AND a.id = d.resident_a AND ($3::text IS NULL OR a.village_code LIKE $3 || '%') RETURNING d.id`, [duplicateId, by, within]);
   return rows.length > 0;
 }
+
+export interface CardPersonRow { id: string; name: string; sex: 'M' | 'F'; birth_date: string; death_date: string | null; id_type: string; id_number_enc: string; phone_enc: string | null; village_code: string; village_name: string; township_code: string; township_name: string | null; county_code: string; registered_village_code: string | null }
+/** What a notifiable-disease report card takes from the master index for live residents (merged-away ones are not returned). */
+export function cardPeople(q: Queryable, ids: readonly string[]): Promise<CardPersonRow[]> {
+  return q.query<CardPersonRow>(
+    `SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.death_date::text AS death_date, r.id_type, r.id_number_enc, r.phone_enc, r.village_code, v.name AS village_name,
+            substr(r.village_code, 1, 9) || '000' AS township_code, t.name AS township_name, r.county_code, r.registered_village_code
+       FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = substr(r.village_code, 1, 9) || '000'
+      WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL`, [ids]);
+}
+
+/** The townships of a county (code and name), by code. */
+export function townshipsOf(q: Queryable, county: string): Promise<{ code: string; name: string }[]> {
+  return q.query("SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' ORDER BY code", [county]);
+}
+
+/** Every county's code. */
+export function countyCodes(q: Queryable): Promise<{ code: string }[]> {
+  return q.query("SELECT code FROM regions WHERE level = 'county' ORDER BY code");
+}

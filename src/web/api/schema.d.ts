@@ -13058,7 +13058,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                     period: string;
                     level: "county" | "township" | "community" | "facility" | "team";
                     parent?: string;
@@ -13158,7 +13158,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                     period: string;
                     level: "county" | "township" | "community" | "facility" | "team";
                     parent?: string;
@@ -13233,7 +13233,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                     level: "county" | "township" | "community" | "facility" | "team";
                     unit: string;
                     months?: number;
@@ -13623,7 +13623,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    code?: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    code?: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                     locality?: string;
                 };
                 header?: never;
@@ -14017,7 +14017,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                        code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                         period: string;
                         /** @enum {string} */
                         level: "county" | "township" | "community" | "facility" | "team";
@@ -14305,7 +14305,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
+                    code: "physicians_per_1000" | "nurses_per_1000" | "gps_per_10000" | "public_health_staff_per_1000" | "village_doctor_qualified_share" | "contract_coverage" | "contract_coverage_priority" | "contract_fulfilment" | "county_visit_rate" | "county_inpatient_rate" | "basic_level_visit_share" | "outpatient_antibiotic_rate" | "id_report_timeliness" | "id_report_completeness" | "elderly_health_management_rate" | "htn_management_rate" | "htn_standard_management_rate" | "htn_control_rate" | "dm_management_rate" | "dm_standard_management_rate" | "dm_control_rate" | "centres_basic_standard_share" | "centres_recommended_standard_share" | "community_hospitals" | "beds_per_1000" | "referrals_up" | "referrals_down" | "basic_up_referral_rate" | "down_up_referral_ratio" | "satisfaction" | "admin_expense_ratio" | "service_revenue_share" | "hai_rate" | "dip_coverage";
                     period: string;
                     level: "township" | "facility" | "team";
                     unit: string;
@@ -14382,6 +14382,1774 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/diseases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The statutory notifiable diseases (classes A, B, C; managed as A), their ICD-10 codes and reporting limits, with the legal source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            source: {
+                                [key: string]: unknown;
+                            };
+                            items: {
+                                code: string;
+                                group: string;
+                                /** @enum {string} */
+                                class: "A" | "B" | "C";
+                                nameZh: string;
+                                nameEn: string;
+                                icd10: string[];
+                                managedAsA: boolean;
+                                limitHours: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/cards/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The doctor's report cards (drafts and returned first), with the countdown to the legal limit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                                disease: string;
+                                diseaseNameZh: string;
+                                diseaseNameEn: string;
+                                /** @enum {string} */
+                                diseaseClass: "A" | "B" | "C";
+                                icd10: string;
+                                /** @enum {string} */
+                                caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                                onsetDate: string | null;
+                                diagnosedAt: string;
+                                dueAt: string;
+                                limitHours: number;
+                                countdown: {
+                                    /** @enum {string} */
+                                    state: "on_time" | "due_soon" | "overdue";
+                                    minutesLeft: number;
+                                } | null;
+                                submittedAt: string | null;
+                                onTime: boolean | null;
+                                patient: {
+                                    residentId: string;
+                                    name: string;
+                                    idMasked: string | null;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    birthDate: string;
+                                    age: number;
+                                    phoneMasked: string | null;
+                                    address: string;
+                                    addressCode: string;
+                                    townshipName: string | null;
+                                } | null;
+                                fields: {
+                                    /** @enum {string|null} */
+                                    residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                    /** @enum {string|null} */
+                                    occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                    guardian: string | null;
+                                    workplace: string | null;
+                                    remarks: string | null;
+                                };
+                                facilityName: string;
+                                doctorName: string | null;
+                                missing: string[];
+                                reviewReason: string | null;
+                                reviewedAt: string | null;
+                                duplicateOf: string | null;
+                                probableDuplicateOf: string | null;
+                                reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                                events: {
+                                    at: string;
+                                    action: string;
+                                    fromStatus: string | null;
+                                    toStatus: string;
+                                    fromClass: string | null;
+                                    toClass: string | null;
+                                    reason: string | null;
+                                    actor: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county CDC's review list (submitted cards first) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                version: number;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                                disease: string;
+                                diseaseNameZh: string;
+                                diseaseNameEn: string;
+                                /** @enum {string} */
+                                diseaseClass: "A" | "B" | "C";
+                                icd10: string;
+                                /** @enum {string} */
+                                caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                                onsetDate: string | null;
+                                diagnosedAt: string;
+                                dueAt: string;
+                                limitHours: number;
+                                countdown: {
+                                    /** @enum {string} */
+                                    state: "on_time" | "due_soon" | "overdue";
+                                    minutesLeft: number;
+                                } | null;
+                                submittedAt: string | null;
+                                onTime: boolean | null;
+                                patient: {
+                                    residentId: string;
+                                    name: string;
+                                    idMasked: string | null;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    birthDate: string;
+                                    age: number;
+                                    phoneMasked: string | null;
+                                    address: string;
+                                    addressCode: string;
+                                    townshipName: string | null;
+                                } | null;
+                                fields: {
+                                    /** @enum {string|null} */
+                                    residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                    /** @enum {string|null} */
+                                    occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                    guardian: string | null;
+                                    workplace: string | null;
+                                    remarks: string | null;
+                                };
+                                facilityName: string;
+                                doctorName: string | null;
+                                missing: string[];
+                                reviewReason: string | null;
+                                reviewedAt: string | null;
+                                duplicateOf: string | null;
+                                probableDuplicateOf: string | null;
+                                reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                                events: {
+                                    at: string;
+                                    action: string;
+                                    fromStatus: string | null;
+                                    toStatus: string;
+                                    fromClass: string | null;
+                                    toClass: string | null;
+                                    reason: string | null;
+                                    actor: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/cards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report card */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                            disease: string;
+                            diseaseNameZh: string;
+                            diseaseNameEn: string;
+                            /** @enum {string} */
+                            diseaseClass: "A" | "B" | "C";
+                            icd10: string;
+                            /** @enum {string} */
+                            caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                            onsetDate: string | null;
+                            diagnosedAt: string;
+                            dueAt: string;
+                            limitHours: number;
+                            countdown: {
+                                /** @enum {string} */
+                                state: "on_time" | "due_soon" | "overdue";
+                                minutesLeft: number;
+                            } | null;
+                            submittedAt: string | null;
+                            onTime: boolean | null;
+                            patient: {
+                                residentId: string;
+                                name: string;
+                                idMasked: string | null;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                age: number;
+                                phoneMasked: string | null;
+                                address: string;
+                                addressCode: string;
+                                townshipName: string | null;
+                            } | null;
+                            fields: {
+                                /** @enum {string|null} */
+                                residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                /** @enum {string|null} */
+                                occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                guardian: string | null;
+                                workplace: string | null;
+                                remarks: string | null;
+                            };
+                            facilityName: string;
+                            doctorName: string | null;
+                            missing: string[];
+                            reviewReason: string | null;
+                            reviewedAt: string | null;
+                            duplicateOf: string | null;
+                            probableDuplicateOf: string | null;
+                            reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                            events: {
+                                at: string;
+                                action: string;
+                                fromStatus: string | null;
+                                toStatus: string;
+                                fromClass: string | null;
+                                toClass: string | null;
+                                reason: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Complete a draft or returned card */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        onsetDate?: string | null;
+                        /** @enum {string|null} */
+                        residence?: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                        /** @enum {string|null} */
+                        occupation?: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                        guardian?: string | null;
+                        workplace?: string | null;
+                        remarks?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                            disease: string;
+                            diseaseNameZh: string;
+                            diseaseNameEn: string;
+                            /** @enum {string} */
+                            diseaseClass: "A" | "B" | "C";
+                            icd10: string;
+                            /** @enum {string} */
+                            caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                            onsetDate: string | null;
+                            diagnosedAt: string;
+                            dueAt: string;
+                            limitHours: number;
+                            countdown: {
+                                /** @enum {string} */
+                                state: "on_time" | "due_soon" | "overdue";
+                                minutesLeft: number;
+                            } | null;
+                            submittedAt: string | null;
+                            onTime: boolean | null;
+                            patient: {
+                                residentId: string;
+                                name: string;
+                                idMasked: string | null;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                age: number;
+                                phoneMasked: string | null;
+                                address: string;
+                                addressCode: string;
+                                townshipName: string | null;
+                            } | null;
+                            fields: {
+                                /** @enum {string|null} */
+                                residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                /** @enum {string|null} */
+                                occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                guardian: string | null;
+                                workplace: string | null;
+                                remarks: string | null;
+                            };
+                            facilityName: string;
+                            doctorName: string | null;
+                            missing: string[];
+                            reviewReason: string | null;
+                            reviewedAt: string | null;
+                            duplicateOf: string | null;
+                            probableDuplicateOf: string | null;
+                            reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                            events: {
+                                at: string;
+                                action: string;
+                                fromStatus: string | null;
+                                toStatus: string;
+                                fromClass: string | null;
+                                toClass: string | null;
+                                reason: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/surveillance/cards/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit the card (every field of the national card filled) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                            disease: string;
+                            diseaseNameZh: string;
+                            diseaseNameEn: string;
+                            /** @enum {string} */
+                            diseaseClass: "A" | "B" | "C";
+                            icd10: string;
+                            /** @enum {string} */
+                            caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                            onsetDate: string | null;
+                            diagnosedAt: string;
+                            dueAt: string;
+                            limitHours: number;
+                            countdown: {
+                                /** @enum {string} */
+                                state: "on_time" | "due_soon" | "overdue";
+                                minutesLeft: number;
+                            } | null;
+                            submittedAt: string | null;
+                            onTime: boolean | null;
+                            patient: {
+                                residentId: string;
+                                name: string;
+                                idMasked: string | null;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                age: number;
+                                phoneMasked: string | null;
+                                address: string;
+                                addressCode: string;
+                                townshipName: string | null;
+                            } | null;
+                            fields: {
+                                /** @enum {string|null} */
+                                residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                /** @enum {string|null} */
+                                occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                guardian: string | null;
+                                workplace: string | null;
+                                remarks: string | null;
+                            };
+                            facilityName: string;
+                            doctorName: string | null;
+                            missing: string[];
+                            reviewReason: string | null;
+                            reviewedAt: string | null;
+                            duplicateOf: string | null;
+                            probableDuplicateOf: string | null;
+                            reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                            events: {
+                                at: string;
+                                action: string;
+                                fromStatus: string | null;
+                                toStatus: string;
+                                fromClass: string | null;
+                                toClass: string | null;
+                                reason: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/cards/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a card: accept, return for correction (reason), mark duplicate, delete (reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        /** @enum {string} */
+                        action: "accept" | "return" | "duplicate" | "delete";
+                        reason?: string;
+                        /** Format: uuid */
+                        duplicateOf?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                            disease: string;
+                            diseaseNameZh: string;
+                            diseaseNameEn: string;
+                            /** @enum {string} */
+                            diseaseClass: "A" | "B" | "C";
+                            icd10: string;
+                            /** @enum {string} */
+                            caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                            onsetDate: string | null;
+                            diagnosedAt: string;
+                            dueAt: string;
+                            limitHours: number;
+                            countdown: {
+                                /** @enum {string} */
+                                state: "on_time" | "due_soon" | "overdue";
+                                minutesLeft: number;
+                            } | null;
+                            submittedAt: string | null;
+                            onTime: boolean | null;
+                            patient: {
+                                residentId: string;
+                                name: string;
+                                idMasked: string | null;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                age: number;
+                                phoneMasked: string | null;
+                                address: string;
+                                addressCode: string;
+                                townshipName: string | null;
+                            } | null;
+                            fields: {
+                                /** @enum {string|null} */
+                                residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                /** @enum {string|null} */
+                                occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                guardian: string | null;
+                                workplace: string | null;
+                                remarks: string | null;
+                            };
+                            facilityName: string;
+                            doctorName: string | null;
+                            missing: string[];
+                            reviewReason: string | null;
+                            reviewedAt: string | null;
+                            duplicateOf: string | null;
+                            probableDuplicateOf: string | null;
+                            reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                            events: {
+                                at: string;
+                                action: string;
+                                fromStatus: string | null;
+                                toStatus: string;
+                                fromClass: string | null;
+                                toClass: string | null;
+                                reason: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/cards/{id}/revise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revise the card's case classification (suspected → confirmed → excluded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        /** @enum {string} */
+                        caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "returned" | "accepted" | "duplicate" | "deleted";
+                            disease: string;
+                            diseaseNameZh: string;
+                            diseaseNameEn: string;
+                            /** @enum {string} */
+                            diseaseClass: "A" | "B" | "C";
+                            icd10: string;
+                            /** @enum {string} */
+                            caseClass: "suspected" | "clinical" | "confirmed" | "carrier" | "excluded";
+                            onsetDate: string | null;
+                            diagnosedAt: string;
+                            dueAt: string;
+                            limitHours: number;
+                            countdown: {
+                                /** @enum {string} */
+                                state: "on_time" | "due_soon" | "overdue";
+                                minutesLeft: number;
+                            } | null;
+                            submittedAt: string | null;
+                            onTime: boolean | null;
+                            patient: {
+                                residentId: string;
+                                name: string;
+                                idMasked: string | null;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                age: number;
+                                phoneMasked: string | null;
+                                address: string;
+                                addressCode: string;
+                                townshipName: string | null;
+                            } | null;
+                            fields: {
+                                /** @enum {string|null} */
+                                residence: "this_county" | "this_city" | "this_province" | "other_province" | "hk_macao_taiwan" | "foreign" | null;
+                                /** @enum {string|null} */
+                                occupation: "preschool_child" | "scattered_child" | "student" | "teacher" | "childcare_worker" | "catering_worker" | "public_place_worker" | "commercial_service" | "medical_staff" | "worker" | "migrant_worker" | "farmer" | "herdsman" | "fisherman" | "cadre_staff" | "retiree" | "housework_unemployed" | "other" | "unknown" | null;
+                                guardian: string | null;
+                                workplace: string | null;
+                                remarks: string | null;
+                            };
+                            facilityName: string;
+                            doctorName: string | null;
+                            missing: string[];
+                            reviewReason: string | null;
+                            reviewedAt: string | null;
+                            duplicateOf: string | null;
+                            probableDuplicateOf: string | null;
+                            reviews: ("accept" | "return" | "duplicate" | "delete")[];
+                            events: {
+                                at: string;
+                                action: string;
+                                fromStatus: string | null;
+                                toStatus: string;
+                                fromClass: string | null;
+                                toClass: string | null;
+                                reason: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/detection/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the day's detection for the county now (the daily job runs it every morning) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        county?: string;
+                        day?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            county: string;
+                            day: string;
+                            series: number;
+                            raised: number;
+                            stored: number;
+                            countMs: number;
+                            detectMs: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CDC's signal worklist (open first) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "excluded" | "investigating" | "confirmed" | "closed";
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                series: string;
+                                seriesNameZh: string;
+                                seriesNameEn: string;
+                                method: string;
+                                day: string;
+                                countyCode: string;
+                                townshipCode: string | null;
+                                townshipName: string | null;
+                                observed: number;
+                                expected: number;
+                                threshold: number;
+                                statistic: number;
+                                pValue: number | null;
+                                baseline: number[];
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                cluster: {
+                                    townships: string[];
+                                    townshipNames: string[];
+                                    from: string;
+                                    to: string;
+                                } | null;
+                                /** @enum {string} */
+                                status: "open" | "excluded" | "investigating" | "confirmed" | "closed";
+                                verifyDueAt: string;
+                                overdue: boolean;
+                                respondedAt: string | null;
+                                closedAt: string | null;
+                                note: string | null;
+                                createdAt: string;
+                                actions: ("exclude" | "investigate" | "confirm" | "close")[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/signals/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Responsiveness as CIDARS reports it: share responded, share within 24 h, median hours */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            signals: number;
+                            responded: number;
+                            respondedShare: number | null;
+                            inTimeShare: number | null;
+                            medianHours: number | null;
+                            byStatus: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/grid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signals and cases of the last 7 days by township */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            countySignals: number;
+                            townships: {
+                                code: string;
+                                name: string;
+                                signals: number;
+                                cases: number;
+                                syndromes: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/signals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One signal with its series, baseline and threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            series: string;
+                            seriesNameZh: string;
+                            seriesNameEn: string;
+                            method: string;
+                            day: string;
+                            countyCode: string;
+                            townshipCode: string | null;
+                            townshipName: string | null;
+                            observed: number;
+                            expected: number;
+                            threshold: number;
+                            statistic: number;
+                            pValue: number | null;
+                            baseline: number[];
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            cluster: {
+                                townships: string[];
+                                townshipNames: string[];
+                                from: string;
+                                to: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "open" | "excluded" | "investigating" | "confirmed" | "closed";
+                            verifyDueAt: string;
+                            overdue: boolean;
+                            respondedAt: string | null;
+                            closedAt: string | null;
+                            note: string | null;
+                            createdAt: string;
+                            actions: ("exclude" | "investigate" | "confirm" | "close")[];
+                            points: {
+                                day: string;
+                                n: number;
+                            }[];
+                            cases: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/surveillance/signals/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Respond: exclude or investigate (verification), then confirm the outbreak with its cases or close */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "exclude" | "investigate" | "confirm" | "close";
+                        note?: string;
+                        cardIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            series: string;
+                            seriesNameZh: string;
+                            seriesNameEn: string;
+                            method: string;
+                            day: string;
+                            countyCode: string;
+                            townshipCode: string | null;
+                            townshipName: string | null;
+                            observed: number;
+                            expected: number;
+                            threshold: number;
+                            statistic: number;
+                            pValue: number | null;
+                            baseline: number[];
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            cluster: {
+                                townships: string[];
+                                townshipNames: string[];
+                                from: string;
+                                to: string;
+                            } | null;
+                            /** @enum {string} */
+                            status: "open" | "excluded" | "investigating" | "confirmed" | "closed";
+                            verifyDueAt: string;
+                            overdue: boolean;
+                            respondedAt: string | null;
+                            closedAt: string | null;
+                            note: string | null;
+                            createdAt: string;
+                            actions: ("exclude" | "investigate" | "confirm" | "close")[];
+                            points: {
+                                day: string;
+                                n: number;
+                            }[];
+                            cases: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
