@@ -51,6 +51,7 @@ CREATE TABLE medication_orders (
   prescriber_id   uuid NOT NULL REFERENCES users(id),
   prescriber_worker_id uuid REFERENCES workers(id),
   prescriber_title text,
+  prescriber_name text NOT NULL,
   kind            text NOT NULL CHECK (kind IN ('acute','chronic','long')),
   setting         text NOT NULL DEFAULT 'outpatient' CHECK (setting IN ('outpatient','emergency','inpatient')),
   pregnant        boolean NOT NULL DEFAULT false,

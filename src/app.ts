@@ -14,6 +14,7 @@ import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
 import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
+import { medicineRoutes } from './modules/medicines/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 
 export interface BuildOptions {
@@ -48,6 +49,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await schedulingRoutes(app, ctx, { onBookingMoved: followBookingMove });
       await referralRoutes(app, ctx);
       await indicatorRoutes(app, ctx);
+      await medicineRoutes(app, ctx);
     },
   });
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../platform/config.ts';
 import { openRuntime, type Runtime } from '../platform/runtime.ts';
-import { syncReferenceData } from '../modules/records/reference.ts';
+import { syncReferenceData } from '../reference-data.ts';
 
 /** A command-line failure: printed as one line (Chinese / English), exit code 1. */
 export class CliError extends Error {

@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'medicines'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -37,6 +37,8 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // ledger
   gov_units: 'ledger', plans: 'ledger', plan_tasks: 'ledger', plan_task_units: 'ledger', plan_task_reports: 'ledger', plan_report_attachments: 'ledger',
   plan_task_reviews: 'ledger', plan_reminders: 'ledger', plan_history: 'ledger',
+  // medicines
+  medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
 };
 
 /**

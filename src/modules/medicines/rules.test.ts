@@ -98,6 +98,7 @@ describe('dose, frequency, age and pregnancy', () => {
     ['doxycycline at 7 is contraindicated (tetracyclines under 8)', { patient: { ageYears: 7, weightKg: 25, pregnant: false }, items: [{ med: med('多西环素片'), dose: 50, route: 'oral', frequency: 'bid', days: 5 }] }, ['age:hold:0']],
     ['valsartan in pregnancy is contraindicated', { patient: { ageYears: 30, weightKg: 60, pregnant: true }, items: [{ med: med('缬沙坦胶囊'), dose: 80, route: 'oral', frequency: 'qd', days: 7 }] }, ['pregnancy:hold:0']],
     ['nifedipine in pregnancy: caution, a warning', { patient: { ageYears: 30, weightKg: 60, pregnant: true }, items: [{ med: med('硝苯地平缓释片'), dose: 20, route: 'oral', frequency: 'bid', days: 7 }] }, ['pregnancy:warn:0']],
+    ['meropenem at a village clinic is not stocked there (and special-use, above a village doctor\'s privilege)', { level: 'village', prescriber: { role: 'village_doctor', workerType: 'village_doctor', title: null, facilityTier: 'village' }, items: [{ med: med('注射用美罗培南'), dose: 1000, route: 'iv', frequency: 'q8h', days: 3 }] }, ['antibacterial_privilege:hold:0', 'not_stocked:warn:0', 'special_use:hold:0']],
     ['warfarin is high-alert', { items: [{ med: med('华法林钠片'), dose: 2.5, route: 'oral', frequency: 'qd', days: 7 }] }, ['high_alert:warn:0']],
   ];
   for (const [name, o, want] of cases) test(name, () => assert.deepEqual(rulesOf(base(o)), want));

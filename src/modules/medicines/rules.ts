@@ -3,11 +3,11 @@
 // it with a reason) or holds the prescription for the county review centre. Also: who may prescribe
 // which antibacterial grade, long-prescription eligibility, a resident's current medication across
 // facilities. No I/O: the web form runs the same checks.
-import { FREQUENCIES, type AntibacterialGrade, type CatalogueItem, type Route } from './catalogue.ts';
+import { FREQUENCIES, type AntibacterialGrade, type CatalogueItem, type Level, type Route } from './catalogue.ts';
 
 export type Verdict = 'warn' | 'hold';
 export type RuleCode = 'dose_range' | 'max_daily' | 'frequency' | 'duplicate_therapy' | 'interaction' | 'pregnancy' | 'age' | 'antibacterial_privilege'
-  | 'special_use' | 'injection_oral' | 'acute_days' | 'long_prescription' | 'high_alert';
+  | 'special_use' | 'injection_oral' | 'acute_days' | 'long_prescription' | 'high_alert' | 'not_stocked';
 
 /** The rules as data: each with its verdict and the text it comes from. */
 export const REVIEW_RULES: Record<RuleCode, { verdict: Verdict; name: { zh: string; en: string }; source: string }> = {
@@ -23,6 +23,7 @@ export const REVIEW_RULES: Record<RuleCode, { verdict: Verdict; name: { zh: stri
   injection_oral: { verdict: 'warn', name: { zh: '可口服而用注射剂', en: 'Injection where an oral form would serve' }, source: '处方点评管理规范第十七条（五）剂型或给药途径不适宜；"能口服不肌注、能肌注不输液"' },
   acute_days: { verdict: 'warn', name: { zh: '处方用量超过7日（急诊3日）', en: 'Over 7 days (emergency 3)' }, source: '处方管理办法（卫生部令第53号，2007）第十九条' },
   long_prescription: { verdict: 'hold', name: { zh: '长期处方不符合条件', en: 'Long prescription not allowed' }, source: '长期处方管理规范（试行）（国卫办医发〔2021〕17号）：一般4周内，病情稳定的慢性病患者最长不超过12周；抗微生物药物不得开具长期处方' },
+  not_stocked: { verdict: 'warn', name: { zh: '本级机构不配备', en: 'Not stocked at this facility level' }, source: '医共体统一药品目录的分级配备（本地设置）；缺药由县级药房调配（基层缺药登记）' },
   high_alert: { verdict: 'warn', name: { zh: '高警示药品，请双人核对', en: 'High-alert medicine: double-check' }, source: '中国药学会《中国高警示药品推荐目录（2019版）》' },
 };
 
@@ -79,6 +80,8 @@ export interface ReviewInput {
   current: { atcCode: string; genericName: string; facility: string }[];
   /** ATC level-4 classes with an oral item stocked at the prescriber's level. */
   oralClasses: ReadonlySet<string>;
+  /** The prescriber's facility level (county, township, village); omitted: not checked. */
+  level?: Level;
 }
 export interface Finding { rule: RuleCode; verdict: Verdict; item: number | null; message: { zh: string; en: string }; source: string }
 
@@ -137,6 +140,7 @@ export function review(x: ReviewInput): Finding[] {
     if ((it.route === 'iv' || it.route === 'im') && x.oralClasses.has(atc4(m.atcCode))) {
       add('injection_oral', i, `${name}为注射给药，本级有同类口服药品`, `${name} by injection; an oral item of the same class is stocked at this level`);
     }
+    if (x.level && !m.levels.includes(x.level)) add('not_stocked', i, `${name}不在本级机构配备目录`, `${name} is not stocked at ${x.level} level`);
     if (m.highAlert) add('high_alert', i, `${name}为高警示药品`, `${name} is a high-alert medicine`);
     // days for the kind of prescription
     if (x.kind === 'acute') {

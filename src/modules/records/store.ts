@@ -398,3 +398,8 @@ export function searchIcd10(q: Queryable, text: string, limit: number): Promise<
     `SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category FROM icd10_codes
       WHERE code ILIKE $1 || '%' OR name_zh LIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' ORDER BY code LIMIT $2`, [text, limit]);
 }
+
+export async function encounterBrief(q: Queryable, id: string): Promise<{ resident_id: string; facility_id: string | null; started_at: Date } | undefined> {
+  const [r] = await q.query<{ resident_id: string; facility_id: string | null; started_at: Date }>('SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1', [id]);
+  return r;
+}

@@ -314,3 +314,9 @@ export async function residentIdByLogin(q: Queryable, keys: Keys, login: string)
 export function liveResidentName(q: Queryable, id: string): Promise<string | null> {
   return store.liveResidentName(q, id);
 }
+
+/** What care rules need of a live resident: sex, birth date, county, the priority-group conditions (null when none or merged away). */
+export async function careFacts(q: Queryable, id: string): Promise<{ sex: 'M' | 'F'; birthDate: string; countyCode: string; conditions: string[] } | null> {
+  const r = await store.liveCareFacts(q, id);
+  return r ? { sex: r.sex, birthDate: r.birth_date, countyCode: r.county_code, conditions: r.conditions } : null;
+}
