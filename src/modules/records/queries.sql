@@ -219,3 +219,6 @@ ON CONFLICT (code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.
 -- searchIcd10
 SELECT code, name_zh AS "nameZh", name_en AS "nameEn", category FROM icd10_codes
 WHERE code ILIKE $1 || '%' OR name_zh LIKE '%' || $1 || '%' OR name_en ILIKE '%' || $1 || '%' ORDER BY code LIMIT $2;
+
+-- encounterBrief
+SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1;

@@ -299,7 +299,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -408,7 +408,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -676,7 +676,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1203,7 +1203,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1274,7 +1274,7 @@ export interface paths {
                         username: string;
                         displayName?: string;
                         /** @enum {string} */
-                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
@@ -1298,7 +1298,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -6300,6 +6300,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            encounterId: string;
                             /** @enum {string} */
                             class: "controlled" | "uncontrolled" | "adverse_reaction" | "complication";
                             emergency: boolean;
@@ -14331,6 +14332,1253 @@ export interface paths {
                                 age: number;
                                 villageName: string;
                                 inNumerator: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community's drug catalogue (search by name, code or ATC; by facility level; antibacterials), with the source of each field */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    level?: "county" | "township" | "village";
+                    antibacterial?: "yes" | "no";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string;
+                                genericName: string;
+                                nameEn: string | null;
+                                /** @enum {string} */
+                                dosageForm: "tablet" | "sustained_release_tablet" | "enteric_tablet" | "capsule" | "granules" | "oral_liquid" | "injection" | "inhalation" | "topical";
+                                strength: string;
+                                strengthValue: number;
+                                unit: string;
+                                package: string;
+                                atcCode: string;
+                                essential: boolean;
+                                /** @enum {string|null} */
+                                insuranceClass: "A" | "B" | null;
+                                /** @enum {string|null} */
+                                antibacterialGrade: "unrestricted" | "restricted" | "special" | null;
+                                highAlert: boolean;
+                                /** @enum {string} */
+                                route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                                adultDoseMin: number | null;
+                                adultDoseMax: number | null;
+                                maxDailyDose: number | null;
+                                childDailyMinPerKg: number | null;
+                                childDailyMaxPerKg: number | null;
+                                frequencies: string[];
+                                minAgeYears: number | null;
+                                /** @enum {string|null} */
+                                pregnancy: "contraindicated" | "caution" | null;
+                                levels: ("county" | "township" | "village")[];
+                                sources: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                origin: "shipped" | "imported";
+                            }[];
+                            sources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/catalogue/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a full catalogue (.csv or the first sheet of an .xlsx, base64): every row or none, each bad cell named by row and column */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            created: number;
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a prescription before signing it (nothing is written): each finding warns or holds, with its source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        encounterId?: string;
+                        /** @enum {string} */
+                        kind: "acute" | "chronic" | "long";
+                        /** @enum {string} */
+                        setting?: "outpatient" | "emergency" | "inpatient";
+                        pregnant?: boolean;
+                        weightKg?: number | null;
+                        consultation?: boolean;
+                        items: {
+                            medicineCode: string;
+                            dose: number;
+                            unit: string;
+                            /** @enum {string} */
+                            route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                            /** @enum {string} */
+                            frequency: "qd" | "qn" | "bid" | "q12h" | "tid" | "q8h" | "qid" | "q6h" | "prn" | "qw";
+                            days: number;
+                            quantity?: number;
+                        }[];
+                        confirmations?: {
+                            key: string;
+                            reason: string;
+                        }[];
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "held" | "ready" | "unconfirmed";
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            quantities: number[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My prescriptions and my facilities' (to dispense); with residentId, that resident's (needs a basis) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "held" | "ready" | "returned" | "dispensed";
+                    residentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                residentId: string;
+                                residentName: string | null;
+                                encounterId: string;
+                                /** @enum {string} */
+                                status: "held" | "ready" | "returned" | "dispensed";
+                                /** @enum {string} */
+                                kind: "acute" | "chronic" | "long";
+                                setting: string;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                prescriber: string;
+                                prescriberTitle: string | null;
+                                createdAt: string;
+                                items: {
+                                    line: number;
+                                    medicineCode: string;
+                                    genericName: string;
+                                    strength: string;
+                                    dose: number;
+                                    unit: string;
+                                    route: string;
+                                    frequency: string;
+                                    days: number;
+                                    quantity: number;
+                                    antibacterialGrade: string | null;
+                                }[];
+                                findings: {
+                                    rule: string;
+                                    /** @enum {string} */
+                                    verdict: "warn" | "hold";
+                                    item: number | null;
+                                    key: string;
+                                    message: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    source: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                confirmations: {
+                                    key: string;
+                                    reason: string;
+                                }[];
+                                heldAt: string | null;
+                                reviewDueAt: string | null;
+                                reviewedAt: string | null;
+                                reviewNote: string | null;
+                                dispensedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Prescribe from the catalogue: reviewed; warnings need a reason each; a hold sends it to the review centre, otherwise it may be dispensed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        encounterId?: string;
+                        /** @enum {string} */
+                        kind: "acute" | "chronic" | "long";
+                        /** @enum {string} */
+                        setting?: "outpatient" | "emergency" | "inpatient";
+                        pregnant?: boolean;
+                        weightKg?: number | null;
+                        consultation?: boolean;
+                        items: {
+                            medicineCode: string;
+                            dose: number;
+                            unit: string;
+                            /** @enum {string} */
+                            route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                            /** @enum {string} */
+                            frequency: "qd" | "qn" | "bid" | "q12h" | "tid" | "q8h" | "qid" | "q6h" | "prn" | "qw";
+                            days: number;
+                            quantity?: number;
+                        }[];
+                        confirmations?: {
+                            key: string;
+                            reason: string;
+                        }[];
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review centre's worklist: held prescriptions of my region, soonest due first, with minutes left */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                residentId: string;
+                                residentName: string | null;
+                                encounterId: string;
+                                /** @enum {string} */
+                                status: "held" | "ready" | "returned" | "dispensed";
+                                /** @enum {string} */
+                                kind: "acute" | "chronic" | "long";
+                                setting: string;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                prescriber: string;
+                                prescriberTitle: string | null;
+                                createdAt: string;
+                                items: {
+                                    line: number;
+                                    medicineCode: string;
+                                    genericName: string;
+                                    strength: string;
+                                    dose: number;
+                                    unit: string;
+                                    route: string;
+                                    frequency: string;
+                                    days: number;
+                                    quantity: number;
+                                    antibacterialGrade: string | null;
+                                }[];
+                                findings: {
+                                    rule: string;
+                                    /** @enum {string} */
+                                    verdict: "warn" | "hold";
+                                    item: number | null;
+                                    key: string;
+                                    message: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    source: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                confirmations: {
+                                    key: string;
+                                    reason: string;
+                                }[];
+                                heldAt: string | null;
+                                reviewDueAt: string | null;
+                                reviewedAt: string | null;
+                                reviewNote: string | null;
+                                dispensedAt: string | null;
+                                minutesLeft: number;
+                                overdue: boolean;
+                            }[];
+                            reviewMinutes: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a held prescription, or return it with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "return";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/{id}/dispense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispense a prescription that passed review or was approved (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/residents/{residentId}/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A resident's current medication across every facility; the same drug at two facilities flagged (needs a basis) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                genericName: string;
+                                atcCode: string;
+                                atTwoFacilities: boolean;
+                                facilities: {
+                                    code: string;
+                                    name: string;
+                                    startedOn: string;
+                                    endsOn: string;
+                                    dose: number;
+                                    unit: string;
+                                    frequency: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/stewardship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Antibiotic rate, injection rate, essential-medicine share and mean drugs per prescription by facility or prescriber (outpatient) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    by?: "facility" | "prescriber";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "facility" | "prescriber";
+                            from: string;
+                            to: string;
+                            definitions: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            items: {
+                                code: string;
+                                name: string;
+                                prescriptions: number;
+                                antibioticRate: number | null;
+                                injectionRate: number | null;
+                                essentialShare: number | null;
+                                meanDrugs: number | null;
                             }[];
                         };
                     };
