@@ -6,6 +6,7 @@ import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, Clust
 import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
+  CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
@@ -35,7 +36,8 @@ import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } fro
 import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 import { ScreeningPage } from './pages/chronic/screening';
 import { TwoFactorPage } from './pages/account/two-factor';
-import { SafetyOutlined } from '@ant-design/icons';
+import { SafetyOutlined, ExperimentOutlined } from '@ant-design/icons';
+import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
 
 export interface PageEntry {
   path: string;
@@ -54,6 +56,7 @@ const CHRONIC = { key: 'chronic', label: 'chronic.menu.group' as const, icon: <M
 const REFERRALS = { key: 'referrals', label: 'referrals.menu.group' as const, icon: <SwapOutlined /> };
 const MONITOR = { key: 'indicators', label: 'indicators.menu.group' as const, icon: <FundOutlined /> };
 const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <SettingOutlined /> };
+const MEDICINES = { key: 'medicines', label: 'medicines.menu.group' as const, icon: <ExperimentOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -92,6 +95,11 @@ export const PAGES: PageEntry[] = [
   { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorExplorerPage /> },
   { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: INDICATOR_ENTRANTS, group: MONITOR, element: <IndicatorEntryPage /> },
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
+  { path: '/medicines/catalogue', label: 'medicines.menu.catalogue', icon: <ExperimentOutlined />, roles: CATALOGUE_READERS, group: MEDICINES, element: <CataloguePage /> },
+  { path: '/medicines/prescriptions', label: 'medicines.menu.dispense', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PrescriptionsPage /> },
+  { path: '/medicines/prescribe/:residentId', label: 'medicines.menu.prescribe', icon: <ExperimentOutlined />, roles: MEDICINE_PRESCRIBERS, hidden: true, element: <PrescribePage /> },
+  { path: '/medicines/review', label: 'medicines.menu.review', icon: <ExperimentOutlined />, roles: PRESCRIPTION_REVIEWERS, group: MEDICINES, element: <ReviewCentrePage /> },
+  { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

@@ -13,6 +13,7 @@ import zhReferrals from './zh-CN/referrals';
 import zhScheduling from './zh-CN/scheduling';
 import zhIndicators from './zh-CN/indicators';
 import zhAccount from './zh-CN/account';
+import zhMedicines from './zh-CN/medicines';
 import enApp from './en-US/app';
 import enCommon from './en-US/common';
 import enAdmin from './en-US/admin';
@@ -25,13 +26,14 @@ import enReferrals from './en-US/referrals';
 import enScheduling from './en-US/scheduling';
 import enIndicators from './en-US/indicators';
 import enAccount from './en-US/account';
+import enMedicines from './en-US/medicines';
 
-const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount };
+const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhMedicines };
 
 /** Every message key of the app. */
 export type MessageKey = keyof typeof zhCN;
 
-const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount };
+const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enMedicines };
 
 export type Lang = 'zh' | 'en';
 export const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { zh: zhCN, en: enUS };
