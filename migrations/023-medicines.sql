@@ -88,3 +88,49 @@ CREATE TABLE medication_order_items (
   UNIQUE (order_id, line)
 );
 CREATE INDEX medication_order_items_medicine ON medication_order_items (medicine_id);
+
+-- The shared pharmacy: stock per facility by lot and expiry, its movements, and missing-drug
+-- registrations (基层缺药登记) filled by the county pharmacy and tracked to the patient.
+CREATE TABLE stock_lots (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  facility_id uuid NOT NULL REFERENCES facilities(id),
+  medicine_id uuid NOT NULL REFERENCES medicines(id),
+  lot         text NOT NULL CHECK (length(lot) BETWEEN 1 AND 40),
+  expires_on  date NOT NULL,
+  quantity    numeric NOT NULL CHECK (quantity >= 0),
+  received_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (facility_id, medicine_id, lot)
+);
+CREATE INDEX stock_lots_expiry ON stock_lots (facility_id, expires_on) WHERE quantity > 0;
+
+CREATE TABLE stock_moves (
+  id       uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  lot_id   uuid NOT NULL REFERENCES stock_lots(id),
+  kind     text NOT NULL CHECK (kind IN ('receive','dispense','transfer_out','transfer_in','shortage_fill')),
+  quantity numeric NOT NULL CHECK (quantity > 0),
+  ref_id   uuid,
+  by_user  uuid REFERENCES users(id),
+  at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX stock_moves_lot ON stock_moves (lot_id, at);
+
+CREATE TABLE shortage_requests (
+  id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  resident_id         uuid NOT NULL REFERENCES residents(id),
+  county_code         text NOT NULL,
+  requesting_facility_id uuid NOT NULL REFERENCES facilities(id),
+  requesting_region   text NOT NULL,
+  medicine_id         uuid NOT NULL REFERENCES medicines(id),
+  quantity            numeric NOT NULL CHECK (quantity > 0),
+  note                text,
+  status              text NOT NULL DEFAULT 'registered' CHECK (status IN ('registered','filled','in_transit','delivered','cancelled')),
+  lot_id              uuid REFERENCES stock_lots(id),
+  registered_by       uuid NOT NULL REFERENCES users(id),
+  registered_at       timestamptz NOT NULL DEFAULT now(),
+  filled_by           uuid REFERENCES users(id),
+  filled_at           timestamptz,
+  shipped_at          timestamptz,
+  delivered_by        uuid REFERENCES users(id),
+  delivered_at        timestamptz
+);
+CREATE INDEX shortage_requests_region ON shortage_requests (requesting_region text_pattern_ops, status);

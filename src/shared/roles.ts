@@ -118,3 +118,5 @@ export const DISPENSERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse',
 export const MEDICATION_READERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];
 /** Who reads the stewardship figures (aggregates). */
 export const STEWARDSHIP_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'pharmacist'];
+/** Who registers a drug their village or township lacks for a patient (基层缺药登记). */
+export const SHORTAGE_REGISTRARS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];

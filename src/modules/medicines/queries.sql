@@ -88,3 +88,39 @@ SELECT unit_id, count(*) AS prescriptions, count(*) FILTER (WHERE ab) AS with_an
 
 -- prescriberNames
 SELECT DISTINCT ON (prescriber_id) prescriber_id, prescriber_name FROM medication_orders WHERE prescriber_id = ANY($1::uuid[]) ORDER BY prescriber_id, created_at DESC;
+
+-- receiveLot
+INSERT INTO stock_lots (facility_id, medicine_id, lot, expires_on, quantity) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (facility_id, medicine_id, lot) DO UPDATE SET quantity = stock_lots.quantity + EXCLUDED.quantity RETURNING id;
+
+-- lotById
+SELECT id, facility_id, medicine_id, lot, expires_on::text AS expires_on, quantity FROM stock_lots WHERE id = $1${lock ? ' FOR UPDATE' : ''};
+
+-- takeFromLot
+UPDATE stock_lots SET quantity = quantity - $2 WHERE id = $1 AND quantity >= $2 RETURNING id;
+
+-- insertMove
+INSERT INTO stock_moves (lot_id, kind, quantity, ref_id, by_user) VALUES ($1, $2, $3, $4, $5);
+
+-- lotsOf
+SELECT id, facility_id, medicine_id, lot, expires_on::text AS expires_on, quantity FROM stock_lots
+WHERE facility_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR medicine_id = $2) ORDER BY expires_on, id${lock ? ' FOR UPDATE' : ''};
+
+-- insertShortage
+INSERT INTO shortage_requests (resident_id, county_code, requesting_facility_id, requesting_region, medicine_id, quantity, note, registered_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id;
+
+-- shortageById
+SELECT * FROM shortage_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''};
+
+-- shortages
+SELECT * FROM shortage_requests WHERE ($1::text IS NULL OR requesting_region LIKE $1 || '%') AND ($2::uuid[] IS NULL OR requesting_facility_id = ANY($2::uuid[]))
+ORDER BY (status IN ('delivered','cancelled')), registered_at DESC LIMIT 200;
+
+-- stepShortage
+UPDATE shortage_requests SET status = $3,
+  lot_id = COALESCE($5, lot_id),
+  filled_by = CASE WHEN $3 = 'filled' THEN $4::uuid ELSE filled_by END, filled_at = CASE WHEN $3 = 'filled' THEN now() ELSE filled_at END,
+  shipped_at = CASE WHEN $3 = 'in_transit' THEN now() ELSE shipped_at END,
+  delivered_by = CASE WHEN $3 = 'delivered' THEN $4::uuid ELSE delivered_by END, delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
+WHERE id = $1 AND status = $2 RETURNING id;

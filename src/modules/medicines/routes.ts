@@ -1,12 +1,14 @@
 // Medicines routes: thin — schema, access, one call to the service.
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { CATALOGUE_IMPORTERS, CATALOGUE_READERS, DISPENSERS, MEDICATION_READERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS } from '../../shared/roles.ts';
+import { CATALOGUE_IMPORTERS, CATALOGUE_READERS, DISPENSERS, MEDICATION_READERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, SHORTAGE_REGISTRARS, STEWARDSHIP_READERS } from '../../shared/roles.ts';
 import { catalogue, checkPrescription, currentMedication, decideReview, dispense, importCatalogue, listPrescriptions, prescribe, reviewWorklist, stewardship } from './service.ts';
 import { FIELD_SOURCES } from './catalogue.ts';
+import { listShortages, receiveStock, registerShortage, stepShortage, stock, transferStock } from './pharmacy.ts';
 import {
-  CatalogueImportIn, CatalogueImportOut, CatalogueOut, CatalogueQuery, CheckOut, CurrentMedicationOut, IdParams, PrescriptionIn, PrescriptionList, PrescriptionListQuery, PrescriptionOut,
+  CatalogueImportIn, CatalogueImportOut, IdOut, CatalogueOut, CatalogueQuery, CheckOut, CurrentMedicationOut, IdParams, PrescriptionIn, PrescriptionList, PrescriptionListQuery, PrescriptionOut,
   ResidentParams, ReviewDecisionIn, StewardshipOut, StewardshipQuery, WorklistOut,
+  LotOut, ReceiveIn, ShortageIn, ShortageList, ShortageStepIn, ShortageStepOut, ShortageStepParams, StockOut, StockQuery, TransferIn,
 } from './schema.ts';
 
 /** Registers /api/medicines/*. */
@@ -63,5 +65,37 @@ export async function medicineRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: STEWARDSHIP_READERS },
     schema: { tags: ['medicines'], summary: 'Antibiotic rate, injection rate, essential-medicine share and mean drugs per prescription by facility or prescriber (outpatient)', querystring: StewardshipQuery, response: { 200: StewardshipOut } },
     handler: async (req) => stewardship(db, me(req), req.query),
+  });
+
+  // ---- the shared pharmacy ----
+  app.get('/api/medicines/stock', {
+    config: { access: DISPENSERS },
+    schema: { tags: ['medicines'], summary: 'A facility\'s stock by lot, soonest expiry first, each lot expired / expiring (90 days) / ok', querystring: StockQuery, response: { 200: StockOut } },
+    handler: async (req) => stock(db, me(req), req.query.facilityCode),
+  });
+  app.post('/api/medicines/stock/receive', {
+    config: { access: DISPENSERS },
+    schema: { tags: ['medicines'], summary: 'Receive stock into a lot (my facility, or one of my region for a pharmacist)', body: ReceiveIn, response: { 200: LotOut } },
+    handler: async (req) => receiveStock(db, me(req), req.body),
+  });
+  app.post('/api/medicines/stock/transfer', {
+    config: { access: DISPENSERS },
+    schema: { tags: ['medicines'], summary: 'Transfer part of a lot to another facility (same lot and expiry there)', body: TransferIn, response: { 200: LotOut } },
+    handler: async (req) => transferStock(db, me(req), req.body),
+  });
+  app.post('/api/medicines/shortages', {
+    config: { access: SHORTAGE_REGISTRARS },
+    schema: { tags: ['medicines'], summary: 'Register a drug my facility lacks for a patient (基层缺药登记; needs a basis)', body: ShortageIn, response: { 200: IdOut } },
+    handler: async (req) => registerShortage(db, me(req), o, req.body),
+  });
+  app.get('/api/medicines/shortages', {
+    config: { access: DISPENSERS },
+    schema: { tags: ['medicines'], summary: 'Missing-drug registrations: my region\'s (pharmacist) or my facilities\'', response: { 200: ShortageList } },
+    handler: async (req) => listShortages(db, me(req)),
+  });
+  app.post('/api/medicines/shortages/:id/:step', {
+    config: { access: DISPENSERS },
+    schema: { tags: ['medicines'], summary: 'Fill (from a county lot) and ship (county pharmacist); deliver to the patient or cancel (requesting facility)', params: ShortageStepParams, body: ShortageStepIn, response: { 200: ShortageStepOut } },
+    handler: async (req) => stepShortage(db, me(req), req.params.id, req.params.step, req.body.lotId),
   });
 }

@@ -64,6 +64,7 @@ export const WorklistOut = z.object({
 });
 export const ReviewDecisionIn = z.strictObject({ decision: z.enum(['approve', 'return']), note: z.string().max(500).optional() });
 export const IdParams = z.strictObject({ id: z.string().uuid() });
+export const IdOut = z.object({ id: z.string() });
 export const ResidentParams = z.strictObject({ residentId: z.string().uuid() });
 
 export const CurrentMedicationOut = z.object({
@@ -77,3 +78,23 @@ export const StewardshipOut = z.object({
   items: z.array(z.object({ code: z.string(), name: z.string(), prescriptions: z.number(), antibioticRate: z.number().nullable(), injectionRate: z.number().nullable(),
     essentialShare: z.number().nullable(), meanDrugs: z.number().nullable() })),
 });
+
+// ---- the shared pharmacy ----
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+export const ReceiveIn = z.strictObject({ facilityCode: z.string().max(32).optional(), medicineCode: z.string().min(1).max(32), lot: z.string().trim().min(1).max(40), expiresOn: Day, quantity: z.number().positive().max(1_000_000) });
+export const LotOut = z.object({ lotId: z.string() });
+export const StockQuery = z.strictObject({ facilityCode: z.string().max(32).optional() });
+export const StockOut = z.object({
+  facility: z.object({ code: z.string(), name: z.string() }),
+  items: z.array(z.object({ lotId: z.string(), medicineCode: z.string(), genericName: z.string(), strength: z.string(), lot: z.string(), expiresOn: z.string(), quantity: z.number(), expiry: z.enum(['expired', 'expiring', 'ok']) })),
+});
+export const TransferIn = z.strictObject({ lotId: z.string().uuid(), toFacilityCode: z.string().min(1).max(32), quantity: z.number().positive().max(1_000_000) });
+export const ShortageIn = z.strictObject({ residentId: z.string().uuid(), medicineCode: z.string().min(1).max(32), quantity: z.number().positive().max(10_000), note: z.string().max(200).optional() });
+export const ShortageStatus = z.enum(['registered', 'filled', 'in_transit', 'delivered', 'cancelled']);
+export const ShortageList = z.object({
+  items: z.array(z.object({ id: z.string(), residentId: z.string(), residentName: z.string().nullable(), facility: z.object({ code: z.string(), name: z.string() }), medicineCode: z.string(), genericName: z.string(),
+    strength: z.string(), quantity: z.number(), note: z.string().nullable(), status: ShortageStatus, registeredAt: z.string(), filledAt: z.string().nullable(), shippedAt: z.string().nullable(), deliveredAt: z.string().nullable() })),
+});
+export const ShortageStepParams = z.strictObject({ id: z.string().uuid(), step: z.enum(['fill', 'ship', 'deliver', 'cancel']) });
+export const ShortageStepIn = z.strictObject({ lotId: z.string().uuid().optional() });
+export const ShortageStepOut = z.object({ status: ShortageStatus });

@@ -23,6 +23,7 @@ import { today } from '../../shared/time.ts';
 import { checkCatalogue, FIELD_SOURCES, type CatalogueItem, type Level } from './catalogue.ts';
 import { currentMedication as currentOf, decide, findingKey, quantityFor, review, REVIEW_RULES, type Finding, type RuleCode } from './rules.ts';
 import * as store from './store.ts';
+import { deductForDispense } from './pharmacy.ts';
 import type { CatalogueItemOut, PrescriptionIn, PrescriptionOut } from './schema.ts';
 
 /** Minutes the review centre has for a held prescription before it shows overdue (a local setting; no national figure). */
@@ -286,6 +287,11 @@ export async function dispense(db: Db, p: Principal, id: string): Promise<Prescr
     const pharmacist = o && prefix !== undefined && (prefix === null || o.facility_region.startsWith(prefix));
     if (!o || (!atFacility && !pharmacist)) throw notFound({ zh: '处方', en: 'Prescription' });
     const r = await store.markDispensed(q, id, p.userId);
+    if (r) {
+      const items = await store.itemsOf(q, [id]);
+      const names = new Map((await store.medicinesByIds(q, items.map((i) => i.medicine_id))).map((m) => [m.id, m.generic_name]));
+      await deductForDispense(q, o.facility_id, id, items.map((i) => ({ medicineId: i.medicine_id, name: names.get(i.medicine_id) ?? '', quantity: Number(i.quantity) })), p.userId);
+    }
     if (!r) throw conflict('medicines.not_ready', { zh: o.status === 'held' ? '处方待审方中心审核，不能发药' : '该处方不能发药（已发药或已退回）', en: o.status === 'held' ? 'The prescription awaits the review centre' : 'The prescription cannot be dispensed (dispensed or returned)' });
     await writeAudit(q, actorOf(p, p.ip), { action: 'medicines.dispense', outcome: 'ok', residentId: o.resident_id, recordType: 'medication_order', recordId: id });
     return r;

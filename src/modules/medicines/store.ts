@@ -171,3 +171,70 @@ export async function prescriberNames(q: Queryable, ids: string[]): Promise<Map<
     'SELECT DISTINCT ON (prescriber_id) prescriber_id, prescriber_name FROM medication_orders WHERE prescriber_id = ANY($1::uuid[]) ORDER BY prescriber_id, created_at DESC', [ids]);
   return new Map(r.map((x) => [x.prescriber_id, x.prescriber_name]));
 }
+
+// ---- the shared pharmacy ----
+
+export interface LotRow { id: string; facility_id: string; medicine_id: string; lot: string; expires_on: string; quantity: string | number }
+
+/** Receives stock into a lot (created, or added to when the lot is known); answers the lot's id. */
+export async function receiveLot(q: Queryable, o: { facilityId: string; medicineId: string; lot: string; expiresOn: string; quantity: number }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO stock_lots (facility_id, medicine_id, lot, expires_on, quantity) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (facility_id, medicine_id, lot) DO UPDATE SET quantity = stock_lots.quantity + EXCLUDED.quantity RETURNING id`,
+    [o.facilityId, o.medicineId, o.lot, o.expiresOn, o.quantity]);
+  return r.id;
+}
+
+export async function lotById(q: Queryable, id: string, lock = false): Promise<LotRow | undefined> {
+  const [r] = await q.query<LotRow>(`SELECT id, facility_id, medicine_id, lot, expires_on::text AS expires_on, quantity FROM stock_lots WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return r;
+}
+
+/** Takes a quantity out of a lot when it holds enough (false otherwise: nothing changes). */
+export async function takeFromLot(q: Queryable, id: string, quantity: number): Promise<boolean> {
+  const r = await q.query('UPDATE stock_lots SET quantity = quantity - $2 WHERE id = $1 AND quantity >= $2 RETURNING id', [id, quantity]);
+  return r.length === 1;
+}
+
+export async function insertMove(q: Queryable, m: { lotId: string; kind: string; quantity: number; refId: string | null; by: string }): Promise<void> {
+  await q.query('INSERT INTO stock_moves (lot_id, kind, quantity, ref_id, by_user) VALUES ($1, $2, $3, $4, $5)', [m.lotId, m.kind, m.quantity, m.refId, m.by]);
+}
+
+/** The lots of facilities (with stock, or every one), soonest expiry first. */
+export function lotsOf(q: Queryable, facilityIds: string[], medicineId: string | null, lock = false): Promise<LotRow[]> {
+  return q.query<LotRow>(
+    `SELECT id, facility_id, medicine_id, lot, expires_on::text AS expires_on, quantity FROM stock_lots
+      WHERE facility_id = ANY($1::uuid[]) AND ($2::uuid IS NULL OR medicine_id = $2) ORDER BY expires_on, id${lock ? ' FOR UPDATE' : ''}`, [facilityIds, medicineId]);
+}
+
+export interface ShortageRow {
+  id: string; resident_id: string; county_code: string; requesting_facility_id: string; requesting_region: string; medicine_id: string; quantity: string | number; note: string | null;
+  status: 'registered' | 'filled' | 'in_transit' | 'delivered' | 'cancelled'; lot_id: string | null; registered_at: Date; filled_at: Date | null; shipped_at: Date | null; delivered_at: Date | null;
+}
+export async function insertShortage(q: Queryable, s: { residentId: string; county: string; facilityId: string; region: string; medicineId: string; quantity: number; note: string | null; by: string }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO shortage_requests (resident_id, county_code, requesting_facility_id, requesting_region, medicine_id, quantity, note, registered_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, [s.residentId, s.county, s.facilityId, s.region, s.medicineId, s.quantity, s.note, s.by]);
+  return r.id;
+}
+export async function shortageById(q: Queryable, id: string, lock = false): Promise<ShortageRow | undefined> {
+  const [r] = await q.query<ShortageRow>(`SELECT * FROM shortage_requests WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return r;
+}
+/** Missing-drug registrations of facilities in a region, or of some facilities; open ones first. */
+export function shortages(q: Queryable, f: { prefix: string | null; facilityIds: string[] | null }): Promise<ShortageRow[]> {
+  return q.query<ShortageRow>(
+    `SELECT * FROM shortage_requests WHERE ($1::text IS NULL OR requesting_region LIKE $1 || '%') AND ($2::uuid[] IS NULL OR requesting_facility_id = ANY($2::uuid[]))
+      ORDER BY (status IN ('delivered','cancelled')), registered_at DESC LIMIT 200`, [f.prefix, f.facilityIds]);
+}
+/** Moves a registration on one step (only from the state the caller saw). */
+export async function stepShortage(q: Queryable, id: string, from: string, to: string, by: string, lotId: string | null): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE shortage_requests SET status = $3,
+        lot_id = COALESCE($5, lot_id),
+        filled_by = CASE WHEN $3 = 'filled' THEN $4::uuid ELSE filled_by END, filled_at = CASE WHEN $3 = 'filled' THEN now() ELSE filled_at END,
+        shipped_at = CASE WHEN $3 = 'in_transit' THEN now() ELSE shipped_at END,
+        delivered_by = CASE WHEN $3 = 'delivered' THEN $4::uuid ELSE delivered_by END, delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
+      WHERE id = $1 AND status = $2 RETURNING id`, [id, from, to, by, lotId]);
+  return r.length === 1;
+}
