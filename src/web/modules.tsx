@@ -38,6 +38,7 @@ import { ScreeningPage } from './pages/chronic/screening';
 import { TwoFactorPage } from './pages/account/two-factor';
 import { SafetyOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
+import { PharmacyPage } from './pages/medicines/pharmacy';
 
 export interface PageEntry {
   path: string;
@@ -98,6 +99,7 @@ export const PAGES: PageEntry[] = [
   { path: '/medicines/catalogue', label: 'medicines.menu.catalogue', icon: <ExperimentOutlined />, roles: CATALOGUE_READERS, group: MEDICINES, element: <CataloguePage /> },
   { path: '/medicines/prescriptions', label: 'medicines.menu.dispense', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PrescriptionsPage /> },
   { path: '/medicines/prescribe/:residentId', label: 'medicines.menu.prescribe', icon: <ExperimentOutlined />, roles: MEDICINE_PRESCRIBERS, hidden: true, element: <PrescribePage /> },
+  { path: '/medicines/pharmacy', label: 'medicines.menu.pharmacy', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PharmacyPage /> },
   { path: '/medicines/review', label: 'medicines.menu.review', icon: <ExperimentOutlined />, roles: PRESCRIPTION_REVIEWERS, group: MEDICINES, element: <ReviewCentrePage /> },
   { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },

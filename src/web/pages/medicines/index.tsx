@@ -132,6 +132,8 @@ export function PrescribePage() {
   const saveMut = useApiMutation('post', '/api/medicines/prescriptions', {
     invalidates: ['/api/medicines/prescriptions', '/api/medicines/review', '/api/medicines/residents/{residentId}/current', '/api/records/{residentId}/summary'], onSuccess: setSaved,
   });
+  const { message } = App.useApp();
+  const shortage = useApiMutation('post', '/api/medicines/shortages', { invalidates: ['/api/medicines/shortages'], onSuccess: () => message.success(t('medicines.ph.registered')) });
   const setLine = (i: number, patch: Line) => { setCheck(null); setLines(lines.map((l, k) => (k === i ? { ...l, ...patch } : l))); };
   const pick = (i: number, code: string) => {
     const m = byCode.get(code);
@@ -179,6 +181,7 @@ export function PrescribePage() {
                 <Tag color={f.verdict === 'hold' ? 'red' : 'gold'}>{t(`medicines.verdict.${f.verdict}`)}</Tag>
                 <span data-testid={`finding-${f.key}`}>{f.message[lang]}</span>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>{f.source}</Typography.Text>
+                {f.rule === 'not_stocked' && f.item != null && <Button size="small" data-testid={`register-shortage-${f.item}`} onClick={() => shortage.mutate({ body: { residentId, medicineCode: lines[f.item!].medicineCode!, quantity: quantityFor({ dose: lines[f.item!].dose!, frequency: lines[f.item!].frequency!, days: lines[f.item!].days! }, byCode.get(lines[f.item!].medicineCode!)!.strengthValue) } })}>{t('medicines.ph.register')}</Button>}
                 {f.verdict === 'warn' && <Input size="small" style={{ width: 240 }} placeholder={t('medicines.rx.reason')} value={reasons[f.key] ?? ''} data-testid={`reason-${f.key}`}
                   onChange={(e) => setReasons({ ...reasons, [f.key]: e.target.value })} />}
               </Space>
