@@ -28,6 +28,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'village', role: 'village_doctor', label: '村卫生室乡村医生 / village doctor' },
   { username: 'ph', role: 'public_health', label: '镇公共卫生人员 / public-health staff' },
   { username: 'yibao', role: 'department', label: '区医疗保障局 / department (medical-insurance bureau): its own ledger tasks' },
+  { username: 'pharmacist', role: 'pharmacist', label: '区审方中心药师 / county review-centre pharmacist' },
 ];
 
 /** Creates the demo sign-ins on a seeded county, each linked to a worker of the right facility. */
@@ -49,6 +50,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     village: { facilityCode: village?.facility, worker: village?.worker, name: village?.name },
     ph: { regionCode: township?.region },
     yibao: { regionCode: county },
+    pharmacist: { regionCode: county },
   };
   for (const u of DEMO_USERS) {
     const p = plan[u.username];
