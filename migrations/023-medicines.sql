@@ -134,3 +134,15 @@ CREATE TABLE shortage_requests (
   delivered_at        timestamptz
 );
 CREATE INDEX shortage_requests_region ON shortage_requests (requesting_region text_pattern_ops, status);
+
+-- The monthly prescription comment (处方点评): a pharmacist's judgement of a sampled prescription.
+CREATE TABLE prescription_comments (
+  id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  order_id     uuid NOT NULL UNIQUE REFERENCES medication_orders(id),
+  month        text NOT NULL CHECK (month ~ '^\d{4}-\d{2}$'),
+  result       text NOT NULL CHECK (result IN ('rational','irregular','inappropriate','excessive')),
+  problems     text[] NOT NULL DEFAULT '{}',
+  note         text,
+  commented_by uuid NOT NULL REFERENCES users(id),
+  commented_at timestamptz NOT NULL DEFAULT now()
+);

@@ -39,7 +39,7 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   plan_task_reviews: 'ledger', plan_reminders: 'ledger', plan_history: 'ledger',
   // medicines
   medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
-  stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines',
+  stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
 };
 
 /**

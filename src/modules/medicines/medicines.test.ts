@@ -216,6 +216,27 @@ for (const engine of ENGINES) {
       assert.deepEqual((await get(w.otherPh, `/api/medicines/stewardship?from=${today}&to=${today}`)).json().items, []);
     });
 
+    test('the monthly comment: every prescription of a small month is sampled; an irrational verdict names its problem', async () => {
+      const w = await world();
+      const para = { medicineCode: 'YP031', dose: 500, unit: 'mg', route: 'oral', frequency: 'tid', days: 3 };
+      const ids: string[] = [];
+      for (const who of ['p1', 'p2']) ids.push((await post(w.vd, '/api/medicines/prescriptions', { residentId: w.ids[who], kind: 'acute', items: [para] })).json().id);
+      const held = await post(w.vd, '/api/medicines/prescriptions', levo(w));
+      const month = today.slice(0, 7);
+      const s = await get(w.ph, `/api/medicines/comments/sample?facilityCode=${w.clinic.code}&month=${month}`);
+      assert.equal(s.statusCode, 200, s.body);
+      assert.deepEqual([s.json().total, s.json().size, s.json().items.map((x: { id: string }) => x.id).sort()], [2, 2, [...ids].sort()], 'the held one is not a valid prescription yet');
+      const bad = await post(w.ph, '/api/medicines/comments', { orderId: ids[0], result: 'inappropriate' });
+      assert.equal(bad.json().error.fields[0].path, 'problems');
+      assert.equal((await post(w.ph, '/api/medicines/comments', { orderId: ids[0], result: 'inappropriate', problems: ['第十八条（五）用法、用量不适宜'] })).statusCode, 200);
+      assert.equal((await post(w.ph, '/api/medicines/comments', { orderId: held.json().id, result: 'rational' })).statusCode, 404, 'not in the sample');
+      assert.equal((await post(w.otherPh, '/api/medicines/comments', { orderId: ids[1], result: 'rational' })).statusCode, 404, 'another county');
+      assert.equal((await get(w.otherPh, `/api/medicines/comments/sample?facilityCode=${w.clinic.code}&month=${month}`)).statusCode, 404);
+      const again = await get(w.ph, `/api/medicines/comments/sample?facilityCode=${w.clinic.code}&month=${month}`);
+      assert.deepEqual(again.json().items.find((x: { id: string }) => x.id === ids[0]).comment, { result: 'inappropriate', problems: ['第十八条（五）用法、用量不适宜'], note: null });
+      assert.equal((await get(w.vd, `/api/medicines/comments/sample?facilityCode=${w.clinic.code}&month=${month}`)).statusCode, 403);
+    });
+
     test('as an attacker: no basis → 404, a nurse → 403, an unknown drug or the wrong unit → 400 naming the field', async () => {
       const w = await world();
       assert.equal((await post(w.vd, '/api/medicines/prescriptions', levo(w, 'p4'))).statusCode, 404);

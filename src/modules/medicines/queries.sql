@@ -124,3 +124,18 @@ UPDATE shortage_requests SET status = $3,
   shipped_at = CASE WHEN $3 = 'in_transit' THEN now() ELSE shipped_at END,
   delivered_by = CASE WHEN $3 = 'delivered' THEN $4::uuid ELSE delivered_by END, delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
 WHERE id = $1 AND status = $2 RETURNING id;
+
+-- monthPrescriptions
+SELECT o.id, o.created_at, o.age_years, o.prescriber_name, count(*)::int AS drugs, bool_or(m.antibacterial_grade IS NOT NULL) AS antibacterial,
+      bool_or(i.route IN ('iv','im','sc')) AS injection, (count(*) FILTER (WHERE m.essential))::int AS essential
+ FROM medication_orders o JOIN medication_order_items i ON i.order_id = o.id JOIN medicines m ON m.id = i.medicine_id
+WHERE o.facility_id = $1 AND o.status IN ('ready', 'dispensed') AND o.setting <> 'inpatient'
+  AND o.created_at >= (($2 || '-01')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND o.created_at < ((($2 || '-01')::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+GROUP BY o.id ORDER BY o.id;
+
+-- commentsOf
+SELECT order_id, result, problems, note FROM prescription_comments WHERE order_id = ANY($1::uuid[]);
+
+-- upsertComment
+INSERT INTO prescription_comments (order_id, month, result, problems, note, commented_by) VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (order_id) DO UPDATE SET result = EXCLUDED.result, problems = EXCLUDED.problems, note = EXCLUDED.note, commented_by = EXCLUDED.commented_by, commented_at = now();

@@ -2,13 +2,13 @@
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import { CATALOGUE_IMPORTERS, CATALOGUE_READERS, DISPENSERS, MEDICATION_READERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, SHORTAGE_REGISTRARS, STEWARDSHIP_READERS } from '../../shared/roles.ts';
-import { catalogue, checkPrescription, currentMedication, decideReview, dispense, importCatalogue, listPrescriptions, prescribe, reviewWorklist, stewardship } from './service.ts';
+import { commentOn, commentSampleOf, catalogue, checkPrescription, currentMedication, decideReview, dispense, importCatalogue, listPrescriptions, prescribe, reviewWorklist, stewardship } from './service.ts';
 import { FIELD_SOURCES } from './catalogue.ts';
 import { listShortages, receiveStock, registerShortage, stepShortage, stock, transferStock } from './pharmacy.ts';
 import {
   CatalogueImportIn, CatalogueImportOut, IdOut, CatalogueOut, CatalogueQuery, CheckOut, CurrentMedicationOut, IdParams, PrescriptionIn, PrescriptionList, PrescriptionListQuery, PrescriptionOut,
   ResidentParams, ReviewDecisionIn, StewardshipOut, StewardshipQuery, WorklistOut,
-  LotOut, ReceiveIn, ShortageIn, ShortageList, ShortageStepIn, ShortageStepOut, ShortageStepParams, StockOut, StockQuery, TransferIn,
+  CommentIn, CommentSampleOut, CommentSampleQuery, OkOut, LotOut, ReceiveIn, ShortageIn, ShortageList, ShortageStepIn, ShortageStepOut, ShortageStepParams, StockOut, StockQuery, TransferIn,
 } from './schema.ts';
 
 /** Registers /api/medicines/*. */
@@ -97,5 +97,17 @@ export async function medicineRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: DISPENSERS },
     schema: { tags: ['medicines'], summary: 'Fill (from a county lot) and ship (county pharmacist); deliver to the patient or cancel (requesting facility)', params: ShortageStepParams, body: ShortageStepIn, response: { 200: ShortageStepOut } },
     handler: async (req) => stepShortage(db, me(req), req.params.id, req.params.step, req.body.lotId),
+  });
+
+  // ---- the monthly prescription comment ----
+  app.get('/api/medicines/comments/sample', {
+    config: { access: PRESCRIPTION_REVIEWERS },
+    schema: { tags: ['medicines'], summary: 'The month\'s prescription-comment sample of a facility (1‰, at least 100), drawn reproducibly, with the national form\'s counts', querystring: CommentSampleQuery, response: { 200: CommentSampleOut } },
+    handler: async (req) => commentSampleOf(db, me(req), req.query.facilityCode, req.query.month),
+  });
+  app.post('/api/medicines/comments', {
+    config: { access: PRESCRIPTION_REVIEWERS },
+    schema: { tags: ['medicines'], summary: 'Comment on a sampled prescription: rational, irregular, inappropriate or excessive (处方点评管理规范 第十六至十九条)', body: CommentIn, response: { 200: OkOut } },
+    handler: async (req) => commentOn(db, me(req), req.body),
   });
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseCsv } from '../registry/csv.ts';
 import { checkCatalogue, checkCatalogueRow, COLUMNS, type CatalogueItem } from './catalogue.ts';
-import { antibacterialPrivilege, currentMedication, decide, findingKey, quantityFor, review, type Prescriber, type ReviewInput } from './rules.ts';
+import { antibacterialPrivilege, commentSample, commentSampleSize, currentMedication, decide, findingKey, quantityFor, review, type Prescriber, type ReviewInput } from './rules.ts';
 
 const shipped = checkCatalogue(parseCsv(readFileSync(new URL('../../../data/medicines/catalogue.csv', import.meta.url), 'utf8')).rows);
 const med = (name: string): CatalogueItem => {
@@ -159,5 +159,20 @@ describe('the decision, current medication, quantity', () => {
   test('quantity: 0.5 g tid for 5 days of 0.25 g capsules is 30', () => {
     assert.equal(quantityFor({ dose: 500, frequency: 'tid', days: 5 }, 250), 30);
     assert.equal(quantityFor({ dose: 2.5, frequency: 'qd', days: 7 }, 5), 4);
+  });
+});
+
+describe('the monthly prescription comment (医院处方点评管理规范 第十条)', () => {
+  test('sample size: 1‰ of the month and at least 100; all of them when fewer', () => {
+    const cases: [number, number][] = [[0, 0], [50, 50], [100, 100], [5000, 100], [100_000, 100], [100_001, 101], [250_000, 250]];
+    for (const [total, want] of cases) assert.equal(commentSampleSize(total), want, String(total));
+  });
+  test('the sample is reproducible for a month and differs between months', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `id-${i}`);
+    const a = commentSample(ids, 100, '2026-11');
+    assert.equal(a.length, 100);
+    assert.equal(new Set(a).size, 100);
+    assert.deepEqual(commentSample([...ids].reverse(), 100, '2026-11'), a);
+    assert.notDeepEqual(commentSample(ids, 100, '2026-12'), a);
   });
 });

@@ -11,16 +11,16 @@ export type RuleCode = 'dose_range' | 'max_daily' | 'frequency' | 'duplicate_the
 
 /** The rules as data: each with its verdict and the text it comes from. */
 export const REVIEW_RULES: Record<RuleCode, { verdict: Verdict; name: { zh: string; en: string }; source: string }> = {
-  dose_range: { verdict: 'warn', name: { zh: '剂量超出常用范围', en: 'Dose outside the usual range' }, source: '药品说明书；《中国国家处方集》2010；医院处方点评管理规范（试行）第十七条（四）用法、用量不适宜' },
-  max_daily: { verdict: 'hold', name: { zh: '超过每日最大剂量', en: 'Above the maximum daily dose' }, source: '药品说明书（每日最大剂量）；处方点评管理规范第十七条（四）' },
-  frequency: { verdict: 'warn', name: { zh: '给药频次不适宜', en: 'Frequency not usual for the item' }, source: '药品说明书（用法）；处方点评管理规范第十七条（四）' },
-  duplicate_therapy: { verdict: 'warn', name: { zh: '重复用药（同一ATC类别）', en: 'Duplicate therapy (same ATC class)' }, source: '医院处方点评管理规范（试行）（卫医管发〔2010〕28号）第十七条（六）重复给药' },
-  interaction: { verdict: 'warn', name: { zh: '药物相互作用', en: 'Drug interaction' }, source: '医院处方点评管理规范第十七条（七）有配伍禁忌或不良相互作用；各条目见相互作用表' },
+  dose_range: { verdict: 'warn', name: { zh: '剂量超出常用范围', en: 'Dose outside the usual range' }, source: '药品说明书；《中国国家处方集》2010；医院处方点评管理规范（试行）第十八条（五）用法、用量不适宜' },
+  max_daily: { verdict: 'hold', name: { zh: '超过每日最大剂量', en: 'Above the maximum daily dose' }, source: '药品说明书（每日最大剂量）；处方点评管理规范第十八条（五）' },
+  frequency: { verdict: 'warn', name: { zh: '给药频次不适宜', en: 'Frequency not usual for the item' }, source: '药品说明书（用法）；处方点评管理规范第十八条（五）' },
+  duplicate_therapy: { verdict: 'warn', name: { zh: '重复用药（同一ATC类别）', en: 'Duplicate therapy (same ATC class)' }, source: '医院处方点评管理规范（试行）（卫医管发〔2010〕28号）第十八条（七）重复给药' },
+  interaction: { verdict: 'warn', name: { zh: '药物相互作用', en: 'Drug interaction' }, source: '医院处方点评管理规范第十八条（八）有配伍禁忌或者不良相互作用；各条目见相互作用表' },
   pregnancy: { verdict: 'hold', name: { zh: '孕妇禁用', en: 'Contraindicated in pregnancy' }, source: '药品说明书【孕妇及哺乳期妇女用药】' },
   age: { verdict: 'hold', name: { zh: '年龄禁忌', en: 'Contraindicated at this age' }, source: '药品说明书【儿童用药】（如喹诺酮类18岁以下、四环素类8岁以下禁用）' },
   antibacterial_privilege: { verdict: 'hold', name: { zh: '超出抗菌药物处方权限', en: 'Antibacterial grade above the prescriber\'s privilege' }, source: '抗菌药物临床应用管理办法（卫生部令第84号，2012）第二十四条' },
   special_use: { verdict: 'hold', name: { zh: '特殊使用级抗菌药物', en: 'Special-use antibacterial' }, source: '抗菌药物临床应用管理办法第二十八条：经会诊同意后由具有相应处方权医师开具；不得在门诊使用' },
-  injection_oral: { verdict: 'warn', name: { zh: '可口服而用注射剂', en: 'Injection where an oral form would serve' }, source: '处方点评管理规范第十七条（五）剂型或给药途径不适宜；"能口服不肌注、能肌注不输液"' },
+  injection_oral: { verdict: 'warn', name: { zh: '可口服而用注射剂', en: 'Injection where an oral form would serve' }, source: '处方点评管理规范第十八条（三）药品剂型或给药途径不适宜；"能口服不肌注、能肌注不输液"' },
   acute_days: { verdict: 'warn', name: { zh: '处方用量超过7日（急诊3日）', en: 'Over 7 days (emergency 3)' }, source: '处方管理办法（卫生部令第53号，2007）第十九条' },
   long_prescription: { verdict: 'hold', name: { zh: '长期处方不符合条件', en: 'Long prescription not allowed' }, source: '长期处方管理规范（试行）（国卫办医发〔2021〕17号）：一般4周内，病情稳定的慢性病患者最长不超过12周；抗微生物药物不得开具长期处方' },
   not_stocked: { verdict: 'warn', name: { zh: '本级机构不配备', en: 'Not stocked at this facility level' }, source: '医共体统一药品目录的分级配备（本地设置）；缺药由县级药房调配（基层缺药登记）' },
@@ -233,3 +233,20 @@ function addDaysIso(day: string, n: number): string {
 export function quantityFor(i: { dose: number; frequency: string; days: number }, strengthValue: number): number {
   return Math.ceil((dailyDose(i) * i.days) / strengthValue);
 }
+
+/**
+ * How many outpatient prescriptions a facility's monthly comment samples (医院处方点评管理规范（试行）
+ * 第十条: at least 1‰ of the month's prescriptions and at least 100 — all of them when fewer).
+ */
+export function commentSampleSize(total: number): number {
+  return Math.min(total, Math.max(100, Math.ceil(total / 1000)));
+}
+
+/** A reproducible random sample of `n` ids for a month: ordered by a hash of id and month (the same sample every time it is drawn). */
+export function commentSample(ids: string[], n: number, month: string): string[] {
+  const h = (s: string) => { let x = 2166136261; for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 16777619) >>> 0; return x; };
+  return ids.map((id) => ({ id, k: h(`${month}|${id}`) })).sort((a, b) => a.k - b.k || a.id.localeCompare(b.id)).slice(0, n).map((x) => x.id);
+}
+
+/** The comment's results and problem kinds (医院处方点评管理规范（试行）第十六至十九条). */
+export const COMMENT_RESULTS = { rational: '合理处方', irregular: '不规范处方（第十七条）', inappropriate: '用药不适宜处方（第十八条）', excessive: '超常处方（第十九条）' } as const;

@@ -98,3 +98,14 @@ export const ShortageList = z.object({
 export const ShortageStepParams = z.strictObject({ id: z.string().uuid(), step: z.enum(['fill', 'ship', 'deliver', 'cancel']) });
 export const ShortageStepIn = z.strictObject({ lotId: z.string().uuid().optional() });
 export const ShortageStepOut = z.object({ status: ShortageStatus });
+
+// ---- the monthly prescription comment ----
+export const CommentSampleQuery = z.strictObject({ facilityCode: z.string().min(1).max(32), month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM') });
+export const CommentResult = z.enum(['rational', 'irregular', 'inappropriate', 'excessive']);
+export const CommentSampleOut = z.object({
+  facility: z.object({ code: z.string(), name: z.string() }), month: z.string(), total: z.number(), size: z.number(), rule: z.string(),
+  items: z.array(z.object({ id: z.string(), createdAt: z.string(), ageYears: z.number(), prescriber: z.string(), drugs: z.number(), antibacterial: z.boolean(), injection: z.boolean(), essential: z.number(),
+    comment: z.object({ result: CommentResult, problems: z.array(z.string()), note: z.string().nullable() }).nullable() })),
+});
+export const CommentIn = z.strictObject({ orderId: z.string().uuid(), result: CommentResult, problems: z.array(z.string().max(60)).max(20).optional(), note: z.string().max(500).optional() });
+export const OkOut = z.object({ ok: z.literal(true) });

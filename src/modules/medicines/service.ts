@@ -14,14 +14,14 @@ import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { assertMayAttach, verifyPresence } from '../records/basis.ts';
 import { addEncounter, addPrescriptionLines, encounterBrief } from '../records/service.ts';
 import { prescriberOf, principalFacilityIds } from '../registry/workers.ts';
-import { facilityBriefs } from '../registry/facilities.ts';
+import { facilityBriefs, getFacility } from '../registry/facilities.ts';
 import { careFacts, liveResidentName } from '../registry/residents.ts';
 import { ageOn } from '../registry/rules.ts';
 import { programmeStanding } from '../chronic/service.ts';
 import { parseCsv } from '../registry/csv.ts';
 import { today } from '../../shared/time.ts';
 import { checkCatalogue, FIELD_SOURCES, type CatalogueItem, type Level } from './catalogue.ts';
-import { currentMedication as currentOf, decide, findingKey, quantityFor, review, REVIEW_RULES, type Finding, type RuleCode } from './rules.ts';
+import { commentSample, commentSampleSize, currentMedication as currentOf, decide, findingKey, quantityFor, review, REVIEW_RULES, type Finding, type RuleCode } from './rules.ts';
 import * as store from './store.ts';
 import { deductForDispense } from './pharmacy.ts';
 import type { CatalogueItemOut, PrescriptionIn, PrescriptionOut } from './schema.ts';
@@ -337,4 +337,46 @@ export async function stewardship(db: Db, p: Principal, q: { from: string; to: s
         meanDrugs: n ? Math.round((100 * Number(r.items)) / n) / 100 : null };
     }),
   };
+}
+
+// ---- the monthly prescription comment (处方点评) ----
+
+async function facilityInScope(q: Queryable, p: Principal, code: string) {
+  const f = await getFacility(q, code, await scopePrefix(q, p));
+  return { id: f.id, code: f.code, name: f.name };
+}
+
+/** The month's comment sample of a facility: its size by 第十条, drawn reproducibly, with the form's counts and any comment already made. */
+export async function commentSampleOf(db: Db, p: Principal, facilityCode: string, month: string) {
+  const f = await facilityInScope(db, p, facilityCode);
+  const all = await store.monthPrescriptions(db, f.id, month);
+  const size = commentSampleSize(all.length);
+  const picked = new Set(commentSample(all.map((r) => r.id), size, month));
+  const rows = all.filter((r) => picked.has(r.id)).sort((a, b) => a.created_at.getTime() - b.created_at.getTime());
+  const comments = new Map((await store.commentsOf(db, rows.map((r) => r.id))).map((c) => [c.order_id, c]));
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'medicines.comment_sample', outcome: 'ok', details: { facility: f.code, month, size } }));
+  return {
+    facility: { code: f.code, name: f.name }, month, total: all.length, size, rule: '医院处方点评管理规范（试行）第十条：门急诊处方抽样率不少于1‰，每月不少于100张',
+    items: rows.map((r) => {
+      const c = comments.get(r.id);
+      return { id: r.id, createdAt: r.created_at.toISOString(), ageYears: r.age_years, prescriber: r.prescriber_name, drugs: r.drugs, antibacterial: r.antibacterial, injection: r.injection, essential: r.essential,
+        comment: c ? { result: c.result as 'rational', problems: c.problems, note: c.note } : null };
+    }),
+  };
+}
+
+/** Records a pharmacist's comment on a prescription of the month's sample (a prescription outside the sample answers 404). */
+export async function commentOn(db: Db, p: Principal, input: { orderId: string; result: 'rational' | 'irregular' | 'inappropriate' | 'excessive'; problems?: string[]; note?: string }): Promise<{ ok: true }> {
+  if (input.result !== 'rational' && !input.problems?.length && !input.note?.trim()) throw badRequest('medicines.comment_problem', { zh: '不合理处方须写明问题', en: 'Name the problem of an irrational prescription' }, [{ path: 'problems', problem: 'required unless rational / 不合理处方必填' }]);
+  const prefix = await scopePrefix(db, p);
+  const o = await store.orderById(db, input.orderId);
+  if (!o || (prefix !== null && !o.facility_region.startsWith(prefix))) throw notFound({ zh: '处方', en: 'Prescription' });
+  const month = o.created_at.toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 7);
+  const all = await store.monthPrescriptions(db, o.facility_id, month);
+  if (!commentSample(all.map((r) => r.id), commentSampleSize(all.length), month).includes(o.id)) throw notFound({ zh: '抽样处方', en: 'Sampled prescription' });
+  await db.tx(async (q) => {
+    await store.upsertComment(q, { orderId: o.id, month, result: input.result, problems: input.problems ?? [], note: input.note?.trim() || null, by: p.userId });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'medicines.comment', outcome: 'ok', residentId: o.resident_id, recordType: 'medication_order', recordId: o.id, details: { result: input.result } });
+  });
+  return { ok: true };
 }

@@ -238,3 +238,29 @@ export async function stepShortage(q: Queryable, id: string, from: string, to: s
       WHERE id = $1 AND status = $2 RETURNING id`, [id, from, to, by, lotId]);
   return r.length === 1;
 }
+
+// ---- the monthly prescription comment ----
+
+export interface CommentCandidateRow { id: string; created_at: Date; age_years: number; prescriber_name: string; drugs: number; antibacterial: boolean; injection: boolean; essential: number }
+/** A facility's valid outpatient prescriptions of a month (Asia/Shanghai), with the counts of the national comment form. */
+export function monthPrescriptions(q: Queryable, facilityId: string, month: string): Promise<CommentCandidateRow[]> {
+  return q.query<CommentCandidateRow>(
+    `SELECT o.id, o.created_at, o.age_years, o.prescriber_name, count(*)::int AS drugs, bool_or(m.antibacterial_grade IS NOT NULL) AS antibacterial,
+            bool_or(i.route IN ('iv','im','sc')) AS injection, (count(*) FILTER (WHERE m.essential))::int AS essential
+       FROM medication_orders o JOIN medication_order_items i ON i.order_id = o.id JOIN medicines m ON m.id = i.medicine_id
+      WHERE o.facility_id = $1 AND o.status IN ('ready', 'dispensed') AND o.setting <> 'inpatient'
+        AND o.created_at >= (($2 || '-01')::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND o.created_at < ((($2 || '-01')::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+      GROUP BY o.id ORDER BY o.id`, [facilityId, month]);
+}
+
+export function commentsOf(q: Queryable, orderIds: string[]): Promise<{ order_id: string; result: string; problems: string[]; note: string | null }[]> {
+  return q.query('SELECT order_id, result, problems, note FROM prescription_comments WHERE order_id = ANY($1::uuid[])', [orderIds]);
+}
+
+/** Records (or replaces) the comment on a prescription. */
+export async function upsertComment(q: Queryable, c: { orderId: string; month: string; result: string; problems: string[]; note: string | null; by: string }): Promise<void> {
+  await q.query(
+    `INSERT INTO prescription_comments (order_id, month, result, problems, note, commented_by) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (order_id) DO UPDATE SET result = EXCLUDED.result, problems = EXCLUDED.problems, note = EXCLUDED.note, commented_by = EXCLUDED.commented_by, commented_at = now()`,
+    [c.orderId, c.month, c.result, c.problems, c.note, c.by]);
+}
