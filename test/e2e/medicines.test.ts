@@ -60,7 +60,7 @@ describe('medicines in the browser', { skip: HAVE_BROWSER ? false : 'Chromium no
     await shot(pharmacist, 'medicines-3-review-centre');
     await pharmacist.fill(`[data-testid="review-note-${rx.id}"]`, '社区获得性肺炎，同意使用');
     await pharmacist.click('[data-testid="review-approve"]');
-    await pharmacist.waitForSelector('.ant-empty');
+    await pharmacist.waitForFunction(() => document.body.textContent?.includes('暂无待审处方'));
     await shot(pharmacist, 'medicines-4-review-centre-approved');
 
     await village.goto(`${ctx.server.url}/medicines/prescriptions`);

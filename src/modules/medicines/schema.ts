@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DOSAGE_FORMS, FREQUENCIES, GRADES, LEVELS, ROUTES } from './catalogue.ts';
 import { PresenceIn } from '../records/basis.ts';
+import { DateStr } from '../../shared/time.ts';
 
 const Bi = z.object({ zh: z.string(), en: z.string() });
 
@@ -72,7 +73,7 @@ export const CurrentMedicationOut = z.object({
     facilities: z.array(z.object({ code: z.string(), name: z.string(), startedOn: z.string(), endsOn: z.string(), dose: z.number(), unit: z.string(), frequency: z.string() })) })),
 });
 
-export const StewardshipQuery = z.strictObject({ from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), by: z.enum(['facility', 'prescriber']).default('facility') });
+export const StewardshipQuery = z.strictObject({ from: DateStr, to: DateStr, by: z.enum(['facility', 'prescriber']).default('facility') });
 export const StewardshipOut = z.object({
   by: z.enum(['facility', 'prescriber']), from: z.string(), to: z.string(), definitions: z.record(z.string(), Bi),
   items: z.array(z.object({ code: z.string(), name: z.string(), prescriptions: z.number(), antibioticRate: z.number().nullable(), injectionRate: z.number().nullable(),
@@ -80,8 +81,7 @@ export const StewardshipOut = z.object({
 });
 
 // ---- the shared pharmacy ----
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-export const ReceiveIn = z.strictObject({ facilityCode: z.string().max(32).optional(), medicineCode: z.string().min(1).max(32), lot: z.string().trim().min(1).max(40), expiresOn: Day, quantity: z.number().positive().max(1_000_000) });
+export const ReceiveIn = z.strictObject({ facilityCode: z.string().max(32).optional(), medicineCode: z.string().min(1).max(32), lot: z.string().trim().min(1).max(40), expiresOn: DateStr, quantity: z.number().positive().max(1_000_000) });
 export const LotOut = z.object({ lotId: z.string() });
 export const StockQuery = z.strictObject({ facilityCode: z.string().max(32).optional() });
 export const StockOut = z.object({
