@@ -32,7 +32,7 @@ describe('medicines in the browser', { skip: HAVE_BROWSER ? false : 'Chromium no
     await village.waitForSelector('[data-testid="rx-drug-0"]');
     await village.click('[data-testid="rx-drug-0"]');
     await village.keyboard.type('左氧氟沙星');
-    await village.keyboard.press('Enter');
+    await village.locator('.ant-select-item-option', { hasText: '左氧氟沙星片' }).click();
     await shot(village, 'medicines-0-drug-picked');
     await village.waitForFunction(() => {
       const el = document.querySelector('[data-testid="rx-dose-0"]');
@@ -81,7 +81,7 @@ describe('medicines in the browser', { skip: HAVE_BROWSER ? false : 'Chromium no
     await pharmacist.keyboard.press('Enter');
     await pharmacist.waitForSelector(`[data-testid="shortage-fill-${reg.json.id}"]`);
     await pharmacist.waitForFunction(() => document.body.textContent?.includes('E2E-W1'));
-    await pharmacist.locator('.ant-select', { has: pharmacist.locator('.ant-select-selection-placeholder', { hasText: '发出批次' }) }).click();
+    await pharmacist.click(`[data-testid="shortage-lot-${reg.json.id}"]`);
     await pharmacist.locator('.ant-select-item-option', { hasText: 'E2E-W1' }).click();
     await pharmacist.click(`[data-testid="shortage-fill-${reg.json.id}"]`);
     await pharmacist.waitForSelector(`[data-testid="shortage-ship-${reg.json.id}"]`);

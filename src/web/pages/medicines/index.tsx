@@ -13,7 +13,7 @@ import { CATALOGUE_IMPORTERS } from '../../../shared/roles';
 import { FREQUENCIES, ROUTES } from '../../../modules/medicines/catalogue';
 import { quantityFor } from '../../../modules/medicines/rules';
 import { fileToBase64 } from '../ledger/shared';
-import { today } from '../../../shared/time';
+import { minuteOf, today } from '../../../shared/time';
 
 type Medicine = ApiItem<'/api/medicines/catalogue'>;
 type Rx = ApiItem<'/api/medicines/prescriptions'>;
@@ -241,7 +241,7 @@ export function PrescriptionsPage() {
     <Card title={t('medicines.menu.dispense')}>
       <Table<Rx> rowKey="id" size="small" loading={list.isPending} dataSource={list.data?.items ?? []}
         columns={[
-          { title: t('medicines.list.created'), render: (_, r) => dayjs(r.createdAt).format('MM-DD HH:mm'), width: 100 },
+          { title: t('medicines.list.created'), render: (_, r) => minuteOf(r.createdAt).slice(5), width: 100 },
           { title: t('medicines.list.resident'), render: (_, r) => r.residentName ?? '' },
           { title: t('medicines.list.facility'), render: (_, r) => r.facility.name },
           { title: t('medicines.list.items'), render: (_, r) => itemsText(r, t) },

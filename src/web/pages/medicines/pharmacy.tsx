@@ -5,6 +5,7 @@ import { Button, Card, DatePicker, Input, InputNumber, Select, Space, Table, Tag
 import dayjs from 'dayjs';
 import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { useT } from '../../i18n';
+import { minuteOf } from '../../../shared/time';
 import { useSession } from '../../session';
 
 type Lot = ApiItem<'/api/medicines/stock'>;
@@ -59,7 +60,7 @@ export function PharmacyPage() {
       <Card title={t('medicines.ph.shortages')}>
         <Table<Shortage> rowKey="id" size="small" dataSource={shortages.data?.items ?? []} loading={shortages.isPending} pagination={false}
           columns={[
-            { title: t('medicines.list.created'), render: (_, r) => dayjs(r.registeredAt).format('MM-DD HH:mm') },
+            { title: t('medicines.list.created'), render: (_, r) => minuteOf(r.registeredAt).slice(5) },
             { title: t('medicines.list.resident'), dataIndex: 'residentName' },
             { title: t('medicines.list.facility'), render: (_, r) => r.facility.name },
             { title: t('medicines.col.name'), render: (_, r) => `${r.genericName} ${r.strength} × ${r.quantity}` },
@@ -69,7 +70,7 @@ export function PharmacyPage() {
               <Space>
                 {STEPS[r.status].filter((s) => ((s === 'fill' || s === 'ship') === pharmacist)).map((s) => (
                   <Space key={s}>
-                    {s === 'fill' && <Select size="small" style={{ width: 160 }} placeholder={t('medicines.ph.fillFrom')} value={fillLot[r.id]} onChange={(v) => setFillLot({ ...fillLot, [r.id]: v })}
+                    {s === 'fill' && <Select size="small" style={{ width: 160 }} data-testid={`shortage-lot-${r.id}`} placeholder={t('medicines.ph.fillFrom')} value={fillLot[r.id]} onChange={(v) => setFillLot({ ...fillLot, [r.id]: v })}
                       options={lots.filter((l) => l.medicineCode === r.medicineCode && l.expiry !== 'expired').map((l) => ({ value: l.lotId, label: `${l.lot}（${l.quantity}）` }))} />}
                     <Button size="small" type={s === 'cancel' ? 'default' : 'primary'} loading={step.isPending} disabled={s === 'fill' && !fillLot[r.id]} data-testid={`shortage-${s}-${r.id}`}
                       onClick={() => step.mutate({ params: { path: { id: r.id, step: s } }, body: { lotId: s === 'fill' ? fillLot[r.id] : undefined } })}>{t(`medicines.ph.step.${s}`)}</Button>
