@@ -16,6 +16,7 @@ import { followBookingMove } from './modules/referrals/service.ts';
 import { indicatorRoutes } from './modules/indicators/routes.ts';
 import { surveillanceRoutes } from './modules/surveillance/routes.ts';
 import { draftFromDiagnoses, reviseFromDiagnosis } from './modules/surveillance/cards.ts';
+import { medicineRoutes } from './modules/medicines/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 import { fhirRoutes } from './modules/fhir/routes.ts';
 
@@ -57,6 +58,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       // The FHIR R4 face: maps to and from the modules above through their services.
       await fhirRoutes(app, ctx);
       await surveillanceRoutes(app, ctx);
+      await medicineRoutes(app, ctx);
     },
   });
 }

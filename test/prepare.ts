@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { ensurePostgresTemplate, templatePath } from './helpers/db.ts';
 import { openPglite } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
-import { syncReferenceData } from '../src/modules/records/reference.ts';
+import { syncReferenceData } from '../src/reference-data.ts';
 
 const path = templatePath();
 if (!existsSync(path)) {

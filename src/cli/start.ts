@@ -5,7 +5,7 @@ import { openRuntime } from '../platform/runtime.ts';
 import { createLogger } from '../platform/logger.ts';
 import { WEB_DIST } from '../platform/http.ts';
 import { buildApp } from '../app.ts';
-import { syncReferenceData } from '../modules/records/reference.ts';
+import { syncReferenceData } from '../reference-data.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
 import { startNightly } from '../modules/indicators/nightly.ts';
 import { startDailyDetection } from '../modules/surveillance/daily.ts';

@@ -19,7 +19,7 @@ export function config(): Config {
 /** Opens the configured database for one command and closes it afterwards. */
 export async function withRuntime<T>(name: string, fn: (rt: Runtime) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   // (imported here, not at the top: a command refused before it opens anything loads none of it)
-  const [{ openRuntime }, { syncReferenceData }] = await Promise.all([import('../platform/runtime.ts'), import('../modules/records/reference.ts')]);
+  const [{ openRuntime }, { syncReferenceData }] = await Promise.all([import('../platform/runtime.ts'), import('../reference-data.ts')]);
   const rt = await openRuntime(config(), `meridian ${name}`, { afterMigrate: syncReferenceData, ...opts });
   try {
     return await fn(rt);

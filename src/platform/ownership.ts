@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -40,6 +40,9 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // surveillance (infectious-disease reports and early warning)
   report_cards: 'surveillance', report_card_events: 'surveillance', surveillance_counts: 'surveillance', surveillance_params: 'surveillance',
   surveillance_signals: 'surveillance', surveillance_signal_cases: 'surveillance',
+  // medicines
+  medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
+  stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
 };
 
 /**

@@ -1,6 +1,6 @@
 // Roles and region scope: pure, shared by server and web.
 
-export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department'] as const;
+export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department', 'pharmacist'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * The role of a registered facility system (HIS/LIS) signed in with client credentials (a Bearer
@@ -21,6 +21,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   coordinator: { zh: '转诊协调员', en: 'Referral coordinator' },
   resident: { zh: '居民', en: 'Resident' },
   department: { zh: '责任部门', en: 'Government department' },
+  pharmacist: { zh: '药师', en: 'Pharmacist' },
 };
 
 /** Roles that care for patients and so may open a record when a legal basis exists. */
@@ -43,7 +44,7 @@ export function regionPrefix(code: string): string {
 
 // Role lists by purpose: each purpose named once and imported (the web's menu and pages; routes may use them too).
 /** Every staff role (everyone but residents and government departments). */
-export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator'];
+export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'pharmacist'];
 /**
  * Who searches the resident master index, opens a resident's card and reveals their identifiers.
  * Not managers (and not officers): they see aggregates only.
@@ -110,3 +111,19 @@ export const CARD_DOCTORS: readonly Role[] = ['doctor', 'village_doctor'];
 export const CARD_REVIEWERS: readonly Role[] = ['public_health', 'sysadmin'];
 /** Who opens a report card (its doctor, or the CDC). */
 export const CARD_READERS: readonly Role[] = ['doctor', 'village_doctor', 'public_health', 'sysadmin'];
+/** Who reads the drug catalogue. */
+export const CATALOGUE_READERS: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health', 'pharmacist'];
+/** Who imports a full drug catalogue (the community's pharmacy administration). */
+export const CATALOGUE_IMPORTERS: readonly Role[] = ['sysadmin', 'pharmacist'];
+/** Who prescribes from the catalogue (with a basis for the resident). */
+export const MEDICINE_PRESCRIBERS: readonly Role[] = ['doctor', 'village_doctor'];
+/** The county review centre (前置审方): held prescriptions of their region. */
+export const PRESCRIPTION_REVIEWERS: readonly Role[] = ['pharmacist'];
+/** Who dispenses (at the prescribing facility, or a pharmacist of its region) and sees the facility's prescriptions. */
+export const DISPENSERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse', 'pharmacist'];
+/** Who reads a resident's medication across facilities (with a basis). */
+export const MEDICATION_READERS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];
+/** Who reads the stewardship figures (aggregates). */
+export const STEWARDSHIP_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'pharmacist'];
+/** Who registers a drug their village or township lacks for a patient (基层缺药登记). */
+export const SHORTAGE_REGISTRARS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];

@@ -6,7 +6,8 @@ import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, Clust
 import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
-  CARD_DOCTORS, CARD_REVIEWERS, RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
+  CARD_DOCTORS, CARD_REVIEWERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
+  RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
@@ -35,9 +36,11 @@ import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } fro
 import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
 import { ScreeningPage } from './pages/chronic/screening';
 import { TwoFactorPage } from './pages/account/two-factor';
-import { SafetyOutlined } from '@ant-design/icons';
+import { SafetyOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { CardReviewPage, MyCardsPage } from './pages/surveillance/cards';
 import { SignalsPage } from './pages/surveillance/signals';
+import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
+import { PharmacyPage } from './pages/medicines/pharmacy';
 
 export interface PageEntry {
   path: string;
@@ -57,6 +60,7 @@ const REFERRALS = { key: 'referrals', label: 'referrals.menu.group' as const, ic
 const MONITOR = { key: 'indicators', label: 'indicators.menu.group' as const, icon: <FundOutlined /> };
 const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <SettingOutlined /> };
 const SURVEILLANCE = { key: 'surveillance', label: 'surveillance.menu.group' as const, icon: <AlertOutlined /> };
+const MEDICINES = { key: 'medicines', label: 'medicines.menu.group' as const, icon: <ExperimentOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -98,6 +102,12 @@ export const PAGES: PageEntry[] = [
   { path: '/surveillance/cards', label: 'surveillance.menu.cards', icon: <FileSearchOutlined />, roles: CARD_DOCTORS, group: SURVEILLANCE, element: <MyCardsPage /> },
   { path: '/surveillance/review', label: 'surveillance.menu.review', icon: <FileSearchOutlined />, roles: CARD_REVIEWERS, group: SURVEILLANCE, element: <CardReviewPage /> },
   { path: '/surveillance/signals', label: 'surveillance.menu.signals', icon: <AlertOutlined />, roles: CARD_REVIEWERS, group: SURVEILLANCE, element: <SignalsPage /> },
+  { path: '/medicines/catalogue', label: 'medicines.menu.catalogue', icon: <ExperimentOutlined />, roles: CATALOGUE_READERS, group: MEDICINES, element: <CataloguePage /> },
+  { path: '/medicines/prescriptions', label: 'medicines.menu.dispense', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PrescriptionsPage /> },
+  { path: '/medicines/prescribe/:residentId', label: 'medicines.menu.prescribe', icon: <ExperimentOutlined />, roles: MEDICINE_PRESCRIBERS, hidden: true, element: <PrescribePage /> },
+  { path: '/medicines/pharmacy', label: 'medicines.menu.pharmacy', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PharmacyPage /> },
+  { path: '/medicines/review', label: 'medicines.menu.review', icon: <ExperimentOutlined />, roles: PRESCRIPTION_REVIEWERS, group: MEDICINES, element: <ReviewCentrePage /> },
+  { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { openPglite, openPgliteWorker, openPostgres, type Db } from '../../src/platform/db.ts';
 import { listMigrations, migrate } from '../../src/platform/migrate.ts';
 import { deriveKeys, type Keys } from '../../src/platform/crypto.ts';
-import { ICD10_CSV, syncReferenceData } from '../../src/modules/records/reference.ts';
+import { CATALOGUE_CSV, ICD10_CSV, syncReferenceData } from '../../src/reference-data.ts';
 
 /** 'pglite-worker': PGlite in its worker thread, as the server runs it (only the tests that name it). */
 export type Engine = 'pglite' | 'postgres' | 'pglite-worker';
@@ -20,6 +20,7 @@ function templateKey(): string {
   const h = createHash('sha256');
   for (const m of listMigrations()) h.update(m.checksum);
   h.update(readFileSync(ICD10_CSV));
+  h.update(readFileSync(CATALOGUE_CSV));
   return h.digest('hex').slice(0, 16);
 }
 

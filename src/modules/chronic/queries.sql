@@ -110,3 +110,7 @@ SELECT r.id, r.name, r.sex, r.birth_date::text, v.name AS village_name, fu.n, fu
 
 -- linkFollowupReferrals
 UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id;
+
+-- enrolmentStanding
+SELECT e.programme, (SELECT f.visit_class FROM chronic_followups f WHERE f.resident_id = e.resident_id AND f.programme = e.programme ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1) AS last_class
+FROM chronic_enrolments e WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme;

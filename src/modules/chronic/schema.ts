@@ -34,7 +34,7 @@ export const FollowUpIn = z.strictObject({
 });
 export type FollowUpIn = z.infer<typeof FollowUpIn>;
 export const FollowUpOut = z.object({
-  id: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(),
+  id: z.string(), /** The follow-up's encounter (a structured prescription attaches to it). */ encounterId: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(),
   referral: z.object({ urgency: z.enum(['urgent', 'routine']), reason: z.string() }).nullable(), referralId: z.string().nullable(), previousClass: VisitClass.nullable(),
 });
 export type FollowUpOut = z.infer<typeof FollowUpOut>;

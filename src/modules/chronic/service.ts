@@ -101,7 +101,7 @@ export async function recordFollowUp(db: Db, keys: Keys, p: Principal, o: Access
       newComplication: !!input.newComplication, complicationWorse: !!input.complicationWorse, medication: input.medication ?? null, visitClass: result.class, onTarget: onTarget(v, cfg),
       emergency: result.emergency, referralReason: result.referral?.reason ?? null, referralUrgency: result.referral?.urgency ?? null, referralId, nextVisitDate: result.nextVisitDate, createdBy: p.userId });
     await writeAudit(q, actorOf(p, p.ip), { action: 'chronic.followup', outcome: 'ok', residentId: input.residentId, recordType: 'chronic_followup', recordId: id, basis: grant.basis ?? 'encounter', details: { class: result.class } });
-    return { id, ...result, referralId, previousClass: prev?.visit_class ?? null };
+    return { id, encounterId: enc.id, ...result, referralId, previousClass: prev?.visit_class ?? null };
   });
 }
 
@@ -259,3 +259,12 @@ export async function recordScreening(db: Db, keys: Keys, p: Principal, o: Acces
 
 // Bulk loads of the chronic tables (the demo county): the chronic module writes its own tables.
 export { linkFollowupReferrals } from './store.ts';
+
+/**
+ * A resident's standing for a long prescription (长期处方): enrolled in a programme (confirmed, active)
+ * and stable — every programme's latest follow-up controlled.
+ */
+export async function programmeStanding(q: Queryable, residentId: string): Promise<{ enrolled: boolean; stable: boolean; programmes: Programme[] }> {
+  const rows = await store.enrolmentStanding(q, residentId);
+  return { enrolled: rows.length > 0, stable: rows.length > 0 && rows.every((r) => r.last_class === 'controlled'), programmes: rows.map((r) => r.programme) };
+}

@@ -202,3 +202,10 @@ export function rateResidentRows(q: Queryable, level: RateLevel, a: { attributio
 export async function linkFollowupReferrals(q: Queryable, links: readonly { followupId: string; referralId: string }[]): Promise<void> {
   await q.query('UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uuid[]) AS x(id, r) WHERE f.id = x.id', [links.map((l) => l.followupId), links.map((l) => l.referralId)]);
 }
+
+/** Each active, confirmed enrolment of a resident with the class of its programme's latest follow-up (null: none yet). */
+export function enrolmentStanding(q: Queryable, residentId: string): Promise<{ programme: Programme; last_class: string | null }[]> {
+  return q.query<{ programme: Programme; last_class: string | null }>(
+    `SELECT e.programme, (SELECT f.visit_class FROM chronic_followups f WHERE f.resident_id = e.resident_id AND f.programme = e.programme ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1) AS last_class
+       FROM chronic_enrolments e WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme`, [residentId]);
+}

@@ -29,6 +29,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'ph', role: 'public_health', label: '镇公共卫生人员 / public-health staff' },
   { username: 'cdc', role: 'public_health', label: '区疾控中心公共卫生人员 / county CDC public-health staff' },
   { username: 'yibao', role: 'department', label: '区医疗保障局 / department (medical-insurance bureau): its own ledger tasks' },
+  { username: 'pharmacist', role: 'pharmacist', label: '区审方中心药师 / county review-centre pharmacist' },
 ];
 
 /** Creates the demo sign-ins on a seeded county, each linked to a worker of the right facility. */
@@ -51,6 +52,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     ph: { regionCode: township?.region },
     cdc: { regionCode: county },
     yibao: { regionCode: county },
+    pharmacist: { regionCode: county },
   };
   for (const u of DEMO_USERS) {
     const p = plan[u.username];

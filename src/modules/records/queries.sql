@@ -286,3 +286,6 @@ SELECT ${IMM_COLS}, count(*) OVER ()::int AS total FROM immunisations i LEFT JOI
 WHERE ($1::uuid IS NULL OR i.resident_id = $1) AND ($2::text IS NULL OR e.sender = $2) AND ($3::uuid[] IS NULL OR i.id = ANY($3)) AND ($4::text[] IS NULL OR i.vaccine = ANY($4))
   AND ($5::timestamptz IS NULL OR i.given_on >= ($5::timestamptz AT TIME ZONE 'Asia/Shanghai')::date) AND ($6::timestamptz IS NULL OR i.given_on < ($6::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
 ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8;
+
+-- encounterBrief
+SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1;

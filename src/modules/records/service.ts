@@ -544,3 +544,19 @@ export async function immunisationRecords(db: Db, p: Principal, o: AccessOptions
 }
 
 export type { AllergyRecordRow, ImmunisationRecordRow } from './store.ts';
+
+/** The resident, facility and start of an encounter (null when there is none), for a module attaching to it. */
+export async function encounterBrief(q: Queryable, id: string): Promise<{ residentId: string; facilityId: string | null; startedAt: Date } | null> {
+  const r = await store.encounterBrief(q, id);
+  return r ? { residentId: r.resident_id, facilityId: r.facility_id, startedAt: r.started_at } : null;
+}
+
+/**
+ * Writes prescription lines into the record (inside the caller's transaction): the medicines module
+ * calls it when a structured prescription may be dispensed, so the record's medication list and the
+ * indicators built on it see it. The caller has checked the writer's basis (assertMayAttach).
+ */
+export async function addPrescriptionLines(q: Queryable, residentId: string, encounterId: string, at: string,
+  lines: { drugName: string; form: string; strength: string; dose: string; route: string; frequency: string; days: number; quantity: number; antibacterialClass: string | null }[]): Promise<void> {
+  for (const x of lines) await store.insertPrescription(q, residentId, encounterId, x, at);
+}

@@ -556,3 +556,8 @@ export async function immunisationsWhere(q: Queryable, f: RecordFilter): Promise
     [f.residentId, f.sender, f.ids, f.codes, f.from, f.to, f.limit, f.offset]);
   return { rows, total: rows[0]?.total ?? 0 };
 }
+
+export async function encounterBrief(q: Queryable, id: string): Promise<{ resident_id: string; facility_id: string | null; started_at: Date } | undefined> {
+  const [r] = await q.query<{ resident_id: string; facility_id: string | null; started_at: Date }>('SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1', [id]);
+  return r;
+}

@@ -165,3 +165,9 @@ export async function removeMember(db: Db, actor: Actor, communityId: string, fa
   });
   return getCommunity(db, communityId, within);
 }
+
+/** Code, name, tier and region of facilities by id (for lists in other modules). */
+export async function facilityBriefs(q: Queryable, ids: string[]): Promise<Map<string, { code: string; name: string; tier: string; regionCode: string }>> {
+  const rows = ids.length ? await store.facilitiesByIds(q, [...new Set(ids)]) : [];
+  return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name, tier: r.tier, regionCode: r.region_code }]));
+}

@@ -267,3 +267,14 @@ SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' 
 
 -- countyCodes
 SELECT code FROM regions WHERE level = 'county' ORDER BY code;
+
+-- prescriberOfUser
+SELECT u.worker_id, w.worker_type, w.title, f.id AS facility_id, f.code AS facility_code, f.name AS facility_name, f.tier, f.region_code
+ FROM users u LEFT JOIN workers w ON w.id = u.worker_id LEFT JOIN facilities f ON f.id = COALESCE((SELECT id FROM facilities WHERE code = u.facility_code), w.employer_id)
+WHERE u.id = $1;
+
+-- facilitiesByIds
+SELECT id, code, name, tier, region_code FROM facilities WHERE id = ANY($1::uuid[]);
+
+-- liveCareFacts
+SELECT id, sex, birth_date, county_code, conditions FROM residents WHERE id = $1 AND merged_into IS NULL;

@@ -337,3 +337,9 @@ export async function cardPeople(q: Queryable, keys: Keys | null, ids: readonly 
     countyCode: r.county_code, registeredVillageCode: r.registered_village_code,
   }]));
 }
+
+/** What care rules need of a live resident: sex, birth date, county, the priority-group conditions (null when none or merged away). */
+export async function careFacts(q: Queryable, id: string): Promise<{ sex: 'M' | 'F'; birthDate: string; countyCode: string; conditions: string[] } | null> {
+  const r = await store.liveCareFacts(q, id);
+  return r ? { sex: r.sex, birthDate: r.birth_date, countyCode: r.county_code, conditions: r.conditions } : null;
+}

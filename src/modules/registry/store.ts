@@ -492,3 +492,26 @@ export function townshipsOf(q: Queryable, county: string): Promise<{ code: strin
 export function countyCodes(q: Queryable): Promise<{ code: string }[]> {
   return q.query("SELECT code FROM regions WHERE level = 'county' ORDER BY code");
 }
+
+// ---- for the medicines module (its prescriber and its patient) ----
+
+export interface PrescriberRow { worker_id: string | null; worker_type: string | null; title: string | null; facility_id: string | null; facility_code: string | null; facility_name: string | null; tier: string | null; region_code: string | null }
+/** The signed-in user's worker (type, title) and the facility they act for (their user facility, else their employer). */
+export async function prescriberOfUser(q: Queryable, userId: string): Promise<PrescriberRow | undefined> {
+  const [r] = await q.query<PrescriberRow>(
+    `SELECT u.worker_id, w.worker_type, w.title, f.id AS facility_id, f.code AS facility_code, f.name AS facility_name, f.tier, f.region_code
+       FROM users u LEFT JOIN workers w ON w.id = u.worker_id LEFT JOIN facilities f ON f.id = COALESCE((SELECT id FROM facilities WHERE code = u.facility_code), w.employer_id)
+      WHERE u.id = $1`, [userId]);
+  return r;
+}
+
+export interface FacilityBriefRow { id: string; code: string; name: string; tier: string; region_code: string }
+export function facilitiesByIds(q: Queryable, ids: string[]): Promise<FacilityBriefRow[]> {
+  return q.query<FacilityBriefRow>('SELECT id, code, name, tier, region_code FROM facilities WHERE id = ANY($1::uuid[])', [ids]);
+}
+
+export interface CareFactsRow { id: string; sex: 'M' | 'F'; birth_date: string; county_code: string; conditions: string[] }
+export async function liveCareFacts(q: Queryable, id: string): Promise<CareFactsRow | undefined> {
+  const [r] = await q.query<CareFactsRow>('SELECT id, sex, birth_date, county_code, conditions FROM residents WHERE id = $1 AND merged_into IS NULL', [id]);
+  return r;
+}

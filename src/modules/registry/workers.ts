@@ -82,3 +82,10 @@ export async function addPosting(db: Db, actor: Actor, workerId: string, input: 
 export async function principalFacilityIds(q: Queryable, p: Principal): Promise<string[]> {
   return store.facilityIdsOfUser(q, p.facilityCode, p.userId);
 }
+
+/** The worker a signed-in user is (type and title, for prescribing privileges) and the facility they act for; nulls when unlinked. */
+export async function prescriberOf(q: Queryable, userId: string): Promise<{ workerId: string | null; workerType: string | null; title: string | null; facility: { id: string; code: string; name: string; tier: string; regionCode: string } | null }> {
+  const r = await store.prescriberOfUser(q, userId);
+  return { workerId: r?.worker_id ?? null, workerType: r?.worker_type ?? null, title: r?.title ?? null,
+    facility: r?.facility_id ? { id: r.facility_id, code: r.facility_code!, name: r.facility_name!, tier: r.tier!, regionCode: r.region_code! } : null };
+}

@@ -300,7 +300,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -409,7 +409,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -677,7 +677,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1204,7 +1204,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1275,7 +1275,7 @@ export interface paths {
                         username: string;
                         displayName?: string;
                         /** @enum {string} */
-                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
@@ -1299,7 +1299,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -6301,6 +6301,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                            encounterId: string;
                             /** @enum {string} */
                             class: "controlled" | "uncontrolled" | "adverse_reaction" | "complication";
                             emergency: boolean;
@@ -16103,6 +16104,1990 @@ export interface paths {
                                 n: number;
                             }[];
                             cases: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community's drug catalogue (search by name, code or ATC; by facility level; antibacterials), with the source of each field */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    level?: "county" | "township" | "village";
+                    antibacterial?: "yes" | "no";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                code: string;
+                                genericName: string;
+                                nameEn: string | null;
+                                /** @enum {string} */
+                                dosageForm: "tablet" | "sustained_release_tablet" | "enteric_tablet" | "capsule" | "granules" | "oral_liquid" | "injection" | "inhalation" | "topical";
+                                strength: string;
+                                strengthValue: number;
+                                unit: string;
+                                package: string;
+                                atcCode: string;
+                                essential: boolean;
+                                /** @enum {string|null} */
+                                insuranceClass: "A" | "B" | null;
+                                /** @enum {string|null} */
+                                antibacterialGrade: "unrestricted" | "restricted" | "special" | null;
+                                highAlert: boolean;
+                                /** @enum {string} */
+                                route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                                adultDoseMin: number | null;
+                                adultDoseMax: number | null;
+                                maxDailyDose: number | null;
+                                childDailyMinPerKg: number | null;
+                                childDailyMaxPerKg: number | null;
+                                frequencies: string[];
+                                minAgeYears: number | null;
+                                /** @enum {string|null} */
+                                pregnancy: "contraindicated" | "caution" | null;
+                                levels: ("county" | "township" | "village")[];
+                                sources: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                origin: "shipped" | "imported";
+                            }[];
+                            sources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/catalogue/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a full catalogue (.csv or the first sheet of an .xlsx, base64): every row or none, each bad cell named by row and column */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            created: number;
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review a prescription before signing it (nothing is written): each finding warns or holds, with its source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        encounterId?: string;
+                        /** @enum {string} */
+                        kind: "acute" | "chronic" | "long";
+                        /** @enum {string} */
+                        setting?: "outpatient" | "emergency" | "inpatient";
+                        pregnant?: boolean;
+                        weightKg?: number | null;
+                        consultation?: boolean;
+                        items: {
+                            medicineCode: string;
+                            dose: number;
+                            unit: string;
+                            /** @enum {string} */
+                            route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                            /** @enum {string} */
+                            frequency: "qd" | "qn" | "bid" | "q12h" | "tid" | "q8h" | "qid" | "q6h" | "prn" | "qw";
+                            days: number;
+                            quantity?: number;
+                        }[];
+                        confirmations?: {
+                            key: string;
+                            reason: string;
+                        }[];
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "held" | "ready" | "unconfirmed";
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            quantities: number[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My prescriptions and my facilities' (to dispense); with residentId, that resident's (needs a basis) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "held" | "ready" | "returned" | "dispensed";
+                    residentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                residentId: string;
+                                residentName: string | null;
+                                encounterId: string;
+                                /** @enum {string} */
+                                status: "held" | "ready" | "returned" | "dispensed";
+                                /** @enum {string} */
+                                kind: "acute" | "chronic" | "long";
+                                setting: string;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                prescriber: string;
+                                prescriberTitle: string | null;
+                                createdAt: string;
+                                items: {
+                                    line: number;
+                                    medicineCode: string;
+                                    genericName: string;
+                                    strength: string;
+                                    dose: number;
+                                    unit: string;
+                                    route: string;
+                                    frequency: string;
+                                    days: number;
+                                    quantity: number;
+                                    antibacterialGrade: string | null;
+                                }[];
+                                findings: {
+                                    rule: string;
+                                    /** @enum {string} */
+                                    verdict: "warn" | "hold";
+                                    item: number | null;
+                                    key: string;
+                                    message: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    source: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                confirmations: {
+                                    key: string;
+                                    reason: string;
+                                }[];
+                                heldAt: string | null;
+                                reviewDueAt: string | null;
+                                reviewedAt: string | null;
+                                reviewNote: string | null;
+                                dispensedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Prescribe from the catalogue: reviewed; warnings need a reason each; a hold sends it to the review centre, otherwise it may be dispensed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        encounterId?: string;
+                        /** @enum {string} */
+                        kind: "acute" | "chronic" | "long";
+                        /** @enum {string} */
+                        setting?: "outpatient" | "emergency" | "inpatient";
+                        pregnant?: boolean;
+                        weightKg?: number | null;
+                        consultation?: boolean;
+                        items: {
+                            medicineCode: string;
+                            dose: number;
+                            unit: string;
+                            /** @enum {string} */
+                            route: "oral" | "iv" | "im" | "sc" | "inhaled" | "topical";
+                            /** @enum {string} */
+                            frequency: "qd" | "qn" | "bid" | "q12h" | "tid" | "q8h" | "qid" | "q6h" | "prn" | "qw";
+                            days: number;
+                            quantity?: number;
+                        }[];
+                        confirmations?: {
+                            key: string;
+                            reason: string;
+                        }[];
+                        presence?: {
+                            idNumber?: string;
+                            code?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review centre's worklist: held prescriptions of my region, soonest due first, with minutes left */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                residentId: string;
+                                residentName: string | null;
+                                encounterId: string;
+                                /** @enum {string} */
+                                status: "held" | "ready" | "returned" | "dispensed";
+                                /** @enum {string} */
+                                kind: "acute" | "chronic" | "long";
+                                setting: string;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                prescriber: string;
+                                prescriberTitle: string | null;
+                                createdAt: string;
+                                items: {
+                                    line: number;
+                                    medicineCode: string;
+                                    genericName: string;
+                                    strength: string;
+                                    dose: number;
+                                    unit: string;
+                                    route: string;
+                                    frequency: string;
+                                    days: number;
+                                    quantity: number;
+                                    antibacterialGrade: string | null;
+                                }[];
+                                findings: {
+                                    rule: string;
+                                    /** @enum {string} */
+                                    verdict: "warn" | "hold";
+                                    item: number | null;
+                                    key: string;
+                                    message: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                    source: string;
+                                    name: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                }[];
+                                confirmations: {
+                                    key: string;
+                                    reason: string;
+                                }[];
+                                heldAt: string | null;
+                                reviewDueAt: string | null;
+                                reviewedAt: string | null;
+                                reviewNote: string | null;
+                                dispensedAt: string | null;
+                                minutesLeft: number;
+                                overdue: boolean;
+                            }[];
+                            reviewMinutes: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a held prescription, or return it with a note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "approve" | "return";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/prescriptions/{id}/dispense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dispense a prescription that passed review or was approved (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            residentId: string;
+                            residentName: string | null;
+                            encounterId: string;
+                            /** @enum {string} */
+                            status: "held" | "ready" | "returned" | "dispensed";
+                            /** @enum {string} */
+                            kind: "acute" | "chronic" | "long";
+                            setting: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            prescriber: string;
+                            prescriberTitle: string | null;
+                            createdAt: string;
+                            items: {
+                                line: number;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                dose: number;
+                                unit: string;
+                                route: string;
+                                frequency: string;
+                                days: number;
+                                quantity: number;
+                                antibacterialGrade: string | null;
+                            }[];
+                            findings: {
+                                rule: string;
+                                /** @enum {string} */
+                                verdict: "warn" | "hold";
+                                item: number | null;
+                                key: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            }[];
+                            confirmations: {
+                                key: string;
+                                reason: string;
+                            }[];
+                            heldAt: string | null;
+                            reviewDueAt: string | null;
+                            reviewedAt: string | null;
+                            reviewNote: string | null;
+                            dispensedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/residents/{residentId}/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A resident's current medication across every facility; the same drug at two facilities flagged (needs a basis) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                genericName: string;
+                                atcCode: string;
+                                atTwoFacilities: boolean;
+                                facilities: {
+                                    code: string;
+                                    name: string;
+                                    startedOn: string;
+                                    endsOn: string;
+                                    dose: number;
+                                    unit: string;
+                                    frequency: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/stewardship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Antibiotic rate, injection rate, essential-medicine share and mean drugs per prescription by facility or prescriber (outpatient) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    by?: "facility" | "prescriber";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "facility" | "prescriber";
+                            from: string;
+                            to: string;
+                            definitions: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            items: {
+                                code: string;
+                                name: string;
+                                prescriptions: number;
+                                antibioticRate: number | null;
+                                injectionRate: number | null;
+                                essentialShare: number | null;
+                                meanDrugs: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A facility's stock by lot, soonest expiry first, each lot expired / expiring (90 days) / ok */
+        get: {
+            parameters: {
+                query?: {
+                    facilityCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            items: {
+                                lotId: string;
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                lot: string;
+                                expiresOn: string;
+                                quantity: number;
+                                /** @enum {string} */
+                                expiry: "expired" | "expiring" | "ok";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/stock/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receive stock into a lot (my facility, or one of my region for a pharmacist) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        facilityCode?: string;
+                        medicineCode: string;
+                        lot: string;
+                        expiresOn: string;
+                        quantity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lotId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/stock/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer part of a lot to another facility (same lot and expiry there) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        lotId: string;
+                        toFacilityCode: string;
+                        quantity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            lotId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/shortages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Missing-drug registrations: my region's (pharmacist) or my facilities' */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                residentId: string;
+                                residentName: string | null;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                medicineCode: string;
+                                genericName: string;
+                                strength: string;
+                                quantity: number;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "registered" | "filled" | "in_transit" | "delivered" | "cancelled";
+                                registeredAt: string;
+                                filledAt: string | null;
+                                shippedAt: string | null;
+                                deliveredAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a drug my facility lacks for a patient (基层缺药登记; needs a basis) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        medicineCode: string;
+                        quantity: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/shortages/{id}/{step}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fill (from a county lot) and ship (county pharmacist); deliver to the patient or cancel (requesting facility) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    step: "fill" | "ship" | "deliver" | "cancel";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        lotId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "registered" | "filled" | "in_transit" | "delivered" | "cancelled";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/comments/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's prescription-comment sample of a facility (1‰, at least 100), drawn reproducibly, with the national form's counts */
+        get: {
+            parameters: {
+                query: {
+                    facilityCode: string;
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            month: string;
+                            total: number;
+                            size: number;
+                            rule: string;
+                            items: {
+                                id: string;
+                                createdAt: string;
+                                ageYears: number;
+                                prescriber: string;
+                                drugs: number;
+                                antibacterial: boolean;
+                                injection: boolean;
+                                essential: number;
+                                comment: {
+                                    /** @enum {string} */
+                                    result: "rational" | "irregular" | "inappropriate" | "excessive";
+                                    problems: string[];
+                                    note: string | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/medicines/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment on a sampled prescription: rational, irregular, inappropriate or excessive (处方点评管理规范 第十六至十九条) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        orderId: string;
+                        /** @enum {string} */
+                        result: "rational" | "irregular" | "inappropriate" | "excessive";
+                        problems?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
                         };
                     };
                 };

@@ -124,7 +124,8 @@ export function FollowUpPage() {
             <Space direction="vertical">
               <span data-testid="referral-offer">{t('chronic.fu.upReferral')}：{REFERRAL_REASONS[saved.referral.reason as keyof typeof REFERRAL_REASONS]?.[lang] ?? saved.referral.reason}{saved.referralId ? t('chronic.fu.draftCreated') : ''}</span>
             </Space>) : null}
-          action={<Button onClick={() => nav('/chronic/worklist')}>{t('chronic.fu.next')}</Button>} />
+          action={<Space><Button onClick={() => nav(`/medicines/prescribe/${residentId}?encounterId=${saved.encounterId}`)} data-testid="followup-prescribe">{t('medicines.fu.prescribe')}</Button>
+            <Button onClick={() => nav('/chronic/worklist')}>{t('chronic.fu.next')}</Button></Space>} />
       )}
     </Card>
   );

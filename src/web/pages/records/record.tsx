@@ -9,6 +9,8 @@ import { BASIS_LABELS_UI, ENCOUNTER_KIND_LABELS } from './labels';
 import { EncounterForm } from './encounter-form';
 import { showError, useApiFetch, useApiMutation, useApiQuery, useInvalidate, type ApiData } from '../../api/hooks';
 import { minuteOf } from '../../../shared/time';
+import { MEDICINE_PRESCRIBERS } from '../../../shared/roles';
+import { useSession } from '../../session';
 
 type TimelineData = ApiData<'/api/records/{residentId}/timeline'>;
 
@@ -43,6 +45,8 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
   const residentId = fixedId ?? params.residentId!;
   const t = useT();
   const { lang } = useLang();
+  const nav = useNavigate();
+  const { user } = useSession();
   const [bgOpen, setBgOpen] = useState(false);
   const [bgReason, setBgReason] = useState('');
   const [encOpen, setEncOpen] = useState(false);
@@ -123,6 +127,7 @@ export function RecordPage({ residentId: fixedId }: { residentId?: string }) {
           {s.resident.priorityGroups.map((g) => <Tag key={g} color="orange">{PRIORITY_GROUP_LABELS[g as PriorityGroup]?.[lang] ?? g}</Tag>)}
           <Tag color="blue" data-testid="record-basis">{t('records.record.basis')}：{BASIS_LABELS_UI[s.basis]?.[lang] ?? s.basis}</Tag>
           {!fixedId && s.part === 'all' && <Button size="small" type="primary" onClick={() => setEncOpen(true)} data-testid="new-encounter">{t('records.record.recordEncounter')}</Button>}
+          {!fixedId && s.part === 'all' && user && MEDICINE_PRESCRIBERS.includes(user.role) && <Button size="small" onClick={() => nav(`/medicines/prescribe/${residentId}`)} data-testid="record-prescribe">{t('medicines.menu.prescribe')}</Button>}
         </Space>
       </Card>
       {s.part === 'public_health' && <Alert type="info" showIcon title={t('records.record.publicHealthOnly')} />}
