@@ -103,3 +103,15 @@ export async function signInUi(page: Page, baseUrl: string, username: string, pa
   await page.fill('#password', password);
   await page.click('[data-testid="login-submit"]');
 }
+
+/**
+ * A page of its own browser context (1366 × 900), signed in as a demo user and on the home page:
+ * one per person of a journey that passes work from one user to another.
+ */
+export async function signedInPage(suite: ServerAndBrowser, username: string, password: string): Promise<Page> {
+  const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  await signInUi(page, suite.server.url, username, password);
+  await page.waitForSelector('[data-testid="home-welcome"]');
+  return page;
+}

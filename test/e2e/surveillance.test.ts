@@ -5,18 +5,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
+import { HAVE_BROWSER, shot, signedInPage, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('infectious-disease report cards and signals in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
   const suite = useServerAndBrowser();
-  const as = async (username: string): Promise<Page> => {
-    const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
-    const page = await ctx.newPage();
-    await signInUi(page, suite.server.url, username, DEMO_PASSWORD);
-    await page.waitForSelector('[data-testid="home-welcome"]');
-    return page;
-  };
+  const as = (username: string): Promise<Page> => signedInPage(suite, username, DEMO_PASSWORD);
 
   test('diagnosis → card drafted with a countdown → submitted → accepted by the CDC; cluster → signal → investigated → confirmed', async () => {
     const vd = await as('village');
