@@ -29,7 +29,7 @@ describe('meridian indicators (embedded database)', () => {
     const year = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4);
     const ok = run(['indicators', 'compute', '--period', `${year}-01`], env);
     assert.equal(ok.code, 0, ok.err);
-    assert.match(ok.out, /^371003: 27 indicators × 1 periods, \d+ values in \d+ ms$/m);
+    assert.match(ok.out, /^371003: 29 indicators × 1 periods, \d+ values in \d+ ms$/m);
     const bad = run(['indicators', 'compute', '--period', '2025-13'], env);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /--period must be YYYY, YYYY-Qn or YYYY-MM/);

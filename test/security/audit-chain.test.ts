@@ -38,9 +38,14 @@ function auditActions(): string[] {
     // records/service.ts names its audited reads through open(…, 'record.…') and auditRead(…)
     for (const m of s.matchAll(/'(record\.[a-z_]+)'\)/g)) found.add(m[1]);
   }
-  // The template literals today: scheduling.${status}, scheduling.bed_${action}, referral.${action}.
-  // A new template makes this fail, so that its expansions get listed here.
-  assert.equal(templates, 3, 'a new `action: `…`` template: list its expansions in this test');
+  // The template literals today: scheduling.${status}, scheduling.bed_${action}, referral.${action},
+  // surveillance.signal_${action}, surveillance.card_${action}, medicines.shortage_${step},
+  // medicines.review_${decision}. A new template makes this fail, so that its expansions get listed here.
+  assert.equal(templates, 7, 'a new `action: `…`` template: list its expansions in this test');
+  for (const a of ['exclude', 'investigate', 'confirm', 'close']) found.add(`surveillance.signal_${a}`);
+  for (const a of ['accept', 'return', 'duplicate', 'delete']) found.add(`surveillance.card_${a}`);
+  for (const a of ['fill', 'ship', 'deliver', 'cancel']) found.add(`medicines.shortage_${a}`);
+  for (const a of ['approve', 'return']) found.add(`medicines.review_${a}`);
   for (const s of ['no_show', 'attended']) found.add(`scheduling.${s}`);
   for (const a of ['admit', 'release', 'close', 'open']) found.add(`scheduling.bed_${a}`);
   for (const a of ['send', 'accept', 'decline', 'arrive', 'complete', 'cancel', 'expire']) found.add(`referral.${a}`);
