@@ -102,7 +102,8 @@ export function ReferralNewPage() {
         <Space size="large" wrap>
           <Form.Item label={t('referrals.reason')} required>
             <Select data-testid="reason-select" style={{ width: 360 }} value={reasonCode} onChange={setReasonCode} showSearch optionFilterProp="label"
-              options={reasonGroups.map((g) => ({ label: t(g.label), options: g.codes.map((k) => ({ value: k, label: REASONS[k][lang] })) }))} />
+              options={reasonGroups.map((g) => ({ label: t(g.label), options: g.codes.map((k) => ({ value: k, label: REASONS[k][lang] })) }))}
+              labelRender={(v) => { const g = reasonGroups.find((x) => x.codes.includes(String(v.value))); return g && g !== reasonGroups[0] ? `${t(g.label)} · ${v.label}` : v.label; }} />
           </Form.Item>
           <Form.Item label={t('referrals.reasonText')}>
             <Input value={reasonText} onChange={(e) => setReasonText(e.target.value)} style={{ width: 300 }} />
