@@ -13,23 +13,13 @@ import { sealAudit, verifyAudit } from '../../src/platform/audit.ts';
 import { ENGINES } from '../helpers/db.ts';
 import type { Role } from '../../src/shared/roles.ts';
 import { makeIdNumber } from '../../src/modules/registry/id-number.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20231123);
 const PER_ROUTE_AND_ROLE = Number(process.env.FUZZ_PER_ROUTE ?? 7);
 // Routes that would end the fuzzing session itself.
 const SKIP = new Set(['POST /api/auth/logout']);
 
-/** mulberry32: a small seeded PRNG, so that a failure can be replayed with FUZZ_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Schema {
   type?: string | string[];
@@ -175,7 +165,7 @@ describe(`fuzz: generated requests from the OpenAPI document, every route × rol
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
     const ops = operations(doc);
     assert.ok(ops.length > 100, `${ops.length} operations`);
-    const r = prng(SEED);
+    const r = mulberry32(SEED); // (replayable with FUZZ_SEED)
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     let sent = 0;

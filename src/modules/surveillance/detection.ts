@@ -2,6 +2,7 @@
 // percentile method as CIDARS runs it, EARS C1/C2/C3, and Kulldorff's space-time permutation scan
 // with Monte Carlo p-values. A daily series is an array of counts, index 0 = `start` (YYYY-MM-DD).
 import { addDays } from '../../shared/time.ts';
+import { mulberry32 } from '../../shared/random.ts';
 
 export interface Series { start: string; counts: readonly number[] }
 /** The index of a day in a series (may be out of range). */
@@ -219,17 +220,8 @@ export function mostLikelyCluster(counts: readonly (readonly number[])[], neighb
   return best;
 }
 
-/** A small seeded generator (mulberry32), so a scan's p-value can be reproduced. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of a scan's permutations (so its p-value can be reproduced). */
+export const rng = mulberry32;
 
 /**
  * The space-time permutation scan: the most likely cluster and its Monte Carlo p-value, the rank of
