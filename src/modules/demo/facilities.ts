@@ -1,6 +1,13 @@
 // The demo county's facilities, built from its real region tree: the district hospitals the
 // Wendeng plan names, a centre in every township (the plan's central centres as such),
-// community centres in the subdistricts, village clinics across the villages.
+// community centres in the subdistricts, village clinics in the settled villages.
+//
+// Plausible by construction: the demo is a county of the chosen population, not a real county's
+// facilities with a sample of its people. Residents live in about one village per VILLAGE_SIZE of
+// them (every township keeps at least one), clinics stand only where people live, and the county's
+// beds are the national 7.23 per 1,000 of its population shared among its facilities in the
+// proportions of their nominal sizes (the real district's hospitals and centres), so that beds,
+// staff and people are of one size at any --residents.
 import type { FacilityKind, Tier } from '../registry/rules.ts';
 import type { Rng } from './rng.ts';
 
@@ -40,8 +47,56 @@ const CENTRAL_TOWNS: Record<string, string[]> = { '371003': ['宋村', '葛家',
 
 const short = (name: string) => name.replace(/(街道办事处|街道|镇|乡)$/, '');
 
-/** Builds the facility list of a county from its region tree (deterministic for the rng). */
-export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: Rng): SeedFacility[] {
+/** Residents per settled village: the real district's population over its villages (about 560,000 over 721). */
+export const VILLAGE_SIZE = 800;
+/** Beds per 1,000 residents (national 2023: 7.23, China Health Statistics Yearbook 2024). */
+export const BEDS_PER_1000 = 7.23;
+
+/**
+ * The villages where the demo's residents live: about one per VILLAGE_SIZE residents, at least one in
+ * every township, the rest drawn across the county (deterministic for the rng); all of them at 600,000.
+ */
+export function settledVillages(countyCode: string, regions: SeedRegion[], residents: number, rng: Rng): SeedRegion[] {
+  const all = regions.filter((r) => r.level === 'village' && r.code.startsWith(countyCode)).sort((a, b) => a.code.localeCompare(b.code));
+  const want = Math.min(all.length, Math.max(1, Math.round(residents / VILLAGE_SIZE)));
+  if (want >= all.length) return all;
+  const keys = new Map(all.map((v) => [v.code, rng.next()]));
+  const byTown = new Map<string, SeedRegion[]>();
+  for (const v of all) byTown.set(v.parentCode ?? '', [...(byTown.get(v.parentCode ?? '') ?? []), v]);
+  const chosen = new Set<string>();
+  // One in each township first (its lowest key), then the lowest keys of the rest.
+  for (const vs of byTown.values()) chosen.add(vs.reduce((a, b) => (keys.get(a.code)! <= keys.get(b.code)! ? a : b)).code);
+  for (const v of [...all].sort((a, b) => keys.get(a.code)! - keys.get(b.code)!)) {
+    if (chosen.size >= want) break;
+    chosen.add(v.code);
+  }
+  return all.filter((v) => chosen.has(v.code));
+}
+
+/**
+ * Shares `total` beds among facilities in proportion to their nominal beds (largest remainders), each
+ * at least its floor: a scaled model of the real district's sizes.
+ */
+export function scaleBeds(nominal: { beds: number; floor: number }[], total: number): number[] {
+  const sum = nominal.reduce((s, f) => s + f.beds, 0);
+  if (sum === 0) return nominal.map((f) => f.floor);
+  const exact = nominal.map((f) => (total * f.beds) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((s, x) => s + x, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    out[i]++;
+    left--;
+  }
+  return out.map((b, i) => Math.max(b, nominal[i].floor));
+}
+
+/**
+ * Builds the facility list of a county of `population` residents living in `settled` villages from
+ * its region tree (deterministic for the rng).
+ */
+export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: Rng, population: number, settled: SeedRegion[]): SeedFacility[] {
   const out: SeedFacility[] = [];
   const hospitals = COUNTY_HOSPITALS[county.code] ?? [
     { name: `${county.name}人民医院`, kind: 'general_hospital' as const, grade: '2A', beds: 600 },
@@ -73,11 +128,11 @@ export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: 
       capabilityStandard: isCentral || roll < 0.35 ? 'recommended' : roll < 0.9 ? 'basic' : null,
       communityHospital: sub ? rng.next() < 0.6 : false, countySubcentre: isCentral && short(t.name) === [...central][0],
     });
-    const villages = regions.filter((r) => r.level === 'village' && r.parentCode === t.code);
+    const villages = settled.filter((r) => r.parentCode === t.code);
     for (const v of villages) {
       const urban = Number(v.code.slice(9, 12)) < 200;
-      // Rural villages mostly have a clinic (small ones share a neighbour's); urban committees a station now and then.
-      if (urban ? rng.next() < 0.35 : rng.next() < 0.85) {
+      // Settled rural villages have a clinic (the norm: one per administrative village); urban committees a station now and then.
+      if (urban ? rng.next() < 0.35 : true) {
         out.push({
           code: `V${v.code}`, name: urban ? `${v.name.replace(/(社区)?居民委员会$/, '')}社区卫生服务站` : `${v.name.replace(/(村民委员会|委员会)$/, '')}卫生室`,
           tier: 'village', kind: urban ? 'community_station' : 'village_clinic', grade: 'unrated', regionCode: v.code, parentCode: code, beds: 0,
@@ -86,5 +141,13 @@ export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: 
       }
     }
   }
+  // Beds: the county's share of the national rate, in the proportions of the nominal sizes; a
+  // hospital keeps at least 10, its lead at least 20 (its wards); the city hospital, outside the
+  // county, is sized the same way for the county's share of its patients.
+  const inCounty = out.filter((f) => f.tier === 'county' || f.tier === 'township');
+  const leadIndex = inCounty.findIndex((f) => f.kind === 'general_hospital');
+  const scaled = scaleBeds(inCounty.map((f, i) => ({ beds: f.beds, floor: f.tier === 'county' && f.beds > 0 ? (i === leadIndex ? 20 : 10) : 0 })), Math.round((BEDS_PER_1000 * population) / 1000));
+  inCounty.forEach((f, i) => { f.beds = scaled[i]; });
+  for (const f of out) if (f.tier === 'city') f.beds = Math.max(20, Math.round((BEDS_PER_1000 * population) / 1000 / 2));
   return out;
 }

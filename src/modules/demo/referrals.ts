@@ -6,6 +6,7 @@
 // for rehabilitation with the family-doctor teams' tasks. Deterministic; loaded in bulk.
 import type { Db, Queryable } from '../../platform/db.ts';
 import { uuidFrom } from './load.ts';
+import { scaleBeds } from './facilities.ts';
 import { loadBookings, loadScheduleExceptions, loadSchedules, loadSlots, loadWardsAndBeds } from '../scheduling/service.ts';
 import { countTasks, createDownReferralTasks, linkReferralBeds, linkReferralBookings, loadReferralEvents, loadReferrals, type BulkReferral } from '../referrals/service.ts';
 import { linkFollowupReferrals } from '../chronic/service.ts';
@@ -13,7 +14,7 @@ import { rng as makeRng, type Rng } from './rng.ts';
 import { generateSlots, plusDays, type Session, type SlotSpec } from '../scheduling/rules.ts';
 import { dueAt, DEFAULT_SLA, REASONS, type GreenChannel, type Urgency } from '../referrals/rules.ts';
 
-interface Fac { id: string; code: string; name: string; tier: string; kind: string; region_code: string }
+interface Fac { id: string; code: string; name: string; tier: string; kind: string; region_code: string; beds: number }
 interface Res { id: string; village_code: string; conditions: string[] }
 
 const weekdays = (start: string, end: string, slotMinutes: number, capacity: number, days = [1, 2, 3, 4, 5]): Session[] => days.map((weekday) => ({ weekday, start, end, slotMinutes, capacity }));
@@ -67,8 +68,8 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
   const next = () => r.next();
   const asOf = o.asOf ?? new Date();
   const yearAgo = new Date(asOf.getTime() - 365 * 86_400_000);
-  const facilities = await db.query<Fac>('SELECT id, code, name, tier, kind, region_code FROM facilities WHERE region_code LIKE $1 || \'%\' ORDER BY code', [o.county]);
-  const [city] = await db.query<Fac>("SELECT id, code, name, tier, kind, region_code FROM facilities WHERE tier = 'city' ORDER BY code LIMIT 1");
+  const facilities = await db.query<Fac>('SELECT id, code, name, tier, kind, region_code, beds FROM facilities WHERE region_code LIKE $1 || \'%\' ORDER BY code', [o.county]);
+  const [city] = await db.query<Fac>("SELECT id, code, name, tier, kind, region_code, beds FROM facilities WHERE tier = 'city' ORDER BY code LIMIT 1");
   const hospitals = facilities.filter((f) => f.tier === 'county' && f.kind !== 'cdc');
   const lead = hospitals.find((f) => f.kind === 'general_hospital');
   if (!lead) return { schedules: 0, slots: 0, bookings: 0, beds: 0, referrals: 0, tasks: 0 };
@@ -312,9 +313,16 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
 async function seedBeds(db: Db, r: Rng, lead: Fac, hospitals: Fac[], centres: Fac[], residents: Res[], refs: Ref[]): Promise<number> {
   const next = () => r.next();
   const wards: { id: string; facility: Fac; name: string; department: string; kind: string; beds: number }[] = [];
-  for (const w of WARDS) wards.push({ id: uuidFrom(next), facility: lead, ...w });
-  for (const h of hospitals.filter((x) => x.id !== lead.id)) wards.push({ id: uuidFrom(next), facility: h, name: '综合病区', department: '综合', kind: 'general', beds: 30 });
-  for (const c of centres) wards.push({ id: uuidFrom(next), facility: c, name: '全科病区', department: '全科', kind: 'general', beds: 12 }, { id: uuidFrom(next), facility: c, name: '康复病区', department: '康复', kind: 'rehabilitation', beds: 6 });
+  // The wards hold the facility's registered beds (the registry's figure, which beds_per_1000 counts):
+  // the lead hospital's in the proportions of its usual wards, a centre's two thirds general and a
+  // third rehabilitation; a ward with no bed is not opened.
+  const add = (facility: Fac, ws: { name: string; department: string; kind: string; beds: number }[]) => {
+    const sizes = scaleBeds(ws.map((w) => ({ beds: w.beds, floor: 0 })), facility.beds);
+    ws.forEach((w, i) => { if (sizes[i] > 0) wards.push({ id: uuidFrom(next), facility, ...w, beds: sizes[i] }); });
+  };
+  add(lead, WARDS);
+  for (const h of hospitals.filter((x) => x.id !== lead.id)) add(h, [{ name: '综合病区', department: '综合', kind: 'general', beds: 1 }]);
+  for (const c of centres) add(c, [{ name: '全科病区', department: '全科', kind: 'general', beds: 2 }, { name: '康复病区', department: '康复', kind: 'rehabilitation', beds: 1 }]);
   const taken = new Set<string>();
   const inpatients = refs.filter((f) => f.inpatient && f.status === 'arrived' && f.to === lead.id).map((f) => ({ resident: f.resident, referral: f.id }));
   const beds: { id: string; ward: string; facility: string; code: string; kind: string; status: string; resident: string | null; referral: string | null; until: string | null }[] = [];

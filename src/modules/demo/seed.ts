@@ -10,7 +10,7 @@ import { upsertRegions, type ImportedRegion } from '../registry/regions.ts';
 import type { RegionLevel } from '../registry/rules.ts';
 import { pinyinKeys } from '../registry/names.ts';
 import { copyHouseholds, copyResidents, countPopulationFromResidents, createCommunity, loadCommunityMembers, loadFacilities, loadWorkers, type BulkHousehold, type BulkResident } from '../registry/bulk.ts';
-import { buildFacilities, type SeedRegion } from './facilities.ts';
+import { buildFacilities, settledVillages, type SeedRegion } from './facilities.ts';
 import { uuidFrom } from './load.ts';
 import { seedHistory } from './history.ts';
 import { seedReferrals } from './referrals.ts';
@@ -71,7 +71,8 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   const regions: SeedRegion[] = all.map((r) => ({ code: r.code, name: r.name, parentCode: r.parentCode, level: r.level }));
 
   await step('regions', () => db.tx((q) => upsertRegions(q, all)));
-  const facilities = buildFacilities({ code: county.code, name: county.name, parentCode: county.parentCode, level: county.level }, regions, rng);
+  const villages = settledVillages(o.county, regions, o.residents, rng);
+  const facilities = buildFacilities({ code: county.code, name: county.name, parentCode: county.parentCode, level: county.level }, regions, rng, o.residents, villages);
   const facilityIds = await step('facilities', () => db.tx(async (q) => {
     const ids = await loadFacilities(q, facilities.map((f) => ({ ...f, openedOn: '2000-01-01' })));
     const lead = facilities.find((f) => f.tier === 'county' && f.kind === 'general_hospital')!;
@@ -81,7 +82,6 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
     return ids;
   }));
 
-  const villages = regions.filter((r) => r.level === 'village' && r.code.startsWith(o.county));
   const people = await step('generate', async () => generatePopulation({ villages, residents: o.residents, seed: o.seed, countyCode: o.county, year }));
   const workers = generateWorkers({ facilities, population: o.residents, seed: o.seed });
 

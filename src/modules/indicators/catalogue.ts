@@ -14,7 +14,7 @@
 import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
 import { DEFAULT_CONFIG as CHRONIC } from '../chronic/rules.ts';
-import type { Window } from './rules.ts';
+import type { Plausible, Window } from './rules.ts';
 import { townshipsOf } from './store.ts';
 import { yieldToRequests } from './jobs.ts';
 
@@ -59,6 +59,8 @@ export interface Definition {
   touches?: Touch[];
   /** Trend for the target status from month values (flows, states) or from year values (year-to-date rates). */
   trendFrom: 'month' | 'year';
+  /** The range a county's or township's value is believable in, with its basis (the data-quality check). */
+  plausible?: Plausible;
 }
 
 // ---- shared SQL pieces --------------------------------------------------------------------------------
@@ -318,5 +320,46 @@ export const CATALOGUE: Definition[] = [
     code, name: { zh, en }, definition: { zh: dzh, en: den }, unit: '%', betterWhen: better, levels: ['county', 'township', 'facility'], window: 'flow', source: 'entered', group: 'finance', trendFrom: 'month',
   })),
 ];
+
+// ---- plausible ranges (the data-quality check) ------------------------------------------------------
+// Sources: the national statistics bulletin for 2023 (国家卫生健康委《2023年我国卫生健康事业发展统计公报》:
+// 3.40 physicians, 4.00 nurses, 7.23 beds per 1,000, 3.99 GPs per 10,000), the basic public-health norms'
+// programme figures, and the plans' targets. A county or township outside its range is flagged, not hidden.
+const P = (low: number, high: number, zh: string, en: string): Plausible => ({ low, high, basis: { zh, en }, levels: ['county', 'township'] });
+/** Resources: a township's figure counts its one centre's staff and beds (not the county seat's hospitals), a county's the whole. */
+const PC = (low: number, high: number, zh: string, en: string): Plausible => ({ ...P(low, high, zh, en), levels: ['county'] });
+const PLAUSIBLE: Record<string, Plausible> = {
+  physicians_per_1000: PC(1.5, 6, '全国2023年3.40，县域多在2–5', 'national 2023: 3.40; counties mostly 2–5'),
+  nurses_per_1000: PC(1.5, 7, '全国2023年4.00', 'national 2023: 4.00'),
+  gps_per_10000: PC(1, 10, '全国2023年3.99；规划目标每万人4–5名', 'national 2023: 3.99; plans target 4–5'),
+  public_health_staff_per_1000: PC(0.3, 2, '全国约0.7–1.0', 'national about 0.7–1.0'),
+  beds_per_1000: PC(3, 10, '全国2023年7.23', 'national 2023: 7.23'),
+  village_doctor_qualified_share: PC(20, 80, '约半数；文登规划2025年50%', 'about half; Wendeng\'s plan: 50% by 2025'),
+  contract_coverage: P(20, 80, '全国签约覆盖约45%；规划目标65%', 'national coverage about 45%; plans target 65%'),
+  contract_coverage_priority: P(40, 95, '重点人群高于总体；规划目标75%', 'priority groups above overall; plans target 75%'),
+  contract_fulfilment: P(30, 100, '到期服务的完成比例', 'services due so far delivered'),
+  county_visit_rate: P(70, 100, '规划目标90%', 'plans aim at 90%'),
+  county_inpatient_rate: P(60, 98, '规划目标85%–90%', 'plans aim at 85–90%'),
+  basic_level_visit_share: P(35, 85, '全国2023年约55%；文登目标65%', 'national 2023 about 55%; Wendeng targets 65%'),
+  outpatient_antibiotic_rate: P(3, 40, '门诊处方抗菌药物使用率全国约20%', 'national outpatient prescriptions about 20%'),
+  elderly_health_management_rate: P(35, 85, '国家基本公共卫生服务约60%–70%', 'national programme about 60–70%'),
+  htn_management_rate: P(25, 85, '全国管理率约54.1%', 'national: 54.1% managed'),
+  htn_standard_management_rate: P(25, 90, '全国规范管理率约45.7%–70%', 'national: 45.7–70% norm-compliant'),
+  htn_control_rate: P(25, 85, '管理人群血压控制率约50%–70%', 'managed patients on target about 50–70%'),
+  dm_management_rate: P(25, 90, '糖尿病患者管理率', 'managed diabetes patients'),
+  dm_standard_management_rate: P(25, 90, '全国规范管理率约45%–70%', 'national: 45–70% norm-compliant'),
+  dm_control_rate: P(25, 85, '管理人群血糖控制率约50%', 'about half of the managed at target'),
+  centres_basic_standard_share: PC(50, 100, '多数机构达到基本标准', 'most centres at the basic standard'),
+  centres_recommended_standard_share: PC(10, 80, '约三分之一；规划目标40%', 'about a third; plans: 40%'),
+  basic_up_referral_rate: P(0.5, 10, '基层诊疗人次中上转的少数', 'a few in a hundred of the basic level\'s visits'),
+  down_up_referral_ratio: P(0.1, 2, '多数县下转少于上转', 'fewer down- than up-referrals in most counties'),
+  id_report_timeliness: P(80, 100, '法定传染病报告及时率一般在95%以上', 'statutory reporting timeliness usually above 95%'),
+  id_report_completeness: P(80, 100, '法定传染病报告率一般在95%以上', 'statutory reporting completeness usually above 95%'),
+};
+for (const [code, range] of Object.entries(PLAUSIBLE)) {
+  const d = CATALOGUE.find((x) => x.code === code);
+  if (!d) throw new Error(`plausible range for an unknown indicator: ${code}`);
+  d.plausible = range;
+}
 
 export const BY_CODE = new Map(CATALOGUE.map((d) => [d.code, d]));

@@ -3,13 +3,21 @@
 import ExcelJS from 'exceljs';
 import { safeRow } from '../../shared/spreadsheet.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import { STATUS_RULE, type Status } from './rules.ts';
+import { MIN_DENOMINATOR, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
 import type { TargetRow, ValueRow } from './schema.ts';
 import { BY_CODE, UNIT_LABEL } from './catalogue.ts';
 
 export const STATUS_LABEL: Record<Status, { zh: string; en: string }> = {
   met: { zh: '已达标', en: 'Met' }, on_track: { zh: '按期可达', en: 'On track' }, at_risk: { zh: '有风险', en: 'At risk' }, off_track: { zh: '偏离', en: 'Off track' }, no_data: { zh: '无数据', en: 'No data' },
 };
+/** The data-quality flags in words (the web app's strings say the same in its locale files). */
+export const FLAG_LABEL: Record<QualityFlag, { zh: string; en: string }> = {
+  implausible: { zh: '超出合理范围，请核实', en: 'outside the plausible range: check it' },
+  small_denominator: { zh: `例数不足${MIN_DENOMINATOR}，比例不宜解读`, en: `fewer than ${MIN_DENOMINATOR} cases: the share says little` },
+  part_period: { zh: '统计期未结束，为截至目前的数', en: 'period not over: a figure so far' },
+};
+const flagText = (flags: QualityFlag[]) => flags.map((f) => `${FLAG_LABEL[f].zh} ${FLAG_LABEL[f].en}`).join('；');
+
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<', range: '' };
 
 /** The target as printed: "≥ 65 %", "60–80 %". */
@@ -35,14 +43,14 @@ export async function xlsx(sheet: string, header: string[], rows: (string | numb
 /** The league table of one indicator as a workbook. */
 export function valuesWorkbook(code: string, period: string, items: ValueRow[]): Promise<Buffer> {
   const d = BY_CODE.get(code)!;
-  return xlsx(`${d.code} ${period}`, ['单位 Unit', `${d.name.zh} (${UNIT_LABEL[d.unit].zh})`, '分子 Numerator', '分母 Denominator', '来源 Source', '时间 At', '录入人 Entered by', '备注 Note'],
-    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入 entered' : '计算 computed', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note]));
+  return xlsx(`${d.code} ${period}`, ['单位 Unit', `${d.name.zh} (${UNIT_LABEL[d.unit].zh})`, '分子 Numerator', '分母 Denominator', '来源 Source', '时间 At', '录入人 Entered by', '备注 Note', '数据质量 Data quality'],
+    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入 entered' : '计算 computed', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note, flagText(r.flags)]));
 }
 
 /** The commission's targets as a workbook. */
 export function targetsWorkbook(targets: TargetRow[]): Promise<Buffer> {
-  return xlsx('目标 Targets', ['指标 Indicator', '地区 Locality', '目标 Target', '期限 Due', '当前值 Value', '统计期 Period', '状态 Status', '推算值 Projected', '来源规划 Plan', '原文 Text', '备注 Note'],
-    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note]));
+  return xlsx('目标 Targets', ['指标 Indicator', '地区 Locality', '目标 Target', '期限 Due', '当前值 Value', '统计期 Period', '状态 Status', '推算值 Projected', '来源规划 Plan', '原文 Text', '备注 Note', '数据质量 Data quality'],
+    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note, flagText(t.flags)]));
 }
 
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 20 })] })] });
@@ -58,7 +66,7 @@ export async function reportDocx(o: { countyName: string; period: string; comput
     rows: [new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
       ...o.targets.map((t, i) => new TableRow({ children: [
         cell(String(i + 1)), cell(t.indicatorName?.zh ?? t.metric ?? '（未匹配指标）'), cell(t.localityName), cell(targetText(t)), cell(t.dueYear ? `${t.dueYear}年` : ''),
-        cell(t.current == null ? '—' : `${t.current}${t.source === 'entered' ? '（录入）' : ''}`), cell(STATUS_LABEL[t.status].zh),
+        cell(t.current == null ? '—' : `${t.current}${t.source === 'entered' ? '（录入）' : ''}${t.flags.length ? `（${t.flags.map((f) => FLAG_LABEL[f].zh).join('；')}）` : ''}`), cell(STATUS_LABEL[t.status].zh),
         cell([t.planTitle, t.taskTitle, t.text, t.note].filter(Boolean).join('；')),
       ] }))],
   });

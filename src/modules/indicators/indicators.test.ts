@@ -240,6 +240,8 @@ for (const engine of ENGINES) {
       // (inpatient stays: not changed by the late outpatient record of the test above)
       const l = await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_inpatient_rate&period=2025&level=township&parent=371003', headers: { cookie: officer } });
       assert.deepEqual(l.json().items.map((x: { name: string; value: number }) => [x.name, x.value]), [['甲镇', 100], ['乙镇', 0]]);
+      // Both rest on one or two stays and lie outside the township range (60–98%): flagged, not hidden.
+      assert.deepEqual(l.json().items.map((x: { flags: string[] }) => x.flags), [['implausible', 'small_denominator'], ['implausible', 'small_denominator']]);
       const f = await t.app.inject({ method: 'GET', url: `/api/indicators/values?code=outpatient_antibiotic_rate&period=2025&level=facility&parent=${TOWN_A}`, headers: { cookie: officer } });
       assert.deepEqual(f.json().items.map((x: { name: string }) => x.name).sort(), ['甲一村卫生室', '甲镇卫生院']);
       const x = await t.app.inject({ method: 'GET', url: '/api/indicators/values.xlsx?code=county_inpatient_rate&period=2025&level=township', headers: { cookie: officer } });

@@ -1,7 +1,7 @@
 // The pure rules: periods and windows, and the target status — each threshold on both sides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgedComparator, periodBounds, periodsOfYear, periodsTouchedBy, ratioValue, satisfies, slopePerYear, targetStatus, windowOf, type StatusInput } from './rules.ts';
+import { judgedComparator, MIN_DENOMINATOR, periodBounds, periodsOfYear, periodsTouchedBy, qualityFlags, ratioValue, satisfies, slopePerYear, targetStatus, windowOf, type Plausible, type QualityFlag, type StatusInput } from './rules.ts';
 
 test('periods: bounds, windows and the periods of a year begun', () => {
   assert.deepEqual(periodBounds('2025-02'), { from: '2025-02-01', to: '2025-02-28' });
@@ -65,4 +65,37 @@ test('a plan\'s "达到 N" (=) is judged as reaching or passing N in the better 
   const asOf = '2026-11-24';
   assert.equal(targetStatus({ comparator: judgedComparator('=', 'higher'), value: 50, valueHigh: null, dueYear: 2025, current: 51, slope: null, asOf }).status, 'met');
   assert.equal(targetStatus({ comparator: judgedComparator('=', 'higher'), value: 50, valueHigh: null, dueYear: 2025, current: 48.2, slope: null, asOf }).status, 'off_track');
+});
+
+test('data quality: the range at its levels, a 0% or 100% on a small denominator, a period not yet ended', () => {
+  const both: Plausible = { low: 30, high: 60, basis: { zh: '', en: '' }, levels: ['county', 'township'] };
+  const county: Plausible = { ...both, levels: ['county'] };
+  assert.equal(MIN_DENOMINATOR, 30);
+  const today = '2026-12-02';
+  // [value, denominator, period, level, unit, range, expected]
+  const cases: [number | null, number | null, string, string, string, Plausible | undefined, QualityFlag[]][] = [
+    [45, 1000, '2025', 'county', '%', both, []],
+    [30, 1000, '2025', 'county', '%', both, []], // the bounds are inside
+    [60, 1000, '2025', 'township', '%', both, []],
+    [29.99, 1000, '2025', 'county', '%', both, ['implausible']],
+    [60.01, 1000, '2025', 'township', '%', both, ['implausible']],
+    [90, 1000, '2025', 'township', '%', county, []], // a county-only range says nothing of a township
+    [90, 1000, '2025', 'facility', '%', both, []],
+    [null, null, '2025', 'county', '%', both, []], // no value, nothing to judge
+    [100, 29, '2025', 'facility', '%', undefined, ['small_denominator']],
+    [0, 1, '2025', 'facility', '%', undefined, ['small_denominator']],
+    [100, 30, '2025', 'facility', '%', undefined, []], // 30 cases are enough
+    [50, 2, '2025', 'facility', '%', undefined, []], // only the trivial 0% and 100%
+    [0, 3, '2025', 'county', 'count', undefined, []], // counts have no denominator to judge
+    [45, 1000, '2026', 'county', '%', both, ['part_period']],
+    [45, 1000, '2026-12', 'county', '%', both, ['part_period']],
+    [45, 1000, '2026-11', 'county', '%', both, []],
+    [45, 1000, '2026-Q4', 'county', '%', both, ['part_period']],
+    [100, 5, '2026-12', 'township', '%', both, ['implausible', 'small_denominator', 'part_period']],
+  ];
+  for (const [value, denominator, period, level, unit, plausible, want] of cases) {
+    assert.deepEqual(qualityFlags({ value, denominator, period, level }, { unit, plausible, today }), want, `${value}/${denominator} ${period} ${level}`);
+  }
+  // The last day of a period is still part of it until it is over.
+  assert.deepEqual(qualityFlags({ value: 45, denominator: 100, period: '2026-11', level: 'county' }, { unit: '%', today: '2026-11-30' }), ['part_period']);
 });

@@ -167,3 +167,41 @@ export const STATUS_RULE = {
   zh: '达标：当前值满足目标；已过期限仍未满足：偏离；否则按近期趋势（最小二乘斜率）推算到期限年末的值：满足目标为“按期可达”；正在接近目标、或差距不超过目标值的10%为“有风险”；其余为“偏离”。无趋势时只按差距判断。规划“达到N”的目标按指标的改善方向理解为“不低于N”（或“不高于N”）。',
   en: 'Met: the current value satisfies the target. Past the due year and not met: off track. Otherwise the value is projected to 31 December of the due year along its recent trend (least-squares slope): meeting the target there is on track; moving toward it, or missing by no more than 10% of the target value, is at risk; anything else is off track. Without a trend only the gap decides. A plan\'s "reach N" (=) is read in the indicator\'s better direction: at least N (or at most N).',
 } as const;
+
+// ---- data quality -----------------------------------------------------------------------------------
+
+/** The range inside which a value of the indicator is believable for a county or township, and why. */
+export interface Plausible {
+  low: number;
+  high: number;
+  basis: { zh: string; en: string };
+  /** The levels the range holds at: county and township, or the county alone where a township's figure leaves out the county seat's hospitals. */
+  levels: ('county' | 'township')[];
+}
+
+/**
+ * What a reader must know before trusting a figure: `implausible` (outside the indicator's plausible
+ * range), `small_denominator` (a 0% or 100% resting on fewer than MIN_DENOMINATOR cases) and
+ * `part_period` (the period has not ended: the figure is so far, not final).
+ */
+export type QualityFlag = 'implausible' | 'small_denominator' | 'part_period';
+export const QUALITY_FLAGS: QualityFlag[] = ['implausible', 'small_denominator', 'part_period'];
+/** Fewer cases than this make a 0% or 100% say nothing (the usual small-number rule of public-health statistics). */
+export const MIN_DENOMINATOR = 30;
+
+export interface QualityInput {
+  value: number | null;
+  denominator: number | null;
+  period: string;
+  /** Ranges are held at the levels they were set for (Plausible.levels). */
+  level: string;
+}
+
+/** The flags of one stored value (pure; the same on the dashboard, the league table, the trend and the exports). */
+export function qualityFlags(v: QualityInput, o: { unit: string; plausible?: Plausible; today: string }): QualityFlag[] {
+  const out: QualityFlag[] = [];
+  if (v.value != null && o.plausible && (o.plausible.levels as string[]).includes(v.level) && (v.value < o.plausible.low || v.value > o.plausible.high)) out.push('implausible');
+  if (v.value != null && o.unit === '%' && v.denominator != null && v.denominator < MIN_DENOMINATOR && (v.value === 0 || v.value === 100)) out.push('small_denominator');
+  if (isPeriod(v.period) && periodBounds(v.period).to >= o.today) out.push('part_period');
+  return out;
+}

@@ -11,23 +11,26 @@ const Bi = z.object({ zh: z.string(), en: z.string() });
 const ComparatorZ = z.enum(['>=', '<=', '=', '>', '<', 'range']);
 const StatusZ = z.enum(['met', 'on_track', 'at_risk', 'off_track', 'no_data']);
 const SourceZ = z.enum(['computed', 'entered']);
+/** The data-quality flags of a value (rules.ts qualityFlags). */
+export const FlagsZ = z.array(z.enum(['implausible', 'small_denominator', 'part_period']));
 
 export const CatalogueEntryZ = z.object({
   code: z.string(), name: Bi, definition: Bi, unit: z.string(), unitLabel: Bi, betterWhen: z.enum(['higher', 'lower']), levels: z.array(LevelZ),
   window: z.string(), source: SourceZ, group: z.string(), drillToResidents: z.boolean(),
+  plausible: z.object({ low: z.number(), high: z.number(), basis: Bi }).nullable(),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntryZ>;
 
 export const ValueRowZ = z.object({
   level: LevelZ, unitId: z.string(), name: z.string(), value: z.number().nullable(), numerator: z.number().nullable(), denominator: z.number().nullable(),
-  source: SourceZ, at: z.string(), enteredBy: z.string().nullable(), note: z.string().nullable(),
+  source: SourceZ, at: z.string(), enteredBy: z.string().nullable(), note: z.string().nullable(), flags: FlagsZ,
 });
 export type ValueRow = z.infer<typeof ValueRowZ>;
 
 export const TargetZ = z.object({
   id: z.string(), indicatorCode: z.string().nullable(), indicatorName: Bi.nullable(), localityCode: z.string(), localityName: z.string(), comparator: ComparatorZ, value: z.number(), valueHigh: z.number().nullable(),
   unit: z.string(), dueYear: z.number().nullable(), planId: z.string().nullable(), planTitle: z.string().nullable(), taskId: z.string().nullable(), taskTitle: z.string().nullable(), text: z.string(), metric: z.string().nullable(), note: z.string().nullable(), version: z.number(),
-  current: z.number().nullable(), period: z.string().nullable(), status: StatusZ, projected: z.number().nullable(), reason: z.string(), sparkline: z.array(z.number().nullable()), source: SourceZ.nullable(),
+  current: z.number().nullable(), period: z.string().nullable(), status: StatusZ, projected: z.number().nullable(), reason: z.string(), sparkline: z.array(z.number().nullable()), source: SourceZ.nullable(), flags: FlagsZ,
 });
 export type TargetRow = z.infer<typeof TargetZ>;
 
@@ -44,7 +47,7 @@ export const ValuesAnswer = z.object({ county: z.string(), items: z.array(ValueR
 
 export const TrendQuery = z.strictObject({ code: Code, level: LevelZ, unit: z.string().max(64), months: z.coerce.number().int().min(1).max(120).default(24), county: CountyCode.optional() });
 export type TrendInput = z.infer<typeof TrendQuery>;
-const PeriodValue = z.object({ period: z.string(), value: z.number().nullable() });
+const PeriodValue = z.object({ period: z.string(), value: z.number().nullable(), flags: FlagsZ });
 export const TrendAnswer = z.object({ months: z.array(PeriodValue), years: z.array(PeriodValue), targets: z.array(TargetZ) });
 
 export const CountyQuery = z.strictObject({ county: CountyCode.optional() });

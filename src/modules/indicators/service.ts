@@ -13,7 +13,7 @@ import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './c
 import { compute, counties } from './engine.ts';
 import { startJob } from './jobs.ts';
 import type { CatalogueEntry, ComputeInput, EntryInput, Job, ResidentsInput, TargetInput, TargetRow, ValueRow, ValuesInput, TrendInput } from './schema.ts';
-import { isPeriod, judgedComparator, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
+import { isPeriod, judgedComparator, qualityFlags, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
 import { today } from '../../shared/time.ts';
 import * as store from './store.ts';
 
@@ -21,7 +21,7 @@ import * as store from './store.ts';
 export function catalogue(): CatalogueEntry[] {
   return CATALOGUE.map((d) => ({
     code: d.code, name: d.name, definition: d.definition, unit: d.unit, unitLabel: UNIT_LABEL[d.unit], betterWhen: d.betterWhen, levels: d.levels, window: d.window,
-    source: d.source, group: d.group, drillToResidents: !!d.facts?.includes('r.id AS resident_id'),
+    source: d.source, group: d.group, drillToResidents: !!d.facts?.includes('r.id AS resident_id'), plausible: d.plausible ?? null,
   }));
 }
 
@@ -71,15 +71,18 @@ export async function values(db: Db, p: Principal, o: ValuesInput): Promise<{ co
   const items = rows.map((r): ValueRow => ({
     level: o.level, unitId: r.unit_id, name: names.get(r.unit_id) ?? r.unit_id, value: r.value, numerator: r.numerator, denominator: r.denominator,
     source: r.source, at: r.at.toISOString(), enteredBy: r.entered_by, note: r.note,
+    flags: qualityFlags({ value: r.value, denominator: r.denominator, period: o.period, level: o.level }, { unit: d.unit, plausible: d.plausible, today: today() }),
   })).sort((a, b) => (a.value == null ? 1 : b.value == null ? -1 : sign * (a.value - b.value)) || a.name.localeCompare(b.name));
   return { county, items };
 }
 
 /** The monthly (and yearly) values of one unit, with the targets held against it. */
 export async function trend(db: Db, p: Principal, o: TrendInput) {
-  definitionOf(o.code);
+  const d = definitionOf(o.code);
   const county = await countyOf(db, p, o.county);
-  const rows = await store.unitSeries(db, { code: o.code, level: o.level, unit: o.unit, county });
+  const day = today();
+  const rows = (await store.unitSeries(db, { code: o.code, level: o.level, unit: o.unit, county }))
+    .map((r) => ({ period: r.period, value: r.value, flags: qualityFlags({ ...r, level: o.level }, { unit: d.unit, plausible: d.plausible, today: day }) }));
   const months = rows.filter((r) => r.period.length === 7 && !r.period.includes('Q')).slice(-o.months);
   const years = rows.filter((r) => r.period.length === 4);
   const targets = o.level === 'county' || o.level === 'township' ? await targetsWithStatus(db, county, { code: o.code, locality: o.unit }) : [];
@@ -122,6 +125,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
       valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, metric: t.metric, note: t.note, version: t.version,
       current: cur?.value ?? null, period: cur?.period ?? null, status: st.status, projected: st.projected == null ? null : Math.round(st.projected * 100) / 100, reason: st.reason,
       sparkline: months.slice(-12).map((v) => v.value), source: cur?.source ?? null,
+      flags: cur && d ? qualityFlags({ value: cur.value, denominator: cur.denominator, period: cur.period, level: cur.unit_level }, { unit: d.unit, plausible: d.plausible, today: today() }) : [],
     };
   });
 }

@@ -101,18 +101,18 @@ export async function storedValues(q: Queryable, o: { code: string; period: stri
 }
 
 /** Every stored period's value of one unit. */
-export async function unitSeries(q: Queryable, o: { code: string; level: Level; unit: string; county: string }): Promise<{ period: string; value: number | null }[]> {
-  return q.query<{ period: string; value: number | null }>(
-    'SELECT period, value FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND county_code = $4 ORDER BY period', [o.code, o.level, o.unit, o.county]);
+export async function unitSeries(q: Queryable, o: { code: string; level: Level; unit: string; county: string }): Promise<{ period: string; value: number | null; denominator: number | null }[]> {
+  return q.query<{ period: string; value: number | null; denominator: number | null }>(
+    'SELECT period, value, denominator FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND county_code = $4 ORDER BY period', [o.code, o.level, o.unit, o.county]);
 }
 
-export interface SeriesRow { indicator_code: string; unit_id: string; period: string; value: number | null; source: 'computed' | 'entered' }
+export interface SeriesRow { indicator_code: string; unit_id: string; unit_level: 'county' | 'township'; period: string; value: number | null; denominator: number | null; source: 'computed' | 'entered' }
 
 /** The stored county and township values of the given (indicator, locality) pairs. */
 export async function localitySeries(q: Queryable, county: string, pairs: { code: string; locality: string }[]): Promise<SeriesRow[]> {
   if (!pairs.length) return [];
   return q.query<SeriesRow>(
-    `SELECT indicator_code, unit_id, period, value, source FROM indicator_values
+    `SELECT indicator_code, unit_id, unit_level, period, value, denominator, source FROM indicator_values
       WHERE county_code = $1 AND unit_level IN ('county','township') AND (indicator_code, unit_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
     [county, pairs.map((p) => p.code), pairs.map((p) => p.locality)]);
 }

@@ -12992,6 +12992,14 @@ export interface paths {
                                 source: "computed" | "entered";
                                 group: string;
                                 drillToResidents: boolean;
+                                plausible: {
+                                    low: number;
+                                    high: number;
+                                    basis: {
+                                        zh: string;
+                                        en: string;
+                                    };
+                                } | null;
                             }[];
                         };
                     };
@@ -13092,6 +13100,7 @@ export interface paths {
                                 at: string;
                                 enteredBy: string | null;
                                 note: string | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                         };
                     };
@@ -13256,10 +13265,12 @@ export interface paths {
                             months: {
                                 period: string;
                                 value: number | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                             years: {
                                 period: string;
                                 value: number | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                             targets: {
                                 id: string;
@@ -13293,6 +13304,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                         };
                     };
@@ -13414,6 +13426,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                         };
                     };
@@ -13672,6 +13685,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
+                                flags: ("implausible" | "small_denominator" | "part_period")[];
                             }[];
                         };
                     };

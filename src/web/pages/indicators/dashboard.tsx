@@ -31,6 +31,19 @@ function useCatalogue() {
   return useApiQuery('/api/indicators/catalogue').data?.items ?? NO_ENTRIES;
 }
 
+type Flag = ValueRow['flags'][number];
+const FLAG_COLOR: Record<Flag, string> = { implausible: 'red', small_denominator: 'orange', part_period: 'default' };
+
+/** The data-quality flags of a figure, each with what it means (and the range it left, with its basis). */
+function QualityTags({ flags, def }: { flags: Flag[]; def?: Entry }) {
+  const t = useT();
+  const { lang } = useLang();
+  return <>{flags.map((f) => (
+    <Tag key={f} color={FLAG_COLOR[f]} style={{ marginLeft: 4 }} data-testid={`flag-${f}`}
+      title={t(`indicators.flag.${f}.tip`, { low: def?.plausible?.low ?? '', high: def?.plausible?.high ?? '', basis: def?.plausible?.basis[lang] ?? '' })}>{t(`indicators.flag.${f}`)}</Tag>
+  ))}</>;
+}
+
 function Sparkline({ data }: { data: (number | null)[] }) {
   const option = useMemo<ChartOption>(() => ({ grid: { left: 0, right: 0, top: 2, bottom: 2 }, xAxis: { type: 'category', show: false, data: data.map((_, i) => i) },
     yAxis: { type: 'value', show: false, scale: true }, series: [{ type: 'line', data, symbol: 'none', lineStyle: { width: 1.5 } }] }), [data]);
@@ -74,7 +87,7 @@ export function IndicatorDashboardPage() {
         { title: t('indicators.locality'), dataIndex: 'localityName', width: 90 },
         { title: t('indicators.target'), width: 90, render: (_, r) => r.comparator === 'range' ? `${r.value}–${r.valueHigh} ${r.unit}` : `${CMP[r.comparator]} ${r.value} ${r.unit}` },
         { title: t('indicators.due'), dataIndex: 'dueYear' },
-        { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}</span> },
+        { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={catalogue.find((c) => c.code === r.indicatorCode)} /></span> },
         { title: t('indicators.status'), render: (_, r) => <Tag color={STATUS_COLOR[r.status]} title={t(`indicators.reason.${r.reason}` as 'indicators.reason.past_due')}>{t(`indicators.status.${r.status}`)}</Tag> },
         { title: t('indicators.trend'), width: 140, render: (_, r) => <Sparkline data={r.sparkline} /> },
         { title: t('indicators.sourceText'), render: (_, r) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.planTitle, r.taskTitle, r.text, r.note].filter(Boolean).join('；')}</Typography.Text> },
@@ -142,10 +155,12 @@ export function IndicatorExplorerPage() {
   const target = tr?.targets.find((x) => x.indicatorCode === code);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
-    xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => m.period) }, yAxis: { type: 'value', scale: true },
-    series: [{ name: def?.name[lang], type: 'line', data: (tr?.months ?? []).map((m) => m.value), smooth: true,
+    // A month not yet over is drawn hollow and grey, and named so on the axis: a figure so far, not a fall.
+    xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => (m.flags.includes('part_period') ? `${m.period}（${t('indicators.flag.part_period')}）` : m.period)) }, yAxis: { type: 'value', scale: true },
+    series: [{ name: def?.name[lang], type: 'line', smooth: true,
+      data: (tr?.months ?? []).map((m) => (m.flags.includes('part_period') ? { value: m.value, symbol: 'emptyCircle', symbolSize: 9, itemStyle: { color: '#999' } } : m.value)),
       markLine: target ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { formatter: `${t('indicators.target')} ${CMP[target.comparator] ?? ''}${target.value}` }, data: [{ yAxis: target.value }] } : undefined }],
-  }), [tr, def, lang]);
+  }), [tr, def, lang, t]);
   const league = useMemo<ChartOption>(() => ({
     tooltip: {}, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
     series: [{ type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.value) }],
@@ -178,7 +193,7 @@ export function IndicatorExplorerPage() {
           { title: '#', width: 50, render: (_, __, i) => i + 1 },
           { title: t(`indicators.level.${cut}`), render: (_, r) => NEXT[r.level] && def?.levels.includes(NEXT[r.level]!)
             ? <a data-testid="drill" onClick={() => setPath([...path, { level: r.level, unit: r.unitId, name: r.name }])}>{r.name}</a> : r.name },
-          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}</span> },
+          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={def} /></span> },
           { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
           ...(canPeople ? [{ title: t('indicators.residents'), render: (_: unknown, r: ValueRow) => <a onClick={() => openPeople(r)}>{t('indicators.residents')}</a> }] : []),
         ]} />
@@ -187,7 +202,7 @@ export function IndicatorExplorerPage() {
         <Typography.Title level={5}>{t('indicators.level.community')} / {t('indicators.countyFacilities')}</Typography.Title>
         <Table<ValueRow> rowKey="unitId" size="small" dataSource={extra} pagination={false} data-testid="county-units" columns={[
           { title: t('indicators.levelLabel'), render: (_, r) => t(`indicators.level.${r.level}`) }, { title: t('indicators.unitLabel'), dataIndex: 'name' },
-          { title: t('indicators.value'), render: (_, r) => fmt(r.value) }, { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
+          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}<QualityTags flags={r.flags} def={def} /></span> }, { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
         ]} />
       </>}
       {!cut && here && canPeople && here.level !== 'county' && <Button onClick={() => openPeople({ level: here.level, unitId: here.unit, name: here.name } as ValueRow)}>{t('indicators.residents')}</Button>}
