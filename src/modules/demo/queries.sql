@@ -39,10 +39,10 @@ SELECT t.id FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE p.region_co
 -- ==== referrals.ts
 
 -- seedReferrals
-SELECT id, code, name, tier, kind, region_code FROM facilities WHERE region_code LIKE $1 || '%' ORDER BY code;
+SELECT id, code, name, tier, kind, region_code, beds FROM facilities WHERE region_code LIKE $1 || '%' ORDER BY code;
 
 -- seedReferrals
-SELECT id, code, name, tier, kind, region_code FROM facilities WHERE tier = 'city' ORDER BY code LIMIT 1;
+SELECT id, code, name, tier, kind, region_code, beds FROM facilities WHERE tier = 'city' ORDER BY code LIMIT 1;
 
 -- seedReferrals
 SELECT id, village_code, conditions FROM residents WHERE county_code = $1 AND merged_into IS NULL AND death_date IS NULL ORDER BY id;

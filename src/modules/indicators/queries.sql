@@ -60,10 +60,10 @@ SELECT v.unit_id, v.value, v.numerator, v.denominator, v.source, v.at, u.usernam
 WHERE v.indicator_code = $1 AND v.period = $2 AND v.unit_level = $3 AND v.county_code = $4 AND ($5::text[] IS NULL OR v.unit_id = ANY($5::text[]));
 
 -- unitSeries
-SELECT period, value FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND county_code = $4 ORDER BY period;
+SELECT period, value, denominator FROM indicator_values WHERE indicator_code = $1 AND unit_level = $2 AND unit_id = $3 AND county_code = $4 ORDER BY period;
 
 -- localitySeries
-SELECT indicator_code, unit_id, period, value, source FROM indicator_values
+SELECT indicator_code, unit_id, unit_level, period, value, denominator, source FROM indicator_values
 WHERE county_code = $1 AND unit_level IN ('county','township') AND (indicator_code, unit_id) IN (SELECT * FROM unnest($2::text[], $3::text[]));
 
 -- storedValue
