@@ -47,9 +47,9 @@ const CENTRAL_TOWNS: Record<string, string[]> = { '371003': ['宋村', '葛家',
 
 const short = (name: string) => name.replace(/(街道办事处|街道|镇|乡)$/, '');
 
-/** Residents per settled village: the real district's population over its villages (about 560,000 over 721). */
+/** Residents per settled village: an assumed size of a Jiaodong village (a district of about half a million over its 721 villages). */
 export const VILLAGE_SIZE = 800;
-/** Beds per 1,000 residents (national 2023: 7.23, China Health Statistics Yearbook 2024). */
+/** Beds per 1,000 residents (national 2023: 7.23, 国家卫生健康委《2023年我国卫生健康事业发展统计公报》). */
 export const BEDS_PER_1000 = 7.23;
 
 /**
@@ -61,12 +61,12 @@ export function settledVillages(countyCode: string, regions: SeedRegion[], resid
   const want = Math.min(all.length, Math.max(1, Math.round(residents / VILLAGE_SIZE)));
   if (want >= all.length) return all;
   const keys = new Map(all.map((v) => [v.code, rng.next()]));
-  const byTown = new Map<string, SeedRegion[]>();
-  for (const v of all) byTown.set(v.parentCode ?? '', [...(byTown.get(v.parentCode ?? '') ?? []), v]);
-  const chosen = new Set<string>();
+  const byKey = [...all].sort((a, b) => keys.get(a.code)! - keys.get(b.code)!);
   // One in each township first (its lowest key), then the lowest keys of the rest.
-  for (const vs of byTown.values()) chosen.add(vs.reduce((a, b) => (keys.get(a.code)! <= keys.get(b.code)! ? a : b)).code);
-  for (const v of [...all].sort((a, b) => keys.get(a.code)! - keys.get(b.code)!)) {
+  const firstOfTown = new Map<string, string>();
+  for (const v of byKey) if (!firstOfTown.has(v.parentCode ?? '')) firstOfTown.set(v.parentCode ?? '', v.code);
+  const chosen = new Set(firstOfTown.values());
+  for (const v of byKey) {
     if (chosen.size >= want) break;
     chosen.add(v.code);
   }
@@ -132,7 +132,7 @@ export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: 
     for (const v of villages) {
       const urban = Number(v.code.slice(9, 12)) < 200;
       // Settled rural villages have a clinic (the norm: one per administrative village); urban committees a station now and then.
-      if (urban ? rng.next() < 0.35 : true) {
+      if (!urban || rng.next() < 0.35) {
         out.push({
           code: `V${v.code}`, name: urban ? `${v.name.replace(/(社区)?居民委员会$/, '')}社区卫生服务站` : `${v.name.replace(/(村民委员会|委员会)$/, '')}卫生室`,
           tier: 'village', kind: urban ? 'community_station' : 'village_clinic', grade: 'unrated', regionCode: v.code, parentCode: code, beds: 0,
@@ -143,7 +143,7 @@ export function buildFacilities(county: SeedRegion, regions: SeedRegion[], rng: 
   }
   // Beds: the county's share of the national rate, in the proportions of the nominal sizes; a
   // hospital keeps at least 10, its lead at least 20 (its wards); the city hospital, outside the
-  // county, is sized the same way for the county's share of its patients.
+  // county, gets half the county's beds (at least 20) for the patients the county sends it.
   const inCounty = out.filter((f) => f.tier === 'county' || f.tier === 'township');
   const leadIndex = inCounty.findIndex((f) => f.kind === 'general_hospital');
   const scaled = scaleBeds(inCounty.map((f, i) => ({ beds: f.beds, floor: f.tier === 'county' && f.beds > 0 ? (i === leadIndex ? 20 : 10) : 0 })), Math.round((BEDS_PER_1000 * population) / 1000));

@@ -184,8 +184,8 @@ export interface Plausible {
  * range), `small_denominator` (a 0% or 100% resting on fewer than MIN_DENOMINATOR cases) and
  * `part_period` (the period has not ended: the figure is so far, not final).
  */
-export type QualityFlag = 'implausible' | 'small_denominator' | 'part_period';
-export const QUALITY_FLAGS: QualityFlag[] = ['implausible', 'small_denominator', 'part_period'];
+export const QUALITY_FLAGS = ['implausible', 'small_denominator', 'part_period'] as const;
+export type QualityFlag = (typeof QUALITY_FLAGS)[number];
 /** Fewer cases than this make a 0% or 100% say nothing (the usual small-number rule of public-health statistics). */
 export const MIN_DENOMINATOR = 30;
 

@@ -2,6 +2,7 @@
 // service and exports take their types from them (z.infer), so no shape is written twice.
 import { z } from 'zod';
 import { CATALOGUE } from './catalogue.ts';
+import { QUALITY_FLAGS } from './rules.ts';
 
 export const Code = z.enum(CATALOGUE.map((d) => d.code) as [string, ...string[]]);
 export const LevelZ = z.enum(['county', 'township', 'community', 'facility', 'team']);
@@ -12,7 +13,7 @@ const ComparatorZ = z.enum(['>=', '<=', '=', '>', '<', 'range']);
 const StatusZ = z.enum(['met', 'on_track', 'at_risk', 'off_track', 'no_data']);
 const SourceZ = z.enum(['computed', 'entered']);
 /** The data-quality flags of a value (rules.ts qualityFlags). */
-export const FlagsZ = z.array(z.enum(['implausible', 'small_denominator', 'part_period']));
+export const FlagsZ = z.array(z.enum(QUALITY_FLAGS));
 
 export const CatalogueEntryZ = z.object({
   code: z.string(), name: Bi, definition: Bi, unit: z.string(), unitLabel: Bi, betterWhen: z.enum(['higher', 'lower']), levels: z.array(LevelZ),

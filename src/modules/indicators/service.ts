@@ -13,7 +13,7 @@ import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './c
 import { compute, counties } from './engine.ts';
 import { startJob } from './jobs.ts';
 import type { CatalogueEntry, ComputeInput, EntryInput, Job, ResidentsInput, TargetInput, TargetRow, ValueRow, ValuesInput, TrendInput } from './schema.ts';
-import { isPeriod, judgedComparator, qualityFlags, periodBounds, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
+import { isPeriod, judgedComparator, qualityFlags, periodBounds, type QualityFlag, type QualityInput, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
 import { today } from '../../shared/time.ts';
 import * as store from './store.ts';
 
@@ -23,6 +23,11 @@ export function catalogue(): CatalogueEntry[] {
     code: d.code, name: d.name, definition: d.definition, unit: d.unit, unitLabel: UNIT_LABEL[d.unit], betterWhen: d.betterWhen, levels: d.levels, window: d.window,
     source: d.source, group: d.group, drillToResidents: !!d.facts?.includes('r.id AS resident_id'), plausible: d.plausible ?? null,
   }));
+}
+
+/** The data-quality flags of one stored value of the definition (the rule in rules.ts, held by the definition's range). */
+function flagsOf(d: Definition, v: QualityInput, now: string): QualityFlag[] {
+  return qualityFlags(v, { unit: d.unit, plausible: d.plausible, today: now });
 }
 
 function definitionOf(code: string, path = 'code'): Definition {
@@ -68,10 +73,11 @@ export async function values(db: Db, p: Principal, o: ValuesInput): Promise<{ co
   const rows = await store.storedValues(db, { code: o.code, period: o.period, level: o.level, county, only });
   const names = await unitNames(db, o.level, rows.map((r) => r.unit_id));
   const sign = d.betterWhen === 'higher' ? -1 : 1;
+  const now = today();
   const items = rows.map((r): ValueRow => ({
     level: o.level, unitId: r.unit_id, name: names.get(r.unit_id) ?? r.unit_id, value: r.value, numerator: r.numerator, denominator: r.denominator,
     source: r.source, at: r.at.toISOString(), enteredBy: r.entered_by, note: r.note,
-    flags: qualityFlags({ value: r.value, denominator: r.denominator, period: o.period, level: o.level }, { unit: d.unit, plausible: d.plausible, today: today() }),
+    flags: flagsOf(d, { value: r.value, denominator: r.denominator, period: o.period, level: o.level }, now),
   })).sort((a, b) => (a.value == null ? 1 : b.value == null ? -1 : sign * (a.value - b.value)) || a.name.localeCompare(b.name));
   return { county, items };
 }
@@ -80,9 +86,9 @@ export async function values(db: Db, p: Principal, o: ValuesInput): Promise<{ co
 export async function trend(db: Db, p: Principal, o: TrendInput) {
   const d = definitionOf(o.code);
   const county = await countyOf(db, p, o.county);
-  const day = today();
+  const now = today();
   const rows = (await store.unitSeries(db, { code: o.code, level: o.level, unit: o.unit, county }))
-    .map((r) => ({ period: r.period, value: r.value, flags: qualityFlags({ ...r, level: o.level }, { unit: d.unit, plausible: d.plausible, today: day }) }));
+    .map((r) => ({ period: r.period, value: r.value, flags: flagsOf(d, { ...r, level: o.level }, now) }));
   const months = rows.filter((r) => r.period.length === 7 && !r.period.includes('Q')).slice(-o.months);
   const years = rows.filter((r) => r.period.length === 4);
   const targets = o.level === 'county' || o.level === 'township' ? await targetsWithStatus(db, county, { code: o.code, locality: o.unit }) : [];
@@ -98,7 +104,8 @@ function levelOfLocality(code: string): Level | null {
 /** The county's targets (or one indicator's at one locality), each with its current value, status by the rule, and sparkline. */
 export async function targetsWithStatus(q: Queryable, county: string, o: { code?: string; locality?: string; year?: number } = {}): Promise<TargetRow[]> {
   // A report for a past year judges each target as it stood on that year's last day.
-  const day = o.year && `${o.year}-12-31` < today() ? `${o.year}-12-31` : today();
+  const now = today();
+  const day = o.year && `${o.year}-12-31` < now ? `${o.year}-12-31` : now;
   const ts = await store.targetsUnder(q, county, o);
   const keys = ts.filter((t) => t.indicator_code && levelOfLocality(t.locality_code));
   const vals = await store.localitySeries(q, county, keys.map((t) => ({ code: t.indicator_code!, locality: t.locality_code })));
@@ -125,7 +132,7 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
       valueHigh: t.value_high, unit: t.unit, dueYear: t.due_year, planId: t.plan_id, planTitle: t.plan_title, taskId: t.task_id, taskTitle: t.task_title, text: t.text, metric: t.metric, note: t.note, version: t.version,
       current: cur?.value ?? null, period: cur?.period ?? null, status: st.status, projected: st.projected == null ? null : Math.round(st.projected * 100) / 100, reason: st.reason,
       sparkline: months.slice(-12).map((v) => v.value), source: cur?.source ?? null,
-      flags: cur && d ? qualityFlags({ value: cur.value, denominator: cur.denominator, period: cur.period, level: cur.unit_level }, { unit: d.unit, plausible: d.plausible, today: today() }) : [],
+      flags: cur && d ? flagsOf(d, { value: cur.value, denominator: cur.denominator, period: cur.period, level: cur.unit_level }, now) : [],
     };
   });
 }

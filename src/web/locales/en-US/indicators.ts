@@ -16,7 +16,7 @@ const en: Record<keyof typeof zh, string> = {
   'indicators.flag.implausible': 'implausible',
   'indicators.flag.implausible.tip': 'Outside the indicator\'s plausible range ({low}–{high}; {basis}): check the data',
   'indicators.flag.small_denominator': 'few cases',
-  'indicators.flag.small_denominator.tip': 'Fewer than 30 cases: a 0% or 100% says little',
+  'indicators.flag.small_denominator.tip': 'Fewer than {n} cases: a 0% or 100% says little',
   'indicators.flag.part_period': 'so far',
   'indicators.flag.part_period.tip': 'The period has not ended: a figure so far, not the whole period\'s',
   'indicators.entered': 'entered',

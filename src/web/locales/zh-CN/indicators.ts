@@ -14,7 +14,7 @@ export default {
   'indicators.flag.implausible': '超出合理范围',
   'indicators.flag.implausible.tip': '超出该指标的合理范围（{low}–{high}，{basis}），请核实数据',
   'indicators.flag.small_denominator': '例数过少',
-  'indicators.flag.small_denominator.tip': '分母不足30例，0%或100%不宜解读',
+  'indicators.flag.small_denominator.tip': '分母不足{n}例，0%或100%不宜解读',
   'indicators.flag.part_period': '截至目前',
   'indicators.flag.part_period.tip': '统计期尚未结束，为截至目前的数，不是全期数',
   'indicators.entered': '录入',

@@ -14,6 +14,7 @@ import { today } from '../../../shared/time.ts';
 import { numberRule } from '../../components/numbers';
 import { downloadFile as download, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 import { minuteOf } from '../../../shared/time';
+import { MIN_DENOMINATOR } from '../../../modules/indicators/rules';
 
 type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
 type Entry = ApiItem<'/api/indicators/catalogue'>;
@@ -40,7 +41,7 @@ function QualityTags({ flags, def }: { flags: Flag[]; def?: Entry }) {
   const { lang } = useLang();
   return <>{flags.map((f) => (
     <Tag key={f} color={FLAG_COLOR[f]} style={{ marginLeft: 4 }} data-testid={`flag-${f}`}
-      title={t(`indicators.flag.${f}.tip`, { low: def?.plausible?.low ?? '', high: def?.plausible?.high ?? '', basis: def?.plausible?.basis[lang] ?? '' })}>{t(`indicators.flag.${f}`)}</Tag>
+      title={t(`indicators.flag.${f}.tip`, { low: def?.plausible?.low ?? '', high: def?.plausible?.high ?? '', basis: def?.plausible?.basis[lang] ?? '', n: MIN_DENOMINATOR })}>{t(`indicators.flag.${f}`)}</Tag>
   ))}</>;
 }
 
