@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
+import { chooseOption, HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
@@ -58,8 +58,7 @@ describe('family-doctor rates and packages in the browser', { skip: HAVE_BROWSER
     await form.locator('#code').fill('DISAB');
     await form.locator('#name').fill('残疾人康复服务包');
     await form.locator('#price').fill('50');
-    await form.locator('.ant-select').nth(2).click(); // the first item's service
-    await page.locator('.ant-select-item-option', { hasText: '上门服务' }).click();
+    await chooseOption(page, form.locator('.ant-select').nth(2), '上门服务'); // the first item's service
     await form.locator('input[placeholder="频次"]').fill('4次/月');
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.waitForSelector('.ant-message-error');

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, after } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort, spawnGroup, waitForOutput } from '../helpers/processes.ts';
 import { copyOfSharedCounty } from './county.ts';
 
@@ -94,6 +94,24 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Chooses an option of an Ant Design select and waits until the select shows it. A click that lands while
+ * the dropdown is still sliding in (a loaded machine) can miss; the choice is then made again, up to three times.
+ */
+export async function chooseOption(page: Page, select: Locator, text: string | RegExp): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+    const shown = async () => {
+      const s = (await select.textContent()) ?? '';
+      return typeof text === 'string' ? s.includes(text) : text.test(s);
+    };
+    for (let i = 0; i < 20 && !(await shown()); i++) await page.waitForTimeout(100);
+    if (await shown()) return;
+    if (attempt === 3) throw new Error(`the select does not show "${text}" after three choices / 选择框未显示所选项`);
+  }
 }
 
 /** Signs in through the sign-in page. */

@@ -4,17 +4,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { HAVE_BROWSER, shot, signedInPage, signInUi, useServerAndBrowser } from './helpers.ts';
+import { chooseOption, HAVE_BROWSER, shot, signedInPage, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
   const suite = useServerAndBrowser();
 
   const as = (username: string): Promise<Page> => signedInPage(suite, username, DEMO_PASSWORD);
-  const choose = async (page: Page, testId: string, text: string | RegExp) => {
-    await page.click(`[data-testid="${testId}"]`);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-  };
+  const choose = (page: Page, testId: string, text: string | RegExp) => chooseOption(page, page.locator(`[data-testid="${testId}"]`), text);
 
   test('GP refers up with a slot → coordinator accepts → county doctor completes with a plan → the family doctor sees the task', async () => {
     // the township GP, from a patient of their team
