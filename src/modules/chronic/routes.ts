@@ -7,7 +7,7 @@ import { me } from '../../platform/http.ts';
 import type { Role } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { followUpDefaults, programmeRates, rateResidents, recordFollowUp, recordScreening, screeningList, worklist } from './service.ts';
-import { countedFrom, DEFAULT_CONFIG, periodRange, PROGRAMME_RATE_DEFINITIONS, requiredFollowUps, type PeriodKind } from './rules.ts';
+import { countingOf, DEFAULT_CONFIG, periodRange, PROGRAMME_RATE_DEFINITIONS, type PeriodKind } from './rules.ts';
 import {
   FollowUpDefaultsOut, FollowUpDefaultsQuery, FollowUpIn, FollowUpOut, RateResidentsOut, RateResidentsQuery, RatesOut, RatesQuery, ScreeningIn, ScreeningListOut, ScreeningListQuery, ScreeningOut,
   WorklistCsvQuery, WorklistOut, WorklistQuery, type WorklistRow,
@@ -45,7 +45,8 @@ async function rates(db: Queryable, within: string | null, q: z.infer<typeof Rat
   const { from, to, period } = resolvePeriod(q);
   const prevalence = q.prevalence ?? DEFAULT_CONFIG.prevalence[q.programme];
   const cfg = { ...DEFAULT_CONFIG, prevalence: { ...DEFAULT_CONFIG.prevalence, [q.programme]: prevalence } };
-  return { level: q.level, period, from, to, countedFrom: countedFrom(to), requiredFollowUps: requiredFollowUps(countedFrom(to), to), prevalence, definitions: PROGRAMME_RATE_DEFINITIONS,
+  const c = countingOf(to, today());
+  return { level: q.level, period, from, to, countedFrom: c.countedFrom, standardTo: c.standardTo, requiredFollowUps: c.requiredFollowUps, standardMeasurable: c.standardMeasurable, prevalence, definitions: PROGRAMME_RATE_DEFINITIONS,
     items: await programmeRates(db, within, q.programme, { level: q.level, from, to }, cfg) };
 }
 

@@ -158,6 +158,33 @@ test('follow-ups the norm asks for in a period: one per quarter ending in it, at
   for (const [f, t, want] of rows) assert.equal(requiredFollowUps(f, t), want, `${f}..${t}`);
 });
 
+test('the norm-compliant rate is measurable only once two quarters have ended (before, it is 100% by construction)', async () => {
+  const { standardMeasurable } = await import('./rules.ts');
+  // [counted from, period end, measurable] — written from the rule: two quarter-ends (31 Mar, 30 Jun) by the end
+  const rows: [string, string, boolean][] = [['2026-01-01', '2026-01-31', false], ['2026-01-01', '2026-03-31', false], ['2026-01-01', '2026-05-31', false],
+    ['2026-01-01', '2026-06-29', false], ['2026-01-01', '2026-06-30', true], ['2026-01-01', '2026-07-31', true], ['2026-01-01', '2026-12-31', true], ['2026-04-01', '2026-09-30', true], ['2026-07-01', '2026-09-30', false]];
+  for (const [f, t, want] of rows) assert.equal(standardMeasurable(f, t), want, `${f}..${t}`);
+});
+
+test('a period is counted to its end, or to today while it runs: the year so far asks only for the quarters over', async () => {
+  const { countingOf } = await import('./rules.ts');
+  // [period end, today, due by, follow-ups asked, measurable] — from the rule, before running it
+  // [period end, today, due by, norm-compliance counted to, follow-ups asked, measurable] — from the rule, before running it
+  const rows: [string, string, string, string, number, boolean][] = [
+    ['2026-12-31', '2026-12-02', '2026-12-02', '2026-09-30', 3, true], // Q4 still running: counted to 30 Sep, three asked, not four
+    ['2026-12-31', '2027-01-01', '2026-12-31', '2026-12-31', 4, true],
+    ['2026-12-31', '2026-12-31', '2026-12-31', '2026-12-31', 4, true], // a quarter counts as ended from its last day
+    ['2026-06-30', '2026-06-29', '2026-06-29', '2026-03-31', 1, false],
+    ['2026-06-30', '2026-06-30', '2026-06-30', '2026-06-30', 2, true],
+    ['2026-08-31', '2026-12-02', '2026-08-31', '2026-06-30', 2, true], // August: the rate as at 30 June
+    ['2025-05-31', '2026-12-02', '2025-05-31', '2025-03-31', 1, false],
+    ['2026-02-28', '2026-12-02', '2026-02-28', '2026-02-28', 1, false], // no quarter over yet
+  ];
+  for (const [to, today, dueBy, standardTo, n, m] of rows) {
+    assert.deepEqual(countingOf(to, today), { countedFrom: `${to.slice(0, 4)}-01-01`, dueBy, standardTo, requiredFollowUps: n, standardMeasurable: m }, `${to} on ${today}`);
+  }
+});
+
 test('programme rates count from 1 January of the year a period ends in', async () => {
   const { countedFrom } = await import('./rules.ts');
   assert.equal(countedFrom('2026-05-31'), '2026-01-01');

@@ -197,10 +197,43 @@ export function requiredFollowUps(from: string, to: string): number {
   return Math.max(1, n);
 }
 
+/**
+ * Whether the norm-compliant rate says anything for a period counted from `from` to `to`: only once two
+ * quarters have ended. Before that one follow-up is asked for, every managed patient has had it (being
+ * managed is having one), and the rate would be 100% by construction — "not yet measurable", not 100%.
+ */
+export function standardMeasurable(from: string, to: string): boolean {
+  return requiredFollowUps(from, to) >= 2;
+}
+
+/**
+ * How a period ending on `to` is counted on `today`: follow-ups from 1 January of its year, and the follow-ups
+ * due by its end or, for a period not yet over, by today (a quarter counts as ended from its last day) — the
+ * year so far asks only for the quarters already over, not for one still running.
+ */
+export function countingOf(to: string, today: string): { countedFrom: string; dueBy: string; standardTo: string; requiredFollowUps: number; standardMeasurable: boolean } {
+  const from = countedFrom(to);
+  const dueBy = to < today ? to : today;
+  const standardTo = lastQuarterEnd(from, dueBy);
+  return { countedFrom: from, dueBy, standardTo, requiredFollowUps: requiredFollowUps(from, standardTo), standardMeasurable: standardMeasurable(from, standardTo) };
+}
+
+/**
+ * The day the norm-compliant rate is counted to: the last quarter end from `from` to `day` (or `day` when none has
+ * come). Follow-ups of a quarter still running would otherwise count toward the quarters already over and
+ * the rate would climb through each quarter and fall at its end; counted to the last quarter ended, it
+ * changes only when a quarter ends, as the quarterly report has it.
+ */
+export function lastQuarterEnd(from: string, day: string): string {
+  const y = Number(day.slice(0, 4));
+  for (const q of ['12-31', '09-30', '06-30', '03-31']) if (`${y}-${q}` <= day && `${y}-${q}` >= from) return `${y}-${q}`;
+  return day;
+}
+
 /** What the programme rates mean, shown beside them. */
 export const PROGRAMME_RATE_DEFINITIONS = {
   management: { zh: '健康管理率 = 本年初至期末接受随访管理的患者数 ÷（35岁及以上常住人口 × 患病率估计）', en: 'Management rate = patients followed up from 1 January to the period\'s end ÷ (residents 35+ × estimated prevalence)' },
-  standard: { zh: '规范管理率 = 本年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的患者数 ÷ 管理患者数', en: 'Norm-compliant rate = managed patients with the follow-ups the norm asks for by the period\'s end (one for each quarter ended, ≥4 a year) ÷ managed patients' },
+  standard: { zh: '规范管理率 = 本年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的患者数 ÷ 同期管理患者数，统计至最近一个已结束的季度末；第二季度结束前每位管理患者都已达到所要求的1次，该率恒为100%，显示为“尚不可测”', en: 'Norm-compliant rate = managed patients with the follow-ups the norm asks for by the period\'s end (one for each quarter ended, ≥4 a year) ÷ the patients managed by then, counted to the last quarter end; before the second quarter ends every managed patient has the one follow-up asked for, the rate would be 100% by construction and is shown as "not yet measurable"' },
   control: { zh: '血压（血糖）控制率 = 截至期末最近一次随访血压（空腹血糖）达标的患者数 ÷ 管理患者数', en: 'Control rate = managed patients whose latest follow-up by the period\'s end is on target ÷ managed patients' },
   attribution: { zh: '团队：居民计入其当前签约团队，未签约者计入服务其所在村的团队；医共体：按乡镇卫生院所属医共体', en: 'Team: a resident counts for the team of their current contract, else the team serving their village; community: by the medical community of the township centre' },
 } as const;

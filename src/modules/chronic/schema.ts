@@ -75,8 +75,14 @@ export const RateResidentsOut = z.object({ items: z.array(RateResident) });
 
 export const RatesQuery = z.strictObject({ programme: Programme, level: Level.default('township'), period: Period.optional(), on: DateStr.optional(), year: z.coerce.number().int().min(2000).max(2100).optional(),
   prevalence: z.coerce.number().gt(0).lt(1).optional() });
-export const ProgrammeRate = z.object({ code: z.string(), name: z.string(), adults35: z.number(), estimated: z.number(), managed: z.number(), standard: z.number(), controlled: z.number(),
+export const ProgrammeRate = z.object({ code: z.string(), name: z.string(), adults35: z.number(), estimated: z.number(), managed: z.number(), standard: z.number(),
+  /** The managed patients by the day norm-compliance is counted to (RatesOut.standardTo): the norm-compliant rate's denominator. */
+  standardOf: z.number(), controlled: z.number(),
   managementRate: z.number().nullable(), standardRate: z.number().nullable(), controlRate: z.number().nullable() });
 export type ProgrammeRate = z.infer<typeof ProgrammeRate>;
-export const RatesOut = z.object({ level: Level, period: Period, from: z.string(), to: z.string(), countedFrom: z.string(), requiredFollowUps: z.number(), prevalence: z.number(),
+export const RatesOut = z.object({ level: Level, period: Period, from: z.string(), to: z.string(), countedFrom: z.string(),
+  /** The day norm-compliance is counted to: the last quarter end by the period's end (or today). */
+  standardTo: z.string(), requiredFollowUps: z.number(),
+  /** False before two quarters have ended: every standardRate is then null (not yet measurable, rules.ts standardMeasurable). */
+  standardMeasurable: z.boolean(), prevalence: z.number(),
   definitions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })), items: z.array(ProgrammeRate) });

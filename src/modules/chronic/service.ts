@@ -17,7 +17,7 @@ import { ageOn } from '../registry/rules.ts';
 import { setCondition } from '../registry/residents.ts';
 import { packageDue, teamsOfUser, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
-import { countedFrom, requiredFollowUps, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type VisitClass } from './rules.ts';
+import { countingOf, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type VisitClass } from './rules.ts';
 import * as store from './store.ts';
 import type { FollowUpDefaultsOut, FollowUpIn, FollowUpOut, ProgrammeRate, RateResident, ScreeningIn, ScreeningListOut, ScreeningOut, WorklistOut, WorklistQuery, WorklistRow } from './schema.ts';
 import { addDays, onDayNow, today } from '../../shared/time.ts';
@@ -167,16 +167,23 @@ export async function worklist(db: Db, p: Principal, o: Pick<WorklistQuery, 'sta
 export async function programmeRates(db: Queryable, within: string | null, programme: Programme, period: { level: RateLevel; from: string; to: string }, cfg: ChronicConfig = DEFAULT_CONFIG): Promise<ProgrammeRate[]> {
   // Management is a year's work: every period counts the follow-ups from the start of its calendar year to its end (a quarter's figures are those at the quarter's end).
   const { to, level } = period;
-  const from = countedFrom(to);
-  const day = today();
+  const c = countingOf(to, today());
   // Residents are attributed to teams on the period's end, or today.
-  const rows = await store.programmeRateRows(db, level, { attributionDay: to < day ? to : day, from, to, programme, need: requiredFollowUps(from, to), within });
+  const args = { attributionDay: c.dueBy, from: c.countedFrom, to, programme, need: c.requiredFollowUps, within };
+  const rows = await store.programmeRateRows(db, level, args);
+  // Norm-compliance is counted to the last quarter ended (countingOf): over that shorter span when the period runs past it.
+  const byQuarter = c.standardTo === to ? null : new Map((await store.programmeRateRows(db, level, { ...args, to: c.standardTo, attributionDay: c.standardTo })).map((r) => [r.unit, r]));
   const names = await unitNames(db, level, rows.map((r) => r.unit));
   const prev = cfg.prevalence[programme];
-  return rows.map((r) => ({
-    code: r.unit, name: names.get(r.unit) ?? r.unit, adults35: r.adults35, managed: r.managed, standard: r.standard, controlled: r.controlled, estimated: Math.round(r.adults35 * prev),
-    managementRate: r.adults35 ? r.managed / (r.adults35 * prev) : null, standardRate: r.managed ? r.standard / r.managed : null, controlRate: r.managed ? r.controlled / r.managed : null,
-  })).sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.code.localeCompare(b.code));
+  return rows.map((r) => {
+    const q = byQuarter ? byQuarter.get(r.unit) : r;
+    const standard = q?.standard ?? 0;
+    const standardOf = q?.managed ?? 0;
+    return {
+      code: r.unit, name: names.get(r.unit) ?? r.unit, adults35: r.adults35, managed: r.managed, standard, standardOf, controlled: r.controlled, estimated: Math.round(r.adults35 * prev),
+      managementRate: r.adults35 ? r.managed / (r.adults35 * prev) : null, standardRate: standardOf && c.standardMeasurable ? standard / standardOf : null, controlRate: r.managed ? r.controlled / r.managed : null,
+    };
+  }).sort((a, b) => a.name.localeCompare(b.name, 'zh') || a.code.localeCompare(b.code));
 }
 
 /** Residents 35+ of the team's contracts (or, for public-health staff, of their region) without a blood-pressure reading this year. */
@@ -202,10 +209,11 @@ export async function screeningList(db: Db, p: Principal, limit: number, cfg: Ch
 export async function rateResidents(db: Db, p: Principal, o: { programme: Programme; level: RateLevel; code: string; from: string; to: string; measure: 'managed' | 'standard' | 'controlled' | 'not_controlled' }): Promise<RateResident[]> {
   const region = await store.userRegion(db, p.userId);
   const day = today();
-  const from = countedFrom(o.to);
+  const c = countingOf(o.to, day);
   const mine = p.role === 'public_health' && region ? regionPrefix(region) : null;
-  const rows = await store.rateResidentRows(db, o.level, { attributionDay: o.to < day ? o.to : day, programme: o.programme, from, to: o.to, code: o.code, region: mine, teamIds: await teamsOfUser(db, p.userId) });
-  const need = requiredFollowUps(from, o.to);
+  const until = o.measure === 'standard' ? c.standardTo : c.dueBy;
+  const rows = await store.rateResidentRows(db, o.level, { attributionDay: until, programme: o.programme, from: c.countedFrom, to: o.measure === 'standard' ? c.standardTo : o.to, code: o.code, region: mine, teamIds: await teamsOfUser(db, p.userId) });
+  const need = c.requiredFollowUps;
   const keep = rows.filter((r) => o.measure === 'managed' || (o.measure === 'standard' ? r.n >= need : o.measure === 'controlled' ? r.last_on_target : !r.last_on_target));
   await auditList(db, p, 'chronic.rate_residents', mine ? 'public_health' : 'contract', keep.map((r) => r.id), { ...o, rows: keep.length });
   return keep.map((r) => ({ residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birth_date, day), villageName: r.village_name, followUps: r.n, lastVisit: r.last_visit, lastOnTarget: r.last_on_target }));

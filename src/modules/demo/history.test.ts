@@ -8,7 +8,7 @@ import { ENGINES, openTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedCounty } from './seed.ts';
 import { contractRates } from '../contracts/service.ts';
 import { programmeRates } from '../chronic/service.ts';
-import { periodRange } from '../chronic/rules.ts';
+import { countingOf, periodRange } from '../chronic/rules.ts';
 import { today } from '../../shared/time.ts';
 
 const within = (x: number | null, lo: number, hi: number, what: string) => assert.ok(x != null && x >= lo && x <= hi, `${what}: ${x} not in [${lo}, ${hi}]`);
@@ -44,8 +44,11 @@ for (const engine of ENGINES) {
     test('programmes: norm-compliant management 45–60% and control 40–60% among the managed, for the year to date and the year', async () => {
       for (const programme of ['hypertension', 'diabetes'] as const) {
         for (const period of ['ytd', 'year'] as const) {
-          const [x] = await programmeRates(t.db, null, programme, { level: 'county', ...periodRange(period, today()) });
-          within(x.standardRate, 0.45, 0.6, `${programme} ${period} norm-compliant`);
+          const range = periodRange(period, today());
+          const [x] = await programmeRates(t.db, null, programme, { level: 'county', ...range });
+          // before two quarters have ended norm-compliance is not yet measurable (chronic/rules.ts countingOf)
+          if (countingOf(range.to, today()).standardMeasurable) within(x.standardRate, 0.45, 0.6, `${programme} ${period} norm-compliant`);
+          else assert.equal(x.standardRate, null, `${programme} ${period}: not yet measurable`);
           within(x.controlRate, 0.4, 0.6, `${programme} ${period} control`);
           within(x.managementRate, 0.3, 0.8, `${programme} ${period} management`);
         }

@@ -172,31 +172,31 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       if (r.next() > 0.45) continue; // not under management
       let prevClass: VisitClass | null = null;
       let prevDate = '';
-      // Norm-compliant patients (about half) are seen every quarter of the year so far; the others miss
-      // at least one quarter that has ended. The last visit is on target for about half; the one before
-      // an off-target last visit was off target too for only a few (the two-consecutive rule's patients).
+      // Follow-ups as they happen through a year, so that any earlier month looks as that month did then (no
+      // history drawn backwards from today): each patient is seen at about the same point of every quarter
+      // (their phase, ± a week), and a visit has happened only if its day is before today. About 42% are seen
+      // every quarter; the others miss each quarter with probability 0.4. Readings follow a two-state chain
+      // whose every visit is on target with the same probability (0.52, the national control rate among the
+      // managed), so the control rate by any month's end is about the same; an off-target visit is followed by
+      // another off-target one only 5% of the time (the two-consecutive rule's patients: a few dozen per 20,000).
       const y = Number(dateOf(asOf).slice(0, 4));
       const qStart = (k: number) => new Date(`${k === 4 ? y + 1 : y}-${String(k === 4 ? 1 : k * 3 + 1).padStart(2, '0')}-01T00:00:00+08:00`);
-      const quarters = [0, 1, 2, 3].filter((k) => qStart(k) < asOf);
-      const ended = quarters.filter((k) => qStart(k + 1) <= asOf).length;
-      const compliant = r.next() < 0.53;
-      // the others: fewer visits than the quarters ended so far (so never norm-compliant), in random quarters
-      const fewer = 1 + Math.floor(r.next() * Math.max(1, ended - 1));
-      const order = quarters.map((_, i) => [i, r.next()] as const).sort((a, b) => a[1] - b[1]).map(([i]) => i);
-      const seen = quarters.map((_, i) => compliant || ended <= 1 || order.indexOf(i) < fewer);
-      const dates = quarters.filter((_, i) => seen[i]).map((k) => {
+      const compliant = r.next() < 0.42;
+      const phase = r.next();
+      const dates: Date[] = [];
+      for (let k = 0; k < 4; k++) {
         const from = qStart(k).getTime();
-        const to = Math.min(qStart(k + 1).getTime(), asOf.getTime() - 86400_000);
-        return new Date(from + r.next() * Math.max(0, to - from));
-      });
-      const lastOk = r.next() < 0.52;
-      const beforeLastOk = lastOk ? r.next() < 0.7 : r.next() < 0.96;
+        const len = qStart(k + 1).getTime() - from;
+        const at = new Date(from + Math.min(len - 86400_000, Math.max(0, phase * len + (r.next() - 0.5) * 14 * 86400_000)));
+        if ((compliant || r.next() < 0.6) && at.getTime() < asOf.getTime() - 86400_000) dates.push(at);
+      }
+      let ok = r.next() < 0.52;
       for (let v = 0; v < dates.length; v++) {
         const at = dates[v];
         const f = basic()!;
         const e: E = { id: uuidFrom(next), resident: x.id, kind: 'follow_up', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: null };
         enc.push(e);
-        const ok = v === dates.length - 1 ? lastOk : v === dates.length - 2 ? beforeLastOk : r.next() < 0.7;
+        if (v > 0) ok = r.next() < (ok ? 0.12 : 0.95);
         if (cond === 'hypertension') {
           const limit = age >= 65 ? 150 : 140;
           const sbp = Math.round(ok ? limit - 4 - Math.abs(gauss(r)) * 9 : limit + 3 + Math.abs(gauss(r)) * 14);

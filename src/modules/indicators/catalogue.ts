@@ -13,7 +13,7 @@
 // this module reads those tables directly (read-only), as ARCHITECTURE.md records.
 import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
-import { DEFAULT_CONFIG as CHRONIC } from '../chronic/rules.ts';
+import { DEFAULT_CONFIG as CHRONIC, standardMeasurable } from '../chronic/rules.ts';
 import type { Plausible, Window } from './rules.ts';
 import { townshipsOf } from './store.ts';
 import { yieldToRequests } from './jobs.ts';
@@ -61,6 +61,8 @@ export interface Definition {
   trendFrom: 'month' | 'year';
   /** The range a county's or township's value is believable in, with its basis (the data-quality check). */
   plausible?: Plausible;
+  /** False for a window the definition's rule cannot judge yet: its value is stored empty and shown "not yet measurable" (rules.ts qualityFlags). */
+  measurable?: (w: { from: string; to: string; asOf: string }) => boolean;
 }
 
 // ---- shared SQL pieces --------------------------------------------------------------------------------
@@ -86,8 +88,9 @@ function staffPer(where: string): string {
 /** The chronic programme facts, the same rules as the chronic module's programmeRates (the norm's table, DOMAIN §2). */
 function programme(p: 'hypertension' | 'diabetes', measure: 'managed' | 'standard' | 'controlled'): string {
   const prev = CHRONIC.prevalence[p];
-  // Norm-compliant: one follow-up for each quarter ended by the period's end (4 a year, at least 1), as the chronic module counts it.
-  const required = `GREATEST(1, (SELECT count(*) FROM unnest(ARRAY[3,6,9,12]) AS q(m) WHERE (make_date(extract(year FROM $3::date)::int, q.m, 1) + interval '1 month - 1 day')::date <= $3::date))`;
+  // Norm-compliant: one follow-up for each quarter ended by the as-of day (the period's end, or today for one not over;
+  // 4 a year, at least 1), as the chronic module counts it (chronic/rules.ts countingOf).
+  const required = `GREATEST(1, (SELECT count(*) FROM unnest(ARRAY[3,6,9,12]) AS q(m) WHERE (make_date(extract(year FROM $3::date)::int, q.m, 1) + interval '1 month - 1 day')::date <= $4::date))`;
   const num = measure === 'managed' ? '(fu.n IS NOT NULL)::int' : measure === 'standard' ? `(fu.n >= ${required})::int` : '(fu.last_on_target IS TRUE)::int';
   const den = measure === 'managed' ? `(r.birth_date <= ($3::date - interval '35 years'))::int * ${prev}` : '(fu.n IS NOT NULL)::int';
   return `WITH fu AS (
@@ -244,8 +247,9 @@ export const CATALOGUE: Definition[] = [
     return [
       { ...base, code: `${k}_management_rate`, name: { zh: `${zh}患者健康管理率`, en: `${en} management rate` }, facts: programme(p, 'managed'),
         definition: { zh: `年内（截至期末）接受随访管理的${zh}患者 ÷（35岁及以上居民 × 患病率${(CHRONIC.prevalence[p] * 100).toFixed(1)}%）`, en: `${en} patients followed up in the year to date ÷ (residents 35+ × prevalence ${(CHRONIC.prevalence[p] * 100).toFixed(1)}%)` } },
-      { ...base, code: `${k}_standard_management_rate`, name: { zh: `${zh}患者规范管理率`, en: `${en} norm-compliant management rate` }, facts: programme(p, 'standard'),
-        definition: { zh: `年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的${zh}患者 ÷ 年内接受管理的患者`, en: `${en} patients with the follow-ups the norm asks by the period's end (one per quarter ended, ≥4 a year) ÷ patients under management` } },
+      { ...base, code: `${k}_standard_management_rate`, name: { zh: `${zh}患者规范管理率`, en: `${en} norm-compliant management rate` }, facts: programme(p, 'standard'), window: 'quarters',
+        measurable: (w) => standardMeasurable(w.from, w.to),
+        definition: { zh: `年初至期末随访次数达到规范要求（每个已结束的季度1次，全年≥4次）的${zh}患者 ÷ 同期接受管理的患者，统计至最近一个已结束的季度末；第二季度结束前恒为100%，为“尚不可测”`, en: `${en} patients with the follow-ups the norm asks by the period's end (one per quarter ended, ≥4 a year) ÷ patients under management by then, counted to the last quarter end; 100% by construction before the second quarter ends, so "not yet measurable"` } },
       { ...base, code: `${k}_control_rate`, name: { zh: p === 'hypertension' ? '管理人群血压控制率' : '管理人群血糖控制率', en: `${en} control rate (managed patients)` }, facts: programme(p, 'controlled'),
         definition: { zh: `最近一次随访${p === 'hypertension' ? '血压' : '空腹血糖'}达标的患者 ÷ 年内接受管理的患者`, en: `Managed patients whose latest follow-up is on target ÷ patients under management` } },
     ];

@@ -12,7 +12,7 @@ import { countiesWithFacilities, replaceComputed, runsOf, sumFactsSql, touchedSi
 
 /** A stable hash of what a definition computes (its SQL, window, unit and levels). */
 export function definitionHash(d: Definition): string {
-  return createHash('sha256').update(JSON.stringify([d.code, d.facts ?? d.compute?.toString() ?? '', d.window, d.unit, d.levels])).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([d.code, d.facts ?? d.compute?.toString() ?? '', d.window, d.unit, d.levels, d.measurable?.toString() ?? ''])).digest('hex').slice(0, 16);
 }
 
 export interface UnitValue {
@@ -64,9 +64,10 @@ function sumFacts(facts: Fact[]) {
 }
 
 /** Replaces the stored values of one indicator, period and county. */
-async function store(q: Queryable, d: Definition, county: string, period: string, values: UnitValue[], hash: string, ms: number): Promise<void> {
+async function store(q: Queryable, d: Definition, county: string, period: string, values: UnitValue[], hash: string, ms: number, measurable: boolean): Promise<void> {
   const scale = UNIT_SCALE[d.unit];
-  await replaceComputed(q, { code: d.code, period, county, hash, ms, values: values.map((v) => ({ ...v, value: ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale) })) });
+  // A window the rule cannot judge yet keeps its counts and no value.
+  await replaceComputed(q, { code: d.code, period, county, hash, ms, values: values.map((v) => ({ ...v, value: measurable ? ratioValue(v.num, d.unit === 'count' ? null : (v.den ?? 0), scale) : null })) });
 }
 
 export interface ComputeOptions {
@@ -97,7 +98,8 @@ export async function compute(db: Db, o: ComputeOptions): Promise<{ indicators: 
         cache.set(key, (v = await aggregate(db, d, { county: o.county, ...w })));
         await yieldToRequests();
       }
-      await db.tx((q) => store(q, d, o.county, period, v, hash, performance.now() - t1));
+      const measurable = d.measurable?.(w) ?? true;
+      await db.tx((q) => store(q, d, o.county, period, v, hash, performance.now() - t1, measurable));
       values += v.length;
       o.progress?.step();
       // Between statements the event loop serves waiting requests (on PGlite a statement holds the main thread).

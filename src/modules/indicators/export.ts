@@ -15,6 +15,7 @@ export const FLAG_LABEL: Record<QualityFlag, { zh: string; en: string }> = {
   implausible: { zh: '超出合理范围，请核实', en: 'outside the plausible range: check it' },
   small_denominator: { zh: `例数不足${MIN_DENOMINATOR}，比例不宜解读`, en: `fewer than ${MIN_DENOMINATOR} cases: the share says little` },
   part_period: { zh: '统计期未结束，为截至目前的数', en: 'period not over: a figure so far' },
+  not_measurable: { zh: '本期尚不可测（规则尚无法判定）', en: 'not yet measurable (the rule cannot judge this period yet)' },
 };
 const flagText = (flags: QualityFlag[]) => flags.map((f) => `${FLAG_LABEL[f].zh} ${FLAG_LABEL[f].en}`).join('；');
 

@@ -165,15 +165,21 @@ for (const engine of ENGINES) {
     });
 
     test('the programme indicators agree with the chronic module\'s programme rates', async () => {
-      // The year, and a quarter (norm-compliant there means one follow-up for the quarter ended).
-      for (const [period, to] of [['2025', '2025-12-31'], ['2025-Q1', '2025-03-31'], ['2025-Q2', '2025-06-30']]) {
+      // The year, and quarters: by the end of Q1 one follow-up is asked for, which every managed patient has, so the
+      // norm-compliant rate is not yet measurable there (no value on both sides); by the end of Q2 two are asked for.
+      const pct = (x: number | null) => (x == null ? null : Math.round(x * 100 * 1e6) / 1e6);
+      let standardValues = 0;
+      for (const [period, to] of [['2025', '2025-12-31'], ['2025-Q1', '2025-03-31'], ['2025-Q2', '2025-06-30'], ['2025-05', '2025-05-31']]) {
         const rates = await programmeRates(t.db, '371003', 'hypertension', { level: 'township', from: `${to.slice(0, 4)}-01-01`, to });
         assert.ok(rates.length > 0);
         for (const r of rates) {
-          assert.equal(await v('htn_control_rate', period, 'township', r.code), r.controlRate == null ? undefined : Math.round(r.controlRate * 100 * 1e6) / 1e6, `${period} ${r.code} control`);
-          assert.equal(await v('htn_standard_management_rate', period, 'township', r.code), r.standardRate == null ? undefined : Math.round(r.standardRate * 100 * 1e6) / 1e6, `${period} ${r.code} standard`);
+          assert.equal(await v('htn_control_rate', period, 'township', r.code), pct(r.controlRate), `${period} ${r.code} control`);
+          assert.equal(await v('htn_standard_management_rate', period, 'township', r.code), pct(r.standardRate), `${period} ${r.code} standard`);
+          if (period === '2025-Q1' || period === '2025-05') assert.equal(r.standardRate, null, `${period}: not yet measurable`);
+          else if (r.standardRate != null) standardValues++;
         }
       }
+      assert.ok(standardValues > 0, 'the year and Q2 have norm-compliant rates');
     });
 
     test('a late record and a changed definition recompute what they touch', async () => {

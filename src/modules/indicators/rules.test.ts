@@ -98,4 +98,7 @@ test('data quality: the range at its levels, a 0% or 100% on a small denominator
   }
   // The last day of a period is still part of it until it is over.
   assert.deepEqual(qualityFlags({ value: 45, denominator: 100, period: '2026-11', level: 'county' }, { unit: '%', today: '2026-11-30' }), ['part_period']);
+  // A period the rule cannot judge yet has no value and says so.
+  assert.deepEqual(qualityFlags({ value: null, denominator: 40, period: '2026-04', level: 'county', measurable: false }, { unit: '%', today }), ['not_measurable']);
+  assert.deepEqual(qualityFlags({ value: null, denominator: 40, period: '2026-Q4', level: 'county', measurable: false }, { unit: '%', today }), ['part_period', 'not_measurable']);
 });

@@ -2,9 +2,12 @@
 // status of a target (met / on track / at risk / off track) from the current value, its trend and
 // the due date. No I/O: the web app imports these to show the rule beside each status.
 
+import { lastQuarterEnd } from '../chronic/rules.ts';
+
 /** How a definition reads its period: `flow` = events within the period; `ytd` = from 1 January to the period's end
- *  (the programme rates of the norm are annual); `point` = the state on the period's last day (or today, if earlier). */
-export type Window = 'flow' | 'ytd' | 'point';
+ *  (the programme rates of the norm are annual); `point` = the state on the period's last day (or today, if earlier);
+ *  `quarters` = from 1 January to the last quarter end by the period's end or today (norm-compliance, chronic/rules.ts countingOf). */
+export type Window = 'flow' | 'ytd' | 'point' | 'quarters';
 export type Comparator = '>=' | '<=' | '=' | '>' | '<' | 'range';
 export type Status = 'met' | 'on_track' | 'at_risk' | 'off_track' | 'no_data';
 
@@ -38,6 +41,10 @@ export function windowOf(p: string, w: Window, today: string): { from: string; t
   const b = periodBounds(p);
   const asOf = b.to < today ? b.to : today;
   if (w === 'ytd') return { from: `${p.slice(0, 4)}-01-01`, to: b.to, asOf };
+  if (w === 'quarters') {
+    const end = lastQuarterEnd(`${p.slice(0, 4)}-01-01`, asOf);
+    return { from: `${p.slice(0, 4)}-01-01`, to: end, asOf: end };
+  }
   if (w === 'point') return { from: asOf, to: asOf, asOf };
   return { from: b.from, to: b.to, asOf };
 }
@@ -182,9 +189,11 @@ export interface Plausible {
 /**
  * What a reader must know before trusting a figure: `implausible` (outside the indicator's plausible
  * range), `small_denominator` (a 0% or 100% resting on fewer than MIN_DENOMINATOR cases) and
- * `part_period` (the period has not ended: the figure is so far, not final).
+ * `part_period` (the period has not ended: the figure is so far, not final) and `not_measurable` (the
+ * indicator's rule cannot judge this period yet, so it has no value: a norm-compliant rate before two
+ * quarters have ended would be 100% by construction).
  */
-export const QUALITY_FLAGS = ['implausible', 'small_denominator', 'part_period'] as const;
+export const QUALITY_FLAGS = ['implausible', 'small_denominator', 'part_period', 'not_measurable'] as const;
 export type QualityFlag = (typeof QUALITY_FLAGS)[number];
 /** Fewer cases than this make a 0% or 100% say nothing (the usual small-number rule of public-health statistics). */
 export const MIN_DENOMINATOR = 30;
@@ -195,6 +204,8 @@ export interface QualityInput {
   period: string;
   /** Ranges are held at the levels they were set for (Plausible.levels). */
   level: string;
+  /** False when the definition's rule cannot judge the period yet (Definition.measurable); default true. */
+  measurable?: boolean;
 }
 
 /** The flags of one stored value (pure; the same on the dashboard, the league table, the trend and the exports). */
@@ -203,5 +214,6 @@ export function qualityFlags(v: QualityInput, o: { unit: string; plausible?: Pla
   if (v.value != null && o.plausible && (o.plausible.levels as string[]).includes(v.level) && (v.value < o.plausible.low || v.value > o.plausible.high)) out.push('implausible');
   if (v.value != null && o.unit === '%' && v.denominator != null && v.denominator < MIN_DENOMINATOR && (v.value === 0 || v.value === 100)) out.push('small_denominator');
   if (isPeriod(v.period) && periodBounds(v.period).to >= o.today) out.push('part_period');
+  if (v.measurable === false) out.push('not_measurable');
   return out;
 }

@@ -27,7 +27,8 @@ export function catalogue(): CatalogueEntry[] {
 
 /** The data-quality flags of one stored value of the definition (the rule in rules.ts, held by the definition's range). */
 function flagsOf(d: Definition, v: QualityInput, now: string): QualityFlag[] {
-  return qualityFlags(v, { unit: d.unit, plausible: d.plausible, today: now });
+  const measurable = !d.measurable || !isPeriod(v.period) || d.measurable(windowOf(v.period, d.window, now));
+  return qualityFlags({ ...v, measurable }, { unit: d.unit, plausible: d.plausible, today: now });
 }
 
 function definitionOf(code: string, path = 'code'): Definition {

@@ -6883,7 +6883,9 @@ export interface paths {
                             from: string;
                             to: string;
                             countedFrom: string;
+                            standardTo: string;
                             requiredFollowUps: number;
+                            standardMeasurable: boolean;
                             prevalence: number;
                             definitions: {
                                 [key: string]: {
@@ -6898,6 +6900,7 @@ export interface paths {
                                 estimated: number;
                                 managed: number;
                                 standard: number;
+                                standardOf: number;
                                 controlled: number;
                                 managementRate: number | null;
                                 standardRate: number | null;
@@ -13100,7 +13103,7 @@ export interface paths {
                                 at: string;
                                 enteredBy: string | null;
                                 note: string | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                         };
                     };
@@ -13265,12 +13268,12 @@ export interface paths {
                             months: {
                                 period: string;
                                 value: number | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                             years: {
                                 period: string;
                                 value: number | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                             targets: {
                                 id: string;
@@ -13304,7 +13307,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                         };
                     };
@@ -13426,7 +13429,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                         };
                     };
@@ -13685,7 +13688,7 @@ export interface paths {
                                 sparkline: (number | null)[];
                                 /** @enum {string|null} */
                                 source: "computed" | "entered" | null;
-                                flags: ("implausible" | "small_denominator" | "part_period")[];
+                                flags: ("implausible" | "small_denominator" | "part_period" | "not_measurable")[];
                             }[];
                         };
                     };

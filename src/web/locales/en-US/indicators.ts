@@ -19,6 +19,8 @@ const en: Record<keyof typeof zh, string> = {
   'indicators.flag.small_denominator.tip': 'Fewer than {n} cases: a 0% or 100% says little',
   'indicators.flag.part_period': 'so far',
   'indicators.flag.part_period.tip': 'The period has not ended: a figure so far, not the whole period\'s',
+  'indicators.flag.not_measurable': 'not yet measurable',
+  'indicators.flag.not_measurable.tip': 'The indicator\'s rule cannot judge this period yet (a norm-compliant rate before two quarters have ended would be 100% by construction)',
   'indicators.entered': 'entered',
   'indicators.enteredBy': 'Entered by',
   'indicators.entry': 'Enter indicator values',

@@ -17,6 +17,8 @@ export default {
   'indicators.flag.small_denominator.tip': '分母不足{n}例，0%或100%不宜解读',
   'indicators.flag.part_period': '截至目前',
   'indicators.flag.part_period.tip': '统计期尚未结束，为截至目前的数，不是全期数',
+  'indicators.flag.not_measurable': '尚不可测',
+  'indicators.flag.not_measurable.tip': '该指标的规则在本期尚无法判定（第二季度结束前规范管理率恒为100%）',
   'indicators.entered': '录入',
   'indicators.enteredBy': '录入人',
   'indicators.entry': '指标数据录入',

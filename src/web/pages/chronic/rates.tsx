@@ -52,7 +52,7 @@ export function RatesPage() {
         <NumberProblem problem={prevalenceProblem} testId="rates-prevalence-problem" />
         {data && <Tag data-testid="rates-range">{t('chronic.period.range', { from: data.from, to: data.to })}</Tag>}
         {data && <Tag>{t('chronic.counted', { from: data.countedFrom, to: data.to })}</Tag>}
-        {data && <Tag color="blue">{t('chronic.required', { n: data.requiredFollowUps })}</Tag>}
+        {data && <Tag color="blue">{t('chronic.required', { n: data.requiredFollowUps, to: data.standardTo })}</Tag>}
       </Space>
       <Chart option={option} height={300} />
       <Table<Row> rowKey="code" dataSource={rows} size="small" pagination={false} data-testid="programme-rates" columns={[
@@ -61,7 +61,9 @@ export function RatesPage() {
         { title: t('chronic.col.estimated'), dataIndex: 'estimated' },
         { title: t('chronic.col.managed'), dataIndex: 'managed' },
         { title: t('chronic.col.managementRate'), render: (_, r) => cell(r, r.managementRate, 'managed'), sorter: (a, b) => (a.managementRate ?? 0) - (b.managementRate ?? 0) },
-        { title: t('chronic.col.standardRate'), render: (_, r) => cell(r, r.standardRate, 'standard'), sorter: (a, b) => (a.standardRate ?? 0) - (b.standardRate ?? 0) },
+        { title: t('chronic.col.standardRate'), render: (_, r) => (data && !data.standardMeasurable
+          ? <Typography.Text type="secondary" title={t('chronic.notMeasurable.tip')} data-testid="standard-not-measurable">{t('chronic.notMeasurable')}</Typography.Text>
+          : cell(r, r.standardRate, 'standard')), sorter: (a, b) => (a.standardRate ?? 0) - (b.standardRate ?? 0) },
         { title: controlTitle, render: (_, r) => cell(r, r.controlRate, 'controlled'), sorter: (a, b) => (a.controlRate ?? 0) - (b.controlRate ?? 0) },
       ]} />
       <Modal open={!!drill} title={drill?.title} footer={null} onCancel={() => setDrill(null)} width={720}>

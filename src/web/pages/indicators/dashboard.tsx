@@ -33,7 +33,7 @@ function useCatalogue() {
 }
 
 type Flag = ValueRow['flags'][number];
-const FLAG_COLOR: Record<Flag, string> = { implausible: 'red', small_denominator: 'orange', part_period: 'default' };
+const FLAG_COLOR: Record<Flag, string> = { implausible: 'red', small_denominator: 'orange', part_period: 'default', not_measurable: 'default' };
 
 /** The data-quality flags of a figure, each with what it means (and the range it left, with its basis). */
 function QualityTags({ flags, def }: { flags: Flag[]; def?: Entry }) {
@@ -156,8 +156,12 @@ export function IndicatorExplorerPage() {
   const target = tr?.targets.find((x) => x.indicatorCode === code);
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis' }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
-    // A month not yet over is drawn hollow and grey, and named so on the axis: a figure so far, not a fall.
-    xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => (m.flags.includes('part_period') ? `${m.period}（${t('indicators.flag.part_period')}）` : m.period)) }, yAxis: { type: 'value', scale: true },
+    // A month not yet over is drawn hollow and grey, and named so on the axis: a figure so far, not a fall;
+    // a month the rule cannot judge yet has no point and is named so.
+    xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => {
+      const f = m.flags.find((x) => x === 'not_measurable' || x === 'part_period');
+      return f ? `${m.period}（${t(`indicators.flag.${f}`)}）` : m.period;
+    }) }, yAxis: { type: 'value', scale: true },
     series: [{ name: def?.name[lang], type: 'line', smooth: true,
       data: (tr?.months ?? []).map((m) => (m.flags.includes('part_period') ? { value: m.value, symbol: 'emptyCircle', symbolSize: 9, itemStyle: { color: '#999' } } : m.value)),
       markLine: target ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { formatter: `${t('indicators.target')} ${CMP[target.comparator] ?? ''}${target.value}` }, data: [{ yAxis: target.value }] } : undefined }],
