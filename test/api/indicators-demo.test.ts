@@ -7,6 +7,7 @@ import { seedCounty } from '../../src/modules/demo/seed.ts';
 import { BY_CODE, CATALOGUE } from '../../src/modules/indicators/catalogue.ts';
 import { qualityFlags, windowOf } from '../../src/modules/indicators/rules.ts';
 import { today } from '../../src/shared/time.ts';
+import { referralFigures } from '../../src/modules/referrals/figures.ts';
 
 // [code, low, high, why]
 const RANGES: [string, number, number, string][] = [
@@ -103,6 +104,23 @@ for (const engine of ENGINES) {
       }
       assert.ok(pairs >= 20, `${pairs} month-to-month pairs compared`);
       assert.deepEqual(out, []);
+    });
+
+    test('one definition, one number: the referral figures (转诊统计) and the referral indicators agree, at the county and in every township', async () => {
+      const year = today().slice(0, 4);
+      const v = async (code: string, level: string, unit: string) => (await t.db.query<{ value: number | null }>(
+        'SELECT value FROM indicator_values WHERE indicator_code = $1 AND period = $2 AND unit_level = $3 AND unit_id = $4', [code, year, level, unit]))[0]?.value ?? null;
+      const byTown = await referralFigures(t.db, { regionPrefix: '371003', year: Number(year), groupBy: 'township' });
+      assert.ok(byTown.totals.up > 50 && byTown.totals.down > 20, `${byTown.totals.up} up, ${byTown.totals.down} down`);
+      assert.deepEqual([await v('referrals_up', 'county', '371003'), await v('referrals_down', 'county', '371003')], [byTown.totals.up, byTown.totals.down]);
+      const ratio = await v('down_up_referral_ratio', 'county', '371003');
+      assert.ok(ratio != null && byTown.totals.downRatio != null && Math.abs(ratio - byTown.totals.downRatio) < 1e-4, `ratio ${ratio} vs ${byTown.totals.downRatio}`);
+      const towns = byTown.items.filter((x) => /^\d{9}000$/.test(x.key) && !x.key.endsWith('000000'));
+      assert.ok(towns.length >= 10, `${towns.length} townships`);
+      for (const x of towns) {
+        assert.deepEqual([await v('referrals_up', 'township', x.key) ?? 0, await v('referrals_down', 'township', x.key) ?? 0], [x.up, x.down], `${x.name} up, down`);
+      }
+      assert.ok(towns.filter((x) => x.down > 0).length >= 5, 'down-referrals reach the townships (the 下转人次 by township chart is not empty)');
     });
 
     test('beds, staff and residents are of one size: beds per 1,000 near the national 7.23, the wards hold the registered beds', async () => {

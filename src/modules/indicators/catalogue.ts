@@ -117,12 +117,20 @@ function countyVisits(kinds: string): string {
      WHERE e.kind IN ${kinds} AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND ${IN_COUNTY}`;
 }
 
+/** Referrals as the referrals module counts them (migration 024 referrals_counted: sent on a day of the window, not withdrawn),
+ *  of the county (sender or receiver in it, as its figures take them), by the primary-care end's township and the sending facility. */
+const COUNTED_REFERRALS = `referrals_counted($2::date, $3::date) x JOIN facilities ff ON ff.id = x.from_facility_id JOIN facilities tf ON tf.id = x.to_facility_id
+  JOIN facilities pf ON pf.id = x.primary_facility_id`;
+const REFERRALS_OF_COUNTY = `(ff.region_code LIKE $1 || '%' OR tf.region_code LIKE $1 || '%')`;
+const PTOWN = `CASE WHEN length(pf.region_code) = 12 THEN left(pf.region_code, 9) || '000' END`;
+
 function referrals(direction: 'up' | 'down'): string {
-  return `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, NULL::numeric AS den
-      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
-     WHERE x.direction = '${direction}' AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
-       AND f.region_code LIKE $1 || '%'`;
+  return `SELECT ${PTOWN} AS town, ff.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, NULL::numeric AS den
+      FROM ${COUNTED_REFERRALS}
+     WHERE x.direction = '${direction}' AND ${REFERRALS_OF_COUNTY}`;
 }
+/** A referral row changes the figures of the day it was sent (a draft sent later is touched through its events). */
+const T_REFERRALS: Touch = { table: 'referral_events', date: `(at AT TIME ZONE 'Asia/Shanghai')::date`, stamp: 'at' };
 
 const T_RESIDENTS: Touch = { table: 'residents', date: null, stamp: 'updated_at' };
 const T_CONTRACTS: Touch = { table: 'contracts', date: 'starts_on', stamp: 'created_at' };
@@ -283,35 +291,33 @@ export const CATALOGUE: Definition[] = [
   // --- referrals (DOMAIN §6, 上转率; down-referrals counted separately)
   {
     code: 'referrals_up', name: { zh: '上转人次', en: 'Up-referrals' }, unit: 'count', betterWhen: 'lower', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
-    definition: { zh: '期内发出的上转（不含草稿和撤销），按转出机构归属', en: 'Up-referrals sent in the period (not drafts or cancelled), by the referring facility' },
-    facts: referrals('up'), touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+    definition: { zh: '期内发出的上转（不含草稿和撤销；转出或转入机构在本县），乡镇按转出机构、机构按转出机构归属；与“转诊统计”同一口径', en: 'Up-referrals sent in the period (not drafts or withdrawn; sender or receiver in the county), by the referring facility and its township; the referral figures\' own count' },
+    facts: referrals('up'), touches: [T_REFERRALS],
   },
   {
     code: 'referrals_down', name: { zh: '下转人次', en: 'Down-referrals' }, unit: 'count', betterWhen: 'higher', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
-    definition: { zh: '期内发出的下转（不含草稿和撤销），按转出机构归属', en: 'Down-referrals sent in the period (not drafts or cancelled), by the referring facility' },
-    facts: referrals('down'), touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+    definition: { zh: '期内发出的下转（不含草稿和撤销；转出或转入机构在本县），乡镇按接收的基层机构、机构按转出机构归属；与“转诊统计”同一口径', en: 'Down-referrals sent in the period (not drafts or withdrawn; sender or receiver in the county), by the receiving basic-level facility\'s township and by the referring facility; the referral figures\' own count' },
+    facts: referrals('down'), touches: [T_REFERRALS],
   },
   {
     code: 'basic_up_referral_rate', name: { zh: '基层医疗机构上转率', en: 'Up-referral rate of the basic level' }, unit: '%', betterWhen: 'lower', levels: ['county', 'township', 'community', 'facility'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
     definition: { zh: '基层医疗卫生机构期内发出的上转人次 ÷ 基层医疗卫生机构门急诊人次', en: 'Up-referrals sent by basic-level facilities ÷ outpatient and emergency visits at basic-level facilities' },
-    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, 0 AS den
-      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
-     WHERE x.direction = 'up' AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
-       AND f.tier IN ('township','village') AND f.region_code LIKE $1 || '%'
+    facts: `SELECT ${PTOWN} AS town, ff.id AS facility_id, NULL::uuid AS team_id, x.resident_id, 1 AS num, 0 AS den
+      FROM ${COUNTED_REFERRALS}
+     WHERE x.direction = 'up' AND ff.tier IN ('township','village') AND ff.region_code LIKE $1 || '%'
     UNION ALL
     SELECT ${FTOWN}, f.id, NULL::uuid, NULL::uuid, 0, count(*) FROM encounters e JOIN facilities f ON f.id = e.facility_id
      WHERE e.kind IN ('outpatient','emergency') AND e.started_at >= $2::date AND e.started_at < $3::date + 1 AND f.tier IN ('township','village') AND f.region_code LIKE $1 || '%'
      GROUP BY f.id, f.region_code`,
-    touches: [T_ENCOUNTERS, { table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+    touches: [T_ENCOUNTERS, T_REFERRALS],
   },
   {
     code: 'down_up_referral_ratio', name: { zh: '下转与上转人次之比', en: 'Down-referrals per up-referral' }, unit: 'ratio', betterWhen: 'higher', levels: ['county'], window: 'flow', source: 'computed', group: 'referrals', trendFrom: 'month',
-    definition: { zh: '期内下转人次 ÷ 期内上转人次（县域内机构发出）', en: 'Down-referrals ÷ up-referrals sent by facilities in the county in the period' },
+    definition: { zh: '期内下转人次 ÷ 期内上转人次（与“转诊统计”同一口径）', en: 'Down-referrals ÷ up-referrals in the period (the referral figures\' count)' },
     facts: `SELECT NULL::text AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, x.resident_id, (x.direction = 'down')::int AS num, (x.direction = 'up')::int AS den
-      FROM referrals x JOIN facilities f ON f.id = x.from_facility_id
-     WHERE x.direction IN ('up','down') AND x.status NOT IN ('draft','cancelled') AND coalesce(x.sent_at, x.created_at) >= $2::date AND coalesce(x.sent_at, x.created_at) < $3::date + 1
-       AND f.region_code LIKE $1 || '%'`,
-    touches: [{ table: 'referrals', date: 'coalesce(sent_at, created_at)::date', stamp: 'created_at' }],
+      FROM ${COUNTED_REFERRALS}
+     WHERE x.direction IN ('up','down') AND ${REFERRALS_OF_COUNTY}`,
+    touches: [T_REFERRALS],
   },
   // --- entered per period and unit (not computable from care data)
   ...([

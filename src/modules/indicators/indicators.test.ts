@@ -135,7 +135,7 @@ for (const engine of ENGINES) {
         ['community_hospitals', 1, undefined, 1],
         ['beds_per_1000', 217500, 20000, 15000], // 800 + 40 + 30 beds (the city hospital is outside the county)
         ['referrals_up', 1, 1, undefined], // the draft and the cancelled one do not count
-        ['referrals_down', 1, undefined, undefined],
+        ['referrals_down', 1, undefined, 1], // MV, sent by the county hospital, counts for the township that receives it (B)
         ['basic_up_referral_rate', 25, 50, 0],
         ['down_up_referral_ratio', 1, undefined, undefined],
       ];

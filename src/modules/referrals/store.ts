@@ -275,14 +275,13 @@ export async function figures(q: Queryable, groupBy: 'facility' | 'township' | '
             count(*)::int AS sent, count(*) FILTER (WHERE r.accepted_at IS NOT NULL)::int AS accepted,
             count(*) FILTER (WHERE r.status = 'declined')::int AS declined, count(*) FILTER (WHERE r.status = 'expired')::int AS expired,
             count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed')::int AS completed_up,
-            count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed' AND r.follow_up_plan IS NOT NULL)::int AS completed_up_plan,
+            count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed' AND r.has_plan)::int AS completed_up_plan,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.accepted_at - r.sent_at) / 3600) FILTER (WHERE r.accepted_at IS NOT NULL) AS h_accept,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.arrived_at - r.sent_at) / 3600) FILTER (WHERE r.arrived_at IS NOT NULL) AS h_arrive
-       FROM referrals r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
-       JOIN facilities lf ON lf.id = CASE WHEN r.direction = 'down' THEN r.to_facility_id ELSE r.from_facility_id END
+       FROM referrals_counted(make_date($1, 1, 1), make_date($1, 12, 31)) r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
+       JOIN facilities lf ON lf.id = r.primary_facility_id
        LEFT JOIN regions tr ON tr.code = left(lf.region_code, 9) || '000' AND tr.level = 'township'
-      WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AND r.sent_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-        AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')
+      WHERE ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')
       GROUP BY 1 ORDER BY 1`, [year, regionPrefix, groupBy]);
 }
 
@@ -291,9 +290,8 @@ export async function figureMedians(q: Queryable, year: number, regionPrefix: st
   const [tot] = await q.query<{ h_accept: number | null; h_arrive: number | null }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.accepted_at - r.sent_at) / 3600) FILTER (WHERE r.accepted_at IS NOT NULL) AS h_accept,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.arrived_at - r.sent_at) / 3600) FILTER (WHERE r.arrived_at IS NOT NULL) AS h_arrive
-       FROM referrals r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
-      WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AND r.sent_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-        AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')`, [year, regionPrefix]);
+       FROM referrals_counted(make_date($1, 1, 1), make_date($1, 12, 31)) r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
+      WHERE ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')`, [year, regionPrefix]);
   return tot;
 }
 
