@@ -97,21 +97,31 @@ export async function shot(page: Page, name: string): Promise<string> {
 }
 
 /**
- * Chooses an option of an Ant Design select and waits until the select shows it. A click that lands while
- * the dropdown is still sliding in (a loaded machine) can miss; the choice is then made again, up to three times.
+ * Chooses an option of an Ant Design select and waits until the select shows it. On a loaded machine a click can
+ * land while the dropdown is still sliding in, or the dropdown can close under a re-render while the option is
+ * being clicked; each such attempt is given up after a few seconds (Escape closes what is left open) and the
+ * choice made again, up to three times.
  */
 export async function chooseOption(page: Page, select: Locator, text: string | RegExp): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await select.click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-    const shown = async () => {
-      const s = (await select.textContent()) ?? '';
-      return typeof text === 'string' ? s.includes(text) : text.test(s);
-    };
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first();
+  const shown = async () => {
+    const s = (await select.textContent()) ?? '';
+    return typeof text === 'string' ? s.includes(text) : text.test(s);
+  };
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      if (!(await option.isVisible())) await select.click({ timeout: 5000 });
+      await option.click({ timeout: 5000 });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(300);
+      continue;
+    }
     for (let i = 0; i < 20 && !(await shown()); i++) await page.waitForTimeout(100);
     if (await shown()) return;
-    if (attempt === 3) throw new Error(`the select does not show "${text}" after three choices / 选择框未显示所选项`);
   }
+  throw new Error(`the select does not show "${text}" after three choices / 选择框未显示所选项`);
 }
 
 /** Signs in through the sign-in page. */

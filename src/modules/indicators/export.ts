@@ -3,7 +3,7 @@
 import ExcelJS from 'exceljs';
 import { safeRow } from '../../shared/spreadsheet.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
-import { MIN_DENOMINATOR, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
+import { excelFormat, formatValue, MIN_DENOMINATOR, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
 import type { TargetRow, ValueRow } from './schema.ts';
 import { BY_CODE, UNIT_LABEL } from './catalogue.ts';
 
@@ -26,13 +26,16 @@ export function targetText(t: { comparator: string; value: number; valueHigh: nu
   return t.comparator === 'range' ? `${t.value}–${t.valueHigh} ${t.unit}` : `${CMP[t.comparator]} ${t.value} ${t.unit}`;
 }
 
-/** A workbook of one sheet with a header row; columns sized to their content. */
-export async function xlsx(sheet: string, header: string[], rows: (string | number | null)[][]): Promise<Buffer> {
+/** A workbook of one sheet with a header row; columns sized to their content; `numFmt` gives a cell's number format (the value stays exact). */
+export async function xlsx(sheet: string, header: string[], rows: (string | number | null)[][], numFmt?: (row: number, col: number) => string | undefined): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Meridian';
   const ws = wb.addWorksheet(sheet.slice(0, 31));
   ws.addRow(safeRow(header)).font = { bold: true };
-  for (const r of rows) ws.addRow(safeRow(r));
+  rows.forEach((r, i) => {
+    const row = ws.addRow(safeRow(r));
+    if (numFmt) r.forEach((v, c) => { const f = typeof v === 'number' ? numFmt(i, c) : undefined; if (f) row.getCell(c + 1).numFmt = f; });
+  });
   ws.columns.forEach((c, i) => {
     const widest = Math.max(header[i]?.length ?? 4, ...rows.map((r) => String(r[i] ?? '').length));
     c.width = Math.min(60, Math.max(8, widest * 1.6));
@@ -45,14 +48,19 @@ export async function xlsx(sheet: string, header: string[], rows: (string | numb
 export function valuesWorkbook(code: string, period: string, items: ValueRow[]): Promise<Buffer> {
   const d = BY_CODE.get(code)!;
   return xlsx(`${d.code} ${period}`, ['单位 Unit', `${d.name.zh} (${UNIT_LABEL[d.unit].zh})`, '分子 Numerator', '分母 Denominator', '来源 Source', '时间 At', '录入人 Entered by', '备注 Note', '数据质量 Data quality'],
-    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入 entered' : '计算 computed', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note, flagText(r.flags)]));
+    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入 entered' : '计算 computed', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note, flagText(r.flags)]),
+    (_, c) => (c === 1 ? excelFormat(d.unit) : undefined));
 }
 
 /** The commission's targets as a workbook. */
 export function targetsWorkbook(targets: TargetRow[]): Promise<Buffer> {
   return xlsx('目标 Targets', ['指标 Indicator', '地区 Locality', '目标 Target', '期限 Due', '当前值 Value', '统计期 Period', '状态 Status', '推算值 Projected', '来源规划 Plan', '原文 Text', '备注 Note', '数据质量 Data quality'],
-    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note, flagText(t.flags)]));
+    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note, flagText(t.flags)]),
+    (i, c) => { const u = unitOf(targets[i]); return u && (c === 4 || c === 7) ? excelFormat(u) : undefined; });
 }
+
+/** The catalogue unit of a target's indicator (none for a target not matched to one). */
+const unitOf = (t: TargetRow) => (t.indicatorCode ? BY_CODE.get(t.indicatorCode)?.unit : undefined);
 
 const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 20 })] })] });
 
@@ -67,7 +75,7 @@ export async function reportDocx(o: { countyName: string; period: string; comput
     rows: [new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
       ...o.targets.map((t, i) => new TableRow({ children: [
         cell(String(i + 1)), cell(t.indicatorName?.zh ?? t.metric ?? '（未匹配指标）'), cell(t.localityName), cell(targetText(t)), cell(t.dueYear ? `${t.dueYear}年` : ''),
-        cell(t.current == null ? '—' : `${t.current}${t.source === 'entered' ? '（录入）' : ''}${t.flags.length ? `（${t.flags.map((f) => FLAG_LABEL[f].zh).join('；')}）` : ''}`), cell(STATUS_LABEL[t.status].zh),
+        cell(t.current == null ? '—' : `${unitOf(t) ? formatValue(t.current, unitOf(t)!) : t.current}${t.source === 'entered' ? '（录入）' : ''}${t.flags.length ? `（${t.flags.map((f) => FLAG_LABEL[f].zh).join('；')}）` : ''}`), cell(STATUS_LABEL[t.status].zh),
         cell([t.planTitle, t.taskTitle, t.text, t.note].filter(Boolean).join('；')),
       ] }))],
   });

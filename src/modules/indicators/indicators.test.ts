@@ -255,11 +255,18 @@ for (const engine of ENGINES) {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
       assert.deepEqual([wb.worksheets[0].getCell('A2').value, wb.worksheets[0].getCell('B2').value], ['甲镇', 100]);
+      // the value keeps its exact figure and shows in its unit's precision (a share to 0.1)
+      const v = await t.app.inject({ method: 'GET', url: '/api/indicators/values.xlsx?code=county_visit_rate&period=2025&level=township', headers: { cookie: officer } });
+      const wv = new ExcelJS.Workbook();
+      await wv.xlsx.load(v.rawPayload as unknown as ArrayBuffer);
+      const exact = (await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_visit_rate&period=2025&level=township', headers: { cookie: officer } })).json().items.map((x: { value: number }) => [x.value, '0.0']);
+      assert.ok(exact.some(([x]: [number]) => !Number.isInteger(x)), 'a fractional share to show');
+      assert.deepEqual([2, 3].map((r) => [wv.worksheets[0].getCell(`B${r}`).value, wv.worksheets[0].getCell(`B${r}`).numFmt]), exact);
       const d = await t.app.inject({ method: 'GET', url: '/api/indicators/report.docx?year=2025', headers: { cookie: officer } });
       assert.equal(d.statusCode, 200);
       const text = (await mammoth.extractRawText({ buffer: d.rawPayload })).value;
       assert.match(text, /文登区医疗卫生服务体系建设监测评价报告/);
-      assert.match(text, /家庭医生签约服务覆盖率\s*文登区\s*≥ 45 %\s*2025年\s*50\s*已达标/);
+      assert.match(text, /家庭医生签约服务覆盖率\s*文登区\s*≥ 45 %\s*2025年\s*50\.0\s*已达标/); // in the unit's precision
       const bad = await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_visit_rate&period=2025&level=team', headers: { cookie: officer } });
       assert.equal(bad.statusCode, 400);
     });

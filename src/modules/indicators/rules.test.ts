@@ -102,3 +102,12 @@ test('data quality: the range at its levels, a 0% or 100% on a small denominator
   assert.deepEqual(qualityFlags({ value: null, denominator: 40, period: '2026-04', level: 'county', measurable: false }, { unit: '%', today }), ['not_measurable']);
   assert.deepEqual(qualityFlags({ value: null, denominator: 40, period: '2026-Q4', level: 'county', measurable: false }, { unit: '%', today }), ['part_period', 'not_measurable']);
 });
+
+test('each unit has one precision: shares to 0.1, rates per 1,000 and ratios to 0.01, counts whole; Excel formats say the same', async () => {
+  const { formatValue, excelFormat } = await import('./rules.ts');
+  // [value, unit, shown] — written by hand: 66.190232 is the report's unrounded figure of the issue
+  const rows: [number | null, string, string][] = [[66.190232, '%', '66.2'], [100, '%', '100.0'], [3.4, 'per_1000', '3.40'], [7.666667, 'per_1000', '7.67'],
+    [8.45, 'per_10000', '8.45'], [473, 'count', '473'], [0.613108, 'ratio', '0.61'], [null, '%', '—'], [0.05, '%', '0.1']];
+  for (const [v, unit, want] of rows) assert.equal(formatValue(v, unit), want, `${v} ${unit}`);
+  assert.deepEqual(['%', 'per_1000', 'count', 'ratio'].map(excelFormat), ['0.0', '0.00', '0', '0.00']);
+});

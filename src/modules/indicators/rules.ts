@@ -175,6 +175,29 @@ export const STATUS_RULE = {
   en: 'Met: the current value satisfies the target. Past the due year and not met: off track. Otherwise the value is projected to 31 December of the due year along its recent trend (least-squares slope): meeting the target there is on track; moving toward it, or missing by no more than 10% of the target value, is at risk; anything else is off track. Without a trend only the gap decides. A plan\'s "reach N" (=) is read in the indicator\'s better direction: at least N (or at most N).',
 } as const;
 
+// ---- precision ----------------------------------------------------------------------------------------
+
+/** The decimals each unit is shown with everywhere (pages, Excel number formats, Word): shares to 0.1%, rates per 1,000 or 10,000 and ratios to 0.01, counts whole. */
+export const UNIT_DECIMALS: Record<string, number> = { '%': 1, per_1000: 2, per_10000: 2, count: 0, ratio: 2 };
+
+/** A value as shown for its unit: "66.2", "3.40", "473"; "—" for none. Values are stored exact; only their showing is rounded. */
+export function formatValue(v: number | null | undefined, unit: string): string {
+  if (v == null) return '—';
+  return v.toFixed(UNIT_DECIMALS[unit] ?? 2);
+}
+
+/** A value rounded to its unit's precision, for answers that are read as shown (the ledger's current value of a target). */
+export function roundValue(v: number, unit: string): number {
+  const f = 10 ** (UNIT_DECIMALS[unit] ?? 2);
+  return Math.round(v * f) / f;
+}
+
+/** The Excel number format of a unit's values (the cell keeps the exact value). */
+export function excelFormat(unit: string): string {
+  const d = UNIT_DECIMALS[unit] ?? 2;
+  return d === 0 ? '0' : `0.${'0'.repeat(d)}`;
+}
+
 // ---- data quality -----------------------------------------------------------------------------------
 
 /** The range inside which a value of the indicator is believable for a county or township, and why. */

@@ -19,6 +19,8 @@ export const CatalogueEntryZ = z.object({
   code: z.string(), name: Bi, definition: Bi, unit: z.string(), unitLabel: Bi, betterWhen: z.enum(['higher', 'lower']), levels: z.array(LevelZ),
   window: z.string(), source: SourceZ, group: z.string(), drillToResidents: z.boolean(),
   plausible: z.object({ low: z.number(), high: z.number(), basis: Bi }).nullable(),
+  /** The decimals its values are shown with (rules.ts UNIT_DECIMALS); values themselves are exact. */
+  decimals: z.number(),
 });
 export type CatalogueEntry = z.infer<typeof CatalogueEntryZ>;
 

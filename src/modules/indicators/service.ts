@@ -13,7 +13,7 @@ import { BY_CODE, CATALOGUE, UNIT_LABEL, type Definition, type Level } from './c
 import { compute, counties } from './engine.ts';
 import { startJob } from './jobs.ts';
 import type { CatalogueEntry, ComputeInput, EntryInput, Job, ResidentsInput, TargetInput, TargetRow, ValueRow, ValuesInput, TrendInput } from './schema.ts';
-import { isPeriod, judgedComparator, qualityFlags, periodBounds, type QualityFlag, type QualityInput, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
+import { isPeriod, judgedComparator, roundValue, UNIT_DECIMALS, qualityFlags, periodBounds, type QualityFlag, type QualityInput, periodTime, periodsOfYear, slopePerYear, STATUS_RULE, targetStatus, windowOf, type Status } from './rules.ts';
 import { today } from '../../shared/time.ts';
 import * as store from './store.ts';
 
@@ -21,7 +21,7 @@ import * as store from './store.ts';
 export function catalogue(): CatalogueEntry[] {
   return CATALOGUE.map((d) => ({
     code: d.code, name: d.name, definition: d.definition, unit: d.unit, unitLabel: UNIT_LABEL[d.unit], betterWhen: d.betterWhen, levels: d.levels, window: d.window,
-    source: d.source, group: d.group, drillToResidents: !!d.facts?.includes('r.id AS resident_id'), plausible: d.plausible ?? null,
+    source: d.source, group: d.group, drillToResidents: !!d.facts?.includes('r.id AS resident_id'), plausible: d.plausible ?? null, decimals: UNIT_DECIMALS[d.unit],
   }));
 }
 
@@ -138,14 +138,15 @@ export async function targetsWithStatus(q: Queryable, county: string, o: { code?
   });
 }
 
-/** Current value and status of the given targets (for modules that show targets, such as the plan ledger), by target id. */
+/** Current value (rounded to the indicator's precision, as shown) and status of the given targets (for modules that show targets, such as the plan ledger), by target id. */
 export async function targetProgress(q: Queryable, ids: string[]): Promise<Map<string, { value: number; period: string | null; status: Status; reason: string }>> {
   const out = new Map<string, { value: number; period: string | null; status: Status; reason: string }>();
   if (!ids.length) return out;
   const wanted = new Set(ids);
   for (const county of await store.countiesOfTargets(q, ids)) {
     for (const t of await targetsWithStatus(q, county)) {
-      if (wanted.has(t.id) && t.current != null) out.set(t.id, { value: t.current, period: t.period, status: t.status, reason: t.reason });
+      const unit = t.indicatorCode ? BY_CODE.get(t.indicatorCode)?.unit : undefined;
+      if (wanted.has(t.id) && t.current != null) out.set(t.id, { value: unit ? roundValue(t.current, unit) : t.current, period: t.period, status: t.status, reason: t.reason });
     }
   }
   return out;

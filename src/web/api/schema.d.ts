@@ -13003,6 +13003,7 @@ export interface paths {
                                         en: string;
                                     };
                                 } | null;
+                                decimals: number;
                             }[];
                         };
                     };

@@ -14,7 +14,7 @@ import { today } from '../../../shared/time.ts';
 import { numberRule } from '../../components/numbers';
 import { downloadFile as download, useApiFetch, useApiMutation, useApiQuery, type ApiData, type ApiItem } from '../../api/hooks';
 import { minuteOf } from '../../../shared/time';
-import { MIN_DENOMINATOR } from '../../../modules/indicators/rules';
+import { formatValue, MIN_DENOMINATOR } from '../../../modules/indicators/rules';
 
 type Target = ApiData<'/api/indicators/dashboard'>['targets'][number];
 type Entry = ApiItem<'/api/indicators/catalogue'>;
@@ -24,7 +24,8 @@ type Code = paths['/api/indicators/values']['get']['parameters']['query']['code'
 
 const STATUS_COLOR: Record<Target['status'], string> = { met: 'green', on_track: 'blue', at_risk: 'orange', off_track: 'red', no_data: 'default' };
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<', range: '' };
-const fmt = (v: number | null | undefined) => (v == null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
+/** A value in its unit's precision (rules.ts formatValue); without a unit (numerators, denominators) whole, or to 0.1. */
+const fmt = (v: number | null | undefined, unit?: string) => (unit ? formatValue(v, unit) : v == null ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 const thisYear = () => today().slice(0, 4);
 
 const NO_ENTRIES: Entry[] = [];
@@ -88,7 +89,7 @@ export function IndicatorDashboardPage() {
         { title: t('indicators.locality'), dataIndex: 'localityName', width: 90 },
         { title: t('indicators.target'), width: 90, render: (_, r) => r.comparator === 'range' ? `${r.value}–${r.valueHigh} ${r.unit}` : `${CMP[r.comparator]} ${r.value} ${r.unit}` },
         { title: t('indicators.due'), dataIndex: 'dueYear' },
-        { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={catalogue.find((c) => c.code === r.indicatorCode)} /></span> },
+        { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.current, catalogue.find((c) => c.code === r.indicatorCode)?.unit)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={catalogue.find((c) => c.code === r.indicatorCode)} /></span> },
         { title: t('indicators.status'), render: (_, r) => <Tag color={STATUS_COLOR[r.status]} title={t(`indicators.reason.${r.reason}` as 'indicators.reason.past_due')}>{t(`indicators.status.${r.status}`)}</Tag> },
         { title: t('indicators.trend'), width: 140, render: (_, r) => <Sparkline data={r.sparkline} /> },
         { title: t('indicators.sourceText'), render: (_, r) => <Typography.Text type="secondary" style={{ fontSize: 12 }}>{[r.planTitle, r.taskTitle, r.text, r.note].filter(Boolean).join('；')}</Typography.Text> },
@@ -155,7 +156,7 @@ export function IndicatorExplorerPage() {
     [atCounty, def, communities.data, facilities.data]);
   const target = tr?.targets.find((x) => x.indicatorCode === code);
   const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis' }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
+    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' && def ? formatValue(v, def.unit) : String(v ?? '—')) }, grid: { left: 50, right: 80, top: 30, bottom: 30 },
     // A month not yet over is drawn hollow and grey, and named so on the axis: a figure so far, not a fall;
     // a month the rule cannot judge yet has no point and is named so.
     xAxis: { type: 'category', data: (tr?.months ?? []).map((m) => {
@@ -167,9 +168,9 @@ export function IndicatorExplorerPage() {
       markLine: target ? { symbol: 'none', lineStyle: { type: 'dashed', color: '#cf1322' }, label: { formatter: `${t('indicators.target')} ${CMP[target.comparator] ?? ''}${target.value}` }, data: [{ yAxis: target.value }] } : undefined }],
   }), [tr, def, lang, t]);
   const league = useMemo<ChartOption>(() => ({
-    tooltip: {}, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
+    tooltip: { valueFormatter: (v: unknown) => (typeof v === 'number' && def ? formatValue(v, def.unit) : String(v ?? '—')) }, grid: { left: 50, right: 10, top: 10, bottom: 70 }, xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 35 } }, yAxis: { type: 'value' },
     series: [{ type: 'bar', barMaxWidth: 48, data: rows.map((r) => r.value) }],
-  }), [rows]);
+  }), [rows, def]);
   const canPeople = !!user && PROGRAMME_STAFF.includes(user.role) && def?.drillToResidents;
   const openPeople = async (r: ValueRow) => {
     const x = await fetchApi('/api/indicators/residents', { params: { query: { code, period, level: r.level as 'township', unit: r.unitId, part: 'denominator' } } });
@@ -198,7 +199,7 @@ export function IndicatorExplorerPage() {
           { title: '#', width: 50, render: (_, __, i) => i + 1 },
           { title: t(`indicators.level.${cut}`), render: (_, r) => NEXT[r.level] && def?.levels.includes(NEXT[r.level]!)
             ? <a data-testid="drill" onClick={() => setPath([...path, { level: r.level, unit: r.unitId, name: r.name }])}>{r.name}</a> : r.name },
-          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={def} /></span> },
+          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value, def?.unit)}{r.source === 'entered' && <Tag style={{ marginLeft: 4 }}>{t('indicators.entered')}</Tag>}<QualityTags flags={r.flags} def={def} /></span> },
           { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
           ...(canPeople ? [{ title: t('indicators.residents'), render: (_: unknown, r: ValueRow) => <a onClick={() => openPeople(r)}>{t('indicators.residents')}</a> }] : []),
         ]} />
@@ -207,7 +208,7 @@ export function IndicatorExplorerPage() {
         <Typography.Title level={5}>{t('indicators.level.community')} / {t('indicators.countyFacilities')}</Typography.Title>
         <Table<ValueRow> rowKey="unitId" size="small" dataSource={extra} pagination={false} data-testid="county-units" columns={[
           { title: t('indicators.levelLabel'), render: (_, r) => t(`indicators.level.${r.level}`) }, { title: t('indicators.unitLabel'), dataIndex: 'name' },
-          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value)}<QualityTags flags={r.flags} def={def} /></span> }, { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
+          { title: t('indicators.value'), render: (_, r) => <span>{fmt(r.value, def?.unit)}<QualityTags flags={r.flags} def={def} /></span> }, { title: t('indicators.numerator'), render: (_, r) => fmt(r.numerator) }, { title: t('indicators.denominator'), render: (_, r) => fmt(r.denominator) },
         ]} />
       </>}
       {!cut && here && canPeople && here.level !== 'county' && <Button onClick={() => openPeople({ level: here.level, unitId: here.unit, name: here.name } as ValueRow)}>{t('indicators.residents')}</Button>}
