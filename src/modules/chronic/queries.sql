@@ -50,7 +50,7 @@ WITH pop AS (
   SELECT r.id FROM residents r WHERE $5::text IS NOT NULL AND r.village_code LIKE $5 || '%'
   UNION ALL
   SELECT c.resident_id AS id FROM contracts c
-   WHERE $6::uuid[] IS NOT NULL AND c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+   WHERE $6::uuid[] IS NOT NULL AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $1::date)
      AND c.team_id = ANY($6::uuid[])),
 hi AS (
   SELECT s.resident_id, count(DISTINCT (s.observed_at AT TIME ZONE 'Asia/Shanghai')::date)::int AS days
@@ -73,7 +73,7 @@ WITH pts AS (
     JOIN residents r ON r.id = c.resident_id AND r.merged_into IS NULL AND r.death_date IS NULL
     JOIN regions v ON v.code = r.village_code
     JOIN chronic_enrolments e ON e.resident_id = r.id AND e.status = 'active'
-   WHERE c.team_id = ANY($1::uuid[]) AND c.status IN ('signed','renewed') AND c.starts_on <= $2::date AND c.ends_on >= $2::date)
+   WHERE c.team_id = ANY($1::uuid[]) AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $2::date))
 SELECT pts.id AS resident_id, pts.name, pts.sex, pts.birth_date::text, pts.village_name, pts.programme, pts.provisional, pts.enrolled_on::text,
        f.visit_date::text, f.visit_class, f.sbp, f.dbp, f.fasting_glucose::float8 AS fasting_glucose, f.next_visit_date::text
   FROM pts LEFT JOIN LATERAL (

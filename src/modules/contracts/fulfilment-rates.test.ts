@@ -38,7 +38,7 @@ for (const engine of ENGINES) {
       const cs = await t.db.query<{ id: string; resident_id: string; starts_on: string; ends_on: string; unit: string; items: PackageItem[] }>(
         `SELECT cur.id, r.id AS resident_id, c.starts_on::text, c.ends_on::text, ${u.key} AS unit,
                 (SELECT coalesce(jsonb_agg(i), '[]') FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = cur.id) AS items
-           FROM residents r ${level === 'team' ? u.joins : `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.id FROM contracts c WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+           FROM residents r ${level === 'team' ? u.joins : `LEFT JOIN (SELECT DISTINCT ON (c.resident_id) c.resident_id, c.id FROM contracts c WHERE contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $1::date)
                  ORDER BY c.resident_id, c.starts_on DESC) cur ON cur.resident_id = r.id ${u.joins}`} JOIN contracts c ON c.id = cur.id
           WHERE r.merged_into IS NULL AND r.permanent AND (r.death_date IS NULL OR r.death_date > $1::date)`, [asOf]);
       const delivered = await deliveredByContract(t.db, cs.map((c) => ({ id: c.id, residentId: c.resident_id, from: c.starts_on, to: asOf })), owedServices(cs.flatMap((c) => c.items)));

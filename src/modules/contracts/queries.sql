@@ -87,7 +87,7 @@ WHERE c.id = $1 AND r.id = c.resident_id AND c.status <> 'ended' AND ($4::text I
 SELECT c.id, r.id AS resident_id, r.name, r.sex, r.birth_date::text, v.name AS village_name, c.starts_on::text, c.ends_on::text,
       (SELECT coalesce(jsonb_agg(i), '[]') FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = c.id) AS items
  FROM contracts c JOIN residents r ON r.id = c.resident_id AND r.merged_into IS NULL AND r.death_date IS NULL JOIN regions v ON v.code = r.village_code
-WHERE c.team_id = ANY($1::uuid[]) AND c.status IN ('signed','renewed') AND c.starts_on <= $2::date AND c.ends_on >= $2::date;
+WHERE c.team_id = ANY($1::uuid[]) AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $2::date);
 
 -- delivered
 WITH k AS (SELECT l.cid, l.rid, l.f, l.t, s.service FROM unnest($1::uuid[], $2::uuid[], $3::date[], $4::date[]) AS l(cid, rid, f, t), unnest($5::text[]) AS s(service))
@@ -105,7 +105,7 @@ SELECT cid::text, service, n FROM (
 SELECT starts_on::text AS f, ends_on::text AS t, packages FROM (
 SELECT c.id, c.starts_on, c.ends_on, array_agg(cp.package_id::text ORDER BY cp.package_id::text)::text AS packages
   FROM contracts c JOIN contract_packages cp ON cp.contract_id = c.id
- WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+ WHERE contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $1::date)
    AND (NOT $3::boolean OR EXISTS (SELECT 1 FROM residents r WHERE r.id = c.resident_id AND r.village_code LIKE $2 || '%'))
  GROUP BY c.id) c GROUP BY 1, 2, 3;
 
@@ -113,7 +113,7 @@ SELECT c.id, c.starts_on, c.ends_on, array_agg(cp.package_id::text ORDER BY cp.p
 WITH cc AS (
   SELECT c.id, c.resident_id, c.starts_on, c.ends_on, array_agg(cp.package_id::text ORDER BY cp.package_id::text)::text AS packages
     FROM contracts c JOIN contract_packages cp ON cp.contract_id = c.id
-   WHERE c.status IN ('signed','renewed') AND c.starts_on <= $1::date AND c.ends_on >= $1::date
+   WHERE contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $1::date)
      AND (NOT $3::boolean OR EXISTS (SELECT 1 FROM residents r WHERE r.id = c.resident_id AND r.village_code LIKE $2 || '%'))
    GROUP BY c.id),
 owe AS (SELECT * FROM unnest($5::date[], $6::date[], $7::text[], $8::text[], $9::int[]) AS o(f, t, packages, service, due)),

@@ -111,7 +111,7 @@ ORDER BY CASE r.urgency WHEN 'green_channel' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 
 
 -- taskTeam
 SELECT team_id FROM (
-SELECT c.team_id, 1 AS rank FROM contracts c WHERE c.resident_id = $1 AND c.status IN ('signed','renewed') AND c.starts_on <= current_date AND c.ends_on >= current_date
+SELECT c.team_id, 1 AS rank FROM contracts c WHERE c.resident_id = $1 AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, current_date)
 UNION ALL SELECT a.team_id, 2 FROM care_team_areas a JOIN care_teams t ON t.id = a.team_id JOIN residents r ON r.id = $1
   WHERE t.facility_id = $2 AND t.active AND r.village_code LIKE regexp_replace(a.region_code, '0+$', '') || '%') x ORDER BY rank LIMIT 1;
 
@@ -153,22 +153,20 @@ SELECT CASE $3 WHEN 'facility' THEN ff.code WHEN 'township' THEN left(lf.region_
       count(*)::int AS sent, count(*) FILTER (WHERE r.accepted_at IS NOT NULL)::int AS accepted,
       count(*) FILTER (WHERE r.status = 'declined')::int AS declined, count(*) FILTER (WHERE r.status = 'expired')::int AS expired,
       count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed')::int AS completed_up,
-      count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed' AND r.follow_up_plan IS NOT NULL)::int AS completed_up_plan,
+      count(*) FILTER (WHERE r.direction = 'up' AND r.status = 'completed' AND r.has_plan)::int AS completed_up_plan,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.accepted_at - r.sent_at) / 3600) FILTER (WHERE r.accepted_at IS NOT NULL) AS h_accept,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.arrived_at - r.sent_at) / 3600) FILTER (WHERE r.arrived_at IS NOT NULL) AS h_arrive
- FROM referrals r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
- JOIN facilities lf ON lf.id = CASE WHEN r.direction = 'down' THEN r.to_facility_id ELSE r.from_facility_id END
+ FROM referrals_counted(make_date($1, 1, 1), make_date($1, 12, 31)) r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
+ JOIN facilities lf ON lf.id = r.primary_facility_id
  LEFT JOIN regions tr ON tr.code = left(lf.region_code, 9) || '000' AND tr.level = 'township'
-WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AND r.sent_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-  AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')
+WHERE ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%')
 GROUP BY 1 ORDER BY 1;
 
 -- figureMedians
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.accepted_at - r.sent_at) / 3600) FILTER (WHERE r.accepted_at IS NOT NULL) AS h_accept,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM r.arrived_at - r.sent_at) / 3600) FILTER (WHERE r.arrived_at IS NOT NULL) AS h_arrive
- FROM referrals r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
-WHERE r.sent_at IS NOT NULL AND r.sent_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'Asia/Shanghai') AND r.sent_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'Asia/Shanghai')
-  AND ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%');
+ FROM referrals_counted(make_date($1, 1, 1), make_date($1, 12, 31)) r JOIN facilities ff ON ff.id = r.from_facility_id JOIN facilities tf ON tf.id = r.to_facility_id
+WHERE ($2::text IS NULL OR ff.region_code LIKE $2 || '%' OR tf.region_code LIKE $2 || '%');
 
 -- insertRuleDraft
 INSERT INTO referrals (resident_id, county_code, direction, urgency, reason_code, reason_text, from_facility_id, from_worker_id, to_facility_id, status, created_by, summary, due_at)

@@ -204,7 +204,7 @@ export async function inbox(q: Queryable, facilityId: string, box: 'incoming' | 
 export async function taskTeam(q: Queryable, residentId: string, facilityId: string): Promise<string | null> {
   const [team] = await q.query<{ team_id: string }>(
     `SELECT team_id FROM (
-       SELECT c.team_id, 1 AS rank FROM contracts c WHERE c.resident_id = $1 AND c.status IN ('signed','renewed') AND c.starts_on <= current_date AND c.ends_on >= current_date
+       SELECT c.team_id, 1 AS rank FROM contracts c WHERE c.resident_id = $1 AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, current_date)
        UNION ALL SELECT a.team_id, 2 FROM care_team_areas a JOIN care_teams t ON t.id = a.team_id JOIN residents r ON r.id = $1
          WHERE t.facility_id = $2 AND t.active AND r.village_code LIKE regexp_replace(a.region_code, '0+$', '') || '%') x ORDER BY rank LIMIT 1`, [residentId, facilityId]);
   return team?.team_id ?? null;
