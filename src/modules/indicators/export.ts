@@ -2,7 +2,7 @@
 // monitoring report (all targets, values, status, notes) to Word (docx).
 import ExcelJS from 'exceljs';
 import { safeRow } from '../../shared/spreadsheet.ts';
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import { AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
 import { excelFormat, formatValue, MIN_DENOMINATOR, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
 import type { TargetRow, ValueRow } from './schema.ts';
 import { BY_CODE, UNIT_LABEL } from './catalogue.ts';
@@ -17,6 +17,8 @@ export const FLAG_LABEL: Record<QualityFlag, { zh: string; en: string }> = {
   part_period: { zh: '统计期未结束，为截至目前的数', en: 'period not over: a figure so far' },
   not_measurable: { zh: '本期尚不可测（规则尚无法判定）', en: 'not yet measurable (the rule cannot judge this period yet)' },
 };
+/** The flags as short as the pages show them, for the Word report's table. */
+const FLAG_SHORT: Record<QualityFlag, string> = { implausible: '超出合理范围', small_denominator: '例数过少', part_period: '截至目前', not_measurable: '尚不可测' };
 const flagText = (flags: QualityFlag[]) => flags.map((f) => `${FLAG_LABEL[f].zh} ${FLAG_LABEL[f].en}`).join('；');
 
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<', range: '' };
@@ -62,41 +64,74 @@ export function targetsWorkbook(targets: TargetRow[]): Promise<Buffer> {
 /** The catalogue unit of a target's indicator (none for a target not matched to one). */
 const unitOf = (t: TargetRow) => (t.indicatorCode ? BY_CODE.get(t.indicatorCode)?.unit : undefined);
 
-const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text, bold, size: 20 })] })] });
+// ---- the Word report, laid out by the conventions of GB/T 9704-2012 (党政机关公文格式) ----
+// A4 with the standard's margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm: a 156 mm text block), the title
+// in 2号 (22 pt) centred, headings 一、 in 黑体 and body text in 3号 仿宋 (16 pt), tables in 五号 (10.5 pt) with fixed
+// column widths that fit the text block, the issuing unit and the date written in full with Arabic numerals
+// (§7.3.5.4: 2026年12月1日), page numbers "— 1 —" in 4号 at the foot.
+const MM = 56.6929; // twips per millimetre
+const TEXT_WIDTH = Math.round(156 * MM);
+const FONT = { title: '方正小标宋简体', heading: '黑体', body: '仿宋', table: '宋体' };
+const run = (text: string, o: { font: string; size: number; bold?: boolean }) => new TextRun({ text, bold: o.bold, size: o.size * 2, font: { eastAsia: o.font, ascii: o.font, hAnsi: o.font } });
+const body = (text: string, o: { indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
+  new Paragraph({ alignment: o.align, indent: o.indent === false ? undefined : { firstLine: 640 }, spacing: { line: 560, lineRule: 'exact' }, children: [run(text, { font: FONT.body, size: 16 })] });
+const heading = (text: string) => new Paragraph({ keepNext: true, indent: { firstLine: 640 }, spacing: { line: 560, lineRule: 'exact' }, children: [run(text, { font: FONT.heading, size: 16 })] });
+const cell = (text: string, width: number, bold = false) => new TableCell({ width: { size: width, type: WidthType.DXA },
+  children: [new Paragraph({ children: [run(text, { font: FONT.table, size: 10.5, bold })] })] });
+
+/** The report's table columns and their shares of the 156 mm text block: none narrower than four characters of 五号 and the cell's margins (18.7 mm, 12%), the plan and notes the widest. */
+export const REPORT_COLUMNS: [string, number][] = [['序号', 0.12], ['指标', 0.16], ['地区', 0.12], ['目标（期限）', 0.14], ['当前值', 0.12], ['状态', 0.12], ['来源规划及说明', 0.22]];
+
+/** A date as GB/T 9704-2012 writes it: the year in full, month and day without a leading zero (2026年12月1日). */
+export function documentDate(day: string): string {
+  return `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
+}
+
+/** The county health commission that issues the report (文登区 → 文登区卫生健康局). */
+export function issuingUnit(countyName: string): string {
+  return `${countyName}卫生健康局`;
+}
 
 /** The period's monitoring report (监测评价报告): every target with its value, status and note, and the rule. */
-export async function reportDocx(o: { countyName: string; period: string; computedAt: string | null; targets: TargetRow[] }): Promise<Buffer> {
+export async function reportDocx(o: { countyName: string; period: string; computedAt: string | null; targets: TargetRow[]; issuedOn: string }): Promise<Buffer> {
   const counts = new Map<Status, number>();
   for (const t of o.targets) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  const summary = (['met', 'on_track', 'at_risk', 'off_track', 'no_data'] as Status[]).map((s) => `${STATUS_LABEL[s].zh} ${counts.get(s) ?? 0} 项`).join('，');
-  const header = ['序号', '指标', '地区', '目标', '期限', '当前值', '状态', '来源规划及说明'];
+  const summary = (['met', 'on_track', 'at_risk', 'off_track', 'no_data'] as Status[]).map((s) => `${STATUS_LABEL[s].zh}${counts.get(s) ?? 0}项`).join('，');
+  const widths = REPORT_COLUMNS.map(([, w]) => Math.floor(w * TEXT_WIDTH));
   const table = new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [new TableRow({ tableHeader: true, children: header.map((h) => cell(h, true)) }),
-      ...o.targets.map((t, i) => new TableRow({ children: [
-        cell(String(i + 1)), cell(t.indicatorName?.zh ?? t.metric ?? '（未匹配指标）'), cell(t.localityName), cell(targetText(t)), cell(t.dueYear ? `${t.dueYear}年` : ''),
-        cell(t.current == null ? '—' : `${unitOf(t) ? formatValue(t.current, unitOf(t)!) : t.current}${t.source === 'entered' ? '（录入）' : ''}${t.flags.length ? `（${t.flags.map((f) => FLAG_LABEL[f].zh).join('；')}）` : ''}`), cell(STATUS_LABEL[t.status].zh),
-        cell([t.planTitle, t.taskTitle, t.text, t.note].filter(Boolean).join('；')),
+    width: { size: TEXT_WIDTH, type: WidthType.DXA }, columnWidths: widths, layout: TableLayoutType.FIXED,
+    rows: [new TableRow({ tableHeader: true, children: REPORT_COLUMNS.map(([h], i) => cell(h, widths[i], true)) }),
+      ...o.targets.map((t, i) => new TableRow({ cantSplit: true, children: [
+        cell(String(i + 1), widths[0]), cell(t.indicatorName?.zh ?? t.metric ?? '（未匹配指标）', widths[1]), cell(t.localityName, widths[2]), cell(`${targetText(t)}${t.dueYear ? `（${t.dueYear}年）` : ''}`, widths[3]),
+        cell(t.current == null ? '—' : `${unitOf(t) ? formatValue(t.current, unitOf(t)!) : t.current}${t.source === 'entered' ? '（录入）' : ''}${t.flags.length ? `（${t.flags.map((f) => FLAG_SHORT[f]).join('；')}）` : ''}`, widths[4]), cell(STATUS_LABEL[t.status].zh, widths[5]),
+        cell([t.planTitle, t.taskTitle, t.text, t.note].filter(Boolean).join('；'), widths[6]),
       ] }))],
   });
+  const unit = issuingUnit(o.countyName);
   const doc = new Document({
     creator: 'Meridian',
-    title: `${o.countyName}医疗卫生服务体系建设监测评价报告（${o.period}）`,
-    sections: [{ children: [
-      new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: `${o.countyName}医疗卫生服务体系建设监测评价报告` })] }),
-      new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `统计期：${o.period}，数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}` })] }),
-      new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('一、总体情况')] }),
-      new Paragraph({ children: [new TextRun(`共监测目标 ${o.targets.length} 项：${summary}。指标值由平台按统一口径从诊疗、签约、随访等业务数据自动计算；标注“录入”的为按期手工录入的数据。`)] }),
-      new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('二、目标完成情况')] }),
-      table,
-      new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('三、状态判定规则')] }),
-      new Paragraph({ children: [new TextRun(STATUS_RULE.zh)] }),
-      new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun('四、指标口径')] }),
-      ...[...new Set(o.targets.map((t) => t.indicatorCode).filter((c): c is string => !!c))].map((c) => {
-        const d = BY_CODE.get(c);
-        return new Paragraph({ children: [new TextRun({ text: `${d?.name.zh ?? c}：`, bold: true }), new TextRun(d?.definition.zh ?? '')] });
-      }),
-    ] }],
+    title: `${o.countyName}医疗卫生服务体系建设监测评价报告（${o.period}年）`,
+    sections: [{
+      properties: { page: { size: { width: Math.round(210 * MM), height: Math.round(297 * MM) }, margin: { top: Math.round(37 * MM), bottom: Math.round(35 * MM), left: Math.round(28 * MM), right: Math.round(26 * MM) } } },
+      footers: { default: new Footer({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'], size: 28, font: FONT.table })] })] }) },
+      children: [
+        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 560 }, children: [run(`${o.countyName}医疗卫生服务体系建设监测评价报告`, { font: FONT.title, size: 22 })] }),
+        new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 280 }, children: [run(`（${o.period}年）`, { font: FONT.body, size: 16 })] }),
+        heading('一、总体情况'),
+        body(`共监测目标${o.targets.length}项：${summary}。指标值由平台按统一口径从诊疗、签约、随访等业务数据自动计算（数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}）；标注“录入”的为按期手工录入的数据；当前值后括注的数据质量提示（截至目前：统计期未结束；尚不可测；例数过少；超出合理范围）解读时请注意。`),
+        heading('二、目标完成情况'),
+        table,
+        heading('三、状态判定规则'),
+        body(STATUS_RULE.zh),
+        heading('四、指标口径'),
+        ...[...new Set(o.targets.map((t) => t.indicatorCode).filter((c): c is string => !!c))].map((c, i) => {
+          const d = BY_CODE.get(c);
+          return body(`${i + 1}. ${d?.name.zh ?? c}：${d?.definition.zh ?? ''}`);
+        }),
+        new Paragraph({ spacing: { before: 560, line: 560, lineRule: 'exact' }, alignment: AlignmentType.RIGHT, indent: { right: 1280 }, children: [run(unit, { font: FONT.body, size: 16 })] }),
+        new Paragraph({ spacing: { line: 560, lineRule: 'exact' }, alignment: AlignmentType.RIGHT, indent: { right: 640 }, children: [run(documentDate(o.issuedOn), { font: FONT.body, size: 16 })] }),
+      ],
+    }],
   });
   return Packer.toBuffer(doc);
 }

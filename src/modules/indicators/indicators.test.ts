@@ -266,7 +266,7 @@ for (const engine of ENGINES) {
       assert.equal(d.statusCode, 200);
       const text = (await mammoth.extractRawText({ buffer: d.rawPayload })).value;
       assert.match(text, /文登区医疗卫生服务体系建设监测评价报告/);
-      assert.match(text, /家庭医生签约服务覆盖率\s*文登区\s*≥ 45 %\s*2025年\s*50\.0\s*已达标/); // in the unit's precision
+      assert.match(text, /家庭医生签约服务覆盖率\s*文登区\s*≥ 45 %（2025年）\s*50\.0\s*已达标/); // in the unit's precision
       const bad = await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_visit_rate&period=2025&level=team', headers: { cookie: officer } });
       assert.equal(bad.statusCode, 400);
     });

@@ -7,6 +7,7 @@ import type { Role } from '../../shared/roles.ts';
 import { jobById } from './jobs.ts';
 import { catalogue, startCompute, dashboard, editTarget, enterValue, entryUnits, addTarget, residentsBehind, trend, values, currentYear, targetsWithStatus, countyOf } from './service.ts';
 import { reportDocx, targetsWorkbook, valuesWorkbook } from './export.ts';
+import { today } from '../../shared/time.ts';
 import {
   CatalogueEntryZ, ComputeBody, CountyQuery, DashboardAnswer, EntryBody, EntryUnitsAnswer, JobParams, JobZ, ReportQuery, ResidentsAnswer, ResidentsQuery, TargetBody, TargetEditBody, TargetsQuery, TargetZ,
   TrendAnswer, TrendQuery, ValuesAnswer, ValuesQuery,
@@ -75,7 +76,7 @@ export async function indicatorRoutes(app: ZodApp, ctx: AppContext) {
     handler: async (req, reply) => {
       const year = req.query.year ?? Number(currentYear());
       const d = await dashboard(db, me(req), req.query.county, year);
-      const buf = await reportDocx({ countyName: d.countyName, period: String(year), computedAt: d.computedAt, targets: d.targets });
+      const buf = await reportDocx({ countyName: d.countyName, period: String(year), computedAt: d.computedAt, targets: d.targets, issuedOn: today() });
       return reply.type(DOCX).header('content-disposition', `attachment; filename="report-${d.county}-${year}.docx"`).send(buf);
     },
   });
