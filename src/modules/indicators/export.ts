@@ -19,7 +19,7 @@ export const FLAG_LABEL: Record<QualityFlag, { zh: string; en: string }> = {
 };
 /** The flags as short as the pages show them, for the Word report's table. */
 const FLAG_SHORT: Record<QualityFlag, string> = { implausible: '超出合理范围', small_denominator: '例数过少', part_period: '截至目前', not_measurable: '尚不可测' };
-const flagText = (flags: QualityFlag[]) => flags.map((f) => `${FLAG_LABEL[f].zh} ${FLAG_LABEL[f].en}`).join('；');
+const flagText = (flags: QualityFlag[]) => flags.map((f) => FLAG_LABEL[f].zh).join('；');
 
 const CMP: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=', '>': '>', '<': '<', range: '' };
 
@@ -28,36 +28,56 @@ export function targetText(t: { comparator: string; value: number; valueHigh: nu
   return t.comparator === 'range' ? `${t.value}–${t.valueHigh} ${t.unit}` : `${CMP[t.comparator]} ${t.value} ${t.unit}`;
 }
 
-/** A workbook of one sheet with a header row; columns sized to their content; `numFmt` gives a cell's number format (the value stays exact). */
-export async function xlsx(sheet: string, header: string[], rows: (string | number | null)[][], numFmt?: (row: number, col: number) => string | undefined): Promise<Buffer> {
+/**
+ * A workbook of one sheet laid out to be printed and handed in: a title row over the table, Chinese column headers
+ * (frozen, and repeated on every printed page), columns sized to their content, A4 landscape fitted to one page
+ * wide; `numFmt` gives a cell's number format (the value stays exact).
+ */
+export async function xlsx(sheet: string, title: string, header: string[], rows: (string | number | null)[][], numFmt?: (row: number, col: number) => string | undefined): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Meridian';
-  const ws = wb.addWorksheet(sheet.slice(0, 31));
-  ws.addRow(safeRow(header)).font = { bold: true };
+  const ws = wb.addWorksheet(sheet.slice(0, 31), {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, horizontalCentered: true, printTitlesRow: '2:2',
+      margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
+    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
+  });
+  const t = ws.addRow(safeRow([title]));
+  t.font = { bold: true, size: 14 };
+  t.alignment = { horizontal: 'center' };
+  ws.mergeCells(1, 1, 1, header.length);
+  const h = ws.addRow(safeRow(header));
+  h.font = { bold: true };
+  h.alignment = { wrapText: true, vertical: 'middle' };
   rows.forEach((r, i) => {
     const row = ws.addRow(safeRow(r));
     if (numFmt) r.forEach((v, c) => { const f = typeof v === 'number' ? numFmt(i, c) : undefined; if (f) row.getCell(c + 1).numFmt = f; });
   });
   ws.columns.forEach((c, i) => {
-    const widest = Math.max(header[i]?.length ?? 4, ...rows.map((r) => String(r[i] ?? '').length));
-    c.width = Math.min(60, Math.max(8, widest * 1.6));
+    // CJK characters take about two widths of a Latin one
+    const width = (v: unknown) => [...String(v ?? '')].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+    const widest = Math.max(width(header[i]), 8, ...rows.map((r) => width(r[i])));
+    c.width = Math.min(50, widest + 2);
   });
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  ws.views = [{ state: 'frozen', ySplit: 2 }];
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+const LEVEL_ZH: Record<string, string> = { county: '县（区）', township: '乡镇（街道）', community: '医共体', facility: '机构', team: '团队' };
+
 /** The league table of one indicator as a workbook. */
-export function valuesWorkbook(code: string, period: string, items: ValueRow[]): Promise<Buffer> {
+export function valuesWorkbook(code: string, period: string, level: string, items: ValueRow[]): Promise<Buffer> {
   const d = BY_CODE.get(code)!;
-  return xlsx(`${d.code} ${period}`, ['单位 Unit', `${d.name.zh} (${UNIT_LABEL[d.unit].zh})`, '分子 Numerator', '分母 Denominator', '来源 Source', '时间 At', '录入人 Entered by', '备注 Note', '数据质量 Data quality'],
-    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入 entered' : '计算 computed', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note, flagText(r.flags)]),
+  return xlsx(`${d.code} ${period}`, `${d.name.zh}（${period}，按${LEVEL_ZH[level] ?? level}）`,
+    ['单位', `${d.name.zh}（${UNIT_LABEL[d.unit].zh}）`, '分子', '分母', '来源', '时间', '录入人', '备注', '数据质量'],
+    items.map((r) => [r.name, r.value, r.numerator, r.denominator, r.source === 'entered' ? '录入' : '计算', r.at.slice(0, 16).replace('T', ' '), r.enteredBy, r.note, flagText(r.flags)]),
     (_, c) => (c === 1 ? excelFormat(d.unit) : undefined));
 }
 
 /** The commission's targets as a workbook. */
-export function targetsWorkbook(targets: TargetRow[]): Promise<Buffer> {
-  return xlsx('目标 Targets', ['指标 Indicator', '地区 Locality', '目标 Target', '期限 Due', '当前值 Value', '统计期 Period', '状态 Status', '推算值 Projected', '来源规划 Plan', '原文 Text', '备注 Note', '数据质量 Data quality'],
-    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, `${STATUS_LABEL[t.status].zh} ${STATUS_LABEL[t.status].en}`, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note, flagText(t.flags)]),
+export function targetsWorkbook(targets: TargetRow[], o: { countyName: string; day: string }): Promise<Buffer> {
+  return xlsx('规划目标', `${o.countyName}规划目标监测表（截至${documentDate(o.day)}）`,
+    ['指标', '地区', '目标', '期限', '当前值', '统计期', '状态', '推算值', '来源规划', '原文', '备注', '数据质量'],
+    targets.map((t) => [t.indicatorName?.zh ?? t.metric ?? t.text, t.localityName, targetText(t), t.dueYear, t.current, t.period, STATUS_LABEL[t.status].zh, t.projected, [t.planTitle, t.taskTitle].filter(Boolean).join(' '), t.text, t.note, flagText(t.flags)]),
     (i, c) => { const u = unitOf(targets[i]); return u && (c === 4 || c === 7) ? excelFormat(u) : undefined; });
 }
 

@@ -254,14 +254,19 @@ for (const engine of ENGINES) {
       assert.equal(x.statusCode, 200);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
-      assert.deepEqual([wb.worksheets[0].getCell('A2').value, wb.worksheets[0].getCell('B2').value], ['甲镇', 100]);
+      // laid out to be handed in: a title row, Chinese headers frozen under it, A4 landscape one page wide
+      const ws = wb.worksheets[0];
+      assert.deepEqual([ws.getCell('A1').value, ws.getCell('A2').value, ws.getCell('B2').value], ['县域内住院率（2025，按乡镇（街道））', '单位', '县域内住院率（%）']);
+      assert.deepEqual([ws.pageSetup.paperSize, ws.pageSetup.orientation, ws.pageSetup.fitToPage, ws.pageSetup.fitToWidth, ws.pageSetup.fitToHeight, ws.pageSetup.printTitlesRow], [9, 'landscape', true, 1, 0, '2:2']);
+      assert.deepEqual(ws.views.map((x) => [x.state, (x as { ySplit?: number }).ySplit]), [['frozen', 2]]);
+      assert.deepEqual([ws.getCell('A3').value, ws.getCell('B3').value], ['甲镇', 100]);
       // the value keeps its exact figure and shows in its unit's precision (a share to 0.1)
       const v = await t.app.inject({ method: 'GET', url: '/api/indicators/values.xlsx?code=county_visit_rate&period=2025&level=township', headers: { cookie: officer } });
       const wv = new ExcelJS.Workbook();
       await wv.xlsx.load(v.rawPayload as unknown as ArrayBuffer);
       const exact = (await t.app.inject({ method: 'GET', url: '/api/indicators/values?code=county_visit_rate&period=2025&level=township', headers: { cookie: officer } })).json().items.map((x: { value: number }) => [x.value, '0.0']);
       assert.ok(exact.some(([x]: [number]) => !Number.isInteger(x)), 'a fractional share to show');
-      assert.deepEqual([2, 3].map((r) => [wv.worksheets[0].getCell(`B${r}`).value, wv.worksheets[0].getCell(`B${r}`).numFmt]), exact);
+      assert.deepEqual([3, 4].map((r) => [wv.worksheets[0].getCell(`B${r}`).value, wv.worksheets[0].getCell(`B${r}`).numFmt]), exact);
       const d = await t.app.inject({ method: 'GET', url: '/api/indicators/report.docx?year=2025', headers: { cookie: officer } });
       assert.equal(d.statusCode, 200);
       const text = (await mammoth.extractRawText({ buffer: d.rawPayload })).value;

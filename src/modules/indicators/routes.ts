@@ -42,7 +42,7 @@ export async function indicatorRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['indicators'], summary: 'The league table as an Excel workbook', querystring: ValuesQuery },
     handler: async (req, reply) => {
       const { items } = await values(db, me(req), req.query);
-      return reply.type(XLSX).header('content-disposition', `attachment; filename="${req.query.code}-${req.query.period}-${req.query.level}.xlsx"`).send(await valuesWorkbook(req.query.code, req.query.period, items));
+      return reply.type(XLSX).header('content-disposition', `attachment; filename="${req.query.code}-${req.query.period}-${req.query.level}.xlsx"`).send(await valuesWorkbook(req.query.code, req.query.period, req.query.level, items));
     },
   });
 
@@ -65,7 +65,7 @@ export async function indicatorRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['indicators'], summary: 'The county\'s targets with values and status as an Excel workbook', querystring: CountyQuery },
     handler: async (req, reply) => {
       const d = await dashboard(db, me(req), req.query.county);
-      return reply.type(XLSX).header('content-disposition', `attachment; filename="targets-${d.county}.xlsx"`).send(await targetsWorkbook(d.targets));
+      return reply.type(XLSX).header('content-disposition', `attachment; filename="targets-${d.county}.xlsx"`).send(await targetsWorkbook(d.targets, { countyName: d.countyName, day: today() }));
     },
   });
 
