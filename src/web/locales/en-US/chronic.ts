@@ -10,6 +10,8 @@ const en: Record<keyof typeof zh, string> = {
   'chronic.col.glucoseControl': 'Glucose control rate',
   'chronic.col.lastVisit': 'Last visit',
   'chronic.col.managed': 'Managed',
+  'chronic.col.standardOf': 'Managed by the quarter end',
+  'chronic.col.standardOf.tip': 'The norm-compliant rate\'s denominator: patients managed by the last quarter end it is counted to',
   'chronic.col.managementRate': 'Management rate',
   'chronic.col.name': 'Name',
   'chronic.col.standardRate': 'Norm-compliant rate',

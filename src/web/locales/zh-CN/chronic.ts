@@ -8,6 +8,8 @@ export default {
   'chronic.col.glucoseControl': '血糖控制率',
   'chronic.col.lastVisit': '最近随访',
   'chronic.col.managed': '管理人数',
+  'chronic.col.standardOf': '季度末管理人数',
+  'chronic.col.standardOf.tip': '规范管理率的分母：截至其统计的最近一个季度末接受管理的患者数',
   'chronic.col.managementRate': '健康管理率',
   'chronic.col.name': '姓名',
   'chronic.col.standardRate': '规范管理率',

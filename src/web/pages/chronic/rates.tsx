@@ -61,6 +61,7 @@ export function RatesPage() {
         { title: t('chronic.col.estimated'), dataIndex: 'estimated' },
         { title: t('chronic.col.managed'), dataIndex: 'managed' },
         { title: t('chronic.col.managementRate'), render: (_, r) => cell(r, r.managementRate, 'managed'), sorter: (a, b) => (a.managementRate ?? 0) - (b.managementRate ?? 0) },
+        { title: <span title={t('chronic.col.standardOf.tip')}>{t('chronic.col.standardOf')}</span>, dataIndex: 'standardOf' },
         { title: t('chronic.col.standardRate'), render: (_, r) => (data && !data.standardMeasurable
           ? <Typography.Text type="secondary" title={t('chronic.notMeasurable.tip')} data-testid="standard-not-measurable">{t('chronic.notMeasurable')}</Typography.Text>
           : cell(r, r.standardRate, 'standard')), sorter: (a, b) => (a.standardRate ?? 0) - (b.standardRate ?? 0) },
