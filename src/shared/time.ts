@@ -31,3 +31,6 @@ export function addDays(date: string, days: number): string {
 
 /** The day `days` from today in Asia/Shanghai. */
 export const dayFromToday = (days: number): string => addDays(today(), days);
+
+/** A day as official documents write it (GB/T 9704-2012 §7.3.5.4): the year in full, month and day without a leading zero — 2026年12月1日. */
+export const documentDate = (day: string): string => `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;

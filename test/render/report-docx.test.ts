@@ -12,8 +12,8 @@ import JSZip from 'jszip';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { seedCounty } from '../../src/modules/demo/seed.ts';
 import { targetsWithStatus } from '../../src/modules/indicators/service.ts';
-import { documentDate, issuingUnit, reportDocx } from '../../src/modules/indicators/export.ts';
-import { today } from '../../src/shared/time.ts';
+import { issuingUnit, reportDocx } from '../../src/modules/indicators/export.ts';
+import { documentDate, today } from '../../src/shared/time.ts';
 
 const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
 const OUT = new URL('../../test-results/exports/', import.meta.url).pathname;

@@ -129,7 +129,7 @@ function referrals(direction: 'up' | 'down'): string {
       FROM ${COUNTED_REFERRALS}
      WHERE x.direction = '${direction}' AND ${REFERRALS_OF_COUNTY}`;
 }
-/** A referral row changes the figures of the day it was sent (a draft sent later is touched through its events). */
+/** A referral's events (sent, withdrawn, …) recompute the periods from the day of the event on: a draft sent long after it was written is seen; a withdrawal does not reach back to the month the referral was sent. */
 const T_REFERRALS: Touch = { table: 'referral_events', date: `(at AT TIME ZONE 'Asia/Shanghai')::date`, stamp: 'at' };
 
 const T_RESIDENTS: Touch = { table: 'residents', date: null, stamp: 'updated_at' };

@@ -2,8 +2,9 @@
 // monitoring report (all targets, values, status, notes) to Word (docx).
 import ExcelJS from 'exceljs';
 import { safeRow } from '../../shared/spreadsheet.ts';
+import { documentDate } from '../../shared/time.ts';
 import { AlignmentType, Document, Footer, Packer, PageNumber, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, WidthType } from 'docx';
-import { excelFormat, formatValue, MIN_DENOMINATOR, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
+import { excelFormat, formatValue, MIN_DENOMINATOR, QUALITY_FLAGS, STATUS_RULE, type QualityFlag, type Status } from './rules.ts';
 import type { TargetRow, ValueRow } from './schema.ts';
 import { BY_CODE, UNIT_LABEL } from './catalogue.ts';
 
@@ -93,19 +94,13 @@ const MM = 56.6929; // twips per millimetre
 const TEXT_WIDTH = Math.round(156 * MM);
 const FONT = { title: '方正小标宋简体', heading: '黑体', body: '仿宋', table: '宋体' };
 const run = (text: string, o: { font: string; size: number; bold?: boolean }) => new TextRun({ text, bold: o.bold, size: o.size * 2, font: { eastAsia: o.font, ascii: o.font, hAnsi: o.font } });
-const body = (text: string, o: { indent?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) =>
-  new Paragraph({ alignment: o.align, indent: o.indent === false ? undefined : { firstLine: 640 }, spacing: { line: 560, lineRule: 'exact' }, children: [run(text, { font: FONT.body, size: 16 })] });
+const body = (text: string) => new Paragraph({ indent: { firstLine: 640 }, spacing: { line: 560, lineRule: 'exact' }, children: [run(text, { font: FONT.body, size: 16 })] });
 const heading = (text: string) => new Paragraph({ keepNext: true, indent: { firstLine: 640 }, spacing: { line: 560, lineRule: 'exact' }, children: [run(text, { font: FONT.heading, size: 16 })] });
 const cell = (text: string, width: number, bold = false) => new TableCell({ width: { size: width, type: WidthType.DXA },
   children: [new Paragraph({ children: [run(text, { font: FONT.table, size: 10.5, bold })] })] });
 
 /** The report's table columns and their shares of the 156 mm text block: none narrower than four characters of 五号 and the cell's margins (18.7 mm, 12%), the plan and notes the widest. */
 export const REPORT_COLUMNS: [string, number][] = [['序号', 0.12], ['指标', 0.16], ['地区', 0.12], ['目标（期限）', 0.14], ['当前值', 0.12], ['状态', 0.12], ['来源规划及说明', 0.22]];
-
-/** A date as GB/T 9704-2012 writes it: the year in full, month and day without a leading zero (2026年12月1日). */
-export function documentDate(day: string): string {
-  return `${Number(day.slice(0, 4))}年${Number(day.slice(5, 7))}月${Number(day.slice(8, 10))}日`;
-}
 
 /** The county health commission that issues the report (文登区 → 文登区卫生健康局). */
 export function issuingUnit(countyName: string): string {
@@ -138,7 +133,7 @@ export async function reportDocx(o: { countyName: string; period: string; comput
         new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 560 }, children: [run(`${o.countyName}医疗卫生服务体系建设监测评价报告`, { font: FONT.title, size: 22 })] }),
         new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 280 }, children: [run(`（${o.period}年）`, { font: FONT.body, size: 16 })] }),
         heading('一、总体情况'),
-        body(`共监测目标${o.targets.length}项：${summary}。指标值由平台按统一口径从诊疗、签约、随访等业务数据自动计算（数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}）；标注“录入”的为按期手工录入的数据；当前值后括注的数据质量提示（截至目前：统计期未结束；尚不可测；例数过少；超出合理范围）解读时请注意。`),
+        body(`共监测目标${o.targets.length}项：${summary}。指标值由平台按统一口径从诊疗、签约、随访等业务数据自动计算（数据计算时间：${o.computedAt ? o.computedAt.slice(0, 16).replace('T', ' ') : '未计算'}）；标注“录入”的为按期手工录入的数据；当前值后括注的数据质量提示（${QUALITY_FLAGS.map((f) => `${FLAG_SHORT[f]}：${FLAG_LABEL[f].zh}`).join('；')}）解读时请注意。`),
         heading('二、目标完成情况'),
         table,
         heading('三、状态判定规则'),

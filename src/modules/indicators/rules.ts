@@ -2,7 +2,7 @@
 // status of a target (met / on track / at risk / off track) from the current value, its trend and
 // the due date. No I/O: the web app imports these to show the rule beside each status.
 
-import { lastQuarterEnd } from '../chronic/rules.ts';
+import { countingOf } from '../chronic/rules.ts';
 
 /** How a definition reads its period: `flow` = events within the period; `ytd` = from 1 January to the period's end
  *  (the programme rates of the norm are annual); `point` = the state on the period's last day (or today, if earlier);
@@ -42,8 +42,8 @@ export function windowOf(p: string, w: Window, today: string): { from: string; t
   const asOf = b.to < today ? b.to : today;
   if (w === 'ytd') return { from: `${p.slice(0, 4)}-01-01`, to: b.to, asOf };
   if (w === 'quarters') {
-    const end = lastQuarterEnd(`${p.slice(0, 4)}-01-01`, asOf);
-    return { from: `${p.slice(0, 4)}-01-01`, to: end, asOf: end };
+    const c = countingOf(b.to, today);
+    return { from: c.countedFrom, to: c.standardTo, asOf: c.standardTo };
   }
   if (w === 'point') return { from: asOf, to: asOf, asOf };
   return { from: b.from, to: b.to, asOf };

@@ -2,13 +2,14 @@
 // 配合部门, 时限要求, then status and latest progress), and the quarterly progress report (通报) to Word.
 import ExcelJS from 'exceljs';
 import { safeCell, safeRow } from '../../shared/spreadsheet.ts';
+import { documentDate } from '../../shared/time.ts';
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { LedgerTask } from './service.ts';
 
 export const STATUS_ZH: Record<LedgerTask['status'], string> = { not_started: '未开始', in_progress: '推进中', done: '已完成', overdue: '已逾期' };
 
 const unitsIn = (t: LedgerTask, roles: string[]) => t.units.filter((u) => roles.includes(u.role)).map((u) => u.printed).join('、');
-const deadlineZh = (d: string | null) => (d ? `${Number(d.slice(0, 4))}年${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日前` : '长期');
+const deadlineZh = (d: string | null) => (d ? `${documentDate(d)}前` : '长期');
 
 /** The ledger as an .xlsx workbook. */
 export async function ledgerWorkbook(title: string, tasks: LedgerTask[]): Promise<Buffer> {
