@@ -145,6 +145,11 @@ export function writesOf(path: string, tables: ReadonlySet<string>, text?: strin
         const t = literalText(n.arguments[0], sf);
         if (t !== null) add(t, 'copyIn');
       }
+      // The batched loader of src/platform/bulk.ts: insertMany(q, 'table', columns, rows).
+      if (callee === 'insertMany' && n.arguments[1]) {
+        const t = literalText(n.arguments[1], sf);
+        if (t !== null) add(t, 'insertMany');
+      }
       if (callee === 'ownedCopy' && n.arguments[0]) {
         const owner = literalText(n.arguments[0], sf);
         if (owner !== null) out.push({ file: path, table: `ownedCopy(${owner})`, how: 'ownedCopy' });

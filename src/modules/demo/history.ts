@@ -1,10 +1,14 @@
 // A year of care for the demo county: family-doctor teams and contracts, chronic diagnoses and
 // follow-ups with realistic gaps, outpatient and inpatient visits across the tiers. Deterministic.
 import type { Db } from '../../platform/db.ts';
-import { insertMany, uuidFrom } from './load.ts';
+import { uuidFrom } from './load.ts';
+import { loadContracts, loadPackages, loadTeams } from '../contracts/bulk.ts';
+import { loadCare, type BulkDiagnosis, type BulkEncounter, type BulkObservation, type BulkPrescription } from '../records/bulk.ts';
+import { loadEnrolments, loadFollowups, type BulkEnrolment, type BulkFollowup } from '../chronic/bulk.ts';
 import { rng as makeRng, type Rng } from './rng.ts';
 import { ageOn } from '../registry/rules.ts';
 import { classifyVisit, onTarget, type VisitClass } from '../chronic/rules.ts';
+import { antibacterialClass } from '../records/antibacterials.ts';
 
 interface Res { id: string; birth_date: string; sex: 'M' | 'F'; village_code: string; conditions: string[]; death_date: string | null; permanent: boolean }
 interface Fac { id: string; code: string; name: string; tier: string; kind: string; region_code: string; parent_facility_id: string | null }
@@ -80,18 +84,11 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   }
   const teamsOfCentre = new Map<string, typeof teams>();
   for (const t of teams) teamsOfCentre.set(t.facility.id, [...(teamsOfCentre.get(t.facility.id) ?? []), t]);
-  await db.tx(async (q) => {
-    await insertMany(q, 'care_teams', [{ name: 'id', type: 'uuid', get: (t: (typeof teams)[number]) => t.id }, { name: 'name', type: 'text', get: (t) => t.name },
-      { name: 'facility_id', type: 'uuid', get: (t) => t.facility.id }, { name: 'lead_worker_id', type: 'uuid', get: (t) => t.lead }], teams);
-    const mem = teams.flatMap((t) => t.members.map(([w, role]) => ({ t: t.id, w, role })));
-    await insertMany(q, 'care_team_members', [{ name: 'team_id', type: 'uuid', get: (m: (typeof mem)[number]) => m.t }, { name: 'worker_id', type: 'uuid', get: (m) => m.w }, { name: 'role', type: 'text', get: (m) => m.role }], mem);
-    const areas = teams.flatMap((t) => t.areas.map((v) => ({ t: t.id, v })));
-    await insertMany(q, 'care_team_areas', [{ name: 'team_id', type: 'uuid', get: (a: (typeof areas)[number]) => a.t }, { name: 'region_code', type: 'text', get: (a) => a.v }], areas);
-    await insertMany(q, 'service_packages', [{ name: 'code', type: 'text', get: (p: (typeof PACKAGES)[number]) => p.code }, { name: 'name', type: 'text', get: (p) => p.name },
-      { name: 'kind', type: 'text', get: (p) => p.kind }, { name: 'price_fen', type: 'int', get: (p) => p.price }, { name: 'payer', type: 'text', get: (p) => p.payer },
-      { name: 'items', type: 'text', cast: 'jsonb', get: (p) => JSON.stringify(p.items) }], [...PACKAGES]);
+  const packages = await db.tx(async (q) => {
+    await loadTeams(q, teams.map((t) => ({ id: t.id, name: t.name, facilityId: t.facility.id, leadWorkerId: t.lead,
+      members: t.members.map(([workerId, role]) => ({ workerId, role })), areas: t.areas })));
+    return loadPackages(q, PACKAGES.map((p) => ({ code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items })));
   });
-  const packages = new Map((await db.query<{ id: string; code: string }>('SELECT id, code FROM service_packages')).map((p) => [p.code, p.id]));
 
   // ---- contracts: about two thirds of the priority groups, a fifth of the rest ----
   const contracts: { id: string; resident: string; team: string; start: string; end: string; how: string; status: string; prev: string | null; pk: string[] }[] = [];
@@ -132,27 +129,25 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
     if (age >= 65) pk.push(packages.get('ELDERLY')!);
     contracts.push({ id: uuidFrom(next), resident: x.id, team: team.id, start: dateOf(start), end: dateOf(end), how: r.next() < 0.6 ? 'on_site' : r.next() < 0.7 ? 'at_home' : 'online', status: renewed ? 'renewed' : 'signed', prev, pk });
   }
-  type C = (typeof contracts)[number];
-  await db.tx(async (q) => {
-    await insertMany(q, 'contracts', [
-      { name: 'id', type: 'uuid', get: (c: C) => c.id }, { name: 'resident_id', type: 'uuid', get: (c) => c.resident }, { name: 'team_id', type: 'uuid', get: (c) => c.team },
-      { name: 'county_code', type: 'text', get: () => o.county }, { name: 'starts_on', type: 'date', get: (c) => c.start }, { name: 'ends_on', type: 'date', get: (c) => c.end },
-      { name: 'signed_how', type: 'text', get: (c) => c.how }, { name: 'status', type: 'text', get: (c) => c.status }, { name: 'ended_reason', type: 'text', get: (c) => (c.status === 'ended' ? 'renewed' : null) },
-      { name: 'previous_id', type: 'uuid', get: (c) => c.prev }], contracts);
-    const cp = contracts.flatMap((c) => c.pk.map((p) => ({ c: c.id, p })));
-    await insertMany(q, 'contract_packages', [{ name: 'contract_id', type: 'uuid', get: (x: (typeof cp)[number]) => x.c }, { name: 'package_id', type: 'uuid', get: (x) => x.p }], cp);
-  });
+  await db.tx((q) => loadContracts(q, contracts.map((c) => ({ id: c.id, residentId: c.resident, teamId: c.team, countyCode: o.county, startsOn: c.start, endsOn: c.end,
+    signedHow: c.how, status: c.status, endedReason: c.status === 'ended' ? 'renewed' : null, previousId: c.prev, packageIds: c.pk }))));
   o.log?.(`seed: ${teams.length} teams, ${contracts.length} contracts`);
 
   // ---- encounters ----
   interface E { id: string; resident: string; kind: string; facility: string; worker: string | null; at: Date; end: Date | null; dept: string | null }
   const enc: E[] = [];
-  const dx: { r: string; e: string; code: string; status: string }[] = [];
-  const obs: { r: string; e: string; code: string; v: number; unit: string; flag: string; at: Date }[] = [];
-  const rx: { r: string; e: string; drug: string; cls: string | null; at: Date; days: number }[] = [];
-  const enrol: { r: string; programme: string; on: string }[] = [];
-  const fus: { r: string; e: string; programme: string; f: string; w: string | null; date: string; sbp: number | null; dbp: number | null; hr: number | null; g: number | null;
-    cls: VisitClass; on: boolean; emergency: boolean; reason: string | null; urgency: string | null; next: string }[] = [];
+  const dx: BulkDiagnosis[] = [];
+  const obs: BulkObservation[] = [];
+  const rx: BulkPrescription[] = [];
+  const enrol: BulkEnrolment[] = [];
+  const fus: BulkFollowup[] = [];
+  const county = o.county;
+  const dxOf = (e: E, icd10: string, status: string): BulkDiagnosis => ({ residentId: e.resident, encounterId: e.id, icd10, status });
+  const obsOf = (e: E, code: string, value: number, unit: string, flag: string): BulkObservation => ({ residentId: e.resident, encounterId: e.id, code, value, unit, flag, observedAt: iso(e.at) });
+  const rxOf = (e: E, drugName: string, antibacterial: boolean, days: number): BulkPrescription => ({ residentId: e.resident, encounterId: e.id, drugName, antibacterialClass: antibacterial ? antibacterialClass(drugName) : null, days, prescribedAt: iso(e.at) });
+  const followupOf = (e: E, programme: string, visitDate: string, c: ReturnType<typeof classifyVisit>, target: boolean) => ({
+    residentId: e.resident, countyCode: county, programme, encounterId: e.id, facilityId: e.facility, workerId: e.worker, visitDate, adherence: 'regular',
+    visitClass: c.class, onTarget: target, emergency: c.emergency, referralReason: c.referral?.reason ?? null, referralUrgency: c.referral?.urgency ?? null, nextVisitDate: c.nextVisitDate });
   const when = () => new Date(yearAgo.getTime() + r.next() * 364 * 86400_000);
   const staffAt = (f: Fac, kind?: string) => {
     const s = (byEmployer.get(f.id) ?? []).filter((w) => !kind || w.worker_type === kind || (kind === 'doctor' && ['physician', 'assistant_physician', 'village_doctor'].includes(w.worker_type)));
@@ -169,8 +164,8 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       if (!x.conditions.includes(cond) || age < 35 || !centre) continue;
       const e0: E = { id: uuidFrom(next), resident: x.id, kind: 'outpatient', facility: centre.id, worker: staffAt(centre, 'doctor'), at: when(), end: null, dept: '全科' };
       enc.push(e0);
-      dx.push({ r: x.id, e: e0.id, code: icd, status: 'active' });
-      enrol.push({ r: x.id, programme: cond, on: dateOf(e0.at) });
+      dx.push(dxOf(e0, icd, 'active'));
+      enrol.push({ residentId: x.id, countyCode: county, programme: cond, enrolledOn: dateOf(e0.at), source: 'diagnosis' });
       if (r.next() > 0.45) continue; // not under management
       let prevClass: VisitClass | null = null;
       let prevDate = '';
@@ -203,24 +198,24 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
           const limit = age >= 65 ? 150 : 140;
           const sbp = Math.round(ok ? limit - 4 - Math.abs(gauss(r)) * 9 : limit + 3 + Math.abs(gauss(r)) * 14);
           const dbp = Math.round(ok ? Math.min(88, 78 + gauss(r) * 5) : 88 + Math.abs(gauss(r)) * 8);
-          obs.push({ r: x.id, e: e.id, code: '8480-6', v: sbp, unit: 'mm[Hg]', flag: sbp > 139 ? 'H' : 'N', at }, { r: x.id, e: e.id, code: '8462-4', v: Math.min(dbp, 130), unit: 'mm[Hg]', flag: dbp > 89 ? 'H' : 'N', at });
+          obs.push(obsOf(e, '8480-6', sbp, 'mm[Hg]', sbp > 139 ? 'H' : 'N'), obsOf(e, '8462-4', Math.min(dbp, 130), 'mm[Hg]', dbp > 89 ? 'H' : 'N'));
           const hr = Math.round(72 + gauss(r) * 8);
-          obs.push({ r: x.id, e: e.id, code: '8867-4', v: hr, unit: '/min', flag: 'N', at });
+          obs.push(obsOf(e, '8867-4', hr, '/min', 'N'));
           const v = { programme: 'hypertension' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), sbp, dbp: Math.min(dbp, 130), heartRate: hr };
           const c = classifyVisit(v, prevClass ? { visitClass: prevClass, visitDate: prevDate } : null);
-          fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp, dbp: v.dbp, hr, g: null, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
+          fus.push({ ...followupOf(e, cond, v.visitDate, c, onTarget(v)), sbp, dbp: v.dbp, heartRate: hr, fastingGlucose: null });
           prevClass = c.class;
           prevDate = v.visitDate;
         } else {
           const g = Math.round((ok ? 5.6 + r.next() * 1.2 : 7.3 + Math.abs(gauss(r)) * 2.2) * 10) / 10;
-          obs.push({ r: x.id, e: e.id, code: '1558-6', v: g, unit: 'mmol/L', flag: g > 6.0 ? 'H' : 'N', at });
+          obs.push(obsOf(e, '1558-6', g, 'mmol/L', g > 6.0 ? 'H' : 'N'));
           const v = { programme: 'diabetes' as const, visitDate: dateOf(at), ageYears: ageOn(x.birth_date, dateOf(at)), fastingGlucose: g };
           const c = classifyVisit(v, prevClass ? { visitClass: prevClass, visitDate: prevDate } : null);
-          fus.push({ r: x.id, e: e.id, programme: cond, f: f.id, w: e.worker, date: v.visitDate, sbp: null, dbp: null, hr: null, g, cls: c.class, on: onTarget(v), emergency: c.emergency, reason: c.referral?.reason ?? null, urgency: c.referral?.urgency ?? null, next: c.nextVisitDate });
+          fus.push({ ...followupOf(e, cond, v.visitDate, c, onTarget(v)), sbp: null, dbp: null, heartRate: null, fastingGlucose: g });
           prevClass = c.class;
           prevDate = v.visitDate;
         }
-        rx.push({ r: x.id, e: e.id, drug: cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', cls: null, at, days: 30 });
+        rx.push(rxOf(e, cond === 'hypertension' ? (r.next() < 0.5 ? '氨氯地平片' : '缬沙坦胶囊') : '二甲双胍片', false, 30));
       }
     }
     // the annual health check of the elderly and chronic patients (the packages' "1次/年"): about three in five had it in the past year
@@ -237,10 +232,10 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       const e: E = { id: uuidFrom(next), resident: x.id, kind: r.next() < 0.08 ? 'emergency' : 'outpatient', facility: f.id, worker: staffAt(f, 'doctor'), at, end: null, dept: atBasic ? '全科' : '内科' };
       enc.push(e);
       const [code, abx] = (() => { const c = pick(r, COMMON_DX); return [c, COMMON_DX.find((d) => d[0] === c)![2]] as const; })();
-      dx.push({ r: x.id, e: e.id, code, status: 'resolved' });
+      dx.push(dxOf(e, code, 'resolved'));
       if (r.next() < 0.85) {
         const anti = abx && r.next() < (atBasic ? 0.45 : 0.3);
-        rx.push({ r: x.id, e: e.id, drug: anti ? ANTIBIOTICS[Math.floor(r.next() * ANTIBIOTICS.length)] : OTHER_DRUGS.default[Math.floor(r.next() * 5)], cls: anti ? 'x' : null, at, days: 3 + Math.floor(r.next() * 5) });
+        rx.push(rxOf(e, anti ? ANTIBIOTICS[Math.floor(r.next() * ANTIBIOTICS.length)] : OTHER_DRUGS.default[Math.floor(r.next() * 5)], anti, 3 + Math.floor(r.next() * 5)));
       }
     }
     // inpatient stays: ~10% a year, 88% in the county
@@ -250,35 +245,14 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
       const at = when();
       const e: E = { id: uuidFrom(next), resident: x.id, kind: 'inpatient', facility: f.id, worker: staffAt(f, 'doctor'), at, end: new Date(at.getTime() + (3 + Math.floor(r.next() * 10)) * 86400_000), dept: '住院部' };
       enc.push(e);
-      dx.push({ r: x.id, e: e.id, code: pick(r, INPATIENT_DX), status: 'resolved' });
+      dx.push(dxOf(e, pick(r, INPATIENT_DX), 'resolved'));
     }
   }
-  const { antibacterialClass } = await import('../records/antibacterials.ts');
-  for (const p of rx) p.cls = p.cls ? antibacterialClass(p.drug) : null;
   await db.tx(async (q) => {
-    await insertMany(q, 'encounters', [
-      { name: 'id', type: 'uuid', get: (e: E) => e.id }, { name: 'resident_id', type: 'uuid', get: (e) => e.resident }, { name: 'county_code', type: 'text', get: () => o.county },
-      { name: 'kind', type: 'text', get: (e) => e.kind }, { name: 'facility_id', type: 'uuid', get: (e) => e.facility }, { name: 'worker_id', type: 'uuid', get: (e) => e.worker },
-      { name: 'department', type: 'text', get: (e) => e.dept }, { name: 'started_at', type: 'timestamptz', get: (e) => iso(e.at) }, { name: 'ended_at', type: 'timestamptz', get: (e) => (e.end ? iso(e.end) : null) },
-      { name: 'source_system', type: 'text', get: () => 'demo' }], enc);
-    await insertMany(q, 'diagnoses', [{ name: 'resident_id', type: 'uuid', get: (d: (typeof dx)[number]) => d.r }, { name: 'encounter_id', type: 'uuid', get: (d) => d.e },
-      { name: 'icd10', type: 'text', get: (d) => d.code }, { name: 'status', type: 'text', get: (d) => d.status }], dx);
-    await insertMany(q, 'observations', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof obs)[number]) => x.r }, { name: 'encounter_id', type: 'uuid', get: (x) => x.e },
-      { name: 'code', type: 'text', get: (x) => x.code }, { name: 'value', type: 'numeric', get: (x) => x.v }, { name: 'unit', type: 'text', get: (x) => x.unit },
-      { name: 'flag', type: 'text', get: (x) => x.flag }, { name: 'observed_at', type: 'timestamptz', get: (x) => iso(x.at) }], obs);
-    await insertMany(q, 'prescriptions', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof rx)[number]) => x.r }, { name: 'encounter_id', type: 'uuid', get: (x) => x.e },
-      { name: 'drug_name', type: 'text', get: (x) => x.drug }, { name: 'antibacterial_class', type: 'text', get: (x) => x.cls }, { name: 'days', type: 'int', get: (x) => x.days },
-      { name: 'prescribed_at', type: 'timestamptz', get: (x) => iso(x.at) }], rx);
-    await insertMany(q, 'chronic_enrolments', [{ name: 'resident_id', type: 'uuid', get: (x: (typeof enrol)[number]) => x.r }, { name: 'county_code', type: 'text', get: () => o.county },
-      { name: 'programme', type: 'text', get: (x) => x.programme }, { name: 'enrolled_on', type: 'date', get: (x) => x.on }, { name: 'source', type: 'text', get: () => 'diagnosis' }], enrol);
-    type F = (typeof fus)[number];
-    await insertMany(q, 'chronic_followups', [
-      { name: 'resident_id', type: 'uuid', get: (x: F) => x.r }, { name: 'county_code', type: 'text', get: () => o.county }, { name: 'programme', type: 'text', get: (x) => x.programme },
-      { name: 'encounter_id', type: 'uuid', get: (x) => x.e }, { name: 'facility_id', type: 'uuid', get: (x) => x.f }, { name: 'worker_id', type: 'uuid', get: (x) => x.w },
-      { name: 'visit_date', type: 'date', get: (x) => x.date }, { name: 'sbp', type: 'int', get: (x) => x.sbp }, { name: 'dbp', type: 'int', get: (x) => x.dbp },
-      { name: 'heart_rate', type: 'int', get: (x) => x.hr }, { name: 'fasting_glucose', type: 'numeric', get: (x) => x.g }, { name: 'adherence', type: 'text', get: () => 'regular' },
-      { name: 'visit_class', type: 'text', get: (x) => x.cls }, { name: 'on_target', type: 'bool', get: (x) => x.on }, { name: 'emergency', type: 'bool', get: (x) => x.emergency },
-      { name: 'referral_reason', type: 'text', get: (x) => x.reason }, { name: 'referral_urgency', type: 'text', get: (x) => x.urgency }, { name: 'next_visit_date', type: 'date', get: (x) => x.next }], fus);
+    await loadCare(q, { encounters: enc.map((e): BulkEncounter => ({ id: e.id, residentId: e.resident, countyCode: county, kind: e.kind, facilityId: e.facility, workerId: e.worker,
+      department: e.dept, startedAt: iso(e.at), endedAt: e.end ? iso(e.end) : null, sourceSystem: 'demo' })), diagnoses: dx, observations: obs, prescriptions: rx });
+    await loadEnrolments(q, enrol);
+    await loadFollowups(q, fus);
   });
   return { teams: teams.length, contracts: contracts.length, encounters: enc.length, observations: obs.length };
 }

@@ -20,9 +20,6 @@ SELECT id, birth_date, sex, village_code, conditions, death_date, permanent FROM
 -- seedHistory
 SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE tier = 'city' LIMIT 1;
 
--- seedHistory
-SELECT id, code FROM service_packages;
-
 -- ==== indicators.ts
 
 -- seedIndicators
