@@ -8,7 +8,7 @@ import type { Db, Queryable } from '../../platform/db.ts';
 import type { Config } from '../../platform/config.ts';
 import { decrypt, encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
-import { AppError, badRequest, conflict, forbidden, notFound, unauthorized } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound, unauthorized } from '../../platform/errors.ts';
 import {
   actorOf, claimSignInAttempt, clearAccountThrottle, clearSignInAttempts, countMfaFailure, endSession, endSessionsOf, invalidCredentials, openSession, pendingMfaSession,
   promoteSession, throttled, toPrincipal, userByUsername, verifyPassword, type Principal, type UserRow,
@@ -217,13 +217,6 @@ export async function confirmEnrolment(ctx: AuthContext, p: Principal, sessionTo
     await writeAudit(q, actorOf(p, p.ip), { action: 'auth.2fa_confirm', outcome: 'ok', recordType: 'user', recordId: u.id });
   });
   return { recoveryCodes: codes };
-}
-
-/** 403 for a session limited to enrolment calling anything else. */
-export function enrolmentRequired(): AppError {
-  return new AppError(403, 'auth.2fa_enrolment_required', {
-    zh: '您的角色须使用双因素登录：请先绑定身份验证器', en: 'Your role signs in with two factors: enrol an authenticator first',
-  });
 }
 
 /**

@@ -27,7 +27,7 @@ for (const engine of ENGINES) {
         const r = await t.app.inject({ method: 'POST', url: '/api/residents', headers: { cookie: admin }, payload: { idType: 'resident_id', idNumber: makeIdNumber('371003', bd, String(201 + people.findIndex((x) => x[0] === k) * 2)), name: `居民${k}`, villageCode: v } });
         ids[k] = r.json().resident.id;
       }
-      await t.db.query("UPDATE residents SET conditions = '{hypertension}' WHERE id = $1", [ids.htn]);
+      await t.db.query("UPDATE residents SET conditions = '{hypertension}' WHERE id = ANY($1)", [[ids.htn, ids.b1]]);
       // a team of township A's centre with no members yet
       team = (await buildTeam(t.db, { name: '甲镇1队', facilityId: await facilityId(t.db, 'T000A'), members: [] })).id;
       for (const p of PACKAGES) await buildPackage(t.db, { code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items });
@@ -35,39 +35,51 @@ for (const engine of ENGINES) {
     after(() => t.close());
     const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: { cookie: gp }, payload });
 
+    // What the township-A tests read, made once by whichever test runs first (each test stands alone):
+    // htn signed 100 days ago (BASIC+HTN), elder's contract of 400 days ago renewed, y2's signed today and ended.
+    let signing: Promise<Record<'a' | 'e' | 'rn' | 'y' | 'bad' | 'ended', Awaited<ReturnType<typeof post>>>> | undefined;
+    const signed = () => (signing ??= (async () => {
+      const a = await post('/api/contracts', { residentId: ids.htn, teamId: team, packageCodes: ['BASIC', 'HTN'], startsOn: addDays(today, -100), signedHow: 'on_site' });
+      const e = await post('/api/contracts', { residentId: ids.elder, teamId: team, packageCodes: ['BASIC', 'ELDERLY'], startsOn: addDays(today, -400), signedHow: 'at_home' });
+      const rn = await post(`/api/contracts/${e.json().id}/renew`, {});
+      const y = await post('/api/contracts', { residentId: ids.y2, teamId: team, packageCodes: ['BASIC'], startsOn: today, signedHow: 'online' });
+      const bad = await post(`/api/contracts/${y.json().id}/end`, {});
+      const ended = await post(`/api/contracts/${y.json().id}/end`, { reason: '迁出本区' });
+      return { a, e, rn, y, bad, ended };
+    })());
+
     test('sign; a second current contract is refused with 409; renewal carries the history; ending needs a reason', async () => {
-      const start = addDays(today, -100);
-      const a = await post('/api/contracts', { residentId: ids.htn, teamId: team, packageCodes: ['BASIC', 'HTN'], startsOn: start, signedHow: 'on_site' });
+      const { a, e, rn, bad, ended } = await signed();
       assert.equal(a.statusCode, 201, a.body);
-      assert.equal(a.json().endsOn, addDays(start, 364));
+      assert.equal(a.json().endsOn, addDays(addDays(today, -100), 364));
       const dup = await post('/api/contracts', { residentId: ids.htn, teamId: team, packageCodes: ['BASIC'], startsOn: today, signedHow: 'online' });
       assert.equal(dup.statusCode, 409);
       assert.equal(dup.json().error.code, 'contract.current_exists');
       const noBasic = await post('/api/contracts', { residentId: ids.y1, teamId: team, packageCodes: ['HTN'], startsOn: today, signedHow: 'online' });
       assert.equal(noBasic.statusCode, 400);
       assert.equal(noBasic.json().error.fields[0].path, 'packageCodes');
-      const e = await post('/api/contracts', { residentId: ids.elder, teamId: team, packageCodes: ['BASIC', 'ELDERLY'], startsOn: addDays(today, -400), signedHow: 'at_home' });
       assert.equal(e.statusCode, 201, e.body);
-      const rn = await post(`/api/contracts/${e.json().id}/renew`, {});
       assert.equal(rn.statusCode, 201, rn.body);
       assert.equal(rn.json().status, 'renewed');
       assert.equal(rn.json().startsOn, addDays(addDays(today, -400), 365));
       const [old] = await t.db.query<{ status: string; ended_reason: string }>('SELECT status, ended_reason FROM contracts WHERE id = $1', [e.json().id]);
       assert.deepEqual(old, { status: 'ended', ended_reason: 'renewed' });
-      const y = await post('/api/contracts', { residentId: ids.y2, teamId: team, packageCodes: ['BASIC'], startsOn: today, signedHow: 'online' });
-      const bad = await post(`/api/contracts/${y.json().id}/end`, {});
       assert.equal(bad.statusCode, 400);
-      assert.equal((await post(`/api/contracts/${y.json().id}/end`, { reason: '迁出本区' })).statusCode, 200);
+      assert.equal(ended.statusCode, 200);
     });
 
     test('fulfilment counts follow-ups recorded anywhere against the schedule', async () => {
-      const [c] = await t.db.query<{ id: string; starts_on: string }>("SELECT id, starts_on FROM contracts WHERE resident_id = $1 AND status = 'signed'", [ids.htn]);
-      const f0 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.id}/fulfilment`, headers: { cookie: gp } })).json();
+      // township B's adult, hypertensive, signed 100 days ago with a team of B's centre by B's GP (township A's counts stay as the rates test has them)
+      const gpB = await t.signIn('gpB', 'doctor', { facilityCode: 'T000B' });
+      const teamB = (await buildTeam(t.db, { name: '乙镇1队', facilityId: await facilityId(t.db, 'T000B'), members: [] })).id;
+      const c = await t.app.inject({ method: 'POST', url: '/api/contracts', headers: { cookie: gpB }, payload: { residentId: ids.b1, teamId: teamB, packageCodes: ['BASIC', 'HTN'], startsOn: addDays(today, -100), signedHow: 'on_site' } });
+      assert.equal(c.statusCode, 201, c.body);
+      const f0 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.json().id}/fulfilment`, headers: { cookie: gpB } })).json();
       // 100 days into the year: the first quarterly follow-up is due (day 91), the annual check is not.
       assert.deepEqual(f0.items.map((i: { service: string; due: number; delivered: number }) => `${i.service}:${i.due}/${i.delivered}`).sort(), ['consultation:0/0', 'health_check:0/0', 'htn_followup:1/0']);
       assert.equal(f0.fulfilled, false);
-      await buildFollowup(t.db, { residentId: ids.htn, facilityId: await facilityId(t.db, 'H0001'), visitDate: addDays(c.starts_on, 30), nextVisitDate: addDays(c.starts_on, 30) });
-      const f1 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.id}/fulfilment`, headers: { cookie: gp } })).json();
+      await buildFollowup(t.db, { residentId: ids.b1, facilityId: await facilityId(t.db, 'H0001'), visitDate: addDays(today, -70), nextVisitDate: addDays(today, -70) });
+      const f1 = (await t.app.inject({ method: 'GET', url: `/api/contracts/${c.json().id}/fulfilment`, headers: { cookie: gpB } })).json();
       assert.equal(f1.fulfilled, true, 'a follow-up at the county hospital counts too');
     });
 
@@ -84,6 +96,8 @@ for (const engine of ENGINES) {
     });
 
     test('rates by township, by hand', async () => {
+      await signed();
+      await buildFollowup(t.db, { residentId: ids.htn, facilityId: await facilityId(t.db, 'H0001'), visitDate: addDays(today, -70), nextVisitDate: addDays(today, -70) });
       const r = await t.app.inject({ method: 'GET', url: '/api/contracts/rates', headers: { cookie: gp } });
       assert.equal(r.statusCode, 200, r.body);
       const a = r.json().items.find((x: { code: string }) => x.code === '371003100000');

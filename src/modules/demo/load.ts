@@ -1,6 +1,5 @@
-// Bulk loading for the demo county: the demo builds rows and hands them to each table's owner, whose
+// The demo's deterministic ids. The demo builds rows and hands them to each table's owner, whose bulk
 // loader writes them (src/platform/bulk.ts: batched INSERT … unnest, COPY through ownedCopy).
-export { copyText, copyValue, insertMany, type Column } from '../../platform/bulk.ts';
 
 /** A version-4-shaped UUID from a random source (deterministic when the source is). */
 export function uuidFrom(next: () => number): string {

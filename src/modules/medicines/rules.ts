@@ -247,6 +247,3 @@ export function commentSample(ids: string[], n: number, month: string): string[]
   const h = (s: string) => { let x = 2166136261; for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 16777619) >>> 0; return x; };
   return ids.map((id) => ({ id, k: h(`${month}|${id}`) })).sort((a, b) => a.k - b.k || a.id.localeCompare(b.id)).slice(0, n).map((x) => x.id);
 }
-
-/** The comment's results and problem kinds (医院处方点评管理规范（试行）第十六至十九条). */
-export const COMMENT_RESULTS = { rational: '合理处方', irregular: '不规范处方（第十七条）', inappropriate: '用药不适宜处方（第十八条）', excessive: '超常处方（第十九条）' } as const;

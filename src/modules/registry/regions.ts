@@ -6,14 +6,6 @@ import { parseCsv, type CsvProblem } from './csv.ts';
 import { impliedParent, isUrban, levelOfCode, type RegionLevel } from './rules.ts';
 import * as store from './store.ts';
 
-export interface RegionRow {
-  code: string;
-  name: string;
-  parent_code: string | null;
-  level: RegionLevel;
-  urban: boolean | null;
-}
-
 export interface ImportedRegion {
   code: string;
   name: string;

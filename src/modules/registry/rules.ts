@@ -55,9 +55,6 @@ export const FACILITY_KIND_LABELS: Record<FacilityKind, { zh: string; en: string
   private_clinic: { zh: '民营诊所', en: 'Private clinic' },
 };
 
-/** Basic-level institutions (基层医疗卫生机构) per the national statistics definition. */
-export const BASIC_LEVEL_KINDS: readonly FacilityKind[] = ['township_centre', 'central_township_centre', 'community_centre', 'village_clinic', 'community_station', 'private_clinic'];
-
 // Which tiers each kind may sit at: a village clinic is never a county hospital.
 const KIND_TIERS: Record<FacilityKind, readonly Tier[]> = {
   general_hospital: ['city', 'county'], tcm_hospital: ['city', 'county'], maternal_child_hospital: ['city', 'county'],

@@ -1,7 +1,6 @@
 // The outbreak-detection methods, pure and parameterised by data: fixed threshold, the moving
 // percentile method as CIDARS runs it, EARS C1/C2/C3, and Kulldorff's space-time permutation scan
 // with Monte Carlo p-values. A daily series is an array of counts, index 0 = `start` (YYYY-MM-DD).
-import { addDays } from '../../shared/time.ts';
 import { mulberry32 } from '../../shared/random.ts';
 
 export interface Series { start: string; counts: readonly number[] }
@@ -254,6 +253,3 @@ export function spaceTimeScan(input: ScanInput, p: ScanParams = SCAN_DEFAULTS, r
   const pv = (1 + atLeast) / (p.replications + 1);
   return { cluster: best, p: pv, signal: pv < p.alpha && best.observed >= p.minCases };
 }
-
-/** The first day of a window of `days` days ending `day`. */
-export const windowStart = (day: string, days: number): string => addDays(day, -(days - 1));

@@ -59,9 +59,6 @@ SELECT day::text AS day, sum(n)::int AS n FROM surveillance_counts WHERE county_
 -- paramRows
 SELECT method, series, params FROM surveillance_params;
 
--- upsertParams
-INSERT INTO surveillance_params (method, series, params) VALUES ($1,$2,$3) ON CONFLICT (method, series) DO UPDATE SET params = EXCLUDED.params, updated_at = now();
-
 -- insertSignals
 INSERT INTO surveillance_signals (county_code, township_code, series, method, day, observed, expected, threshold, statistic, p_value, baseline, params, cluster, verify_due_at)
 SELECT $1, t, s, m, d, o, e, th, st, pv, b::jsonb, pa::jsonb, cl::jsonb, now() + make_interval(hours => $2)

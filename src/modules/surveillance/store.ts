@@ -103,10 +103,6 @@ export function paramRows(q: Queryable): Promise<{ method: string; series: strin
   return q.query('SELECT method, series, params FROM surveillance_params');
 }
 
-export async function upsertParams(q: Queryable, method: string, series: string, params: object): Promise<void> {
-  await q.query('INSERT INTO surveillance_params (method, series, params) VALUES ($1,$2,$3) ON CONFLICT (method, series) DO UPDATE SET params = EXCLUDED.params, updated_at = now()', [method, series, JSON.stringify(params)]);
-}
-
 // ---- signals ----
 export interface SignalRow { id: string; county_code: string; township_code: string | null; series: string; method: string; day: string; observed: number; expected: number; threshold: number; statistic: number; p_value: number | null;
   baseline: number[]; params: Record<string, unknown>; cluster: { townships: string[]; from: string; to: string } | null; status: 'open' | 'excluded' | 'investigating' | 'confirmed' | 'closed'; verify_due_at: Date; responded_at: Date | null; closed_at: Date | null; note: string | null; created_at: Date }

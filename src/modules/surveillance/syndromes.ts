@@ -12,8 +12,3 @@ export const SYNDROMES: readonly Syndrome[] = [
 
 /** The series name of a syndrome's counts. */
 export const syndromeSeries = (code: string): string => `syndrome:${code}`;
-
-/** Whether a visit counts for a syndrome (the same rule as the SQL of records' dailySyndromeCounts). */
-export function visitMatches(s: Syndrome, icd10s: readonly string[], complaint: string | null): boolean {
-  return icd10s.some((c) => new RegExp(s.icd10).test(c)) || new RegExp(s.complaint, 'i').test(complaint ?? '');
-}
