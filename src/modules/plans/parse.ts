@@ -151,7 +151,8 @@ export function blanketClause(line: string): Blanket | null {
   }
   return null;
 }
-const isBlanket = (s: string) => blanketClause(s) !== null;
+// The head of such a clause is enough to know a part of a unit list is one: "其余任务由各相关部门" once 负责 is cut.
+const isBlanket = (s: string) => blanketClause(s) !== null || /^(其余|其他|其它|剩余|以下|下列|上述|以上|各项|所有|全部)(各项|所有)?(重点)?(任务|工作)?[，,]?(均需|均由|均|需|由)/.test(s);
 
 /** Splits a list of units as printed: 、，, and ；separate; trailing "按职责分工负责" and the like go. */
 export function splitUnits(s: string): string[] {
@@ -391,7 +392,7 @@ const DOC_NO = /[\u4e00-\u9fa5]{1,10}\s*[〔[［]\s*\d{4}\s*[〕\]］]\s*\d+\s*�
 const ISO_OR_CN_DATE = /(\d{4})\s*(?:年|-|\/|\.)\s*(\d{1,2})\s*(?:月|-|\/|\.)\s*(\d{1,2})/;
 const isoDate = (m: RegExpExecArray | null) => (m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : null);
 // The words a plan's title ends with.
-const ENDS = /(方案|意见|计划|要点|任务|办法|规划|细则|措施|清单|分解|分工|台账|纲要|通知)$/;
+const ENDS = /(方案|意见|计划|要点|任务|办法|规划|细则|措施|清单|分解|分工|台账|纲要)$/;
 // Sections of a plan that frame it and assign nothing: never tasks.
 const FRAME = /^(指导思想|基本原则|总体要求|总体目标|工作目标|主要目标|发展目标|目标任务|适用范围|编制依据)$/;
 
@@ -401,15 +402,19 @@ export function planTitle(lines: string[], fields: Record<string, string>, issue
   if (named && named.length >= 4) return { title: named.replace(/^关于印发/, '').replace(/的通知$/, '').replace(/^《|》$/g, '').trim(), line: -1 };
   const firstHeading = lines.findIndex((l) => parseHeading(l) !== null);
   const upto = firstHeading > 0 ? Math.min(firstHeading, 40) : 40;
-  const isCandidate = (l: string) => (l.length >= 6 || (l.length >= 4 && ENDS.test(l))) && l.length <= 60 && !/[。；，,：:]/.test(l)
-    && !/关于印发|〔\d{4}〕|文件$|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|^[•·]/.test(l) && !/^(各|市|县|区)[^，]*[：:]$/.test(l) && l !== issuer && !FIELD_LINE.test(l) && !/^关于.*的通知$/.test(l);
+  // Furniture of the covering notice: 关于印发…的通知, the number, the issuer and signatures, addressees, dates, page fields.
+  const isFurniture = (l: string) => /[。；，,：:]/.test(l) || /关于印发|^关于.*的通知$|〔\d{4}〕|文件$|\d{4}\s*年\s*\d{1,2}\s*月|^[•·]/.test(l) || l === issuer || FIELD_LINE.test(l)
+    || /(人民政府|办公室|办公厅|委员会|卫生健康局|卫健局|卫健委)$/.test(l);
+  const isCandidate = (l: string) => (l.length >= 6 || (l.length >= 4 && ENDS.test(l))) && l.length <= 60 && !isFurniture(l);
+  // A line the conversion broke a title into may be short ("共同体建设").
+  const isPart = (l: string) => l.length >= 2 && l.length <= 60 && !isFurniture(l);
   const idx = lines.slice(0, upto).map((l, i) => (isCandidate(l) ? i : -1)).filter((i) => i >= 0);
   if (!idx.length) return { title: (lines[0] ?? '').trim(), line: 0 };
   // The title ends with 方案/意见/… ; the last such line, else the last candidate.
   const end = [...idx].reverse().find((i) => ENDS.test(lines[i])) ?? idx[idx.length - 1];
   // A title broken over lines: "…医疗卫生" + "服务体系实施方案" (up to three lines, none of the earlier ones a title by itself).
   let from = end;
-  while (from > 0 && end - from < 2 && idx.includes(from - 1) && !ENDS.test(lines[from - 1]) && lines.slice(from - 1, end + 1).join('').length <= 60) from--;
+  while (from > 0 && end - from < 2 && isPart(lines[from - 1]) && !ENDS.test(lines[from - 1]) && lines.slice(from - 1, end + 1).join('').length <= 60) from--;
   return { title: lines.slice(from, end + 1).join('').replace(/^《|》$/g, '').trim(), line: end };
 }
 
