@@ -310,3 +310,9 @@ test('a signature line just above the title is not part of it', () => {
   assert.equal(parsePlanText(['某市卫生健康委员会', '某市基层卫生能力提升行动方案', '一、任务', '1．甲。（责任单位：市卫健委）'].join('\n')).title, '某市基层卫生能力提升行动方案');
   assert.equal(parsePlanText(['现将方案印发给你们。', '某县卫生健康局', '某县基层卫生', '实施方案', '一、任务', '1．甲。（责任单位：县卫健局）'].join('\n')).title, '某县基层卫生实施方案');
 });
+
+test('ratios kept whole, after the measure they are of', () => {
+  const read = (s: string) => findTargets(s, null, null).map((t) => [t.metric, t.comparator, t.value, t.unit]);
+  assert.deepEqual(read('公立医院床人比不低于1:1.6，医护比达到1∶1.25。'), [['公立医院床人比', '>=', [1, 1.6], ':'], ['医护比', '=', [1, 1.25], ':']]);
+  assert.deepEqual(read('会议于10:30召开。'), []);
+});

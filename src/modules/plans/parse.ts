@@ -311,6 +311,9 @@ export function findTargets(text: string, taskPath: string[] | null, defaultYear
     // ranges: 4—5所, 1—1.5‰, 80%-90%
     const range = new RegExp(`${NUM}\\s*(%|‰)?\\s*[-—–~～至到]\\s*${NUM}\\s*(${UNITS})`, 'g');
     while ((m = range.exec(sent))) if (!/\d{4}\s*年/.test(m[0])) push(m.index, m[0], 'range', [Number(m[1]), Number(m[3])], m[4]);
+    // ratios, kept whole: 医护比不低于1:1.2, 床人比达到1∶1.6 (a measure named …比 before it; a time of day is none)
+    const ratio = new RegExp(`比\\s*(${WORDS})?[^\\d，,。；;]{0,4}?${NUM}\\s*[:：∶]\\s*${NUM}(以上|及以上|以下)?`, 'g');
+    while ((m = ratio.exec(sent))) push(m.index + 1, m[0].slice(1), comparatorOf(m[1] ?? '', m[4]), [Number(m[2]), Number(m[3])], ':');
     // compound counts, kept whole: 6类10项, 3个中心5个平台 is two counts but 2所10家 one
     const compound = new RegExp(`(\\d+)\\s*(${MEASURE})\\s*(\\d+)\\s*(${MEASURE})`, 'g');
     while ((m = compound.exec(sent))) if (m[2] !== m[4]) push(m.index, m[0], '=', [Number(m[1]), Number(m[3])], `${m[2]}/${m[4]}`);
