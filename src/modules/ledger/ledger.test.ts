@@ -110,7 +110,10 @@ for (const engine of ENGINES) {
 
       // The reviewer re-assigns task 6 (创新人才使用机制) to add 区医保局 — printed short — as responsible.
       const i6 = plan.tasks.findIndex((x) => x.number === '6');
-      const corrected = assignUnits(plan, i6, 'responsible', [...plan.tasks[i6].responsibleUnits, '区医保局']);
+      // The reader now reads deadlines from the tasks' text (2025年年底前 …); the reviewer clears them here so that the
+      // ledger's own deadline and overdue rules below start from tasks without one.
+      const assigned = assignUnits(plan, i6, 'responsible', [...plan.tasks[i6].responsibleUnits, '区医保局']);
+      const corrected = { ...assigned, tasks: assigned.tasks.map((x) => ({ ...x, deadline: null })) };
       const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', sourceName: 'wendeng.txt', plan: corrected });
       assert.equal(r.statusCode, 201, r.body);
       planId = r.json().id;

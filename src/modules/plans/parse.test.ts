@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { cleanLines, cnNumber, findTargets, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits, unitClauses } from './parse.ts';
+import { blanketClause, cellUnits, cleanLines, cnNumber, deadlineIn, findTargets, latestDeadline, ledgerRowsOf, ledgerTasks, pageFields, parseDeadline, parseHeading, parsePlanText, parseUnits, splitUnits, unitClauses, yearMarks } from './parse.ts';
 
 // Copies of shared/ (the contract schema and the three plans) travel with the tests; when shared/ sits
 // beside the repository, as it does for developers and CI, a test checks the copies are current.
@@ -130,11 +130,14 @@ test('each target wording in isolation, both sides of what it means', () => {
   ];
   for (const [s, want] of cases) assert.deepEqual(one(s, s.startsWith('年底') ? 2021 : null), want, s);
   // Not targets: a number that is no goal, a shift of emphasis, a year alone, a bare count without 每年.
-  for (const s of ['从注重机构全覆盖向注重服务全覆盖转变。', '挂职期1年。', '落实2020年督察反馈问题整改。', '从基层选派骨干人才到上级医院。', '推广互助县试点经验。'])
+  for (const s of ['从注重机构全覆盖向注重服务全覆盖转变。', '挂职期1年。', '落实2020年督察反馈问题整改。', '从基层选派骨干人才到上级医院。', '推广互助县试点经验。',
+    '已经市人民政府2024年第7次常务会议审议通过。', '65岁及以上老年人城乡社区规范化健康管理服务率提升。', '监督方式:0557-6031710', '落实《护理服务行动计划（2023—2025年）》。', '建设二级及以上医院。'])
     assert.deepEqual(findTargets(s, null, null), [], s);
   // "签约率、履约率达到90%以上" names two measures; the year of a 到2025年 carries over clauses joined by ；.
   assert.deepEqual(findTargets('重点人群签约率、履约率达到90%以上。', null, null).map((t) => t.metric), ['重点人群签约率', '履约率']);
   assert.deepEqual(findTargets('到2025年，占比提高到60%；病种覆盖率达到90%。其他达到50%。', null, null).map((t) => t.year), [2025, 2025, null]);
+  // "每年选派20名" is a count after a verb of doing, with or without 每年.
+  assert.deepEqual(findTargets('从基层选派20名骨干人才到上级医院。', null, null).map((t) => [t.comparator, t.value, t.unit]), [['=', 20, '名']]);
   assert.equal(findTargets('到2025年，每千人口注册护士数达到3.6人、每万人口全科医生数达到3.6人。', null, null).length, 2, 'equal values are two targets');
 });
 
@@ -194,4 +197,122 @@ test('a plan that names no units anywhere: its deepest headings are the tasks, u
 test('a title broken over two lines is joined; a title line alone stays alone', () => {
   assert.equal(parsePlanText(['某市人民政府办公室', '某市进一步改革完善医疗卫生', '服务体系实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市进一步改革完善医疗卫生服务体系实施方案');
   assert.equal(parsePlanText(['某市人民政府办公室', '某市基层卫生实施方案', '一、任务', '1．甲。', '责任单位：市卫健委'].join('\n')).title, '某市基层卫生实施方案');
+});
+
+test('counts written with a measure word after a verb of building, creating or doing; compound counts and ranges kept whole', () => {
+  const read = (s: string) => findTargets(s, null, 2025).map((t) => [t.comparator, t.value, t.unit]);
+  const cases: [string, unknown[][]][] = [
+    ['建成3个区域医疗中心。', [['=', 3, '个']]],
+    ['实施16个乡镇卫生院、158个村卫生室改扩建项目。', [['=', 16, '个'], ['=', 158, '个']]],
+    ['每个县组建2支巡回医疗队。', [['=', 2, '支']]],
+    ['新增床位200张以上。', [['>=', 200, '张']]],
+    ['培育不少于5家县级临床重点专科。', [['>=', 5, '家']]],
+    ['每个每年给予1万元运行保障经费。', [['=', 1, '万元']]],
+    ['推广6类10项中医药适宜技术。', [['=', [6, 10], '类/项']]],
+    ['全市建成4—5所社区医院。', [['range', [4, 5], '所']]],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(read(s), want, s);
+});
+
+test('comparators: 以上/及以上/不低于/至少 ≥, 以下/控制在/降至 ≤, 不足/低于 <, 力争/达到/左右 =', () => {
+  const read = (s: string) => findTargets(s, null, null).map((t) => [t.comparator, t.value, t.unit]);
+  const cases: [string, unknown[]][] = [
+    ['签约率达到90%及以上。', ['>=', 90, '%']], ['签约率≥90%。', ['>=', 90, '%']], ['使用率降至5%以下。', ['<=', 5, '%']], ['使用率降至5%。', ['<=', 5, '%']],
+    ['满意度力争达到80%。', ['=', 80, '%']], ['占比提高到55%左右。', ['=', 55, '%']], ['死亡率不足3%。', ['<', 3, '%']], ['覆盖率不低于60%。', ['>=', 60, '%']],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(read(s), [want], s);
+});
+
+test('a due year stated once governs the quantities after it: in its sentence, over ；, and over the sentences it leads; not before it, not past its paragraph', () => {
+  const years = (s: string, d: number | null = null) => findTargets(s, null, d).map((t) => t.year);
+  assert.deepEqual(years('到2025年底前，政策进一步完善。90%的乡镇卫生院达到推荐标准，诊疗量占比提高到55%左右。'), [2025, 2025]);
+  assert.deepEqual(years('到2025年：\n90%的乡镇卫生院达到推荐标准。'), [null], 'a paragraph ends it');
+  assert.deepEqual(years('每年培训全科医生不少于50名，到2025年，每万人口全科医生数达到4人。'), [null, 2025], 'not the quantities before it');
+  assert.deepEqual(years('2025年年底前DRG基层病组不少于20个。经办机构30个工作日内完成拨付。'), [2025, null], 'a sentence with its own quantity leads no further');
+  assert.deepEqual(years('自2024年起，开展乡村医生培训全覆盖。', 2024), [null], '自…年起 opens a period, it sets no due year');
+  assert.deepEqual(years('到2025年，占比达到60%。到2030年，占比达到70%。'), [2025, 2030]);
+  assert.deepEqual(yearMarks('（2023—2025年）行动计划').map((m) => m.year), [], 'a span of years is no due year');
+});
+
+test('deadlines: from the text (the latest date work is due by), from a 时限 cell (the latest date it names)', () => {
+  const cases: [string, string | null][] = [
+    ['2024年6月底前完成。', '2024-06-30'], ['到2025年年底，基本建成县域医共体。', '2025-12-31'], ['到2025年，覆盖率达到90%。', null],
+    ['2024年年底前，甲院建成特色科室；2026年年底前，乙院建成特色科室。', '2026-12-31'], ['于2024年6月19日印发。', null], ['自2024年起，开展培训。', null],
+    ['2025年12月31日前完成。', '2025-12-31'], ['《行动计划（2023—2025年）》。', null],
+  ];
+  for (const [s, want] of cases) assert.equal(deadlineIn(s, 2024), want, s);
+  const cells: [string, number | null, string | null][] = [
+    ['2021年2月公布预算信息,2021年8月公布上年度决算信息', 2021, '2021-08-31'], ['12月底前完成阶段性目标', 2021, '2021-12-31'], ['2021年8月前', 2021, '2021-08-31'],
+    ['长期推进', 2021, null], ['9月底', null, null], ['2025年底', 2024, '2025-12-31'],
+  ];
+  for (const [s, y, want] of cells) assert.equal(latestDeadline(s, y), want, s);
+});
+
+test('a task deadline: its own 时限 line or inline 完成时限 first, then the latest of its ledger rows, then its text', () => {
+  const plan = parsePlanText(['某县方案', '2024年3月1日', '一、任务', '1．建设中心。2025年底前建成。（责任单位：县卫健局；完成时限：2024年12月底）', '2．培养人才。2025年底前完成。', '责任单位：县人社局',
+    '3．改革支付。2026年6月底前完成。', '责任单位：县医保局', '附表', '序号\t重点工作\t责任部门\t配合部门\t时限要求', '3\t改革支付，完善机制。\t县医保局\t——\t2025年6月底', '3\t改革支付，总额付费。\t县医保局\t——\t2025年9月底'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits, t.deadline]), [['1', ['县卫健局'], '2024-12-31'], ['2', ['县人社局'], '2025-12-31'], ['3', ['县医保局'], '2025-09-30']]);
+});
+
+test('the plan\'s own document number only from its issuing header; none for a draft, whatever its preamble cites', () => {
+  const own = parsePlanText(['某市人民政府办公室文件', '某政办〔2024〕24号', '某市进一步完善医疗卫生服务体系实施方案', '为贯彻《意见》（中办发〔2023〕10号），制定本方案。', '一、任务', '1．甲。（责任单位：市卫健委）'].join('\n'));
+  assert.equal(own.docNumber, '某政办〔2024〕24号');
+  const draft = parsePlanText(['某市进一步完善医疗卫生服务体系实施方案', '（征求意见稿）', '为贯彻《意见》（中办发〔2023〕10号）和《实施方案》（某政办发〔2023〕61号），制定本方案。', '一、任务', '1．甲。（责任单位：市卫健委）'].join('\n'));
+  assert.equal(draft.docNumber, null);
+  assert.equal(draft.title, '某市进一步完善医疗卫生服务体系实施方案');
+  const page = parsePlanText(['文 号: | 某卫发〔2022〕3号 | 所属主题: | 政策文件 |', '某县卫生工作要点', '一、任务', '1．甲。（责任单位：县卫健局）'].join('\n'));
+  assert.equal(page.docNumber, '某卫发〔2022〕3号');
+});
+
+test('a title across two or three lines, a short last line; a web page\'s 名称 field', () => {
+  const t = (lines: string[]) => parsePlanText([...lines, '一、任务', '1．甲。（责任单位：市卫健委）'].join('\n')).title;
+  assert.equal(t(['某市人民政府办公室', '某市全面推进紧密型县域医疗卫生', '共同体建设', '实施方案']), '某市全面推进紧密型县域医疗卫生共同体建设实施方案');
+  assert.equal(t(['某市进一步改革完善医疗卫生服务体系', '实施方案']), '某市进一步改革完善医疗卫生服务体系实施方案');
+  assert.equal(t(['名 称: 某省卫生健康委2021年重点任务台账', '分 类: 通知']), '某省卫生健康委2021年重点任务台账');
+  assert.equal(t(['• 政府信息公开', '县卫健委2021年政府工作报告任务分解', '文章来源:某县卫生健康委员会 浏览量: 发表时间:2021-05-07 10:49']), '县卫健委2021年政府工作报告任务分解');
+});
+
+test('page fields: keys spaced or not, several on a line, empty ones kept empty', () => {
+  assert.deepEqual(pageFields(['索引号: | 307/2024 | 发布机构: | |', '文 号: | 所属主题: | 政策文件 |', '文章来源:灵璧县卫生健康委员会 浏览量: 发表时间:2021-05-07 10:49']), {
+    索引号: '307/2024', 发布机构: '', 文号: '', 所属主题: '政策文件', 文章来源: '灵璧县卫生健康委员会', 浏览量: '', 发表时间: '2021-05-07 10:49' });
+  const p = parsePlanText(['文章来源:某县卫生健康委员会 浏览量: 发表时间:2021-05-07 10:49', '某县2021年任务分解', '1.甲。', '牵头责任单位:县卫健委', '主要协作单位:各乡镇人民政府、县政府有关部门'].join('\n'));
+  assert.deepEqual([p.issuer, p.date, p.docNumber], ['某县卫生健康委员会', '2021-05-07', null]);
+  assert.deepEqual(p.tasks.map((x) => [x.leadUnits, x.responsibleUnits, x.cooperatingUnits]), [[['县卫健委'], ['县卫健委'], ['各乡镇人民政府', '县政府有关部门']]]);
+});
+
+test('blanket clauses: whom they name and which tasks; they apply their units and never become units', () => {
+  const cases: [string, ReturnType<typeof blanketClause>][] = [
+    ['其余任务由各相关部门按职责分工负责。', { scope: 'rest', units: ['各相关部门'] }],
+    ['以下任务均需各县区政府负责落实。', { scope: 'following', units: ['各县区政府'] }],
+    ['上述任务各县区人民政府均为责任单位。', { scope: 'preceding', units: ['各县区人民政府'] }],
+    ['各项任务均由各乡镇人民政府负责落实。', { scope: 'all', units: ['各乡镇人民政府'] }],
+    ['其他工作由市直相关部门按职责分工负责。', { scope: 'rest', units: ['市直相关部门'] }],
+    ['市卫健委负责统筹协调。', null], ['明确各责任单位职责，加强协作。', null],
+  ];
+  for (const [s, want] of cases) assert.deepEqual(blanketClause(s), want, s);
+  assert.deepEqual(splitUnits('市卫健委、其余任务由各相关部门负责'), ['市卫健委']);
+  const plan = parsePlanText(['某市方案', '一、任务', '1．甲。（责任单位：市卫健委）', '2．乙。', '3．丙。（责任单位：市财政局；其余任务由各县区人民政府负责）',
+    '二、保障', '（一）强化考核。（责任单位：市督查室）', '上述任务各县区人民政府均为责任单位。', '三、组织实施', '其余任务由各相关部门按职责分工负责。'].join('\n'));
+  assert.deepEqual(plan.tasks.map((t) => [t.number, t.responsibleUnits]), [['1', ['市卫健委']], ['2', ['各县区人民政府']], ['3', ['市财政局']], ['一', ['市督查室', '各县区人民政府']]]);
+  assert.ok(plan.tasks.every((t) => t.responsibleUnits.every((u) => !/任务|负责/.test(u))));
+});
+
+test('a ledger table with merged group cells, a 细化分工 column, units joined by 会 and a 完成时限 column', () => {
+  const rows = ['序号 | 工作任务 | 细化分工 | 责任处室 | 完成时限 | 备注 |', '1 | 疫情信息发布 | 发布权威信息 | 应急处、疾控处等按职责分工落实 | 长期推进 |', '|', '2 | 做好疫苗接种信息公开 | 疾控处 | 2021年6月底 |',
+    '3 | 规范信息发布 | 宣传处会办公室 | 2021年8月前 |'];
+  assert.deepEqual(ledgerRowsOf(rows)?.rows, [['1', '疫情信息发布', '发布权威信息', '应急处、疾控处等按职责分工落实', '长期推进'], ['2', '疫情信息发布', '做好疫苗接种信息公开', '疾控处', '2021年6月底'], ['3', '疫情信息发布', '规范信息发布', '宣传处会办公室', '2021年8月前']]);
+  assert.deepEqual(ledgerTasks(rows, 2021).map((t) => [t.number, t.title, t.responsibleUnits, t.cooperatingUnits, t.deadline]), [
+    ['1', '发布权威信息', ['应急处', '疾控处'], [], null], ['2', '做好疫苗接种信息公开', ['疾控处'], [], '2021-06-30'], ['3', '规范信息发布', ['宣传处'], ['办公室'], '2021-08-31']]);
+  assert.deepEqual(cellUnits('规划信息处(爱卫办)'), { units: ['规划信息处(爱卫办)'], joining: [] });
+});
+
+test('a signature line just above the title is not part of it', () => {
+  assert.equal(parsePlanText(['某市卫生健康委员会', '某市基层卫生能力提升行动方案', '一、任务', '1．甲。（责任单位：市卫健委）'].join('\n')).title, '某市基层卫生能力提升行动方案');
+  assert.equal(parsePlanText(['现将方案印发给你们。', '某县卫生健康局', '某县基层卫生', '实施方案', '一、任务', '1．甲。（责任单位：县卫健局）'].join('\n')).title, '某县基层卫生实施方案');
+});
+
+test('ratios kept whole, after the measure they are of', () => {
+  const read = (s: string) => findTargets(s, null, null).map((t) => [t.metric, t.comparator, t.value, t.unit]);
+  assert.deepEqual(read('公立医院床人比不低于1:1.6，医护比达到1∶1.25。'), [['公立医院床人比', '>=', [1, 1.6], ':'], ['医护比', '=', [1, 1.25], ':']]);
+  assert.deepEqual(read('会议于10:30召开。'), []);
 });
