@@ -3,20 +3,20 @@
 // drill-down show it with no page written for it.
 //
 // A computed definition gives one SQL statement of "facts": one row per counted thing (a resident, a
-// visit, a health worker, a centre) with the columns
-//   town (12-digit township code or null), facility_id, team_id, resident_id (for drill-down, or null),
+// visit, a health worker, a centre) and window with the columns
+//   k (the window), town (12-digit township code or null), facility_id, team_id, resident_id (for drill-down, or null),
 //   num (its part of the numerator), den (its part of the denominator; null for a count)
-// over the parameters $1 county code (6 digits), $2 window start, $3 window end, $4 the as-of day
-// (rules.ts windowOf). The engine sums the facts by county, township, facility, medical community
-// and team in one pass. These queries read the tables the registry, records, chronic, contracts and
+// over the parameters $1 county code (6 digits) and the windows side by side: $2 their starts, $3 their ends,
+// $4 their as-of days (arrays; rules.ts windowOf), read as the relation WINDOWS below (wnd.f, wnd.t, wnd.a, wnd.k).
+// Most definitions are written for one window ($2::date, $3::date, $4::date) and run for every window by
+// perWindow; the heavy ones are written over all windows at once (one pass over their tables). The engine
+// sums the facts by window and county, township, facility, medical community and team in one pass. These queries read the tables the registry, records, chronic, contracts and
 // referral modules write: the indicators are by nature queries over the whole platform's data, so
 // this module reads those tables directly (read-only), as ARCHITECTURE.md records.
 import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
 import { DEFAULT_CONFIG as CHRONIC, standardMeasurable } from '../chronic/rules.ts';
 import type { Plausible, Window } from './rules.ts';
-import { townshipsOf } from './store.ts';
-import { yieldToRequests } from './jobs.ts';
 
 export type Level = 'county' | 'township' | 'community' | 'facility' | 'team';
 export type Unit = '%' | 'per_1000' | 'per_10000' | 'count' | 'ratio';
@@ -66,6 +66,14 @@ export interface Definition {
 }
 
 // ---- shared SQL pieces --------------------------------------------------------------------------------
+/** The windows of one statement, numbered k from 1 (its cardinality is the arrays' length: estimated exactly). */
+export const WINDOWS = `unnest($2::date[], $3::date[], $4::date[]) WITH ORDINALITY AS wnd(f, t, a, k)`;
+/** A facts query written for one window ($2::date start, $3::date end, $4::date as-of), run for each window of the statement. */
+export function perWindow(sql: string): string {
+  const inner = sql.replaceAll('$2::date', 'wnd.f').replaceAll('$3::date', 'wnd.t').replaceAll('$4::date', 'wnd.a');
+  if (/\$[234](?!\d)/.test(inner)) throw new Error(`a facts query reads $2, $3 or $4 other than as ::date: ${sql.slice(0, 80)}`);
+  return `SELECT wnd.k, x.town, x.facility_id, x.team_id, x.resident_id, x.num, x.den FROM ${WINDOWS} CROSS JOIN LATERAL (${inner}) x`;
+}
 const FTOWN = `CASE WHEN length(f.region_code) = 12 THEN left(f.region_code, 9) || '000' END`;
 const RTOWN = `left(r.village_code, 9) || '000'`;
 /** Residents living in the county, not merged away. */
@@ -179,15 +187,9 @@ export const CATALOGUE: Definition[] = [
     code: 'contract_fulfilment', name: { zh: '家庭医生签约履约率', en: 'Contract fulfilment' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
     definition: { zh: '期末有效签约中，截至当日所有应提供服务均已提供的签约居民数 ÷ 签约居民数（签约模块的履约规则）', en: 'Contracted residents who received every service due so far ÷ contracted residents, on the period\'s end (the contracts module\'s fulfilment rule)' },
     compute: async (db, w) => {
-      // One township at a time, with the event loop served between them: the whole county in one
-      // statement holds an embedded database for seconds (a township's residents are its villages').
-      const out: Fact[] = [];
-      for (const town of await townshipsOf(db, w.county)) {
-        const rows = await contractRates(db, town.slice(0, 9), { level: 'township', to: w.asOf });
-        out.push(...rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted })));
-        await yieldToRequests();
-      }
-      return out;
+      // The whole county in one call, by township (a call per township costs each its own pass over the contracts).
+      const rows = await contractRates(db, w.county, { level: 'township', to: w.asOf });
+      return rows.filter((r) => r.code.length === 12).map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted }));
     },
     touches: [T_CONTRACTS, { table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_ENCOUNTERS],
   },
@@ -371,5 +373,8 @@ for (const [code, range] of Object.entries(PLAUSIBLE)) {
   if (!d) throw new Error(`plausible range for an unknown indicator: ${code}`);
   d.plausible = range;
 }
+
+// Definitions written for one window run for every window of the statement.
+for (const d of CATALOGUE) if (d.facts && !d.facts.includes(WINDOWS)) d.facts = perWindow(d.facts);
 
 export const BY_CODE = new Map(CATALOGUE.map((d) => [d.code, d]));
