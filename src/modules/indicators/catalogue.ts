@@ -78,19 +78,22 @@ const FTOWN = `CASE WHEN length(f.region_code) = 12 THEN left(f.region_code, 9) 
 const RTOWN = `left(r.village_code, 9) || '000'`;
 /** Residents living in the county, not merged away. */
 const IN_COUNTY = `r.merged_into IS NULL AND r.village_code LIKE $1 || '%'`;
-/** The permanent population on the as-of day (alive then). */
-const POPULATION = `SELECT ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, 1 AS den
-  FROM residents r WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date)`;
 /** The team (and its centre) of the resident's current contract on the as-of day, through the contracts module's attribution function (migration 018). */
 const TEAM_JOIN = `LEFT JOIN contract_team_on($4::date) ct ON ct.resident_id = r.id LEFT JOIN care_teams tm ON tm.id = ct.team_id`;
 const FACILITY_OPEN = `f.region_code LIKE $1 || '%' AND (f.opened_on IS NULL OR f.opened_on <= $4::date) AND (f.closed_on IS NULL OR f.closed_on > $4::date)`;
 const CENTRE_KINDS = `('township_centre','central_township_centre','community_centre')`;
 
+/** The permanent population on each window's as-of day, in one pass over the residents: counted by township and
+ *  day of death first (few distinct), then set against the windows (the same sums as POPULATION per window). */
+const POPULATION_ALL = `SELECT wnd.k, p.town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, p.n AS den
+  FROM (SELECT ${RTOWN} AS town, r.death_date, count(*) AS n FROM residents r WHERE ${IN_COUNTY} AND r.permanent GROUP BY 1, 2) p
+  JOIN ${WINDOWS} ON p.death_date IS NULL OR p.death_date > wnd.a`;
+
 function staffPer(where: string): string {
-  return `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, 0 AS den
+  return `${perWindow(`SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, 0 AS den
       FROM workers w JOIN facilities f ON f.id = w.employer_id
-     WHERE w.active AND ${where} AND ${FACILITY_OPEN}
-    UNION ALL ${POPULATION}`;
+     WHERE w.active AND ${where} AND ${FACILITY_OPEN}`)}
+    UNION ALL ${POPULATION_ALL}`;
 }
 
 /** The chronic programme facts, the same rules as the chronic module's programmeRates (the norm's table, DOMAIN §2). */
@@ -112,10 +115,14 @@ function programme(p: 'hypertension' | 'diabetes', measure: 'managed' | 'standar
 const PRIORITY = `(r.birth_date <= ($4::date - interval '65 years') OR r.birth_date > ($4::date - interval '7 years')
   OR r.conditions && ARRAY['hypertension','diabetes','tb','severe_mental','disability','pregnant','poverty'])`;
 
+/** Coverage is cut by county and township only: whether a resident has a contract in force on each as-of day
+ *  (contract_team_on's rule, contract_in_force, migration 025), for every window in one pass over residents and contracts. */
 function coverage(priority: boolean): string {
-  return `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id, (ct.team_id IS NOT NULL)::int AS num, 1 AS den
-      FROM residents r ${TEAM_JOIN}
-     WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date) ${priority ? `AND ${PRIORITY}` : ''}`;
+  return `SELECT wnd.k, ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, r.id AS resident_id, coalesce(wnd.k = ANY(cw.ks), false)::int AS num, 1 AS den
+      FROM residents r LEFT JOIN (SELECT c.resident_id, array_agg(cd.k) AS ks FROM contracts c JOIN unnest($4::date[]) WITH ORDINALITY AS cd(a, k)
+                   ON contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, cd.a) GROUP BY c.resident_id) cw ON cw.resident_id = r.id
+      JOIN ${WINDOWS} ON (r.death_date IS NULL OR r.death_date > wnd.a) ${priority ? `AND ${PRIORITY.replaceAll('$4::date', 'wnd.a')}` : ''}
+     WHERE ${IN_COUNTY} AND r.permanent`;
 }
 
 /** Visits of county residents (by their current address), in the county (num) of all wherever treated (den). */
@@ -286,9 +293,9 @@ export const CATALOGUE: Definition[] = [
   {
     code: 'beds_per_1000', name: { zh: '每千人口医疗卫生机构床位数', en: 'Hospital beds per 1,000' }, unit: 'per_1000', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
     definition: { zh: '县域内在营医疗卫生机构编制床位数 ÷ 常住人口 × 1000', en: 'Beds of open facilities in the county ÷ permanent population × 1,000' },
-    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, f.beds AS num, 0 AS den
-      FROM facilities f WHERE f.beds > 0 AND ${FACILITY_OPEN}
-      UNION ALL ${POPULATION}`, touches: [T_FACILITIES, T_RESIDENTS],
+    facts: `${perWindow(`SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, f.beds AS num, 0 AS den
+      FROM facilities f WHERE f.beds > 0 AND ${FACILITY_OPEN}`)}
+      UNION ALL ${POPULATION_ALL}`, touches: [T_FACILITIES, T_RESIDENTS],
   },
   // --- referrals (DOMAIN §6, 上转率; down-referrals counted separately)
   {

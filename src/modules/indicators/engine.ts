@@ -6,10 +6,11 @@
 // a changed definition or a late record touches and recomputes only that.
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../../platform/db.ts';
-import { CATALOGUE, UNIT_SCALE, type Definition, type Fact, type Level } from './catalogue.ts';
+import { CATALOGUE, UNIT_SCALE, type Definition, type Fact, type Level, type Touch } from './catalogue.ts';
+import { dayOf } from '../../shared/time.ts';
 import { yieldToRequests, type Progress } from './jobs.ts';
 import { periodBounds, periodsOfYear, periodsTouchedBy, ratioValue, windowOf } from './rules.ts';
-import { countiesWithFacilities, replaceComputed, runsOf, sumFactsSql, touchedSince, type SummedRow } from './store.ts';
+import { countiesWithFacilities, replaceComputed, runsOf, sumFactsSql, touchedSince, type RunRow, type SummedRow } from './store.ts';
 
 /** A stable hash of what a definition computes (its SQL, window, unit and levels). */
 export function definitionHash(d: Definition): string {
@@ -168,22 +169,49 @@ export async function counties(q: Queryable): Promise<string[]> {
   return countiesWithFacilities(q);
 }
 
-/** What needs recomputing: periods computed with another definition, periods a late record reaches, and the current periods. */
+/**
+ * What needs recomputing: periods computed with another definition, periods a late record reaches, and the
+ * current periods once a new day has begun since they were computed (a state read "as of today" moves with the day).
+ * Each table a definition watches is asked once (its rows stamped after the earliest run of the definitions
+ * that watch it: index-backed, migration 032), so a refresh after one late record reads only what came.
+ */
 export async function stalePeriods(db: Db, county: string, today: string): Promise<Map<string, Set<string>>> {
   const runs = await runsOf(db, county);
   const out = new Map<string, Set<string>>();
-  const current = periodsOfYear(Number(today.slice(0, 4)), today).filter((p) => windowOf(p, 'flow', today).to >= today);
-  for (const d of CATALOGUE.filter((x) => x.source === 'computed')) {
-    const mine = runs.filter((r) => r.indicator_code === d.code);
-    const stale = new Set<string>(current);
+  const current = new Set(periodsOfYear(Number(today.slice(0, 4)), today).filter((p) => windowOf(p, 'flow', today).to >= today));
+  const computed = CATALOGUE.filter((x) => x.source === 'computed');
+  const runsByCode = new Map<string, RunRow[]>();
+  for (const r of runs) runsByCode.set(r.indicator_code, [...(runsByCode.get(r.indicator_code) ?? []), r]);
+  // The earliest run of the definitions watching each table, and what arrived in it since.
+  const since = new Map<string, { touch: Touch; at: Date }>();
+  for (const d of computed) {
+    const mine = runsByCode.get(d.code) ?? [];
+    if (!mine.length) continue;
+    const oldest = mine.reduce((a, r) => (r.computed_at < a ? r.computed_at : a), mine[0].computed_at);
+    for (const t of d.touches ?? []) {
+      const key = `${t.table}|${t.date}|${t.stamp}`;
+      const x = since.get(key);
+      if (!x || oldest < x.at) since.set(key, { touch: t, at: oldest });
+    }
+  }
+  const arrived = new Map<string, { n: number; d: string | null }>();
+  for (const [key, x] of since) arrived.set(key, await touchedSince(db, x.touch, x.at));
+  for (const d of computed) {
+    const mine = runsByCode.get(d.code) ?? [];
+    const stored = new Set(mine.map((r) => r.period));
     const hash = definitionHash(d);
-    for (const r of mine) if (r.definition_hash !== hash) stale.add(r.period);
+    const stale = new Set<string>([...current].filter((p) => !stored.has(p)));
+    for (const r of mine) {
+      if (r.definition_hash !== hash) stale.add(r.period);
+      if (current.has(r.period) && dayOf(r.computed_at) < today) stale.add(r.period);
+    }
     if (mine.length) {
-      const stored = new Set(mine.map((r) => r.period));
       const oldest = mine.reduce((a, r) => (r.computed_at < a ? r.computed_at : a), mine[0].computed_at);
       for (const t of d.touches ?? []) {
-        const row = await touchedSince(db, t, oldest);
-        if (!row.n) continue;
+        const row = arrived.get(`${t.table}|${t.date}|${t.stamp}`);
+        if (!row?.n) continue;
+        // Rows stamped before this definition's own earliest run are already in it.
+        if (since.get(`${t.table}|${t.date}|${t.stamp}`)!.at < oldest && !(await touchedSince(db, t, oldest)).n) continue;
         const touched = t.date && row.d ? periodsTouchedBy(row.d, d.window, today) : [...stored];
         for (const p of touched) if (stored.has(p)) stale.add(p);
       }
