@@ -3,20 +3,20 @@
 // drill-down show it with no page written for it.
 //
 // A computed definition gives one SQL statement of "facts": one row per counted thing (a resident, a
-// visit, a health worker, a centre) with the columns
-//   town (12-digit township code or null), facility_id, team_id, resident_id (for drill-down, or null),
+// visit, a health worker, a centre) and window with the columns
+//   k (the window), town (12-digit township code or null), facility_id, team_id, resident_id (for drill-down, or null),
 //   num (its part of the numerator), den (its part of the denominator; null for a count)
-// over the parameters $1 county code (6 digits), $2 window start, $3 window end, $4 the as-of day
-// (rules.ts windowOf). The engine sums the facts by county, township, facility, medical community
-// and team in one pass. These queries read the tables the registry, records, chronic, contracts and
+// over the parameters $1 county code (6 digits) and the windows side by side: $2 their starts, $3 their ends,
+// $4 their as-of days (arrays; rules.ts windowOf), read as the relation WINDOWS below (wnd.f, wnd.t, wnd.a, wnd.k).
+// Most definitions are written for one window ($2::date, $3::date, $4::date) and run for every window by
+// perWindow; the heavy ones are written over all windows at once (one pass over their tables). The engine
+// sums the facts by window and county, township, facility, medical community and team in one pass. These queries read the tables the registry, records, chronic, contracts and
 // referral modules write: the indicators are by nature queries over the whole platform's data, so
 // this module reads those tables directly (read-only), as ARCHITECTURE.md records.
 import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
 import { DEFAULT_CONFIG as CHRONIC, standardMeasurable } from '../chronic/rules.ts';
 import type { Plausible, Window } from './rules.ts';
-import { townshipsOf } from './store.ts';
-import { yieldToRequests } from './jobs.ts';
 
 export type Level = 'county' | 'township' | 'community' | 'facility' | 'team';
 export type Unit = '%' | 'per_1000' | 'per_10000' | 'count' | 'ratio';
@@ -66,23 +66,34 @@ export interface Definition {
 }
 
 // ---- shared SQL pieces --------------------------------------------------------------------------------
+/** The windows of one statement, numbered k from 1 (its cardinality is the arrays' length: estimated exactly). */
+export const WINDOWS = `unnest($2::date[], $3::date[], $4::date[]) WITH ORDINALITY AS wnd(f, t, a, k)`;
+/** A facts query written for one window ($2::date start, $3::date end, $4::date as-of), run for each window of the statement. */
+export function perWindow(sql: string): string {
+  const inner = sql.replaceAll('$2::date', 'wnd.f').replaceAll('$3::date', 'wnd.t').replaceAll('$4::date', 'wnd.a');
+  if (/\$[234](?!\d)/.test(inner)) throw new Error(`a facts query reads $2, $3 or $4 other than as ::date: ${sql.slice(0, 80)}`);
+  return `SELECT wnd.k, x.town, x.facility_id, x.team_id, x.resident_id, x.num, x.den FROM ${WINDOWS} CROSS JOIN LATERAL (${inner}) x`;
+}
 const FTOWN = `CASE WHEN length(f.region_code) = 12 THEN left(f.region_code, 9) || '000' END`;
 const RTOWN = `left(r.village_code, 9) || '000'`;
 /** Residents living in the county, not merged away. */
 const IN_COUNTY = `r.merged_into IS NULL AND r.village_code LIKE $1 || '%'`;
-/** The permanent population on the as-of day (alive then). */
-const POPULATION = `SELECT ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, 1 AS den
-  FROM residents r WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date)`;
 /** The team (and its centre) of the resident's current contract on the as-of day, through the contracts module's attribution function (migration 018). */
 const TEAM_JOIN = `LEFT JOIN contract_team_on($4::date) ct ON ct.resident_id = r.id LEFT JOIN care_teams tm ON tm.id = ct.team_id`;
 const FACILITY_OPEN = `f.region_code LIKE $1 || '%' AND (f.opened_on IS NULL OR f.opened_on <= $4::date) AND (f.closed_on IS NULL OR f.closed_on > $4::date)`;
 const CENTRE_KINDS = `('township_centre','central_township_centre','community_centre')`;
 
+/** The permanent population on each window's as-of day, in one pass over the residents: counted by township and
+ *  day of death first (few distinct), then set against the windows (the same sums as POPULATION per window). */
+const POPULATION_ALL = `SELECT wnd.k, p.town, NULL::uuid AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 0 AS num, p.n AS den
+  FROM (SELECT ${RTOWN} AS town, r.death_date, count(*) AS n FROM residents r WHERE ${IN_COUNTY} AND r.permanent GROUP BY 1, 2) p
+  JOIN ${WINDOWS} ON p.death_date IS NULL OR p.death_date > wnd.a`;
+
 function staffPer(where: string): string {
-  return `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, 0 AS den
+  return `${perWindow(`SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, 1 AS num, 0 AS den
       FROM workers w JOIN facilities f ON f.id = w.employer_id
-     WHERE w.active AND ${where} AND ${FACILITY_OPEN}
-    UNION ALL ${POPULATION}`;
+     WHERE w.active AND ${where} AND ${FACILITY_OPEN}`)}
+    UNION ALL ${POPULATION_ALL}`;
 }
 
 /** The chronic programme facts, the same rules as the chronic module's programmeRates (the norm's table, DOMAIN §2). */
@@ -104,10 +115,14 @@ function programme(p: 'hypertension' | 'diabetes', measure: 'managed' | 'standar
 const PRIORITY = `(r.birth_date <= ($4::date - interval '65 years') OR r.birth_date > ($4::date - interval '7 years')
   OR r.conditions && ARRAY['hypertension','diabetes','tb','severe_mental','disability','pregnant','poverty'])`;
 
+/** Coverage is cut by county and township only: whether a resident has a contract in force on each as-of day
+ *  (contract_team_on's rule, contract_in_force, migration 025), for every window in one pass over residents and contracts. */
 function coverage(priority: boolean): string {
-  return `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id, (ct.team_id IS NOT NULL)::int AS num, 1 AS den
-      FROM residents r ${TEAM_JOIN}
-     WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date > $4::date) ${priority ? `AND ${PRIORITY}` : ''}`;
+  return `SELECT wnd.k, ${RTOWN} AS town, NULL::uuid AS facility_id, NULL::uuid AS team_id, r.id AS resident_id, coalesce(wnd.k = ANY(cw.ks), false)::int AS num, 1 AS den
+      FROM residents r LEFT JOIN (SELECT c.resident_id, array_agg(cd.k) AS ks FROM contracts c JOIN unnest($4::date[]) WITH ORDINALITY AS cd(a, k)
+                   ON contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, cd.a) GROUP BY c.resident_id) cw ON cw.resident_id = r.id
+      JOIN ${WINDOWS} ON (r.death_date IS NULL OR r.death_date > wnd.a) ${priority ? `AND ${PRIORITY.replaceAll('$4::date', 'wnd.a')}` : ''}
+     WHERE ${IN_COUNTY} AND r.permanent`;
 }
 
 /** Visits of county residents (by their current address), in the county (num) of all wherever treated (den). */
@@ -179,15 +194,9 @@ export const CATALOGUE: Definition[] = [
     code: 'contract_fulfilment', name: { zh: '家庭医生签约履约率', en: 'Contract fulfilment' }, unit: '%', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'contracts', trendFrom: 'month',
     definition: { zh: '期末有效签约中，截至当日所有应提供服务均已提供的签约居民数 ÷ 签约居民数（签约模块的履约规则）', en: 'Contracted residents who received every service due so far ÷ contracted residents, on the period\'s end (the contracts module\'s fulfilment rule)' },
     compute: async (db, w) => {
-      // One township at a time, with the event loop served between them: the whole county in one
-      // statement holds an embedded database for seconds (a township's residents are its villages').
-      const out: Fact[] = [];
-      for (const town of await townshipsOf(db, w.county)) {
-        const rows = await contractRates(db, town.slice(0, 9), { level: 'township', to: w.asOf });
-        out.push(...rows.map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted })));
-        await yieldToRequests();
-      }
-      return out;
+      // The whole county in one call, by township (a call per township costs each its own pass over the contracts).
+      const rows = await contractRates(db, w.county, { level: 'township', to: w.asOf });
+      return rows.filter((r) => r.code.length === 12).map((r) => ({ town: r.code, facility_id: null, team_id: null, resident_id: null, num: r.fulfilled, den: r.contracted }));
     },
     touches: [T_CONTRACTS, { table: 'chronic_followups', date: 'visit_date', stamp: 'created_at' }, T_ENCOUNTERS],
   },
@@ -284,9 +293,9 @@ export const CATALOGUE: Definition[] = [
   {
     code: 'beds_per_1000', name: { zh: '每千人口医疗卫生机构床位数', en: 'Hospital beds per 1,000' }, unit: 'per_1000', betterWhen: 'higher', levels: AREA, window: 'point', source: 'computed', group: 'capacity', trendFrom: 'month',
     definition: { zh: '县域内在营医疗卫生机构编制床位数 ÷ 常住人口 × 1000', en: 'Beds of open facilities in the county ÷ permanent population × 1,000' },
-    facts: `SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, f.beds AS num, 0 AS den
-      FROM facilities f WHERE f.beds > 0 AND ${FACILITY_OPEN}
-      UNION ALL ${POPULATION}`, touches: [T_FACILITIES, T_RESIDENTS],
+    facts: `${perWindow(`SELECT ${FTOWN} AS town, f.id AS facility_id, NULL::uuid AS team_id, NULL::uuid AS resident_id, f.beds AS num, 0 AS den
+      FROM facilities f WHERE f.beds > 0 AND ${FACILITY_OPEN}`)}
+      UNION ALL ${POPULATION_ALL}`, touches: [T_FACILITIES, T_RESIDENTS],
   },
   // --- referrals (DOMAIN §6, 上转率; down-referrals counted separately)
   {
@@ -371,5 +380,8 @@ for (const [code, range] of Object.entries(PLAUSIBLE)) {
   if (!d) throw new Error(`plausible range for an unknown indicator: ${code}`);
   d.plausible = range;
 }
+
+// Definitions written for one window run for every window of the statement.
+for (const d of CATALOGUE) if (d.facts && !d.facts.includes(WINDOWS)) d.facts = perWindow(d.facts);
 
 export const BY_CODE = new Map(CATALOGUE.map((d) => [d.code, d]));

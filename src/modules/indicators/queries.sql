@@ -74,14 +74,14 @@ INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, count
 ON CONFLICT (indicator_code, unit_level, unit_id, period) DO UPDATE SET value = EXCLUDED.value, note = EXCLUDED.note, entered_by = EXCLUDED.entered_by, at = now();
 
 -- replaceComputed
-DELETE FROM indicator_values WHERE indicator_code = $1 AND period = $2 AND county_code = $3 AND source = 'computed';
+DELETE FROM indicator_values WHERE indicator_code = $1 AND period = ANY($2::text[]) AND county_code = $3 AND source = 'computed';
 
 -- replaceComputed
 INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source, definition_hash)
-SELECT $1, $2, x.level, x.unit, $3, x.num, x.den, x.value, 'computed', $4 FROM unnest($5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(level, unit, num, den, value);
+SELECT $1, x.period, x.level, x.unit, $2, x.num, x.den, x.value, 'computed', $3 FROM unnest($4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(period, level, unit, num, den, value);
 
 -- replaceComputed
-INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) VALUES ($1,$2,$3,$4, clock_timestamp(), $5)
+INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) SELECT $1, p, $3, $4, clock_timestamp(), $5 FROM unnest($2::text[]) AS p
 ON CONFLICT (indicator_code, period, county_code) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, computed_at = EXCLUDED.computed_at, ms = EXCLUDED.ms;
 
 -- runsOf
@@ -129,11 +129,11 @@ SELECT x.code, $1, x.cmp, x.value, x.unit, x.due, x.text, x.note FROM unnest($2:
 
 -- sumFactsSql
 WITH f AS (${facts}),
-g AS (SELECT f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
+g AS (SELECT f.k, f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
         LEFT JOIN community_members cm ON cm.facility_id = f.facility_id AND cm.tight AND cm.left_on IS NULL)
-SELECT GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
-  FROM g WHERE $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL -- every parameter typed, whichever the facts use
- GROUP BY GROUPING SETS ((), (town), (facility_id), (community_id), (team_id));
+SELECT k::int, GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
+  FROM g WHERE $1::text IS NOT NULL AND cardinality($2::date[]) = cardinality($3::date[]) AND $4::date[] IS NOT NULL -- every parameter typed, whichever the facts use
+ GROUP BY GROUPING SETS ((k), (k, town), (k, facility_id), (k, community_id), (k, team_id));
 
 -- residentsBehindFacts
 WITH f AS (${facts})
@@ -141,7 +141,7 @@ SELECT r.id, r.name, r.sex, r.birth_date, v.name AS village_name, max(f.num)::fl
   FROM f JOIN residents r ON r.id = f.resident_id JOIN regions v ON v.code = r.village_code
  WHERE CASE $6::text WHEN 'township' THEN f.town WHEN 'facility' THEN f.facility_id::text ELSE f.team_id::text END = $5
    AND CASE $7::text WHEN 'numerator' THEN f.num > 0 WHEN 'not_numerator' THEN f.num = 0 AND coalesce(f.den, 0) > 0 ELSE coalesce(f.den, 0) > 0 END
-   AND $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL
+   AND $1::text IS NOT NULL AND cardinality($2::date[]) = 1 AND $3::date[] IS NOT NULL AND $4::date[] IS NOT NULL
    AND (($8::text IS NOT NULL AND r.village_code LIKE $8 || '%') OR ($8::text IS NULL AND EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
          AND c.team_id = ANY($9::uuid[]))))
  GROUP BY r.id, r.name, r.sex, r.birth_date, v.name ORDER BY r.name LIMIT 2000;

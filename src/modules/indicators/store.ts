@@ -133,17 +133,18 @@ export async function upsertEntered(q: Queryable, e: { code: string; period: str
 
 export interface ComputedValue { level: Level; unit: string; num: number; den: number | null; value: number | null }
 
-/** Replaces the computed values of one indicator, period and county, and records the run. */
-export async function replaceComputed(q: Queryable, o: { code: string; period: string; county: string; hash: string; ms: number; values: ComputedValue[] }): Promise<void> {
-  await q.query(`DELETE FROM indicator_values WHERE indicator_code = $1 AND period = $2 AND county_code = $3 AND source = 'computed'`, [o.code, o.period, o.county]);
+/** Replaces the computed values of one indicator in a county for the given periods, and records their runs. */
+export async function replaceComputed(q: Queryable, o: { code: string; county: string; hash: string; ms: number; periods: { period: string; values: ComputedValue[] }[] }): Promise<void> {
+  const rows = o.periods.flatMap((p) => p.values.map((v) => ({ period: p.period, ...v })));
+  await q.query(`DELETE FROM indicator_values WHERE indicator_code = $1 AND period = ANY($2::text[]) AND county_code = $3 AND source = 'computed'`, [o.code, o.periods.map((p) => p.period), o.county]);
   await q.query(
     `INSERT INTO indicator_values (indicator_code, period, unit_level, unit_id, county_code, numerator, denominator, value, source, definition_hash)
-     SELECT $1, $2, x.level, x.unit, $3, x.num, x.den, x.value, 'computed', $4 FROM unnest($5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(level, unit, num, den, value)`,
-    [o.code, o.period, o.county, o.hash, o.values.map((v) => v.level), o.values.map((v) => v.unit), o.values.map((v) => v.num), o.values.map((v) => v.den), o.values.map((v) => v.value)]);
+     SELECT $1, x.period, x.level, x.unit, $2, x.num, x.den, x.value, 'computed', $3 FROM unnest($4::text[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::numeric[]) AS x(period, level, unit, num, den, value)`,
+    [o.code, o.county, o.hash, rows.map((v) => v.period), rows.map((v) => v.level), rows.map((v) => v.unit), rows.map((v) => v.num), rows.map((v) => v.den), rows.map((v) => v.value)]);
   await q.query(
-    `INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) VALUES ($1,$2,$3,$4, clock_timestamp(), $5)
+    `INSERT INTO indicator_runs (indicator_code, period, county_code, definition_hash, computed_at, ms) SELECT $1, p, $3, $4, clock_timestamp(), $5 FROM unnest($2::text[]) AS p
      ON CONFLICT (indicator_code, period, county_code) DO UPDATE SET definition_hash = EXCLUDED.definition_hash, computed_at = EXCLUDED.computed_at, ms = EXCLUDED.ms`,
-    [o.code, o.period, o.county, o.hash, Math.round(o.ms)]);
+    [o.code, o.periods.map((p) => p.period), o.county, o.hash, Math.round(o.ms)]);
 }
 
 export interface RunRow { indicator_code: string; period: string; definition_hash: string; computed_at: Date }
@@ -255,15 +256,18 @@ export async function insertHandTargets(q: Queryable, locality: string, rows: Ha
 
 export interface SummedRow { g: number; town: string | null; facility_id: string | null; community_id: string | null; team_id: string | null; num: number | null; den: number | null }
 
-/** Sums a definition's facts (catalogue.ts) by county, township, facility, medical community and team in one pass. */
-export async function sumFactsSql(q: Queryable, facts: string, w: { county: string; from: string; to: string; asOf: string }): Promise<SummedRow[]> {
-  return q.query<SummedRow>(
+/**
+ * Sums a definition's facts (catalogue.ts) for many windows at once ($2, $3, $4: their starts, ends and as-of
+ * days; the facts number them k from 1) by window and county, township, facility, medical community and team, in one pass.
+ */
+export async function sumFactsSql(q: Queryable, facts: string, w: { county: string; from: string[]; to: string[]; asOf: string[] }): Promise<(SummedRow & { k: number })[]> {
+  return q.query<SummedRow & { k: number }>(
     `WITH f AS (${facts}),
-     g AS (SELECT f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
+     g AS (SELECT f.k, f.town, f.facility_id, f.team_id, cm.community_id, f.num, f.den FROM f
              LEFT JOIN community_members cm ON cm.facility_id = f.facility_id AND cm.tight AND cm.left_on IS NULL)
-     SELECT GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
-       FROM g WHERE $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL -- every parameter typed, whichever the facts use
-      GROUP BY GROUPING SETS ((), (town), (facility_id), (community_id), (team_id))`,
+     SELECT k::int, GROUPING(town, facility_id, community_id, team_id)::int AS g, town, facility_id::text, community_id::text, team_id::text, sum(num)::float8 AS num, sum(den)::float8 AS den
+       FROM g WHERE $1::text IS NOT NULL AND cardinality($2::date[]) = cardinality($3::date[]) AND $4::date[] IS NOT NULL -- every parameter typed, whichever the facts use
+      GROUP BY GROUPING SETS ((k), (k, town), (k, facility_id), (k, community_id), (k, team_id))`,
     [w.county, w.from, w.to, w.asOf]);
 }
 
@@ -283,11 +287,11 @@ export async function residentsBehindFacts(q: Queryable, facts: string, o: {
        FROM f JOIN residents r ON r.id = f.resident_id JOIN regions v ON v.code = r.village_code
       WHERE CASE $6::text WHEN 'township' THEN f.town WHEN 'facility' THEN f.facility_id::text ELSE f.team_id::text END = $5
         AND CASE $7::text WHEN 'numerator' THEN f.num > 0 WHEN 'not_numerator' THEN f.num = 0 AND coalesce(f.den, 0) > 0 ELSE coalesce(f.den, 0) > 0 END
-        AND $1::text IS NOT NULL AND $2::date <= $3::date AND $4::date IS NOT NULL
+        AND $1::text IS NOT NULL AND cardinality($2::date[]) = 1 AND $3::date[] IS NOT NULL AND $4::date[] IS NOT NULL
         AND (($8::text IS NOT NULL AND r.village_code LIKE $8 || '%') OR ($8::text IS NULL AND EXISTS (SELECT 1 FROM contracts c WHERE c.resident_id = r.id AND c.status IN ('signed','renewed') AND c.ends_on >= current_date
               AND c.team_id = ANY($9::uuid[]))))
       GROUP BY r.id, r.name, r.sex, r.birth_date, v.name ORDER BY r.name LIMIT 2000`,
-    [o.county, o.from, o.to, o.asOf, o.unit, o.level, o.part, o.regionPrefix, o.teamIds]);
+    [o.county, [o.from], [o.to], [o.asOf], o.unit, o.level, o.part, o.regionPrefix, o.teamIds]);
 }
 
 /** New rows of a table since a moment, and the earliest date among them (what a late record reaches); table and columns from the catalogue's `touches`. */
