@@ -1,24 +1,19 @@
 // The Word monitoring report rendered as a reader gets it: LibreOffice converts the demo county's report to PDF
-// (kept under test-results/exports/ to look at). Checked: A4, a page count that fits the
+// (kept, with a PNG of each page, under test-results/exports/ to look at). Checked: A4, a page count that fits the
 // targets, every table column wide enough for four characters, the issuing unit and the date in GB/T 9704-2012's
 // form. Runs where LibreOffice is installed (.ci/run installs libreoffice-writer); elsewhere it says it skipped.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import JSZip from 'jszip';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { seedCounty } from '../../src/modules/demo/seed.ts';
 import { targetsWithStatus } from '../../src/modules/indicators/service.ts';
 import { issuingUnit, reportDocx } from '../../src/modules/indicators/export.ts';
 import { documentDate, today } from '../../src/shared/time.ts';
+import { cannotRender, render } from './render.ts';
 
-const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => existsSync(p));
-const OUT = new URL('../../test-results/exports/', import.meta.url).pathname;
 
-describe('the Word monitoring report, rendered by LibreOffice', { skip: SOFFICE ? false : 'LibreOffice not installed (apt-get install libreoffice-writer); .ci/run installs it' }, () => {
+describe('the Word monitoring report, rendered by LibreOffice', { skip: cannotRender('docx') }, () => {
   let t: TestDb;
   let docx: Buffer;
   let targets = 0;
@@ -47,19 +42,14 @@ describe('the Word monitoring report, rendered by LibreOffice', { skip: SOFFICE 
   });
 
   test('LibreOffice renders it: a page count that fits the targets, the title and the unit on the pages', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meridian-render-'));
-    const file = join(dir, 'report.docx');
-    writeFileSync(file, docx);
-    const env = { ...process.env, HOME: dir };
-    execFileSync(SOFFICE!, ['--headless', '--norestore', '--convert-to', 'pdf', '--outdir', dir, file], { env, timeout: 180_000, stdio: 'ignore' });
-    const pdf = readFileSync(join(dir, 'report.pdf'));
-    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    const r = render('report', 'docx', docx);
     // the cover text, the table (about twelve targets a page) and the rules and definitions
     assert.ok(targets >= 3, `${targets} targets`);
-    assert.ok(pages >= 2 && pages <= 2 + Math.ceil(targets / 6), `${pages} pages for ${targets} targets`);
-    const text = pdf.toString('latin1');
-    assert.ok(/\/MediaBox\s*\[\s*0 0 595\.\d* 841\.\d*/.test(text) || /\/MediaBox\s*\[\s*0 0 595 842/.test(text), 'the PDF pages are A4 (595 × 842 pt)');
-    mkdirSync(OUT, { recursive: true });
-    copyFileSync(join(dir, 'report.pdf'), join(OUT, 'report.pdf'));
+    assert.ok(r.pages.length >= 2 && r.pages.length <= 2 + Math.ceil(targets / 6), `${r.pages.length} pages for ${targets} targets`);
+    assert.ok(Math.round(r.widthPt) === 595 && Math.round(r.heightPt) === 842, `the PDF pages are A4 (595 × 842 pt), not ${r.widthPt} × ${r.heightPt}`);
+    const flat = (x: string) => x.replace(/\s+/g, '');
+    assert.ok(flat(r.pages[0]).includes('文登区医疗卫生服务体系建设监测评价报告'), 'the title on page 1');
+    assert.ok(flat(r.pages[r.pages.length - 1]).includes('文登区卫生健康局2026年12月1日'), 'the issuing unit and the date on the last page');
+    assert.equal(r.pngs.length, r.pages.length, 'a PNG of each page under test-results/exports/');
   });
 });

@@ -32,13 +32,14 @@ test('finding 14: indicator workbooks escape every formula-looking cell, numbers
 
 test('finding 14: the ledger workbook escapes plan titles, unit names and progress', async () => {
   const task = {
-    id: 't', planId: 'p', planTitle: '=plan', number: '1', title: 'x', deadline: null, status: 'in_progress', lagging: false, percentDone: 50,
+    id: 't', planId: 'p', planTitle: '=plan', path: ['=sec', '1'], number: '1', title: 'x', targets: [], deadline: null, status: 'in_progress', lagging: false, percentDone: 50,
     units: [{ role: 'lead', printed: '=cmd|lead' }, { role: 'cooperating', printed: '@coop' }],
     latestReport: null,
   } as unknown as LedgerTask;
   const other = { ...task, planId: 'q', planTitle: '+other' } as LedgerTask;
-  const v = await cells(await ledgerWorkbook('-title', [task, other]));
-  assert.ok(v.includes(`'-title台账`));
+  const v = await cells(await ledgerWorkbook('-title', [task, other], new Map([['p', [{ path: ['=sec'], title: '@section' }]]]), '2026-12-02'));
+  assert.ok(v.includes(`'-title任务台账（截至2026年12月2日）`), JSON.stringify(v));
+  assert.ok(v.includes(`'=sec、@section`), 'a section row is escaped too');
   assert.ok(v.includes(`'=plan`) && v.includes(`'+other`));
   assert.ok(v.includes(`'=cmd|lead`) && v.includes(`'@coop`));
   assert.ok(!v.some((c) => typeof c === 'string' && /^[=+\-@]/.test(c)), JSON.stringify(v));

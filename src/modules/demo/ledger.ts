@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
 import type { Role } from '../../shared/roles.ts';
 import { parsePlanText } from '../plans/parse.ts';
-import { addUnitsIfMissing, reportProgress, savePlan } from '../ledger/service.ts';
+import { addUnitsIfMissing, planSections, reportProgress, savePlan } from '../ledger/service.ts';
 import { bindUnitNamed } from '../users/bulk.ts';
 
 const WENDENG = '371003';
@@ -34,8 +34,9 @@ export async function seedLedgerDemo(db: Db, county: string): Promise<void> {
   const officer = await principal(db, 'officer');
   if (!officer || county !== WENDENG) return;
   await addUnitsIfMissing(db, county, UNITS.map(([name, aliases]) => ({ name, aliases })));
-  const plan = parsePlanText(readFileSync(DEMO_PLAN, 'utf8'));
-  await savePlan(db, officer, { regionCode: county, sourceName: 'wendeng-2024.txt', plan });
+  const text = readFileSync(DEMO_PLAN, 'utf8');
+  const plan = parsePlanText(text);
+  await savePlan(db, officer, { regionCode: county, sourceName: 'wendeng-2024.txt', plan, sections: planSections(text, plan.tasks) });
   await bindUnitNamed(db, 'yibao', '区医疗保障局');
   const yibao = await principal(db, 'yibao');
   const [task] = await db.query<{ id: string }>("SELECT t.id FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE p.region_code = $1 AND t.title = '推进医保支付方式改革'", [county]);

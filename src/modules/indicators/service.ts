@@ -270,6 +270,8 @@ export function currentYear(): string {
 }
 
 export { periodBounds };
+/** The target statuses in words, for other modules' documents. */
+export { issuingUnit, STATUS_LABEL } from './export.ts';
 
 // ---- what other modules ask of the targets (the ledger's plans hold targets; it never writes the table itself) ----
 

@@ -37,6 +37,7 @@ for (const engine of ENGINES) {
     let t: TestApp;
     let officer: string, yibao: string, renshe: string, far: string;
     let plan: ParsedPlan;
+    let sections: { path: string[]; title: string }[] = [];
     let planId: string;
     const taskId: Record<string, string> = {};
     const req = (cookie: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: object) => t.app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
@@ -71,6 +72,10 @@ for (const engine of ENGINES) {
       plan = r.json().plan;
       assert.equal(plan.title, '关于进一步深化改革推动基层医疗卫生体系健康发展的实施方案');
       assert.equal(plan.tasks.length, 18);
+      // the headings above the tasks, with their titles as printed: the ledger export's section rows
+      sections = r.json().sections;
+      assert.deepEqual(sections.map((x) => `${x.path.join('/')} ${x.title}`), ['二 主要任务', '二/（一） 强化基层医疗卫生资源配置', '二/（2） 壮大基层医疗卫生人才队伍',
+        '二/（三） 完善基层医疗卫生运行机制', '二/（四） 拓展基层医疗卫生服务功能', '三 组织实施']);
       const units: { printed: string; unitName: string | null }[] = r.json().units;
       assert.equal(units.find((u) => u.printed === '区医疗保障局')?.unitName, '区医疗保障局');
       assert.equal(units.find((u) => u.printed === '区财政局')?.unitName, null, 'not yet a unit: will be created');
@@ -114,7 +119,7 @@ for (const engine of ENGINES) {
       // ledger's own deadline and overdue rules below start from tasks without one.
       const assigned = assignUnits(plan, i6, 'responsible', [...plan.tasks[i6].responsibleUnits, '区医保局']);
       const corrected = { ...assigned, tasks: assigned.tasks.map((x) => ({ ...x, deadline: null })) };
-      const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', sourceName: 'wendeng.txt', plan: corrected });
+      const r = await req(officer, 'POST', '/api/plans', { regionCode: '371003', sourceName: 'wendeng.txt', plan: corrected, sections });
       assert.equal(r.statusCode, 201, r.body);
       planId = r.json().id;
       assert.equal(r.json().tasks, 18);
@@ -225,20 +230,33 @@ for (const engine of ENGINES) {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
       const ws = wb.getWorksheet('台账')!;
-      assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1), ['序号', '重点工作', '责任部门', '配合部门', '时限要求', '完成状态', '进度', '最新进展']);
-      assert.equal(ws.rowCount, 2 + 18);
-      const row11 = (ws.getRow(2 + 11).values as unknown[]).slice(1);
-      assert.deepEqual(row11.slice(0, 3), [11, '11. 推进医保支付方式改革', '区医疗保障局、区卫生健康局']);
-      assert.match(String(row11[7]), /DRG基层病组已确定18个/);
+      assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1), ['序号', '重点工作', '量化目标', '责任部门', '配合部门', '时限要求', '完成状态', '进度', '最新进展']);
+      assert.match(String(ws.getCell('A1').value), /^关于进一步深化改革推动基层医疗卫生体系健康发展的实施方案任务台账（截至\d{4}年\d{1,2}月\d{1,2}日）$/);
+      const rows = Array.from({ length: ws.rowCount - 2 }, (_, i) => (ws.getRow(3 + i).values as unknown[]).slice(1));
+      // section rows where each section begins (the misprinted （2） written （二）), tasks numbered 1–18 straight through
+      const sectionRows = rows.filter((r) => typeof r[0] === 'string').map((r) => r[0]);
+      assert.deepEqual(sectionRows, ['二、主要任务', '（一）强化基层医疗卫生资源配置', '（二）壮大基层医疗卫生人才队伍', '（三）完善基层医疗卫生运行机制', '（四）拓展基层医疗卫生服务功能', '三、组织实施']);
+      const taskRows = rows.filter((r) => typeof r[0] === 'number');
+      assert.deepEqual(taskRows.map((r) => r[0]), Array.from({ length: 18 }, (_, i) => i + 1));
+      assert.equal(ws.rowCount, 2 + 18 + 6);
+      const row11 = taskRows[10];
+      assert.deepEqual([row11[0], row11[1], row11[3]], [11, '推进医保支付方式改革', '区医疗保障局、区卫生健康局']);
+      assert.match(String(row11[2]), /DRG基层病组 ≥ 20 个（2025年）/, 'the 量化目标 column');
+      assert.match(String(row11[8]), /DRG基层病组已确定18个/);
+      assert.equal(taskRows[14][1], '强化组织领导', 'the first task of 三、 is 15, not a second 一');
       const mineX = await t.app.inject({ method: 'GET', url: '/api/ledger/export.xlsx', headers: { cookie: yibao } });
       const wb2 = new ExcelJS.Workbook();
       await wb2.xlsx.load(mineX.rawPayload as unknown as ArrayBuffer);
-      assert.equal(wb2.getWorksheet('台账')!.rowCount, 2 + 6, 'a department exports only its own tasks');
+      assert.equal((wb2.getWorksheet('台账')!.getSheetValues().filter((r) => Array.isArray(r) && typeof r[1] === 'number')).length, 6, 'a department exports only its own tasks');
       const w = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${planId}`, headers: { cookie: officer } });
       assert.equal(w.statusCode, 200);
       const text = (await mammoth.extractRawText({ buffer: w.rawPayload })).value;
-      assert.match(text, /重点任务共18项，其中已完成1项，推进中1项，未开始15项，已逾期1项/);
-      assert.match(text, /区医疗保障局：3\. 推进紧密型县域医共体建设/);
+      assert.match(text, /^关于\d{4}年第[1-4]季度《关于进一步深化改革推动基层医疗卫生体系健康发展的实施方案》推进情况的通报/);
+      assert.match(text, /截至\d{4}年\d{1,2}月\d{1,2}日，纳入台账的重点任务共18项，其中已完成1项，推进中1项，未开始15项，已逾期1项/);
+      assert.match(text, /二、逾期未完成的任务\s+1\. 推进紧密型县域医共体建设（台账第3项；/);
+      assert.match(text, /\d+\. 区医疗保障局：推进紧密型县域医共体建设、/);
+      assert.doesNotMatch(text, /截至\d{4}-\d{2}-\d{2}|[一二三四五六七]\. /);
+      assert.match(text, /文登区卫生健康局\s+\d{4}年\d{1,2}月\d{1,2}日\s*$/);
       assert.equal((await t.app.inject({ method: 'GET', url: '/api/ledger/bulletin.docx', headers: { cookie: yibao } })).statusCode, 403);
     });
 
@@ -398,9 +416,9 @@ for (const engine of ENGINES) {
       // The quarterly 通报 lists the cooperating units' notes.
       const w1 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${r2.json().id}`, headers: { cookie: officer } });
       const text1 = (await mammoth.extractRawText({ buffer: w1.rawPayload })).value;
-      assert.match(text1, /五、配合单位工作情况\s+二\. 完善基层人才激励——区人力资源和社会保障局（配合）：已配合。/);
+      assert.match(text1, /六、配合单位工作情况\s+1\. 完善基层人才激励——区人力资源和社会保障局（配合）：已配合。/);
       const w2 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${planId}`, headers: { cookie: officer } });
-      assert.match((await mammoth.extractRawText({ buffer: w2.rawPayload })).value, /五、配合单位工作情况\s+无。/);
+      assert.match((await mammoth.extractRawText({ buffer: w2.rawPayload })).value, /六、配合单位工作情况\s+无。/);
       // Someone has worked on it: the plan can no longer be withdrawn.
       assert.equal((await req(officer, 'DELETE', `/api/plans/${r2.json().id}`)).statusCode, 409);
       // A system administrator may withdraw one too.

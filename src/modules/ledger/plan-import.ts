@@ -9,7 +9,7 @@ import { parsePlanText, type ParsedPlan } from '../plans/parse.ts';
 import { decodeText, docxText } from '../plans/file.ts';
 import { BY_CODE } from '../indicators/catalogue.ts';
 import { replacePlanTargets } from '../indicators/service.ts';
-import { levelPrefixes, planProblems, resolveUnit, type UnitRole } from './rules.ts';
+import { levelPrefixes, planProblems, planSections, resolveUnit, type PlanSection, type UnitRole } from './rules.ts';
 import { activeUnits, deletePlan, insertPlan, insertTasks, insertTaskUnits, lockPlan, lockPlanTasks, planCounts, regionName, unitNamed, upsertUnit, type TaskUnitWrite } from './store.ts';
 import { history, viewerOf } from './viewer.ts';
 import type { ParseInput } from './schema.ts';
@@ -17,7 +17,7 @@ import type { ParseInput } from './schema.ts';
 export const UPLOAD_MAX_BYTES = 3 * 1024 * 1024;
 
 /** Reads an uploaded plan (.txt, .md or .docx, base64) into its structure. */
-export async function readUpload(fileName: string, contentBase64: string): Promise<ParsedPlan> {
+export async function readUpload(fileName: string, contentBase64: string): Promise<ParsedPlan & { sections: PlanSection[] }> {
   const ext = /\.([a-z]+)$/i.exec(fileName)?.[1]?.toLowerCase() ?? '';
   if (!['txt', 'md', 'markdown', 'text', 'docx'].includes(ext)) throw invalid([{ path: 'fileName', problem: 'use .txt, .md or .docx / 仅支持 .txt、.md、.docx' }]);
   const buf = Buffer.from(contentBase64, 'base64');
@@ -38,7 +38,7 @@ export async function readUpload(fileName: string, contentBase64: string): Promi
   }
   const plan = parsePlanText(text);
   if (!plan.tasks.length) throw badRequest('plan.no_tasks', { zh: '未能从文件中读出任务（需有编号标题和责任单位）', en: 'No tasks found (numbered headings with responsible units are needed)' }, [{ path: 'content', problem: 'no tasks / 无任务' }]);
-  return plan;
+  return { ...plan, sections: planSections(text, plan.tasks) };
 }
 
 function printedUnits(plan: ParsedPlan): string[] {
@@ -57,7 +57,7 @@ export async function previewUnits(q: Queryable, regionCode: string | null, plan
 }
 
 /** Saves a corrected plan: the plan, its tasks, their units (existing ones by name or alias, new ones created) and its targets, in one transaction. */
-export async function savePlan(db: Db, p: Principal, input: { regionCode: string; sourceName: string | null; plan: ParsedPlan }) {
+export async function savePlan(db: Db, p: Principal, input: { regionCode: string; sourceName: string | null; plan: ParsedPlan; sections?: PlanSection[] }) {
   const v = await viewerOf(db, p);
   const fields: FieldProblem[] = planProblems(input.plan, new Set(BY_CODE.keys()));
   const regionTitle = await regionName(db, input.regionCode);
@@ -67,7 +67,7 @@ export async function savePlan(db: Db, p: Principal, input: { regionCode: string
   if (fields.length) throw invalid(fields);
   const plan = input.plan;
   return db.tx(async (q) => {
-    const pl = { id: await insertPlan(q, { title: plan.title.trim(), issuer: plan.issuer, docNumber: plan.docNumber, issuedOn: plan.date, regionCode: input.regionCode, sourceName: input.sourceName, userId: p.userId }) };
+    const pl = { id: await insertPlan(q, { title: plan.title.trim(), issuer: plan.issuer, docNumber: plan.docNumber, issuedOn: plan.date, regionCode: input.regionCode, sourceName: input.sourceName, userId: p.userId, sections: input.sections ?? [] }) };
     // Units: each printed name resolves to a unit of the region (name or alias); the rest are created under the printed name.
     const units = await activeUnits(q, input.regionCode);
     const names = printedUnits(plan);
@@ -159,6 +159,6 @@ export async function withdrawPlan(db: Db, p: Principal, planId: string) {
 
 /** Reads an upload and previews how its printed units resolve in the region asked (or the caller's). */
 export async function parseUpload(db: Db, p: Principal, input: ParseInput) {
-  const plan = await readUpload(input.fileName, input.contentBase64);
-  return { plan, units: await previewUnits(db, input.regionCode ?? p.regionCode, plan) };
+  const { sections, ...plan } = await readUpload(input.fileName, input.contentBase64);
+  return { plan, sections, units: await previewUnits(db, input.regionCode ?? p.regionCode, plan) };
 }

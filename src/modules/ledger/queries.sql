@@ -41,7 +41,10 @@ INSERT INTO gov_units (name, aliases, region_code) VALUES ($1,$2,$3) RETURNING i
 UPDATE gov_units u SET aliases = $2 FROM (SELECT aliases AS before FROM gov_units WHERE id = $1) o WHERE u.id = $1 AND ($3::text IS NULL OR u.region_code IS NULL OR u.region_code LIKE $3) RETURNING o.before;
 
 -- insertPlan
-INSERT INTO plans (title, issuer, doc_number, issued_on, region_code, source_name, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id;
+INSERT INTO plans (title, issuer, doc_number, issued_on, region_code, source_name, created_by, sections) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb) RETURNING id;
+
+-- sectionsOfPlans
+SELECT id, sections FROM plans WHERE id = ANY($1::uuid[]);
 
 -- insertTasks
 INSERT INTO plan_tasks (plan_id, position, path, number, title, body, deadline)

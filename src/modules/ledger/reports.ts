@@ -83,5 +83,5 @@ export async function addCooperatingNote(db: Db, p: Principal, taskId: string, i
 export async function cooperationNotes(db: Db, quarter: string, tasks: LedgerTask[]) {
   if (!tasks.length) return [];
   const rows = await notesOfQuarter(db, quarter, tasks.map((t) => t.id));
-  return tasks.flatMap((t) => rows.filter((r) => r.task_id === t.id).map((r) => ({ number: t.number, title: t.title, unitName: r.unit_name, body: r.body })));
+  return tasks.flatMap((t) => rows.filter((r) => r.task_id === t.id).map((r) => ({ planTitle: t.planTitle, number: t.number, title: t.title, unitName: r.unit_name, body: r.body })));
 }

@@ -9,7 +9,7 @@ import {
   sendReminders, supervision, taskDetail, updateTask, withdrawPlan,
 } from './service.ts';
 import {
-  AliasesBody, BulletinQuery, IdParams, LedgerTaskSchema, NoteBody, Ok, ParseBody, ParsedPlanSchema, PlanQuery, QuarterQuery, Reminder, RemindBody, ReportBody, ReviewBody, SavePlanBody, TaskPatch, TaskQuery, UnitBody,
+  AliasesBody, BulletinQuery, IdParams, LedgerTaskSchema, NoteBody, Ok, ParseBody, ParsedPlanSchema, PlanQuery, QuarterQuery, Reminder, RemindBody, ReportBody, ReviewBody, SavePlanBody, SectionsZ, TaskPatch, TaskQuery, UnitBody,
 } from './schema.ts';
 
 const COMMISSION: Role[] = ['officer'];
@@ -28,7 +28,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: COMMISSION },
     schema: { tags: ['ledger'], summary: 'Read an uploaded plan (.txt, .md, .docx as base64) into its structure, with how each printed unit resolves (a preview to correct before saving)',
       body: ParseBody,
-      response: { 200: z.object({ plan: ParsedPlanSchema, units: z.array(z.object({ printed: z.string(), unitId: z.string().nullable(), unitName: z.string().nullable() })) }) } },
+      response: { 200: z.object({ plan: ParsedPlanSchema, sections: SectionsZ, units: z.array(z.object({ printed: z.string(), unitId: z.string().nullable(), unitName: z.string().nullable() })) }) } },
     handler: async (req) => parseUpload(db, me(req), req.body),
   });
 
@@ -37,7 +37,7 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags: ['ledger'], summary: 'Save a (corrected) plan: the plan, its tasks, their units and its targets, in one transaction',
       body: SavePlanBody,
       response: { 201: z.object({ id: z.string(), tasks: z.number(), targets: z.number(), newUnits: z.array(z.string()) }) } },
-    handler: async (req, reply) => reply.code(201).send(await savePlan(db, me(req), { regionCode: req.body.regionCode, sourceName: req.body.sourceName ?? null, plan: req.body.plan })),
+    handler: async (req, reply) => reply.code(201).send(await savePlan(db, me(req), { regionCode: req.body.regionCode, sourceName: req.body.sourceName ?? null, plan: req.body.plan, sections: req.body.sections })),
   });
 
   app.delete('/api/plans/:id', {

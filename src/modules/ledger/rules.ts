@@ -1,7 +1,7 @@
 // The ledger's pure rules: department names and their aliases, quarters, a task's status, the
 // corrections a reviewer makes to a parsed plan before saving it, and the checks of what is saved.
 // No I/O: the web app imports these too.
-import type { ParsedPlan, PlanTarget, PlanTask } from '../plans/parse.ts';
+import { cleanLines, parseHeading, pathLabel, splitTitle, type ParsedPlan, type PlanTarget, type PlanTask } from '../plans/parse.ts';
 
 export type UnitRole = 'lead' | 'responsible' | 'cooperating';
 export type TaskStatus = 'not_started' | 'in_progress' | 'done' | 'overdue';
@@ -210,4 +210,47 @@ export function planProblems(plan: ParsedPlan, indicatorCodes?: ReadonlySet<stri
     if (t.indicator !== null && indicatorCodes && !indicatorCodes.has(t.indicator)) out.push({ path: `plan.targets.${k}.indicator`, problem: `unknown indicator code ${t.indicator} / 指标目录中无此代码` });
   });
   return out;
+}
+
+export interface PlanSection { path: string[]; title: string }
+
+/**
+ * The titles of the headings above a plan's tasks (二、主要任务, （一）强化基层医疗卫生资源配置), read from its text in
+ * document order: each section path the tasks name is matched to the next heading line printed with its number and a
+ * title alone (no sentence), after the task before it, so a sub-item （2） inside a task is not taken for a section （2）.
+ */
+export function planSections(text: string, tasks: Pick<PlanTask, 'path'>[]): PlanSection[] {
+  const lines = cleanLines(text);
+  const out: PlanSection[] = [];
+  const done = new Set<string>();
+  let at = 0;
+  const find = (label: string, section: boolean): number => {
+    for (let i = at; i < lines.length; i++) {
+      const h = parseHeading(lines[i]);
+      if (!h || pathLabel(h) !== label) continue;
+      if (section && (/[。；;：:，,]/.test(h.rest.replace(/[。．]$/, '')) || h.rest.length > 40)) continue;
+      return i;
+    }
+    return -1;
+  };
+  for (const t of tasks) {
+    for (let k = 1; k < t.path.length; k++) {
+      const path = t.path.slice(0, k);
+      const key = path.join('/');
+      if (done.has(key)) continue;
+      done.add(key);
+      const i = find(path[k - 1], true);
+      if (i < 0) continue;
+      out.push({ path, title: splitTitle(parseHeading(lines[i])!.rest).title });
+      at = i + 1;
+    }
+    const i = find(t.path[t.path.length - 1], false);
+    if (i >= 0) at = i + 1;
+  }
+  return out;
+}
+
+/** A heading's number as printed before its title: 二 → 二、, （一） → （一）, 1 → 1. */
+export function printedNumber(label: string): string {
+  return /^（/.test(label) ? label : /^\d+$/.test(label) ? `${label}.` : `${label}、`;
 }

@@ -22,6 +22,9 @@ export const ParsedPlanSchema = z.strictObject({
   })).max(1000),
 });
 
+/** The headings above a plan's tasks with their titles (二 主要任务; 二/（一） 强化…): the ledger export's section rows. */
+export const SectionsZ = z.array(z.strictObject({ path: z.array(z.string().max(20)).min(1).max(6), title: z.string().max(200) })).max(300);
+
 export const UnitZ = z.object({ unitId: z.string(), name: z.string(), printed: z.string(), role: z.enum(['lead', 'responsible', 'cooperating']) });
 export const TargetZ = z.object({ id: z.string(), metric: z.string().nullable(), text: z.string(), comparator: z.string(), value: z.number(), valueHigh: z.number().nullable(), unit: z.string(), year: z.number().nullable(),
   indicatorCode: z.string().nullable(), current: z.object({ value: z.number(), period: z.string().nullable(), status: z.enum(['met', 'on_track', 'at_risk', 'off_track', 'no_data']), reason: z.string() }).nullable() });
@@ -40,7 +43,7 @@ export type LedgerTaskOut = z.infer<typeof LedgerTaskSchema>;
 export const IdParams = z.object({ id: z.string().uuid() });
 export const ParseBody = z.strictObject({ fileName: z.string().min(1).max(200), contentBase64: z.string().min(1).max(4_500_000), regionCode: z.string().max(12).optional() });
 export type ParseInput = z.infer<typeof ParseBody>;
-export const SavePlanBody = z.strictObject({ regionCode: z.string().min(2).max(12), sourceName: z.string().max(200).nullable().optional(), plan: ParsedPlanSchema });
+export const SavePlanBody = z.strictObject({ regionCode: z.string().min(2).max(12), sourceName: z.string().max(200).nullable().optional(), plan: ParsedPlanSchema, sections: SectionsZ.optional() });
 export const TaskQuery = z.strictObject({ planId: z.string().uuid().optional(), status: Status.optional(), unitId: z.string().uuid().optional(), lagging: z.enum(['true', 'false']).optional() });
 export type TaskQueryInput = z.infer<typeof TaskQuery>;
 export const TaskPatch = z.strictObject({ version: z.number().int(), title: z.string().max(300).optional(), deadline: DateStr.nullable().optional(), status: z.enum(['not_started', 'in_progress', 'done']).optional() });

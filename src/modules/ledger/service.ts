@@ -8,3 +8,4 @@ export { attachment, reportProgress, addCooperatingNote, cooperationNotes, type 
 export { reviewTask, supervision, bulletin, sendReminders, listReminders, acknowledgeReminder } from './supervision.ts';
 export { findUnit, listUnits, saveUnit, addUnitsIfMissing } from './units.ts';
 export { viewerOf } from './viewer.ts';
+export { planSections, type PlanSection } from './rules.ts';

@@ -3,7 +3,7 @@
 // What a caller may see is a pair of parameters on every read of tasks (`Seen`): a department's unit
 // (its tasks only), or a region prefix (the commission's plans), or neither (a system administrator).
 import type { Queryable } from '../../platform/db.ts';
-import type { UnitRecord, UnitRole } from './rules.ts';
+import type { PlanSection, UnitRecord, UnitRole } from './rules.ts';
 
 /** Who sees which tasks: a unit id (a department), a LIKE pattern of plan regions (the commission), or neither. */
 export interface Seen { unitId: string | null; regionLike: string | null }
@@ -84,10 +84,15 @@ export async function setAliases(q: Queryable, id: string, aliases: string[], re
 
 // ---- plans and tasks ----
 
-export async function insertPlan(q: Queryable, p: { title: string; issuer: string | null; docNumber: string | null; issuedOn: string | null; regionCode: string; sourceName: string | null; userId: string }): Promise<string> {
-  const [pl] = await q.query<{ id: string }>('INSERT INTO plans (title, issuer, doc_number, issued_on, region_code, source_name, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id',
-    [p.title, p.issuer, p.docNumber, p.issuedOn, p.regionCode, p.sourceName, p.userId]);
+export async function insertPlan(q: Queryable, p: { title: string; issuer: string | null; docNumber: string | null; issuedOn: string | null; regionCode: string; sourceName: string | null; userId: string; sections: PlanSection[] }): Promise<string> {
+  const [pl] = await q.query<{ id: string }>('INSERT INTO plans (title, issuer, doc_number, issued_on, region_code, source_name, created_by, sections) VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb) RETURNING id',
+    [p.title, p.issuer, p.docNumber, p.issuedOn, p.regionCode, p.sourceName, p.userId, JSON.stringify(p.sections)]);
   return pl.id;
+}
+
+/** The section headings of the given plans (their titles above the tasks). */
+export async function sectionsOfPlans(q: Queryable, ids: string[]): Promise<{ id: string; sections: PlanSection[] }[]> {
+  return q.query<{ id: string; sections: PlanSection[] }>('SELECT id, sections FROM plans WHERE id = ANY($1::uuid[])', [ids]);
 }
 
 export interface TaskWrite { position: number; path: string[]; number: string; title: string; body: string; deadline: string | null }

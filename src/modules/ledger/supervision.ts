@@ -6,7 +6,8 @@ import { writeAudit } from '../../platform/audit.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { today } from '../../shared/time.ts';
 import { quarterBounds, quarterOf } from './rules.ts';
-import { acknowledge, insertReminders, insertReview, isReportOfTask, lockTaskSeen, remindersSeen, setTaskLagging, unreported } from './store.ts';
+import { acknowledge, insertReminders, insertReview, isReportOfTask, lockTaskSeen, regionName, remindersSeen, setTaskLagging, unreported } from './store.ts';
+import { issuingUnit } from '../indicators/service.ts';
 import { listTasks, loadTasks, type LedgerTask } from './tasks.ts';
 import { cooperationNotes } from './reports.ts';
 import { bulletinDocument } from './export.ts';
@@ -100,7 +101,8 @@ export async function bulletin(db: Db, p: Principal, input: BulletinInput) {
   const s = await supervision(db, p, quarter);
   const ids = new Set(tasks.map((t) => t.id));
   const notReported = s.notReported.map((u) => ({ ...u, tasks: u.tasks.filter((t) => ids.has(t.id)) })).filter((u) => u.tasks.length);
-  const title = input.planId ? tasks[0].planTitle : '重点工作任务';
-  const content = await bulletinDocument({ title, quarter, tasks, notReported, issuedOn: today(), cooperation: await cooperationNotes(db, quarter, tasks) });
-  return { fileName: `${quarter}通报.docx`, mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content };
+  const region = p.regionCode ? await regionName(db, p.regionCode) : undefined;
+  const content = await bulletinDocument({ planTitle: input.planId ? tasks[0].planTitle : null, quarter, tasks, notReported, issuedOn: today(), issuingUnit: region ? issuingUnit(region) : '卫生健康行政部门',
+    cooperation: await cooperationNotes(db, quarter, tasks) });
+  return { fileName: `${quarter}${input.planId ? tasks[0].planTitle : ''}通报.docx`, mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', content };
 }

@@ -11,7 +11,7 @@ import { displayStatus, quarterOf, type TaskStatus, type UnitRole } from './rule
 import { ledgerWorkbook } from './export.ts';
 import type { TaskPatchInput, TaskQueryInput } from './schema.ts';
 import {
-  attachmentsOfTask, historyOfTask, latestReports, lockTaskSeen, plansSeen, reportsOfTask, reviewsOfTask, taskBody, tasksSeen, unitRoles, unitsOfTasks, updateTaskFields, type TaskFilterRow,
+  attachmentsOfTask, historyOfTask, latestReports, lockTaskSeen, plansSeen, reportsOfTask, reviewsOfTask, sectionsOfPlans, taskBody, tasksSeen, unitRoles, unitsOfTasks, updateTaskFields, type TaskFilterRow,
 } from './store.ts';
 import { history, seen, TASK, viewerOf, type Viewer } from './viewer.ts';
 
@@ -117,5 +117,6 @@ export async function ledgerPage(db: Db, p: Principal, q: TaskQueryInput) {
 export async function ledgerExport(db: Db, p: Principal, planId: string | undefined) {
   const tasks = await listTasks(db, p, { planId });
   const title = planId && tasks[0] ? tasks[0].planTitle : '重点工作任务';
-  return { fileName: `${title}台账.xlsx`, mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: await ledgerWorkbook(title, tasks) };
+  const sections = new Map((await sectionsOfPlans(db, [...new Set(tasks.map((t) => t.planId))])).map((r) => [r.id, r.sections]));
+  return { fileName: `${title}台账.xlsx`, mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: await ledgerWorkbook(title, tasks, sections, today()) };
 }

@@ -7989,6 +7989,10 @@ export interface paths {
                                     indicator: string | null;
                                 }[];
                             };
+                            sections: {
+                                path: string[];
+                                title: string;
+                            }[];
                             units: {
                                 printed: string;
                                 unitId: string | null;
@@ -8096,6 +8100,10 @@ export interface paths {
                                 indicator: string | null;
                             }[];
                         };
+                        sections?: {
+                            path: string[];
+                            title: string;
+                        }[];
                     };
                 };
             };

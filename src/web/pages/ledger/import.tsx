@@ -28,6 +28,7 @@ export function PlanImportPage() {
   const [fileName, setFileName] = useState('');
   const [plan, setPlan] = useState<Plan | null>(null);
   const [units, setUnits] = useState<Parsed['units']>([]);
+  const [sections, setSections] = useState<Parsed['sections']>([]);
   const [region, setRegion] = useState(user?.scope.regionCode ?? '');
   const [reading, setReading] = useState(false);
   const [split, setSplit] = useState<{ i: number; at: number; title: string } | null>(null);
@@ -39,7 +40,7 @@ export function PlanImportPage() {
     try {
       const contentBase64 = await fileToBase64(file);
       parseMut.mutate({ body: { fileName: file.name, contentBase64, regionCode: region || undefined } }, {
-        onSuccess: (r) => { setFileName(file.name); setPlan(r.plan); setUnits(r.units); },
+        onSuccess: (r) => { setFileName(file.name); setPlan(r.plan); setUnits(r.units); setSections(r.sections); },
       });
     } catch (err) {
       showError(err);
@@ -53,7 +54,7 @@ export function PlanImportPage() {
   });
   const save = () => {
     if (!plan) return;
-    saveMut.mutate({ body: { regionCode: region, sourceName: fileName, plan } });
+    saveMut.mutate({ body: { regionCode: region, sourceName: fileName, plan, sections } });
   };
   const busy = reading || parseMut.isPending || saveMut.isPending;
   const splitProblem = split && plan ? numberProblem(t, t('ledger.import.splitAt'), split.at, { min: 1, max: plan.tasks[split.i].text.length - 1, integer: true }) : null;
