@@ -11,7 +11,7 @@ import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { assertMayAttach } from '../records/basis.ts';
 import { addImmunisation, immunisationHistories } from '../records/service.ts';
-import { getFacility, facilityBriefs } from '../registry/facilities.ts';
+import { getFacility, facilityBriefs, listFacilities } from '../registry/facilities.ts';
 import { careFacts, childrenUnder, liveResidentName } from '../registry/residents.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { addDays, today } from '../../shared/time.ts';
@@ -25,11 +25,18 @@ export const LIST_AGE_YEARS = 7;
 
 interface Clinic { id: string; code: string; name: string; regionCode: string }
 
-/** The vaccination clinic the worker acts for: the facility of their account. */
+/**
+ * The vaccination clinic the worker acts for: the facility of their account, else — a township's
+ * public-health worker — the one township-tier facility of their township (its health centre).
+ */
 async function clinicOf(q: Queryable, p: Principal): Promise<Clinic> {
-  if (!p.facilityCode) throw badRequest('publichealth.facility_required', { zh: '账号未关联接种单位', en: 'Your account has no vaccination clinic' }, [{ path: 'facilityCode', problem: 'your account has no facility / 账号未关联机构' }]);
-  const f = await getFacility(q, p.facilityCode, null);
-  return { id: f.id, code: f.code, name: f.name, regionCode: f.regionCode };
+  if (p.facilityCode) {
+    const f = await getFacility(q, p.facilityCode, null);
+    return { id: f.id, code: f.code, name: f.name, regionCode: f.regionCode };
+  }
+  const own = p.regionCode ? (await listFacilities(q, { within: regionPrefix(p.regionCode), tier: 'township', limit: 5, offset: 0 })).items.filter((f) => f.regionCode === p.regionCode) : [];
+  if (own.length !== 1) throw badRequest('publichealth.facility_required', { zh: '账号未关联接种单位', en: 'Your account has no vaccination clinic' }, [{ path: 'facilityCode', problem: 'your account has no facility / 账号未关联机构' }]);
+  return { id: own[0].id, code: own[0].code, name: own[0].name, regionCode: own[0].regionCode };
 }
 
 /** The schedule's versions with their series and doses, and the vaccines. */
