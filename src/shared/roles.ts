@@ -131,3 +131,5 @@ export const SHORTAGE_REGISTRARS: readonly Role[] = ['doctor', 'village_doctor',
 export const IMMUNISATION_STAFF: readonly Role[] = ['public_health'];
 /** Who reads the immunisation schedule (no person in it). */
 export const SCHEDULE_READERS: readonly Role[] = STAFF;
+/** Who reads immunisation coverage by township (aggregates only). */
+export const COVERAGE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'public_health'];

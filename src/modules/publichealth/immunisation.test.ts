@@ -106,6 +106,15 @@ for (const engine of ENGINES) {
       assert.equal(row('BCG', 1), '2/1/1 50 50');
       assert.equal(row('HepB', 3), '0/0/0 null null');
 
+      // Coverage by township for the county's officer: 甲镇 two children (HepB 1 given to one), 乙镇 one (none given).
+      const officer = await t.signIn('imm-officer', 'officer', { regionCode: tree.county });
+      const towns = await get(officer, '/api/publichealth/immunisation/coverage/townships');
+      assert.equal(towns.statusCode, 200, towns.body);
+      const hepb1 = (items: { series: string; dose: number; eligible: number; given: number; coverage: number | null }[]) => { const x = items.find((i) => i.series === 'HepB' && i.dose === 1)!; return `${x.eligible}/${x.given} ${x.coverage}`; };
+      assert.deepEqual(towns.json().townships.map((x: { name: string; children: number; items: [] }) => `${x.name} ${x.children} ${hepb1(x.items)}`), ['甲镇 2 2/1 50', '乙镇 1 1/0 0']);
+      assert.equal(`${towns.json().total.children} ${hepb1(towns.json().total.items)}`, '3 3/1 33.3');
+      assert.equal((await get(nurse, '/api/publichealth/immunisation/coverage/townships')).statusCode, 403);
+
       // Access: the other township's worker cannot record for this child (404, as for no child); a nurse may not use the clinic routes.
       const outside = await post(phB, '/api/publichealth/immunisation/vaccinations', { residentId: c1, vaccine: 'HepB', lotId: otherLot.id, site: 'left_thigh' });
       assert.equal(outside.statusCode, 404);

@@ -1,9 +1,9 @@
 // Public-health routes: thin — schema, access, one call to the service.
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { IMMUNISATION_STAFF, RECORD_READERS, SCHEDULE_READERS } from '../../shared/roles.ts';
-import { childCard, coverage, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
-import { ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, VaccinationIn, VaccinationOut } from './schema.ts';
+import { COVERAGE_READERS, IMMUNISATION_STAFF, RECORD_READERS, SCHEDULE_READERS } from '../../shared/roles.ts';
+import { childCard, coverage, coverageByTownship, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
+import { ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, TownshipCoverageOut, TownshipCoverageQuery, VaccinationIn, VaccinationOut } from './schema.ts';
 import { z } from 'zod';
 
 /** Registers /api/publichealth/*. */
@@ -45,5 +45,10 @@ export async function publicHealthRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: IMMUNISATION_STAFF },
     schema: { tags: ['publichealth'], summary: 'Coverage (接种率) and timeliness by vaccine and dose over my clinic\'s children under 7 on a day', querystring: CoverageQuery, response: { 200: CoverageOut } },
     handler: async (req) => coverage(db, me(req), req.query),
+  });
+  app.get('/api/publichealth/immunisation/coverage/townships', {
+    config: { access: COVERAGE_READERS },
+    schema: { tags: ['publichealth'], summary: 'Coverage and timeliness by vaccine and dose for each township of my region (children under 7 living there), with the region\'s total', querystring: TownshipCoverageQuery, response: { 200: TownshipCoverageOut } },
+    handler: async (req) => coverageByTownship(db, me(req), req.query),
   });
 }

@@ -215,19 +215,30 @@ export function percent(num: number, den: number): number | null {
   return den === 0 ? null : Math.round((num / den) * 1000) / 10;
 }
 
+export interface DoseCoverage { series: string; dose: number; eligible: number; given: number; timely: number; coverage: number | null; timeliness: number | null }
+
 /**
- * Coverage of one dose over a cohort on a day (接种率 = 实种人数 ÷ 应种人数): the children whose
- * scheduled day for the dose has come (应种), those with the dose counted (实种), and of those the
- * ones given it on time (及时).
+ * Coverage of every dose of the version in force over a cohort on a day (接种率 = 实种人数 ÷ 应种人数):
+ * the children whose scheduled day for the dose has come (应种; not those the catch-up rules no longer
+ * give it to), those with the dose counted (实种), and of those the ones given it on time (及时).
  */
-export function doseCoverage(children: { birth: string; history: GivenDose[] }[], series: string, dose: number, day: string): { eligible: number; given: number; timely: number; coverage: number | null; timeliness: number | null } {
-  let eligible = 0, given = 0, timely = 0;
+export function coverageOf(children: { birth: string; history: GivenDose[] }[], day: string): DoseCoverage[] {
+  const v = versionOn(day);
+  const tally = new Map(v.series.flatMap((s) => s.doses.map((d) => [`${s.code}:${d.dose}`, { series: s.code, dose: d.dose, eligible: 0, given: 0, timely: 0 }] as [string, { series: string; dose: number; eligible: number; given: number; timely: number }])));
   for (const c of children) {
-    const s = childSchedule(c.birth, c.history, day);
-    const line = s.lines.find((l) => l.series === series && l.dose === dose);
-    if (!line || line.scheduledOn > day || line.status === 'no_catch_up') continue;
-    eligible++;
-    if (line.status === 'given') { given++; if (line.timely) timely++; }
+    for (const l of childSchedule(c.birth, c.history, day).lines) {
+      const t = tally.get(`${l.series}:${l.dose}`);
+      if (!t || l.scheduledOn > day || l.status === 'no_catch_up') continue;
+      t.eligible++;
+      if (l.status === 'given') { t.given++; if (l.timely) t.timely++; }
+    }
   }
+  return [...tally.values()].map((t) => ({ ...t, coverage: percent(t.given, t.eligible), timeliness: percent(t.timely, t.eligible) }));
+}
+
+/** Coverage of one dose over a cohort on a day (see coverageOf). */
+export function doseCoverage(children: { birth: string; history: GivenDose[] }[], series: string, dose: number, day: string): Omit<DoseCoverage, 'series' | 'dose'> {
+  const x = coverageOf(children, day).find((t) => t.series === series && t.dose === dose);
+  const { eligible = 0, given = 0, timely = 0 } = x ?? {};
   return { eligible, given, timely, coverage: percent(given, eligible), timeliness: percent(timely, eligible) };
 }

@@ -60,3 +60,12 @@ export const CoverageOut = z.object({
   definitions: z.object({ coverage: z.object({ zh: z.string(), en: z.string() }), timeliness: z.object({ zh: z.string(), en: z.string() }) }),
   items: z.array(z.object({ series: z.string(), dose: z.number(), eligible: z.number(), given: z.number(), timely: z.number(), coverage: z.number().nullable(), timeliness: z.number().nullable() })),
 });
+
+const CoverageItem = z.object({ series: z.string(), dose: z.number(), eligible: z.number(), given: z.number(), timely: z.number(), coverage: z.number().nullable(), timeliness: z.number().nullable() });
+export const TownshipCoverageQuery = z.strictObject({ day: DateStr.optional(), county: z.string().regex(/^\d{6}$/, 'a 6-digit county code / 6位区县代码').optional() });
+export const TownshipCoverageOut = z.object({
+  day: z.string(), version: z.string(),
+  definitions: z.object({ coverage: z.object({ zh: z.string(), en: z.string() }), timeliness: z.object({ zh: z.string(), en: z.string() }) }),
+  total: z.object({ code: z.string(), children: z.number(), items: z.array(CoverageItem) }),
+  townships: z.array(z.object({ code: z.string(), name: z.string(), children: z.number(), items: z.array(CoverageItem) })),
+});

@@ -14,8 +14,10 @@ import { addImmunisation, immunisationHistories } from '../records/service.ts';
 import { getFacility, facilityBriefs, listFacilities } from '../registry/facilities.ts';
 import { careFacts, childrenUnder, liveResidentName } from '../registry/residents.ts';
 import { regionPrefix } from '../../shared/roles.ts';
+import { scopePrefix } from '../../platform/scope.ts';
+import { townshipsOf } from '../registry/regions.ts';
 import { addDays, today } from '../../shared/time.ts';
-import { addSpan, childSchedule, doseCoverage, lotProblem, nextDoseOf, type ChildSchedule, type LotProblem } from './rules.ts';
+import { addSpan, childSchedule, coverageOf, lotProblem, nextDoseOf, type ChildSchedule, type LotProblem } from './rules.ts';
 import { SCHEDULE_VERSIONS, VACCINES, versionOn } from './schedule.ts';
 import * as store from './store.ts';
 import type { ChildCardOut, VaccinationIn } from './schema.ts';
@@ -206,9 +208,30 @@ export async function coverage(db: Db, p: Principal, f: { day?: string }) {
   const day = f.day ?? today();
   const clinic = await clinicOf(db, p);
   const kids = (await clinicChildren(db, clinic, day)).map((k) => ({ birth: k.birthDate, history: k.history }));
-  const v = versionOn(day);
-  const items = v.series.flatMap((s) => s.doses.map((d) => ({ series: s.code, dose: d.dose, ...doseCoverage(kids, s.code, d.dose, day) })));
-  return { facility: { code: clinic.code, name: clinic.name }, day, children: kids.length, definitions: COVERAGE_DEFINITIONS, items };
+  return { facility: { code: clinic.code, name: clinic.name }, day, children: kids.length, definitions: COVERAGE_DEFINITIONS, items: coverageOf(kids, day) };
+}
+
+/**
+ * Coverage and timeliness by township over the children under 7 living in the principal's region (or
+ * the county named, for an administrator), with the region's total: aggregates only, no person shown.
+ */
+export async function coverageByTownship(db: Db, p: Principal, f: { day?: string; county?: string }) {
+  const day = f.day ?? today();
+  const scope = await scopePrefix(db, p);
+  const prefix = scope ?? f.county;
+  if (!prefix) throw badRequest('publichealth.county_required', { zh: '请指定区县', en: 'Name the county' }, [{ path: 'county', problem: 'required / 必填' }]);
+  const kids = await childrenUnder(db, prefix, addDays(addSpan(day, { years: -LIST_AGE_YEARS }), 1), day);
+  const histories = await immunisationHistories(db, kids.map((k) => k.id));
+  const towns = (await townshipsOf(db, prefix.slice(0, 6))).filter((t) => t.code.startsWith(prefix) || prefix.startsWith(regionPrefix(t.code)));
+  const byTown = new Map<string, { birth: string; history: { vaccine: string; givenOn: string }[] }[]>(towns.map((t) => [t.code, []]));
+  for (const k of kids) byTown.get(`${k.villageCode.slice(0, 9)}000`)?.push({ birth: k.birthDate, history: histories.get(k.id) ?? [] });
+  const all = [...byTown.values()].flat();
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.coverage_read', outcome: 'ok', details: { region: prefix, day } }));
+  return {
+    day, version: versionOn(day).id, definitions: COVERAGE_DEFINITIONS,
+    total: { code: prefix, children: all.length, items: coverageOf(all, day) },
+    townships: towns.map((t) => ({ code: t.code, name: t.name, children: byTown.get(t.code)!.length, items: coverageOf(byTown.get(t.code)!, day) })),
+  };
 }
 
 export type { ChildSchedule };

@@ -18932,6 +18932,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/publichealth/immunisation/coverage/townships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coverage and timeliness by vaccine and dose for each township of my region (children under 7 living there), with the region's total */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            version: string;
+                            definitions: {
+                                coverage: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                timeliness: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            total: {
+                                code: string;
+                                children: number;
+                                items: {
+                                    series: string;
+                                    dose: number;
+                                    eligible: number;
+                                    given: number;
+                                    timely: number;
+                                    coverage: number | null;
+                                    timeliness: number | null;
+                                }[];
+                            };
+                            townships: {
+                                code: string;
+                                name: string;
+                                children: number;
+                                items: {
+                                    series: string;
+                                    dose: number;
+                                    eligible: number;
+                                    given: number;
+                                    timely: number;
+                                    coverage: number | null;
+                                    timeliness: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
