@@ -40,8 +40,12 @@ export function addSpan(date: string, s: Span | undefined): string {
   const ym = (m - 1) + months;
   const yy = y + Math.floor(ym / 12);
   const mm = ((ym % 12) + 12) % 12;
-  const last = new Date(Date.UTC(yy, mm + 1, 0)).getUTCDate();
-  const base = Date.UTC(yy, mm, Math.min(d, last));
+  const leap = yy % 4 === 0 && (yy % 100 !== 0 || yy % 400 === 0);
+  const last = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mm];
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  const at = new Date(0);
+  at.setUTCFullYear(yy, mm, Math.min(d, last));
+  const base = at.getTime();
   return new Date(base + (s.days ?? 0) * 86_400_000).toISOString().slice(0, 10);
 }
 
