@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'publichealth'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -43,6 +43,8 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // medicines
   medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
   stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
+  // public health (immunisation: the clinics' vaccine lots, the vaccination record)
+  vaccine_lots: 'publichealth', vaccine_lot_moves: 'publichealth', vaccinations: 'publichealth',
 };
 
 /**

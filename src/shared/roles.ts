@@ -127,3 +127,9 @@ export const MEDICATION_READERS: readonly Role[] = ['doctor', 'village_doctor', 
 export const STEWARDSHIP_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'pharmacist'];
 /** Who registers a drug their village or township lacks for a patient (基层缺药登记). */
 export const SHORTAGE_REGISTRARS: readonly Role[] = ['doctor', 'village_doctor', 'nurse'];
+/** The vaccination clinic's staff (public-health workers of the clinic, who hold the public-health basis for its area): due list, lots, doses. */
+export const IMMUNISATION_STAFF: readonly Role[] = ['public_health'];
+/** Who reads the immunisation schedule (no person in it). */
+export const SCHEDULE_READERS: readonly Role[] = STAFF;
+/** Who reads immunisation coverage by township (aggregates only). */
+export const COVERAGE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'public_health'];

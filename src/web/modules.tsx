@@ -8,6 +8,7 @@ import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
   CARD_DOCTORS, CARD_REVIEWERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
+  IMMUNISATION_STAFF, SCHEDULE_READERS,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
@@ -41,6 +42,7 @@ import { CardReviewPage, MyCardsPage } from './pages/surveillance/cards';
 import { SignalsPage } from './pages/surveillance/signals';
 import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
 import { PharmacyPage } from './pages/medicines/pharmacy';
+import { ChildCardPage, ClinicPage, SchedulePage } from './pages/publichealth/clinic';
 
 export interface PageEntry {
   path: string;
@@ -61,6 +63,7 @@ const MONITOR = { key: 'indicators', label: 'indicators.menu.group' as const, ic
 const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <SettingOutlined /> };
 const SURVEILLANCE = { key: 'surveillance', label: 'surveillance.menu.group' as const, icon: <AlertOutlined /> };
 const MEDICINES = { key: 'medicines', label: 'medicines.menu.group' as const, icon: <ExperimentOutlined /> };
+const PUBLIC_HEALTH = { key: 'publichealth', label: 'publichealth.menu.group' as const, icon: <SafetyOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -107,6 +110,9 @@ export const PAGES: PageEntry[] = [
   { path: '/medicines/prescribe/:residentId', label: 'medicines.menu.prescribe', icon: <ExperimentOutlined />, roles: MEDICINE_PRESCRIBERS, hidden: true, element: <PrescribePage /> },
   { path: '/medicines/pharmacy', label: 'medicines.menu.pharmacy', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PharmacyPage /> },
   { path: '/medicines/review', label: 'medicines.menu.review', icon: <ExperimentOutlined />, roles: PRESCRIPTION_REVIEWERS, group: MEDICINES, element: <ReviewCentrePage /> },
+  { path: '/publichealth/clinic', label: 'publichealth.menu.clinic', icon: <SafetyOutlined />, roles: IMMUNISATION_STAFF, group: PUBLIC_HEALTH, element: <ClinicPage /> },
+  { path: '/publichealth/schedule', label: 'publichealth.menu.schedule', icon: <SafetyOutlined />, roles: SCHEDULE_READERS, group: PUBLIC_HEALTH, element: <SchedulePage /> },
+  { path: '/publichealth/children/:residentId', label: 'publichealth.menu.card', icon: <SafetyOutlined />, roles: RECORD_READERS, hidden: true, element: <ChildCardPage /> },
   { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },

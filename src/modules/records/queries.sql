@@ -98,6 +98,12 @@ INSERT INTO observations (resident_id, encounter_id, code, value, unit, ref_low,
 INSERT INTO prescriptions (resident_id, encounter_id, drug_name, form, strength, dose, route, frequency, days, quantity, antibacterial_class, prescribed_at)
 VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12);
 
+-- insertImmunisationAlone
+INSERT INTO immunisations (resident_id, vaccine, dose_number, given_on, lot, site, facility_id, source_system) VALUES ($1,$2,$3,$4,$5,$6,$7,'meridian') RETURNING id;
+
+-- immunisationHistories
+SELECT id, resident_id, vaccine, given_on::text AS given_on FROM immunisations WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id, given_on, id;
+
 -- insertImmunisation
 INSERT INTO immunisations (resident_id, encounter_id, vaccine, dose_number, given_on, lot, site, facility_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8);
 

@@ -560,3 +560,19 @@ export async function addPrescriptionLines(q: Queryable, residentId: string, enc
   lines: { drugName: string; form: string; strength: string; dose: string; route: string; frequency: string; days: number; quantity: number; antibacterialClass: string | null }[]): Promise<void> {
   for (const x of lines) await store.insertPrescription(q, residentId, encounterId, x, at);
 }
+
+/**
+ * Writes one dose to the record inside the caller's transaction (the vaccination clinic's record of
+ * it lives in the public-health module), under a grant of assertMayAttach; answers the row's id.
+ */
+export async function addImmunisation(q: Queryable, g: AttachGrant, facilityId: string, x: { vaccine: string; doseNumber: number; givenOn: string; lot: string; site: string }): Promise<string> {
+  return store.insertImmunisationAlone(q, g.residentId, facilityId, x);
+}
+
+/** Residents' immunisations (vaccine and day, oldest first), by resident: for rules over many children, whose access the caller checked. */
+export async function immunisationHistories(q: Queryable, residentIds: readonly string[]): Promise<Map<string, { id: string; vaccine: string; givenOn: string }[]>> {
+  const out = new Map<string, { id: string; vaccine: string; givenOn: string }[]>(residentIds.map((id) => [id, []]));
+  if (!residentIds.length) return out;
+  for (const r of await store.immunisationHistories(q, residentIds)) out.get(r.resident_id)?.push({ id: r.id, vaccine: r.vaccine, givenOn: r.given_on });
+  return out;
+}

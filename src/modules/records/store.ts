@@ -193,6 +193,18 @@ export async function insertPrescription(q: Queryable, residentId: string, encou
     [residentId, encounterId, x.drugName, x.form, x.strength, x.dose, x.route, x.frequency, x.days, x.quantity, x.antibacterialClass, at]);
 }
 
+/** Inserts one immunisation without an encounter (a vaccination clinic's dose) and answers its id. */
+export async function insertImmunisationAlone(q: Queryable, residentId: string, facilityId: string, x: { vaccine: string; doseNumber: number; givenOn: string; lot: string; site: string }): Promise<string> {
+  const [r] = await q.query<{ id: string }>("INSERT INTO immunisations (resident_id, vaccine, dose_number, given_on, lot, site, facility_id, source_system) VALUES ($1,$2,$3,$4,$5,$6,$7,'meridian') RETURNING id",
+    [residentId, x.vaccine, x.doseNumber, x.givenOn, x.lot, x.site, facilityId]);
+  return r.id;
+}
+
+/** The immunisations of residents (vaccine and day), oldest first: the history the immunisation schedule reads. */
+export function immunisationHistories(q: Queryable, residentIds: readonly string[]): Promise<{ id: string; resident_id: string; vaccine: string; given_on: string }[]> {
+  return q.query('SELECT id, resident_id, vaccine, given_on::text AS given_on FROM immunisations WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id, given_on, id', [residentIds]);
+}
+
 export async function insertImmunisation(q: Queryable, residentId: string, encounterId: string, facilityId: string, x: { vaccine: string; doseNumber: number; givenOn: string; lot: string | null; site: string | null }): Promise<void> {
   await q.query('INSERT INTO immunisations (resident_id, encounter_id, vaccine, dose_number, given_on, lot, site, facility_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)',
     [residentId, encounterId, x.vaccine, x.doseNumber, x.givenOn, x.lot, x.site, facilityId]);

@@ -483,6 +483,16 @@ export function cardPeople(q: Queryable, ids: readonly string[]): Promise<CardPe
       WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL`, [ids]);
 }
 
+export interface ChildRow { id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_code: string; village_name: string }
+/** Live residents born in [bornFrom, bornTo] living under a region prefix, by birth date then name. */
+export function childrenUnder(q: Queryable, prefix: string, bornFrom: string, bornTo: string): Promise<ChildRow[]> {
+  return q.query<ChildRow>(
+    `SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.village_code, v.name AS village_name
+       FROM residents r JOIN regions v ON v.code = r.village_code
+      WHERE r.village_code LIKE $1 || '%' AND r.birth_date BETWEEN $2::date AND $3::date AND r.merged_into IS NULL AND r.death_date IS NULL
+      ORDER BY r.birth_date, r.name, r.id`, [prefix, bornFrom, bornTo]);
+}
+
 /** The townships of a county (code and name), by code. */
 export function townshipsOf(q: Queryable, county: string): Promise<{ code: string; name: string }[]> {
   return q.query("SELECT code, name FROM regions WHERE level = 'township' AND code LIKE $1 || '%' ORDER BY code", [county]);

@@ -18167,6 +18167,900 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/publichealth/immunisation/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The national immunisation schedule, each version with its start day and source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            versions: {
+                                id: string;
+                                zh: string;
+                                en: string;
+                                from: string;
+                                source: string;
+                                series: {
+                                    code: string;
+                                    zh: string;
+                                    en: string;
+                                    catchUp: string | null;
+                                    doses: {
+                                        dose: number;
+                                        age: {
+                                            days?: number;
+                                            months?: number;
+                                            years?: number;
+                                        };
+                                        minInterval: {
+                                            days?: number;
+                                            months?: number;
+                                            years?: number;
+                                        } | null;
+                                        minFromFirst: {
+                                            days?: number;
+                                            months?: number;
+                                            years?: number;
+                                        } | null;
+                                        products: string[];
+                                        completeBy: {
+                                            days?: number;
+                                            months?: number;
+                                            years?: number;
+                                        } | null;
+                                    }[];
+                                }[];
+                            }[];
+                            vaccines: {
+                                code: string;
+                                zh: string;
+                                en: string;
+                                /** @enum {string} */
+                                route: "im" | "sc" | "id" | "oral";
+                                site: string;
+                                live: boolean;
+                            }[];
+                            current: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/children/{residentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A child's vaccination card: doses given (with lot and vaccinator), due, overdue, planned, and those not counted (needs a basis) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                ageMonths: number;
+                            };
+                            version: string;
+                            day: string;
+                            lines: {
+                                series: string;
+                                dose: number;
+                                /** @enum {string} */
+                                status: "given" | "due" | "overdue" | "upcoming" | "planned" | "no_catch_up";
+                                scheduledOn: string;
+                                dueOn: string | null;
+                                overdueFrom: string | null;
+                                givenOn: string | null;
+                                timely: boolean | null;
+                                vaccine: string;
+                                version: string;
+                                note: string | null;
+                                detail: {
+                                    manufacturer: string;
+                                    lot: string;
+                                    expiresOn: string;
+                                    site: string;
+                                    route: string;
+                                    vaccinator: string;
+                                    facilityName: string | null;
+                                } | null;
+                            }[];
+                            notCounted: {
+                                vaccine: string;
+                                givenOn: string;
+                                series: string;
+                                dose: number;
+                                reason: string;
+                                version: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My clinic's due list for a day: children under 7 of its area with a dose due or overdue, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    status?: "due" | "overdue";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            day: string;
+                            version: string;
+                            total: number;
+                            children: number;
+                            items: {
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                ageMonths: number;
+                                villageName: string;
+                                series: string;
+                                dose: number;
+                                vaccine: string;
+                                /** @enum {string} */
+                                status: "due" | "overdue";
+                                dueOn: string;
+                                daysLate: number;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My clinic's vaccine lots with stock (all=yes: every lot), soonest expiry first */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "yes" | "no";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            items: {
+                                id: string;
+                                vaccine: string;
+                                manufacturer: string;
+                                lot: string;
+                                expiresOn: string;
+                                quantity: number;
+                                expired: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Receive doses of a lot into my clinic's stock (an expired lot refused) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        vaccine: "HepB" | "BCG" | "IPV" | "bOPV" | "DTaP" | "DT" | "MMR" | "JE-L" | "MPSV-A" | "MPSV-AC" | "HepA-L";
+                        manufacturer: string;
+                        lot: string;
+                        expiresOn: string;
+                        quantity: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            quantity: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/vaccinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a dose given at my clinic: due now, from an unexpired lot of mine with stock; one dose taken from the lot; answers the child's card */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** @enum {string} */
+                        vaccine: "HepB" | "BCG" | "IPV" | "bOPV" | "DTaP" | "DT" | "MMR" | "JE-L" | "MPSV-A" | "MPSV-AC" | "HepA-L";
+                        /** Format: uuid */
+                        lotId: string;
+                        /** @enum {string} */
+                        site: "left_upper_arm" | "right_upper_arm" | "left_thigh" | "right_thigh" | "left_buttock" | "right_buttock" | "oral";
+                        /** @enum {string} */
+                        route?: "im" | "sc" | "id" | "oral";
+                        givenOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            series: string;
+                            dose: number;
+                            lotLeft: number;
+                            card: {
+                                resident: {
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    birthDate: string;
+                                    ageMonths: number;
+                                };
+                                version: string;
+                                day: string;
+                                lines: {
+                                    series: string;
+                                    dose: number;
+                                    /** @enum {string} */
+                                    status: "given" | "due" | "overdue" | "upcoming" | "planned" | "no_catch_up";
+                                    scheduledOn: string;
+                                    dueOn: string | null;
+                                    overdueFrom: string | null;
+                                    givenOn: string | null;
+                                    timely: boolean | null;
+                                    vaccine: string;
+                                    version: string;
+                                    note: string | null;
+                                    detail: {
+                                        manufacturer: string;
+                                        lot: string;
+                                        expiresOn: string;
+                                        site: string;
+                                        route: string;
+                                        vaccinator: string;
+                                        facilityName: string | null;
+                                    } | null;
+                                }[];
+                                notCounted: {
+                                    vaccine: string;
+                                    givenOn: string;
+                                    series: string;
+                                    dose: number;
+                                    reason: string;
+                                    version: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coverage (接种率) and timeliness by vaccine and dose over my clinic's children under 7 on a day */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            day: string;
+                            children: number;
+                            definitions: {
+                                coverage: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                timeliness: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            items: {
+                                series: string;
+                                dose: number;
+                                eligible: number;
+                                given: number;
+                                timely: number;
+                                coverage: number | null;
+                                timeliness: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/immunisation/coverage/townships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coverage and timeliness by vaccine and dose for each township of my region (children under 7 living there), with the region's total */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            version: string;
+                            definitions: {
+                                coverage: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                timeliness: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                            total: {
+                                code: string;
+                                children: number;
+                                items: {
+                                    series: string;
+                                    dose: number;
+                                    eligible: number;
+                                    given: number;
+                                    timely: number;
+                                    coverage: number | null;
+                                    timeliness: number | null;
+                                }[];
+                            };
+                            townships: {
+                                code: string;
+                                name: string;
+                                children: number;
+                                items: {
+                                    series: string;
+                                    dose: number;
+                                    eligible: number;
+                                    given: number;
+                                    timely: number;
+                                    coverage: number | null;
+                                    timeliness: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
