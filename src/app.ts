@@ -17,6 +17,7 @@ import { indicatorRoutes } from './modules/indicators/routes.ts';
 import { surveillanceRoutes } from './modules/surveillance/routes.ts';
 import { draftFromDiagnoses, reviseFromDiagnosis } from './modules/surveillance/cards.ts';
 import { medicineRoutes } from './modules/medicines/routes.ts';
+import { diagnosticRoutes } from './modules/diagnostics/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 import { fhirRoutes } from './modules/fhir/routes.ts';
 
@@ -59,6 +60,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await fhirRoutes(app, ctx);
       await surveillanceRoutes(app, ctx);
       await medicineRoutes(app, ctx);
+      await diagnosticRoutes(app, ctx);
     },
   });
 }

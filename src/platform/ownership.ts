@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'diagnostics'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -43,6 +43,11 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   // medicines
   medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
   stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
+  // diagnostics (shared diagnostic centres)
+  diagnostic_centres: 'diagnostics', diagnostic_centre_members: 'diagnostics', diagnostic_items: 'diagnostics', diagnostic_roster: 'diagnostics', report_templates: 'diagnostics',
+  critical_rules: 'diagnostics', diagnostic_orders: 'diagnostics', diagnostic_order_events: 'diagnostics', imaging_studies: 'diagnostics', diagnostic_reports: 'diagnostics',
+  diagnostic_report_versions: 'diagnostics', diagnostic_report_reads: 'diagnostics', critical_alerts: 'diagnostics', critical_alert_events: 'diagnostics', diagnostic_messages: 'diagnostics',
+  recognition_decisions: 'diagnostics', consultations: 'diagnostics',
 };
 
 /**
