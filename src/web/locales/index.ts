@@ -15,6 +15,7 @@ import zhIndicators from './zh-CN/indicators';
 import zhAccount from './zh-CN/account';
 import zhSurveillance from './zh-CN/surveillance';
 import zhMedicines from './zh-CN/medicines';
+import zhDiagnostics from './zh-CN/diagnostics';
 import enApp from './en-US/app';
 import enCommon from './en-US/common';
 import enAdmin from './en-US/admin';
@@ -29,13 +30,14 @@ import enIndicators from './en-US/indicators';
 import enAccount from './en-US/account';
 import enSurveillance from './en-US/surveillance';
 import enMedicines from './en-US/medicines';
+import enDiagnostics from './en-US/diagnostics';
 
-const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines };
+const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhDiagnostics };
 
 /** Every message key of the app. */
 export type MessageKey = keyof typeof zhCN;
 
-const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines };
+const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enDiagnostics };
 
 export type Lang = 'zh' | 'en';
 export const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { zh: zhCN, en: enUS };
