@@ -18,6 +18,7 @@ import { surveillanceRoutes } from './modules/surveillance/routes.ts';
 import { draftFromDiagnoses, reviseFromDiagnosis } from './modules/surveillance/cards.ts';
 import { medicineRoutes } from './modules/medicines/routes.ts';
 import { publicHealthRoutes } from './modules/publichealth/routes.ts';
+import { diagnosticRoutes } from './modules/diagnostics/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 import { fhirRoutes } from './modules/fhir/routes.ts';
 
@@ -61,6 +62,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await surveillanceRoutes(app, ctx);
       await medicineRoutes(app, ctx);
       await publicHealthRoutes(app, ctx);
+      await diagnosticRoutes(app, ctx);
     },
   });
 }

@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'publichealth'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'publichealth', 'diagnostics'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -45,6 +45,11 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
   // public health (immunisation: the clinics' vaccine lots, the vaccination record)
   vaccine_lots: 'publichealth', vaccine_lot_moves: 'publichealth', vaccinations: 'publichealth',
+  // diagnostics (shared diagnostic centres)
+  diagnostic_centres: 'diagnostics', diagnostic_centre_members: 'diagnostics', diagnostic_items: 'diagnostics', diagnostic_roster: 'diagnostics', report_templates: 'diagnostics',
+  critical_rules: 'diagnostics', diagnostic_orders: 'diagnostics', diagnostic_order_events: 'diagnostics', imaging_studies: 'diagnostics', diagnostic_reports: 'diagnostics',
+  diagnostic_report_versions: 'diagnostics', diagnostic_report_reads: 'diagnostics', critical_alerts: 'diagnostics', critical_alert_events: 'diagnostics', diagnostic_messages: 'diagnostics',
+  recognition_decisions: 'diagnostics', consultations: 'diagnostics',
 };
 
 /**

@@ -1,6 +1,6 @@
 // Roles and region scope: pure, shared by server and web.
 
-export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department', 'pharmacist'] as const;
+export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department', 'pharmacist', 'diagnostician'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * The role of a registered facility system (HIS/LIS) signed in with client credentials (a Bearer
@@ -22,6 +22,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   resident: { zh: '居民', en: 'Resident' },
   department: { zh: '责任部门', en: 'Government department' },
   pharmacist: { zh: '药师', en: 'Pharmacist' },
+  diagnostician: { zh: '诊断中心医师', en: 'Diagnostic-centre doctor' },
 };
 
 /** Roles that care for patients and so may open a record when a legal basis exists. */
@@ -44,7 +45,7 @@ export function regionPrefix(code: string): string {
 
 // Role lists by purpose: each purpose named once and imported (the web's menu and pages; routes may use them too).
 /** Every staff role (everyone but residents and government departments). */
-export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'pharmacist'];
+export const STAFF: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'pharmacist', 'diagnostician'];
 /**
  * Who searches the resident master index, opens a resident's card and reveals their identifiers.
  * Not managers (and not officers): they see aggregates only.
@@ -133,3 +134,18 @@ export const IMMUNISATION_STAFF: readonly Role[] = ['public_health'];
 export const SCHEDULE_READERS: readonly Role[] = STAFF;
 /** Who reads immunisation coverage by township (aggregates only). */
 export const COVERAGE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'public_health'];
+
+/** Who reads the shared diagnostic centres and their items (to order, to see the roster and targets). */
+export const CENTRE_VIEWERS: readonly Role[] = ['sysadmin', 'manager', 'doctor', 'nurse', 'village_doctor', 'diagnostician'];
+/** Who designates a centre and keeps its members, items, roster, templates and critical-value rules (the community's management). */
+export const CENTRE_ADMINS: readonly Role[] = ['sysadmin', 'manager'];
+/** Who orders an examination or test from a centre for a resident (with a basis). */
+export const DIAGNOSTIC_ORDERERS: readonly Role[] = ['doctor', 'village_doctor'];
+/** Who records the acquisition at the township or the specimen's steps (their facility's orders). */
+export const ACQUIRERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'diagnostician'];
+/** The centre's reading doctors: worklist, reports, verification, amendment (上级诊断). */
+export const READING_DOCTORS: readonly Role[] = ['diagnostician'];
+/** Who sees their facility's orders and results and acknowledges critical values (the ordering clinician, the duty desk). */
+export const RESULT_READERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor'];
+/** Who reads the centres' figures (turnaround, critical-value timeliness, recognition, orders by township). */
+export const DIAGNOSTIC_FIGURE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'diagnostician'];

@@ -6,7 +6,7 @@ import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, Clust
 import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
-  CARD_DOCTORS, CARD_REVIEWERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
+  CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
   IMMUNISATION_STAFF, SCHEDULE_READERS,
 } from '../shared/roles';
@@ -43,6 +43,8 @@ import { SignalsPage } from './pages/surveillance/signals';
 import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
 import { PharmacyPage } from './pages/medicines/pharmacy';
 import { ChildCardPage, ClinicPage, SchedulePage } from './pages/publichealth/clinic';
+import { CentresPage, ConsultationsPage, CriticalDeskPage, DiagnosticFiguresPage, DiagnosticOrdersPage, DiagnosticReadingPage, DiagnosticWorklistPage } from './pages/diagnostics/index';
+import { ScanOutlined } from '@ant-design/icons';
 
 export interface PageEntry {
   path: string;
@@ -64,6 +66,7 @@ const ADMIN = { key: 'admin', label: 'admin.menu.group' as const, icon: <Setting
 const SURVEILLANCE = { key: 'surveillance', label: 'surveillance.menu.group' as const, icon: <AlertOutlined /> };
 const MEDICINES = { key: 'medicines', label: 'medicines.menu.group' as const, icon: <ExperimentOutlined /> };
 const PUBLIC_HEALTH = { key: 'publichealth', label: 'publichealth.menu.group' as const, icon: <SafetyOutlined /> };
+const DIAGNOSTICS = { key: 'diagnostics', label: 'diagnostics.menu.group' as const, icon: <ScanOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -114,6 +117,13 @@ export const PAGES: PageEntry[] = [
   { path: '/publichealth/schedule', label: 'publichealth.menu.schedule', icon: <SafetyOutlined />, roles: SCHEDULE_READERS, group: PUBLIC_HEALTH, element: <SchedulePage /> },
   { path: '/publichealth/children/:residentId', label: 'publichealth.menu.card', icon: <SafetyOutlined />, roles: RECORD_READERS, hidden: true, element: <ChildCardPage /> },
   { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },
+  { path: '/diagnostics/orders', label: 'diagnostics.menu.orders', icon: <ScanOutlined />, roles: ACQUIRERS.filter((r) => r !== 'diagnostician'), group: DIAGNOSTICS, element: <DiagnosticOrdersPage /> },
+  { path: '/diagnostics/worklist', label: 'diagnostics.menu.worklist', icon: <ScanOutlined />, roles: READING_DOCTORS, group: DIAGNOSTICS, element: <DiagnosticWorklistPage /> },
+  { path: '/diagnostics/read/:id', label: 'diagnostics.menu.worklist', icon: <ScanOutlined />, roles: READING_DOCTORS, hidden: true, element: <DiagnosticReadingPage /> },
+  { path: '/diagnostics/alerts', label: 'diagnostics.menu.alerts', icon: <AlertOutlined />, roles: [...RESULT_READERS, ...READING_DOCTORS], group: DIAGNOSTICS, element: <CriticalDeskPage /> },
+  { path: '/diagnostics/consultations', label: 'diagnostics.menu.consultations', icon: <TeamOutlined />, roles: [...DIAGNOSTIC_ORDERERS, ...READING_DOCTORS], group: DIAGNOSTICS, element: <ConsultationsPage /> },
+  { path: '/diagnostics/centres', label: 'diagnostics.menu.centres', icon: <BankOutlined />, roles: CENTRE_VIEWERS, group: DIAGNOSTICS, element: <CentresPage /> },
+  { path: '/diagnostics/figures', label: 'diagnostics.menu.figures', icon: <BarChartOutlined />, roles: DIAGNOSTIC_FIGURE_READERS, group: DIAGNOSTICS, element: <DiagnosticFiguresPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

@@ -6,6 +6,7 @@ import { linkWorker } from '../users/bulk.ts';
 import type { Role } from '../../shared/roles.ts';
 import { seedCounty } from './seed.ts';
 import { seedLedgerDemo } from './ledger.ts';
+import { seedDiagnosticsDemo } from './diagnostics.ts';
 
 export const DEMO_PASSWORD = 'Meridian-2026';
 export const DEMO_COUNTY = '371003';
@@ -30,6 +31,7 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'cdc', role: 'public_health', label: '区疾控中心公共卫生人员 / county CDC public-health staff' },
   { username: 'yibao', role: 'department', label: '区医疗保障局 / department (medical-insurance bureau): its own ledger tasks' },
   { username: 'pharmacist', role: 'pharmacist', label: '区审方中心药师 / county review-centre pharmacist' },
+  { username: 'reader', role: 'diagnostician', label: '医共体诊断中心医师 / diagnostic-centre doctor (ECG, imaging, laboratory)' },
 ];
 
 /** Creates the demo sign-ins on a seeded county, each linked to a worker of the right facility. */
@@ -53,6 +55,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     cdc: { regionCode: county },
     yibao: { regionCode: county },
     pharmacist: { regionCode: county },
+    reader: { facilityCode: hospital?.facility },
   };
   for (const u of DEMO_USERS) {
     const p = plan[u.username];
@@ -60,6 +63,7 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
     if (p.worker) await linkWorker(db, u.username, p.worker);
   }
   await seedLedgerDemo(db, county);
+  await seedDiagnosticsDemo(db);
 }
 
 /** Loads the demo into an empty database; returns false when the database already has users. */

@@ -6,6 +6,11 @@
 -- loadDemo
 SELECT count(*)::int AS n FROM users;
 
+-- ==== diagnostics.ts
+
+-- principal
+SELECT id, display_name, role, region_code, facility_code FROM users WHERE username = $1;
+
 -- ==== history.ts
 
 -- seedHistory

@@ -295,3 +295,9 @@ ORDER BY i.given_on DESC, i.id LIMIT $7 OFFSET $8;
 
 -- encounterBrief
 SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1;
+
+-- upsertSourcedDocument
+INSERT INTO documents (resident_id, encounter_id, kind, title, body, written_at, source_system, source_id) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (source_system, source_id) WHERE source_id IS NOT NULL DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, written_at = EXCLUDED.written_at
+WHERE documents.resident_id = EXCLUDED.resident_id
+RETURNING id;

@@ -576,3 +576,15 @@ export async function immunisationHistories(q: Queryable, residentIds: readonly 
   for (const r of await store.immunisationHistories(q, residentIds)) out.get(r.resident_id)?.push({ id: r.id, vaccine: r.vaccine, givenOn: r.given_on });
   return out;
 }
+
+/**
+ * A published diagnostic report into the resident's lifelong record (the diagnostics module's
+ * reports, inside its transaction): one document per report, kept current by its id, so an amended
+ * report replaces its text (the versions stay with the diagnostics module). Audited as a record write.
+ */
+export async function putReportDocument(q: Queryable, p: Principal, x: { residentId: string; kind: 'lab_report' | 'imaging_report' | 'examination_report'; title: string; body: string; writtenAt: string; reportId: string }): Promise<string> {
+  const id = await store.upsertSourcedDocument(q, { residentId: x.residentId, kind: x.kind, title: x.title, body: x.body, writtenAt: x.writtenAt, sourceSystem: 'diagnostics', sourceId: x.reportId });
+  if (!id) throw conflict('record.source_conflict', { zh: '报告号已用于另一位居民', en: 'The report id was used for another resident' });
+  await writeAudit(q, actorOf(p, p.ip), { action: 'record.document_put', outcome: 'ok', residentId: x.residentId, recordType: 'document', recordId: id, details: { source: 'diagnostics', reportId: x.reportId } });
+  return id;
+}

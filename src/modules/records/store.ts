@@ -573,3 +573,14 @@ export async function encounterBrief(q: Queryable, id: string): Promise<{ reside
   const [r] = await q.query<{ resident_id: string; facility_id: string | null; started_at: Date }>('SELECT resident_id, facility_id, started_at FROM encounters WHERE id = $1', [id]);
   return r;
 }
+
+/** A document another module keeps current in the record by its own id (source_system, source_id): inserted, or its text replaced. */
+export async function upsertSourcedDocument(q: Queryable, x: { residentId: string; kind: string; title: string; body: string; writtenAt: string; sourceSystem: string; sourceId: string }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO documents (resident_id, encounter_id, kind, title, body, written_at, source_system, source_id) VALUES ($1, NULL, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (source_system, source_id) WHERE source_id IS NOT NULL DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body, written_at = EXCLUDED.written_at
+     WHERE documents.resident_id = EXCLUDED.resident_id
+     RETURNING id`,
+    [x.residentId, x.kind, x.title, x.body, x.writtenAt, x.sourceSystem, x.sourceId]);
+  return r?.id ?? '';
+}

@@ -60,3 +60,9 @@ UPDATE resident_activation_codes SET attempts = attempts + 1 WHERE id = $1;
 
 -- useActivationCode
 UPDATE resident_activation_codes SET used_at = now() WHERE id = $1;
+
+-- enabledUsersOfRole
+SELECT id, region_code, facility_code FROM users WHERE role = $1 AND NOT disabled;
+
+-- displayNamesOf
+SELECT id, display_name FROM users WHERE id = ANY($1::uuid[]);

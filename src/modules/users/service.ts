@@ -4,7 +4,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { actorOf, assertPasswordPolicy, clearAccountThrottle, endSessionsOf, hashPassword, type Principal } from '../../platform/auth.ts';
 import { writeAudit, type Actor } from '../../platform/audit.ts';
 import type { CreateUserIn, UserOut } from './schema.ts';
-import type { Role } from '../../shared/roles.ts';
+import { regionPrefix, type Role } from '../../shared/roles.ts';
 import * as store from './store.ts';
 
 const SYSTEM_ACTOR: Actor = { userId: null, username: 'cli', role: 'sysadmin', ip: null };
@@ -27,7 +27,7 @@ export async function describeScope(q: Queryable, p: Pick<Principal, 'userId' | 
 // Which scope each role needs: officers and managers a region, facility staff a facility.
 const NEEDS: Partial<Record<Role, 'region' | 'facility'>> = {
   officer: 'region', manager: 'region', public_health: 'region', pharmacist: 'region',
-  doctor: 'facility', nurse: 'facility', village_doctor: 'facility', coordinator: 'facility',
+  doctor: 'facility', nurse: 'facility', village_doctor: 'facility', coordinator: 'facility', diagnostician: 'facility',
 };
 
 /**
@@ -102,4 +102,20 @@ export async function resetPassword(db: Db, by: Principal | null, username: stri
     await clearAccountThrottle(q, u.id);
     await writeAudit(q, by ? actorOf(by, by.ip) : SYSTEM_ACTOR, { action: 'user.reset_password', outcome: 'ok', recordType: 'user', recordId: u.id });
   });
+}
+
+/**
+ * The enabled users of a role who stand over a facility: posted at it, or with a region scope that
+ * covers its region (for another module's notifications, e.g. a critical value escalated to the
+ * facility's management).
+ */
+export async function usersOver(q: Queryable, role: Role, facility: { code: string; regionCode: string }): Promise<string[]> {
+  const rows = await store.enabledUsersOfRole(q, role);
+  return rows.filter((u) => u.facility_code === facility.code || (u.region_code != null && facility.regionCode.startsWith(regionPrefix(u.region_code)))).map((u) => u.id);
+}
+
+/** Display names of users by id (for another module's lists: rosters, who acknowledged). */
+export async function displayNames(q: Queryable, ids: string[]): Promise<Map<string, string>> {
+  const rows = ids.length ? await store.displayNamesOf(q, [...new Set(ids)]) : [];
+  return new Map(rows.map((r) => [r.id, r.display_name]));
 }

@@ -111,3 +111,12 @@ export async function activationCodeTried(q: Queryable, id: string): Promise<voi
 export async function useActivationCode(q: Queryable, id: string): Promise<void> {
   await q.query('UPDATE resident_activation_codes SET used_at = now() WHERE id = $1', [id]);
 }
+
+/** Enabled users of a role, with their scope (for another module's notifications). */
+export function enabledUsersOfRole(q: Queryable, role: Role): Promise<{ id: string; region_code: string | null; facility_code: string | null }[]> {
+  return q.query('SELECT id, region_code, facility_code FROM users WHERE role = $1 AND NOT disabled', [role]);
+}
+
+export function displayNamesOf(q: Queryable, ids: string[]): Promise<{ id: string; display_name: string }[]> {
+  return q.query('SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [ids]);
+}

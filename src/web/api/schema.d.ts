@@ -300,7 +300,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -409,7 +409,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -677,7 +677,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1204,7 +1204,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1275,7 +1275,7 @@ export interface paths {
                         username: string;
                         displayName?: string;
                         /** @enum {string} */
-                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
@@ -1299,7 +1299,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -19055,6 +19055,4363 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The diagnostic centres I see (my region, the centres serving my facility, or mine), with members, items, critical-value rules, templates and who is on duty */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                                department: string;
+                                communityId: string;
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                twoLevel: boolean;
+                                ackMinutes: number;
+                                members: {
+                                    code: string;
+                                    name: string;
+                                }[];
+                                items: {
+                                    id: string;
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    /** @enum {string} */
+                                    kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                    loinc: string | null;
+                                    turnaroundMinutes: number;
+                                    recognitionScope: string | null;
+                                    recognitionDays: number | null;
+                                    priceFen: number;
+                                }[];
+                                rules: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    /** @enum {string} */
+                                    kind: "numeric" | "finding";
+                                    unit: string | null;
+                                    below: number | null;
+                                    above: number | null;
+                                    source: string;
+                                }[];
+                                templates: {
+                                    id: string;
+                                    itemCode: string | null;
+                                    name: string;
+                                    findings: string;
+                                    impression: string;
+                                    fields: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                    }[];
+                                }[];
+                                onDuty: {
+                                    userId: string;
+                                    name: string;
+                                }[];
+                                ruleSources: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Designate a department of a community member as the community's centre for a modality, with the members it serves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        communityId: string;
+                        facilityCode: string;
+                        department: string;
+                        /** @enum {string} */
+                        modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                        name: string;
+                        twoLevel?: boolean;
+                        ackMinutes?: number;
+                        memberCodes?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                            department: string;
+                            communityId: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            twoLevel: boolean;
+                            ackMinutes: number;
+                            members: {
+                                code: string;
+                                name: string;
+                            }[];
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                loinc: string | null;
+                                turnaroundMinutes: number;
+                                recognitionScope: string | null;
+                                recognitionDays: number | null;
+                                priceFen: number;
+                            }[];
+                            rules: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "numeric" | "finding";
+                                unit: string | null;
+                                below: number | null;
+                                above: number | null;
+                                source: string;
+                            }[];
+                            templates: {
+                                id: string;
+                                itemCode: string | null;
+                                name: string;
+                                findings: string;
+                                impression: string;
+                                fields: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    low: number | null;
+                                    high: number | null;
+                                }[];
+                            }[];
+                            onDuty: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            ruleSources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A centre's two-level review and critical-value acknowledgement limit (minutes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        twoLevel: boolean;
+                        ackMinutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                            department: string;
+                            communityId: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            twoLevel: boolean;
+                            ackMinutes: number;
+                            members: {
+                                code: string;
+                                name: string;
+                            }[];
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                loinc: string | null;
+                                turnaroundMinutes: number;
+                                recognitionScope: string | null;
+                                recognitionDays: number | null;
+                                priceFen: number;
+                            }[];
+                            rules: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "numeric" | "finding";
+                                unit: string | null;
+                                below: number | null;
+                                above: number | null;
+                                source: string;
+                            }[];
+                            templates: {
+                                id: string;
+                                itemCode: string | null;
+                                name: string;
+                                findings: string;
+                                impression: string;
+                                fields: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    low: number | null;
+                                    high: number | null;
+                                }[];
+                            }[];
+                            onDuty: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            ruleSources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add or change an item (turnaround target, recognition scope and window, price) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        nameZh: string;
+                        nameEn: string;
+                        /** @enum {string} */
+                        kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                        loinc?: string | null;
+                        turnaroundMinutes: number;
+                        /** @enum {string|null} */
+                        recognitionScope?: "community" | "city" | "province" | null;
+                        recognitionDays?: number | null;
+                        priceFen?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                            department: string;
+                            communityId: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            twoLevel: boolean;
+                            ackMinutes: number;
+                            members: {
+                                code: string;
+                                name: string;
+                            }[];
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                loinc: string | null;
+                                turnaroundMinutes: number;
+                                recognitionScope: string | null;
+                                recognitionDays: number | null;
+                                priceFen: number;
+                            }[];
+                            rules: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "numeric" | "finding";
+                                unit: string | null;
+                                below: number | null;
+                                above: number | null;
+                                source: string;
+                            }[];
+                            templates: {
+                                id: string;
+                                itemCode: string | null;
+                                name: string;
+                                findings: string;
+                                impression: string;
+                                fields: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    low: number | null;
+                                    high: number | null;
+                                }[];
+                            }[];
+                            onDuty: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            ruleSources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres/{id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a report template */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        itemCode?: string | null;
+                        name: string;
+                        findings: string;
+                        impression: string;
+                        fields?: {
+                            code: string;
+                            nameZh: string;
+                            nameEn: string;
+                            unit: string;
+                            low: number | null;
+                            high: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                            department: string;
+                            communityId: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            twoLevel: boolean;
+                            ackMinutes: number;
+                            members: {
+                                code: string;
+                                name: string;
+                            }[];
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                loinc: string | null;
+                                turnaroundMinutes: number;
+                                recognitionScope: string | null;
+                                recognitionDays: number | null;
+                                priceFen: number;
+                            }[];
+                            rules: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "numeric" | "finding";
+                                unit: string | null;
+                                below: number | null;
+                                above: number | null;
+                                source: string;
+                            }[];
+                            templates: {
+                                id: string;
+                                itemCode: string | null;
+                                name: string;
+                                findings: string;
+                                impression: string;
+                                fields: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    low: number | null;
+                                    high: number | null;
+                                }[];
+                            }[];
+                            onDuty: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            ruleSources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres/{id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add or change a critical-value rule, with its source */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        nameZh: string;
+                        nameEn: string;
+                        /** @enum {string} */
+                        kind: "numeric" | "finding";
+                        unit?: string | null;
+                        below?: number | null;
+                        above?: number | null;
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            modality: "imaging" | "ecg" | "laboratory" | "pathology";
+                            department: string;
+                            communityId: string;
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            twoLevel: boolean;
+                            ackMinutes: number;
+                            members: {
+                                code: string;
+                                name: string;
+                            }[];
+                            items: {
+                                id: string;
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "DR" | "CT" | "MR" | "US" | "ECG" | "LAB" | "PATH";
+                                loinc: string | null;
+                                turnaroundMinutes: number;
+                                recognitionScope: string | null;
+                                recognitionDays: number | null;
+                                priceFen: number;
+                            }[];
+                            rules: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                /** @enum {string} */
+                                kind: "numeric" | "finding";
+                                unit: string | null;
+                                below: number | null;
+                                above: number | null;
+                                source: string;
+                            }[];
+                            templates: {
+                                id: string;
+                                itemCode: string | null;
+                                name: string;
+                                findings: string;
+                                impression: string;
+                                fields: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string;
+                                    low: number | null;
+                                    high: number | null;
+                                }[];
+                            }[];
+                            onDuty: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            ruleSources: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/centres/{id}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The duty roster between two days */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                userId: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a reading doctor's shift to the duty roster */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/recognition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resident's earlier results of an item, each marked whether it still stands for mutual recognition (needs a basis) */
+        get: {
+            parameters: {
+                query: {
+                    residentId: string;
+                    itemCode: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                reportId: string;
+                                orderId: string;
+                                centre: string;
+                                publishedAt: string;
+                                scope: string | null;
+                                windowDays: number | null;
+                                standing: boolean;
+                                impression: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/recognitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recognise an earlier result instead of ordering a repeat (互认) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        centreId: string;
+                        itemCode: string;
+                        /** Format: uuid */
+                        reportId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decisionId: string;
+                            reportId: string;
+                            costAvoidedFen: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My facility's orders (or one resident's, with a basis), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    residentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                placerNumber: string;
+                                /** @enum {string} */
+                                status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                                priority: string;
+                                clinicalQuestion: string;
+                                centre: {
+                                    id: string;
+                                    name: string;
+                                    modality: string;
+                                    twoLevel: boolean;
+                                };
+                                item: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    kind: string;
+                                    turnaroundMinutes: number;
+                                };
+                                resident: {
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    age: number;
+                                };
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                requester: string;
+                                orderedAt: string;
+                                scheduledFor: string | null;
+                                acquiredAt: string | null;
+                                receivedAt: string | null;
+                                dueAt: string | null;
+                                minutesLeft: number | null;
+                                rejectReason: string | null;
+                                study: {
+                                    studyUid: string;
+                                    modality: string;
+                                    startedAt: string;
+                                    description: string | null;
+                                    seriesCount: number;
+                                    instanceCount: number;
+                                    viewerUrl: string | null;
+                                    source: string;
+                                } | null;
+                                report: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "preliminary" | "final" | "amended";
+                                    version: number;
+                                    publishedAt: string | null;
+                                    versions: {
+                                        version: number;
+                                        findings: string;
+                                        impression: string;
+                                        observations: {
+                                            code: string;
+                                            nameZh: string;
+                                            nameEn: string;
+                                            value: number;
+                                            unit: string;
+                                            low: number | null;
+                                            high: number | null;
+                                            /** @enum {string} */
+                                            flag: "L" | "N" | "H";
+                                        }[];
+                                        critical: {
+                                            code: string;
+                                            nameZh: string;
+                                            nameEn: string;
+                                            value?: number;
+                                            unit?: string;
+                                            bound?: string;
+                                            source: string;
+                                        }[];
+                                        writtenBy: string;
+                                        writtenAt: string;
+                                        verifiedBy: string | null;
+                                        verifiedAt: string | null;
+                                        publishedAt: string | null;
+                                        amendReason: string | null;
+                                    }[];
+                                } | null;
+                                events: {
+                                    step: string;
+                                    at: string;
+                                    note: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Order an item of a centre serving my facility for a resident (needs a basis; a standing recognisable result must be answered first) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        centreId: string;
+                        itemCode: string;
+                        clinicalQuestion: string;
+                        /** @enum {string} */
+                        priority?: "routine" | "urgent" | "stat";
+                        notRecognised?: {
+                            /** Format: uuid */
+                            reportId: string;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My centre's worklist (to receive, to read, to verify, to publish, all open), soonest deadline first */
+        get: {
+            parameters: {
+                query?: {
+                    view?: "to_receive" | "to_read" | "to_verify" | "to_publish" | "open";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                placerNumber: string;
+                                /** @enum {string} */
+                                status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                                priority: string;
+                                clinicalQuestion: string;
+                                centre: {
+                                    id: string;
+                                    name: string;
+                                    modality: string;
+                                    twoLevel: boolean;
+                                };
+                                item: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    kind: string;
+                                    turnaroundMinutes: number;
+                                };
+                                resident: {
+                                    id: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    age: number;
+                                };
+                                facility: {
+                                    code: string;
+                                    name: string;
+                                };
+                                requester: string;
+                                orderedAt: string;
+                                scheduledFor: string | null;
+                                acquiredAt: string | null;
+                                receivedAt: string | null;
+                                dueAt: string | null;
+                                minutesLeft: number | null;
+                                rejectReason: string | null;
+                                study: {
+                                    studyUid: string;
+                                    modality: string;
+                                    startedAt: string;
+                                    description: string | null;
+                                    seriesCount: number;
+                                    instanceCount: number;
+                                    viewerUrl: string | null;
+                                    source: string;
+                                } | null;
+                                report: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    status: "preliminary" | "final" | "amended";
+                                    version: number;
+                                    publishedAt: string | null;
+                                    versions: {
+                                        version: number;
+                                        findings: string;
+                                        impression: string;
+                                        observations: {
+                                            code: string;
+                                            nameZh: string;
+                                            nameEn: string;
+                                            value: number;
+                                            unit: string;
+                                            low: number | null;
+                                            high: number | null;
+                                            /** @enum {string} */
+                                            flag: "L" | "N" | "H";
+                                        }[];
+                                        critical: {
+                                            code: string;
+                                            nameZh: string;
+                                            nameEn: string;
+                                            value?: number;
+                                            unit?: string;
+                                            bound?: string;
+                                            source: string;
+                                        }[];
+                                        writtenBy: string;
+                                        writtenAt: string;
+                                        verifiedBy: string | null;
+                                        verifiedAt: string | null;
+                                        publishedAt: string | null;
+                                        amendReason: string | null;
+                                    }[];
+                                } | null;
+                                events: {
+                                    step: string;
+                                    at: string;
+                                    note: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One order with its study, report versions and steps (the centre, or the requesting facility with a basis) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book the acquisition */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        at: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/acquire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the acquisition: the study (UID, viewer link) for images and tracings, the collection for a specimen */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        studyUid?: string;
+                        modality?: string;
+                        /** Format: date-time */
+                        startedAt?: string;
+                        description?: string;
+                        seriesCount?: number;
+                        instanceCount?: number;
+                        viewerUrl?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/specimen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A specimen's step: sent (township), received or rejected with a reason (centre) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        step: "collected" | "sent" | "received" | "rejected";
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an order not yet acquired */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write the report (findings, impression, observations, critical findings); verify and publish at once where one level suffices */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        findings: string;
+                        impression: string;
+                        observations?: {
+                            code: string;
+                            nameZh: string;
+                            nameEn: string;
+                            value: number;
+                            unit: string;
+                            low?: number | null;
+                            high?: number | null;
+                        }[];
+                        criticalFindings?: string[];
+                        verify?: boolean;
+                        publish?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the preliminary report (two-level: another doctor); raises critical values at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        publish?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the verified report to the requesting facility and the resident's record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/amend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Amend a published report: a new version with the reason; earlier readers are told */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        findings: string;
+                        impression: string;
+                        observations?: {
+                            code: string;
+                            nameZh: string;
+                            nameEn: string;
+                            value: number;
+                            unit: string;
+                            low?: number | null;
+                            high?: number | null;
+                        }[];
+                        criticalFindings?: string[];
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The critical-value desk: my facility's alerts (or my centre's) with their timers; overdue ones are escalated first */
+        get: {
+            parameters: {
+                query?: {
+                    open?: "yes" | "no";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orderId: string;
+                                placerNumber: string;
+                                item: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                resident: {
+                                    id: string;
+                                    name: string;
+                                };
+                                facility: string;
+                                centre: string;
+                                what: {
+                                    code: string;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    value?: number;
+                                    unit?: string;
+                                    bound?: string;
+                                    source: string;
+                                }[];
+                                raisedAt: string;
+                                ackDueAt: string;
+                                /** @enum {string} */
+                                state: "acknowledged" | "open" | "overdue";
+                                secondsLeft: number;
+                                escalatedAt: string | null;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                readBack: string | null;
+                                actionTaken: string | null;
+                                minutesToAck: number | null;
+                                events: {
+                                    step: string;
+                                    at: string;
+                                    note: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a critical value: read back and the action taken */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        readBack: string;
+                        action: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orderId: string;
+                            placerNumber: string;
+                            item: {
+                                zh: string;
+                                en: string;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                            };
+                            facility: string;
+                            centre: string;
+                            what: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                value?: number;
+                                unit?: string;
+                                bound?: string;
+                                source: string;
+                            }[];
+                            raisedAt: string;
+                            ackDueAt: string;
+                            /** @enum {string} */
+                            state: "acknowledged" | "open" | "overdue";
+                            secondsLeft: number;
+                            escalatedAt: string | null;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            readBack: string | null;
+                            actionTaken: string | null;
+                            minutesToAck: number | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My messages: critical values, escalations, published and amended reports, consultations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: string;
+                                refId: string;
+                                title: string;
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                            unread: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/messages/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark my messages read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turnaround per centre and item, critical values acknowledged within the limit, recognition and repeats avoided, orders and consultations per facility */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            turnaround: {
+                                centre: string;
+                                itemCode: string;
+                                item: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                reports: number;
+                                medianMinutes: number | null;
+                                withinTarget: number;
+                                withinTargetShare: number | null;
+                                targetMinutes: number;
+                            }[];
+                            critical: {
+                                centre: string;
+                                alerts: number;
+                                acknowledged: number;
+                                withinLimit: number;
+                                withinLimitShare: number | null;
+                                medianMinutesToAck: number | null;
+                            }[];
+                            recognition: {
+                                facility: string;
+                                decisions: number;
+                                recognised: number;
+                                rate: number | null;
+                                costAvoidedFen: number;
+                            }[];
+                            orders: {
+                                facility: string;
+                                orders: number;
+                                consultations: number;
+                            }[];
+                            definitions: {
+                                [key: string]: {
+                                    zh: string;
+                                    en: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultations of my centre or my facility */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "requested" | "scheduled" | "held" | "cancelled";
+                                resident: {
+                                    id: string;
+                                    name: string;
+                                };
+                                facility: string;
+                                centre: string;
+                                summary: string;
+                                question: string;
+                                reportIds: string[];
+                                specialist: string | null;
+                                scheduledAt: string | null;
+                                link: string | null;
+                                opinion: string | null;
+                                heldAt: string | null;
+                                requestedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Request a remote consultation with the summary and reports attached (needs a basis) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        /** Format: uuid */
+                        centreId: string;
+                        summary: string;
+                        question: string;
+                        reportIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "requested" | "scheduled" | "held" | "cancelled";
+                            resident: {
+                                id: string;
+                                name: string;
+                            };
+                            facility: string;
+                            centre: string;
+                            summary: string;
+                            question: string;
+                            reportIds: string[];
+                            specialist: string | null;
+                            scheduledAt: string | null;
+                            link: string | null;
+                            opinion: string | null;
+                            heldAt: string | null;
+                            requestedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/consultations/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Schedule the consultation with a doctor of the centre (video link kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        username: string;
+                        /** Format: date-time */
+                        at: string;
+                        link?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "requested" | "scheduled" | "held" | "cancelled";
+                            resident: {
+                                id: string;
+                                name: string;
+                            };
+                            facility: string;
+                            centre: string;
+                            summary: string;
+                            question: string;
+                            reportIds: string[];
+                            specialist: string | null;
+                            scheduledAt: string | null;
+                            link: string | null;
+                            opinion: string | null;
+                            heldAt: string | null;
+                            requestedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/consultations/{id}/opinion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the specialist's opinion (into the resident's record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        opinion: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "requested" | "scheduled" | "held" | "cancelled";
+                            resident: {
+                                id: string;
+                                name: string;
+                            };
+                            facility: string;
+                            centre: string;
+                            summary: string;
+                            question: string;
+                            reportIds: string[];
+                            specialist: string | null;
+                            scheduledAt: string | null;
+                            link: string | null;
+                            opinion: string | null;
+                            heldAt: string | null;
+                            requestedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -16,6 +16,7 @@ import zhAccount from './zh-CN/account';
 import zhSurveillance from './zh-CN/surveillance';
 import zhMedicines from './zh-CN/medicines';
 import zhPublicHealth from './zh-CN/publichealth';
+import zhDiagnostics from './zh-CN/diagnostics';
 import enApp from './en-US/app';
 import enCommon from './en-US/common';
 import enAdmin from './en-US/admin';
@@ -32,12 +33,14 @@ import enSurveillance from './en-US/surveillance';
 import enMedicines from './en-US/medicines';
 import enPublicHealth from './en-US/publichealth';
 
-const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth };
+import enDiagnostics from './en-US/diagnostics';
+
+const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth, ...zhDiagnostics };
 
 /** Every message key of the app. */
 export type MessageKey = keyof typeof zhCN;
 
-const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth };
+const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth, ...enDiagnostics };
 
 export type Lang = 'zh' | 'en';
 export const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { zh: zhCN, en: enUS };
