@@ -25,6 +25,15 @@ SELECT id, birth_date, sex, village_code, conditions, death_date, permanent FROM
 -- seedHistory
 SELECT id, code, name, tier, kind, region_code, parent_facility_id FROM facilities WHERE tier = 'city' LIMIT 1;
 
+-- ==== immunisation.ts
+
+-- seedImmunisation
+SELECT id, birth_date::text AS birth_date, village_code FROM residents
+WHERE county_code = $1 AND merged_into IS NULL AND death_date IS NULL AND birth_date > $2::date AND birth_date <= $3::date ORDER BY id;
+
+-- seedImmunisation
+SELECT id, region_code FROM facilities WHERE tier = 'township' AND region_code LIKE $1 || '%' AND kind <> 'community_centre' ORDER BY code;
+
 -- ==== indicators.ts
 
 -- seedIndicators

@@ -13,6 +13,7 @@ import { copyHouseholds, copyResidents, countPopulationFromResidents, createComm
 import { buildFacilities, settledVillages, type SeedRegion } from './facilities.ts';
 import { uuidFrom } from './load.ts';
 import { seedHistory } from './history.ts';
+import { seedImmunisation } from './immunisation.ts';
 import { seedReferrals } from './referrals.ts';
 import { seedIndicators } from './indicators.ts';
 import { rng as makeRng } from './rng.ts';
@@ -95,6 +96,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   await step('residents', () => loadResidents(db, keys, people.residents, householdIds, next));
   const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, log }));
   await step('referrals', () => seedReferrals(db, { county: o.county, seed: o.seed, log }));
+  await step('immunisation', () => seedImmunisation(db, { county: o.county, seed: o.seed }));
   await step('population', () => db.tx(async (q) => {
     // The seeded county is the whole county: its permanent population is counted from the residents.
     await countPopulationFromResidents(q, o.county, year);

@@ -33,3 +33,13 @@ export async function loadCare(q: Queryable, c: {
     { name: 'drug_name', type: 'text', get: (x) => x.drugName }, { name: 'antibacterial_class', type: 'text', get: (x) => x.antibacterialClass }, { name: 'days', type: 'int', get: (x) => x.days },
     { name: 'prescribed_at', type: 'timestamptz', get: (x) => x.prescribedAt }], c.prescriptions);
 }
+
+export interface BulkImmunisation { residentId: string; vaccine: string; doseNumber: number; givenOn: string; facilityId: string; sourceSystem: string }
+
+/** Loads immunisations (the demo's doses given over the years before the clinic's own record). */
+export async function loadImmunisations(q: Queryable, list: readonly BulkImmunisation[]): Promise<void> {
+  await insertMany(q, 'immunisations', [
+    { name: 'resident_id', type: 'uuid', get: (d: BulkImmunisation) => d.residentId }, { name: 'vaccine', type: 'text', get: (d) => d.vaccine },
+    { name: 'dose_number', type: 'int', get: (d) => d.doseNumber }, { name: 'given_on', type: 'date', get: (d) => d.givenOn }, { name: 'facility_id', type: 'uuid', get: (d) => d.facilityId },
+    { name: 'source_system', type: 'text', get: (d) => d.sourceSystem }], list);
+}
