@@ -34,7 +34,7 @@ export async function loadCare(q: Queryable, c: {
     { name: 'prescribed_at', type: 'timestamptz', get: (x) => x.prescribedAt }], c.prescriptions);
 }
 
-export interface BulkImmunisation { residentId: string; vaccine: string; doseNumber: number; givenOn: string; facilityId: string; sourceSystem: string }
+export interface BulkImmunisation { residentId: string; vaccine: string; doseNumber: number; givenOn: string; facilityId: string | null; sourceSystem: string }
 
 /** Loads immunisations (the demo's doses given over the years before the clinic's own record). */
 export async function loadImmunisations(q: Queryable, list: readonly BulkImmunisation[]): Promise<void> {
