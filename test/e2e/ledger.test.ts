@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
+import { chooseOption, HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 // A plan of the demo district, as a Markdown upload; 区医保局 is printed short for 区医疗保障局.
@@ -115,15 +115,24 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await download.path())!) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('台账')!;
-    assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1, 6), ['序号', '重点工作', '责任部门', '配合部门', '时限要求']);
-    const row = (ws.getRow(3).values as unknown[]).slice(1);
-    assert.deepEqual(row.slice(0, 3), [1, '1. 推进医共体医保总额付费', '区医保局、区卫生健康局']);
-    assert.match(String(row[5]), /已逾期/);
+    assert.deepEqual((ws.getRow(2).values as unknown[]).slice(1, 7), ['序号', '重点工作', '量化目标', '责任部门', '配合部门', '时限要求']);
+    assert.equal((ws.getRow(3).values as unknown[])[1], '一、重点任务', 'the plan\'s section as a row');
+    const row = (ws.getRow(4).values as unknown[]).slice(1);
+    assert.deepEqual([row[0], row[1], row[3]], [1, '推进医共体医保总额付费', '区医保局、区卫生健康局']);
+    assert.match(String(row[2]), /县域就诊率 ≥ 90 %/);
+    assert.match(String(row[6]), /已逾期/);
     await page.goto(`${ctx.server.url}/ledger/supervision`);
     await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
     assert.match(await page.textContent('[data-testid="sup-overdue"]') ?? '', /推进医共体医保总额付费/);
+    // Only 区医疗保障局 has a sign-in (yibao): the others are listed as needing an account, not counted as reminded.
+    assert.match(await page.textContent('[data-testid="sup-need-account"]') ?? '', /区卫生健康局/);
+    assert.doesNotMatch(await page.textContent('[data-testid="sup-need-account"]') ?? '', /区医疗保障局/);
+    await chooseOption(page, page.locator('[data-testid="sup-plan"]'), '文登区2026年医共体医保协同工作要点');
+    await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
+    assert.match(await page.getAttribute('[data-testid="sup-bulletin"]', 'href') ?? '', /planId=[0-9a-f-]{36}/, 'the 通报 of the chosen plan');
     await page.click('[data-testid="sup-remind-all"]');
-    await page.waitForSelector('text=/已发送 \\d+ 条督办提醒/');
+    await page.waitForSelector('text=/已向 1 个单位发送 \\d+ 条督办提醒/');
+    await page.waitForSelector('text=/个单位尚无账号，未发送/');
     await shot(page, 'ledger-supervision');
     // The bureau sees the reminder naming its overdue tasks on its ledger: this one, and the three of the demo's
     // Wendeng plan it carries whose deadlines the reader reads from their text (tasks 3 and 11, 2025年年底; 12, 2024年年底).

@@ -224,6 +224,28 @@ for (const engine of ENGINES) {
       assert.equal(badUnit.statusCode, 400);
     });
 
+    test('reminders go only to units with a sign-in; the others are listed as needing one, on the answer and in supervision', async () => {
+      const s = (await req(officer, 'GET', '/api/ledger/supervision')).json();
+      const row = (name: string) => s.notReported.find((u: { unitName: string }) => u.unitName === name);
+      assert.equal(row('区医疗保障局').hasAccount, true);
+      assert.equal(row('区卫生健康局').hasAccount, false);
+      const need = s.needAccount.map((u: { unitName: string }) => u.unitName);
+      assert.ok(need.includes('区卫生健康局') && need.includes('区财政局'), need.join('、'));
+      assert.ok(!need.includes('区医疗保障局') && !need.includes('区人力资源和社会保障局'), 'the two units with a department sign-in are not listed');
+      const before = (await t.db.query('SELECT 1 FROM plan_reminders')).length;
+      const all = await req(officer, 'POST', '/api/ledger/reminders', {});
+      assert.equal(all.statusCode, 201, all.body);
+      // 区医疗保障局 (overdue task 3 and not reported) and 区人力资源和社会保障局 (not reported): the only units anyone can sign in for
+      assert.equal(all.json().units, 2);
+      assert.deepEqual(all.json().needAccount, s.needAccount);
+      const reached = await t.db.query<{ name: string }>('SELECT DISTINCT u.name FROM plan_reminders m JOIN gov_units u ON u.id = m.unit_id ORDER BY u.name');
+      assert.deepEqual(reached.map((r) => r.name).sort(), ['区人力资源和社会保障局', '区医疗保障局'].sort());
+      assert.equal((await t.db.query('SELECT 1 FROM plan_reminders')).length, before + all.json().sent);
+      const health = s.needAccount.find((u: { unitName: string }) => u.unitName === '区卫生健康局');
+      const one = await req(officer, 'POST', '/api/ledger/reminders', { unitIds: [health.unitId] });
+      assert.deepEqual(one.json(), { sent: 0, units: 0, needAccount: [health] });
+    });
+
     test('exports: the ledger to Excel in the appendix columns; the quarterly 通报 to Word', async () => {
       const x = await t.app.inject({ method: 'GET', url: `/api/ledger/export.xlsx?planId=${planId}`, headers: { cookie: officer } });
       assert.equal(x.statusCode, 200);
@@ -413,6 +435,11 @@ for (const engine of ENGINES) {
       assert.deepEqual([listed.latestReport, listed.percentDone, listed.status], [null, 0, 'not_started']);
       const s = (await req(officer, 'GET', '/api/ledger/supervision')).json();
       assert.ok(s.notReported.find((u: { unitName: string }) => u.unitName === '区医疗保障局').tasks.some((x: { id: string }) => x.id === only.id));
+      // Supervision and the 通报 of one plan: only its tasks (Wendeng's overdue task 3 is another plan's).
+      const single = (await req(officer, 'GET', `/api/ledger/supervision?planId=${r2.json().id}`)).json();
+      assert.deepEqual([single.planId, single.overdue.length], [r2.json().id, 0]);
+      assert.deepEqual([...new Set(single.notReported.flatMap((u: { tasks: { planTitle: string }[] }) => u.tasks.map((x) => x.planTitle)))], ['文登区医保重点工作（仅配合）']);
+      assert.ok((await req(officer, 'GET', '/api/ledger/supervision')).json().overdue.length >= 1, 'every plan: task 3 is overdue');
       // The quarterly 通报 lists the cooperating units' notes.
       const w1 = await t.app.inject({ method: 'GET', url: `/api/ledger/bulletin.docx?planId=${r2.json().id}`, headers: { cookie: officer } });
       const text1 = (await mammoth.extractRawText({ buffer: w1.rawPayload })).value;

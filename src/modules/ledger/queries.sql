@@ -175,7 +175,11 @@ SELECT u.id AS unit_id, u.name, t.id AS task_id, t.number, t.title, pl.title AS 
 WHERE t.status <> 'done' AND t.created_at::date <= $1::date
   AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM plan_task_units vu WHERE vu.task_id = t.id AND vu.unit_id = $2)) AND ($3::text IS NULL OR pl.region_code LIKE $3)
   AND NOT EXISTS (SELECT 1 FROM plan_task_reports r WHERE r.task_id = t.id AND r.unit_id = u.id AND NOT r.cooperating AND r.quarter = $4)
+  AND ($5::uuid IS NULL OR t.plan_id = $5)
 ORDER BY u.name, pl.title, t.position;
+
+-- unitsWithAccounts
+SELECT DISTINCT unit_id FROM users WHERE unit_id = ANY($1::uuid[]) AND role = 'department' AND NOT disabled;
 
 -- remindersSeen
 SELECT m.id, m.unit_id, u.name, m.quarter, m.reason, m.task_ids, m.message, us.username AS by, m.created_at, m.acknowledged_at

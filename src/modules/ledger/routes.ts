@@ -9,7 +9,7 @@ import {
   sendReminders, supervision, taskDetail, updateTask, withdrawPlan,
 } from './service.ts';
 import {
-  AliasesBody, BulletinQuery, IdParams, LedgerTaskSchema, NoteBody, Ok, ParseBody, ParsedPlanSchema, PlanQuery, QuarterQuery, Reminder, RemindBody, ReportBody, ReviewBody, SavePlanBody, SectionsZ, TaskPatch, TaskQuery, UnitBody,
+  AliasesBody, BulletinQuery, IdParams, LedgerTaskSchema, NoteBody, Ok, ParseBody, ParsedPlanSchema, PlanQuery, QuarterQuery, Reminder, RemindBody, ReportBody, ReviewBody, SavePlanBody, SectionsZ, TaskPatch, TaskQuery, UnitBody, UnitWithoutAccountZ,
 } from './schema.ts';
 
 const COMMISSION: Role[] = ['officer'];
@@ -110,16 +110,17 @@ export async function ledgerRoutes(app: ZodApp, ctx: AppContext) {
 
   app.get('/api/ledger/supervision', {
     config: { access: COMMISSION },
-    schema: { tags: ['ledger'], summary: 'Supervision (督查) for a quarter: overdue and lagging tasks, units that have not reported, reminders sent', querystring: QuarterQuery,
-      response: { 200: z.object({ quarter: z.string(), overdue: z.array(LedgerTaskSchema), lagging: z.array(LedgerTaskSchema),
-        notReported: z.array(z.object({ unitId: z.string(), unitName: z.string(), tasks: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), planTitle: z.string() })) })), reminders: z.array(Reminder) }) } },
-    handler: async (req) => supervision(db, me(req), req.query.quarter),
+    schema: { tags: ['ledger'], summary: 'Supervision (督查) for a quarter, of every plan or one: overdue and lagging tasks, units that have not reported (and whether they have a sign-in), units without one, reminders sent', querystring: QuarterQuery,
+      response: { 200: z.object({ quarter: z.string(), planId: z.string().nullable(), overdue: z.array(LedgerTaskSchema), lagging: z.array(LedgerTaskSchema),
+        notReported: z.array(z.object({ unitId: z.string(), unitName: z.string(), hasAccount: z.boolean(), tasks: z.array(z.object({ id: z.string(), number: z.string(), title: z.string(), planTitle: z.string() })) })),
+        needAccount: z.array(UnitWithoutAccountZ), reminders: z.array(Reminder) }) } },
+    handler: async (req) => supervision(db, me(req), req.query.quarter, req.query.planId),
   });
 
   app.post('/api/ledger/reminders', {
     config: { access: COMMISSION },
-    schema: { tags: ['ledger'], summary: 'Send reminders for a quarter to the listed units (or every unit in supervision)',
-      body: RemindBody, response: { 201: z.object({ sent: z.number() }) } },
+    schema: { tags: ['ledger'], summary: 'Send reminders for a quarter (of every plan or one) to the listed units (or every unit in supervision) that have a sign-in; the others are answered as needing an account',
+      body: RemindBody, response: { 201: z.object({ sent: z.number(), units: z.number(), needAccount: z.array(UnitWithoutAccountZ) }) } },
     handler: async (req, reply) => reply.code(201).send(await sendReminders(db, me(req), req.body)),
   });
 

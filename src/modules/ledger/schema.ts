@@ -36,6 +36,7 @@ export const LedgerTaskSchema = z.object({
   latestReport: z.object({ id: z.string(), quarter: z.string(), body: z.string(), percentDone: z.number(), unitName: z.string(), at: z.string() }).nullable(),
 });
 export const Reminder = z.object({ id: z.string(), unitId: z.string(), unitName: z.string(), quarter: z.string(), reason: z.enum(['overdue', 'not_reported', 'lagging']), taskIds: z.array(z.string()), message: z.string(), by: z.string(), at: z.string(), acknowledgedAt: z.string().nullable() });
+export const UnitWithoutAccountZ = z.object({ unitId: z.string(), unitName: z.string() });
 export const Ok = z.object({ ok: z.literal(true) });
 
 export type LedgerTaskOut = z.infer<typeof LedgerTaskSchema>;
@@ -55,8 +56,8 @@ export const NoteBody = z.strictObject({ body: z.string().max(5000), attachments
 export type NoteInput = z.infer<typeof NoteBody>;
 export const ReviewBody = z.strictObject({ comment: z.string().max(2000), lagging: z.boolean(), reportId: z.string().uuid().optional() });
 export type ReviewInput = z.infer<typeof ReviewBody>;
-export const QuarterQuery = z.strictObject({ quarter: Quarter.optional() });
-export const RemindBody = z.strictObject({ quarter: Quarter.optional(), unitIds: z.array(z.string().uuid()).min(1).max(200).optional(), message: z.string().max(500).optional() });
+export const QuarterQuery = z.strictObject({ quarter: Quarter.optional(), planId: z.string().uuid().optional() });
+export const RemindBody = z.strictObject({ quarter: Quarter.optional(), planId: z.string().uuid().optional(), unitIds: z.array(z.string().uuid()).min(1).max(200).optional(), message: z.string().max(500).optional() });
 export type RemindInput = z.infer<typeof RemindBody>;
 export const UnitBody = z.strictObject({ name: z.string().min(2).max(60), aliases: z.array(z.string().max(60)).max(20), regionCode: z.string().max(12).nullable().optional() });
 export const AliasesBody = z.strictObject({ aliases: z.array(z.string().max(60)).max(20) });

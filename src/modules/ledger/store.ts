@@ -309,14 +309,20 @@ export async function historyOfTask(q: Queryable, taskId: string): Promise<Histo
 export interface UnreportedRow { unit_id: string; name: string; task_id: string; number: string; title: string; plan_title: string }
 
 /** Lead and responsible units of open tasks (created by the quarter's end) the viewer sees that have not reported in the quarter. */
-export async function unreported(q: Queryable, s: Seen, quarterEnd: string, quarter: string): Promise<UnreportedRow[]> {
+export async function unreported(q: Queryable, s: Seen, quarterEnd: string, quarter: string, planId: string | null): Promise<UnreportedRow[]> {
   return q.query<UnreportedRow>(
     `SELECT u.id AS unit_id, u.name, t.id AS task_id, t.number, t.title, pl.title AS plan_title
        FROM plan_tasks t JOIN plans pl ON pl.id = t.plan_id JOIN plan_task_units tu ON tu.task_id = t.id AND tu.role IN ('lead','responsible') JOIN gov_units u ON u.id = tu.unit_id
       WHERE t.status <> 'done' AND t.created_at::date <= $1::date
         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM plan_task_units vu WHERE vu.task_id = t.id AND vu.unit_id = $2)) AND ($3::text IS NULL OR pl.region_code LIKE $3)
         AND NOT EXISTS (SELECT 1 FROM plan_task_reports r WHERE r.task_id = t.id AND r.unit_id = u.id AND NOT r.cooperating AND r.quarter = $4)
-      ORDER BY u.name, pl.title, t.position`, [quarterEnd, s.unitId, s.regionLike, quarter]);
+        AND ($5::uuid IS NULL OR t.plan_id = $5)
+      ORDER BY u.name, pl.title, t.position`, [quarterEnd, s.unitId, s.regionLike, quarter, planId]);
+}
+
+/** Of the given units, those with a department sign-in bound to them (someone who can read a reminder and report). */
+export async function unitsWithAccounts(q: Queryable, unitIds: string[]): Promise<string[]> {
+  return (await q.query<{ unit_id: string }>("SELECT DISTINCT unit_id FROM users WHERE unit_id = ANY($1::uuid[]) AND role = 'department' AND NOT disabled", [unitIds])).map((r) => r.unit_id);
 }
 
 export interface ReminderRow { id: string; unit_id: string; name: string; quarter: string; reason: string; task_ids: string[]; message: string; by: string; created_at: Date; acknowledged_at: Date | null }

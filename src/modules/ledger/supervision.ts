@@ -6,7 +6,7 @@ import { writeAudit } from '../../platform/audit.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { today } from '../../shared/time.ts';
 import { quarterBounds, quarterOf } from './rules.ts';
-import { acknowledge, insertReminders, insertReview, isReportOfTask, lockTaskSeen, regionName, remindersSeen, setTaskLagging, unreported } from './store.ts';
+import { acknowledge, insertReminders, insertReview, isReportOfTask, lockTaskSeen, regionName, remindersSeen, setTaskLagging, unitsWithAccounts, unreported } from './store.ts';
 import { issuingUnit } from '../indicators/service.ts';
 import { listTasks, loadTasks, type LedgerTask } from './tasks.ts';
 import { cooperationNotes } from './reports.ts';
@@ -30,21 +30,36 @@ export async function reviewTask(db: Db, p: Principal, taskId: string, input: Re
   });
 }
 
-/** For a quarter: overdue tasks, lagging tasks, and the responsible units that have not reported on each of their open tasks. */
-export async function supervision(db: Db, p: Principal, quarter = quarterOf(today())) {
+/** A unit named in supervision that has no department sign-in: nobody there can read a reminder or report, so it needs an account first. */
+export interface UnitWithoutAccount { unitId: string; unitName: string }
+
+/**
+ * For a quarter (and one plan, when asked): overdue tasks, lagging tasks, the responsible units that have not reported on
+ * each of their open tasks (each marked whether it has a sign-in), the units in supervision without one, and reminders sent.
+ */
+export async function supervision(db: Db, p: Principal, quarter = quarterOf(today()), planId?: string) {
   const v = await viewerOf(db, p);
   const { to } = quarterBounds(quarter);
-  const overdue = await loadTasks(db, v, { status: 'overdue' });
-  const lagging = await loadTasks(db, v, { lagging: true });
-  const rows = await unreported(db, seen(v), to, quarter);
-  const notReported = new Map<string, { unitId: string; unitName: string; tasks: { id: string; number: string; title: string; planTitle: string }[] }>();
+  const overdue = await loadTasks(db, v, { status: 'overdue', planId });
+  const lagging = await loadTasks(db, v, { lagging: true, planId });
+  const rows = await unreported(db, seen(v), to, quarter, planId ?? null);
+  const names = new Map<string, string>();
+  for (const t of [...overdue, ...lagging]) for (const u of t.units) if (u.role !== 'cooperating') names.set(u.unitId, u.name);
+  for (const r of rows) names.set(r.unit_id, r.name);
+  const withAccount = new Set(await unitsWithAccounts(db, [...names.keys()]));
+  const notReported = new Map<string, { unitId: string; unitName: string; hasAccount: boolean; tasks: { id: string; number: string; title: string; planTitle: string }[] }>();
   for (const r of rows) {
-    const e = notReported.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.name, tasks: [] };
+    const e = notReported.get(r.unit_id) ?? { unitId: r.unit_id, unitName: r.name, hasAccount: withAccount.has(r.unit_id), tasks: [] };
     e.tasks.push({ id: r.task_id, number: r.number, title: r.title, planTitle: r.plan_title });
     notReported.set(r.unit_id, e);
   }
-  const reminders = await remindersFor(db, v, quarter);
-  return { quarter, overdue, lagging, notReported: [...notReported.values()], reminders };
+  const needAccount: UnitWithoutAccount[] = [...names].filter(([id]) => !withAccount.has(id)).map(([unitId, unitName]) => ({ unitId, unitName })).sort((a, b) => a.unitName.localeCompare(b.unitName, 'zh'));
+  let reminders = await remindersFor(db, v, quarter);
+  if (planId) {
+    const ids = new Set((await loadTasks(db, v, { planId })).map((t) => t.id));
+    reminders = reminders.filter((r) => r.taskIds.some((id) => ids.has(id)));
+  }
+  return { quarter, planId: planId ?? null, overdue, lagging, notReported: [...notReported.values()], needAccount, reminders };
 }
 
 async function remindersFor(q: Queryable, v: Viewer, quarter: string | null) {
@@ -52,9 +67,13 @@ async function remindersFor(q: Queryable, v: Viewer, quarter: string | null) {
   return rows.map((r) => ({ id: r.id, unitId: r.unit_id, unitName: r.name, quarter: r.quarter, reason: r.reason as 'overdue' | 'not_reported' | 'lagging', taskIds: r.task_ids, message: r.message, by: r.by, at: r.created_at.toISOString(), acknowledgedAt: r.acknowledged_at?.toISOString() ?? null }));
 }
 
-/** Sends reminders (督办提醒) for a quarter to the listed units — or to every unit in supervision — naming their overdue, lagging and unreported tasks. */
+/**
+ * Sends reminders (督办提醒) for a quarter (and one plan, when asked) to the listed units — or to every unit in
+ * supervision — naming their overdue, lagging and unreported tasks. Only units with a department sign-in get one:
+ * the others are answered as needing an account (nobody there could read it), never counted as reminded.
+ */
 export async function sendReminders(db: Db, p: Principal, input: RemindInput) {
-  const s = await supervision(db, p, input.quarter);
+  const s = await supervision(db, p, input.quarter, input.planId);
   const want = input.unitIds ? new Set(input.unitIds) : null;
   const items: { unit: string; reason: 'overdue' | 'not_reported' | 'lagging'; tasks: string[]; text: string }[] = [];
   const byUnit = (tasks: LedgerTask[], reason: 'overdue' | 'lagging', word: string) => {
@@ -65,17 +84,21 @@ export async function sendReminders(db: Db, p: Principal, input: RemindInput) {
   byUnit(s.overdue, 'overdue', '您单位牵头或负责的任务已逾期');
   byUnit(s.lagging.filter((t) => !s.overdue.some((o) => o.id === t.id)), 'lagging', '您单位负责的任务被标记为进展滞后');
   for (const u of s.notReported) items.push({ unit: u.unitId, reason: 'not_reported', tasks: u.tasks.map((t) => t.id), text: `${s.quarter}尚有${u.tasks.length}项任务未报送进展，请于季度末前报送。` });
-  const chosen = items.filter((i) => !want || want.has(i.unit));
   if (want) {
     const bad = [...want].filter((u) => !items.some((i) => i.unit === u));
     if (bad.length) throw invalid(bad.map((u) => ({ path: 'unitIds', problem: `unit ${u} is not in supervision this quarter / 该单位本季度无督办事项` })));
   }
-  if (!chosen.length) return { sent: 0 };
+  const without = new Set(s.needAccount.map((u) => u.unitId));
+  const asked = items.filter((i) => !want || want.has(i.unit));
+  const chosen = asked.filter((i) => !without.has(i.unit));
+  const needAccount = s.needAccount.filter((u) => asked.some((i) => i.unit === u.unitId));
+  const units = new Set(chosen.map((c) => c.unit)).size;
+  if (!chosen.length) return { sent: 0, units: 0, needAccount };
   await db.tx(async (q) => {
     await insertReminders(q, s.quarter, p.userId, chosen.map((c) => ({ unit: c.unit, reason: c.reason, tasks: c.tasks, message: input.message?.trim() ? `${input.message.trim()}（${c.text}）` : c.text })));
-    await writeAudit(q, actorOf(p, p.ip), { action: 'ledger.remind', outcome: 'ok', recordType: 'plan_reminder', details: { quarter: s.quarter, reminders: chosen.length } });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'ledger.remind', outcome: 'ok', recordType: 'plan_reminder', details: { quarter: s.quarter, planId: input.planId ?? null, reminders: chosen.length, units, needAccount: needAccount.length } });
   });
-  return { sent: chosen.length };
+  return { sent: chosen.length, units, needAccount };
 }
 
 /** The caller's reminders (a department: its unit's). */
@@ -98,7 +121,7 @@ export async function bulletin(db: Db, p: Principal, input: BulletinInput) {
   const quarter = input.quarter ?? quarterOf(today());
   const tasks = await listTasks(db, p, { planId: input.planId });
   if (input.planId && !tasks.length) throw invalid([{ path: 'query.planId', problem: 'no such plan / 无此规划' }]);
-  const s = await supervision(db, p, quarter);
+  const s = await supervision(db, p, quarter, input.planId);
   const ids = new Set(tasks.map((t) => t.id));
   const notReported = s.notReported.map((u) => ({ ...u, tasks: u.tasks.filter((t) => ids.has(t.id)) })).filter((u) => u.tasks.length);
   const region = p.regionCode ? await regionName(db, p.regionCode) : undefined;

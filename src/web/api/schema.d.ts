@@ -9090,11 +9090,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Supervision (督查) for a quarter: overdue and lagging tasks, units that have not reported, reminders sent */
+        /** Supervision (督查) for a quarter, of every plan or one: overdue and lagging tasks, units that have not reported (and whether they have a sign-in), units without one, reminders sent */
         get: {
             parameters: {
                 query?: {
                     quarter?: string;
+                    planId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -9110,6 +9111,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             quarter: string;
+                            planId: string | null;
                             overdue: {
                                 id: string;
                                 planId: string;
@@ -9213,12 +9215,17 @@ export interface paths {
                             notReported: {
                                 unitId: string;
                                 unitName: string;
+                                hasAccount: boolean;
                                 tasks: {
                                     id: string;
                                     number: string;
                                     title: string;
                                     planTitle: string;
                                 }[];
+                            }[];
+                            needAccount: {
+                                unitId: string;
+                                unitName: string;
                             }[];
                             reminders: {
                                 id: string;
@@ -9373,7 +9380,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Send reminders for a quarter to the listed units (or every unit in supervision) */
+        /** Send reminders for a quarter (of every plan or one) to the listed units (or every unit in supervision) that have a sign-in; the others are answered as needing an account */
         post: {
             parameters: {
                 query?: never;
@@ -9385,6 +9392,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         quarter?: string;
+                        /** Format: uuid */
+                        planId?: string;
                         unitIds?: string[];
                         message?: string;
                     };
@@ -9399,6 +9408,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             sent: number;
+                            units: number;
+                            needAccount: {
+                                unitId: string;
+                                unitName: string;
+                            }[];
                         };
                     };
                 };

@@ -1,7 +1,8 @@
-// Supervision (督查) for a quarter: overdue and lagging tasks, units that have not reported, reminders.
+// Supervision (督查) for a quarter, of every plan or one: overdue and lagging tasks, units that have not reported
+// (and whether anyone there can sign in), the units that need an account first, reminders.
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { App, Button, Card, Input, Space, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Input, Select, Space, Table, Tag, Tooltip } from 'antd';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { fmtTime, StatusTag, unitsIn, type LedgerTask } from './shared';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -14,15 +15,21 @@ export function SupervisionPage() {
   const { message } = App.useApp();
   // The current quarter until the user picks another; the server answers which quarter it read.
   const [picked, setPicked] = useState('');
-  const s = useApiQuery('/api/ledger/supervision', { params: { query: picked ? { quarter: picked } : {} } }).data;
+  const [planId, setPlanId] = useState<string | undefined>(undefined);
+  const plans = useApiQuery('/api/ledger/plans').data?.items ?? [];
+  const s = useApiQuery('/api/ledger/supervision', { params: { query: { ...(picked ? { quarter: picked } : {}), ...(planId ? { planId } : {}) } } }).data;
   const quarter = picked || s?.quarter || '';
   const setQuarter = setPicked;
   const load = (q?: string) => setPicked(q ?? '');
   const remindMut = useApiMutation('post', '/api/ledger/reminders', {
     invalidates: ['/api/ledger/supervision', '/api/ledger/reminders'],
-    onSuccess: (d) => { message.success(t('ledger.sup.sent', { n: d.sent })); },
+    onSuccess: (d) => {
+      if (d.units) message.success(t('ledger.sup.sent', { n: d.sent, units: d.units }));
+      if (d.needAccount.length) message.warning(t('ledger.sup.notSent', { n: d.needAccount.length, units: d.needAccount.map((u) => u.unitName).join('、') }));
+    },
   });
-  const remind = (unitIds?: string[]) => remindMut.mutate({ body: { quarter, ...(unitIds ? { unitIds } : {}) } });
+  const remind = (unitIds?: string[]) => remindMut.mutate({ body: { quarter, ...(planId ? { planId } : {}), ...(unitIds ? { unitIds } : {}) } });
+  const bulletinQuery = new URLSearchParams({ ...(quarter ? { quarter } : {}), ...(planId ? { planId } : {}) }).toString();
   const taskCols = [
     { title: t('ledger.col.number'), width: 70, render: (_: unknown, r: LedgerTask) => <Link to={`/ledger/tasks/${r.id}`}>{r.number}</Link> },
     { title: t('ledger.col.title'), render: (_: unknown, r: LedgerTask) => r.title },
@@ -33,12 +40,18 @@ export function SupervisionPage() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={t('ledger.sup.title')} extra={
-        <Space>
+        <Space wrap>
+          <Select allowClear placeholder={t('ledger.allPlans')} style={{ width: 360 }} value={planId} onChange={(v?: string) => setPlanId(v)} data-testid="sup-plan"
+            options={plans.map((p) => ({ value: p.id, label: t('ledger.planOption', { title: p.title, tasks: p.tasks, overdue: p.overdue }) }))} />
           <Input style={{ width: 100 }} value={quarter} onChange={(e) => setQuarter(e.target.value)} onPressEnter={() => load(quarter)} data-testid="sup-quarter" />
           <Button onClick={() => load(quarter)}>{t('ledger.sup.show')}</Button>
           <Button type="primary" onClick={() => remind()} data-testid="sup-remind-all">{t('ledger.sup.remindAll')}</Button>
-          <Button href={`/api/ledger/bulletin.docx?quarter=${quarter}`}>{t('ledger.exportBulletin')}</Button>
+          <Button href={`/api/ledger/bulletin.docx?${bulletinQuery}`} data-testid="sup-bulletin">{t('ledger.exportBulletin')}</Button>
         </Space>} loading={!s}>
+        {!!s?.needAccount.length && (
+          <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="sup-need-account"
+            message={t('ledger.sup.needAccount', { n: s.needAccount.length, units: s.needAccount.map((u) => u.unitName).join('、') })} />
+        )}
         <h4>{t('ledger.sup.overdue')} ({s?.overdue.length ?? 0})</h4>
         <Table<LedgerTask> rowKey="id" size="small" pagination={false} dataSource={s?.overdue ?? []} columns={taskCols} data-testid="sup-overdue" />
         <h4 style={{ marginTop: 16 }}>{t('ledger.sup.lagging')} ({s?.lagging.length ?? 0})</h4>
@@ -47,8 +60,11 @@ export function SupervisionPage() {
       <Card title={`${t('ledger.sup.notReported')} · ${s?.quarter ?? ''}`}>
         <Table rowKey="unitId" size="small" pagination={false} dataSource={s?.notReported ?? []} data-testid="sup-not-reported" columns={[
           { title: t('ledger.unit'), dataIndex: 'unitName', width: 200 },
+          { title: t('ledger.sup.account'), width: 110, render: (_, r) => (r.hasAccount ? <Tag color="green">{t('ledger.sup.hasAccount')}</Tag> : <Tag color="orange">{t('ledger.sup.noAccount')}</Tag>) },
           { title: t('ledger.sup.tasks'), render: (_, r) => r.tasks.map((x) => <Tag key={x.id}><Link to={`/ledger/tasks/${x.id}`}>{x.number}. {x.title}</Link></Tag>) },
-          { title: '', width: 100, render: (_, r) => <Button size="small" onClick={() => remind([r.unitId])}>{t('ledger.sup.remind')}</Button> },
+          { title: '', width: 100, render: (_, r) => (r.hasAccount
+            ? <Button size="small" onClick={() => remind([r.unitId])}>{t('ledger.sup.remind')}</Button>
+            : <Tooltip title={t('ledger.sup.remindNoAccount')}><Button size="small" disabled>{t('ledger.sup.remind')}</Button></Tooltip>) },
         ]} />
       </Card>
       <Card title={t('ledger.sup.reminders')}>
