@@ -71,8 +71,10 @@ describe('diagnostic centres in the browser', { skip: HAVE_BROWSER ? false : 'Ch
     await reader.keyboard.press('Control+Enter');
     await reader.waitForURL(/\/diagnostics\/worklist$/);
 
-    // on the township's desk at once (it refreshes every 5 s), with its 15-minute timer
-    await gp.goto(`${ctx.server.url}/diagnostics/alerts`);
+    // the banner on the GP's page (checked every 10 s), then the township's desk with its 15-minute timer
+    await gp.waitForSelector('[data-testid="critical-banner"]', { timeout: 20_000 });
+    assert.match(await gp.textContent('[data-testid="critical-banner"]') ?? '', /有 1 条危急值待确认/);
+    await gp.click('[data-testid="critical-banner"]');
     await gp.waitForSelector('[data-testid="alert-timer"]', { timeout: 15_000 });
     assert.match(await gp.textContent('[data-testid="alert-timer"]') ?? '', /剩余 1[45]:\d\d/);
     assert.match(await gp.textContent('.ant-card') ?? '', /QTc 间期 520 ms/);
