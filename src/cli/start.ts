@@ -8,6 +8,7 @@ import { buildApp } from '../app.ts';
 import { syncReferenceData } from '../reference-data.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
 import { startNightly } from '../modules/indicators/nightly.ts';
+import { startEscalation } from '../modules/diagnostics/service.ts';
 import { startDailyDetection } from '../modules/surveillance/daily.ts';
 import { join } from 'node:path';
 import { ANCHOR_FILE, anchorAudit, startSealer } from '../platform/audit.ts';
@@ -31,6 +32,8 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
   const app = await buildApp({ config, db: rt.db, keys: rt.keys }, { logger: log });
   const nightly = startNightly(rt.db, log);
   const detection = startDailyDetection(rt.db, log);
+  // Critical values past their acknowledgement limit are escalated every 30 s, whether or not a desk is open.
+  const escalation = startEscalation(rt.db, log);
   // Chains committed audit rows within a second; a signed head every MERIDIAN_AUDIT_ANCHOR_MINUTES,
   // stored in audit_anchors, appended to the data folder's anchor file and logged (copies outside the database).
   const sealer = startSealer(rt.db, rt.keys, { intervalMs: 500, anchorMinutes: config.auditAnchorMinutes, anchorFile: join(config.dataDir, ANCHOR_FILE), log });
@@ -41,6 +44,7 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
     log.info({ signal }, 'stopping: finishing requests in flight');
     nightly.stop();
     detection.stop();
+    escalation.stop();
     await app.close();
     await sealer.stop();
     // The last rows sealed and, with scheduled anchors, one more signed head covering them.

@@ -134,6 +134,8 @@ for (const engine of ENGINES) {
       const r = await post(w.reader, `/api/diagnostics/orders/${order.id}/report`, { findings: '宽QRS心动过速', impression: '室性心动过速', criticalFindings: ['VT'], verify: true, publish: true });
       assert.equal(r.statusCode, 200, r.body);
       const [alert] = (await get(w.gp, '/api/diagnostics/alerts')).json().items;
+      assert.deepEqual((await get(w.nurse, '/api/diagnostics/alerts/open-count')).json(), { open: 1 });
+      assert.deepEqual((await get(w.otherGp, '/api/diagnostics/alerts/open-count')).json(), { open: 0 });
       const raised = new Date(alert.raisedAt).getTime();
       // other tests' alerts share the database: look at this one
       const escalations = async () => (await t.db.query('SELECT 1 FROM critical_alert_events WHERE alert_id = $1 AND step = $2', [alert.id, 'escalated'])).length;
@@ -152,6 +154,7 @@ for (const engine of ENGINES) {
       const ack = await post(w.nurse, `/api/diagnostics/alerts/${alert.id}/acknowledge`, { readBack: '心电甲 室性心动过速', action: '通知医生，建立静脉通路，转诊' });
       assert.equal(ack.statusCode, 200, ack.body);
       assert.equal(ack.json().state, 'acknowledged');
+      assert.deepEqual((await get(w.nurse, '/api/diagnostics/alerts/open-count')).json(), { open: 0 });
       assert.deepEqual(ack.json().events.map((e: { step: string }) => e.step), ['raised', 'notified', 'escalated', 'notified', 'notified', 'acknowledged']);
       assert.equal((await post(w.gp, `/api/diagnostics/alerts/${alert.id}/acknowledge`, { readBack: 'x', action: 'y' })).statusCode, 409);
       const f = (await get(w.manager, `/api/diagnostics/figures?from=${alert.raisedAt.slice(0, 10)}&to=${new Date(raised + 86400_000).toISOString().slice(0, 10)}`)).json();

@@ -163,6 +163,9 @@ UPDATE critical_alerts SET escalated_at = $2 WHERE id = $1;
 -- acknowledge
 UPDATE critical_alerts SET acknowledged_at = $5, acknowledged_by = $2, ack_name = $6, read_back = $3, action_taken = $4 WHERE id = $1 AND acknowledged_at IS NULL RETURNING id;
 
+-- openAlertCount
+SELECT count(*)::int AS n FROM critical_alerts WHERE facility_id = ANY($1::uuid[]) AND acknowledged_at IS NULL;
+
 -- insertMessages
 INSERT INTO diagnostic_messages (user_id, kind, ref_id, title) SELECT DISTINCT unnest($1::uuid[]), $2, $3::uuid, $4;
 

@@ -4,7 +4,7 @@ import { me } from '../../platform/http.ts';
 import { ACQUIRERS, CENTRE_ADMINS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, STAFF } from '../../shared/roles.ts';
 import * as s from './service.ts';
 import {
-  AckIn, AcquireIn, AlertOut, AlertsOut, AlertsQuery, AmendIn, CentreIn, CentreOut, CentreSettingsIn, CentresOut, ConsultationIn, ConsultationOut, ConsultationScheduleIn, ConsultationsOut,
+  AckIn, AcquireIn, OpenCountOut, AlertOut, AlertsOut, AlertsQuery, AmendIn, CentreIn, CentreOut, CentreSettingsIn, CentresOut, ConsultationIn, ConsultationOut, ConsultationScheduleIn, ConsultationsOut,
   FiguresOut, FiguresQuery, IdOut, IdParams, ItemIn, MessagesOut, MessagesReadIn, OkOut, OpinionIn, OrderIn, OrderOut, OrdersOut, OrdersQuery, ReasonIn, RecognisedOut, RecognitionIn,
   RecognitionOut, RecognitionQuery, ReportIn, RosterOut, RosterQuery, RuleIn, ScheduleIn, ShiftIn, SpecimenIn, TemplateIn, WorklistQuery,
 } from './schema.ts';
@@ -138,6 +138,11 @@ export async function diagnosticRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: DESK },
     schema: { tags, summary: 'The critical-value desk: my facility\'s alerts (or my centre\'s) with their timers; overdue ones are escalated first', querystring: AlertsQuery, response: { 200: AlertsOut } },
     handler: async (req) => s.alertDesk(db, me(req), req.query.open === 'yes'),
+  });
+  app.get('/api/diagnostics/alerts/open-count', {
+    config: { access: RESULT_READERS },
+    schema: { tags, summary: 'How many critical values my facility has still to acknowledge (the banner on every page)', response: { 200: OpenCountOut } },
+    handler: async (req) => s.openAlerts(db, me(req)),
   });
   app.post('/api/diagnostics/alerts/:id/acknowledge', {
     config: { access: RESULT_READERS },

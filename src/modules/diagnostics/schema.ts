@@ -127,6 +127,7 @@ export const AlertOut = z.object({
 });
 export const AlertsOut = z.object({ items: z.array(AlertOut) });
 export const AlertsQuery = z.strictObject({ open: z.enum(['yes', 'no']).optional() });
+export const OpenCountOut = z.object({ open: z.number() });
 export const AckIn = z.strictObject({ readBack: Text(500), action: Text(500) });
 export const MessagesOut = z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), refId: z.string(), title: z.string(), createdAt: z.string(), readAt: z.string().nullable() })), unread: z.number() });
 export const MessagesReadIn = z.strictObject({ ids: z.array(z.string().regex(/^\d+$/)).min(1).max(200) });

@@ -665,6 +665,12 @@ export async function alertDesk(db: Db, p: Principal, openOnly: boolean, now = n
   return { items };
 }
 
+/** The number of critical values my facility has still to acknowledge (for the banner on every page; no personal data, so not audited). */
+export async function openAlerts(db: Db, p: Principal): Promise<{ open: number }> {
+  if (!p.facilityCode) return { open: 0 };
+  return { open: await store.openAlertCount(db, [(await getFacility(db, p.facilityCode, null)).id]) };
+}
+
 /** Acknowledges a critical value at the requesting facility: read back and the action taken, timed and audited. */
 export async function acknowledgeAlert(db: Db, p: Principal, id: string, readBack: string, action: string, now = new Date()) {
   await db.tx(async (q) => {
@@ -808,4 +814,16 @@ export async function recordOpinion(db: Db, p: Principal, id: string, opinion: s
     await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.consultation_opinion', outcome: 'ok', residentId: c.resident_id, recordType: 'consultation', recordId: id });
   });
   return (await describeConsultations(db, [(await store.consultationById(db, id))!]))[0];
+}
+
+/** The server's escalation timer: every `intervalMs` (default 30 s) escalates the critical values past their limit, so a manager is told even when nobody opens the desk. */
+export function startEscalation(db: Db, log: { error(o: object, m: string): void }, intervalMs = 30_000): { stop(): void } {
+  let running = false;
+  const h = setInterval(() => {
+    if (running) return;
+    running = true;
+    escalateDue(db).catch((e: unknown) => log.error({ err: e }, 'critical-value escalation failed')).finally(() => { running = false; });
+  }, intervalMs);
+  h.unref();
+  return { stop: () => clearInterval(h) };
 }

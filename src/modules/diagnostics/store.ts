@@ -296,6 +296,12 @@ export async function acknowledge(q: Queryable, id: string, by: string, byName: 
   return r.length > 0;
 }
 
+/** How many critical values wait for acknowledgement at these facilities (no personal data). */
+export async function openAlertCount(q: Queryable, facilityIds: string[]): Promise<number> {
+  const [r] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM critical_alerts WHERE facility_id = ANY($1::uuid[]) AND acknowledged_at IS NULL', [facilityIds]);
+  return r.n;
+}
+
 // ---- messages ----
 
 export async function insertMessages(q: Queryable, userIds: string[], kind: string, refId: string, title: string): Promise<void> {

@@ -8,6 +8,7 @@ import { useLang, useT } from '../i18n';
 import { useSession } from '../session';
 import { pagesFor } from '../modules';
 import { ROLE_LABELS } from '../../shared/roles';
+import { CriticalBanner } from '../pages/diagnostics/index';
 
 /** The signed-in layout: module menu by role, user, scope, language switch, sign-out. */
 export function Shell() {
@@ -59,6 +60,7 @@ export function Shell() {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', borderBottom: '1px solid #eee', height: 56 }}>
           <Space size="middle" wrap>
+            <CriticalBanner />
             {user.role !== 'resident' && <Typography.Text type="secondary" data-testid="user-scope">{t('app.shell.scope')}：{scope}</Typography.Text>}
             <Tag color="cyan" data-testid="user-role">{ROLE_LABELS[user.role][lang]}</Tag>
             <Dropdown

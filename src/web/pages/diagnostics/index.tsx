@@ -541,3 +541,13 @@ export function ConsultationsPage() {
     </Space>
   );
 }
+
+/** On every page of a clinician at an ordering facility: how many critical values wait for acknowledgement, linking to the desk (checked every 10 s). */
+export function CriticalBanner() {
+  const t = useT();
+  const { user } = useSession();
+  const enabled = !!user && RESULT_READERS.includes(user.role);
+  const c = useApiQuery('/api/diagnostics/alerts/open-count', undefined, { enabled, refetchInterval: 10_000 });
+  if (!enabled || !c.data?.open) return null;
+  return <Link to="/diagnostics/alerts" data-testid="critical-banner"><Tag color="red">{t('diagnostics.alerts.banner', { n: c.data.open })}</Tag></Link>;
+}
