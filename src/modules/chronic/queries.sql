@@ -16,16 +16,22 @@ SELECT c.lead_facility_id AS id FROM community_members m JOIN communities c ON c
 SELECT name, birth_date, sex, county_code, village_code FROM residents WHERE id = $1;
 
 -- lastFollowUp
-SELECT * FROM chronic_followups WHERE resident_id = $1 AND programme = $2 ORDER BY visit_date DESC, created_at DESC LIMIT 1;
+SELECT f.*, f.visit_date::text AS visit_date, f.next_visit_date::text AS next_visit_date, f.hba1c_date::text AS hba1c_date, w.name AS doctor_name
+ FROM chronic_followups f LEFT JOIN workers w ON w.id = f.worker_id
+WHERE f.resident_id = $1 AND f.programme = $2 ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1;
 
 -- followUpBefore
 SELECT visit_class, visit_date FROM chronic_followups WHERE resident_id = $1 AND programme = $2 AND visit_date <= $3 ORDER BY visit_date DESC, created_at DESC LIMIT 1;
 
 -- insertFollowUp
 INSERT INTO chronic_followups (resident_id, county_code, programme, encounter_id, facility_id, worker_id, visit_date, visit_mode, symptoms, sbp, dbp, heart_rate, weight_kg, height_cm, bmi,
-  fasting_glucose, temperature, lifestyle, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,
-  referral_reason, referral_urgency, referral_id, next_visit_date, created_by)
-VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32) RETURNING id;
+  fasting_glucose, temperature, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,
+  referral_reason, referral_urgency, referral_id, next_visit_date, created_by,
+  no_symptoms, smoking_now, smoking_target, drinking_now, drinking_target, exercise_times_now, exercise_times_target, exercise_minutes_now, exercise_minutes_target,
+  salt_now, salt_target, staple_now, staple_target, psychology, compliance, adverse_reaction_text, pedis_left, pedis_right, hba1c, hba1c_date, hypoglycaemia,
+  medications, insulin_kind, insulin_dose, transfer_reason, transfer_to, advice, rule_next_visit_date)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,
+  $32,$33,$34,$35,$36,$37,$38,$39,$40,$41,$42,$43,$44,$45,$46,$47,$48,$49,$50,$51,$52,$53,$54,$55,$56,$57,$58,$59) RETURNING id;
 
 -- enrolKeeping
 INSERT INTO chronic_enrolments (resident_id, county_code, programme, enrolled_on, source) VALUES ($1,$2,$3,$4,'diagnosis')

@@ -237,3 +237,72 @@ export const PROGRAMME_RATE_DEFINITIONS = {
   control: { zh: '血压（血糖）控制率 = 截至期末最近一次随访血压（空腹血糖）达标的患者数 ÷ 管理患者数', en: 'Control rate = managed patients whose latest follow-up by the period\'s end is on target ÷ managed patients' },
   attribution: { zh: '团队：居民计入其当前签约团队，未签约者计入服务其所在村的团队；医共体：按乡镇卫生院所属医共体', en: 'Team: a resident counts for the team of their current contract, else the team serving their village; community: by the medical community of the township centre' },
 } as const;
+
+// ---- the national follow-up forms' fields (高血压/2型糖尿病患者随访服务记录表) ----
+
+/** 盐摄入情况, 心理调整 and 遵医行为, 足背动脉搏动, 低血糖反应: the forms' choices. */
+export const SALT = ['light', 'medium', 'heavy'] as const;
+export const GRADE = ['good', 'fair', 'poor'] as const;
+export const PEDIS = ['normal', 'weak', 'absent'] as const;
+export const HYPOGLYCAEMIA = ['none', 'occasional', 'frequent'] as const;
+export const DOSE_UNITS = ['mg', 'g', 'μg', 'ml', 'U', 'tablet', 'capsule', 'bag'] as const;
+
+/**
+ * The plausible range of each number on the forms (inclusive), with the field's names: a value
+ * outside is refused by name, never clamped. Lifestyle values are the resident's own daily/weekly
+ * figures: 支/日 of cigarettes, 两/日 of liquor (50 g), 次/周 and 分钟/次 of exercise, 克/天 of staple food.
+ */
+export const FORM_LIMITS = {
+  smokingNow: { min: 0, max: 100, int: true, zh: '日吸烟量（支/日）', en: 'cigarettes per day' },
+  smokingTarget: { min: 0, max: 100, int: true, zh: '日吸烟量目标（支/日）', en: 'cigarettes per day (target)' },
+  drinkingNow: { min: 0, max: 30, int: false, zh: '日饮酒量（两/日）', en: 'liquor per day (liang)' },
+  drinkingTarget: { min: 0, max: 30, int: false, zh: '日饮酒量目标（两/日）', en: 'liquor per day (liang, target)' },
+  exerciseTimesNow: { min: 0, max: 21, int: true, zh: '运动次数（次/周）', en: 'exercise sessions per week' },
+  exerciseTimesTarget: { min: 0, max: 21, int: true, zh: '运动次数目标（次/周）', en: 'exercise sessions per week (target)' },
+  exerciseMinutesNow: { min: 0, max: 600, int: true, zh: '每次运动时间（分钟/次）', en: 'minutes per session' },
+  exerciseMinutesTarget: { min: 0, max: 600, int: true, zh: '每次运动时间目标（分钟/次）', en: 'minutes per session (target)' },
+  stapleNow: { min: 0, max: 2000, int: true, zh: '主食（克/天）', en: 'staple food (g/day)' },
+  stapleTarget: { min: 0, max: 2000, int: true, zh: '主食目标（克/天）', en: 'staple food (g/day, target)' },
+  hba1c: { min: 3, max: 20, int: false, zh: '糖化血红蛋白（%）', en: 'HbA1c (%)' },
+  dose: { min: 0.001, max: 5000, int: false, zh: '每次剂量', en: 'dose per time' },
+  timesPerDay: { min: 1, max: 6, int: true, zh: '每日次数', en: 'times per day' },
+} as const;
+export type FormNumber = keyof typeof FORM_LIMITS;
+
+export interface FormFieldsIn {
+  programme: Programme; visitDate: string; symptoms?: string[] | null; noSymptoms?: boolean | null;
+  smokingNow?: number | null; smokingTarget?: number | null; drinkingNow?: number | null; drinkingTarget?: number | null;
+  exerciseTimesNow?: number | null; exerciseTimesTarget?: number | null; exerciseMinutesNow?: number | null; exerciseMinutesTarget?: number | null;
+  saltNow?: string | null; saltTarget?: string | null; stapleNow?: number | null; stapleTarget?: number | null;
+  adverseReaction?: boolean | null; adverseReactionText?: string | null;
+  pedisLeft?: string | null; pedisRight?: string | null; hba1c?: number | null; hba1cDate?: string | null; hypoglycaemia?: string | null;
+  medications?: { drug: string; dose: number; unit: string; timesPerDay: number }[] | null; insulinKind?: string | null; insulinDose?: string | null;
+  nextVisitDate?: string | null;
+}
+export interface FieldProblem { path: string; problem: string }
+
+/** The problems of the form's own fields (bounds and the rules between fields), each naming its field in English and Chinese; none: it may be saved. */
+export function formProblems(f: FormFieldsIn): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  const range = (path: string, key: FormNumber, v: number | null | undefined) => {
+    if (v == null) return;
+    const l = FORM_LIMITS[key];
+    if (!Number.isFinite(v) || v < l.min || v > l.max) out.push({ path, problem: `${l.en} must be between ${l.min} and ${l.max} / ${l.zh}应在 ${l.min} 至 ${l.max} 之间` });
+    else if (l.int && !Number.isInteger(v)) out.push({ path, problem: `${l.en} must be a whole number / ${l.zh}应为整数` });
+  };
+  for (const k of ['smokingNow', 'smokingTarget', 'drinkingNow', 'drinkingTarget', 'exerciseTimesNow', 'exerciseTimesTarget', 'exerciseMinutesNow', 'exerciseMinutesTarget', 'stapleNow', 'stapleTarget', 'hba1c'] as const) range(k, k, f[k]);
+  (f.medications ?? []).forEach((m, i) => { range(`medications.${i}.dose`, 'dose', m.dose); range(`medications.${i}.timesPerDay`, 'timesPerDay', m.timesPerDay); });
+  if (f.noSymptoms && (f.symptoms?.length ?? 0) > 0) out.push({ path: 'noSymptoms', problem: 'no symptoms was ticked beside symptoms / 已选“无症状”又选了症状' });
+  if (f.adverseReactionText && !f.adverseReaction) out.push({ path: 'adverseReactionText', problem: 'a reaction is described but 有 was not chosen / 填写了不良反应但未选“有”' });
+  if (f.programme === 'hypertension') {
+    for (const k of ['stapleNow', 'stapleTarget', 'pedisLeft', 'pedisRight', 'hba1c', 'hba1cDate', 'hypoglycaemia', 'insulinKind', 'insulinDose'] as const)
+      if (f[k] != null) out.push({ path: k, problem: 'is on the diabetes form only / 仅糖尿病随访表填写' });
+  } else {
+    for (const k of ['saltNow', 'saltTarget'] as const) if (f[k] != null) out.push({ path: k, problem: 'salt intake is on the hypertension form only / 盐摄入仅高血压随访表填写' });
+  }
+  if (f.hba1cDate && f.hba1cDate > f.visitDate) out.push({ path: 'hba1cDate', problem: 'HbA1c date is after the visit / 糖化血红蛋白检查日期晚于随访日期' });
+  if (f.hba1c != null && !f.hba1cDate) out.push({ path: 'hba1cDate', problem: 'HbA1c needs its test date / 须填写糖化血红蛋白检查日期' });
+  if ((f.insulinDose && !f.insulinKind) || (f.insulinKind && !f.insulinDose)) out.push({ path: f.insulinKind ? 'insulinDose' : 'insulinKind', problem: 'insulin needs its kind and dose / 胰岛素须填写种类和用法用量' });
+  if (f.nextVisitDate && f.nextVisitDate < f.visitDate) out.push({ path: 'nextVisitDate', problem: 'next visit is before this visit / 下次随访日期早于本次随访日期' });
+  return out;
+}

@@ -2,7 +2,7 @@
 // and return the types derived from them.
 import { z } from 'zod';
 import { DateStr } from '../../shared/time.ts';
-import { SYMPTOMS } from './rules.ts';
+import { DOSE_UNITS, GRADE, HYPOGLYCAEMIA, PEDIS, SALT, SYMPTOMS } from './rules.ts';
 import { PresenceIn } from '../records/basis.ts';
 
 export const Level = z.enum(['team', 'township', 'community', 'county']);
@@ -14,9 +14,33 @@ export const Sort = z.enum(['risk', 'due', 'name']);
 const Sex = z.enum(['M', 'F']);
 
 export const FollowUpDefaultsQuery = z.strictObject({ residentId: z.string().uuid(), programme: Programme });
+
+const n = z.number().nullable().optional();
+const text = (max: number) => z.string().trim().max(max).nullable().optional();
+export const MedicationLine = z.strictObject({ drug: z.string().trim().min(1).max(60), dose: z.number(), unit: z.enum(DOSE_UNITS), timesPerDay: z.number() });
+/** The national forms' fields beyond the readings (bounds in rules.ts formProblems, refused by name). */
+export const FormFields = z.strictObject({
+  /** 无症状: ticked instead of symptoms. */
+  noSymptoms: z.boolean().optional(),
+  /** Lifestyle guidance, each now and the target for the next visit. */
+  smokingNow: n, smokingTarget: n, drinkingNow: n, drinkingTarget: n, exerciseTimesNow: n, exerciseTimesTarget: n, exerciseMinutesNow: n, exerciseMinutesTarget: n,
+  saltNow: z.enum(SALT).nullable().optional(), saltTarget: z.enum(SALT).nullable().optional(), stapleNow: n, stapleTarget: n,
+  /** 心理调整, 遵医行为. */
+  psychology: z.enum(GRADE).nullable().optional(), compliance: z.enum(GRADE).nullable().optional(),
+  /** 药物不良反应 有: what. */
+  adverseReactionText: text(100),
+  pedisLeft: z.enum(PEDIS).nullable().optional(), pedisRight: z.enum(PEDIS).nullable().optional(), hba1c: n, hba1cDate: DateStr.nullable().optional(), hypoglycaemia: z.enum(HYPOGLYCAEMIA).nullable().optional(),
+  medications: z.array(MedicationLine).max(12).optional(), insulinKind: text(60), insulinDose: text(100),
+  /** 转诊 原因 and 机构及科别 as the doctor writes them (a referral drafted by the rules is separate). */
+  transferReason: text(200), transferTo: text(100), advice: text(500),
+  /** 下次随访日期: the rule's date when not given; not before the visit. */
+  nextVisitDate: DateStr.nullable().optional(),
+});
+export type FormFields = z.infer<typeof FormFields>;
 export const FollowUpDefaultsOut = z.object({
   last: z.object({ visitDate: z.string(), visitClass: VisitClass, sbp: z.number().nullable(), dbp: z.number().nullable(), heartRate: z.number().nullable(), weightKg: z.number().nullable(),
-    heightCm: z.number().nullable(), fastingGlucose: z.number().nullable(), adherence: z.string().nullable(), medication: z.string().nullable(), nextVisitDate: z.string() }).nullable(),
+    heightCm: z.number().nullable(), fastingGlucose: z.number().nullable(), adherence: z.string().nullable(), medication: z.string().nullable(), nextVisitDate: z.string(),
+    visitMode: z.string(), symptoms: z.array(z.string()), ...FormFields.omit({ nextVisitDate: true }).required().shape, noSymptoms: z.boolean(), medications: z.array(MedicationLine), doctorName: z.string().nullable() }).nullable(),
   resident: z.object({ name: z.string(), age: z.number(), sex: Sex }),
 });
 export type FollowUpDefaultsOut = z.infer<typeof FollowUpDefaultsOut>;
@@ -26,15 +50,16 @@ export const FollowUpIn = z.strictObject({
   symptoms: z.array(z.enum(Object.keys(SYMPTOMS) as [keyof typeof SYMPTOMS, ...(keyof typeof SYMPTOMS)[]])).max(12).optional(),
   sbp: z.number().int().nullable().optional(), dbp: z.number().int().nullable().optional(), heartRate: z.number().int().nullable().optional(),
   weightKg: z.number().nullable().optional(), heightCm: z.number().nullable().optional(), fastingGlucose: z.number().nullable().optional(), temperature: z.number().nullable().optional(),
-  lifestyle: z.record(z.string(), z.union([z.string().max(50), z.number(), z.null()])).optional(), adherence: z.enum(['regular', 'intermittent', 'none']).nullable().optional(),
+  adherence: z.enum(['regular', 'intermittent', 'none']).nullable().optional(),
   adverseReaction: z.boolean().optional(), adverseUncontrollable: z.boolean().optional(), newComplication: z.boolean().optional(), complicationWorse: z.boolean().optional(),
   medication: z.string().max(500).nullable().optional(),
+  ...FormFields.shape,
   /** Proof that the resident is present (their full ID number, or the code their own page shows): lets a follow-up today open access. */
   presence: PresenceIn.optional(),
 });
 export type FollowUpIn = z.infer<typeof FollowUpIn>;
 export const FollowUpOut = z.object({
-  id: z.string(), /** The follow-up's encounter (a structured prescription attaches to it). */ encounterId: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(),
+  id: z.string(), /** The follow-up's encounter (a structured prescription attaches to it). */ encounterId: z.string(), class: VisitClass, emergency: z.boolean(), emergencyReasons: z.array(z.string()), nextVisitDate: z.string(), /** The rule's next date (nextVisitDate is the doctor's when given). */ ruleNextVisitDate: z.string(),
   referral: z.object({ urgency: z.enum(['urgent', 'routine']), reason: z.string() }).nullable(), referralId: z.string().nullable(), previousClass: VisitClass.nullable(),
 });
 export type FollowUpOut = z.infer<typeof FollowUpOut>;

@@ -17,7 +17,7 @@ import { ageOn } from '../registry/rules.ts';
 import { setCondition } from '../registry/residents.ts';
 import { packageDue, teamsOfUser, unitNames, type RateLevel } from '../contracts/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
-import { countingOf, classifyVisit, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type VisitClass } from './rules.ts';
+import { countingOf, classifyVisit, formProblems, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type VisitClass } from './rules.ts';
 import * as store from './store.ts';
 import type { FollowUpDefaultsOut, FollowUpIn, FollowUpOut, ProgrammeRate, RateResident, ScreeningIn, ScreeningListOut, ScreeningOut, WorklistOut, WorklistQuery, WorklistRow } from './schema.ts';
 import { addDays, onDayNow, today } from '../../shared/time.ts';
@@ -40,7 +40,12 @@ export async function followUpDefaults(db: Db, p: Principal, o: AccessOptions, r
   return {
     resident: { name: r.name, age: ageOn(r.birth_date, today()), sex: r.sex },
     last: l ? { visitDate: l.visit_date, visitClass: l.visit_class, sbp: num(l.sbp), dbp: num(l.dbp), heartRate: num(l.heart_rate), weightKg: num(l.weight_kg), heightCm: num(l.height_cm),
-      fastingGlucose: num(l.fasting_glucose), adherence: l.adherence ?? null, medication: l.medication ?? null, nextVisitDate: l.next_visit_date } : null,
+      fastingGlucose: num(l.fasting_glucose), adherence: l.adherence ?? null, medication: l.medication ?? null, nextVisitDate: l.next_visit_date,
+      visitMode: l.visit_mode, symptoms: l.symptoms, noSymptoms: l.no_symptoms, smokingNow: l.smoking_now, smokingTarget: l.smoking_target, drinkingNow: num(l.drinking_now), drinkingTarget: num(l.drinking_target),
+      exerciseTimesNow: l.exercise_times_now, exerciseTimesTarget: l.exercise_times_target, exerciseMinutesNow: l.exercise_minutes_now, exerciseMinutesTarget: l.exercise_minutes_target,
+      saltNow: l.salt_now as never, saltTarget: l.salt_target as never, stapleNow: l.staple_now, stapleTarget: l.staple_target, psychology: l.psychology as never, compliance: l.compliance as never,
+      adverseReactionText: l.adverse_reaction_text, pedisLeft: l.pedis_left as never, pedisRight: l.pedis_right as never, hba1c: num(l.hba1c), hba1cDate: l.hba1c_date, hypoglycaemia: l.hypoglycaemia as never,
+      medications: l.medications as never, insulinKind: l.insulin_kind, insulinDose: l.insulin_dose, transferReason: l.transfer_reason, transferTo: l.transfer_to, advice: l.advice, doctorName: l.doctor_name } : null,
   };
 }
 
@@ -51,6 +56,19 @@ async function draftReferral(q: Queryable, p: Principal, me: Me,
   if (!lead) return null;
   return createDraft(q, p, { residentId: o.residentId, countyCode: o.county, direction: 'up', urgency: o.urgency, reasonCode: o.reason, reasonText: REFERRAL_REASONS[o.reason].zh,
     fromFacilityId: me.facility.id, fromWorkerId: me.worker, toFacilityId: lead, summary: o.summary, note: o.note });
+}
+
+/** The form's fields as stored (as typed: nothing rounded or clamped). */
+function formColumns(i: FollowUpIn, ruleNext: string): store.FormColumns {
+  const v = <T>(x: T | null | undefined): T | null => x ?? null;
+  return {
+    no_symptoms: !!i.noSymptoms, smoking_now: v(i.smokingNow), smoking_target: v(i.smokingTarget), drinking_now: v(i.drinkingNow), drinking_target: v(i.drinkingTarget),
+    exercise_times_now: v(i.exerciseTimesNow), exercise_times_target: v(i.exerciseTimesTarget), exercise_minutes_now: v(i.exerciseMinutesNow), exercise_minutes_target: v(i.exerciseMinutesTarget),
+    salt_now: v(i.saltNow), salt_target: v(i.saltTarget), staple_now: v(i.stapleNow), staple_target: v(i.stapleTarget), psychology: v(i.psychology), compliance: v(i.compliance),
+    adverse_reaction_text: i.adverseReactionText || null, pedis_left: v(i.pedisLeft), pedis_right: v(i.pedisRight), hba1c: v(i.hba1c), hba1c_date: v(i.hba1cDate), hypoglycaemia: v(i.hypoglycaemia),
+    medications: i.medications ?? [], insulin_kind: i.insulinKind || null, insulin_dose: i.insulinDose || null, transfer_reason: i.transferReason || null, transfer_to: i.transferTo || null,
+    advice: i.advice || null, rule_next_visit_date: ruleNext,
+  };
 }
 
 /** Records a follow-up: checks values, classifies by the norm, writes encounter, observations and the form; drafts the referral the rules call for. */
@@ -77,6 +95,7 @@ export async function recordFollowUp(db: Db, keys: Keys, p: Principal, o: Access
     if (input.programme === 'hypertension' && (input.sbp == null || input.dbp == null)) fields.push({ path: 'sbp', problem: 'blood pressure is required at a hypertension follow-up / 高血压随访须测血压' });
     if (input.programme === 'diabetes' && input.fastingGlucose == null) fields.push({ path: 'fastingGlucose', problem: 'fasting glucose is required at a diabetes follow-up / 糖尿病随访须测空腹血糖' });
     if (input.sbp != null && input.dbp != null && input.dbp >= input.sbp) fields.push({ path: 'dbp', problem: 'diastolic must be below systolic / 舒张压应低于收缩压' });
+    fields.push(...formProblems(input));
     if (fields.length) throw badRequest('followup.invalid', { zh: '随访记录有误，未保存', en: 'Invalid follow-up; nothing was saved' }, fields);
     const prev = await store.followUpBefore(q, input.residentId, input.programme, input.visitDate);
     const age = ageOn(res.birth_date, input.visitDate);
@@ -97,11 +116,11 @@ export async function recordFollowUp(db: Db, keys: Keys, p: Principal, o: Access
       residentId: input.residentId, county: res.county_code, programme: input.programme, encounterId: enc.id, facilityId: me.facility.id, workerId: me.worker, visitDate: input.visitDate,
       visitMode: input.visitMode ?? 'clinic', symptoms: input.symptoms ?? [], sbp: input.sbp ?? null, dbp: input.dbp ?? null, heartRate: input.heartRate ?? null, weightKg: input.weightKg ?? null,
       heightCm: input.heightCm ?? null, bmi: input.weightKg && input.heightCm ? bmi(input.heightCm, input.weightKg) : null, fastingGlucose: input.fastingGlucose ?? null,
-      temperature: input.temperature ?? null, lifestyle: input.lifestyle ?? {}, adherence: input.adherence ?? null, adverseReaction: !!input.adverseReaction, adverseUncontrollable: !!input.adverseUncontrollable,
+      temperature: input.temperature ?? null, form: formColumns(input, result.nextVisitDate), adherence: input.adherence ?? null, adverseReaction: !!input.adverseReaction, adverseUncontrollable: !!input.adverseUncontrollable,
       newComplication: !!input.newComplication, complicationWorse: !!input.complicationWorse, medication: input.medication ?? null, visitClass: result.class, onTarget: onTarget(v, cfg),
-      emergency: result.emergency, referralReason: result.referral?.reason ?? null, referralUrgency: result.referral?.urgency ?? null, referralId, nextVisitDate: result.nextVisitDate, createdBy: p.userId });
+      emergency: result.emergency, referralReason: result.referral?.reason ?? null, referralUrgency: result.referral?.urgency ?? null, referralId, nextVisitDate: input.nextVisitDate ?? result.nextVisitDate, createdBy: p.userId });
     await writeAudit(q, actorOf(p, p.ip), { action: 'chronic.followup', outcome: 'ok', residentId: input.residentId, recordType: 'chronic_followup', recordId: id, basis: grant.basis ?? 'encounter', details: { class: result.class } });
-    return { id, encounterId: enc.id, ...result, referralId, previousClass: prev?.visit_class ?? null };
+    return { id, encounterId: enc.id, ...result, nextVisitDate: input.nextVisitDate ?? result.nextVisitDate, ruleNextVisitDate: result.nextVisitDate, referralId, previousClass: prev?.visit_class ?? null };
   });
 }
 

@@ -34,11 +34,20 @@ export async function patient(q: Queryable, residentId: string): Promise<Patient
 
 export interface FollowUpRow {
   visit_date: string; visit_class: VisitClass; sbp: number | null; dbp: number | null; heart_rate: number | null; weight_kg: number | string | null; height_cm: number | string | null;
-  fasting_glucose: number | string | null; adherence: string | null; medication: string | null; next_visit_date: string;
+  fasting_glucose: number | string | null; adherence: string | null; medication: string | null; next_visit_date: string; visit_mode: string; symptoms: string[];
+  no_symptoms: boolean; smoking_now: number | null; smoking_target: number | null; drinking_now: number | string | null; drinking_target: number | string | null;
+  exercise_times_now: number | null; exercise_times_target: number | null; exercise_minutes_now: number | null; exercise_minutes_target: number | null;
+  salt_now: string | null; salt_target: string | null; staple_now: number | null; staple_target: number | null; psychology: string | null; compliance: string | null;
+  adverse_reaction: boolean; adverse_reaction_text: string | null; pedis_left: string | null; pedis_right: string | null; hba1c: number | string | null; hba1c_date: string | null;
+  hypoglycaemia: string | null; medications: { drug: string; dose: number; unit: string; timesPerDay: number }[]; insulin_kind: string | null; insulin_dose: string | null;
+  transfer_reason: string | null; transfer_to: string | null; advice: string | null; doctor_name: string | null;
 }
 /** The last follow-up of a programme (the form's defaults). */
 export async function lastFollowUp(q: Queryable, residentId: string, programme: Programme): Promise<FollowUpRow | null> {
-  const [r] = await q.query<FollowUpRow>('SELECT * FROM chronic_followups WHERE resident_id = $1 AND programme = $2 ORDER BY visit_date DESC, created_at DESC LIMIT 1', [residentId, programme]);
+  const [r] = await q.query<FollowUpRow>(
+    `SELECT f.*, f.visit_date::text AS visit_date, f.next_visit_date::text AS next_visit_date, f.hba1c_date::text AS hba1c_date, w.name AS doctor_name
+       FROM chronic_followups f LEFT JOIN workers w ON w.id = f.worker_id
+      WHERE f.resident_id = $1 AND f.programme = $2 ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1`, [residentId, programme]);
   return r ?? null;
 }
 
@@ -52,18 +61,35 @@ export async function followUpBefore(q: Queryable, residentId: string, programme
 export interface FollowUpRowIn {
   residentId: string; county: string; programme: Programme; encounterId: string; facilityId: string; workerId: string | null; visitDate: string; visitMode: string; symptoms: string[];
   sbp: number | null; dbp: number | null; heartRate: number | null; weightKg: number | null; heightCm: number | null; bmi: number | null; fastingGlucose: number | null; temperature: number | null;
-  lifestyle: object; adherence: string | null; adverseReaction: boolean; adverseUncontrollable: boolean; newComplication: boolean; complicationWorse: boolean; medication: string | null;
+  form: FormColumns; adherence: string | null; adverseReaction: boolean; adverseUncontrollable: boolean; newComplication: boolean; complicationWorse: boolean; medication: string | null;
   visitClass: VisitClass; onTarget: boolean; emergency: boolean; referralReason: string | null; referralUrgency: string | null; referralId: string | null; nextVisitDate: string; createdBy: string;
 }
+/** The national forms' columns (migration 034), in the order they are written. */
+export interface FormColumns {
+  no_symptoms: boolean; smoking_now: number | null; smoking_target: number | null; drinking_now: number | null; drinking_target: number | null;
+  exercise_times_now: number | null; exercise_times_target: number | null; exercise_minutes_now: number | null; exercise_minutes_target: number | null;
+  salt_now: string | null; salt_target: string | null; staple_now: number | null; staple_target: number | null; psychology: string | null; compliance: string | null;
+  adverse_reaction_text: string | null; pedis_left: string | null; pedis_right: string | null; hba1c: number | null; hba1c_date: string | null; hypoglycaemia: string | null;
+  medications: object[]; insulin_kind: string | null; insulin_dose: string | null; transfer_reason: string | null; transfer_to: string | null; advice: string | null; rule_next_visit_date: string;
+}
+const FORM_COLUMNS = ['no_symptoms', 'smoking_now', 'smoking_target', 'drinking_now', 'drinking_target', 'exercise_times_now', 'exercise_times_target', 'exercise_minutes_now', 'exercise_minutes_target',
+  'salt_now', 'salt_target', 'staple_now', 'staple_target', 'psychology', 'compliance', 'adverse_reaction_text', 'pedis_left', 'pedis_right', 'hba1c', 'hba1c_date', 'hypoglycaemia',
+  'medications', 'insulin_kind', 'insulin_dose', 'transfer_reason', 'transfer_to', 'advice', 'rule_next_visit_date'] as const satisfies readonly (keyof FormColumns)[];
+
 export async function insertFollowUp(q: Queryable, f: FollowUpRowIn): Promise<string> {
   const [row] = await q.query<{ id: string }>(
     `INSERT INTO chronic_followups (resident_id, county_code, programme, encounter_id, facility_id, worker_id, visit_date, visit_mode, symptoms, sbp, dbp, heart_rate, weight_kg, height_cm, bmi,
-       fasting_glucose, temperature, lifestyle, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,
-       referral_reason, referral_urgency, referral_id, next_visit_date, created_by)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,$32) RETURNING id`,
+       fasting_glucose, temperature, adherence, adverse_reaction, adverse_uncontrollable, new_complication, complication_worse, medication, visit_class, on_target, emergency,
+       referral_reason, referral_urgency, referral_id, next_visit_date, created_by,
+       no_symptoms, smoking_now, smoking_target, drinking_now, drinking_target, exercise_times_now, exercise_times_target, exercise_minutes_now, exercise_minutes_target,
+       salt_now, salt_target, staple_now, staple_target, psychology, compliance, adverse_reaction_text, pedis_left, pedis_right, hba1c, hba1c_date, hypoglycaemia,
+       medications, insulin_kind, insulin_dose, transfer_reason, transfer_to, advice, rule_next_visit_date)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,$31,
+       $32,$33,$34,$35,$36,$37,$38,$39,$40,$41,$42,$43,$44,$45,$46,$47,$48,$49,$50,$51,$52,$53,$54,$55,$56,$57,$58,$59) RETURNING id`,
     [f.residentId, f.county, f.programme, f.encounterId, f.facilityId, f.workerId, f.visitDate, f.visitMode, f.symptoms, f.sbp, f.dbp, f.heartRate, f.weightKg, f.heightCm, f.bmi,
-      f.fastingGlucose, f.temperature, JSON.stringify(f.lifestyle), f.adherence, f.adverseReaction, f.adverseUncontrollable, f.newComplication, f.complicationWorse, f.medication,
-      f.visitClass, f.onTarget, f.emergency, f.referralReason, f.referralUrgency, f.referralId, f.nextVisitDate, f.createdBy]);
+      f.fastingGlucose, f.temperature, f.adherence, f.adverseReaction, f.adverseUncontrollable, f.newComplication, f.complicationWorse, f.medication,
+      f.visitClass, f.onTarget, f.emergency, f.referralReason, f.referralUrgency, f.referralId, f.nextVisitDate, f.createdBy,
+      ...FORM_COLUMNS.map((c) => (c === 'medications' ? JSON.stringify(f.form.medications) : f.form[c]))]);
   return row.id;
 }
 

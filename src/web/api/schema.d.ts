@@ -6178,6 +6178,49 @@ export interface paths {
                                 adherence: string | null;
                                 medication: string | null;
                                 nextVisitDate: string;
+                                visitMode: string;
+                                symptoms: string[];
+                                noSymptoms: boolean;
+                                smokingNow: number | null;
+                                smokingTarget: number | null;
+                                drinkingNow: number | null;
+                                drinkingTarget: number | null;
+                                exerciseTimesNow: number | null;
+                                exerciseTimesTarget: number | null;
+                                exerciseMinutesNow: number | null;
+                                exerciseMinutesTarget: number | null;
+                                /** @enum {string|null} */
+                                saltNow: "light" | "medium" | "heavy" | null;
+                                /** @enum {string|null} */
+                                saltTarget: "light" | "medium" | "heavy" | null;
+                                stapleNow: number | null;
+                                stapleTarget: number | null;
+                                /** @enum {string|null} */
+                                psychology: "good" | "fair" | "poor" | null;
+                                /** @enum {string|null} */
+                                compliance: "good" | "fair" | "poor" | null;
+                                adverseReactionText: string | null;
+                                /** @enum {string|null} */
+                                pedisLeft: "normal" | "weak" | "absent" | null;
+                                /** @enum {string|null} */
+                                pedisRight: "normal" | "weak" | "absent" | null;
+                                hba1c: number | null;
+                                hba1cDate: string | null;
+                                /** @enum {string|null} */
+                                hypoglycaemia: "none" | "occasional" | "frequent" | null;
+                                medications: {
+                                    drug: string;
+                                    dose: number;
+                                    /** @enum {string} */
+                                    unit: "mg" | "g" | "μg" | "ml" | "U" | "tablet" | "capsule" | "bag";
+                                    timesPerDay: number;
+                                }[];
+                                insulinKind: string | null;
+                                insulinDose: string | null;
+                                transferReason: string | null;
+                                transferTo: string | null;
+                                advice: string | null;
+                                doctorName: string | null;
                             } | null;
                             resident: {
                                 name: string;
@@ -6275,9 +6318,6 @@ export interface paths {
                         heightCm?: number | null;
                         fastingGlucose?: number | null;
                         temperature?: number | null;
-                        lifestyle?: {
-                            [key: string]: (string | number) | null;
-                        };
                         /** @enum {string|null} */
                         adherence?: "regular" | "intermittent" | "none" | null;
                         adverseReaction?: boolean;
@@ -6285,6 +6325,47 @@ export interface paths {
                         newComplication?: boolean;
                         complicationWorse?: boolean;
                         medication?: string | null;
+                        noSymptoms?: boolean;
+                        smokingNow?: number | null;
+                        smokingTarget?: number | null;
+                        drinkingNow?: number | null;
+                        drinkingTarget?: number | null;
+                        exerciseTimesNow?: number | null;
+                        exerciseTimesTarget?: number | null;
+                        exerciseMinutesNow?: number | null;
+                        exerciseMinutesTarget?: number | null;
+                        /** @enum {string|null} */
+                        saltNow?: "light" | "medium" | "heavy" | null;
+                        /** @enum {string|null} */
+                        saltTarget?: "light" | "medium" | "heavy" | null;
+                        stapleNow?: number | null;
+                        stapleTarget?: number | null;
+                        /** @enum {string|null} */
+                        psychology?: "good" | "fair" | "poor" | null;
+                        /** @enum {string|null} */
+                        compliance?: "good" | "fair" | "poor" | null;
+                        adverseReactionText?: string | null;
+                        /** @enum {string|null} */
+                        pedisLeft?: "normal" | "weak" | "absent" | null;
+                        /** @enum {string|null} */
+                        pedisRight?: "normal" | "weak" | "absent" | null;
+                        hba1c?: number | null;
+                        hba1cDate?: string | null;
+                        /** @enum {string|null} */
+                        hypoglycaemia?: "none" | "occasional" | "frequent" | null;
+                        medications?: {
+                            drug: string;
+                            dose: number;
+                            /** @enum {string} */
+                            unit: "mg" | "g" | "μg" | "ml" | "U" | "tablet" | "capsule" | "bag";
+                            timesPerDay: number;
+                        }[];
+                        insulinKind?: string | null;
+                        insulinDose?: string | null;
+                        transferReason?: string | null;
+                        transferTo?: string | null;
+                        advice?: string | null;
+                        nextVisitDate?: string | null;
                         presence?: {
                             idNumber?: string;
                             code?: string;
@@ -6307,6 +6388,7 @@ export interface paths {
                             emergency: boolean;
                             emergencyReasons: string[];
                             nextVisitDate: string;
+                            ruleNextVisitDate: string;
                             referral: {
                                 /** @enum {string} */
                                 urgency: "urgent" | "routine";

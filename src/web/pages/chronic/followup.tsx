@@ -4,11 +4,16 @@ import { Alert, Button, Card, Checkbox, Col, Descriptions, Form, Input, InputNum
 import type { InputRef } from 'antd';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
-import { classifyVisit, REFERRAL_REASONS, SYMPTOMS, VISIT_CLASS_LABELS, type Programme, type Symptom, type VisitClass } from '../../../modules/chronic/rules';
+import { classifyVisit, DOSE_UNITS, FORM_LIMITS, GRADE, HYPOGLYCAEMIA, PEDIS, SALT, REFERRAL_REASONS, type FormNumber, SYMPTOMS, VISIT_CLASS_LABELS, type Programme, type Symptom, type VisitClass } from '../../../modules/chronic/rules';
 import { today } from '../../../shared/time.ts';
 import { numberRule, plausible, type NumberLimits } from '../../components/numbers';
 
 type Saved = ApiData<'/api/chronic/followups', 'post'>;
+
+const FORM_NUMBERS = ['smokingNow', 'smokingTarget', 'drinkingNow', 'drinkingTarget', 'exerciseTimesNow', 'exerciseTimesTarget', 'exerciseMinutesNow', 'exerciseMinutesTarget', 'stapleNow', 'stapleTarget', 'hba1c'] as const;
+const FORM_CHOICES = ['saltNow', 'saltTarget', 'psychology', 'compliance', 'pedisLeft', 'pedisRight', 'hypoglycaemia'] as const;
+const FORM_TEXTS = ['adverseReactionText', 'hba1cDate', 'insulinKind', 'insulinDose', 'transferReason', 'transferTo', 'advice', 'nextVisitDate'] as const;
+const limits = (k: FormNumber): NumberLimits => ({ min: FORM_LIMITS[k].min, max: FORM_LIMITS[k].max, integer: FORM_LIMITS[k].int });
 
 const CLASS_COLOR: Record<VisitClass, string> = { controlled: 'green', uncontrolled: 'red', adverse_reaction: 'orange', complication: 'magenta' };
 
@@ -57,6 +62,10 @@ export function FollowUpPage() {
       residentId, programme, visitDate: today(), sbp: v.sbp ?? null, dbp: v.dbp ?? null, heartRate: v.heartRate ?? null, weightKg: v.weightKg ?? null, heightCm: v.heightCm ?? null,
       fastingGlucose: v.fastingGlucose ?? null, symptoms: v.symptoms ?? [], adherence: v.adherence ?? null, medication: v.medication || null,
       adverseReaction: flags.includes('adverse'), adverseUncontrollable: flags.includes('adverseUncontrollable'), newComplication: flags.includes('newComplication'), complicationWorse: flags.includes('complicationWorse'),
+      noSymptoms: !!v.noSymptoms, ...Object.fromEntries(FORM_NUMBERS.filter((k) => v[k] != null).map((k) => [k, v[k]])),
+      ...Object.fromEntries(FORM_CHOICES.filter((k) => v[k]).map((k) => [k, v[k]])),
+      ...Object.fromEntries(FORM_TEXTS.filter((k) => v[k]).map((k) => [k, v[k]])),
+      medications: (v.medications ?? []).filter((m: { drug?: string }) => m?.drug),
     } });
   };
 
@@ -65,6 +74,17 @@ export function FollowUpPage() {
   const num = (name: string, label: string, limits: NumberLimits, autoFocus = false) => (
     <Form.Item name={name} label={label} rules={[{ required: (programme === 'hypertension' && (name === 'sbp' || name === 'dbp')) || (programme === 'diabetes' && name === 'fastingGlucose') }, numberRule(t, label, limits)]}>
       <InputNumber style={{ width: '100%' }} ref={autoFocus ? (first as never) : undefined} id={name} onPressEnter={submit} />
+    </Form.Item>
+  );
+
+  const formNum = (k: FormNumber) => (
+    <Form.Item name={k} label={t(`chronic.fu.${k}` as never)} rules={[numberRule(t, t(`chronic.fu.${k}` as never), limits(k))]}>
+      <InputNumber style={{ width: '100%' }} id={k} />
+    </Form.Item>
+  );
+  const choice = (k: string, values: readonly string[], group: string) => (
+    <Form.Item name={k} label={t(`chronic.fu.${k}` as never)}>
+      <Radio.Group id={k} optionType="button" options={values.map((value) => ({ value, label: t(`chronic.fu.${group}.${value}` as never) }))} />
     </Form.Item>
   );
 
@@ -106,6 +126,61 @@ export function FollowUpPage() {
         </Form.Item>
         {/* The medication is one line of text, as the server keeps it (a tag list sent an array, and Tab after Enter removed the tag). */}
         <Form.Item name="medication" label={t('chronic.fu.medication')} rules={[{ max: 500 }]}><Input id="medication" data-testid="medication" /></Form.Item>
+        <Typography.Title level={5}>{t('chronic.fu.lifestyle')}</Typography.Title>
+        <Row gutter={12}>
+          {(['smoking', 'drinking', 'exerciseTimes', 'exerciseMinutes', ...(programme === 'diabetes' ? ['staple'] as const : [])] as const).flatMap((k) => [
+            <Col xs={12} md={3} key={`${k}Now`}>{formNum(`${k}Now`)}</Col>,
+            <Col xs={12} md={3} key={`${k}Target`}>{formNum(`${k}Target`)}</Col>])}
+        </Row>
+        <Row gutter={12}>
+          {programme === 'hypertension' && (['saltNow', 'saltTarget'] as const).map((k) => <Col xs={24} md={6} key={k}>{choice(k, SALT, 'salt')}</Col>)}
+          <Col xs={24} md={6}>{choice('psychology', GRADE, 'grade')}</Col>
+          <Col xs={24} md={6}>{choice('compliance', GRADE, 'grade')}</Col>
+        </Row>
+        <Row gutter={12}>
+          <Col xs={24} md={12}><Form.Item name="adverseReactionText" label={t('chronic.fu.adverseReactionText')} rules={[{ max: 100 }]}><Input id="adverseReactionText" /></Form.Item></Col>
+        </Row>
+        {programme === 'diabetes' && (
+          <Row gutter={12}>
+            <Col xs={24} md={6}>{choice('pedisLeft', PEDIS, 'pedis')}</Col>
+            <Col xs={24} md={6}>{choice('pedisRight', PEDIS, 'pedis')}</Col>
+            <Col xs={12} md={3}>{formNum('hba1c')}</Col>
+            <Col xs={12} md={3}><Form.Item name="hba1cDate" label={t('chronic.fu.hba1cDate')} rules={[{ pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('chronic.fu.dateFormat') }]}><Input id="hba1cDate" placeholder="YYYY-MM-DD" /></Form.Item></Col>
+            <Col xs={24} md={6}>{choice('hypoglycaemia', HYPOGLYCAEMIA, 'hypo')}</Col>
+          </Row>
+        )}
+        <Typography.Title level={5}>{t('chronic.fu.medications')}</Typography.Title>
+        <Form.List name="medications">
+          {(lines, { add, remove }) => (<>
+            {lines.map((line, i) => (
+              <Row gutter={8} key={line.key}>
+                <Col xs={24} md={8}><Form.Item name={[line.name, 'drug']} label={t('chronic.fu.drug')} rules={[{ required: true }, { max: 60 }]}><Input id={`med-${i}-drug`} /></Form.Item></Col>
+                <Col xs={8} md={4}><Form.Item name={[line.name, 'dose']} label={t('chronic.fu.dose')} rules={[{ required: true }, numberRule(t, t('chronic.fu.dose'), limits('dose'))]}><InputNumber id={`med-${i}-dose`} style={{ width: '100%' }} /></Form.Item></Col>
+                <Col xs={8} md={4}><Form.Item name={[line.name, 'unit']} label={t('chronic.fu.unit')} initialValue="mg"><Radio.Group id={`med-${i}-unit`} options={DOSE_UNITS.slice(0, 4).map((u) => ({ value: u, label: u }))} /></Form.Item></Col>
+                <Col xs={8} md={4}><Form.Item name={[line.name, 'timesPerDay']} label={t('chronic.fu.timesPerDay')} rules={[{ required: true }, numberRule(t, t('chronic.fu.timesPerDay'), limits('timesPerDay'))]}>
+                  <InputNumber id={`med-${i}-times`} style={{ width: '100%' }} onPressEnter={(e) => { e.preventDefault(); add(); setTimeout(() => document.getElementById(`med-${i + 1}-drug`)?.focus(), 30); }} /></Form.Item></Col>
+                <Col xs={24} md={4}><Button style={{ marginTop: 30 }} onClick={() => remove(line.name)}>{t('chronic.fu.removeLine')}</Button></Col>
+              </Row>))}
+            <Button onClick={() => { add(); setTimeout(() => document.getElementById(`med-${lines.length}-drug`)?.focus(), 30); }} data-testid="add-medication">{t('chronic.fu.addLine')}</Button>
+          </>)}
+        </Form.List>
+        {programme === 'diabetes' && (
+          <Row gutter={12}>
+            <Col xs={24} md={8}><Form.Item name="insulinKind" label={t('chronic.fu.insulinKind')} rules={[{ max: 60 }]}><Input id="insulinKind" /></Form.Item></Col>
+            <Col xs={24} md={8}><Form.Item name="insulinDose" label={t('chronic.fu.insulinDose')} rules={[{ max: 100 }]}><Input id="insulinDose" /></Form.Item></Col>
+          </Row>
+        )}
+        <Row gutter={12}>
+          <Col xs={24} md={8}><Form.Item name="transferReason" label={t('chronic.fu.transferReason')} rules={[{ max: 200 }]}><Input id="transferReason" /></Form.Item></Col>
+          <Col xs={24} md={8}><Form.Item name="transferTo" label={t('chronic.fu.transferTo')} rules={[{ max: 100 }]}><Input id="transferTo" /></Form.Item></Col>
+        </Row>
+        <Form.Item name="advice" label={t('chronic.fu.advice')} rules={[{ max: 500 }]}><Input.TextArea id="advice" rows={2} /></Form.Item>
+        <Row gutter={12}>
+          <Col xs={24} md={6}><Form.Item name="nextVisitDate" label={t('chronic.fu.nextVisitDate')} extra={live ? `${t('chronic.fu.ruleDate')} ${live.nextVisitDate}` : undefined}
+            rules={[{ pattern: /^\d{4}-\d{2}-\d{2}$/, message: t('chronic.fu.dateFormat') }, { validator: (_r, x?: string) => (x && x < today() ? Promise.reject(new Error(t('chronic.fu.nextBeforeVisit'))) : Promise.resolve()) }]}>
+            <Input id="nextVisitDate" placeholder={live?.nextVisitDate ?? 'YYYY-MM-DD'} /></Form.Item></Col>
+          <Col xs={24} md={6}><Form.Item label={t('chronic.fu.doctor')}><Typography.Text data-testid="doctor">{t('chronic.fu.doctorSelf')}</Typography.Text></Form.Item></Col>
+        </Row>
         <Space align="center" wrap>
           <Typography.Text>{t('chronic.fu.thisVisit')}：</Typography.Text>
           {live ? <Tag color={CLASS_COLOR[live.class]} data-testid="live-class">{VISIT_CLASS_LABELS[live.class][lang]}</Tag> : <Tag>—</Tag>}
