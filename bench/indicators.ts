@@ -10,6 +10,7 @@
 // line) after the full computation, so two engines' answers can be compared byte for byte (`cmp before.tsv after.tsv`).
 import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { ensurePostgresTemplate, openTestDb, type Engine } from '../test/helpers/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
@@ -72,7 +73,9 @@ try {
   const day = today();
   const periods = periodsOfYear(Number(day.slice(0, 4)), day);
   // The full computation, timed.
+  const loadBefore = loadavg()[0];
   const full = await compute(t.db, { county: '371003', periods, today: day });
+  const loadAfter = loadavg()[0];
   if (values.dump) {
     const rows = await t.db.query<{ line: string }>(
       `SELECT concat_ws(E'\t', indicator_code, period, unit_level, unit_id, numerator::text, denominator::text, value::text) AS line FROM indicator_values
@@ -90,10 +93,12 @@ try {
   if (late) {
     await refresh(t.db, day); // the current periods of a county computed on an earlier day are due in any case
     const lastMonth = addDays(`${day.slice(0, 7)}-01`, -1);
-    await buildFollowup(t.db, { residentId: late.resident_id, facilityId: late.facility_id, programme: 'hypertension', visitDate: `${lastMonth.slice(0, 7)}-15` });
+    const added = await buildFollowup(t.db, { residentId: late.resident_id, facilityId: late.facility_id, programme: 'hypertension', visitDate: `${lastMonth.slice(0, 7)}-15` });
     const r0 = performance.now();
     refreshed = (await refresh(t.db, day)).find((x) => x.county === '371003') ?? null;
     refreshMs = +(performance.now() - r0).toFixed(1);
+    // The kept county is left as it was seeded (the next run's computation and dump are the same).
+    await t.db.query('DELETE FROM chronic_followups WHERE id = $1', [added.id]);
   }
   // The baseline: one full scan of the largest table, in the same run.
   const [big] = await t.db.query<{ relname: string; rows: number }>(
@@ -111,7 +116,8 @@ try {
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'bench_officer', password: 'Bench-pass-1' } });
     const cookie = `meridian_session=${login.cookies.find((c) => c.name === 'meridian_session')!.value}`;
     const year = day.slice(0, 4);
-    const urls = { dashboard: '/api/indicators/dashboard', league: `/api/indicators/values?code=htn_control_rate&period=${year}&level=township&parent=371003`,
+    const urls = { dashboard: '/api/indicators/dashboard', referral_figures: `/api/referrals/figures?year=${year}&groupBy=township`,
+      catalogue: '/api/indicators/catalogue', targets: '/api/indicators/targets', league: `/api/indicators/values?code=htn_control_rate&period=${year}&level=township&parent=371003`,
       trend: '/api/indicators/trend?code=htn_control_rate&level=county&unit=371003', facilities: `/api/indicators/values?code=outpatient_antibiotic_rate&period=${year}&level=facility` };
     for (const [k, url] of Object.entries(urls)) {
       const xs: number[] = [];
@@ -128,7 +134,7 @@ try {
   }
   console.log(JSON.stringify({
     bench: 'indicators', engine: t.engine, residents: seeded.residents, encounters: seeded.encounters, indicators: full.indicators, periods: full.periods, values: full.values,
-    full_computation_ms: full.ms, largest_table: big.relname, largest_table_rows: n, single_scan_ms: +scanMs.toFixed(1), ratio_to_scan: +(full.ms / scanMs).toFixed(1),
+    full_computation_ms: full.ms, load_avg_1m: [+loadBefore.toFixed(2), +loadAfter.toFixed(2)], cores: cpus().length, largest_table: big.relname, largest_table_rows: n, single_scan_ms: +scanMs.toFixed(1), ratio_to_scan: +(full.ms / scanMs).toFixed(1),
     slowest: Object.fromEntries(slowest.map((s) => [s.indicator_code, s.ms])), refresh_after_late_followup_ms: refreshMs, refreshed, repeat: REPEAT, ...answers,
   }));
 } finally {
