@@ -138,6 +138,10 @@ for (const engine of ENGINES) {
     });
 
     test('the resident sees who opened their record, from where and on what basis', async () => {
+      // each of these opens the record itself (the matrix above does too; this test stands alone)
+      for (const u of ['contract_doc', 'referral_doc', 'enc_doc', 'consent_nurse', 'bg_vd', 'ph_a', 'none_doc']) {
+        await t.app.inject({ method: 'GET', url: `/api/records/${rid}/summary`, headers: { cookie: cookie.get(u)! } });
+      }
       const r = await t.app.inject({ method: 'GET', url: '/api/me/access-log', headers: { cookie: cookie.get('self')! } });
       assert.equal(r.statusCode, 200);
       const who = new Set(r.json().items.map((i: { who: string; basis: string }) => `${i.who}:${i.basis}`));

@@ -85,10 +85,13 @@ for (const engine of ENGINES) {
       assert.equal(a.json().created, true);
       assert.deepEqual(b.json(), { id: a.json().id, created: false });
       assert.equal((await t.db.query('SELECT 1 FROM encounters WHERE source_id = $1', ['E-1'])).length, 1);
-      assert.equal((await t.db.query('SELECT 1 FROM observations WHERE resident_id = $1', [rid])).length, 1);
+      assert.equal((await t.db.query('SELECT 1 FROM observations WHERE encounter_id = $1', [a.json().id])).length, 1);
     });
 
     test('a batch of 5,000 observations sent twice stores 5,000', async () => {
+      // the doctor's basis: an encounter today with the resident present (the test above makes one too; this one stands alone)
+      const enc = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: { sourceSystem: 'his-t000a', sourceId: 'E-batch', residentId: rid, kind: 'outpatient', facilityCode: 'T000A', startedAt: new Date().toISOString(), presence } });
+      assert.equal(enc.statusCode, 200, enc.body);
       const start = Date.now() - 5000 * 60_000;
       const items = Array.from({ length: 5000 }, (_, i) => ({ residentId: rid, sourceId: `obs-${i}`, code: i % 2 ? '8480-6' : '8462-4', value: i % 2 ? 120 + (i % 30) : 70 + (i % 20), unit: 'mmHg', observedAt: new Date(start + i * 60_000).toISOString() }));
       const first = await t.app.inject({ method: 'POST', url: '/api/records/observations/batch', headers: { cookie: doc }, payload: { sourceSystem: 'bp-cuff', items } });
