@@ -14,6 +14,7 @@ import { deriveKeys } from '../../src/platform/crypto.ts';
 import { openTestApp } from '../helpers/app.ts';
 import { buildTestCounty, VILLAGE_A } from '../helpers/county.ts';
 import { makeIdNumber } from '../../src/modules/registry/id-number.ts';
+import { ORDER_MOVES, SPECIMEN_STEPS } from '../../src/modules/diagnostics/rules.ts';
 
 const actor = { userId: null, username: 'tester', role: 'sysadmin', ip: '127.0.0.1' };
 const SRC = new URL('../../src/', import.meta.url).pathname;
@@ -40,12 +41,15 @@ function auditActions(): string[] {
   }
   // The template literals today: scheduling.${status}, scheduling.bed_${action}, referral.${action},
   // surveillance.signal_${action}, surveillance.card_${action}, medicines.shortage_${step},
-  // medicines.review_${decision}. A new template makes this fail, so that its expansions get listed here.
-  assert.equal(templates, 7, 'a new `action: `…`` template: list its expansions in this test');
+  // medicines.review_${decision}, diagnostics.${move}, diagnostics.specimen_${step}. A new template makes this fail,
+  // so that its expansions get listed here.
+  assert.equal(templates, 9, 'a new `action: `…`` template: list its expansions in this test');
   for (const a of ['exclude', 'investigate', 'confirm', 'close']) found.add(`surveillance.signal_${a}`);
   for (const a of ['accept', 'return', 'duplicate', 'delete']) found.add(`surveillance.card_${a}`);
   for (const a of ['fill', 'ship', 'deliver', 'cancel']) found.add(`medicines.shortage_${a}`);
   for (const a of ['approve', 'return']) found.add(`medicines.review_${a}`);
+  for (const m of Object.keys(ORDER_MOVES)) found.add(`diagnostics.${m}`);
+  for (const st of SPECIMEN_STEPS) found.add(`diagnostics.specimen_${st}`);
   for (const s of ['no_show', 'attended']) found.add(`scheduling.${s}`);
   for (const a of ['admit', 'release', 'close', 'open']) found.add(`scheduling.bed_${a}`);
   for (const a of ['send', 'accept', 'decline', 'arrive', 'complete', 'cancel', 'expire']) found.add(`referral.${a}`);
