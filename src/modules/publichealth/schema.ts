@@ -30,7 +30,8 @@ const DoseLineOut = z.object({
 
 export const ResidentParams = z.strictObject({ residentId: z.uuid() });
 export const ChildCardOut = z.object({
-  resident: z.object({ id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), birthDate: z.string(), ageMonths: z.number() }),
+  // no birth date beside the record's masks (finding 3): the age in months is what the clinic reads
+  resident: z.object({ id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), ageMonths: z.number() }),
   version: z.string(), day: z.string(), lines: z.array(DoseLineOut),
   notCounted: z.array(z.object({ vaccine: z.string(), givenOn: z.string(), series: z.string(), dose: z.number(), reason: z.string(), version: z.string() })),
 });

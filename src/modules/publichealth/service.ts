@@ -61,7 +61,7 @@ async function cardOf(q: Queryable, residentId: string, day: string): Promise<Ch
   const details = new Map((await store.vaccinationsOf(q, residentId)).map((v) => [`${v.vaccine}:${v.given_on}`, v]));
   const facilities = await facilityBriefs(q, [...new Set([...details.values()].map((v) => v.facility_id))]);
   return {
-    resident: { id: residentId, name, sex: facts.sex, birthDate: facts.birthDate, ageMonths: s.ageMonths },
+    resident: { id: residentId, name, sex: facts.sex, ageMonths: s.ageMonths },
     version: s.version, day,
     lines: s.lines.map((l) => {
       const d = l.givenOn ? details.get(`${l.vaccine}:${l.givenOn}`) : undefined;

@@ -108,9 +108,12 @@ for (const engine of ENGINES) {
     });
 
     test('two concurrent edits of one diagnosis: one succeeds, one gets 409, and the previous version is kept', async () => {
+      // its own encounter with one diagnosis (the others' encounters may come later on the timeline)
+      const enc = await t.app.inject({ method: 'POST', url: '/api/records/encounters', headers: { cookie: doc }, payload: { sourceSystem: 'his-t000a', sourceId: 'E-edit', residentId: rid, kind: 'outpatient', facilityCode: 'T000A', startedAt: new Date().toISOString(), presence, diagnoses: [{ icd10: 'I10' }] } });
+      assert.equal(enc.statusCode, 200, enc.body);
       const tl = await t.app.inject({ method: 'GET', url: `/api/records/${rid}/timeline`, headers: { cookie: doc } });
       assert.equal(tl.statusCode, 200, tl.body);
-      const d = tl.json().encounters[0].diagnoses[0];
+      const d = tl.json().encounters.find((e: { id: string }) => e.id === enc.json().id).diagnoses[0];
       const [a, b] = await Promise.all([
         t.app.inject({ method: 'PUT', url: `/api/records/diagnoses/${d.id}`, headers: { cookie: doc }, payload: { version: d.version, status: 'resolved' } }),
         t.app.inject({ method: 'PUT', url: `/api/records/diagnoses/${d.id}`, headers: { cookie: doc }, payload: { version: d.version, confirmed: false } }),

@@ -18420,7 +18420,6 @@ export interface paths {
                                 name: string;
                                 /** @enum {string} */
                                 sex: "M" | "F";
-                                birthDate: string;
                                 ageMonths: number;
                             };
                             version: string;
@@ -18840,7 +18839,6 @@ export interface paths {
                                     name: string;
                                     /** @enum {string} */
                                     sex: "M" | "F";
-                                    birthDate: string;
                                     ageMonths: number;
                                 };
                                 version: string;

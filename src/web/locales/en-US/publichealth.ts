@@ -78,7 +78,7 @@ const en: Record<keyof typeof zh, string> = {
   'publichealth.lots.title': 'Vaccine stock · {facility}',
   'publichealth.lots.expired': 'Expired',
   'publichealth.lots.received': 'Received; the lot now holds {n} doses',
-  'publichealth.card.title': 'Vaccination card · {name} ({sex}, {months} months, born {birth})',
+  'publichealth.card.title': 'Vaccination card · {name} ({sex}, {months} months)',
   'publichealth.card.notCounted': 'Doses not counted',
   'publichealth.card.version': 'Schedule in force: {version}',
   'publichealth.coverage.title': 'Coverage ({day}, {children} children under 7 in the area)',

@@ -76,7 +76,7 @@ export default {
   'publichealth.lots.title': '疫苗库存 · {facility}',
   'publichealth.lots.expired': '已过期',
   'publichealth.lots.received': '已入库，该批号现有 {n} 剂',
-  'publichealth.card.title': '预防接种卡 · {name}（{sex}，{months}月龄，出生 {birth}）',
+  'publichealth.card.title': '预防接种卡 · {name}（{sex}，{months}月龄）',
   'publichealth.card.notCounted': '不计入的接种',
   'publichealth.card.version': '现行程序：{version}',
   'publichealth.coverage.title': '接种率（{day}，辖区未满7周岁儿童 {children} 人）',

@@ -188,7 +188,7 @@ export function ChildCard({ residentId }: { residentId: string }) {
   if (!c) return null;
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="child-card">
-      <b>{t('publichealth.card.title', { name: c.resident.name, sex: t(`publichealth.sex.${c.resident.sex}`), months: c.resident.ageMonths, birth: c.resident.birthDate })}</b>
+      <b>{t('publichealth.card.title', { name: c.resident.name, sex: t(`publichealth.sex.${c.resident.sex}`), months: c.resident.ageMonths })}</b>
       <span>{t('publichealth.card.version', { version: names.version(c.version) })}</span>
       <Table<Line> rowKey={(r) => `${r.series}:${r.dose}`} size="small" dataSource={c.lines} pagination={false}
         columns={[
