@@ -127,13 +127,16 @@ describe('reform ledger in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
     // Only 区医疗保障局 has a sign-in (yibao): the others are listed as needing an account, not counted as reminded.
     assert.match(await page.textContent('[data-testid="sup-need-account"]') ?? '', /区卫生健康局/);
     assert.doesNotMatch(await page.textContent('[data-testid="sup-need-account"]') ?? '', /区医疗保障局/);
-    await chooseOption(page, page.locator('[data-testid="sup-plan"]'), '文登区2026年医共体医保协同工作要点');
-    await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
-    assert.match(await page.getAttribute('[data-testid="sup-bulletin"]', 'href') ?? '', /planId=[0-9a-f-]{36}/, 'the 通报 of the chosen plan');
+    // Reminders to every unit over all plans; then the page narrowed to one plan, whose 通报 is that plan's.
     await page.click('[data-testid="sup-remind-all"]');
     await page.waitForSelector('text=/已向 1 个单位发送 \\d+ 条督办提醒/');
     await page.waitForSelector('text=/个单位尚无账号，未发送/');
     await shot(page, 'ledger-supervision');
+    await chooseOption(page, page.locator('[data-testid="sup-plan"]'), '文登区2026年医共体医保协同工作要点');
+    await page.waitForSelector('[data-testid="sup-overdue"] .ant-table-row');
+    assert.match(await page.getAttribute('[data-testid="sup-bulletin"]', 'href') ?? '', /planId=[0-9a-f-]{36}/, 'the 通报 of the chosen plan');
+    assert.match(await page.textContent('[data-testid="sup-overdue"]') ?? '', /推进医共体医保总额付费/);
+    assert.doesNotMatch(await page.textContent('[data-testid="sup-overdue"]') ?? '', /推进医保支付方式改革/, 'a task of the other plan is not listed');
     // The bureau sees the reminder naming its overdue tasks on its ledger: this one, and the three of the demo's
     // Wendeng plan it carries whose deadlines the reader reads from their text (tasks 3 and 11, 2025年年底; 12, 2024年年底).
     await dp.goto(`${ctx.server.url}/ledger`);
