@@ -1,7 +1,7 @@
 // The one seeded county the browser tests share: `meridian seed` builds it once per run into a kept
-// data folder (scripts/test.mjs does it before the browser tests start); each test file works on a
+// data folder (scripts/test.mjs starts it with the run, and browser-test files wait for it); each test file works on a
 // copy of it, so that what one file writes no other file sees, whatever the order.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGroup } from '../helpers/processes.ts';
@@ -13,6 +13,8 @@ const BIN = new URL('../../bin/meridian.js', import.meta.url).pathname;
 /** Where the kept county lives unless MERIDIAN_E2E_COUNTY names another folder. */
 export const DEFAULT_COUNTY_DIR = new URL('../../.tmp/e2e-county/', import.meta.url).pathname;
 const READY = '.ready';
+/** Written instead of READY when the runner's seed fails, so that waiting files stop at once. */
+export const FAILED = '.failed';
 
 /** Seeds the shared county into `dir` (emptied first); throws with the seed's output when it fails. */
 export async function buildSharedCounty(dir = DEFAULT_COUNTY_DIR): Promise<string> {
@@ -33,10 +35,21 @@ export async function buildSharedCounty(dir = DEFAULT_COUNTY_DIR): Promise<strin
 export async function copyOfSharedCounty(): Promise<string> {
   const src = process.env.MERIDIAN_E2E_COUNTY || DEFAULT_COUNTY_DIR;
   if (!existsSync(join(src, READY))) {
-    if (process.env.MERIDIAN_E2E_COUNTY) throw new Error(`the shared county in ${src} is not ready (no ${READY})`);
-    await buildSharedCounty(src);
+    // Named by the runner, the county is being seeded beside the other test files: wait for it.
+    if (process.env.MERIDIAN_E2E_COUNTY) await waitForSharedCounty(src);
+    else await buildSharedCounty(src);
   }
   const dir = mkdtempSync(join(tmpdir(), 'meridian-e2e-'));
   cpSync(src, dir, { recursive: true, filter: (p) => !p.endsWith(READY) && !p.endsWith('meridian.lock') });
   return dir;
+}
+
+/** Waits for the runner's seed of the shared county to finish (READY), or fails with its message (FAILED). */
+async function waitForSharedCounty(dir: string, timeoutMs = 600_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(join(dir, READY))) {
+    if (existsSync(join(dir, FAILED))) throw new Error(`the shared county in ${dir} could not be seeded:\n${readFileSync(join(dir, FAILED), 'utf8')}`);
+    if (Date.now() > until) throw new Error(`the shared county in ${dir} was not ready after ${timeoutMs / 1000} s (no ${READY})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
