@@ -7,6 +7,8 @@
 // county), false signals per county per week (signals on the outbreak-free evaluation year), and the
 // median and 90th percentile of days from the first case to the first signal. The baseline (CIDARS)
 // is the moving percentile method alone, measured in the same run.
+// The default combination's parameters were chosen on seed 7 (the tuning set); the figures to quote
+// are those of held-out seeds (101, 202, …), each a different county, history and set of outbreaks.
 //   npm run bench -- surveillance [--outbreaks 4] [--seed 7] [--replications 199]
 import { parseArgs } from 'node:util';
 import { detect, DEFAULT_PARAMS, type Method, type RaisedSignal, type SeriesCounts, type SeriesPlan } from '../src/modules/surveillance/engine.ts';
@@ -16,6 +18,8 @@ import { addDays } from '../src/shared/time.ts';
 
 const { values } = parseArgs({ options: { outbreaks: { type: 'string', default: '4' }, seed: { type: 'string', default: '7' }, replications: { type: 'string', default: '999' }, params: { type: 'string', default: '{}' }, township: { type: 'string', default: '' } } });
 const REPS = Number(values.outbreaks);
+/** The seed the default combination and its parameters were chosen on. */
+const TUNING_SEED = 7;
 const random = rng(Number(values.seed));
 // --params '{"ears_c3":{"minCases":3}}' overrides the defaults per method (to explore; the printed figures name them)
 const over = JSON.parse(values.params) as Record<string, object>;
@@ -181,7 +185,7 @@ const def = fig('default', all.length);
 const combinations = COMBOS.map((c, i) => ({ combination: c, ...fig(`combo${i}`, all.length) }));
 const cidars = fig('cidars', common);
 console.log(JSON.stringify({
-  bench: 'surveillance',
+  bench: 'surveillance', seed: Number(values.seed), seedRole: Number(values.seed) === TUNING_SEED ? 'tuning (the defaults were chosen on it)' : 'held out',
   county: { population: POPULATION, townships: TOWNSHIPS, historyYears: 5, evaluationDays: DAYS - EVAL0 },
   diseases: [...DISEASES.map((d) => ({ series: d.series, per100kPerYear: d.per100k, nbK: d.k, seasonalAmplitude: d.amp, mpmPercentile: d.mpm })), { series: RARE.series, sporadicPerYear: RARE.perYear, method: 'fixed' }],
   outbreaks: { sizes: SIZES, rareSizes: [1, 2, 3], shapes: { point: 'over 3 days (50/30/20%)', propagated: 'over 12 days, peak day 6' }, perSizeAndShape: REPS, total: all.length, window: 'detected within 14 days of the first case, at its township (or the county)' },
