@@ -6,6 +6,7 @@ import { HAVE_BROWSER, shot, signInUi, useServerAndBrowser } from './helpers.ts'
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 import { dayFromToday } from '../../src/shared/time.ts';
 import type { Page } from 'playwright-core';
+import { enterFullFollowUp, FULL_FORM } from './followup-keys.ts';
 
 type WorkItem = { residentId: string; name: string; programme: string; lastClass: string | null };
 const worklist = (page: Page) => page.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=50')).json()).items as WorkItem[]);
@@ -122,6 +123,31 @@ describe('chronic follow-up in the browser', { skip: HAVE_BROWSER ? false : 'Chr
     assert.equal(await date.inputValue(), future, 'the typed date is not reverted to today');
     assert.equal(await page.locator('[data-testid="screening-result"]').count(), 0, 'nothing was saved');
     await shot(page, 'chronic-screening-future-date');
+    await page.close();
+  });
+
+  test('the full national hypertension form, keyboard only: worklist → saved → the next patient', async () => {
+    const page = await ctx.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await signInUi(page, ctx.server.url, 'village', DEMO_PASSWORD);
+    await page.waitForSelector('[data-testid="home-welcome"]');
+    await page.goto(`${ctx.server.url}/chronic/worklist`);
+    await page.waitForSelector('[data-testid="worklist"] .ant-table-row');
+    const items = await page.evaluate(async () => (await (await fetch('/api/chronic/worklist?limit=500')).json()).items as { residentId: string; name: string; programme: string | null; kind: string }[]);
+    const target = items.find((x) => x.kind === 'chronic' && x.programme === 'hypertension' && items.filter((y) => y.name.includes(x.name)).length === 1);
+    assert.ok(target, 'a hypertension patient whose name finds only them');
+    const run = await enterFullFollowUp(page, target.name);
+    assert.equal(run.residentId, target.residentId, 'the row found by the name is the patient');
+    await shot(page, 'chronic-full-form-next-patient');
+    // What was saved is what was typed, field by field (read back through the API).
+    const last = await lastVisit(page, target.residentId, 'hypertension');
+    assert.ok(last);
+    const { medications, ...fields } = FULL_FORM;
+    for (const [k, v] of Object.entries(fields)) assert.deepEqual(last[k], v, k);
+    assert.deepEqual(last.medications, medications);
+    assert.equal(last.visitDate, dayFromToday(0));
+    // Enter on the focused row opens the next patient's follow-up or record.
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/(chronic\/followup|records)\//);
     await page.close();
   });
 });

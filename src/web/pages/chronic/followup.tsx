@@ -5,7 +5,7 @@ import type { InputRef } from 'antd';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
 import { useLang, useT } from '../../i18n';
 import { classifyVisit, DOSE_UNITS, FORM_LIMITS, GRADE, HYPOGLYCAEMIA, PEDIS, SALT, REFERRAL_REASONS, type FormNumber, SYMPTOMS, VISIT_CLASS_LABELS, type Programme, type Symptom, type VisitClass } from '../../../modules/chronic/rules';
-import { today } from '../../../shared/time.ts';
+import { DateStr, today } from '../../../shared/time.ts';
 import { numberRule, plausible, type NumberLimits } from '../../components/numbers';
 
 type Saved = ApiData<'/api/chronic/followups', 'post'>;
@@ -14,6 +14,9 @@ const FORM_NUMBERS = ['smokingNow', 'smokingTarget', 'drinkingNow', 'drinkingTar
 const FORM_CHOICES = ['saltNow', 'saltTarget', 'psychology', 'compliance', 'pedisLeft', 'pedisRight', 'hypoglycaemia'] as const;
 const FORM_TEXTS = ['adverseReactionText', 'hba1cDate', 'insulinKind', 'insulinDose', 'transferReason', 'transferTo', 'advice', 'nextVisitDate'] as const;
 const limits = (k: FormNumber): NumberLimits => ({ min: FORM_LIMITS[k].min, max: FORM_LIMITS[k].max, integer: FORM_LIMITS[k].int });
+
+/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
+const isRealDate = (x: string) => DateStr.safeParse(x).success;
 
 const CLASS_COLOR: Record<VisitClass, string> = { controlled: 'green', uncontrolled: 'red', adverse_reaction: 'orange', complication: 'magenta' };
 
@@ -31,6 +34,7 @@ export function FollowUpPage() {
     onSuccess: setSaved,
   });
   const first = useRef<InputRef | HTMLInputElement | null>(null);
+  const nextButton = useRef<HTMLButtonElement | null>(null);
   const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
 
   // The form starts from the last visit once it has been read (once: a later read never overwrites what is typed).
@@ -39,19 +43,22 @@ export function FollowUpPage() {
     if (!defaults || started.current === `${residentId}/${programme}`) return;
     started.current = `${residentId}/${programme}`;
     const l = defaults.last;
-    form.setFieldsValue({ weightKg: l?.weightKg ?? undefined, heightCm: l?.heightCm ?? undefined, adherence: l?.adherence ?? 'regular', medication: l?.medication ?? undefined, symptoms: [] });
+    form.setFieldsValue({ visitDate: today(), visitMode: 'clinic', weightKg: l?.weightKg ?? undefined, heightCm: l?.heightCm ?? undefined, adherence: l?.adherence ?? 'regular', medication: l?.medication ?? undefined, symptoms: [] });
     setTimeout(() => (first.current as HTMLInputElement | null)?.focus(), 50);
   }, [defaults, form]);
+  // Saved: the focus goes to 下一位, so that Enter leads on to the next patient.
+  useEffect(() => { if (saved) setTimeout(() => nextButton.current?.focus(), 30); }, [saved]);
+  const visitDate = typeof values?.visitDate === 'string' && isRealDate(values.visitDate) ? values.visitDate : today();
 
   const live = useMemo(() => {
     if (!defaults || !values) return null;
     const v = values as { sbp?: number; dbp?: number; heartRate?: number; fastingGlucose?: number; symptoms?: Symptom[]; flags?: string[] };
     if (programme === 'hypertension' ? !(v.sbp && v.dbp) : !v.fastingGlucose) return null;
     const flags = v.flags ?? [];
-    return classifyVisit({ programme, visitDate: today(), ageYears: defaults.resident.age, sbp: v.sbp, dbp: v.dbp, heartRate: v.heartRate, fastingGlucose: v.fastingGlucose, symptoms: v.symptoms,
+    return classifyVisit({ programme, visitDate, ageYears: defaults.resident.age, sbp: v.sbp, dbp: v.dbp, heartRate: v.heartRate, fastingGlucose: v.fastingGlucose, symptoms: v.symptoms,
       adverseReaction: flags.includes('adverse'), adverseUncontrollable: flags.includes('adverseUncontrollable'), newComplication: flags.includes('newComplication'), complicationWorse: flags.includes('complicationWorse') },
       defaults.last ? { visitClass: defaults.last.visitClass, visitDate: defaults.last.visitDate } : null);
-  }, [values, defaults]);
+  }, [values, defaults, visitDate]);
 
   const submit = async () => {
     // A problem is shown beside its field; nothing is sent.
@@ -59,7 +66,7 @@ export function FollowUpPage() {
     if (!v) return;
     const flags: string[] = v.flags ?? [];
     saveMut.mutate({ body: {
-      residentId, programme, visitDate: today(), sbp: v.sbp ?? null, dbp: v.dbp ?? null, heartRate: v.heartRate ?? null, weightKg: v.weightKg ?? null, heightCm: v.heightCm ?? null,
+      residentId, programme, visitDate: v.visitDate, visitMode: v.visitMode, sbp: v.sbp ?? null, dbp: v.dbp ?? null, heartRate: v.heartRate ?? null, weightKg: v.weightKg ?? null, heightCm: v.heightCm ?? null,
       fastingGlucose: v.fastingGlucose ?? null, symptoms: v.symptoms ?? [], adherence: v.adherence ?? null, medication: v.medication || null,
       adverseReaction: flags.includes('adverse'), adverseUncontrollable: flags.includes('adverseUncontrollable'), newComplication: flags.includes('newComplication'), complicationWorse: flags.includes('complicationWorse'),
       noSymptoms: !!v.noSymptoms, ...Object.fromEntries(FORM_NUMBERS.filter((k) => v[k] != null).map((k) => [k, v[k]])),
@@ -103,6 +110,13 @@ export function FollowUpPage() {
       )}
       <Form form={form} layout="vertical" onFinish={submit} disabled={!!saved}>
         <Row gutter={12}>
+          <Col xs={12} md={4}><Form.Item name="visitDate" label={t('chronic.fu.visitDate')} rules={[{ required: true }, { validator: (_r, x?: string) => (!x || isRealDate(x) ? Promise.resolve() : Promise.reject(new Error(t('chronic.fu.dateFormat')))) },
+            { validator: (_r, x?: string) => (x && isRealDate(x) && x > today() ? Promise.reject(new Error(t('chronic.fu.visitInFuture'))) : Promise.resolve()) }]}>
+            <Input id="visitDate" placeholder="YYYY-MM-DD" /></Form.Item></Col>
+          <Col xs={12} md={8}><Form.Item name="visitMode" label={t('chronic.fu.visitMode')}>
+            <Radio.Group id="visitMode" optionType="button" options={(['clinic', 'home', 'phone'] as const).map((value) => ({ value, label: t(`chronic.fu.visitMode.${value}`) }))} /></Form.Item></Col>
+        </Row>
+        <Row gutter={12}>
           {programme === 'hypertension' ? (<>
             <Col xs={12} md={4}>{num('sbp', t('chronic.fu.sbp'), plausible('8480-6', true), true)}</Col>
             <Col xs={12} md={4}>{num('dbp', t('chronic.fu.dbp'), plausible('8462-4', true))}</Col>
@@ -118,6 +132,9 @@ export function FollowUpPage() {
             </Form.Item>
           </Col>
         </Row>
+        <Form.Item name="noSymptoms" valuePropName="checked" dependencies={['symptoms']} rules={[{ validator: (_r, x?: boolean) => (x && (form.getFieldValue('symptoms')?.length ?? 0) > 0 ? Promise.reject(new Error(t('chronic.fu.noSymptomsWithSymptoms'))) : Promise.resolve()) }]}>
+          <Checkbox id="noSymptoms">{t('chronic.fu.noSymptoms')}</Checkbox>
+        </Form.Item>
         <Form.Item name="symptoms" label={t('chronic.fu.symptoms')}>
           <Checkbox.Group options={(Object.keys(SYMPTOMS) as Symptom[]).filter((s) => programme === 'diabetes' || !['ketotic_breath', 'deep_fast_breathing'].includes(s)).map((s) => ({ value: s, label: SYMPTOMS[s][lang] }))} />
         </Form.Item>
@@ -200,7 +217,7 @@ export function FollowUpPage() {
               <span data-testid="referral-offer">{t('chronic.fu.upReferral')}：{REFERRAL_REASONS[saved.referral.reason as keyof typeof REFERRAL_REASONS]?.[lang] ?? saved.referral.reason}{saved.referralId ? t('chronic.fu.draftCreated') : ''}</span>
             </Space>) : null}
           action={<Space><Button onClick={() => nav(`/medicines/prescribe/${residentId}?encounterId=${saved.encounterId}`)} data-testid="followup-prescribe">{t('medicines.fu.prescribe')}</Button>
-            <Button onClick={() => nav('/chronic/worklist')}>{t('chronic.fu.next')}</Button></Space>} />
+            <Button ref={nextButton} type="primary" onClick={() => nav('/chronic/worklist', { state: { focusFirst: true } })} data-testid="followup-next">{t('chronic.fu.next')}</Button></Space>} />
       )}
     </Card>
   );
