@@ -135,8 +135,9 @@ export function FollowUpPage() {
         <Form.Item name="noSymptoms" valuePropName="checked" dependencies={['symptoms']} rules={[{ validator: (_r, x?: boolean) => (x && (form.getFieldValue('symptoms')?.length ?? 0) > 0 ? Promise.reject(new Error(t('chronic.fu.noSymptomsWithSymptoms'))) : Promise.resolve()) }]}>
           <Checkbox id="noSymptoms">{t('chronic.fu.noSymptoms')}</Checkbox>
         </Form.Item>
+        {/* 无症状 ticked: the symptoms are out of reach (and out of the Tab order), as the form's either-or asks. */}
         <Form.Item name="symptoms" label={t('chronic.fu.symptoms')}>
-          <Checkbox.Group options={(Object.keys(SYMPTOMS) as Symptom[]).filter((s) => programme === 'diabetes' || !['ketotic_breath', 'deep_fast_breathing'].includes(s)).map((s) => ({ value: s, label: SYMPTOMS[s][lang] }))} />
+          <Checkbox.Group disabled={!!values?.noSymptoms} options={(Object.keys(SYMPTOMS) as Symptom[]).filter((s) => programme === 'diabetes' || !['ketotic_breath', 'deep_fast_breathing'].includes(s)).map((s) => ({ value: s, label: SYMPTOMS[s][lang] }))} />
         </Form.Item>
         <Form.Item name="flags" label={t('chronic.fu.flags')}>
           <Checkbox.Group options={(['adverse', 'adverseUncontrollable', 'newComplication', 'complicationWorse'] as const).map((value) => ({ value, label: t(`chronic.fu.flag.${value}`) }))} />
