@@ -82,6 +82,7 @@ try {
          FROM o, generate_series(1, 1 + abs(hashtext(o.id::text)) % 3) k`,
       [resident.id, enc.id, JSON.stringify(facilities.map((f) => f.id)), JSON.stringify(prescribers.map((x) => x.id)), year, from, n, JSON.stringify([...meds.values()].map((m) => m.id))]);
   }
+  await store.summarise(t.db, 'all'); // what insertItems writes with each prescription
   console.error(`loaded ${ORDERS} prescriptions in ${Math.round((performance.now() - l0) / 1000)} s`);
   const pharm: Principal = { userId: user.id, username: 'ph', displayName: 'ph', role: 'pharmacist', regionCode: '371003', facilityCode: null, ip: null };
   const range = { from: `${year}-01-01`, to: `${year}-12-31` };

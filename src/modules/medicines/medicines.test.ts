@@ -204,12 +204,18 @@ for (const engine of ENGINES) {
       const para = { medicineCode: 'YP031', dose: 500, unit: 'mg', route: 'oral', frequency: 'tid', days: 3 };
       const ceft = { medicineCode: 'YP021', dose: 1000, unit: 'mg', route: 'iv', frequency: 'qd', days: 3 };
       const mero = { medicineCode: 'YP028', dose: 1000, unit: 'mg', route: 'iv', frequency: 'q8h', days: 3 };
-      for (const r of [await rx(w.vd, 'p2', [amox, para]), await rx(w.vd, 'p1', [para]), await rx(w.gp, 'p2', [ceft]), await rx(w.gp, 'p3', [mero])]) assert.equal(r.statusCode, 200, r.body);
+      const sent = [await rx(w.vd, 'p2', [amox, para]), await rx(w.vd, 'p1', [para]), await rx(w.gp, 'p2', [ceft]), await rx(w.gp, 'p3', [mero])];
+      for (const r of sent) assert.equal(r.statusCode, 200, r.body);
       const s = await get(w.ph, `/api/medicines/stewardship?from=${today}&to=${today}&by=facility`);
       assert.equal(s.statusCode, 200, s.body);
       // clinic: 2 prescriptions, 1 with an antibacterial, none injected, 3 lines all essential; centre: the held meropenem does not count
       assert.deepEqual(s.json().items.map((x: Record<string, unknown>) => [x.name, x.prescriptions, x.antibioticRate, x.injectionRate, x.essentialShare, x.meanDrugs]).sort(),
         [['甲一村卫生室', 2, 50, 0, 100, 1.5], ['甲镇卫生院', 1, 100, 100, 100, 1]]);
+      // once the review centre approves the meropenem, the centre has 2 prescriptions, both antibacterial and injected, 2 lines, 1 essential (ceftriaxone; meropenem is not in the 2018 list)
+      assert.equal((await post(w.ph, `/api/medicines/prescriptions/${sent[3].json().id}/review`, { decision: 'approve', note: '会诊同意' })).statusCode, 200);
+      const after = await get(w.ph, `/api/medicines/stewardship?from=${today}&to=${today}&by=facility`);
+      assert.deepEqual(after.json().items.map((x: Record<string, unknown>) => [x.name, x.prescriptions, x.antibioticRate, x.injectionRate, x.essentialShare, x.meanDrugs]).sort(),
+        [['甲一村卫生室', 2, 50, 0, 100, 1.5], ['甲镇卫生院', 2, 100, 100, 50, 1]]);
       const byP = await get(w.ph, `/api/medicines/stewardship?from=${today}&to=${today}&by=prescriber`);
       assert.deepEqual(byP.json().items.map((x: { name: string }) => x.name).sort(), [`mgp${w.n}`, `mvd${w.n}`]);
       assert.equal((await get(w.vd, `/api/medicines/stewardship?from=${today}&to=${today}`)).statusCode, 403);

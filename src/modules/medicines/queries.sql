@@ -49,6 +49,14 @@ INSERT INTO medication_order_items (order_id, line, medicine_id, dose, unit, rou
 SELECT $1, x.line, x.medicine_id, x.dose, x.unit, x.route, x.frequency, x.days, x.quantity
   FROM jsonb_to_recordset($2::jsonb) AS x(line integer, medicine_id uuid, dose numeric, unit text, route text, frequency text, days integer, quantity numeric);
 
+-- summarise
+UPDATE medication_orders o SET item_count = s.n, essential_items = s.ess, has_antibacterial = s.ab, has_injection = s.inj
+ FROM (SELECT i.order_id, count(*)::integer AS n, (count(*) FILTER (WHERE m.essential))::integer AS ess,
+              bool_or(m.antibacterial_grade IS NOT NULL) AS ab, bool_or(i.route IN ('iv','im','sc')) AS inj
+         FROM medication_order_items i JOIN medicines m ON m.id = i.medicine_id
+        WHERE $1::uuid[] IS NULL OR i.order_id = ANY($1::uuid[]) GROUP BY i.order_id) s
+WHERE s.order_id = o.id;
+
 -- orderById
 SELECT * FROM medication_orders WHERE id = $1;
 
@@ -75,16 +83,14 @@ SELECT o.facility_id, o.created_at, i.days, i.dose, i.unit, i.frequency, m.code,
 WHERE o.resident_id = $1 AND o.status IN ('ready', 'dispensed') AND o.created_at > now() - interval '366 days';
 
 -- stewardship
-WITH rx AS (
-  SELECT o.id, CASE WHEN $3 = 'facility' THEN o.facility_id ELSE o.prescriber_id END AS unit_id,
-         bool_or(m.antibacterial_grade IS NOT NULL) AS ab, bool_or(i.route IN ('iv','im','sc')) AS inj, count(*) AS items, count(*) FILTER (WHERE m.essential) AS ess
-    FROM medication_orders o JOIN medication_order_items i ON i.order_id = o.id JOIN medicines m ON m.id = i.medicine_id
-   WHERE o.status IN ('ready', 'dispensed') AND o.setting <> 'inpatient'
-     AND o.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND o.created_at < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-     AND ($4::text IS NULL OR o.facility_region LIKE $4 || '%')
-   GROUP BY o.id, unit_id)
-SELECT unit_id, count(*) AS prescriptions, count(*) FILTER (WHERE ab) AS with_antibiotic, count(*) FILTER (WHERE inj) AS with_injection, sum(items) AS items, sum(ess) AS essential_items
-  FROM rx GROUP BY unit_id ORDER BY unit_id;
+SELECT CASE WHEN $3 = 'facility' THEN facility_id ELSE prescriber_id END AS unit_id, count(*) AS prescriptions,
+      count(*) FILTER (WHERE has_antibacterial) AS with_antibiotic, count(*) FILTER (WHERE has_injection) AS with_injection,
+      coalesce(sum(item_count), 0) AS items, coalesce(sum(essential_items), 0) AS essential_items
+ FROM medication_orders
+WHERE status IN ('ready', 'dispensed') AND setting <> 'inpatient' AND item_count IS NOT NULL
+  AND created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND created_at < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+  AND ($4::text IS NULL OR facility_region LIKE $4 || '%')
+GROUP BY 1 ORDER BY 1;
 
 -- prescriberNames
 SELECT DISTINCT ON (prescriber_id) prescriber_id, prescriber_name FROM medication_orders WHERE prescriber_id = ANY($1::uuid[]) ORDER BY prescriber_id, created_at DESC;

@@ -92,6 +92,21 @@ export async function insertItems(q: Queryable, orderId: string, items: ItemRowI
      SELECT $1, x.line, x.medicine_id, x.dose, x.unit, x.route, x.frequency, x.days, x.quantity
        FROM jsonb_to_recordset($2::jsonb) AS x(line integer, medicine_id uuid, dose numeric, unit text, route text, frequency text, days integer, quantity numeric)`,
     [orderId, JSON.stringify(items.map((x, i) => ({ line: i + 1, medicine_id: x.medicineId, dose: x.dose, unit: x.unit, route: x.route, frequency: x.frequency, days: x.days, quantity: x.quantity })))]);
+  await summarise(q, [orderId]);
+}
+
+/**
+ * Writes each prescription's summary from its lines (lines, essential-medicine lines, whether any line
+ * is an antibacterial, whether any is an injection), which the stewardship figures read.
+ */
+export async function summarise(q: Queryable, orderIds: string[] | 'all'): Promise<void> {
+  await q.query(
+    `UPDATE medication_orders o SET item_count = s.n, essential_items = s.ess, has_antibacterial = s.ab, has_injection = s.inj
+       FROM (SELECT i.order_id, count(*)::integer AS n, (count(*) FILTER (WHERE m.essential))::integer AS ess,
+                    bool_or(m.antibacterial_grade IS NOT NULL) AS ab, bool_or(i.route IN ('iv','im','sc')) AS inj
+               FROM medication_order_items i JOIN medicines m ON m.id = i.medicine_id
+              WHERE $1::uuid[] IS NULL OR i.order_id = ANY($1::uuid[]) GROUP BY i.order_id) s
+      WHERE s.order_id = o.id`, [orderIds === 'all' ? null : orderIds]);
 }
 
 export interface OrderRow {
@@ -153,16 +168,14 @@ export interface StewardshipRow { unit_id: string; prescriptions: string | numbe
  */
 export function stewardship(q: Queryable, o: { from: string; to: string; by: 'facility' | 'prescriber'; prefix: string | null }): Promise<StewardshipRow[]> {
   return q.query<StewardshipRow>(
-    `WITH rx AS (
-       SELECT o.id, CASE WHEN $3 = 'facility' THEN o.facility_id ELSE o.prescriber_id END AS unit_id,
-              bool_or(m.antibacterial_grade IS NOT NULL) AS ab, bool_or(i.route IN ('iv','im','sc')) AS inj, count(*) AS items, count(*) FILTER (WHERE m.essential) AS ess
-         FROM medication_orders o JOIN medication_order_items i ON i.order_id = o.id JOIN medicines m ON m.id = i.medicine_id
-        WHERE o.status IN ('ready', 'dispensed') AND o.setting <> 'inpatient'
-          AND o.created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND o.created_at < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-          AND ($4::text IS NULL OR o.facility_region LIKE $4 || '%')
-        GROUP BY o.id, unit_id)
-     SELECT unit_id, count(*) AS prescriptions, count(*) FILTER (WHERE ab) AS with_antibiotic, count(*) FILTER (WHERE inj) AS with_injection, sum(items) AS items, sum(ess) AS essential_items
-       FROM rx GROUP BY unit_id ORDER BY unit_id`, [o.from, o.to, o.by, o.prefix]);
+    `SELECT CASE WHEN $3 = 'facility' THEN facility_id ELSE prescriber_id END AS unit_id, count(*) AS prescriptions,
+            count(*) FILTER (WHERE has_antibacterial) AS with_antibiotic, count(*) FILTER (WHERE has_injection) AS with_injection,
+            coalesce(sum(item_count), 0) AS items, coalesce(sum(essential_items), 0) AS essential_items
+       FROM medication_orders
+      WHERE status IN ('ready', 'dispensed') AND setting <> 'inpatient' AND item_count IS NOT NULL
+        AND created_at >= ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND created_at < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+        AND ($4::text IS NULL OR facility_region LIKE $4 || '%')
+      GROUP BY 1 ORDER BY 1`, [o.from, o.to, o.by, o.prefix]);
 }
 
 /** The name each prescriber signed their latest prescription with. */
