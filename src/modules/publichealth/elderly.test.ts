@@ -49,7 +49,7 @@ describe('BMI and waist (WS/T 428-2013)', () => {
     for (const [w, h, bmi, band] of cases) { assert.equal(bmiOf(w, h), bmi, `${w}/${h}`); assert.equal(bmiBand(bmi), band, String(bmi)); }
   });
   test('waist by sex', () => {
-    const cases: [number, 'male' | 'female', string][] = [[84.9, 'male', 'normal'], [85, 'male', 'pre-central-obesity'], [90, 'male', 'central-obesity'], [79.9, 'female', 'normal'], [80, 'female', 'pre-central-obesity'], [85, 'female', 'central-obesity']];
+    const cases: [number, 'M' | 'F', string][] = [[84.9, 'M', 'normal'], [85, 'M', 'pre-central-obesity'], [90, 'M', 'central-obesity'], [79.9, 'F', 'normal'], [80, 'F', 'pre-central-obesity'], [85, 'F', 'central-obesity']];
     for (const [w, s, b] of cases) assert.equal(waistBand(w, s), b, `${w} ${s}`);
   });
 });

@@ -65,8 +65,8 @@ export function bmiBand(bmi: number): BmiBand {
 }
 export type WaistBand = 'normal' | 'pre-central-obesity' | 'central-obesity';
 /** WS/T 428-2013: men 85–<90 cm, women 80–<85 cm 中心型肥胖前期; men ≥90, women ≥85 中心型肥胖. */
-export function waistBand(waistCm: number, sex: 'male' | 'female'): WaistBand {
-  const [pre, ob] = sex === 'male' ? [85, 90] : [80, 85];
+export function waistBand(waistCm: number, sex: 'M' | 'F'): WaistBand {
+  const [pre, ob] = sex === 'M' ? [85, 90] : [80, 85];
   if (waistCm >= ob) return 'central-obesity';
   if (waistCm >= pre) return 'pre-central-obesity';
   return 'normal';
