@@ -44,7 +44,7 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   medicines: 'medicines', medication_orders: 'medicines', medication_order_items: 'medicines',
   stock_lots: 'medicines', stock_moves: 'medicines', shortage_requests: 'medicines', prescription_comments: 'medicines',
   // public health (immunisation: the clinics' vaccine lots, the vaccination record)
-  vaccine_lots: 'publichealth', vaccine_lot_moves: 'publichealth', vaccinations: 'publichealth',
+  vaccine_lots: 'publichealth', vaccine_lot_moves: 'publichealth', vaccinations: 'publichealth', elderly_services: 'publichealth',
   // diagnostics (shared diagnostic centres)
   diagnostic_centres: 'diagnostics', diagnostic_centre_members: 'diagnostics', diagnostic_items: 'diagnostics', diagnostic_roster: 'diagnostics', report_templates: 'diagnostics',
   critical_rules: 'diagnostics', diagnostic_orders: 'diagnostics', diagnostic_order_events: 'diagnostics', imaging_studies: 'diagnostics', diagnostic_reports: 'diagnostics',

@@ -31,3 +31,11 @@ FROM vaccinations WHERE resident_id = $1 ORDER BY given_on, created_at;
 -- vaccinationsAt
 SELECT id, resident_id, immunisation_id, vaccine, series, dose_number, given_on::text AS given_on, manufacturer, lot, expires_on::text AS expires_on, site, route, vaccinator_name, facility_id
 FROM vaccinations WHERE facility_id = $1 AND given_on = $2::date ORDER BY created_at;
+
+-- insertElderlyService
+INSERT INTO elderly_services (resident_id, county_code, facility_id, service_date, form, self_care_total, self_care_band, bmi, complete, by_user)
+VALUES ($1,$2,$3,$4,$5::jsonb,$6,$7,$8,$9,$10) RETURNING id;
+
+-- elderlyServicesOf
+SELECT id, resident_id, service_date::text AS service_date, form, self_care_total, self_care_band, bmi::text AS bmi, complete
+FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at;

@@ -2,8 +2,8 @@
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
 import { COVERAGE_READERS, IMMUNISATION_STAFF, RECORD_READERS, SCHEDULE_READERS } from '../../shared/roles.ts';
-import { childCard, coverage, coverageByTownship, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
-import { ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, TownshipCoverageOut, TownshipCoverageQuery, VaccinationIn, VaccinationOut } from './schema.ts';
+import { elderlyDueList, elderlyRate, recordElderlyService, childCard, coverage, coverageByTownship, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
+import { ElderlyDueOut, ElderlyDueQuery, ElderlyRateOut, ElderlyRateQuery, ElderlyServiceIn, ElderlyServiceOut, ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, TownshipCoverageOut, TownshipCoverageQuery, VaccinationIn, VaccinationOut } from './schema.ts';
 import { z } from 'zod';
 
 /** Registers /api/publichealth/*. */
@@ -50,5 +50,20 @@ export async function publicHealthRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: COVERAGE_READERS },
     schema: { tags: ['publichealth'], summary: 'Coverage and timeliness by vaccine and dose for each township of my region (children under 7 living there), with the region\'s total', querystring: TownshipCoverageQuery, response: { 200: TownshipCoverageOut } },
     handler: async (req) => coverageByTownship(db, me(req), req.query),
+  });
+  app.get('/api/publichealth/elderly/due', {
+    config: { access: IMMUNISATION_STAFF },
+    schema: { tags: ['publichealth'], summary: 'My clinic\'s residents 65+ with the year\'s annual health-management service done, due or overdue (from 1 October), overdue first', querystring: ElderlyDueQuery, response: { 200: ElderlyDueOut } },
+    handler: async (req) => elderlyDueList(db, me(req), req.query),
+  });
+  app.post('/api/publichealth/elderly/services', {
+    config: { access: IMMUNISATION_STAFF },
+    schema: { tags: ['publichealth'], summary: 'Record an elderly annual service (健康体检表 parts and the self-care table) at my clinic: saved as typed, out-of-range fields refused by name; answers the self-care band, BMI and whether it is complete', body: ElderlyServiceIn, response: { 200: ElderlyServiceOut } },
+    handler: async (req) => recordElderlyService(db, me(req), o, req.body),
+  });
+  app.get('/api/publichealth/elderly/rate', {
+    config: { access: IMMUNISATION_STAFF },
+    schema: { tags: ['publichealth'], summary: '老年人健康管理率 of my clinic\'s area for a year: residents 65+ with a complete service ÷ residents 65+', querystring: ElderlyRateQuery, response: { 200: ElderlyRateOut } },
+    handler: async (req) => elderlyRate(db, me(req), req.query),
   });
 }

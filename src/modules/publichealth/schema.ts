@@ -72,3 +72,28 @@ export const TownshipCoverageOut = z.object({
   total: z.object({ code: z.string(), children: z.number(), items: z.array(CoverageItem) }),
   townships: z.array(z.object({ code: z.string(), name: z.string(), children: z.number(), items: z.array(CoverageItem) })),
 });
+
+// ---- the elderly's annual service (老年人健康管理) ----
+const Num = z.number().nullable().optional();
+const SelfCareScore = z.number().int().min(0).max(10);
+export const ElderlyServiceIn = z.strictObject({
+  residentId: z.uuid(), serviceDate: Day,
+  selfCare: z.strictObject({ eating: SelfCareScore, grooming: SelfCareScore, dressing: SelfCareScore, toileting: SelfCareScore, activity: SelfCareScore }),
+  temperature: Num, pulse: Num, respiration: Num, systolicLeft: Num, diastolicLeft: Num, systolicRight: Num, diastolicRight: Num,
+  heightCm: Num, weightKg: Num, waistCm: Num, haemoglobin: Num, wbc: Num, platelets: Num, fastingGlucose: Num, alt: Num, ast: Num, totalBilirubin: Num,
+  creatinine: Num, urea: Num, totalCholesterol: Num, triglycerides: Num, ldl: Num, hdl: Num,
+  urineProtein: z.string().max(8).nullable().optional(), urineGlucose: z.string().max(8).nullable().optional(),
+  ecg: z.string().max(12).nullable().optional(), ecgText: z.string().max(500).nullable().optional(),
+  ultrasound: z.string().max(12).nullable().optional(), ultrasoundText: z.string().max(500).nullable().optional(),
+  guidance: z.array(z.string().max(40)).max(10).nullable().optional(),
+});
+export type ElderlyServiceIn = z.infer<typeof ElderlyServiceIn>;
+export const ElderlyServiceOut = z.object({ id: z.string(), selfCareTotal: z.number(), selfCareBand: z.string(), bmi: z.number().nullable(), bmiBand: z.string().nullable(), waistBand: z.string().nullable(), complete: z.boolean(), missing: z.array(z.string()) });
+export const ElderlyDueQuery = z.strictObject({ day: Day.optional(), status: z.enum(['due', 'overdue', 'done']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(300) });
+export const ElderlyDueOut = z.object({
+  facility: z.object({ code: z.string(), name: z.string() }), day: z.string(), year: z.number(), total: z.number(), residents: z.number(),
+  counts: z.object({ due: z.number(), overdue: z.number(), done: z.number() }),
+  items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), status: z.enum(['due', 'overdue', 'done']), servedOn: z.string().nullable(), daysLate: z.number() })),
+});
+export const ElderlyRateQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2199).optional() });
+export const ElderlyRateOut = z.object({ facility: z.object({ code: z.string(), name: z.string() }), year: z.number(), day: z.string(), residents: z.number(), managed: z.number(), served: z.number(), rate: z.number().nullable(), definition: z.object({ zh: z.string(), en: z.string() }) });

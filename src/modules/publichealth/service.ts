@@ -20,7 +20,8 @@ import { addDays, today } from '../../shared/time.ts';
 import { addSpan, childSchedule, coverageOf, lotProblem, nextDoseOf, type ChildSchedule, type LotProblem } from './rules.ts';
 import { SCHEDULE_VERSIONS, VACCINES, versionOn } from './schedule.ts';
 import * as store from './store.ts';
-import type { ChildCardOut, VaccinationIn } from './schema.ts';
+import type { ChildCardOut, ElderlyServiceIn, VaccinationIn } from './schema.ts';
+import { ELDERLY_AGE, ageInYears, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareScore, waistBand, type AnnualStatus, type ElderlyFormIn } from './elderly.ts';
 
 /** Children the clinic's lists take in: under 7 years (the 预防接种证's programme ages; catch-up to 18 is shown on a child's own card). */
 export const LIST_AGE_YEARS = 7;
@@ -235,3 +236,83 @@ export async function coverageByTownship(db: Db, p: Principal, f: { day?: string
 }
 
 export type { ChildSchedule };
+
+// ---- health management of the elderly aged 65+ ----
+
+/** The clinic's residents aged 65+ on a day (registry), each with their services of that year. */
+async function clinicElderly(q: Queryable, clinic: Clinic, day: string) {
+  const olds = await childrenUnder(q, regionPrefix(clinic.regionCode), '1880-01-01', addSpan(day, { years: -ELDERLY_AGE }));
+  const served = await store.elderlyServicesOf(q, olds.map((r) => r.id), `${day.slice(0, 4)}-01-01`);
+  const by = new Map<string, store.ElderlyServiceRow[]>();
+  for (const s of served) by.set(s.resident_id, [...(by.get(s.resident_id) ?? []), s]);
+  return olds.map((r) => ({ ...r, services: by.get(r.id) ?? [] }));
+}
+
+/**
+ * The clinic's elderly list for a day: every resident 65+ of its area with the year's annual service
+ * done, due or overdue (from 1 October), overdue first; listed residents written to their access logs.
+ */
+export async function elderlyDueList(db: Db, p: Principal, f: { day?: string; status?: AnnualStatus; limit: number }) {
+  const day = f.day ?? today();
+  const clinic = await clinicOf(db, p);
+  const olds = await clinicElderly(db, clinic, day);
+  const all = olds.map((r) => {
+    const s = annualStatus(r.services.filter((x) => x.complete).map((x) => x.service_date), day);
+    return { residentId: r.id, name: r.name, sex: r.sex, age: ageInYears(r.birthDate, day), villageName: r.villageName, status: s.status, servedOn: s.servedOn,
+      daysLate: s.status === 'overdue' ? daysBetween(`${s.year}-10-01`, day) : 0 };
+  });
+  const counts = { due: 0, overdue: 0, done: 0 };
+  for (const x of all) counts[x.status]++;
+  const rank = { overdue: 0, due: 1, done: 2 } as const;
+  const items = all.filter((x) => !f.status || x.status === f.status).sort((a, b) => rank[a.status] - rank[b.status] || b.daysLate - a.daysLate || a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId));
+  const page = items.slice(0, f.limit);
+  const actor = actorOf(p, p.ip);
+  await db.tx((q) => writeAuditMany(q, [
+    { actor, entry: { action: 'publichealth.elderly_due_list', outcome: 'ok', basis: 'public_health', details: { facility: clinic.code, day, rows: items.length } } },
+    ...page.map((x) => ({ actor, entry: { action: 'record.listed', outcome: 'ok' as const, residentId: x.residentId, basis: 'public_health', details: { list: 'publichealth.elderly_due_list' } } })),
+  ]));
+  return { facility: { code: clinic.code, name: clinic.name }, day, year: Number(day.slice(0, 4)), total: items.length, residents: olds.length, counts, items: page };
+}
+
+/**
+ * Records an annual service at the clinic: a resident 65+ on the service day, with a basis to write
+ * to their record; the form refused naming each field out of range, else saved as typed with its
+ * self-care total and band, BMI, and whether it is complete (counted as managed).
+ */
+export async function recordElderlyService(db: Db, p: Principal, o: AccessOptions, input: ElderlyServiceIn) {
+  const day = today();
+  const problems = elderlyFormProblems(input as ElderlyFormIn, day);
+  if (problems.length) throw badRequest('publichealth.elderly_form', { zh: '体检表有不符合要求的项', en: 'Some fields of the form are out of range' }, problems);
+  return db.tx(async (q) => {
+    const clinic = await clinicOf(q, p);
+    const grant = await assertMayAttach(q, p, input.residentId, o);
+    const facts = await careFacts(q, input.residentId);
+    if (!facts) throw notFound({ zh: '居民', en: 'Resident' });
+    if (!isElderly(facts.birthDate, input.serviceDate)) throw badRequest('publichealth.not_elderly', { zh: '服务日期时该居民未满65周岁', en: 'The resident is under 65 on the service day' }, [{ path: 'residentId', problem: 'under 65 / 未满65周岁' }]);
+    const sc = selfCareScore(input.selfCare);
+    const bmi = input.heightCm != null && input.weightKg != null ? bmiOf(input.weightKg, input.heightCm) : null;
+    const missing = missingItems(input as ElderlyFormIn);
+    const id = await store.insertElderlyService(q, { residentId: input.residentId, county: facts.countyCode, facilityId: clinic.id, serviceDate: input.serviceDate, form: input, total: sc.total, band: sc.band, bmi, complete: missing.length === 0, by: p.userId });
+    await writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.elderly_service_record', outcome: 'ok', residentId: input.residentId, recordType: 'elderly_service', recordId: id, basis: grant.basis,
+      details: { facility: clinic.code, serviceDate: input.serviceDate, selfCare: sc.total, complete: missing.length === 0 } });
+    return { id, selfCareTotal: sc.total, selfCareBand: sc.band, bmi, bmiBand: bmi == null ? null : bmiBand(bmi), waistBand: input.waistCm == null ? null : waistBand(input.waistCm, facts.sex), complete: missing.length === 0, missing };
+  });
+}
+
+export const ELDERLY_RATE_DEFINITION = {
+  zh: '老年人健康管理率 = 年内接受健康管理人数 ÷ 年内辖区内65岁及以上常住居民数 × 100%（接受健康管理：健康体检表填写完整的年度服务）',
+  en: 'Elderly health-management rate = residents 65+ with a complete annual service in the year ÷ residents 65+ of the area × 100%',
+};
+
+/** 老年人健康管理率 over the clinic's area for a year (at its end, or today for the current year): aggregates only. */
+export async function elderlyRate(db: Db, p: Principal, f: { year?: number }) {
+  const now = today();
+  const year = f.year ?? Number(now.slice(0, 4));
+  const day = `${year}-12-31` < now ? `${year}-12-31` : now;
+  const clinic = await clinicOf(db, p);
+  const olds = await clinicElderly(db, clinic, day);
+  const managed = olds.filter((r) => r.services.some((s) => s.complete && s.service_date <= day)).length;
+  const served = olds.filter((r) => r.services.some((s) => s.service_date <= day)).length;
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.elderly_rate_read', outcome: 'ok', details: { facility: clinic.code, year } }));
+  return { facility: { code: clinic.code, name: clinic.name }, year, day, residents: olds.length, managed, served, rate: managementRate(managed, olds.length), definition: ELDERLY_RATE_DEFINITION };
+}

@@ -63,3 +63,22 @@ export function vaccinationsAt(q: Queryable, facilityId: string, day: string): P
     `SELECT id, resident_id, immunisation_id, vaccine, series, dose_number, given_on::text AS given_on, manufacturer, lot, expires_on::text AS expires_on, site, route, vaccinator_name, facility_id
        FROM vaccinations WHERE facility_id = $1 AND given_on = $2::date ORDER BY created_at`, [facilityId, day]);
 }
+
+// ---- the elderly's annual service ----
+
+export async function insertElderlyService(q: Queryable, x: { residentId: string; county: string; facilityId: string; serviceDate: string; form: object; total: number; band: string; bmi: number | null; complete: boolean; by: string }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO elderly_services (resident_id, county_code, facility_id, service_date, form, self_care_total, self_care_band, bmi, complete, by_user)
+     VALUES ($1,$2,$3,$4,$5::jsonb,$6,$7,$8,$9,$10) RETURNING id`,
+    [x.residentId, x.county, x.facilityId, x.serviceDate, JSON.stringify(x.form), x.total, x.band, x.bmi, x.complete, x.by]);
+  return r.id;
+}
+
+export interface ElderlyServiceRow { id: string; resident_id: string; service_date: string; form: Record<string, unknown>; self_care_total: number; self_care_band: string; bmi: string | null; complete: boolean }
+
+/** The services of some residents from a day on (the year's), oldest first. */
+export function elderlyServicesOf(q: Queryable, residentIds: string[], from: string): Promise<ElderlyServiceRow[]> {
+  return q.query<ElderlyServiceRow>(
+    `SELECT id, resident_id, service_date::text AS service_date, form, self_care_total, self_care_band, bmi::text AS bmi, complete
+       FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at`, [residentIds, from]);
+}

@@ -19155,6 +19155,341 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/publichealth/elderly/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My clinic's residents 65+ with the year's annual health-management service done, due or overdue (from 1 October), overdue first */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    status?: "due" | "overdue" | "done";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            day: string;
+                            year: number;
+                            total: number;
+                            residents: number;
+                            counts: {
+                                due: number;
+                                overdue: number;
+                                done: number;
+                            };
+                            items: {
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                                villageName: string;
+                                /** @enum {string} */
+                                status: "due" | "overdue" | "done";
+                                servedOn: string | null;
+                                daysLate: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/elderly/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an elderly annual service (健康体检表 parts and the self-care table) at my clinic: saved as typed, out-of-range fields refused by name; answers the self-care band, BMI and whether it is complete */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        residentId: string;
+                        serviceDate: string;
+                        selfCare: {
+                            eating: number;
+                            grooming: number;
+                            dressing: number;
+                            toileting: number;
+                            activity: number;
+                        };
+                        temperature?: number | null;
+                        pulse?: number | null;
+                        respiration?: number | null;
+                        systolicLeft?: number | null;
+                        diastolicLeft?: number | null;
+                        systolicRight?: number | null;
+                        diastolicRight?: number | null;
+                        heightCm?: number | null;
+                        weightKg?: number | null;
+                        waistCm?: number | null;
+                        haemoglobin?: number | null;
+                        wbc?: number | null;
+                        platelets?: number | null;
+                        fastingGlucose?: number | null;
+                        alt?: number | null;
+                        ast?: number | null;
+                        totalBilirubin?: number | null;
+                        creatinine?: number | null;
+                        urea?: number | null;
+                        totalCholesterol?: number | null;
+                        triglycerides?: number | null;
+                        ldl?: number | null;
+                        hdl?: number | null;
+                        urineProtein?: string | null;
+                        urineGlucose?: string | null;
+                        ecg?: string | null;
+                        ecgText?: string | null;
+                        ultrasound?: string | null;
+                        ultrasoundText?: string | null;
+                        guidance?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            selfCareTotal: number;
+                            selfCareBand: string;
+                            bmi: number | null;
+                            bmiBand: string | null;
+                            waistBand: string | null;
+                            complete: boolean;
+                            missing: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/elderly/rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 老年人健康管理率 of my clinic's area for a year: residents 65+ with a complete service ÷ residents 65+ */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            year: number;
+                            day: string;
+                            residents: number;
+                            managed: number;
+                            served: number;
+                            rate: number | null;
+                            definition: {
+                                zh: string;
+                                en: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/diagnostics/centres": {
         parameters: {
             query?: never;

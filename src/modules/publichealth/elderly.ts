@@ -1,0 +1,180 @@
+// Health management of the elderly aged 65+ (老年人健康管理服务规范, 国家基本公共卫生服务规范（第三版）, 2017):
+// who is in it, the annual service's status in a year, the self-care ability score (老年人生活自理能力评估表)
+// and its bands, BMI and waist bands (WS/T 428-2013, the Chinese adult cut-offs), the form's bounds
+// (named, never clamped) and the indicator 老年人健康管理率. Pure; sources in data/publichealth/README.md.
+
+/** Age from which a resident is in the programme (years, on the day). */
+export const ELDERLY_AGE = 65;
+
+/** Whole years of age on a day (YYYY-MM-DD strings, Asia/Shanghai calendar dates). */
+export function ageInYears(birthDate: string, day: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [y, m, d] = day.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** In the programme on a day: aged 65 or more that day. */
+export function isElderly(birthDate: string, day: string): boolean {
+  return ageInYears(birthDate, day) >= ELDERLY_AGE;
+}
+
+/**
+ * The self-care table's five items, each with its four levels' scores (可自理, 轻度依赖, 中度依赖, 不能自理).
+ * A level's score is what the form allows for that item; the total is their sum (0–37).
+ */
+export const SELF_CARE_ITEMS = {
+  eating: { zh: '进餐', en: 'eating', scores: [0, 0, 3, 5] },
+  grooming: { zh: '梳洗', en: 'grooming', scores: [0, 1, 3, 7] },
+  dressing: { zh: '穿衣', en: 'dressing', scores: [0, 0, 3, 5] },
+  toileting: { zh: '如厕', en: 'toileting', scores: [0, 1, 5, 10] },
+  activity: { zh: '活动', en: 'activity', scores: [0, 1, 5, 10] },
+} as const;
+export type SelfCareItem = keyof typeof SELF_CARE_ITEMS;
+export type SelfCareAnswers = Record<SelfCareItem, number>;
+export const SELF_CARE_KEYS = Object.keys(SELF_CARE_ITEMS) as SelfCareItem[];
+
+export type SelfCareBand = 'independent' | 'mild' | 'moderate' | 'unable';
+export const SELF_CARE_BAND_ZH: Record<SelfCareBand, string> = { independent: '可自理', mild: '轻度依赖', moderate: '中度依赖', unable: '不能自理' };
+
+/** The band of a total score: 0–3 可自理, 4–8 轻度依赖, 9–18 中度依赖, ≥19 不能自理. */
+export function selfCareBand(total: number): SelfCareBand {
+  if (total <= 3) return 'independent';
+  if (total <= 8) return 'mild';
+  if (total <= 18) return 'moderate';
+  return 'unable';
+}
+
+/** The total and band of the five items' scores (each must be one the table allows: see formProblems). */
+export function selfCareScore(a: SelfCareAnswers): { total: number; band: SelfCareBand } {
+  const total = SELF_CARE_KEYS.reduce((s, k) => s + a[k], 0);
+  return { total, band: selfCareBand(total) };
+}
+
+export type BmiBand = 'underweight' | 'normal' | 'overweight' | 'obese';
+/** BMI kg/m² to one decimal (the form's precision), from weight kg and height cm. */
+export function bmiOf(weightKg: number, heightCm: number): number {
+  const m = heightCm / 100;
+  return Math.round((weightKg / (m * m)) * 10) / 10;
+}
+/** WS/T 428-2013: <18.5 低体重, 18.5–<24.0 正常, 24.0–<28.0 超重, ≥28.0 肥胖. */
+export function bmiBand(bmi: number): BmiBand {
+  if (bmi < 18.5) return 'underweight';
+  if (bmi < 24) return 'normal';
+  if (bmi < 28) return 'overweight';
+  return 'obese';
+}
+export type WaistBand = 'normal' | 'pre-central-obesity' | 'central-obesity';
+/** WS/T 428-2013: men 85–<90 cm, women 80–<85 cm 中心型肥胖前期; men ≥90, women ≥85 中心型肥胖. */
+export function waistBand(waistCm: number, sex: 'M' | 'F'): WaistBand {
+  const [pre, ob] = sex === 'M' ? [85, 90] : [80, 85];
+  if (waistCm >= ob) return 'central-obesity';
+  if (waistCm >= pre) return 'pre-central-obesity';
+  return 'normal';
+}
+
+/**
+ * The numbers of the 健康体检表 parts the norm requires for the elderly, with their plausible range
+ * (inclusive) and names: outside is refused by name, never clamped.
+ */
+export const ELDERLY_LIMITS = {
+  temperature: { min: 34, max: 42, int: false, zh: '体温（℃）', en: 'temperature (°C)' },
+  pulse: { min: 20, max: 220, int: true, zh: '脉率（次/分钟）', en: 'pulse (per minute)' },
+  respiration: { min: 5, max: 60, int: true, zh: '呼吸频率（次/分钟）', en: 'respiration (per minute)' },
+  systolicLeft: { min: 60, max: 280, int: true, zh: '左侧收缩压（mmHg）', en: 'systolic BP, left (mmHg)' },
+  diastolicLeft: { min: 30, max: 160, int: true, zh: '左侧舒张压（mmHg）', en: 'diastolic BP, left (mmHg)' },
+  systolicRight: { min: 60, max: 280, int: true, zh: '右侧收缩压（mmHg）', en: 'systolic BP, right (mmHg)' },
+  diastolicRight: { min: 30, max: 160, int: true, zh: '右侧舒张压（mmHg）', en: 'diastolic BP, right (mmHg)' },
+  heightCm: { min: 100, max: 220, int: false, zh: '身高（cm）', en: 'height (cm)' },
+  weightKg: { min: 20, max: 250, int: false, zh: '体重（kg）', en: 'weight (kg)' },
+  waistCm: { min: 40, max: 200, int: false, zh: '腰围（cm）', en: 'waist (cm)' },
+  haemoglobin: { min: 30, max: 250, int: false, zh: '血红蛋白（g/L）', en: 'haemoglobin (g/L)' },
+  wbc: { min: 0.5, max: 100, int: false, zh: '白细胞（×10⁹/L）', en: 'white cells (×10⁹/L)' },
+  platelets: { min: 5, max: 1500, int: false, zh: '血小板（×10⁹/L）', en: 'platelets (×10⁹/L)' },
+  fastingGlucose: { min: 1, max: 40, int: false, zh: '空腹血糖（mmol/L）', en: 'fasting glucose (mmol/L)' },
+  alt: { min: 0, max: 5000, int: false, zh: '血清谷丙转氨酶（U/L）', en: 'ALT (U/L)' },
+  ast: { min: 0, max: 5000, int: false, zh: '血清谷草转氨酶（U/L）', en: 'AST (U/L)' },
+  totalBilirubin: { min: 0, max: 800, int: false, zh: '总胆红素（μmol/L）', en: 'total bilirubin (μmol/L)' },
+  creatinine: { min: 10, max: 2000, int: false, zh: '血清肌酐（μmol/L）', en: 'creatinine (μmol/L)' },
+  urea: { min: 0.5, max: 80, int: false, zh: '血尿素（mmol/L）', en: 'urea (mmol/L)' },
+  totalCholesterol: { min: 0.5, max: 25, int: false, zh: '总胆固醇（mmol/L）', en: 'total cholesterol (mmol/L)' },
+  triglycerides: { min: 0.1, max: 50, int: false, zh: '甘油三酯（mmol/L）', en: 'triglycerides (mmol/L)' },
+  ldl: { min: 0.1, max: 20, int: false, zh: '血清低密度脂蛋白胆固醇（mmol/L）', en: 'LDL cholesterol (mmol/L)' },
+  hdl: { min: 0.1, max: 10, int: false, zh: '血清高密度脂蛋白胆固醇（mmol/L）', en: 'HDL cholesterol (mmol/L)' },
+} as const;
+export type ElderlyNumber = keyof typeof ELDERLY_LIMITS;
+export const ELDERLY_NUMBERS = Object.keys(ELDERLY_LIMITS) as ElderlyNumber[];
+
+/** Urinalysis (尿常规) entries: the dipstick's grades. */
+export const URINE_GRADES = ['-', '±', '+', '++', '+++', '++++'] as const;
+export const FINDING = ['normal', 'abnormal'] as const;
+export const GUIDANCE = ['regular-follow-up', 'chronic-management', 'recheck', 'refer'] as const;
+
+export type ElderlyFormIn = {
+  serviceDate: string;
+  selfCare: SelfCareAnswers;
+  urineProtein?: string | null; urineGlucose?: string | null;
+  ecg?: string | null; ecgText?: string | null; ultrasound?: string | null; ultrasoundText?: string | null;
+  guidance?: string[] | null;
+} & { [K in ElderlyNumber]?: number | null };
+export interface FieldProblem { path: string; problem: string }
+
+/** The form's problems, each naming its field in English and Chinese; none: it may be saved as typed. */
+export function elderlyFormProblems(f: ElderlyFormIn, today: string): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  if (f.serviceDate > today) out.push({ path: 'serviceDate', problem: 'service date is in the future / 体检日期晚于今天' });
+  for (const k of SELF_CARE_KEYS) {
+    const it = SELF_CARE_ITEMS[k];
+    const v = f.selfCare?.[k];
+    if (!(it.scores as readonly number[]).includes(v)) out.push({ path: `selfCare.${k}`, problem: `${it.en} score must be one of ${[...new Set(it.scores)].join(', ')} / ${it.zh}评分应为 ${[...new Set(it.scores)].join('、')} 之一` });
+  }
+  for (const k of ELDERLY_NUMBERS) {
+    const v = f[k];
+    if (v == null) continue;
+    const l = ELDERLY_LIMITS[k];
+    if (!Number.isFinite(v) || v < l.min || v > l.max) out.push({ path: k, problem: `${l.en} must be between ${l.min} and ${l.max} / ${l.zh}应在 ${l.min} 至 ${l.max} 之间` });
+    else if (l.int && !Number.isInteger(v)) out.push({ path: k, problem: `${l.en} must be a whole number / ${l.zh}应为整数` });
+  }
+  for (const [s, d] of [['systolicLeft', 'diastolicLeft'], ['systolicRight', 'diastolicRight']] as const) {
+    const sv = f[s], dv = f[d];
+    if ((sv == null) !== (dv == null)) out.push({ path: sv == null ? s : d, problem: 'blood pressure needs both numbers / 血压须同时填写收缩压和舒张压' });
+    else if (sv != null && dv != null && dv >= sv) out.push({ path: d, problem: 'diastolic must be below systolic / 舒张压应低于收缩压' });
+  }
+  if (f.ldl != null && f.totalCholesterol != null && f.ldl > f.totalCholesterol) out.push({ path: 'ldl', problem: 'LDL above total cholesterol / 低密度脂蛋白胆固醇高于总胆固醇' });
+  for (const k of ['urineProtein', 'urineGlucose'] as const) if (f[k] != null && !(URINE_GRADES as readonly string[]).includes(f[k]!)) out.push({ path: k, problem: `must be one of ${URINE_GRADES.join(' ')} / 应为 ${URINE_GRADES.join(' ')} 之一` });
+  for (const [k, t] of [['ecg', 'ecgText'], ['ultrasound', 'ultrasoundText']] as const) {
+    if (f[k] != null && !(FINDING as readonly string[]).includes(f[k]!)) out.push({ path: k, problem: 'must be normal or abnormal / 应为正常或异常' });
+    if (f[t] && f[k] !== 'abnormal') out.push({ path: t, problem: 'a finding is described but 异常 was not chosen / 填写了异常描述但未选“异常”' });
+  }
+  for (const g of f.guidance ?? []) if (!(GUIDANCE as readonly string[]).includes(g)) out.push({ path: 'guidance', problem: `unknown guidance ${g} / 未知的健康指导` });
+  return out;
+}
+
+export type AnnualStatus = 'done' | 'due' | 'overdue';
+/**
+ * The annual service's status in a calendar year on a day: done if a service was recorded that year;
+ * else overdue on or after the year's last quarter start (1 October: the norm asks for one a year,
+ * and a team has the last quarter to catch up — local practice, see README), else due.
+ */
+export function annualStatus(servedOn: string[], day: string): { year: number; status: AnnualStatus; servedOn: string | null } {
+  const year = Number(day.slice(0, 4));
+  const that = servedOn.filter((d) => d.startsWith(`${year}-`) && d <= day).sort();
+  if (that.length) return { year, status: 'done', servedOn: that[that.length - 1] };
+  return { year, status: day >= `${year}-10-01` ? 'overdue' : 'due', servedOn: null };
+}
+
+/**
+ * 老年人健康管理率 = 年内接受健康管理人数 / 年内辖区内65岁及以上常住居民数 × 100%; managed means a
+ * complete annual service that year (档案, 体检, 健康指导, 体检表填写完整). Rate to one decimal of a percent; null with no residents.
+ */
+export function managementRate(managed: number, residents: number): number | null {
+  if (residents === 0) return null;
+  return Math.round((managed / residents) * 1000) / 10;
+}
+
+/** The items the norm lists for the annual service; a service missing one is recorded but not counted as managed. */
+export const REQUIRED_ITEMS = [...ELDERLY_NUMBERS.filter((k) => k !== 'systolicRight' && k !== 'diastolicRight'), 'urineProtein', 'urineGlucose', 'ecg', 'ultrasound', 'guidance'] as const;
+
+/** The required items a form leaves empty (none: 体检表填写完整). */
+export function missingItems(f: ElderlyFormIn): string[] {
+  return REQUIRED_ITEMS.filter((k) => k === 'guidance' ? !(f.guidance?.length) : (f as Record<string, unknown>)[k] == null);
+}
