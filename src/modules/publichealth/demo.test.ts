@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINES, openTestDb, type TestDb } from '../../../test/helpers/db.ts';
 import { seedCounty } from '../demo/seed.ts';
-import { childrenUnder } from '../registry/residents.ts';
+import { residentsBornBetween } from '../registry/residents.ts';
 import { immunisationHistories } from '../records/service.ts';
 import { addDays, today } from '../../shared/time.ts';
 import { addSpan, childSchedule, coverageOf } from './rules.ts';
@@ -23,7 +23,7 @@ for (const engine of ENGINES.slice(0, 1)) {
 
     test('coverage in the mid-90s for the early doses, mostly on time; doses not counted under 1%', async (ctx) => {
       const day = today();
-      const kids = await childrenUnder(t.db, '371003', addDays(addSpan(day, { years: -7 }), 1), day);
+      const kids = await residentsBornBetween(t.db, '371003', addDays(addSpan(day, { years: -7 }), 1), day);
       assert.ok(kids.length > 100, `children under 7: ${kids.length}`);
       const h = await immunisationHistories(t.db, kids.map((k) => k.id));
       const cohort = kids.map((k) => ({ birth: k.birthDate, history: h.get(k.id) ?? [] }));

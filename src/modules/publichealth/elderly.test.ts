@@ -2,7 +2,8 @@
 // 老年人生活自理能力评估表 and WS/T 428-2013 (see data/publichealth/README.md).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ageInYears, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareBand, selfCareScore, waistBand, type ElderlyFormIn } from './elderly.ts';
+import { ageOn } from '../registry/rules.ts';
+import { annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareBand, selfCareScore, waistBand, type ElderlyFormIn } from './elderly.ts';
 
 const zero = { eating: 0, grooming: 0, dressing: 0, toileting: 0, activity: 0 };
 const full: ElderlyFormIn = {
@@ -18,7 +19,7 @@ describe('who is in it', () => {
       ['1961-12-03', '2026-12-03', 65, true], ['1961-12-04', '2026-12-03', 64, false], ['1930-01-01', '2026-12-03', 96, true],
       ['1960-02-29', '2025-02-28', 64, false], ['1960-02-29', '2025-03-01', 65, true],
     ];
-    for (const [b, d, age, inIt] of cases) { assert.equal(ageInYears(b, d), age, `${b} on ${d}`); assert.equal(isElderly(b, d), inIt, `${b} on ${d}`); }
+    for (const [b, d, age, inIt] of cases) { assert.equal(ageOn(b, d), age, `${b} on ${d}`); assert.equal(isElderly(b, d), inIt, `${b} on ${d}`); }
   });
 });
 

@@ -3,19 +3,14 @@
 // and its bands, BMI and waist bands (WS/T 428-2013, the Chinese adult cut-offs), the form's bounds
 // (named, never clamped) and the indicator 老年人健康管理率. Pure; sources in data/publichealth/README.md.
 
+import { ageOn } from '../registry/rules.ts';
+
 /** Age from which a resident is in the programme (years, on the day). */
 export const ELDERLY_AGE = 65;
 
-/** Whole years of age on a day (YYYY-MM-DD strings, Asia/Shanghai calendar dates). */
-export function ageInYears(birthDate: string, day: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number);
-  const [y, m, d] = day.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
 /** In the programme on a day: aged 65 or more that day. */
 export function isElderly(birthDate: string, day: string): boolean {
-  return ageInYears(birthDate, day) >= ELDERLY_AGE;
+  return ageOn(birthDate, day) >= ELDERLY_AGE;
 }
 
 /**

@@ -37,5 +37,5 @@ INSERT INTO elderly_services (resident_id, county_code, facility_id, service_dat
 VALUES ($1,$2,$3,$4,$5::jsonb,$6,$7,$8,$9,$10) RETURNING id;
 
 -- elderlyServicesOf
-SELECT id, resident_id, service_date::text AS service_date, form, self_care_total, self_care_band, bmi::text AS bmi, complete
+SELECT id, resident_id, service_date::text AS service_date, complete
 FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at;

@@ -12,7 +12,8 @@ import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { assertMayAttach } from '../records/basis.ts';
 import { addImmunisation, immunisationHistories } from '../records/service.ts';
 import { getFacility, facilityBriefs, listFacilities } from '../registry/facilities.ts';
-import { careFacts, childrenUnder, liveResidentName } from '../registry/residents.ts';
+import { careFacts, liveResidentName, residentsBornBetween } from '../registry/residents.ts';
+import { ageOn } from '../registry/rules.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { townshipsOf } from '../registry/regions.ts';
@@ -21,7 +22,7 @@ import { addSpan, childSchedule, coverageOf, lotProblem, nextDoseOf, type ChildS
 import { SCHEDULE_VERSIONS, VACCINES, versionOn } from './schedule.ts';
 import * as store from './store.ts';
 import type { ChildCardOut, ElderlyServiceIn, VaccinationIn } from './schema.ts';
-import { ELDERLY_AGE, ageInYears, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareScore, waistBand, type AnnualStatus, type ElderlyFormIn } from './elderly.ts';
+import { ELDERLY_AGE, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareScore, waistBand, type AnnualStatus, type ElderlyFormIn } from './elderly.ts';
 
 /** Children the clinic's lists take in: under 7 years (the 预防接种证's programme ages; catch-up to 18 is shown on a child's own card). */
 export const LIST_AGE_YEARS = 7;
@@ -81,7 +82,7 @@ export async function childCard(db: Db, p: Principal, o: AccessOptions, resident
 }
 
 async function clinicChildren(q: Queryable, clinic: Clinic, day: string) {
-  const kids = await childrenUnder(q, regionPrefix(clinic.regionCode), addDays(addSpan(day, { years: -LIST_AGE_YEARS }), 1), day);
+  const kids = await residentsBornBetween(q, regionPrefix(clinic.regionCode), addDays(addSpan(day, { years: -LIST_AGE_YEARS }), 1), day);
   const histories = await immunisationHistories(q, kids.map((k) => k.id));
   return kids.map((k) => ({ ...k, history: histories.get(k.id) ?? [] }));
 }
@@ -221,7 +222,7 @@ export async function coverageByTownship(db: Db, p: Principal, f: { day?: string
   const scope = await scopePrefix(db, p);
   const prefix = scope ?? f.county;
   if (!prefix) throw badRequest('publichealth.county_required', { zh: '请指定区县', en: 'Name the county' }, [{ path: 'county', problem: 'required / 必填' }]);
-  const kids = await childrenUnder(db, prefix, addDays(addSpan(day, { years: -LIST_AGE_YEARS }), 1), day);
+  const kids = await residentsBornBetween(db, prefix, addDays(addSpan(day, { years: -LIST_AGE_YEARS }), 1), day);
   const histories = await immunisationHistories(db, kids.map((k) => k.id));
   const towns = (await townshipsOf(db, prefix.slice(0, 6))).filter((t) => t.code.startsWith(prefix) || prefix.startsWith(regionPrefix(t.code)));
   const byTown = new Map<string, { birth: string; history: { vaccine: string; givenOn: string }[] }[]>(towns.map((t) => [t.code, []]));
@@ -241,7 +242,7 @@ export type { ChildSchedule };
 
 /** The clinic's residents aged 65+ on a day (registry), each with their services of that year. */
 async function clinicElderly(q: Queryable, clinic: Clinic, day: string) {
-  const olds = await childrenUnder(q, regionPrefix(clinic.regionCode), '1880-01-01', addSpan(day, { years: -ELDERLY_AGE }));
+  const olds = await residentsBornBetween(q, regionPrefix(clinic.regionCode), '1880-01-01', addSpan(day, { years: -ELDERLY_AGE }));
   const served = await store.elderlyServicesOf(q, olds.map((r) => r.id), `${day.slice(0, 4)}-01-01`);
   const by = new Map<string, store.ElderlyServiceRow[]>();
   for (const s of served) by.set(s.resident_id, [...(by.get(s.resident_id) ?? []), s]);
@@ -258,7 +259,7 @@ export async function elderlyDueList(db: Db, p: Principal, f: { day?: string; st
   const olds = await clinicElderly(db, clinic, day);
   const all = olds.map((r) => {
     const s = annualStatus(r.services.filter((x) => x.complete).map((x) => x.service_date), day);
-    return { residentId: r.id, name: r.name, sex: r.sex, age: ageInYears(r.birthDate, day), villageName: r.villageName, status: s.status, servedOn: s.servedOn,
+    return { residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birthDate, day), villageName: r.villageName, status: s.status, servedOn: s.servedOn,
       daysLate: s.status === 'overdue' ? daysBetween(`${s.year}-10-01`, day) : 0 };
   });
   const counts = { due: 0, overdue: 0, done: 0 };

@@ -74,11 +74,12 @@ export async function insertElderlyService(q: Queryable, x: { residentId: string
   return r.id;
 }
 
-export interface ElderlyServiceRow { id: string; resident_id: string; service_date: string; form: Record<string, unknown>; self_care_total: number; self_care_band: string; bmi: string | null; complete: boolean }
+/** What the lists and the rate read of a service: whose, when, and whether complete (not the form itself). */
+export interface ElderlyServiceRow { id: string; resident_id: string; service_date: string; complete: boolean }
 
 /** The services of some residents from a day on (the year's), oldest first. */
 export function elderlyServicesOf(q: Queryable, residentIds: string[], from: string): Promise<ElderlyServiceRow[]> {
   return q.query<ElderlyServiceRow>(
-    `SELECT id, resident_id, service_date::text AS service_date, form, self_care_total, self_care_band, bmi::text AS bmi, complete
+    `SELECT id, resident_id, service_date::text AS service_date, complete
        FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at`, [residentIds, from]);
 }

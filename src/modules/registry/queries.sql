@@ -262,7 +262,7 @@ SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.death_date::text
  FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = substr(r.village_code, 1, 9) || '000'
 WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL;
 
--- childrenUnder
+-- residentsBornBetween
 SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.village_code, v.name AS village_name
  FROM residents r JOIN regions v ON v.code = r.village_code
 WHERE r.village_code LIKE $1 || '%' AND r.birth_date BETWEEN $2::date AND $3::date AND r.merged_into IS NULL AND r.death_date IS NULL

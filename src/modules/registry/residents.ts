@@ -339,8 +339,8 @@ export async function cardPeople(q: Queryable, keys: Keys | null, ids: readonly 
 }
 
 /** Live children born in [bornFrom, bornTo] living under a region prefix (a clinic's area), for the programmes' lists. */
-export async function childrenUnder(q: Queryable, prefix: string, bornFrom: string, bornTo: string): Promise<{ id: string; name: string; sex: 'M' | 'F'; birthDate: string; villageCode: string; villageName: string }[]> {
-  return (await store.childrenUnder(q, prefix, bornFrom, bornTo)).map((r) => ({ id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, villageName: r.village_name }));
+export async function residentsBornBetween(q: Queryable, prefix: string, bornFrom: string, bornTo: string): Promise<{ id: string; name: string; sex: 'M' | 'F'; birthDate: string; villageCode: string; villageName: string }[]> {
+  return (await store.residentsBornBetween(q, prefix, bornFrom, bornTo)).map((r) => ({ id: r.id, name: r.name, sex: r.sex, birthDate: r.birth_date, villageCode: r.village_code, villageName: r.village_name }));
 }
 
 /** What care rules need of a live resident: sex, birth date, county, the priority-group conditions (null when none or merged away). */

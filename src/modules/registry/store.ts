@@ -483,10 +483,10 @@ export function cardPeople(q: Queryable, ids: readonly string[]): Promise<CardPe
       WHERE r.id = ANY($1::uuid[]) AND r.merged_into IS NULL`, [ids]);
 }
 
-export interface ChildRow { id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_code: string; village_name: string }
+export interface BornBetweenRow { id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_code: string; village_name: string }
 /** Live residents born in [bornFrom, bornTo] living under a region prefix, by birth date then name. */
-export function childrenUnder(q: Queryable, prefix: string, bornFrom: string, bornTo: string): Promise<ChildRow[]> {
-  return q.query<ChildRow>(
+export function residentsBornBetween(q: Queryable, prefix: string, bornFrom: string, bornTo: string): Promise<BornBetweenRow[]> {
+  return q.query<BornBetweenRow>(
     `SELECT r.id, r.name, r.sex, r.birth_date::text AS birth_date, r.village_code, v.name AS village_name
        FROM residents r JOIN regions v ON v.code = r.village_code
       WHERE r.village_code LIKE $1 || '%' AND r.birth_date BETWEEN $2::date AND $3::date AND r.merged_into IS NULL AND r.death_date IS NULL
