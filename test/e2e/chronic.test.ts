@@ -78,8 +78,30 @@ describe('chronic follow-up in the browser', { skip: HAVE_BROWSER ? false : 'Chr
     assert.deepEqual(await lastVisit(page, htn.residentId, 'hypertension'), before, 'nothing was saved');
     await shot(page, 'chronic-followup-out-of-range');
 
-    // Corrected, with a medication typed and tabbed past: saved as typed.
+    // The visit date: tomorrow and a day that does not exist are refused beside the field, kept as typed;
+    // 无症状 with a symptom ticked is refused beside 无症状. Nothing is saved.
     await page.fill('#sbp', '150');
+    for (const [typed, message] of [[dayFromToday(1), '随访日期不能晚于今天'], ['2026-02-30', '日期格式为 YYYY-MM-DD']] as const) {
+      await page.fill('#visitDate', typed);
+      await page.click('[data-testid="save-followup"]');
+      // (the message of the date before may still be fading out beside the new one: wait for this one by its text)
+      await fieldError(page, 'visitDate').filter({ hasText: message }).waitFor();
+      assert.equal(await page.inputValue('#visitDate'), typed, 'the typed date is kept');
+    }
+    await page.fill('#visitDate', dayFromToday(0));
+    await page.waitForFunction(() => !document.querySelector('#visitDate')?.closest('.ant-form-item')?.querySelector('.ant-form-item-explain-error'), null, { timeout: 5000 });
+    await page.getByLabel('剧烈头痛或头晕').check();
+    await page.getByLabel('无症状').check();
+    await page.click('[data-testid="save-followup"]');
+    await fieldError(page, 'noSymptoms').waitFor();
+    assert.equal(await fieldError(page, 'noSymptoms').textContent(), '已选“无症状”，不能再选症状');
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('[data-testid="followup-saved"]').count(), 0);
+    assert.deepEqual(await lastVisit(page, htn.residentId, 'hypertension'), before, 'nothing was saved');
+    await page.getByLabel('无症状').uncheck();
+    await page.getByLabel('剧烈头痛或头晕').uncheck();
+
+    // Corrected, with a medication typed and tabbed past: saved as typed.
     await page.fill('#medication', '');
     await page.click('#medication');
     await page.keyboard.type('氨氯地平 5mg qd');
