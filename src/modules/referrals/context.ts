@@ -36,7 +36,8 @@ export async function visibleReferral(q: Queryable, p: Principal, id: string, lo
 
 /** The error of a refused transition: 400 for a missing input, 409 for a state conflict. */
 export function refuse(code: Refusal, field: string | undefined, problem: string, message: { zh: string; en: string } = REFUSAL_TEXT[code]) {
-  const fields = [{ path: field ?? 'status', problem }];
+  // A move refused by the state alone names no field: its message says which state, in words.
+  const fields = field ? [{ path: field, problem }] : [];
   return INPUT_REFUSALS.has(code) ? badRequest(code, message, fields) : conflict(code, message, fields);
 }
 

@@ -57,6 +57,7 @@ const en: Record<keyof typeof zh, string> = {
   'chronic.scr.sbp': 'Systolic',
   'chronic.scr.title': 'Blood-pressure screening, residents 35+',
   'chronic.wl.delivered': 'Delivered {delivered} of {owed} owed',
+  'chronic.wl.deliveredNoneDue': 'Delivered {delivered} · none due yet',
   'chronic.wl.dmFollowUp': 'Diabetes follow-up',
   'chronic.wl.due': 'Due',
   'chronic.wl.export': 'Export',

@@ -55,6 +55,7 @@ export default {
   'chronic.scr.sbp': '收缩压',
   'chronic.scr.title': '35岁以上居民血压筛查',
   'chronic.wl.delivered': '已提供 {delivered}/应提供 {owed}',
+  'chronic.wl.deliveredNoneDue': '已提供 {delivered} · 尚无到期',
   'chronic.wl.dmFollowUp': '糖尿病随访',
   'chronic.wl.due': '应服务日期',
   'chronic.wl.export': '导出',

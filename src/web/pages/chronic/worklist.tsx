@@ -67,7 +67,7 @@ export function WorklistPage() {
               {r.frequency ? <span style={{ color: '#888' }}>{r.frequency}</span> : null}
               {r.provisional ? <Tag color="gold">{t('chronic.wl.provisional')}</Tag> : null}
             </Space>) },
-          { title: t('chronic.col.lastVisit'), render: (_, r) => (r.kind === 'package' ? t('chronic.wl.delivered', { delivered: r.delivered ?? 0, owed: r.owed ?? 0 }) : r.lastVisit ?? '—') },
+          { title: t('chronic.col.lastVisit'), render: (_, r) => (r.kind === 'package' ? (r.owed ? t('chronic.wl.delivered', { delivered: r.delivered ?? 0, owed: r.owed }) : t('chronic.wl.deliveredNoneDue', { delivered: r.delivered ?? 0 })) : r.lastVisit ?? '—') },
           { title: t('chronic.wl.lastClass'), render: (_, r) => (r.lastClass ? <Tag color={r.lastClass === 'controlled' ? 'green' : 'red'}>{VISIT_CLASS_LABELS[r.lastClass as VisitClass][lang]}</Tag> : '—') },
           { title: t('chronic.wl.lastValues'), render: (_, r) => (r.kind === 'package' ? '—' : r.programme === 'hypertension' ? (r.lastSbp ? `${r.lastSbp}/${r.lastDbp}` : '—') : r.lastGlucose ?? '—') },
           { title: t('chronic.wl.due'), dataIndex: 'nextDue' },
