@@ -240,7 +240,8 @@ export function ElderlyServicePage() {
           action={<Button ref={back} type="primary" onClick={() => nav('/publichealth/elderly')} data-testid="elderly-back">{t('publichealth.elderly.form.back')}</Button>} />
       )}
       {serverError && <Alert type="error" showIcon message={serverError} style={{ marginBottom: 12 }} data-testid="elderly-error" />}
-      <Form form={form} layout="vertical" disabled={!!saved} onFinish={submit}>
+      <Form form={form} layout="vertical" disabled={!!saved} onFinish={submit}
+        onFinishFailed={({ errorFields }) => setServerError(t('publichealth.elderly.form.problems', { n: errorFields.length }))}>
         <Row gutter={12}>
           <Col xs={12} md={6}>
             <Form.Item name="serviceDate" label={t('publichealth.elderly.form.serviceDate')} rules={[{ required: true, message: t('publichealth.elderly.form.dateFormat') },
