@@ -98,6 +98,7 @@ describe('an elderly annual service in the browser', { skip: HAVE_BROWSER ? fals
     assert.equal(await errorOf('serviceDate'), '体检日期不能晚于今天');
     assert.equal(await errorOf('systolicLeft'), '左侧收缩压（mmHg）应在 60 至 280 之间');
     assert.equal(await errorOf('selfCare-grooming'), '梳洗评分应为 0、1、3、7 之一');
+    assert.equal(await errorOf('selfCare-eating'), '请填写进餐评分');
     // Kept as typed, not clamped or changed; nothing saved.
     assert.deepEqual([await page.inputValue('#serviceDate'), await page.inputValue('#systolicLeft'), await page.inputValue('#selfCare-grooming')], [tomorrow, '400', '2']);
     assert.match(await page.textContent('[data-testid="elderly-error"]') ?? '', /未保存/);
@@ -111,7 +112,7 @@ describe('an elderly annual service in the browser', { skip: HAVE_BROWSER ? fals
     await press('Control+a'); await type(today());
     await ticks('症状', ['头晕', '其他']);
     await tabTo('其他症状'); await type(FORM.symptomsOther);
-    for (const [label, v] of [['体温（℃）', FORM.temperature], ['脉率（次/分钟）', FORM.pulse], ['呼吸频率（次/分钟）', FORM.respiration],
+    for (const [label, v] of [['体温（°C）', FORM.temperature], ['脉率（次/分钟）', FORM.pulse], ['呼吸频率（次/分钟）', FORM.respiration],
       ['血压 左侧 收缩压（mmHg）', FORM.systolicLeft], ['血压 左侧 舒张压（mmHg）', FORM.diastolicLeft], ['血压 右侧 收缩压（mmHg）', FORM.systolicRight], ['血压 右侧 舒张压（mmHg）', FORM.diastolicRight],
       ['身高（cm）', FORM.heightCm], ['体重（kg）', FORM.weightKg], ['腰围（cm）', FORM.waistCm]] as const) await number(label, v);
     await radio('老年人健康状态自我评估', 1); // 基本满意
@@ -175,6 +176,20 @@ describe('an elderly annual service in the browser', { skip: HAVE_BROWSER ? fals
     await shot(page, 'elderly-4-list-after');
     const wl2 = await api<{ items: { residentId: string; kind: string }[] }>(page, '/api/chronic/worklist?limit=5000');
     assert.ok(!wl2.json.items.some((x) => x.residentId === who.residentId && x.kind === 'elderly'), 'the annual service left the worklist');
+
+    // In English: the same refusal beside its field in English, the rate's definition in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="elderly-rate-definition"]')?.textContent?.includes('permanent residents 65+') ?? false);
+    await page.goto(`${ctx.server.url}/publichealth/elderly/${who.residentId}`);
+    await focusedIs('#serviceDate');
+    await page.focus('#systolicLeft');
+    await type('400');
+    await press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.ant-form-item-explain-error').length > 0);
+    assert.equal(await errorOf('systolicLeft'), 'systolic BP, left (mmHg) must be between 60 and 280');
+    assert.equal(await errorOf('selfCare-eating'), 'eating score is required');
+    assert.equal(await page.inputValue('#systolicLeft'), '400');
+    await shot(page, 'elderly-5-refused-en');
     assert.ok(keys > 150, `${keys} keys`);
   });
 });

@@ -75,6 +75,7 @@ describe('the form', () => {
       [{ fastingGlucose: 55 }, ['fastingGlucose']],
       [{ ldl: 6 }, ['ldl']],
       [{ selfCare: { ...zero, grooming: 2 } }, ['selfCare.grooming']],
+      [{ selfCare: { ...zero, eating: undefined } as unknown as typeof zero }, ['selfCare.eating']], // not scored
       [{ selfCare: { ...zero, eating: 1, activity: 7 } }, ['selfCare.eating', 'selfCare.activity']],
       [{ urineProtein: '+++++' }, ['urineProtein']],
       [{ ecgText: '房颤' }, ['ecgText']],

@@ -72,7 +72,7 @@ export function waistBand(waistCm: number, sex: 'M' | 'F'): WaistBand {
  * (inclusive) and names: outside is refused by name, never clamped.
  */
 export const ELDERLY_LIMITS = {
-  temperature: { min: 34, max: 42, int: false, zh: '体温（℃）', en: 'temperature (°C)' },
+  temperature: { min: 34, max: 42, int: false, zh: '体温（°C）', en: 'temperature (°C)' },
   pulse: { min: 20, max: 220, int: true, zh: '脉率（次/分钟）', en: 'pulse (per minute)' },
   respiration: { min: 5, max: 60, int: true, zh: '呼吸频率（次/分钟）', en: 'respiration (per minute)' },
   systolicLeft: { min: 60, max: 280, int: true, zh: '左侧收缩压（mmHg）', en: 'systolic BP, left (mmHg)' },
@@ -175,7 +175,8 @@ export function elderlyFormProblems(f: ElderlyFormIn, today: string): FieldProbl
   for (const k of SELF_CARE_KEYS) {
     const it = SELF_CARE_ITEMS[k];
     const v = f.selfCare?.[k];
-    if (!(it.scores as readonly number[]).includes(v)) out.push({ path: `selfCare.${k}`, problem: `${it.en} score must be one of ${[...new Set(it.scores)].join(', ')} / ${it.zh}评分应为 ${[...new Set(it.scores)].join('、')} 之一` });
+    if (v == null) out.push({ path: `selfCare.${k}`, problem: `${it.en} score is required / 请填写${it.zh}评分` });
+    else if (!(it.scores as readonly number[]).includes(v)) out.push({ path: `selfCare.${k}`, problem: `${it.en} score must be one of ${[...new Set(it.scores)].join(', ')} / ${it.zh}评分应为 ${[...new Set(it.scores)].join('、')} 之一` });
   }
   for (const k of ELDERLY_NUMBERS) {
     const v = f[k];

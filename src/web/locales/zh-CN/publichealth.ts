@@ -170,7 +170,7 @@ export default {
   'publichealth.elderly.sc.toileting.desc': '不需协助，可自控 0 · 偶尔失禁，但基本上能如厕或使用便具 1 · 经常失禁，在很多提示和协助下尚能如厕或使用便具 5 · 完全失禁，完全需要帮助 10',
   'publichealth.elderly.sc.activity': '活动：站立、室内行走、上下楼梯、户外活动',
   'publichealth.elderly.sc.activity.desc': '独立完成所有活动 0 · 借助较小的外力或辅助装置能完成站立、行走、上下楼梯等 1 · 借助较大的外力才能完成站立、行走，不能上下楼梯 5 · 卧床不起，活动完全需要帮助 10',
-  'publichealth.elderly.f.temperature': '体温（℃）',
+  'publichealth.elderly.f.temperature': '体温（°C）',
   'publichealth.elderly.f.pulse': '脉率（次/分钟）',
   'publichealth.elderly.f.respiration': '呼吸频率（次/分钟）',
   'publichealth.elderly.f.systolicLeft': '血压 左侧 收缩压（mmHg）',

@@ -204,7 +204,7 @@ export function ElderlyServicePage() {
     </Col>
   );
   const grade = (k: 'urineProtein' | 'urineGlucose') => (
-    <Col xs={12} md={6} key={k}>
+    <Col xs={24} md={12} key={k}>
       <Form.Item name={k} label={t(`publichealth.elderly.f.${k}`)} rules={[ruleFor(k)]}>
         <Radio.Group id={k} optionType="button" options={URINE_GRADES.map((g) => ({ value: g, label: g }))} />
       </Form.Item>
@@ -287,7 +287,7 @@ export function ElderlyServicePage() {
         <Row gutter={12}>
           {(['haemoglobin', 'wbc', 'platelets'] as const).map((k) => num(k, 8))}
           {grade('urineProtein')}{grade('urineGlucose')}
-          {num('fastingGlucose')}
+          {num('fastingGlucose', 6)}
           {(['alt', 'ast', 'totalBilirubin', 'creatinine', 'urea', 'totalCholesterol', 'triglycerides', 'ldl', 'hdl'] as const).map((k) => num(k, 6))}
           {finding('ecg')}{text('ecgText', 18)}{finding('ultrasound')}{text('ultrasoundText', 18)}
         </Row>
