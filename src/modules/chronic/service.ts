@@ -140,6 +140,8 @@ async function auditList(db: Db, p: Principal, action: string, basis: string, re
 }
 
 const RISK: Record<string, number> = { complication: 0, uncontrolled: 1, adverse_reaction: 2, none: 3, controlled: 4 };
+/** A resident's rows: the programmes' first (chronic follow-ups, the elderly annual service), then the packages'. */
+const KIND_ORDER: Record<WorklistRow['kind'], number> = { chronic: 0, elderly: 1, package: 2 };
 const STATUS_ORDER: Record<WorklistRow['status'], number> = { overdue: 0, due_this_week: 1, never_seen: 2, scheduled: 3 };
 
 /** The team's worklist: programme patients and contract package services due this week, overdue, or never seen; riskiest first (uncontrolled last visit first). */
@@ -179,7 +181,7 @@ export async function worklist(db: Db, p: Principal, o: Pick<WorklistQuery, 'sta
   for (const x of items) x.riskClass = worst.get(x.residentId) ?? null;
   const risk = (x: WorklistRow) => RISK[x.riskClass ?? 'none'];
   const byDue = (a: WorklistRow, b: WorklistRow) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '');
-  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : b.kind === 'chronic' ? 1 : a.kind === 'package' ? -1 : 1) || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
+  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
   const cmp = o.sort === 'due' ? (a: WorklistRow, b: WorklistRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byDue(a, b) || byName(a, b)
     : o.sort === 'name' ? byName
       // by risk, a resident's rows together (their programme rows first), residents in the order of their earliest due date

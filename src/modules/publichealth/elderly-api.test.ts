@@ -43,7 +43,7 @@ for (const engine of ENGINES) {
       const gpWorker = await buildWorker(t.db, { name: '全科甲', employerId: centre.id });
       const gp = await t.signIn('eld-gp', 'doctor', { facilityCode: centre.code });
       await t.db.query('UPDATE users SET worker_id = $1 WHERE username = $2', [gpWorker.id, 'eld-gp']);
-      const team = await buildTeam(t.db, { facilityId: centre.id, leadWorkerId: gpWorker.id, villages: [tree.villageA] });
+      const team = await buildTeam(t.db, { facilityId: centre.id, leadWorkerId: gpWorker.id, villages: [tree.villageA, tree.villageA2] });
       await t.db.query(`INSERT INTO service_packages (code, name, kind, price_fen, payer, items) VALUES ('ELD-T', '老年人服务包', 'personalised', 0, 'public_health', '[{"service":"elderly_check","name":"老年人健康体检","frequency":"1次/年"}]')`);
       await buildContract(t.db, { residentId: a, teamId: team.id });
       await buildContract(t.db, { residentId: c, teamId: team.id, packages: ['ELD-T'] });
@@ -153,6 +153,7 @@ for (const engine of ENGINES) {
       assert.equal(rows.filter((x) => x.service === 'elderly_check').length, 0, 'the package row is the programme row');
       const all = (await get(gp, '/api/chronic/worklist?limit=500')).json().items as { residentId: string; kind: string }[];
       assert.ok(!all.some((x) => x.residentId === a && x.kind === 'elderly'), '甲 was served this year');
+      assert.ok(!all.some((x) => x.residentId === b), '乙 lives in a village of the team but has no contract (no basis): served from the centre\'s list');
     });
   });
 }

@@ -53,7 +53,6 @@ SELECT r.id AS resident_id, r.name, r.sex, r.birth_date::text AS birth_date, v.n
       (SELECT max(s.service_date)::text FROM elderly_services s WHERE s.resident_id = r.id AND s.complete
          AND s.service_date >= make_date(extract(year FROM $2::date)::int, 1, 1) AND s.service_date <= $2::date) AS served_on
  FROM residents r JOIN regions v ON v.code = r.village_code
- LEFT JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
- LEFT JOIN village_team() area ON area.village_code = r.village_code
+ JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
 WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')::date
-  AND coalesce(cur.team_id, area.team_id) = ANY($1::uuid[]);
+  AND cur.team_id = ANY($1::uuid[]);

@@ -103,9 +103,10 @@ export function elderlyManagedByTownship(q: Queryable, prefix: string, day: stri
 }
 
 /**
- * The residents 65+ on a day attributed to the teams (their current contract's team, else the team
- * serving their village: contracts' attribution functions, migration 018), with the day of their
- * last complete service of the day's year — the worklist's annual-service rows.
+ * The residents 65+ on a day under the teams' current contracts (contracts' attribution function
+ * contract_team_on, migration 018: a contract is the team's basis to see and write the record; a
+ * resident with none is served from the facility's own list), with the day of their last complete
+ * service of the day's year — the worklist's annual-service rows.
  */
 export function elderlyOfTeams(q: Queryable, teamIds: string[], day: string): Promise<{ resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; served_on: string | null }[]> {
   return q.query(
@@ -113,8 +114,7 @@ export function elderlyOfTeams(q: Queryable, teamIds: string[], day: string): Pr
             (SELECT max(s.service_date)::text FROM elderly_services s WHERE s.resident_id = r.id AND s.complete
                AND s.service_date >= make_date(extract(year FROM $2::date)::int, 1, 1) AND s.service_date <= $2::date) AS served_on
        FROM residents r JOIN regions v ON v.code = r.village_code
-       LEFT JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
-       LEFT JOIN village_team() area ON area.village_code = r.village_code
+       JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
       WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')::date
-        AND coalesce(cur.team_id, area.team_id) = ANY($1::uuid[])`, [teamIds, day]);
+        AND cur.team_id = ANY($1::uuid[])`, [teamIds, day]);
 }
