@@ -6,7 +6,7 @@
 // data folder that each browser-test file copies, and the web app, built here once when missing.
 // Usage: npm test [-- FILTER...]   (FILTER: substrings of test file paths)
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -50,8 +50,6 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     process.exit(130);
   });
 }
-const testRun = (list, env = {}) => node(['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...list], { MERIDIAN_TEST: '1', ...env });
-
 const t0 = Date.now();
 // Shared fixtures first: the migrated PGlite template that test files clone.
 if ((await node(['--import', 'tsx', 'test/prepare.ts'])) !== 0) process.exit(1);
@@ -60,20 +58,64 @@ if (browser && !existsSync(join(root, 'dist', 'web', 'index.html'))) {
   if ((await node([join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'])) !== 0) process.exit(1);
 }
 
-// One run of every file, two at a time, the longest kinds first so that no slot idles at the end while one long file
-// finishes: the browser tests and the command-line tests (each a server or a CLI process on an embedded database), then
-// the rest. The browser tests' county seeds beside them; each browser-test file waits for it (test/e2e/county.ts).
+// One run of every file, two at a time (this 2-core machine's measure: three were no faster), each file its own
+// `node --test` process whose output is printed whole when it ends, so that two files never interleave. The files
+// go longest first, by the wall times of the last run (.tmp/test-durations.json, else test/durations.json; a file not yet timed counts as long
+// when it is a browser or command-line test, each a server or a CLI process on an embedded database), so that no slot
+// idles at the end while one long file finishes. The browser tests' county seeds beside them; each browser-test file
+// waits for it (test/e2e/county.ts).
 const countyDir = join(root, '.tmp', 'e2e-county');
-const long = (f) => f.startsWith('test/e2e/') || f.startsWith('test/cli/');
-const ordered = [...files.filter(long), ...files.filter((f) => !long(f))];
+const durationsFile = join(root, '.tmp', 'test-durations.json');
+// (a clean clone has no times of its own yet: it takes the committed ones, test/durations.json, from a whole run)
+let last = {};
+for (const f of [durationsFile, join(root, 'test', 'durations.json')]) {
+  try { last = JSON.parse(readFileSync(f, 'utf8')); break; } catch { /* not there: the next, or none */ }
+}
+const guess = (f) => last[f] ?? (f.startsWith('test/e2e/') || f.startsWith('test/cli/') ? 120_000 : 10_000);
+const ordered = [...files].sort((a, b) => guess(b) - guess(a));
 let county = Promise.resolve(0);
 if (browser) {
   rmSync(countyDir, { recursive: true, force: true }); // no READY of an earlier run may be read while this one seeds
   county = node(['--import', 'tsx', 'test/e2e/prepare-county.ts'], { MERIDIAN_E2E_COUNTY: countyDir });
 }
+
+/** Runs one test file in its own process; resolves with its exit code and wall time once its output is printed. */
+function runFile(file) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const c = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=300000', file], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MERIDIAN_TEST: '1', ...(browser ? { MERIDIAN_E2E_COUNTY: countyDir } : {}), FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    });
+    children.add(c);
+    const out = [];
+    c.stdout.on('data', (d) => out.push(d));
+    c.stderr.on('data', (d) => out.push(d));
+    c.on('close', (code, signal) => {
+      children.delete(c);
+      const ms = Date.now() - started;
+      const exit = code ?? (signal ? 1 : 0);
+      process.stdout.write(`\n# ${exit === 0 ? 'ok  ' : 'FAIL'} ${file} (${(ms / 1000).toFixed(1)} s)\n`);
+      process.stdout.write(Buffer.concat(out));
+      resolve({ file, exit, ms });
+    });
+  });
+}
+
 // Without Chromium the browser-test files report themselves skipped.
-const code = await testRun(ordered, { MERIDIAN_E2E_COUNTY: countyDir });
+const queue = [...ordered];
+const results = [];
+await Promise.all(Array.from({ length: 2 }, async () => {
+  while (queue.length) results.push(await runFile(queue.shift()));
+}));
 const countyCode = await county;
 if (countyCode !== 0) console.error('# the shared browser-test county could not be seeded / 浏览器测试的共享县域数据生成失败');
-console.log(`# npm test: ${files.length} files in ${Math.round((Date.now() - t0) / 1000)} s`);
-process.exit(code || countyCode);
+// A filtered run keeps the times of the files it did not run.
+writeFileSync(durationsFile, JSON.stringify({ ...last, ...Object.fromEntries(results.map((r) => [r.file, r.ms])) }, null, 1));
+const failed = results.filter((r) => r.exit !== 0);
+console.log('\n# slowest files / 最慢的测试文件:');
+for (const r of [...results].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`#   ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.file}`);
+for (const r of failed) console.log(`# FAILED / 失败: ${r.file}`);
+console.log(`# npm test: ${files.length} files in ${Math.round((Date.now() - t0) / 1000)} s, ${failed.length} failed`);
+process.exit(failed.length || countyCode ? 1 : 0);

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGroup } from '../helpers/processes.ts';
+import { TEST_SECRET } from '../helpers/db.ts';
 
 /** What the shared county is: the demo district, 6,000 residents, seed 11. */
 export const E2E_COUNTY = { county: '371003', residents: 6000, seed: 11 } as const;
@@ -20,6 +21,9 @@ export const FAILED = '.failed';
 export async function buildSharedCounty(dir = DEFAULT_COUNTY_DIR): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // The suite's secret, so that the county's database is keyed as every test database is: the service tests that ask
+  // for this very county (test/helpers/seeded.ts) open a copy of it instead of seeding it again.
+  writeFileSync(join(dir, 'secret.key'), `${TEST_SECRET}\n`, { mode: 0o600 });
   const t0 = Date.now();
   const r = await runGroup(process.execPath, [BIN, 'seed', '--county', E2E_COUNTY.county, '--residents', String(E2E_COUNTY.residents), '--seed', String(E2E_COUNTY.seed)], {
     env: { ...process.env, DATABASE_URL: '', MERIDIAN_DATA_DIR: dir, LOG_LEVEL: 'warn' }, timeoutMs: 600_000 });
@@ -45,7 +49,7 @@ export async function copyOfSharedCounty(): Promise<string> {
 }
 
 /** Waits for the runner's seed of the shared county to finish (READY), or fails with its message (FAILED). */
-async function waitForSharedCounty(dir: string, timeoutMs = 600_000): Promise<void> {
+export async function waitForSharedCounty(dir: string, timeoutMs = 600_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!existsSync(join(dir, READY))) {
     if (existsSync(join(dir, FAILED))) throw new Error(`the shared county in ${dir} could not be seeded:\n${readFileSync(join(dir, FAILED), 'utf8')}`);

@@ -1,6 +1,6 @@
 // Browser tests drive the real built app in Debian's headless Chromium through playwright-core.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { before, after } from 'node:test';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort, spawnGroup, waitForOutput } from '../helpers/processes.ts';
@@ -73,6 +73,13 @@ export function useServerAndBrowser(o: { beforeStart?: (dataDir: string) => Prom
     ctx.browser = await launchBrowser();
   });
   after(async () => {
+    // Each open page as the suite left it (test-results/screenshots/last-<file>-<n>.png): after a failure, what the
+    // user would have seen at that moment.
+    if (ctx.browser) {
+      const file = basename(process.argv[1] ?? 'suite').replace(/\.test\.ts$/, '');
+      const pages = ctx.browser.contexts().flatMap((c) => c.pages());
+      for (const [i, p] of pages.entries()) await shot(p, `last-${file}-${i}`).catch(() => undefined);
+    }
     await ctx.browser?.close();
     await ctx.server?.stop();
   });

@@ -46,9 +46,26 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     assert.match(await row.innerText(), /剩余/);
     await shot(coord, 'referrals-3-coordinator-inbox');
     await coord.goto(`${suite.server.url}/referrals/${id}`);
+    // a second tab on the same referral, opened before the first accepts (a colleague's screen, or the coordinator's own)
+    const stale = await coord.context().newPage();
+    await stale.goto(`${suite.server.url}/referrals/${id}`);
+    await stale.waitForSelector('[data-testid="referral-status"]:has-text("待接收")');
     await coord.click('[data-testid="accept"]');
     await coord.waitForSelector('[data-testid="referral-status"]:has-text("已接收")');
     await shot(coord, 'referrals-4-coordinator-accepted');
+    // the stale tab still offers 接收: the second accept is refused, said so, and the tab now shows the referral as it is
+    await stale.click('[data-testid="accept"]');
+    const refusal = stale.locator('.ant-message-error, .ant-notification-notice-error, .ant-message-notice-error').first();
+    await refusal.waitFor();
+    // said in words, not codes (it read "status: accepted → accept")
+    assert.match(await refusal.innerText(), /转诊单当前为「已接收」，不能接收/);
+    assert.doesNotMatch(await refusal.innerText(), /accepted|accept\b|→/);
+    await stale.waitForSelector('[data-testid="referral-status"]:has-text("已接收")');
+    assert.equal(await stale.locator('[data-testid="accept"]').count(), 0, 'no 接收 button on an accepted referral');
+    await shot(stale, 'referrals-4b-second-accept-refused');
+    await stale.close();
+    const events = await coord.evaluate(async (rid) => (await (await fetch(`/api/referrals/${rid}`)).json()).events as { status: string }[], id);
+    assert.equal(events.filter((e) => e.status === 'accepted').length, 1, 'accepted once');
 
     // the county doctor: arrival, then completion with the down-referral plan
     const doctor = await as('doctor');

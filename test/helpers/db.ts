@@ -78,7 +78,9 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-export const TEST_KEYS = deriveKeys('test-secret-key-not-for-production-use-0123456789');
+/** The suite's secret: test databases' keys, and the shared browser-test county's data folder (test/e2e/county.ts). */
+export const TEST_SECRET = 'test-secret-key-not-for-production-use-0123456789';
+export const TEST_KEYS = deriveKeys(TEST_SECRET);
 
 /** Opens a fresh, migrated database on the engine. */
 export async function openTestDb(engine: Engine): Promise<TestDb> {

@@ -3,8 +3,8 @@
 // Ranges, not exact numbers: the seed may change, its shape may not.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINES, openTestDb, type TestDb } from '../../../test/helpers/db.ts';
-import { seedCounty } from '../demo/seed.ts';
+import { ENGINES, type TestDb } from '../../../test/helpers/db.ts';
+import { openSeededTestDb } from '../../../test/helpers/seeded.ts';
 import { residentsBornBetween } from '../registry/residents.ts';
 import { immunisationHistories } from '../records/service.ts';
 import { addDays, today } from '../../shared/time.ts';
@@ -17,8 +17,7 @@ for (const engine of ENGINES.slice(0, 1)) {
   describe(`the demo county's vaccinations [${engine}]`, () => {
     let t: TestDb;
     before(async () => {
-      t = await openTestDb(engine);
-      await seedCounty(t.db, t.keys, { county: '371003', residents: 6000, seed: 11 });
+      t = await openSeededTestDb(engine, { county: '371003', residents: 6000, seed: 11 });
     });
     after(() => t.close());
 

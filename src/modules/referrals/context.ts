@@ -35,9 +35,9 @@ export async function visibleReferral(q: Queryable, p: Principal, id: string, lo
 }
 
 /** The error of a refused transition: 400 for a missing input, 409 for a state conflict. */
-export function refuse(code: Refusal, field: string | undefined, problem: string) {
+export function refuse(code: Refusal, field: string | undefined, problem: string, message: { zh: string; en: string } = REFUSAL_TEXT[code]) {
   const fields = [{ path: field ?? 'status', problem }];
-  return INPUT_REFUSALS.has(code) ? badRequest(code, REFUSAL_TEXT[code], fields) : conflict(code, REFUSAL_TEXT[code], fields);
+  return INPUT_REFUSALS.has(code) ? badRequest(code, message, fields) : conflict(code, message, fields);
 }
 
 export const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

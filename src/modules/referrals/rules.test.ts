@@ -2,7 +2,7 @@
 // service level; the deductible-once calculator, worked by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ACTIONS, directionOf, dueAt, minutesLeft, residentShare, share, STATES, transition, type Action, type State, type TransitionContext, type Tier, type TierParameters } from './rules.ts';
+import { ACTIONS, directionOf, transitionText, dueAt, minutesLeft, residentShare, share, STATES, transition, type Action, type State, type TransitionContext, type Tier, type TierParameters } from './rules.ts';
 
 const now = new Date('2026-11-24T08:00:00Z');
 const ctx = (o: Partial<TransitionContext> = {}): TransitionContext => ({
@@ -116,4 +116,9 @@ test('deductible edges: a bill below the deductible, the fund rounds down to the
 test('shares', () => {
   assert.equal(share(1, 3), 0.3333);
   assert.equal(share(0, 0), null);
+});
+
+test('a refused move is named in words, in both languages', () => {
+  assert.deepEqual(transitionText('accepted', 'accept'), { zh: '转诊单当前为「已接收」，不能接收', en: 'The referral is accepted now and cannot be accepted' });
+  assert.deepEqual(transitionText('completed', 'arrive'), { zh: '转诊单当前为「已完成」，不能登记到达', en: 'The referral is completed now and cannot be marked as arrived' });
 });

@@ -7,6 +7,20 @@ export const STATES = ['draft', 'sent', 'accepted', 'declined', 'arrived', 'comp
 export type State = (typeof STATES)[number];
 export const ACTIONS = ['send', 'accept', 'decline', 'arrive', 'complete', 'cancel', 'expire'] as const;
 export type Action = (typeof ACTIONS)[number];
+/** The states and actions by name, for the refusals' text (the web app names them from its catalogue). */
+export const STATE_NAMES: Record<State, { zh: string; en: string }> = {
+  draft: { zh: '草稿', en: 'draft' }, sent: { zh: '待接收', en: 'sent' }, accepted: { zh: '已接收', en: 'accepted' }, declined: { zh: '已拒绝', en: 'declined' },
+  arrived: { zh: '已到诊', en: 'arrived' }, completed: { zh: '已完成', en: 'completed' }, cancelled: { zh: '已撤销', en: 'cancelled' }, expired: { zh: '已超时', en: 'expired' },
+};
+/** Each action as the refusal names it: Chinese the verb, English the participle ("cannot be accepted"). */
+export const ACTION_NAMES: Record<Action, { zh: string; en: string }> = {
+  send: { zh: '发送', en: 'sent' }, accept: { zh: '接收', en: 'accepted' }, decline: { zh: '拒绝', en: 'declined' }, arrive: { zh: '登记到达', en: 'marked as arrived' },
+  complete: { zh: '完成', en: 'completed' }, cancel: { zh: '撤销', en: 'cancelled' }, expire: { zh: '标记超时', en: 'marked as expired' },
+};
+/** "The referral is accepted now and cannot be accepted", in both languages — a refused move named in words, not codes. */
+export function transitionText(status: State, action: Action): { zh: string; en: string } {
+  return { zh: `转诊单当前为「${STATE_NAMES[status].zh}」，不能${ACTION_NAMES[action].zh}`, en: `The referral is ${STATE_NAMES[status].en} now and cannot be ${ACTION_NAMES[action].en}` };
+}
 export type Urgency = 'routine' | 'urgent' | 'green_channel';
 export type Direction = 'up' | 'down' | 'lateral' | 'out';
 

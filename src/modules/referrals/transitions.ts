@@ -8,7 +8,7 @@ import { actorOf } from '../../platform/auth.ts';
 import { writeAudit } from '../../platform/audit.ts';
 import { badRequest, forbidden, stale } from '../../platform/errors.ts';
 import { admitReserved, book, cancelBooking, cancelIfLive, giveUpBooking, markAttendedFor, releaseOccupied, releaseReservedBed, reserveBed } from '../scheduling/service.ts';
-import { dueAt, REASONS, REFUSAL_TEXT, transition, type Action, type Sla, type State } from './rules.ts';
+import { dueAt, REASONS, REFUSAL_TEXT, STATE_NAMES, transition, transitionText, type Action, type Sla, type State } from './rules.ts';
 import { loadSla, refuse, visibleReferral, type Me } from './context.ts';
 import { assembleSummary } from './drafting.ts';
 import type { ActInput, ActResult } from './schema.ts';
@@ -47,7 +47,11 @@ function allowed(s: Step, action: Action, input: ActInput, hasPlace = !!(s.booki
     now: s.now, dueAt: r.due_at ? new Date(r.due_at) : null, urgency: r.urgency, direction: r.direction, hasPlace, summary: !!r.summary?.text,
     declineReason: input.reason, outcome: input.outcome, followUpPlan: input.followUpPlan ?? r.follow_up_plan, followUpDays: input.followUpDays ?? r.follow_up_days, everAccepted: !!r.accepted_at,
   });
-  if ('refusal' in t) throw refuse(t.refusal, t.field, `${r.status} → ${action}`);
+  if ('refusal' in t) {
+    // A field the move needs is named as required; otherwise the state it was refused in, by name.
+    const problem = t.field ? '必填 / required' : `${STATE_NAMES[r.status].zh} / ${STATE_NAMES[r.status].en}`;
+    throw refuse(t.refusal, t.field, problem, t.refusal === 'referral.invalid_transition' ? transitionText(r.status, action) : undefined);
+  }
   return t.to;
 }
 

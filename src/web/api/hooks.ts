@@ -78,16 +78,25 @@ type MutOpts<M extends Method, P extends PathsWithMethod<paths, M>> = Omit<
   meta?: Meta;
 };
 
-/** Writes through a route; on success the `invalidates` routes are refetched, errors are shown. */
+/**
+ * Writes through a route; errors are shown. The `invalidates` routes are refetched after success, and after a refusal
+ * too: a write refused because the thing changed meanwhile (someone else accepted the referral, took the slot) must
+ * not leave the page showing the old state with its buttons still active.
+ */
 export function useApiMutation<M extends Exclude<Method, 'get'>, P extends PathsWithMethod<paths, M>>(method: M, path: P, opts: MutOpts<M, P> = {}) {
   const qc = useQueryClient();
-  const { invalidates = [], onSuccess, ...rest } = opts;
+  const { invalidates = [], onSuccess, onError, ...rest } = opts;
+  const refetch = () => Promise.all(invalidates.map((p) => qc.invalidateQueries({ queryKey: keyOf(p) })));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- openapi-react-query's generic mutation type is narrowed by MutOpts above
   return ($api.useMutation as any)(method, path, {
     ...rest,
     onSuccess: async (...a: Parameters<NonNullable<typeof onSuccess>>) => {
-      await Promise.all(invalidates.map((p) => qc.invalidateQueries({ queryKey: keyOf(p) })));
+      await refetch();
       await onSuccess?.(...a);
+    },
+    onError: async (...a: Parameters<NonNullable<typeof onError>>) => {
+      await refetch();
+      await onError?.(...a);
     },
   }) as UseMutationResult<ApiData<P, M>, unknown, MaybeOptionalInit<paths[P], M>>;
 }
