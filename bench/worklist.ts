@@ -2,13 +2,15 @@
 // services the API calls, in a seeded county; next to their main SQL run directly in the same run.
 //   npm run bench -- worklist [--residents 600000] [--repeat 20] [--engine postgres|pglite] [--schema NAME]
 // --schema NAME (PostgreSQL): seeds the county into that schema the first time and keeps it; later runs reuse it.
-// Also printed, without a direct baseline: the programme rates by team and the contract rates by township.
+// Also printed, without a direct baseline: the programme rates by team and the contract rates by township, and the worklist's elderly part alone.
 import { parseArgs } from 'node:util';
 import { openTestDb, type Engine } from '../test/helpers/db.ts';
 import { seedCounty } from '../src/modules/demo/seed.ts';
 import { createUser } from '../src/modules/users/service.ts';
 import { programmeRates, worklist } from '../src/modules/chronic/service.ts';
 import { contractRates } from '../src/modules/contracts/service.ts';
+import { elderlyWorklist } from '../src/modules/publichealth/service.ts';
+import { today } from '../src/shared/time.ts';
 import type { Principal } from '../src/platform/auth.ts';
 import { openPostgres } from '../src/platform/db.ts';
 import { migrate } from '../src/platform/migrate.ts';
@@ -68,6 +70,8 @@ try {
      SELECT k.cid, (SELECT jsonb_agg(i) FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id, jsonb_array_elements(p.items) i WHERE cp.contract_id = k.cid) AS items,
             (SELECT count(*) FROM chronic_followups f WHERE f.resident_id = k.rid AND f.visit_date BETWEEN k.f AND k.t) AS fu,
             (SELECT count(*) FROM encounters e WHERE e.resident_id = k.rid AND e.kind = 'health_check' AND e.started_at >= k.f) AS hc FROM k`, [team.team_id])));
+  // The worklist's elderly 65+ annual-service part alone (publichealth's elderlyWorklist: the team's contracted residents 65+ and this year's services), a part of worklist_median_ms.
+  const elderly = await time(() => elderlyWorklist(t.db, [team.team_id], today()), 'elderly rows');
   const rates = await time(() => programmeRates(t.db, '371003', 'hypertension', { level: 'township', from: `${year}-01-01`, to: `${year}-12-31` }), 'rates');
   const ratesDirect = await time(() => t.db.query(
     `SELECT left(r.village_code, 9), count(*) FROM residents r LEFT JOIN (SELECT resident_id, count(*) n FROM chronic_followups WHERE programme = 'hypertension' AND visit_date >= $1::date GROUP BY 1) f ON f.resident_id = r.id GROUP BY 1`, [`${year}-01-01`]));
@@ -75,7 +79,7 @@ try {
   const cRates = await time(() => contractRates(t.db, '371003', { level: 'township', from: `${year}-01-01`, to: new Date().toISOString().slice(0, 10) }), 'contract rates');
   const [{ fu }] = await t.db.query<{ fu: number }>('SELECT count(*)::int AS fu FROM chronic_followups');
   console.log(JSON.stringify({ bench: 'worklist', engine: t.engine, residents: already || N, followups: fu, team_patients: team.n, repeat: REPEAT,
-    worklist_median_ms: median(wl), worklist_direct_median_ms: median(wlDirect), rates_median_ms: median(rates), rates_direct_median_ms: median(ratesDirect),
+    worklist_median_ms: median(wl), worklist_direct_median_ms: median(wlDirect), worklist_elderly_part_median_ms: median(elderly), rates_median_ms: median(rates), rates_direct_median_ms: median(ratesDirect),
     team_rates_median_ms: median(teamRates), contract_rates_median_ms: median(cRates) }));
 } finally {
   await t.close();

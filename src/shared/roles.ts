@@ -132,6 +132,10 @@ export const SHORTAGE_REGISTRARS: readonly Role[] = ['doctor', 'village_doctor',
 export const IMMUNISATION_STAFF: readonly Role[] = ['public_health'];
 /** Who reads the immunisation schedule (no person in it). */
 export const SCHEDULE_READERS: readonly Role[] = STAFF;
+/** Who serves the elderly 65+ programme of their facility's area (township GP, village doctor, public-health worker): its due list and annual services. */
+export const ELDERLY_STAFF: readonly Role[] = ['doctor', 'village_doctor', 'public_health'];
+/** Who reads 老年人健康管理率 by township (aggregates only, within their scope). */
+export const ELDERLY_RATE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'village_doctor', 'public_health'];
 /** Who reads immunisation coverage by township (aggregates only). */
 export const COVERAGE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'public_health'];
 

@@ -8,7 +8,7 @@ import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
   CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
-  IMMUNISATION_STAFF, SCHEDULE_READERS,
+  IMMUNISATION_STAFF, ELDERLY_STAFF, SCHEDULE_READERS,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
@@ -43,6 +43,7 @@ import { SignalsPage } from './pages/surveillance/signals';
 import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
 import { PharmacyPage } from './pages/medicines/pharmacy';
 import { ChildCardPage, ClinicPage, SchedulePage } from './pages/publichealth/clinic';
+import { ElderlyPage, ElderlyServicePage } from './pages/publichealth/elderly';
 import { CentresPage, ConsultationsPage, CriticalDeskPage, DiagnosticFiguresPage, DiagnosticOrdersPage, DiagnosticReadingPage, DiagnosticWorklistPage } from './pages/diagnostics/index';
 import { ScanOutlined } from '@ant-design/icons';
 
@@ -114,6 +115,8 @@ export const PAGES: PageEntry[] = [
   { path: '/medicines/pharmacy', label: 'medicines.menu.pharmacy', icon: <ExperimentOutlined />, roles: DISPENSERS, group: MEDICINES, element: <PharmacyPage /> },
   { path: '/medicines/review', label: 'medicines.menu.review', icon: <ExperimentOutlined />, roles: PRESCRIPTION_REVIEWERS, group: MEDICINES, element: <ReviewCentrePage /> },
   { path: '/publichealth/clinic', label: 'publichealth.menu.clinic', icon: <SafetyOutlined />, roles: IMMUNISATION_STAFF, group: PUBLIC_HEALTH, element: <ClinicPage /> },
+  { path: '/publichealth/elderly', label: 'publichealth.menu.elderly', icon: <SafetyOutlined />, roles: ELDERLY_STAFF, group: PUBLIC_HEALTH, element: <ElderlyPage /> },
+  { path: '/publichealth/elderly/:residentId', label: 'publichealth.menu.elderly', icon: <SafetyOutlined />, roles: ELDERLY_STAFF, hidden: true, element: <ElderlyServicePage /> },
   { path: '/publichealth/schedule', label: 'publichealth.menu.schedule', icon: <SafetyOutlined />, roles: SCHEDULE_READERS, group: PUBLIC_HEALTH, element: <SchedulePage /> },
   { path: '/publichealth/children/:residentId', label: 'publichealth.menu.card', icon: <SafetyOutlined />, roles: RECORD_READERS, hidden: true, element: <ChildCardPage /> },
   { path: '/medicines/stewardship', label: 'medicines.menu.stewardship', icon: <BarChartOutlined />, roles: STEWARDSHIP_READERS, group: MEDICINES, element: <StewardshipPage /> },

@@ -8,6 +8,8 @@ import { BY_CODE, CATALOGUE } from '../../src/modules/indicators/catalogue.ts';
 import { qualityFlags, windowOf } from '../../src/modules/indicators/rules.ts';
 import { today } from '../../src/shared/time.ts';
 import { referralFigures } from '../../src/modules/referrals/figures.ts';
+import { elderlyRateByTownship } from '../../src/modules/publichealth/service.ts';
+import { createUser } from '../../src/modules/users/service.ts';
 
 // [code, low, high, why]
 const RANGES: [string, number, number, string][] = [
@@ -122,6 +124,23 @@ for (const engine of ENGINES) {
         assert.deepEqual([await v('referrals_up', 'township', x.key) ?? 0, await v('referrals_down', 'township', x.key) ?? 0], [x.up, x.down], `${x.name} up, down`);
       }
       assert.ok(towns.filter((x) => x.down > 0).length >= 5, 'down-referrals reach the townships (the 下转人次 by township chart is not empty)');
+    });
+
+    test('one definition, one number: 老年人健康管理率 of the elderly programme\'s page and of the indicator agree, at the county and in every township', async () => {
+      const year = today().slice(0, 4);
+      const iv = async (level: string, unit: string) => (await t.db.query<{ numerator: number; denominator: number }>(
+        "SELECT numerator, denominator FROM indicator_values WHERE indicator_code = 'elderly_health_management_rate' AND period = $1 AND unit_level = $2 AND unit_id = $3", [year, level, unit]))[0];
+      const u = await createUser(t.db, null, { username: 'eld-officer', role: 'officer', regionCode: '371003', facilityCode: null, password: 'Officer-pass-1' });
+      const page = await elderlyRateByTownship(t.db, { userId: u.id, username: 'eld-officer', displayName: 'officer', role: 'officer', regionCode: '371003', facilityCode: null, ip: null }, {});
+      assert.ok(page.total.residents > 1000 && page.total.managed > 0, `${page.total.managed} of ${page.total.residents}`);
+      const c = await iv('county', '371003');
+      assert.deepEqual([c.numerator, c.denominator], [page.total.managed, page.total.residents]);
+      const towns = page.townships.filter((x) => x.residents > 0);
+      assert.ok(towns.length >= 10, `${towns.length} townships`);
+      for (const x of towns) {
+        const v = await iv('township', x.code);
+        assert.deepEqual([v?.numerator, v?.denominator], [x.managed, x.residents], x.name);
+      }
     });
 
     test('beds, staff and residents are of one size: beds per 1,000 near the national 7.23, the wards hold the registered beds', async () => {

@@ -3,6 +3,7 @@
 // resident and a team, …), so that a test states only what it is about. They write SQL directly:
 // tests may set up fixtures without going through the modules (they are not a module), and the rows
 // are exactly the ones the schema holds. Every factory returns the ids it made.
+import { loadElderlyServices } from '../../src/modules/publichealth/bulk.ts';
 import { pinyin } from 'pinyin-pro';
 import type { Queryable } from '../../src/platform/db.ts';
 import { encrypt, lookupHash, type Keys } from '../../src/platform/crypto.ts';
@@ -384,6 +385,14 @@ export async function buildAllergy(q: Queryable, residentId: string, o: { substa
  * A chronic-disease follow-up. Default: hypertension, at a fresh township centre, today (the database's
  * day), controlled at 130/80, next visit in 90 days. The visit class follows `onTarget` unless given.
  */
+/** An elderly annual service (publichealth's loader; complete by default, or with the items named missing), its form judged by the module's rules. */
+export async function buildElderlyService(q: Queryable, o: { residentId: string; facilityId: string; serviceDate: string; complete?: boolean }): Promise<void> {
+  const [r] = await q.query<{ county_code: string }>('SELECT county_code FROM residents WHERE id = $1', [o.residentId]);
+  if (!r) throw new Error(`buildElderlyService: no resident ${o.residentId}`);
+  await loadElderlyServices(q, [{ residentId: o.residentId, county: r.county_code, facilityId: o.facilityId, serviceDate: o.serviceDate, form: { serviceDate: o.serviceDate },
+    selfCareTotal: 0, selfCareBand: 'independent', bmi: null, complete: o.complete ?? true }]);
+}
+
 export async function buildFollowup(q: Queryable, o: { residentId?: string; programme?: 'hypertension' | 'diabetes'; facilityId?: string; visitDate?: string; sbp?: number | null; dbp?: number | null;
   fastingGlucose?: number | null; onTarget?: boolean; visitClass?: 'controlled' | 'uncontrolled' | 'adverse_reaction' | 'complication'; nextVisitDate?: string } = {}): Promise<{ id: string; residentId: string }> {
   const residentId = o.residentId ?? (await buildResident(q)).id;

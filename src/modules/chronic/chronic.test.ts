@@ -64,9 +64,14 @@ for (const engine of ENGINES) {
 
     test('the worklist lists contracted programme patients never seen, riskiest first', async () => {
       const w = await world();
-      const r = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist', headers: { cookie: w.vd } });
+      const r = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist?status=never_seen', headers: { cookie: w.vd } });
       assert.equal(r.statusCode, 200, r.body);
       assert.deepEqual(r.json().items.map((x: { name: string; status: string }) => `${x.name}:${x.status}`).sort(), ['患者p1:never_seen', '患者p2:never_seen', '患者p4:never_seen']);
+      // p1 (born 1950) is 65+: the elderly programme's annual service is theirs too, from publichealth (overdue from 1 October, else due by 30 September).
+      const all = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist?sort=name', headers: { cookie: w.vd } });
+      const elderly = today >= `${today.slice(0, 4)}-10-01` ? ['患者p1:elderly:overdue'] : addDays(today, 7) >= `${today.slice(0, 4)}-09-30` ? ['患者p1:elderly:due_this_week'] : [];
+      assert.deepEqual(all.json().items.map((x: { name: string; kind: string; status: string }) => `${x.name}:${x.kind}:${x.status}`),
+        ['患者p1:chronic:never_seen', ...elderly, '患者p2:chronic:never_seen', '患者p4:chronic:never_seen']);
     });
 
     test('an uncontrolled visit after an uncontrolled visit is offered the up-referral, drafted in the referral module', async () => {

@@ -28,8 +28,8 @@ function worklistCsv(items: WorklistRow[]): string {
   const STATUS = { overdue: '逾期', due_this_week: '本周到期', never_seen: '从未服务', scheduled: '已安排' } as const;
   const CLASS = { controlled: '控制满意', uncontrolled: '控制不满意', adverse_reaction: '不良反应', complication: '并发症' } as const;
   const lines = ['姓名,性别,年龄,村,项目,服务项目,频次,应提供,已提供,上次随访,上次分类,收缩压,舒张压,空腹血糖,应服务日期,状态,待确诊',
-    ...items.map((r) => [r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : r.programme === 'diabetes' ? '糖尿病' : '签约服务包',
-      r.serviceName ?? (r.programme === 'hypertension' ? '高血压随访' : '糖尿病随访'), r.frequency, r.owed, r.delivered, r.lastVisit, r.lastClass ? CLASS[r.lastClass] : null, r.lastSbp, r.lastDbp, r.lastGlucose,
+    ...items.map((r) => [r.name, r.sex === 'M' ? '男' : '女', r.age, r.villageName, r.programme === 'hypertension' ? '高血压' : r.programme === 'diabetes' ? '糖尿病' : r.kind === 'elderly' ? '老年人健康管理' : '签约服务包',
+      r.serviceName ?? (r.kind === 'elderly' ? '年度健康管理服务' : r.programme === 'hypertension' ? '高血压随访' : '糖尿病随访'), r.frequency ?? (r.kind === 'elderly' ? '1次/年' : null), r.owed, r.delivered, r.lastVisit, r.lastClass ? CLASS[r.lastClass] : null, r.lastSbp, r.lastDbp, r.lastGlucose,
       r.nextDue, STATUS[r.status], r.provisional ? '是' : ''].map(csvField).join(','))];
   return '\uFEFF' + lines.join('\n') + '\n';
 }

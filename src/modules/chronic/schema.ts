@@ -68,8 +68,8 @@ export const WorklistRow = z.object({
   residentId: z.string(), name: z.string(), sex: Sex, age: z.number(), villageName: z.string(), programme: Programme.nullable(), lastVisit: z.string().nullable(),
   lastClass: VisitClass.nullable(), lastSbp: z.number().nullable(), lastDbp: z.number().nullable(), lastGlucose: z.number().nullable(), nextDue: z.string().nullable(),
   status: WorklistStatus,
-  /** A programme follow-up (chronic) or a contract package item (package); package rows carry the service, what is owed so far this contract year, and what was delivered. */
-  kind: z.enum(['chronic', 'package']), service: z.string().nullable(), serviceName: z.string().nullable(), frequency: z.string().nullable(), owed: z.number().nullable(), delivered: z.number().nullable(),
+  /** A programme follow-up (chronic), a contract package item (package) — package rows carry the service, what is owed so far this contract year, and what was delivered — or the elderly 65+ annual service of the public-health programme (elderly: service 'elderly_annual', owed 1 a year, delivered 0, nextDue the year's 30 September, overdue from 1 October). */
+  kind: z.enum(['chronic', 'package', 'elderly']), service: z.string().nullable(), serviceName: z.string().nullable(), frequency: z.string().nullable(), owed: z.number().nullable(), delivered: z.number().nullable(),
   /** Enrolled from screening, awaiting the confirming referral's result; riskClass is the resident's riskiest latest programme class, which orders the list. */
   provisional: z.boolean(), riskClass: VisitClass.nullable(),
 });

@@ -16,6 +16,7 @@ import { createDraft } from '../referrals/service.ts';
 import { ageOn } from '../registry/rules.ts';
 import { setCondition } from '../registry/residents.ts';
 import { packageDue, teamsOfUser, unitNames, type RateLevel } from '../contracts/service.ts';
+import { elderlyWorklist } from '../publichealth/service.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { countingOf, classifyVisit, formProblems, DEFAULT_CONFIG, onTarget, programmeOfIcd10, REFERRAL_REASONS, screeningStatus, type ChronicConfig, type Programme, type ReferralReason, type VisitClass } from './rules.ts';
 import * as store from './store.ts';
@@ -139,6 +140,8 @@ async function auditList(db: Db, p: Principal, action: string, basis: string, re
 }
 
 const RISK: Record<string, number> = { complication: 0, uncontrolled: 1, adverse_reaction: 2, none: 3, controlled: 4 };
+/** A resident's rows: the programmes' first (chronic follow-ups, the elderly annual service), then the packages'. */
+const KIND_ORDER: Record<WorklistRow['kind'], number> = { chronic: 0, elderly: 1, package: 2 };
 const STATUS_ORDER: Record<WorklistRow['status'], number> = { overdue: 0, due_this_week: 1, never_seen: 2, scheduled: 3 };
 
 /** The team's worklist: programme patients and contract package services due this week, overdue, or never seen; riskiest first (uncontrolled last visit first). */
@@ -163,12 +166,22 @@ export async function worklist(db: Db, p: Principal, o: Pick<WorklistQuery, 'sta
     items.push({ residentId: x.residentId, name: x.name, sex: x.sex, age: ageOn(x.birthDate, day), villageName: x.villageName, kind: 'package', programme: null, service: x.service, serviceName: x.serviceName,
       frequency: x.frequency, owed: x.owed, delivered: x.delivered, lastVisit: null, lastClass: null, lastSbp: null, lastDbp: null, lastGlucose: null, nextDue: x.nextDue, status: x.status, provisional: false, riskClass: null });
   }
+  // The elderly 65+ annual service (the public-health programme's rule, through its exported function): it stands for the packages' 老年人健康体检 of the same residents.
+  const elderly = await elderlyWorklist(db, teamIds, day);
+  const inElderly = new Set(elderly.map((x) => x.residentId));
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].kind === 'package' && items[i].service === 'elderly_check' && inElderly.has(items[i].residentId)) items.splice(i, 1);
+  for (const x of elderly) {
+    if (x.status === 'done') continue;
+    const nextDue = `${day.slice(0, 4)}-09-30`;
+    items.push({ residentId: x.residentId, name: x.name, sex: x.sex, age: ageOn(x.birthDate, day), villageName: x.villageName, kind: 'elderly', programme: null, service: 'elderly_annual', serviceName: null,
+      frequency: null, owed: 1, delivered: 0, lastVisit: null, lastClass: null, lastSbp: null, lastDbp: null, lastGlucose: null, nextDue, status: x.status === 'overdue' ? 'overdue' : dateStatus(nextDue), provisional: false, riskClass: null });
+  }
   const worst = new Map<string, VisitClass>();
   for (const r of rows) if (r.visit_class && (!worst.has(r.resident_id) || RISK[r.visit_class] < RISK[worst.get(r.resident_id)!])) worst.set(r.resident_id, r.visit_class);
   for (const x of items) x.riskClass = worst.get(x.residentId) ?? null;
   const risk = (x: WorklistRow) => RISK[x.riskClass ?? 'none'];
   const byDue = (a: WorklistRow, b: WorklistRow) => (a.nextDue ?? '').localeCompare(b.nextDue ?? '');
-  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || (a.kind === b.kind ? 0 : a.kind === 'chronic' ? -1 : 1) || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
+  const byName = (a: WorklistRow, b: WorklistRow) => a.name.localeCompare(b.name) || a.residentId.localeCompare(b.residentId) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byDue(a, b) || (a.service ?? '').localeCompare(b.service ?? '');
   const cmp = o.sort === 'due' ? (a: WorklistRow, b: WorklistRow) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || byDue(a, b) || byName(a, b)
     : o.sort === 'name' ? byName
       // by risk, a resident's rows together (their programme rows first), residents in the order of their earliest due date

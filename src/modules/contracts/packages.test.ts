@@ -91,23 +91,29 @@ for (const engine of ENGINES) {
     test('the worklist holds the package services due, overdue or never delivered, riskiest resident first', async () => {
       const year = addDays(start, 364);
       const firstQuarter = dueDates(4, start)[0];
-      // w1: the programme row (overdue; it covers the HTN package's follow-ups), the elderly and health checks never done; w2: its first quarterly follow-up overdue, the check never done
+      // w1: the programme row (overdue; it covers the HTN package's follow-ups), the elderly programme's annual service (publichealth; it stands
+      // for the ELDERLY package's 老年人健康体检: overdue from 1 October, due by 30 September, shown from the week before), the health check never done;
+      // w2: its first quarterly follow-up overdue, the check never done
+      const y = today.slice(0, 4);
+      const eldStatus = today >= `${y}-10-01` ? 'overdue' : addDays(today, 7) >= `${y}-09-30` ? 'due_this_week' : 'scheduled';
+      const eld = eldStatus === 'scheduled' ? [] : [`居民w1:elderly_annual:${eldStatus}:${y}-09-30`];
       assert.deepEqual(await rows(), [
-        `居民w1:chronic:overdue:${addDays(today, -16)}`, `居民w1:elderly_check:never_seen:${year}`, `居民w1:health_check:never_seen:${year}`,
+        `居民w1:chronic:overdue:${addDays(today, -16)}`, ...eld, `居民w1:health_check:never_seen:${year}`,
         `居民w2:htn_followup:overdue:${firstQuarter}`, `居民w2:health_check:never_seen:${year}`]);
-      assert.deepEqual(await rows('?sort=due'), [
-        `居民w1:chronic:overdue:${addDays(today, -16)}`, `居民w2:htn_followup:overdue:${firstQuarter}`,
-        `居民w1:elderly_check:never_seen:${year}`, `居民w1:health_check:never_seen:${year}`, `居民w2:health_check:never_seen:${year}`]);
+      // by status (overdue, due this week, never seen), then by due day
+      const byDue = [[`居民w1:chronic:overdue:${addDays(today, -16)}`, addDays(today, -16)], [`居民w2:htn_followup:overdue:${firstQuarter}`, firstQuarter], ...eld.map((x) => [x, `${y}-09-30`])]
+        .sort((a, b) => (a[0].includes(':due_this_week:') ? 1 : 0) - (b[0].includes(':due_this_week:') ? 1 : 0) || a[1].localeCompare(b[1])).map((x) => x[0]);
+      assert.deepEqual(await rows('?sort=due'), [...byDue, `居民w1:health_check:never_seen:${year}`, `居民w2:health_check:never_seen:${year}`]);
       // a health check recorded at the county hospital counts against w2's package
       await buildEncounter(t.db, { residentId: ids.w2, kind: 'health_check', facilityId: await facilityId(t.db, 'H0001'), startedAt: new Date(Date.now() - 86_400_000).toISOString() });
-      assert.deepEqual(await rows('?status=never_seen'), [`居民w1:elderly_check:never_seen:${year}`, `居民w1:health_check:never_seen:${year}`]);
-      assert.deepEqual(await rows('?status=scheduled'), [`居民w2:health_check:scheduled:null`]);
+      assert.deepEqual(await rows('?status=never_seen'), [`居民w1:health_check:never_seen:${year}`]);
+      assert.deepEqual(await rows('?status=scheduled'), [...(eldStatus === 'scheduled' ? [`居民w1:elderly_annual:scheduled:${y}-09-30`] : []), `居民w2:health_check:scheduled:null`]);
       const csv = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist.csv', headers: { cookie: vd } });
       assert.match(csv.headers['content-type'] as string, /text\/csv/);
       const lines = csv.body.replace('\uFEFF', '').trim().split('\n');
-      assert.equal(lines.length, 1 + 4);
-      assert.match(lines[2], /^居民w1,男,\d+,甲一村,签约服务包,老年人健康体检,1次\/年,0,0,/);
-      assert.match(lines[4], /^居民w2,男,\d+,甲一村,签约服务包,高血压随访,4次\/年,1,0,.*,逾期,$/);
+      assert.equal(lines.length, 1 + 3 + eld.length);
+      if (eld.length) assert.match(lines[2], /^居民w1,男,\d+,甲一村,老年人健康管理,年度健康管理服务,1次\/年,1,0,/);
+      assert.match(lines.at(-1)!, /^居民w2,男,\d+,甲一村,签约服务包,高血压随访,4次\/年,1,0,.*,逾期,$/);
     });
   });
 }

@@ -11,6 +11,20 @@ SELECT count(*)::int AS n FROM users;
 -- principal
 SELECT id, display_name, role, region_code, facility_code FROM users WHERE username = $1;
 
+-- ==== elderly.ts
+
+-- seedElderly
+SELECT id, birth_date::text AS birth_date, sex, village_code, county_code, conditions FROM residents
+WHERE county_code = $1 AND merged_into IS NULL AND death_date IS NULL AND birth_date <= ($2::date - interval '65 years')::date ORDER BY id;
+
+-- seedElderly
+SELECT DISTINCT ON (resident_id) resident_id, facility_id, (started_at AT TIME ZONE 'Asia/Shanghai')::date::text AS day FROM encounters
+WHERE county_code = $1 AND kind = 'health_check' AND started_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND started_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+ORDER BY resident_id, started_at;
+
+-- seedElderly
+SELECT id, region_code FROM facilities WHERE tier = 'township' AND region_code LIKE $1 || '%' ORDER BY kind = 'community_centre', code;
+
 -- ==== history.ts
 
 -- seedHistory

@@ -14,6 +14,7 @@ import { buildFacilities, settledVillages, type SeedRegion } from './facilities.
 import { uuidFrom } from './load.ts';
 import { seedHistory } from './history.ts';
 import { seedImmunisation } from './immunisation.ts';
+import { seedElderly } from './elderly.ts';
 import { seedReferrals } from './referrals.ts';
 import { seedIndicators } from './indicators.ts';
 import { rng as makeRng } from './rng.ts';
@@ -97,6 +98,7 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, log }));
   await step('referrals', () => seedReferrals(db, { county: o.county, seed: o.seed, log }));
   await step('immunisation', () => seedImmunisation(db, { county: o.county, seed: o.seed }));
+  await step('elderly', () => seedElderly(db, { county: o.county, seed: o.seed }));
   await step('population', () => db.tx(async (q) => {
     // The seeded county is the whole county: its permanent population is counted from the residents.
     await countPopulationFromResidents(q, o.county, year);

@@ -15,6 +15,7 @@
 // this module reads those tables directly (read-only), as ARCHITECTURE.md records.
 import type { Db } from '../../platform/db.ts';
 import { contractRates } from '../contracts/service.ts';
+import { ELDERLY_RATE_DEFINITION } from '../publichealth/elderly.ts';
 import { DEFAULT_CONFIG as CHRONIC, standardMeasurable } from '../chronic/rules.ts';
 import type { Plausible, Window } from './rules.ts';
 
@@ -248,12 +249,12 @@ export const CATALOGUE: Definition[] = [
   // --- basic public health (DOMAIN §2; the same rules as the chronic module's programmeRates)
   {
     code: 'elderly_health_management_rate', name: { zh: '老年人健康管理率', en: 'Elderly (65+) health-management rate' }, unit: '%', betterWhen: 'higher', levels: ALL, window: 'ytd', source: 'computed', group: 'public_health', trendFrom: 'year',
-    definition: { zh: '年内（截至期末）接受健康体检的65岁及以上常住居民 ÷ 65岁及以上常住居民（年初在世）', en: 'Permanent residents 65+ with a health check in the year to date ÷ permanent residents 65+ (alive at the year\'s start)' },
-    facts: `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id,
-        EXISTS (SELECT 1 FROM encounters e WHERE e.resident_id = r.id AND e.kind = 'health_check' AND e.started_at >= $2::date AND e.started_at < $3::date + 1)::int AS num, 1 AS den
-      FROM residents r ${TEAM_JOIN}
-     WHERE ${IN_COUNTY} AND r.permanent AND (r.death_date IS NULL OR r.death_date >= $2::date) AND r.birth_date <= ($3::date - interval '65 years')`,
-    touches: [T_ENCOUNTERS, T_RESIDENTS],
+    // The publichealth module's one definition (migration 041 elderly_managed_on), read by its own rate routes too, on the as-of day.
+    definition: ELDERLY_RATE_DEFINITION,
+    facts: `SELECT ${RTOWN} AS town, tm.facility_id, ct.team_id, r.id AS resident_id, r.managed::int AS num, 1 AS den
+      FROM elderly_managed_on($4::date) r ${TEAM_JOIN}
+     WHERE r.village_code LIKE $1 || '%'`,
+    touches: [{ table: 'elderly_services', date: 'service_date', stamp: 'created_at' }, T_RESIDENTS],
   },
   ...(['hypertension', 'diabetes'] as const).flatMap((p): Definition[] => {
     const k = p === 'hypertension' ? 'htn' : 'dm';

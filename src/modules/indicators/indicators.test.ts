@@ -10,7 +10,7 @@ import mammoth from 'mammoth';
 import { ENGINES } from '../../../test/helpers/db.ts';
 import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { buildTestCounty, TOWN_A, TOWN_B, VILLAGE_A, VILLAGE_A2, VILLAGE_B } from '../../../test/helpers/county.ts';
-import { buildCommunity, buildContract, buildEncounter, buildFacility, buildFollowup, buildReferral, buildRegion, buildResident, buildTeam, buildWorker, type EncounterKind, type WorkerType } from '../../../test/helpers/factories.ts';
+import { buildCommunity, buildContract, buildElderlyService, buildEncounter, buildFacility, buildFollowup, buildReferral, buildRegion, buildResident, buildTeam, buildWorker, type EncounterKind, type WorkerType } from '../../../test/helpers/factories.ts';
 import { programmeRates } from '../chronic/service.ts';
 import { contractRates } from '../contracts/service.ts';
 import { refresh } from './engine.ts';
@@ -64,6 +64,10 @@ for (const engine of ENGINES) {
       await enc('A1', 'outpatient', 'V00A1', '2025-03-10', ['unrestricted', null]);
       await enc('A1', 'inpatient', 'H0001', '2025-04-01');
       await enc('A1', 'health_check', 'T000A', '2025-05-01');
+      // The elderly's annual services (publichealth): A1 complete in May; A3 complete in March, then died in June; B1 an incomplete one.
+      await buildElderlyService(t.db, { residentId: id.A1, facilityId: fac.T000A, serviceDate: '2025-05-01' });
+      await buildElderlyService(t.db, { residentId: id.A3, facilityId: fac.T000A, serviceDate: '2025-03-01' });
+      await buildElderlyService(t.db, { residentId: id.B1, facilityId: fac.T000B, serviceDate: '2025-04-01', complete: false });
       await enc('A2', 'outpatient', 'H0001', '2025-03-15', [null]);
       await enc('A2', 'emergency', 'H0001', '2025-07-01');
       await enc('A2', 'outpatient', 'C0001', '2025-08-01');
@@ -126,7 +130,7 @@ for (const engine of ENGINES) {
           ['county_inpatient_rate', 50, 100, 0],
           ['basic_level_visit_share', 57.142857, 50, 100], // 4 of 7 (X from another county counts in the county total only)
           ['outpatient_antibiotic_rate', 66.666667, 100, undefined], // A1 and A3 of A1, A2, A3 (hospital visits have no township)
-          ['elderly_health_management_rate', 33.333333, 50, 0], // A1 of A1, A3 (died in the year), B1
+          ['elderly_health_management_rate', 50, 100, 0], // A1 (complete) of A1 and B1 (incomplete) alive and 65+ on 31 December; A3 died in June
           ['htn_management_rate', 290.909091, 242.424242, 363.636364], // 4 ÷ (5 adults 35+ × 0.275)
           ['htn_standard_management_rate', 25, 50, 0],
           ['htn_control_rate', 50, 50, 50], // A1 and MV of A1, B1, MV, A3 (M1 merged away)
@@ -158,6 +162,7 @@ for (const engine of ENGINES) {
         assert.equal(await v('centres_basic_standard_share', '2025-03'), 66.666667); // T000C still open in March
         assert.equal(await v('county_visit_rate', '2025-03'), 100);
         assert.equal(await v('htn_control_rate', '2025-Q1'), 33.333333); // year to March: B1 (controlled in Feb) of A1, B1, A3
+        assert.equal(await v('elderly_health_management_rate', '2025-Q1'), 33.333333); // on 31 March: A3 (served 1 March, alive then) of A1, A3, B1
       });
 
       await step.test('the contract indicators agree with the contracts module\'s rates', async () => {

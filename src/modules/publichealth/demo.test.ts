@@ -9,6 +9,7 @@ import { residentsBornBetween } from '../registry/residents.ts';
 import { immunisationHistories } from '../records/service.ts';
 import { addDays, today } from '../../shared/time.ts';
 import { addSpan, childSchedule, coverageOf } from './rules.ts';
+import { elderlyManagedByTownship } from './store.ts';
 
 const within = (x: number | null, lo: number, hi: number, what: string) => assert.ok(x != null && x >= lo && x <= hi, `${what}: ${x} not in [${lo}, ${hi}]`);
 
@@ -37,6 +38,24 @@ for (const engine of ENGINES.slice(0, 1)) {
       ctx.diagnostic(`${kids.length} children, ${given} doses, ${refused} not counted; ${cov.map((c) => `${c.series}${c.dose} ${c.coverage}/${c.timeliness}`).join(', ')}`);
       const [lots] = await t.db.query<{ centres: number; lots: number }>("SELECT count(DISTINCT facility_id)::int AS centres, count(*)::int AS lots FROM vaccine_lots WHERE quantity > 0 AND expires_on > current_date");
       assert.equal(lots.lots, lots.centres * 11, 'every centre holds a lot of each of the 11 programme vaccines');
+    });
+
+    test('the elderly: about two in three managed this year, in every township; services drawn through the year; a few incomplete', async (ctx) => {
+      const day = today();
+      const towns = await elderlyManagedByTownship(t.db, '371003', day);
+      const residents = towns.reduce((n, x) => n + x.residents, 0), managed = towns.reduce((n, x) => n + x.managed, 0);
+      assert.ok(residents > 300, `residents 65+: ${residents}`);
+      // By 3 December about 0.92 of the year has passed: the county's rate in the high 50s to low 70s (counties report 60–70% at the year's end).
+      const share = (100 * managed) / residents;
+      const { passed } = { passed: (Date.parse(day) - Date.parse(`${day.slice(0, 4)}-01-01`)) / (365 * 86_400_000) };
+      within(share, 66 * passed - 12, 66 * passed + 10, 'county 老年人健康管理率');
+      for (const x of towns.filter((x) => x.residents >= 40)) within((100 * x.managed) / x.residents, 66 * passed - 25, 66 * passed + 25, `township ${x.town}`);
+      const [s] = await t.db.query<{ n: number; incomplete: number; months: number; future: number }>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE NOT complete)::int AS incomplete, count(DISTINCT extract(month FROM service_date))::int AS months, count(*) FILTER (WHERE service_date > current_date)::int AS future FROM elderly_services`);
+      within((100 * s.incomplete) / s.n, 2, 9, 'incomplete share %');
+      assert.equal(s.future, 0, 'no service after today');
+      assert.equal(s.months, Number(day.slice(5, 7)), 'services in every month of the year so far');
+      ctx.diagnostic(`${residents} residents 65+, ${managed} managed (${share.toFixed(1)}%), ${s.n} services, ${s.incomplete} incomplete; townships ${towns.map((x) => `${x.town.slice(6, 9)} ${x.managed}/${x.residents}`).join(', ')}`);
     });
   });
 }

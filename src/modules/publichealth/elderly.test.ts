@@ -11,6 +11,11 @@ const full: ElderlyFormIn = {
   heightCm: 165, weightKg: 66, waistCm: 88, haemoglobin: 130, wbc: 6.1, platelets: 210, fastingGlucose: 5.6, alt: 22, ast: 25,
   totalBilirubin: 12, creatinine: 80, urea: 5.2, totalCholesterol: 5.1, triglycerides: 1.4, ldl: 3.0, hdl: 1.2,
   urineProtein: '-', urineGlucose: '-', ecg: 'normal', ultrasound: 'abnormal', ultrasoundText: '脂肪肝', guidance: ['regular-follow-up'],
+  symptoms: ['none'], healthSelfRating: 'fairly_satisfied', cognition: 'negative', emotion: 'negative',
+  exerciseFrequency: 'daily', exerciseMinutes: 40, exerciseYears: 10, diet: ['balanced'], smoking: 'current', cigarettesPerDay: 10, drinking: 'never',
+  lips: 'ruddy', dentition: 'dentures', pharynx: 'normal', visionLeft: 0.8, visionRight: 1.0, hearing: 'heard', motor: 'able',
+  skin: 'normal', lymphNodes: 'none', breathSounds: 'normal', rales: 'none', heartRate: 72, heartRhythm: 'regular', murmur: 'none', abdomen: 'normal', oedema: 'none',
+  evaluation: 'abnormal', evaluationText: '脂肪肝', riskFactors: ['quit_smoking', 'weight_loss'], targetWeightKg: 62,
 };
 
 describe('who is in it', () => {
@@ -70,12 +75,36 @@ describe('the form', () => {
       [{ fastingGlucose: 55 }, ['fastingGlucose']],
       [{ ldl: 6 }, ['ldl']],
       [{ selfCare: { ...zero, grooming: 2 } }, ['selfCare.grooming']],
+      [{ selfCare: { ...zero, eating: undefined } as unknown as typeof zero }, ['selfCare.eating']], // not scored
       [{ selfCare: { ...zero, eating: 1, activity: 7 } }, ['selfCare.eating', 'selfCare.activity']],
       [{ urineProtein: '+++++' }, ['urineProtein']],
       [{ ecgText: '房颤' }, ['ecgText']],
       [{ systolicRight: 130 }, ['diastolicRight']],
       [{ serviceDate: '2026-12-04' }, ['serviceDate']],
       [{ guidance: ['sing'] }, ['guidance']],
+      // the 健康体检表's other parts
+      [{ symptoms: ['none', 'headache'] }, ['symptoms']],
+      [{ symptoms: ['headache', 'headache'] }, ['symptoms']],
+      [{ symptomsOther: '腰痛' }, ['symptomsOther']], // 其他 not ticked
+      [{ healthSelfRating: 'happy' }, ['healthSelfRating']],
+      [{ cognition: 'positive' }, ['mmse']], // a positive screen without its MMSE total
+      [{ cognition: 'positive', mmse: 31 }, ['mmse']],
+      [{ mmse: 24 }, ['mmse']], // an MMSE total beside a negative screen
+      [{ emotion: 'positive', gds: 12 }, []],
+      [{ smoking: 'never' }, ['cigarettesPerDay']], // cigarettes a day beside 从不吸烟
+      [{ cigarettesPerDay: null }, ['cigarettesPerDay']], // a current smoker without them
+      [{ drinking: 'daily' }, ['alcoholLiang']],
+      [{ drinking: 'daily', alcoholLiang: 2 }, []],
+      [{ exerciseFrequency: 'none' }, ['exerciseMinutes', 'exerciseYears']],
+      [{ diet: ['balanced', 'mostly_meat'] }, ['diet']],
+      [{ diet: ['mostly_vegetarian', 'salty', 'oily'] }, []],
+      [{ visionLeft: 5.0 }, ['visionLeft']], // the five-grade notation is not the form's decimal one
+      [{ heartRate: 250 }, ['heartRate']],
+      [{ heartRhythm: 'fast' }, ['heartRhythm']],
+      [{ evaluation: 'normal' }, ['evaluationText']], // an abnormality written beside 体检无异常
+      [{ evaluationText: '' }, ['evaluationText']], // 有异常 with nothing named
+      [{ riskFactors: ['quit_smoking'] }, ['targetWeightKg']], // a target without 减体重
+      [{ riskFactors: ['weight_loss'], targetWeightKg: null }, ['targetWeightKg']],
     ];
     for (const [patch, paths] of cases) assert.deepEqual(elderlyFormProblems({ ...full, ...patch } as ElderlyFormIn, '2026-12-03').map((p) => p.path), paths, JSON.stringify(patch));
     const [p] = elderlyFormProblems({ ...full, systolicLeft: 300 }, '2026-12-03');
@@ -83,6 +112,9 @@ describe('the form', () => {
   });
   test('missing items are listed (recorded, not counted as managed)', () => {
     assert.deepEqual(missingItems({ ...full, ecg: null, hdl: null, guidance: [] }), ['hdl', 'ecg', 'guidance']);
+    assert.deepEqual(missingItems({ ...full, symptoms: [], cognition: null, visionRight: null, oedema: null, evaluation: null, evaluationText: null }), ['symptoms', 'cognition', 'visionRight', 'oedema', 'evaluation']);
+    // the follow-on numbers are not items of their own: a non-smoker's form is complete without cigarettes a day
+    assert.deepEqual(missingItems({ ...full, smoking: 'never', cigarettesPerDay: null, riskFactors: [], targetWeightKg: null }), []);
   });
 });
 

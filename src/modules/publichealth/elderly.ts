@@ -72,7 +72,7 @@ export function waistBand(waistCm: number, sex: 'M' | 'F'): WaistBand {
  * (inclusive) and names: outside is refused by name, never clamped.
  */
 export const ELDERLY_LIMITS = {
-  temperature: { min: 34, max: 42, int: false, zh: '体温（℃）', en: 'temperature (°C)' },
+  temperature: { min: 34, max: 42, int: false, zh: '体温（°C）', en: 'temperature (°C)' },
   pulse: { min: 20, max: 220, int: true, zh: '脉率（次/分钟）', en: 'pulse (per minute)' },
   respiration: { min: 5, max: 60, int: true, zh: '呼吸频率（次/分钟）', en: 'respiration (per minute)' },
   systolicLeft: { min: 60, max: 280, int: true, zh: '左侧收缩压（mmHg）', en: 'systolic BP, left (mmHg)' },
@@ -95,6 +95,17 @@ export const ELDERLY_LIMITS = {
   triglycerides: { min: 0.1, max: 50, int: false, zh: '甘油三酯（mmol/L）', en: 'triglycerides (mmol/L)' },
   ldl: { min: 0.1, max: 20, int: false, zh: '血清低密度脂蛋白胆固醇（mmol/L）', en: 'LDL cholesterol (mmol/L)' },
   hdl: { min: 0.1, max: 10, int: false, zh: '血清高密度脂蛋白胆固醇（mmol/L）', en: 'HDL cholesterol (mmol/L)' },
+  // 一般状况, 生活方式, 脏器功能, 查体, 健康指导 (the 健康体检表's other numbers)
+  mmse: { min: 0, max: 30, int: true, zh: '简易智力状态检查总分', en: 'MMSE total' },
+  gds: { min: 0, max: 30, int: true, zh: '老年人抑郁评分检查总分', en: 'geriatric depression score' },
+  exerciseMinutes: { min: 1, max: 600, int: true, zh: '每次锻炼时间（分钟）', en: 'exercise per session (minutes)' },
+  exerciseYears: { min: 0, max: 90, int: true, zh: '坚持锻炼时间（年）', en: 'years of exercise' },
+  cigarettesPerDay: { min: 1, max: 100, int: true, zh: '日吸烟量（支）', en: 'cigarettes a day' },
+  alcoholLiang: { min: 0.1, max: 50, int: false, zh: '日饮酒量（两）', en: 'alcohol a day (liang, 50 g)' },
+  visionLeft: { min: 0.01, max: 2, int: false, zh: '左眼视力', en: 'vision, left eye' },
+  visionRight: { min: 0.01, max: 2, int: false, zh: '右眼视力', en: 'vision, right eye' },
+  heartRate: { min: 20, max: 220, int: true, zh: '心率（次/分钟）', en: 'heart rate (per minute)' },
+  targetWeightKg: { min: 20, max: 250, int: false, zh: '减体重目标（kg）', en: 'target weight (kg)' },
 } as const;
 export type ElderlyNumber = keyof typeof ELDERLY_LIMITS;
 export const ELDERLY_NUMBERS = Object.keys(ELDERLY_LIMITS) as ElderlyNumber[];
@@ -104,13 +115,57 @@ export const URINE_GRADES = ['-', '±', '+', '++', '+++', '++++'] as const;
 export const FINDING = ['normal', 'abnormal'] as const;
 export const GUIDANCE = ['regular-follow-up', 'chronic-management', 'recheck', 'refer'] as const;
 
+/** The 健康体检表's symptoms (症状, items 1–25; 'none' is 无症状 and stands alone). */
+export const ELDERLY_SYMPTOMS = ['none', 'headache', 'dizziness', 'palpitations', 'chest_tightness', 'chest_pain', 'chronic_cough', 'sputum', 'dyspnoea', 'polydipsia', 'polyuria',
+  'weight_loss', 'fatigue', 'joint_pain', 'blurred_vision', 'numbness', 'urgency', 'dysuria', 'constipation', 'diarrhoea', 'nausea', 'dim_sight', 'tinnitus', 'breast_pain', 'other'] as const;
+
+/**
+ * The form's one-answer items, each with its answers in the form's order (the 健康体检表's numbered
+ * boxes) and its name for the problems: 一般状况 (self-rated health, cognition, emotion), 生活方式,
+ * 脏器功能, 查体, 健康评价.
+ */
+export const ELDERLY_CHOICES = {
+  healthSelfRating: { zh: '老年人健康状态自我评估', en: 'self-rated health', options: ['satisfied', 'fairly_satisfied', 'unsure', 'somewhat_dissatisfied', 'dissatisfied'] },
+  cognition: { zh: '老年人认知功能', en: 'cognition', options: ['negative', 'positive'] },
+  emotion: { zh: '老年人情感状态', en: 'emotional state', options: ['negative', 'positive'] },
+  exerciseFrequency: { zh: '锻炼频率', en: 'exercise frequency', options: ['daily', 'weekly', 'occasional', 'none'] },
+  smoking: { zh: '吸烟状况', en: 'smoking', options: ['never', 'quit', 'current'] },
+  drinking: { zh: '饮酒频率', en: 'drinking', options: ['never', 'occasional', 'often', 'daily'] },
+  lips: { zh: '口唇', en: 'lips', options: ['ruddy', 'pale', 'cyanotic', 'chapped', 'herpes'] },
+  dentition: { zh: '齿列', en: 'teeth', options: ['normal', 'missing', 'caries', 'dentures'] },
+  pharynx: { zh: '咽部', en: 'pharynx', options: ['normal', 'congested', 'follicles'] },
+  hearing: { zh: '听力', en: 'hearing', options: ['heard', 'not_heard'] },
+  motor: { zh: '运动功能', en: 'movement', options: ['able', 'unable'] },
+  skin: { zh: '皮肤', en: 'skin', options: ['normal', 'flushed', 'pale', 'cyanotic', 'jaundiced', 'pigmented', 'other'] },
+  lymphNodes: { zh: '淋巴结', en: 'lymph nodes', options: ['none', 'supraclavicular', 'axillary', 'other'] },
+  breathSounds: { zh: '肺 呼吸音', en: 'breath sounds', options: ['normal', 'abnormal'] },
+  rales: { zh: '肺 罗音', en: 'rales', options: ['none', 'dry', 'wet', 'other'] },
+  heartRhythm: { zh: '心律', en: 'heart rhythm', options: ['regular', 'irregular', 'absolutely_irregular'] },
+  murmur: { zh: '心脏杂音', en: 'heart murmur', options: ['none', 'present'] },
+  abdomen: { zh: '腹部（压痛、包块、肝大、脾大、移动性浊音）', en: 'abdomen (tenderness, mass, liver, spleen, shifting dullness)', options: ['normal', 'abnormal'] },
+  oedema: { zh: '下肢水肿', en: 'leg oedema', options: ['none', 'one_side', 'both_asymmetric', 'both_symmetric'] },
+  evaluation: { zh: '健康评价', en: 'health evaluation', options: ['normal', 'abnormal'] },
+} as const;
+export type ElderlyChoice = keyof typeof ELDERLY_CHOICES;
+export const ELDERLY_CHOICE_KEYS = Object.keys(ELDERLY_CHOICES) as ElderlyChoice[];
+
+/** The form's several-answer items: symptoms, 饮食习惯, 危险因素控制 (and 健康指导, GUIDANCE). */
+export const ELDERLY_MULTI = {
+  symptoms: { zh: '症状', en: 'symptoms', options: ELDERLY_SYMPTOMS },
+  diet: { zh: '饮食习惯', en: 'diet', options: ['balanced', 'mostly_meat', 'mostly_vegetarian', 'salty', 'oily', 'sweet'] },
+  riskFactors: { zh: '危险因素控制', en: 'risk-factor control', options: ['quit_smoking', 'healthy_drinking', 'diet', 'exercise', 'weight_loss', 'vaccination', 'other'] },
+  guidance: { zh: '健康指导', en: 'guidance', options: GUIDANCE },
+} as const;
+export type ElderlyMulti = keyof typeof ELDERLY_MULTI;
+export const ELDERLY_MULTI_KEYS = Object.keys(ELDERLY_MULTI) as ElderlyMulti[];
+
 export type ElderlyFormIn = {
   serviceDate: string;
   selfCare: SelfCareAnswers;
   urineProtein?: string | null; urineGlucose?: string | null;
   ecg?: string | null; ecgText?: string | null; ultrasound?: string | null; ultrasoundText?: string | null;
-  guidance?: string[] | null;
-} & { [K in ElderlyNumber]?: number | null };
+  symptomsOther?: string | null; evaluationText?: string | null;
+} & { [K in ElderlyNumber]?: number | null } & { [K in ElderlyChoice]?: string | null } & { [K in ElderlyMulti]?: string[] | null };
 export interface FieldProblem { path: string; problem: string }
 
 /** The form's problems, each naming its field in English and Chinese; none: it may be saved as typed. */
@@ -120,7 +175,8 @@ export function elderlyFormProblems(f: ElderlyFormIn, today: string): FieldProbl
   for (const k of SELF_CARE_KEYS) {
     const it = SELF_CARE_ITEMS[k];
     const v = f.selfCare?.[k];
-    if (!(it.scores as readonly number[]).includes(v)) out.push({ path: `selfCare.${k}`, problem: `${it.en} score must be one of ${[...new Set(it.scores)].join(', ')} / ${it.zh}评分应为 ${[...new Set(it.scores)].join('、')} 之一` });
+    if (v == null) out.push({ path: `selfCare.${k}`, problem: `${it.en} score is required / 请填写${it.zh}评分` });
+    else if (!(it.scores as readonly number[]).includes(v)) out.push({ path: `selfCare.${k}`, problem: `${it.en} score must be one of ${[...new Set(it.scores)].join(', ')} / ${it.zh}评分应为 ${[...new Set(it.scores)].join('、')} 之一` });
   }
   for (const k of ELDERLY_NUMBERS) {
     const v = f[k];
@@ -140,7 +196,37 @@ export function elderlyFormProblems(f: ElderlyFormIn, today: string): FieldProbl
     if (f[k] != null && !(FINDING as readonly string[]).includes(f[k]!)) out.push({ path: k, problem: 'must be normal or abnormal / 应为正常或异常' });
     if (f[t] && f[k] !== 'abnormal') out.push({ path: t, problem: 'a finding is described but 异常 was not chosen / 填写了异常描述但未选“异常”' });
   }
-  for (const g of f.guidance ?? []) if (!(GUIDANCE as readonly string[]).includes(g)) out.push({ path: 'guidance', problem: `unknown guidance ${g} / 未知的健康指导` });
+  for (const k of ELDERLY_CHOICE_KEYS) {
+    const v = f[k], c = ELDERLY_CHOICES[k];
+    if (v != null && !(c.options as readonly string[]).includes(v)) out.push({ path: k, problem: `${c.en} must be one of the form's answers / ${c.zh}应为表中选项之一` });
+  }
+  for (const k of ELDERLY_MULTI_KEYS) {
+    const c = ELDERLY_MULTI[k];
+    const bad = (f[k] ?? []).filter((x) => !(c.options as readonly string[]).includes(x));
+    if (bad.length) out.push({ path: k, problem: `${c.en}: unknown answer ${bad.join(', ')} / ${c.zh}：未知选项 ${bad.join('、')}` });
+    else if (new Set(f[k] ?? []).size !== (f[k] ?? []).length) out.push({ path: k, problem: `${c.en}: an answer twice / ${c.zh}：选项重复` });
+  }
+  if ((f.symptoms ?? []).includes('none') && (f.symptoms ?? []).length > 1) out.push({ path: 'symptoms', problem: 'no symptoms was ticked beside symptoms / 已选“无症状”又选了症状' });
+  if (f.symptomsOther && !(f.symptoms ?? []).includes('other')) out.push({ path: 'symptomsOther', problem: 'another symptom is described but 其他 was not chosen / 填写了其他症状但未选“其他”' });
+  const diet = f.diet ?? [];
+  if (diet.filter((x) => x === 'balanced' || x === 'mostly_meat' || x === 'mostly_vegetarian').length > 1) out.push({ path: 'diet', problem: 'balanced, mostly meat and mostly vegetarian exclude one another / 荤素均衡、荤食为主、素食为主只能选一项' });
+  // A follow-on number belongs to its answer: asked for with it, refused without it.
+  const needs: [ElderlyNumber, boolean, string, string][] = [
+    ['mmse', f.cognition === 'positive', 'the MMSE total is for a positive screen / 粗筛阳性时填写简易智力状态检查总分', 'a positive screen needs the MMSE total / 认知功能粗筛阳性须填写简易智力状态检查总分'],
+    ['gds', f.emotion === 'positive', 'the depression score is for a positive screen / 粗筛阳性时填写老年人抑郁评分', 'a positive screen needs the depression score / 情感状态粗筛阳性须填写老年人抑郁评分'],
+    ['cigarettesPerDay', f.smoking === 'current', 'cigarettes a day are for a current smoker / 吸烟者填写日吸烟量', 'a current smoker needs cigarettes a day / 吸烟者须填写日吸烟量'],
+    ['alcoholLiang', f.drinking != null && f.drinking !== 'never', 'alcohol a day is for one who drinks / 饮酒者填写日饮酒量', 'one who drinks needs alcohol a day / 饮酒者须填写日饮酒量'],
+    ['exerciseMinutes', f.exerciseFrequency != null && f.exerciseFrequency !== 'none', 'minutes of exercise are for one who exercises / 锻炼者填写每次锻炼时间', 'one who exercises needs minutes a session / 锻炼者须填写每次锻炼时间'],
+    ['targetWeightKg', (f.riskFactors ?? []).includes('weight_loss'), 'a target weight is for 减体重 / 选“减体重”时填写目标', '减体重 needs its target / 选“减体重”须填写目标体重'],
+  ];
+  for (const [k, asked, extra, missing] of needs) {
+    if (out.some((p) => p.path === k)) continue;
+    if (!asked && f[k] != null) out.push({ path: k, problem: extra });
+    else if (asked && f[k] == null) out.push({ path: k, problem: missing });
+  }
+  if (f.exerciseYears != null && (f.exerciseFrequency == null || f.exerciseFrequency === 'none') && !out.some((p) => p.path === 'exerciseYears')) out.push({ path: 'exerciseYears', problem: 'years of exercise are for one who exercises / 锻炼者填写坚持锻炼时间' });
+  if (f.evaluationText && f.evaluation !== 'abnormal') out.push({ path: 'evaluationText', problem: 'an abnormality is described but 有异常 was not chosen / 填写了异常但未选“有异常”' });
+  if (f.evaluation === 'abnormal' && !f.evaluationText?.trim()) out.push({ path: 'evaluationText', problem: 'name the abnormality / 请填写异常项' });
   return out;
 }
 
@@ -157,6 +243,12 @@ export function annualStatus(servedOn: string[], day: string): { year: number; s
   return { year, status: day >= `${year}-10-01` ? 'overdue' : 'due', servedOn: null };
 }
 
+/** The rate's definition as every page shows it beside the number (the route's and the indicator catalogue's). */
+export const ELDERLY_RATE_DEFINITION = {
+  zh: '老年人健康管理率 = 年内接受健康管理人数 ÷ 年内辖区内65岁及以上常住居民数 × 100%（分母：期末（当年为今天）在世、年满65周岁、居住在辖区的常住居民；分子：其中1月1日至期末有一次健康体检表填写完整的年度服务者）',
+  en: 'Elderly health-management rate = residents managed in the year ÷ permanent residents 65+ of the area × 100% (denominator: permanent residents of the area alive and aged 65 or more on the period\'s end — today for the current year; numerator: those of them with a complete annual service from 1 January to that day)',
+};
+
 /**
  * 老年人健康管理率 = 年内接受健康管理人数 / 年内辖区内65岁及以上常住居民数 × 100%; managed means a
  * complete annual service that year (档案, 体检, 健康指导, 体检表填写完整). Rate to one decimal of a percent; null with no residents.
@@ -166,10 +258,19 @@ export function managementRate(managed: number, residents: number): number | nul
   return Math.round((managed / residents) * 1000) / 10;
 }
 
+/** Numbers of the form asked only with an answer (a positive screen, a smoker, …) or not always measured (the right arm's BP). */
+const OPTIONAL_NUMBERS: ReadonlySet<ElderlyNumber> = new Set(['systolicRight', 'diastolicRight', 'mmse', 'gds', 'exerciseMinutes', 'exerciseYears', 'cigarettesPerDay', 'alcoholLiang', 'targetWeightKg']);
+
 /** The items the norm lists for the annual service; a service missing one is recorded but not counted as managed. */
-export const REQUIRED_ITEMS = [...ELDERLY_NUMBERS.filter((k) => k !== 'systolicRight' && k !== 'diastolicRight'), 'urineProtein', 'urineGlucose', 'ecg', 'ultrasound', 'guidance'] as const;
+export const REQUIRED_ITEMS = [
+  'symptoms', 'healthSelfRating', 'cognition', 'emotion', 'exerciseFrequency', 'diet', 'smoking', 'drinking',
+  ...ELDERLY_NUMBERS.filter((k) => !OPTIONAL_NUMBERS.has(k)),
+  'lips', 'dentition', 'pharynx', 'hearing', 'motor', 'skin', 'lymphNodes', 'breathSounds', 'rales', 'heartRhythm', 'murmur', 'abdomen', 'oedema',
+  'urineProtein', 'urineGlucose', 'ecg', 'ultrasound', 'evaluation', 'guidance',
+] as const;
 
 /** The required items a form leaves empty (none: 体检表填写完整). */
 export function missingItems(f: ElderlyFormIn): string[] {
-  return REQUIRED_ITEMS.filter((k) => k === 'guidance' ? !(f.guidance?.length) : (f as Record<string, unknown>)[k] == null);
+  const rec = f as Record<string, unknown>;
+  return REQUIRED_ITEMS.filter((k) => (k in ELDERLY_MULTI ? !((rec[k] as unknown[] | null | undefined)?.length) : rec[k] == null));
 }

@@ -39,3 +39,20 @@ VALUES ($1,$2,$3,$4,$5::jsonb,$6,$7,$8,$9,$10) RETURNING id;
 -- elderlyServicesOf
 SELECT id, resident_id, service_date::text AS service_date, complete
 FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at;
+
+-- elderlyServicesFull
+SELECT id, resident_id, service_date::text AS service_date, complete, facility_id, form, self_care_total, self_care_band, bmi::float8 AS bmi
+FROM elderly_services WHERE resident_id = $1 ORDER BY service_date DESC, created_at DESC;
+
+-- elderlyManagedByTownship
+SELECT left(e.village_code, 9) || '000' AS town, count(*)::int AS residents, count(*) FILTER (WHERE e.managed)::int AS managed
+FROM elderly_managed_on($2::date) e WHERE e.village_code LIKE $1 || '%' GROUP BY 1 ORDER BY 1;
+
+-- elderlyOfTeams
+SELECT r.id AS resident_id, r.name, r.sex, r.birth_date::text AS birth_date, v.name AS village_name,
+      (SELECT max(s.service_date)::text FROM elderly_services s WHERE s.resident_id = r.id AND s.complete
+         AND s.service_date >= make_date(extract(year FROM $2::date)::int, 1, 1) AND s.service_date <= $2::date) AS served_on
+ FROM residents r JOIN regions v ON v.code = r.village_code
+ JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
+WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')::date
+  AND cur.team_id = ANY($1::uuid[]);

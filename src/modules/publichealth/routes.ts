@@ -1,9 +1,9 @@
 // Public-health routes: thin — schema, access, one call to the service.
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { COVERAGE_READERS, IMMUNISATION_STAFF, RECORD_READERS, SCHEDULE_READERS } from '../../shared/roles.ts';
-import { elderlyDueList, elderlyRate, recordElderlyService, childCard, coverage, coverageByTownship, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
-import { ElderlyDueOut, ElderlyDueQuery, ElderlyRateOut, ElderlyRateQuery, ElderlyServiceIn, ElderlyServiceOut, ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, TownshipCoverageOut, TownshipCoverageQuery, VaccinationIn, VaccinationOut } from './schema.ts';
+import { COVERAGE_READERS, ELDERLY_RATE_READERS, ELDERLY_STAFF, IMMUNISATION_STAFF, RECORD_READERS, SCHEDULE_READERS } from '../../shared/roles.ts';
+import { elderlyDueList, elderlyOfResident, elderlyRate, elderlyRateByTownship, recordElderlyService, childCard, coverage, coverageByTownship, dueList, lots, receiveLot, recordVaccination, schedule } from './service.ts';
+import { ElderlyDueOut, ElderlyDueQuery, ElderlyRateOut, ElderlyRateQuery, ElderlyResidentOut, ElderlyServiceIn, ElderlyServiceOut, ElderlyTownshipRateOut, ElderlyTownshipRateQuery, ChildCardOut, CoverageOut, CoverageQuery, DueListOut, DueListQuery, LotsOut, LotsQuery, ReceiveLotIn, ResidentParams, ScheduleOut, TownshipCoverageOut, TownshipCoverageQuery, VaccinationIn, VaccinationOut } from './schema.ts';
 import { z } from 'zod';
 
 /** Registers /api/publichealth/*. */
@@ -52,18 +52,28 @@ export async function publicHealthRoutes(app: ZodApp, ctx: AppContext) {
     handler: async (req) => coverageByTownship(db, me(req), req.query),
   });
   app.get('/api/publichealth/elderly/due', {
-    config: { access: IMMUNISATION_STAFF },
-    schema: { tags: ['publichealth'], summary: 'My clinic\'s residents 65+ with the year\'s annual health-management service done, due or overdue (from 1 October), overdue first', querystring: ElderlyDueQuery, response: { 200: ElderlyDueOut } },
+    config: { access: ELDERLY_STAFF },
+    schema: { tags: ['publichealth'], summary: 'My facility\'s residents 65+ (a township centre: its township; a village clinic: its village) with the year\'s annual health-management service done, due or overdue (from 1 October), overdue first', querystring: ElderlyDueQuery, response: { 200: ElderlyDueOut } },
     handler: async (req) => elderlyDueList(db, me(req), req.query),
   });
   app.post('/api/publichealth/elderly/services', {
-    config: { access: IMMUNISATION_STAFF },
-    schema: { tags: ['publichealth'], summary: 'Record an elderly annual service (健康体检表 parts and the self-care table) at my clinic: saved as typed, out-of-range fields refused by name; answers the self-care band, BMI and whether it is complete', body: ElderlyServiceIn, response: { 200: ElderlyServiceOut } },
+    config: { access: ELDERLY_STAFF },
+    schema: { tags: ['publichealth'], summary: 'Record an elderly annual service (the 健康体检表: symptoms, general condition, self-care table, lifestyle, organ function, examination, tests, evaluation, guidance) at my facility, with a basis for the resident: saved as typed, every field out of range refused by name and nothing saved; answers the self-care band, BMI and whether it is complete', body: ElderlyServiceIn, response: { 200: ElderlyServiceOut } },
     handler: async (req) => recordElderlyService(db, me(req), o, req.body),
   });
+  app.get('/api/publichealth/elderly/residents/:residentId', {
+    config: { access: ELDERLY_STAFF },
+    schema: { tags: ['publichealth'], summary: 'A resident\'s elderly annual services with their forms, newest first, and this year\'s status (needs a basis, else 404; audited)', params: ResidentParams, response: { 200: ElderlyResidentOut } },
+    handler: async (req) => elderlyOfResident(db, me(req), o, req.params.residentId),
+  });
   app.get('/api/publichealth/elderly/rate', {
-    config: { access: IMMUNISATION_STAFF },
-    schema: { tags: ['publichealth'], summary: '老年人健康管理率 of my clinic\'s area for a year: residents 65+ with a complete service ÷ residents 65+', querystring: ElderlyRateQuery, response: { 200: ElderlyRateOut } },
+    config: { access: ELDERLY_STAFF },
+    schema: { tags: ['publichealth'], summary: '老年人健康管理率 of my facility\'s area for a year: permanent residents 65+ with a complete service in the year ÷ permanent residents 65+ (migration 041 elderly_managed_on, as the indicator)', querystring: ElderlyRateQuery, response: { 200: ElderlyRateOut } },
     handler: async (req) => elderlyRate(db, me(req), req.query),
+  });
+  app.get('/api/publichealth/elderly/rate/townships', {
+    config: { access: ELDERLY_RATE_READERS },
+    schema: { tags: ['publichealth'], summary: '老年人健康管理率 for each township of my region (or the county named, for an administrator), with the region\'s total and the definition: aggregates only', querystring: ElderlyTownshipRateQuery, response: { 200: ElderlyTownshipRateOut } },
+    handler: async (req) => elderlyRateByTownship(db, me(req), req.query),
   });
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DateStr } from '../../shared/time.ts';
 import { VACCINE_CODES } from './schedule.ts';
+import { ELDERLY_CHOICE_KEYS, type ElderlyChoice } from './elderly.ts';
 
 export const SITES = ['left_upper_arm', 'right_upper_arm', 'left_thigh', 'right_thigh', 'left_buttock', 'right_buttock', 'oral'] as const;
 export const ROUTES = ['im', 'sc', 'id', 'oral'] as const;
@@ -75,6 +76,8 @@ export const TownshipCoverageOut = z.object({
 
 // ---- the elderly's annual service (老年人健康管理) ----
 const Num = z.number().nullable().optional();
+const Choice = z.string().max(40).nullable().optional();
+const Multi = z.array(z.string().max(40)).max(30).nullable().optional();
 const SelfCareScore = z.number().int().min(0).max(10);
 export const ElderlyServiceIn = z.strictObject({
   residentId: z.uuid(), serviceDate: Day,
@@ -82,18 +85,36 @@ export const ElderlyServiceIn = z.strictObject({
   temperature: Num, pulse: Num, respiration: Num, systolicLeft: Num, diastolicLeft: Num, systolicRight: Num, diastolicRight: Num,
   heightCm: Num, weightKg: Num, waistCm: Num, haemoglobin: Num, wbc: Num, platelets: Num, fastingGlucose: Num, alt: Num, ast: Num, totalBilirubin: Num,
   creatinine: Num, urea: Num, totalCholesterol: Num, triglycerides: Num, ldl: Num, hdl: Num,
+  mmse: Num, gds: Num, exerciseMinutes: Num, exerciseYears: Num, cigarettesPerDay: Num, alcoholLiang: Num, visionLeft: Num, visionRight: Num, heartRate: Num, targetWeightKg: Num,
   urineProtein: z.string().max(8).nullable().optional(), urineGlucose: z.string().max(8).nullable().optional(),
   ecg: z.string().max(12).nullable().optional(), ecgText: z.string().max(500).nullable().optional(),
   ultrasound: z.string().max(12).nullable().optional(), ultrasoundText: z.string().max(500).nullable().optional(),
-  guidance: z.array(z.string().max(40)).max(10).nullable().optional(),
+  // one-answer items (elderly.ts ELDERLY_CHOICES: the answers are checked there, each refused by name)
+  ...Object.fromEntries(ELDERLY_CHOICE_KEYS.map((k) => [k, Choice])) as Record<ElderlyChoice, typeof Choice>,
+  // several-answer items (ELDERLY_MULTI)
+  symptoms: Multi, diet: Multi, riskFactors: Multi, guidance: Multi,
+  symptomsOther: z.string().max(200).nullable().optional(), evaluationText: z.string().max(500).nullable().optional(),
 });
 export type ElderlyServiceIn = z.infer<typeof ElderlyServiceIn>;
+export const ElderlyServiceRead = ElderlyServiceIn.omit({ residentId: true }).extend({ selfCare: z.object({ eating: z.number(), grooming: z.number(), dressing: z.number(), toileting: z.number(), activity: z.number() }) });
+export const ElderlyResidentOut = z.object({
+  resident: z.object({ id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number() }),
+  year: z.number(), status: z.enum(['due', 'overdue', 'done']),
+  services: z.array(z.object({ id: z.string(), serviceDate: z.string(), facilityName: z.string().nullable(), selfCareTotal: z.number(), selfCareBand: z.string(), bmi: z.number().nullable(),
+    complete: z.boolean(), missing: z.array(z.string()), form: ElderlyServiceRead })),
+});
+export const ElderlyTownshipRateQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2199).optional(), county: z.string().regex(/^\d{6}$/, 'a 6-digit county code / 6位区县代码').optional() });
+const RateCell = z.object({ residents: z.number(), managed: z.number(), rate: z.number().nullable() });
+export const ElderlyTownshipRateOut = z.object({
+  year: z.number(), day: z.string(), definition: z.object({ zh: z.string(), en: z.string() }),
+  total: RateCell.extend({ code: z.string() }), townships: z.array(RateCell.extend({ code: z.string(), name: z.string() })),
+});
 export const ElderlyServiceOut = z.object({ id: z.string(), selfCareTotal: z.number(), selfCareBand: z.string(), bmi: z.number().nullable(), bmiBand: z.string().nullable(), waistBand: z.string().nullable(), complete: z.boolean(), missing: z.array(z.string()) });
 export const ElderlyDueQuery = z.strictObject({ day: Day.optional(), status: z.enum(['due', 'overdue', 'done']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(300) });
 export const ElderlyDueOut = z.object({
   facility: z.object({ code: z.string(), name: z.string() }), day: z.string(), year: z.number(), total: z.number(), residents: z.number(),
   counts: z.object({ due: z.number(), overdue: z.number(), done: z.number() }),
-  items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageName: z.string(), status: z.enum(['due', 'overdue', 'done']), servedOn: z.string().nullable(), daysLate: z.number() })),
+  items: z.array(z.object({ residentId: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), villageCode: z.string(), villageName: z.string(), status: z.enum(['due', 'overdue', 'done']), servedOn: z.string().nullable(), daysLate: z.number() })),
 });
 export const ElderlyRateQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2199).optional() });
-export const ElderlyRateOut = z.object({ facility: z.object({ code: z.string(), name: z.string() }), year: z.number(), day: z.string(), residents: z.number(), managed: z.number(), served: z.number(), rate: z.number().nullable(), definition: z.object({ zh: z.string(), en: z.string() }) });
+export const ElderlyRateOut = z.object({ facility: z.object({ code: z.string(), name: z.string() }), year: z.number(), day: z.string(), residents: z.number(), managed: z.number(), rate: z.number().nullable(), definition: z.object({ zh: z.string(), en: z.string() }) });

@@ -10,24 +10,25 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
 import { assertMayAttach } from '../records/basis.ts';
-import { addImmunisation, immunisationHistories } from '../records/service.ts';
+import { addEncounter, addImmunisation, immunisationHistories } from '../records/service.ts';
 import { getFacility, facilityBriefs, listFacilities } from '../registry/facilities.ts';
 import { careFacts, liveResidentName, residentsBornBetween } from '../registry/residents.ts';
 import { ageOn } from '../registry/rules.ts';
 import { regionPrefix } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { townshipsOf } from '../registry/regions.ts';
-import { addDays, today } from '../../shared/time.ts';
+import { addDays, onDayNow, today } from '../../shared/time.ts';
 import { addSpan, childSchedule, coverageOf, lotProblem, nextDoseOf, type ChildSchedule, type LotProblem } from './rules.ts';
 import { SCHEDULE_VERSIONS, VACCINES, versionOn } from './schedule.ts';
 import * as store from './store.ts';
-import type { ChildCardOut, ElderlyServiceIn, VaccinationIn } from './schema.ts';
-import { ELDERLY_AGE, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareScore, waistBand, type AnnualStatus, type ElderlyFormIn } from './elderly.ts';
+import type { ChildCardOut, ElderlyServiceIn, ElderlyServiceRead, VaccinationIn } from './schema.ts';
+import type { z } from 'zod';
+import { ELDERLY_AGE, ELDERLY_RATE_DEFINITION, annualStatus, bmiBand, bmiOf, elderlyFormProblems, isElderly, managementRate, missingItems, selfCareScore, waistBand, type AnnualStatus, type ElderlyFormIn } from './elderly.ts';
 
 /** Children the clinic's lists take in: under 7 years (the 预防接种证's programme ages; catch-up to 18 is shown on a child's own card). */
 export const LIST_AGE_YEARS = 7;
 
-interface Clinic { id: string; code: string; name: string; regionCode: string }
+interface Clinic { id: string; code: string; name: string; regionCode: string; tier?: string }
 
 /**
  * The vaccination clinic the worker acts for: the facility of their account, else — a township's
@@ -36,11 +37,24 @@ interface Clinic { id: string; code: string; name: string; regionCode: string }
 async function clinicOf(q: Queryable, p: Principal): Promise<Clinic> {
   if (p.facilityCode) {
     const f = await getFacility(q, p.facilityCode, null);
-    return { id: f.id, code: f.code, name: f.name, regionCode: f.regionCode };
+    return { id: f.id, code: f.code, name: f.name, regionCode: f.regionCode, tier: f.tier };
   }
   const own = p.regionCode ? (await listFacilities(q, { within: regionPrefix(p.regionCode), tier: 'township', limit: 5, offset: 0 })).items.filter((f) => f.regionCode === p.regionCode) : [];
   if (own.length !== 1) throw badRequest('publichealth.facility_required', { zh: '账号未关联接种单位', en: 'Your account has no vaccination clinic' }, [{ path: 'facilityCode', problem: 'your account has no facility / 账号未关联机构' }]);
-  return { id: own[0].id, code: own[0].code, name: own[0].name, regionCode: own[0].regionCode };
+  return { id: own[0].id, code: own[0].code, name: own[0].name, regionCode: own[0].regionCode, tier: 'township' };
+}
+
+/**
+ * The primary-care facility whose area's elderly the worker serves: a township or community centre
+ * (its township's residents) or a village clinic (its village's); a hospital's doctor has none.
+ */
+async function elderlyClinicOf(q: Queryable, p: Principal): Promise<Clinic> {
+  const c = await clinicOf(q, p);
+  if (c.tier !== 'township' && c.tier !== 'village') {
+    throw badRequest('publichealth.not_primary_care', { zh: '老年人健康管理由乡镇卫生院、社区卫生服务中心和村卫生室提供，您的机构不在其列', en: 'Elderly health management is provided by township and community centres and village clinics; your facility is none of them' },
+      [{ path: 'facilityCode', problem: 'not a primary-care facility / 非基层医疗卫生机构' }]);
+  }
+  return c;
 }
 
 /** The schedule's versions with their series and doses, and the vaccines. */
@@ -237,6 +251,7 @@ export async function coverageByTownship(db: Db, p: Principal, f: { day?: string
 }
 
 export type { ChildSchedule };
+export { ELDERLY_RATE_DEFINITION };
 
 // ---- health management of the elderly aged 65+ ----
 
@@ -255,11 +270,11 @@ async function clinicElderly(q: Queryable, clinic: Clinic, day: string) {
  */
 export async function elderlyDueList(db: Db, p: Principal, f: { day?: string; status?: AnnualStatus; limit: number }) {
   const day = f.day ?? today();
-  const clinic = await clinicOf(db, p);
+  const clinic = await elderlyClinicOf(db, p);
   const olds = await clinicElderly(db, clinic, day);
   const all = olds.map((r) => {
     const s = annualStatus(r.services.filter((x) => x.complete).map((x) => x.service_date), day);
-    return { residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birthDate, day), villageName: r.villageName, status: s.status, servedOn: s.servedOn,
+    return { residentId: r.id, name: r.name, sex: r.sex, age: ageOn(r.birthDate, day), villageCode: r.villageCode, villageName: r.villageName, status: s.status, servedOn: s.servedOn,
       daysLate: s.status === 'overdue' ? daysBetween(`${s.year}-10-01`, day) : 0 };
   });
   const counts = { due: 0, overdue: 0, done: 0 };
@@ -285,11 +300,14 @@ export async function recordElderlyService(db: Db, p: Principal, o: AccessOption
   const problems = elderlyFormProblems(input as ElderlyFormIn, day);
   if (problems.length) throw badRequest('publichealth.elderly_form', { zh: '体检表有不符合要求的项', en: 'Some fields of the form are out of range' }, problems);
   return db.tx(async (q) => {
-    const clinic = await clinicOf(q, p);
+    const clinic = await elderlyClinicOf(q, p);
     const grant = await assertMayAttach(q, p, input.residentId, o);
     const facts = await careFacts(q, input.residentId);
     if (!facts) throw notFound({ zh: '居民', en: 'Resident' });
     if (!isElderly(facts.birthDate, input.serviceDate)) throw badRequest('publichealth.not_elderly', { zh: '服务日期时该居民未满65周岁', en: 'The resident is under 65 on the service day' }, [{ path: 'residentId', problem: 'under 65 / 未满65周岁' }]);
+    // The service is a health check in the record (its timeline; the contract packages' 老年人健康体检 counts it).
+    await addEncounter(q, p, { grant, county: facts.countyCode, kind: 'health_check', facilityId: clinic.id, workerId: null, startedAt: onDayNow(input.serviceDate),
+      reason: '老年人健康管理年度服务', observations: [] });
     const sc = selfCareScore(input.selfCare);
     const bmi = input.heightCm != null && input.weightKg != null ? bmiOf(input.weightKg, input.heightCm) : null;
     const missing = missingItems(input as ElderlyFormIn);
@@ -300,20 +318,85 @@ export async function recordElderlyService(db: Db, p: Principal, o: AccessOption
   });
 }
 
-export const ELDERLY_RATE_DEFINITION = {
-  zh: '老年人健康管理率 = 年内接受健康管理人数 ÷ 年内辖区内65岁及以上常住居民数 × 100%（接受健康管理：健康体检表填写完整的年度服务）',
-  en: 'Elderly health-management rate = residents 65+ with a complete annual service in the year ÷ residents 65+ of the area × 100%',
-};
 
-/** 老年人健康管理率 over the clinic's area for a year (at its end, or today for the current year): aggregates only. */
-export async function elderlyRate(db: Db, p: Principal, f: { year?: number }) {
+/** The day a year's rate is taken on: its last day, or today while it runs. */
+function rateDay(year: number | undefined): { year: number; day: string } {
   const now = today();
-  const year = f.year ?? Number(now.slice(0, 4));
-  const day = `${year}-12-31` < now ? `${year}-12-31` : now;
-  const clinic = await clinicOf(db, p);
-  const olds = await clinicElderly(db, clinic, day);
-  const managed = olds.filter((r) => r.services.some((s) => s.complete && s.service_date <= day)).length;
-  const served = olds.filter((r) => r.services.some((s) => s.service_date <= day)).length;
+  const y = year ?? Number(now.slice(0, 4));
+  return { year: y, day: `${y}-12-31` < now ? `${y}-12-31` : now };
+}
+
+/**
+ * 老年人健康管理率 over the clinic's area for a year (at its end, or today for the current year):
+ * aggregates only, by the module's one definition (store.elderlyManagedByTownship → migration 041
+ * elderly_managed_on, which the indicator catalogue reads too).
+ */
+export async function elderlyRate(db: Db, p: Principal, f: { year?: number }) {
+  const { year, day } = rateDay(f.year);
+  const clinic = await elderlyClinicOf(db, p);
+  const rows = await store.elderlyManagedByTownship(db, regionPrefix(clinic.regionCode), day);
+  const residents = rows.reduce((n, r) => n + r.residents, 0);
+  const managed = rows.reduce((n, r) => n + r.managed, 0);
   await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.elderly_rate_read', outcome: 'ok', details: { facility: clinic.code, year } }));
-  return { facility: { code: clinic.code, name: clinic.name }, year, day, residents: olds.length, managed, served, rate: managementRate(managed, olds.length), definition: ELDERLY_RATE_DEFINITION };
+  return { facility: { code: clinic.code, name: clinic.name }, year, day, residents, managed, rate: managementRate(managed, residents), definition: ELDERLY_RATE_DEFINITION };
+}
+
+/** 老年人健康管理率 by township of the principal's region (or the county named, for an administrator), with the region's total: aggregates only. */
+export async function elderlyRateByTownship(db: Db, p: Principal, f: { year?: number; county?: string }) {
+  const { year, day } = rateDay(f.year);
+  const scope = await scopePrefix(db, p);
+  const prefix = scope ?? f.county;
+  if (!prefix) throw badRequest('publichealth.county_required', { zh: '请指定区县', en: 'Name the county' }, [{ path: 'county', problem: 'required / 必填' }]);
+  const rows = new Map((await store.elderlyManagedByTownship(db, prefix, day)).map((r) => [r.town, r]));
+  const towns = (await townshipsOf(db, prefix.slice(0, 6))).filter((t) => t.code.startsWith(prefix) || prefix.startsWith(regionPrefix(t.code)));
+  const cell = (c: { residents: number; managed: number } | undefined) => ({ residents: c?.residents ?? 0, managed: c?.managed ?? 0, rate: managementRate(c?.managed ?? 0, c?.residents ?? 0) });
+  const residents = [...rows.values()].reduce((n, r) => n + r.residents, 0);
+  const managed = [...rows.values()].reduce((n, r) => n + r.managed, 0);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.elderly_rate_read', outcome: 'ok', details: { region: prefix, year } }));
+  return { year, day, definition: ELDERLY_RATE_DEFINITION, total: { code: prefix, ...cell({ residents, managed }) },
+    townships: towns.map((t) => ({ code: t.code, name: t.name, ...cell(rows.get(t.code)) })) };
+}
+
+/**
+ * A resident's annual services, newest first, with their forms, and this year's status: a read of the
+ * record (needs a basis, else 404 as for no resident), audited.
+ */
+export async function elderlyOfResident(db: Db, p: Principal, o: AccessOptions, residentId: string) {
+  const { basis } = await requireBasis(db, p, residentId, o);
+  const facts = await careFacts(db, residentId);
+  const name = await liveResidentName(db, residentId);
+  if (!facts || !name) throw notFound({ zh: '居民', en: 'Resident' });
+  const day = today();
+  const rows = await store.elderlyServicesFull(db, residentId);
+  const facilities = await facilityBriefs(db, [...new Set(rows.map((r) => r.facility_id))]);
+  const s = annualStatus(rows.filter((r) => r.complete).map((r) => r.service_date), day);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'publichealth.elderly_services_read', outcome: 'ok', residentId, basis, details: { services: rows.length } }));
+  return {
+    resident: { id: residentId, name, sex: facts.sex, age: ageOn(facts.birthDate, day) }, year: s.year, status: s.status,
+    services: rows.map((r) => {
+      const form = r.form as ElderlyFormIn & Record<string, unknown>;
+      const { residentId: _r, ...rest } = form as Record<string, unknown>;
+      return { id: r.id, serviceDate: r.service_date, facilityName: facilities.get(r.facility_id)?.name ?? null, selfCareTotal: r.self_care_total, selfCareBand: r.self_care_band,
+        bmi: r.bmi, complete: r.complete, missing: missingItems(form), form: rest as z.infer<typeof ElderlyServiceRead> };
+    }),
+  };
+}
+
+/** The annual service's state of one resident on a team's worklist (publichealth's rows for chronic's worklist). */
+export interface ElderlyWorklistRow { residentId: string; name: string; sex: 'M' | 'F'; birthDate: string; villageName: string; status: AnnualStatus; servedOn: string | null; dueFrom: string; daysLate: number }
+
+/**
+ * The residents 65+ under the teams' current contracts on a day, each with the year's annual service
+ * done, due, or overdue (from 1 October: annualStatus): what the family-doctor team's worklist shows
+ * of the elderly programme. No audit here: the worklist audits the rows it shows.
+ */
+export async function elderlyWorklist(q: Queryable, teamIds: string[], day: string): Promise<ElderlyWorklistRow[]> {
+  if (!teamIds.length) return [];
+  const rows = await store.elderlyOfTeams(q, teamIds, day);
+  return rows.map((r) => {
+    const s = annualStatus(r.served_on ? [r.served_on] : [], day);
+    const dueFrom = s.status === 'overdue' ? `${s.year}-10-01` : `${s.year}-01-01`;
+    return { residentId: r.resident_id, name: r.name, sex: r.sex, birthDate: r.birth_date, villageName: r.village_name, status: s.status, servedOn: s.servedOn, dueFrom,
+      daysLate: s.status === 'overdue' ? daysBetween(`${s.year}-10-01`, day) : 0 };
+  });
 }

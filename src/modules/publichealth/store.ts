@@ -83,3 +83,38 @@ export function elderlyServicesOf(q: Queryable, residentIds: string[], from: str
     `SELECT id, resident_id, service_date::text AS service_date, complete
        FROM elderly_services WHERE resident_id = ANY($1::uuid[]) AND service_date >= $2::date ORDER BY service_date, created_at`, [residentIds, from]);
 }
+
+/** A resident's services, newest first, with their forms (the record of the annual service). */
+export interface ElderlyServiceFull extends ElderlyServiceRow { facility_id: string; form: Record<string, unknown>; self_care_total: number; self_care_band: string; bmi: number | null }
+export function elderlyServicesFull(q: Queryable, residentId: string): Promise<ElderlyServiceFull[]> {
+  return q.query<ElderlyServiceFull>(
+    `SELECT id, resident_id, service_date::text AS service_date, complete, facility_id, form, self_care_total, self_care_band, bmi::float8 AS bmi
+       FROM elderly_services WHERE resident_id = $1 ORDER BY service_date DESC, created_at DESC`, [residentId]);
+}
+
+/**
+ * 老年人健康管理率's counts by township of an area on a day: the module's one definition,
+ * elderly_managed_on (migration 041), which the indicator catalogue reads too.
+ */
+export function elderlyManagedByTownship(q: Queryable, prefix: string, day: string): Promise<{ town: string; residents: number; managed: number }[]> {
+  return q.query<{ town: string; residents: number; managed: number }>(
+    `SELECT left(e.village_code, 9) || '000' AS town, count(*)::int AS residents, count(*) FILTER (WHERE e.managed)::int AS managed
+       FROM elderly_managed_on($2::date) e WHERE e.village_code LIKE $1 || '%' GROUP BY 1 ORDER BY 1`, [prefix, day]);
+}
+
+/**
+ * The residents 65+ on a day under the teams' current contracts (contracts' attribution function
+ * contract_team_on, migration 018: a contract is the team's basis to see and write the record; a
+ * resident with none is served from the facility's own list), with the day of their last complete
+ * service of the day's year — the worklist's annual-service rows.
+ */
+export function elderlyOfTeams(q: Queryable, teamIds: string[], day: string): Promise<{ resident_id: string; name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; served_on: string | null }[]> {
+  return q.query(
+    `SELECT r.id AS resident_id, r.name, r.sex, r.birth_date::text AS birth_date, v.name AS village_name,
+            (SELECT max(s.service_date)::text FROM elderly_services s WHERE s.resident_id = r.id AND s.complete
+               AND s.service_date >= make_date(extract(year FROM $2::date)::int, 1, 1) AND s.service_date <= $2::date) AS served_on
+       FROM residents r JOIN regions v ON v.code = r.village_code
+       JOIN contract_team_on($2::date) cur ON cur.resident_id = r.id
+      WHERE r.merged_into IS NULL AND r.death_date IS NULL AND r.birth_date <= ($2::date - interval '65 years')::date
+        AND cur.team_id = ANY($1::uuid[])`, [teamIds, day]);
+}

@@ -6497,7 +6497,7 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "overdue" | "due_this_week" | "never_seen" | "scheduled";
                                 /** @enum {string} */
-                                kind: "chronic" | "package";
+                                kind: "chronic" | "package" | "elderly";
                                 service: string | null;
                                 serviceName: string | null;
                                 frequency: string | null;
@@ -19162,7 +19162,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My clinic's residents 65+ with the year's annual health-management service done, due or overdue (from 1 October), overdue first */
+        /** My facility's residents 65+ (a township centre: its township; a village clinic: its village) with the year's annual health-management service done, due or overdue (from 1 October), overdue first */
         get: {
             parameters: {
                 query?: {
@@ -19202,6 +19202,7 @@ export interface paths {
                                 /** @enum {string} */
                                 sex: "M" | "F";
                                 age: number;
+                                villageCode: string;
                                 villageName: string;
                                 /** @enum {string} */
                                 status: "due" | "overdue" | "done";
@@ -19272,7 +19273,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an elderly annual service (健康体检表 parts and the self-care table) at my clinic: saved as typed, out-of-range fields refused by name; answers the self-care band, BMI and whether it is complete */
+        /** Record an elderly annual service (the 健康体检表: symptoms, general condition, self-care table, lifestyle, organ function, examination, tests, evaluation, guidance) at my facility, with a basis for the resident: saved as typed, every field out of range refused by name and nothing saved; answers the self-care band, BMI and whether it is complete */
         post: {
             parameters: {
                 query?: never;
@@ -19316,13 +19317,48 @@ export interface paths {
                         triglycerides?: number | null;
                         ldl?: number | null;
                         hdl?: number | null;
+                        mmse?: number | null;
+                        gds?: number | null;
+                        exerciseMinutes?: number | null;
+                        exerciseYears?: number | null;
+                        cigarettesPerDay?: number | null;
+                        alcoholLiang?: number | null;
+                        visionLeft?: number | null;
+                        visionRight?: number | null;
+                        heartRate?: number | null;
+                        targetWeightKg?: number | null;
                         urineProtein?: string | null;
                         urineGlucose?: string | null;
                         ecg?: string | null;
                         ecgText?: string | null;
                         ultrasound?: string | null;
                         ultrasoundText?: string | null;
+                        healthSelfRating?: string | null;
+                        cognition?: string | null;
+                        emotion?: string | null;
+                        exerciseFrequency?: string | null;
+                        smoking?: string | null;
+                        drinking?: string | null;
+                        lips?: string | null;
+                        dentition?: string | null;
+                        pharynx?: string | null;
+                        hearing?: string | null;
+                        motor?: string | null;
+                        skin?: string | null;
+                        lymphNodes?: string | null;
+                        breathSounds?: string | null;
+                        rales?: string | null;
+                        heartRhythm?: string | null;
+                        murmur?: string | null;
+                        abdomen?: string | null;
+                        oedema?: string | null;
+                        evaluation?: string | null;
+                        symptoms?: string[] | null;
+                        diet?: string[] | null;
+                        riskFactors?: string[] | null;
                         guidance?: string[] | null;
+                        symptomsOther?: string | null;
+                        evaluationText?: string | null;
                     };
                 };
             };
@@ -19395,6 +19431,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/publichealth/elderly/residents/{residentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A resident's elderly annual services with their forms, newest first, and this year's status (needs a basis, else 404; audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            year: number;
+                            /** @enum {string} */
+                            status: "due" | "overdue" | "done";
+                            services: {
+                                id: string;
+                                serviceDate: string;
+                                facilityName: string | null;
+                                selfCareTotal: number;
+                                selfCareBand: string;
+                                bmi: number | null;
+                                complete: boolean;
+                                missing: string[];
+                                form: {
+                                    serviceDate: string;
+                                    selfCare: {
+                                        eating: number;
+                                        grooming: number;
+                                        dressing: number;
+                                        toileting: number;
+                                        activity: number;
+                                    };
+                                    temperature?: number | null;
+                                    pulse?: number | null;
+                                    respiration?: number | null;
+                                    systolicLeft?: number | null;
+                                    diastolicLeft?: number | null;
+                                    systolicRight?: number | null;
+                                    diastolicRight?: number | null;
+                                    heightCm?: number | null;
+                                    weightKg?: number | null;
+                                    waistCm?: number | null;
+                                    haemoglobin?: number | null;
+                                    wbc?: number | null;
+                                    platelets?: number | null;
+                                    fastingGlucose?: number | null;
+                                    alt?: number | null;
+                                    ast?: number | null;
+                                    totalBilirubin?: number | null;
+                                    creatinine?: number | null;
+                                    urea?: number | null;
+                                    totalCholesterol?: number | null;
+                                    triglycerides?: number | null;
+                                    ldl?: number | null;
+                                    hdl?: number | null;
+                                    mmse?: number | null;
+                                    gds?: number | null;
+                                    exerciseMinutes?: number | null;
+                                    exerciseYears?: number | null;
+                                    cigarettesPerDay?: number | null;
+                                    alcoholLiang?: number | null;
+                                    visionLeft?: number | null;
+                                    visionRight?: number | null;
+                                    heartRate?: number | null;
+                                    targetWeightKg?: number | null;
+                                    urineProtein?: string | null;
+                                    urineGlucose?: string | null;
+                                    ecg?: string | null;
+                                    ecgText?: string | null;
+                                    ultrasound?: string | null;
+                                    ultrasoundText?: string | null;
+                                    healthSelfRating?: string | null;
+                                    cognition?: string | null;
+                                    emotion?: string | null;
+                                    exerciseFrequency?: string | null;
+                                    smoking?: string | null;
+                                    drinking?: string | null;
+                                    lips?: string | null;
+                                    dentition?: string | null;
+                                    pharynx?: string | null;
+                                    hearing?: string | null;
+                                    motor?: string | null;
+                                    skin?: string | null;
+                                    lymphNodes?: string | null;
+                                    breathSounds?: string | null;
+                                    rales?: string | null;
+                                    heartRhythm?: string | null;
+                                    murmur?: string | null;
+                                    abdomen?: string | null;
+                                    oedema?: string | null;
+                                    evaluation?: string | null;
+                                    symptoms?: string[] | null;
+                                    diet?: string[] | null;
+                                    riskFactors?: string[] | null;
+                                    guidance?: string[] | null;
+                                    symptomsOther?: string | null;
+                                    evaluationText?: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/publichealth/elderly/rate": {
         parameters: {
             query?: never;
@@ -19402,7 +19614,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 老年人健康管理率 of my clinic's area for a year: residents 65+ with a complete service ÷ residents 65+ */
+        /** 老年人健康管理率 of my facility's area for a year: permanent residents 65+ with a complete service in the year ÷ permanent residents 65+ (migration 041 elderly_managed_on, as the indicator) */
         get: {
             parameters: {
                 query?: {
@@ -19429,12 +19641,112 @@ export interface paths {
                             day: string;
                             residents: number;
                             managed: number;
-                            served: number;
                             rate: number | null;
                             definition: {
                                 zh: string;
                                 en: string;
                             };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/publichealth/elderly/rate/townships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 老年人健康管理率 for each township of my region (or the county named, for an administrator), with the region's total and the definition: aggregates only */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    county?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            day: string;
+                            definition: {
+                                zh: string;
+                                en: string;
+                            };
+                            total: {
+                                residents: number;
+                                managed: number;
+                                rate: number | null;
+                                code: string;
+                            };
+                            townships: {
+                                residents: number;
+                                managed: number;
+                                rate: number | null;
+                                code: string;
+                                name: string;
+                            }[];
                         };
                     };
                 };

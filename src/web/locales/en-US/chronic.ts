@@ -68,6 +68,8 @@ const en: Record<keyof typeof zh, string> = {
   'chronic.wl.lastValues': 'Last values',
   'chronic.wl.male': 'M',
   'chronic.wl.packageItem': 'Contract service',
+  'chronic.wl.elderlyService': 'Elderly annual health service',
+  'chronic.wl.publicHealthItem': 'Public health',
   'chronic.wl.provisional': 'Provisional',
   'chronic.wl.sexAge': 'Sex/age',
   'chronic.wl.searchName': 'Find by name',

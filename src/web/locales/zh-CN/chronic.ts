@@ -66,6 +66,8 @@ export default {
   'chronic.wl.lastValues': '上次测量',
   'chronic.wl.male': '男',
   'chronic.wl.packageItem': '签约服务',
+  'chronic.wl.elderlyService': '老年人健康管理年度服务',
+  'chronic.wl.publicHealthItem': '基本公卫',
   'chronic.wl.provisional': '待确诊',
   'chronic.wl.sexAge': '性别/年龄',
   'chronic.wl.searchName': '按姓名查找',

@@ -25,7 +25,7 @@ export function WorklistPage() {
   const villages = useMemo(() => [...new Set(all.map((r) => r.villageName).filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, 'zh-CN')), [all]);
   const rows = useMemo(() => all.filter((r) => (!village || r.villageName === village) && (!text.trim() || r.name.includes(text.trim()))), [all, text, village]);
   const loading = list.isFetching;
-  const open = (r: Row) => nav(r.kind === 'chronic' ? `/chronic/followup/${r.residentId}/${r.programme}` : `/records/${r.residentId}`);
+  const open = (r: Row) => nav(r.kind === 'chronic' ? `/chronic/followup/${r.residentId}/${r.programme}` : r.kind === 'elderly' ? `/publichealth/elderly/${r.residentId}` : `/records/${r.residentId}`);
   // Come back from a saved follow-up (下一位): the first row has the focus, so Enter opens the next patient.
   const focusFirst = !!(useLocation().state as { focusFirst?: boolean } | null)?.focusFirst;
   const table = useRef<HTMLDivElement | null>(null);
@@ -37,7 +37,7 @@ export function WorklistPage() {
     setTimeout(focusFirstRow, 30);
   }, [focusFirst, list.data, list.isFetching]);
   const q = new URLSearchParams({ sort, ...(status === 'all' ? {} : { status }) });
-  const item = (r: Row) => r.serviceName ?? t(r.programme === 'hypertension' ? 'chronic.wl.htnFollowUp' : 'chronic.wl.dmFollowUp');
+  const item = (r: Row) => r.serviceName ?? t(r.kind === 'elderly' ? 'chronic.wl.elderlyService' : r.programme === 'hypertension' ? 'chronic.wl.htnFollowUp' : 'chronic.wl.dmFollowUp');
   return (
     <Card title={t('chronic.wl.title')} extra={<Button href={`/api/chronic/worklist.csv?${q}`} data-testid="worklist-export">{t('chronic.wl.export')}</Button>}>
       <Space style={{ marginBottom: 12 }} wrap>
@@ -62,14 +62,14 @@ export function WorklistPage() {
           { title: t('chronic.col.village'), dataIndex: 'villageName' },
           { title: t('chronic.wl.item'), render: (_, r) => (
             <Space size={4}>
-              {r.kind === 'package' ? <Tag color="blue">{t('chronic.wl.packageItem')}</Tag> : null}
+              {r.kind === 'package' ? <Tag color="blue">{t('chronic.wl.packageItem')}</Tag> : r.kind === 'elderly' ? <Tag color="cyan">{t('chronic.wl.publicHealthItem')}</Tag> : null}
               <span>{item(r)}</span>
               {r.frequency ? <span style={{ color: '#888' }}>{r.frequency}</span> : null}
               {r.provisional ? <Tag color="gold">{t('chronic.wl.provisional')}</Tag> : null}
             </Space>) },
-          { title: t('chronic.col.lastVisit'), render: (_, r) => (r.kind === 'package' ? (r.owed ? t('chronic.wl.delivered', { delivered: r.delivered ?? 0, owed: r.owed }) : t('chronic.wl.deliveredNoneDue', { delivered: r.delivered ?? 0 })) : r.lastVisit ?? '—') },
+          { title: t('chronic.col.lastVisit'), render: (_, r) => (r.kind !== 'chronic' ? (r.owed ? t('chronic.wl.delivered', { delivered: r.delivered ?? 0, owed: r.owed }) : t('chronic.wl.deliveredNoneDue', { delivered: r.delivered ?? 0 })) : r.lastVisit ?? '—') },
           { title: t('chronic.wl.lastClass'), render: (_, r) => (r.lastClass ? <Tag color={r.lastClass === 'controlled' ? 'green' : 'red'}>{VISIT_CLASS_LABELS[r.lastClass as VisitClass][lang]}</Tag> : '—') },
-          { title: t('chronic.wl.lastValues'), render: (_, r) => (r.kind === 'package' ? '—' : r.programme === 'hypertension' ? (r.lastSbp ? `${r.lastSbp}/${r.lastDbp}` : '—') : r.lastGlucose ?? '—') },
+          { title: t('chronic.wl.lastValues'), render: (_, r) => (r.kind !== 'chronic' ? '—' : r.programme === 'hypertension' ? (r.lastSbp ? `${r.lastSbp}/${r.lastDbp}` : '—') : r.lastGlucose ?? '—') },
           { title: t('chronic.wl.due'), dataIndex: 'nextDue' },
           { title: t('chronic.wl.status'), render: (_, r) => <Tag color={COLOR[r.status]}>{t(`chronic.wl.status.${r.status}`)}</Tag> },
         ]} />
