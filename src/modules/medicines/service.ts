@@ -47,18 +47,6 @@ export function itemOf(r: store.MedicineRow): CatalogueItem & { id: string; sour
 
 // ---- catalogue ----
 
-/** Upserts the shipped catalogue (data/medicines/catalogue.csv); items replaced by an import are kept as imported. */
-export async function syncShippedCatalogue(db: Db, csvText: string): Promise<number> {
-  const { items, problems } = checkCatalogue(parseCsv(csvText).rows);
-  if (problems.length) throw new Error(`data/medicines/catalogue.csv: ${problems.map((p) => `${p.path}: ${p.problem}`).join('; ')}`);
-  return db.tx(async (q) => {
-    const imported = await store.importedCodes(q);
-    const keep = items.filter((i) => !imported.has(i.code));
-    const r = await store.upsertMedicines(q, keep, 'shipped', FIELD_SOURCES);
-    return r.created + r.updated;
-  });
-}
-
 /** The catalogue, filtered. */
 export async function catalogue(db: Queryable, f: { q?: string; level?: Level; antibacterial?: 'yes' | 'no' }): Promise<CatalogueItemOut[]> {
   const rows = await store.listMedicines(db, { q: f.q?.trim() || null, level: f.level ?? null, antibacterial: f.antibacterial ? f.antibacterial === 'yes' : null });
