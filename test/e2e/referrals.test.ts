@@ -92,17 +92,39 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     assert.match(await task.first().innerText(), new RegExp(patient.name));
     await shot(gp, 'referrals-7-gp-task');
 
-    // the patient books a follow-up examination themself from the public share
-    const activated = await gp.evaluate(async (rid) => {
-      const code = await (await fetch(`/api/residents/${rid}/activation-code`, { method: 'POST' })).json();
-      const ids = await (await fetch(`/api/residents/${rid}/reveal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: '开通居民账号' }) })).json();
-      const r = await fetch('/api/auth/resident-activate', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: ids.idNumber, code: code.code, password: 'Resident-pass-1' }) });
-      return { status: r.status, login: ids.idNumber as string };
-    }, patient.residentId);
-    assert.equal(activated.status, 200);
-    const ctx = await suite.browser.newContext({ viewport: { width: 1366, height: 900 } });
+    // the patient books a follow-up examination themself from the public share: first their account, activated with the
+    // code the GP issues from the resident's page and set up by the resident on the sign-in page
+    await gp.goto(`${suite.server.url}/registry/residents/${patient.residentId}`);
+    await gp.click('[data-testid="issue-activation"]');
+    const code = (await gp.locator('[data-testid="activation-code"]').innerText()).replace(/\D/g, '');
+    assert.match(code, /^\d{6}$/);
+    await shot(gp, 'referrals-10a-activation-issued');
+    // (the resident knows their own ID number; the test reads it as the GP would, with a reason)
+    const login = await gp.evaluate(async (rid) => (await (await fetch(`/api/residents/${rid}/reveal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason: '开通居民账号' }) })).json()).idNumber as string, patient.residentId);
+    const ctx = await suite.browser.newContext({ viewport: { width: 390, height: 844 } });
     const res = await ctx.newPage();
-    await signInUi(res, suite.server.url, activated.login, 'Resident-pass-1');
+    await res.goto(suite.server.url);
+    await res.click('[data-testid="activate-open"]');
+    await res.waitForSelector('[data-testid="activate-form"]');
+    // wrong input first: a five-digit code and two passwords that differ, refused beside their fields, kept as typed
+    await res.fill('[data-testid="activate-login"]', login);
+    await res.fill('[data-testid="activate-code"]', code.slice(0, 5));
+    await res.fill('[data-testid="activate-password"]', 'Resident-pass-1');
+    await res.fill('[data-testid="activate-again"]', 'Resident-pass-2');
+    await res.click('[data-testid="activate-submit"]');
+    await res.locator('.ant-form-item-explain-error', { hasText: '激活码为6位数字' }).waitFor();
+    await res.locator('.ant-form-item-explain-error', { hasText: '两次输入的密码不一致' }).waitFor();
+    assert.equal(await res.inputValue('[data-testid="activate-code"]'), code.slice(0, 5));
+    // a weak password: the server's policy, beside the password
+    await res.fill('[data-testid="activate-code"]', code);
+    await res.fill('[data-testid="activate-password"]', 'short');
+    await res.fill('[data-testid="activate-again"]', 'short');
+    await res.click('[data-testid="activate-submit"]');
+    await res.locator('.ant-form-item-explain-error', { hasText: '至少8个字符' }).waitFor();
+    await shot(res, 'referrals-10b-resident-activation-refused');
+    await res.fill('[data-testid="activate-password"]', 'Resident-pass-1');
+    await res.fill('[data-testid="activate-again"]', 'Resident-pass-1');
+    await res.click('[data-testid="activate-submit"]');
     await res.waitForSelector('[data-testid="home-welcome"]');
     await res.goto(`${suite.server.url}/scheduling/my`);
     await choose(res, 'my-schedule', '彩超检查');

@@ -10,7 +10,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import type { FormInstance, Rule } from 'antd/es/form';
 import { useApiMutation, useApiQuery, type ApiBody, type ApiData, type ApiItem } from '../../api/hooks';
-import { type ApiErrorBody } from '../../api/client';
+import { inLang, type ApiErrorBody } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { DateStr, today } from '../../../shared/time.ts';
 import {
@@ -26,7 +26,6 @@ const COLOR: Record<Status, string> = { overdue: 'red', due: 'blue', done: 'gree
 const ELDERLY_ROUTES = ['/api/publichealth/elderly/due', '/api/publichealth/elderly/residents/{residentId}', '/api/publichealth/elderly/rate', '/api/publichealth/elderly/rate/townships', '/api/chronic/worklist'] as const;
 const isRealDate = (x: string) => DateStr.safeParse(x).success;
 /** A problem of the rules is written "English / 中文": the user's half. */
-const inLang = (problem: string, lang: 'zh' | 'en') => { const i = problem.indexOf(' / '); return i < 0 ? problem : lang === 'zh' ? problem.slice(i + 3) : problem.slice(0, i); };
 
 /** The area's residents 65+ and this year's service of each; the rate by township below. */
 export function ElderlyPage() {

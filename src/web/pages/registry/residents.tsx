@@ -8,6 +8,7 @@ import { PRIORITY_GROUP_LABELS, type PriorityGroup } from '../../../modules/regi
 import { SignContractButton } from '../contracts/contracts';
 import { useSession } from '../../session';
 import { RESIDENT_ACCOUNT_ISSUERS } from '../../../shared/roles';
+import { minuteOf } from '../../../shared/time';
 
 type Resident = ApiData<'/api/residents/{id}'>['resident'];
 type Pair = ApiItem<'/api/resident-duplicates'>;
@@ -64,7 +65,7 @@ export function ResidentDetailPage() {
       content: (
         <Space direction="vertical">
           <Typography.Title level={2} copyable data-testid="activation-code">{c.code}</Typography.Title>
-          <Typography.Text>{t('registry.res.activationExpires', { at: new Date(c.expiresAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US') })}</Typography.Text>
+          <Typography.Text>{t('registry.res.activationExpires', { at: minuteOf(c.expiresAt) })}</Typography.Text>
           <Typography.Text type="secondary">{t('registry.res.activationHint')}</Typography.Text>
           {c.reset && <Alert type="warning" showIcon message={t('registry.res.activationReset')} />}
         </Space>
