@@ -117,10 +117,11 @@ export interface Oru { patient: { ids: string[]; name: string; birthDate: string
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-/** A reference range as labs write it in OBX-7: "3.5-5.3", "3.5 - 5.3", "<5.2", "≤5.2", ">60", or nothing. */
+/** A reference range as labs write it in OBX-7: "3.5-5.3", "3.5 - 5.3", "70_105", "<5.2", "≤5.2", ">60", or nothing. */
 export function parseRange(s: string): { low: number | null; high: number | null } {
   const t = s.trim().replace(/\s+/g, '');
-  let m = /^([+-]?\d+(?:\.\d+)?)[-~–]([+-]?\d+(?:\.\d+)?)$/.exec(t);
+  // lower-upper (HL7 v2.5.1 OBX-7); some laboratories write the HL7 standard's own example form 70_105
+  let m = /^([+-]?\d+(?:\.\d+)?)[-~–_]([+-]?\d+(?:\.\d+)?)$/.exec(t);
   if (m) return { low: Number(m[1]), high: Number(m[2]) };
   m = /^(?:<|<=|≤)(\d+(?:\.\d+)?)$/.exec(t);
   if (m) return { low: null, high: Number(m[1]) };
@@ -129,11 +130,11 @@ export function parseRange(s: string): { low: number | null; high: number | null
   return { low: null, high: null };
 }
 
-/** The person named in an XCN field (ID^family^given…), as one display name. */
-function personOf(seg: Hl7Segment, field: number, c: Hl7Context): string | null {
-  const id = unescapeHl7(seg.getComponent(field, 1), c).trim();
-  const family = unescapeHl7(seg.getComponent(field, 2), c).trim();
-  const given = unescapeHl7(seg.getComponent(field, 3), c).trim();
+/** The person named in an XCN field (ID^family^given…; `xpn`: an XPN, family^given…), as one display name. */
+function personOf(seg: Hl7Segment, field: number, c: Hl7Context, xpn = false): string | null {
+  const id = xpn ? '' : unescapeHl7(seg.getComponent(field, 1), c).trim();
+  const family = unescapeHl7(seg.getComponent(field, xpn ? 1 : 2), c).trim();
+  const given = unescapeHl7(seg.getComponent(field, xpn ? 2 : 3), c).trim();
   const name = /[\u4e00-\u9fff]/.test(family + given) ? `${family}${given}` : [given, family].filter(Boolean).join(' ');
   return name || id || null;
 }
@@ -165,7 +166,7 @@ export function readOru(m: Hl7Message): { ok: true; oru: Oru } | { ok: false; pr
   const ids: string[] = [];
   for (const rep of pid.getField(3).components) { const v = unescapeHl7(rep[0] ?? '', c).trim(); if (v) ids.push(v); }
   const sexCode = f(pid, 8);
-  const patient = { ids, name: personOf(pid, 5, c) ?? '', birthDate: dateOf(f(pid, 7)), sex: sexCode === 'M' ? 'M' as const : sexCode === 'F' ? 'F' as const : null };
+  const patient = { ids, name: personOf(pid, 5, c, true) ?? '', birthDate: dateOf(f(pid, 7)), sex: sexCode === 'M' ? 'M' as const : sexCode === 'F' ? 'F' as const : null };
   const groups: OruGroup[] = [];
   let orc: Hl7Segment | null = null;
   let cur: OruGroup | null = null;
