@@ -47,7 +47,8 @@ test('reading the v2.5.1 example: header, patient, placer/filler numbers, status
   assert.deepEqual(r.oru.patient, { ids: ['555-44-4444'], name: 'EVE EVERYWOMAN', birthDate: '1962-03-20', sex: 'F' });
   assert.equal(r.oru.groups.length, 1);
   const g = r.oru.groups[0];
-  assert.deepEqual([g.placer, g.filler, g.serviceCode, g.serviceName, g.resultStatus, g.interpreter], ['845439', '1045813', '15545', 'GLUCOSE', 'F', 'HOWARD H HIPPOCRATES']);
+  // the example's HIPPOCRATES stands in field 31 (v2.5.1: reason for study); the principal result interpreter is OBR-32, empty here
+  assert.deepEqual([g.placer, g.filler, g.serviceCode, g.serviceName, g.resultStatus, g.interpreter], ['845439', '1045813', '15545', 'GLUCOSE', 'F', null]);
   assert.deepEqual(g.observations, [{
     setId: '1', valueType: 'SN', localCode: '1554-5', name: 'GLUCOSE', codingSystem: 'POST 12H CFST:MCNC:PT:SER/PLAS:QN', loinc: null,
     value: 182, text: null, unit: 'mg/dl', range: '70_105', low: 70, high: 105, abnormal: 'H', status: 'F', observer: null,
