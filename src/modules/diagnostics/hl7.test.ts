@@ -138,8 +138,8 @@ test('an OBX as an observation: the centre\'s mapping (rule code, LOINC, names) 
 
 test('the report text: abnormal values as the impression, text results and notes as findings', () => {
   const m = mapObservation(obx({}), [K]);
-  assert.equal(m.kind, 'value');
-  const t = reportTextOf([(m as { obs: never }).obs], ['乙肝表面抗原: 阴性'], ['标本轻度溶血']);
+  assert.ok(m.kind === 'value');
+  const t = reportTextOf([m.obs], ['乙肝表面抗原: 阴性'], ['标本轻度溶血']);
   assert.equal(t.findings, '乙肝表面抗原: 阴性\n标本轻度溶血');
   assert.equal(t.impression, '异常 / Abnormal: 血钾 6.8 mmol/L HH');
   assert.equal(reportTextOf([], [], []).impression, '见检验所见 / See findings');

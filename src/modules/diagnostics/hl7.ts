@@ -219,6 +219,18 @@ export function readOru(m: Hl7Message): { ok: true; oru: Oru } | { ok: false; pr
   return { ok: true, oru: { patient, groups } };
 }
 
+/** What a message names, read without judging it (for a person resolving a message that could not be processed): placer and filler numbers, service, result status, results. */
+export function summaryOf(m: Hl7Message): { placer: string | null; filler: string | null; service: string | null; resultStatus: string | null; results: number } {
+  const c = m.context;
+  const f = (seg: Hl7Segment | undefined, i: number, k = 1) => (seg ? unescapeHl7(seg.getComponent(i, k), c).trim() : '');
+  const orc = m.getSegment('ORC');
+  const obr = m.getSegment('OBR');
+  return {
+    placer: f(orc, 2) || f(obr, 2) || null, filler: f(orc, 3) || f(obr, 3) || null,
+    service: [f(obr, 4, 1), f(obr, 4, 2)].filter(Boolean).join(' ') || null, resultStatus: f(obr, 25) || null, results: m.getAllSegments('OBX').length,
+  };
+}
+
 /** What a result status (OBR-25, HL7 table 0123) asks of the report: F final, C correction, P preliminary (P, A some results, R not verified); anything else is no result. */
 export function resultAction(statuses: readonly string[]): 'F' | 'C' | 'P' | null {
   const map = statuses.map((s) => (s === 'F' ? 'F' : s === 'C' ? 'C' : ['P', 'A', 'R'].includes(s) ? 'P' : null));

@@ -23,7 +23,7 @@ import { systemClientOfFacility } from '../auth/clients.ts';
 import { careFacts } from '../registry/residents.ts';
 import { facilityBriefs, getFacility } from '../registry/facilities.ts';
 import {
-  buildAck, mapObservation, orderKey, readHeader, readOru, reportTextOf, resultAction,
+  buildAck, mapObservation, orderKey, readHeader, readOru, reportTextOf, resultAction, summaryOf,
   type Hl7Header, type Hl7Problem, type MappedObservation, type Oru,
 } from './hl7.ts';
 import { applyLabResult, itemOfOrder, labOrderFor } from './service.ts';
@@ -209,13 +209,11 @@ async function describe(q: Queryable, rows: store.LabMessageRow[], showRaw: bool
   const facs = await facilityBriefs(q, rows.map((r) => r.facility_id).filter((x): x is string => !!x));
   return rows.map((m) => {
     const h = readHeader(m.raw);
-    const oru = h.ok ? readOru(h.message) : null;
-    const g = oru?.ok ? oru.oru.groups : [];
+    const sum = h.ok ? summaryOf(h.message) : { placer: null, filler: null, service: null, resultStatus: null, results: 0 };
     return {
       id: m.id, receivedAt: m.received_at.toISOString(), peer: m.peer, sendingFacility: m.sending_facility, sender: m.facility_id ? facs.get(m.facility_id)?.name ?? null : null,
       messageType: m.message_type, controlId: m.control_id, status: m.status, ackCode: m.ack_code, reason: m.reason, duplicateOf: m.duplicate_of,
-      placerNumber: g.find((x) => x.placer)?.placer ?? null, fillerNumber: g.find((x) => x.filler)?.filler ?? null, service: g[0] ? [g[0].serviceCode, g[0].serviceName].filter(Boolean).join(' ') : null,
-      resultStatus: g[0]?.resultStatus || null, results: g.reduce((s, x) => s + x.observations.length, 0),
+      placerNumber: sum.placer, fillerNumber: sum.filler, service: sum.service, resultStatus: sum.resultStatus, results: sum.results,
       orderId: m.order_id, reportId: m.report_id, processedAt: m.processed_at?.toISOString() ?? null,
       resolvedAt: m.resolved_at?.toISOString() ?? null, resolvedBy: m.resolved_by, resolution: m.resolution, resolutionNote: m.resolution_note,
       // the raw text holds the patient's name and identifiers: shown to the laboratory's own centre staff, withheld from the system administrator
