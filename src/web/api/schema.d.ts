@@ -19543,6 +19543,14 @@ export interface paths {
                                     recognitionScope: string | null;
                                     recognitionDays: number | null;
                                     priceFen: number;
+                                    analytes: {
+                                        local: string;
+                                        code: string;
+                                        loinc: string | null;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        unit: string | null;
+                                    }[];
                                 }[];
                                 rules: {
                                     code: string;
@@ -19686,6 +19694,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -19836,6 +19852,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -19956,6 +19980,14 @@ export interface paths {
                         recognitionScope?: "community" | "city" | "province" | null;
                         recognitionDays?: number | null;
                         priceFen?: number;
+                        analytes?: {
+                            local: string;
+                            code: string;
+                            loinc?: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            unit?: string | null;
+                        }[];
                     };
                 };
             };
@@ -19995,6 +20027,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20155,6 +20195,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20312,6 +20360,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20847,6 +20903,9 @@ export interface paths {
                                             high: number | null;
                                             /** @enum {string} */
                                             flag: "L" | "N" | "H";
+                                            loinc?: string | null;
+                                            abnormal?: string | null;
+                                            localCode?: string;
                                         }[];
                                         critical: {
                                             code: string;
@@ -20863,6 +20922,7 @@ export interface paths {
                                         verifiedAt: string | null;
                                         publishedAt: string | null;
                                         amendReason: string | null;
+                                        sourceMessageId?: string | null;
                                     }[];
                                 } | null;
                                 events: {
@@ -21022,6 +21082,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21038,6 +21101,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21193,6 +21257,9 @@ export interface paths {
                                             high: number | null;
                                             /** @enum {string} */
                                             flag: "L" | "N" | "H";
+                                            loinc?: string | null;
+                                            abnormal?: string | null;
+                                            localCode?: string;
                                         }[];
                                         critical: {
                                             code: string;
@@ -21209,6 +21276,7 @@ export interface paths {
                                         verifiedAt: string | null;
                                         publishedAt: string | null;
                                         amendReason: string | null;
+                                        sourceMessageId?: string | null;
                                     }[];
                                 } | null;
                                 events: {
@@ -21366,6 +21434,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21382,6 +21453,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21547,6 +21619,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21563,6 +21638,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21732,6 +21808,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21748,6 +21827,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21912,6 +21992,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21928,6 +22011,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22090,6 +22174,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22106,6 +22193,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22281,6 +22369,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22297,6 +22388,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22459,6 +22551,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22475,6 +22570,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22631,6 +22727,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22647,6 +22746,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22821,6 +22921,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22837,6 +22940,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22844,6 +22948,344 @@ export interface paths {
                                 at: string;
                                 note: string | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Laboratory messages (HL7 v2) from my centre's systems: those not accepted and not yet resolved (malformed, unmatched, in error), or all; the system administrator sees every sender's, without their text */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "unresolved" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                receivedAt: string;
+                                peer: string | null;
+                                sendingFacility: string | null;
+                                sender: string | null;
+                                messageType: string | null;
+                                controlId: string | null;
+                                /** @enum {string} */
+                                status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                                /** @enum {string|null} */
+                                ackCode: "AA" | "AE" | "AR" | null;
+                                reason: string | null;
+                                duplicateOf: string | null;
+                                placerNumber: string | null;
+                                fillerNumber: string | null;
+                                service: string | null;
+                                resultStatus: string | null;
+                                results: number;
+                                orderId: string | null;
+                                reportId: string | null;
+                                processedAt: string | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @enum {string|null} */
+                                resolution: "matched" | "dismissed" | null;
+                                resolutionNote: string | null;
+                                raw: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages/{id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match a laboratory message that was not accepted to an order of my laboratory by its placer number: it is processed now (report, critical values) and marked matched */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        placerNumber: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            receivedAt: string;
+                            peer: string | null;
+                            sendingFacility: string | null;
+                            sender: string | null;
+                            messageType: string | null;
+                            controlId: string | null;
+                            /** @enum {string} */
+                            status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                            /** @enum {string|null} */
+                            ackCode: "AA" | "AE" | "AR" | null;
+                            reason: string | null;
+                            duplicateOf: string | null;
+                            placerNumber: string | null;
+                            fillerNumber: string | null;
+                            service: string | null;
+                            resultStatus: string | null;
+                            results: number;
+                            orderId: string | null;
+                            reportId: string | null;
+                            processedAt: string | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @enum {string|null} */
+                            resolution: "matched" | "dismissed" | null;
+                            resolutionNote: string | null;
+                            raw: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a laboratory message that was not accepted, with the reason (it stays kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            receivedAt: string;
+                            peer: string | null;
+                            sendingFacility: string | null;
+                            sender: string | null;
+                            messageType: string | null;
+                            controlId: string | null;
+                            /** @enum {string} */
+                            status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                            /** @enum {string|null} */
+                            ackCode: "AA" | "AE" | "AR" | null;
+                            reason: string | null;
+                            duplicateOf: string | null;
+                            placerNumber: string | null;
+                            fillerNumber: string | null;
+                            service: string | null;
+                            resultStatus: string | null;
+                            results: number;
+                            orderId: string | null;
+                            reportId: string | null;
+                            processedAt: string | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @enum {string|null} */
+                            resolution: "matched" | "dismissed" | null;
+                            resolutionNote: string | null;
+                            raw: string;
                         };
                     };
                 };

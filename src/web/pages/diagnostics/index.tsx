@@ -415,6 +415,65 @@ export function CriticalDeskPage() {
   );
 }
 
+type LabMessage = ApiItem<'/api/diagnostics/lab-messages'>;
+const LAB_STATUS_COLOR: Record<LabMessage['status'], string> = { received: 'gold', accepted: 'green', error: 'red', rejected: 'volcano', unmatched: 'orange', duplicate: 'default' };
+
+/** One laboratory message not accepted: match it to an order (placer number) or dismiss it with a reason. */
+function LabMessageActions({ m, canMatch }: { m: LabMessage; canMatch: boolean }) {
+  const t = useT();
+  const [placer, setPlacer] = useState('');
+  const [reason, setReason] = useState('');
+  const match = useApiMutation('post', '/api/diagnostics/lab-messages/{id}/match', { invalidates: ['/api/diagnostics/lab-messages', ...ORDERS_ROUTES] });
+  const dismiss = useApiMutation('post', '/api/diagnostics/lab-messages/{id}/dismiss', { invalidates: ['/api/diagnostics/lab-messages'] });
+  if (m.resolvedAt || m.status === 'accepted' || m.status === 'duplicate') {
+    return <Typography.Text type="secondary">{m.resolution ? t.code('diagnostics.lab.resolution', m.resolution) : ''} {m.resolutionNote ?? ''}</Typography.Text>;
+  }
+  return (
+    <Space direction="vertical" size={4}>
+      {canMatch && m.status !== 'rejected' && (
+        <Space.Compact>
+          <Input size="small" style={{ width: 190 }} placeholder={t('diagnostics.lab.placer')} value={placer} onChange={(e) => setPlacer(e.target.value)} data-testid={`lab-placer-${m.id}`} />
+          <Button size="small" type="primary" disabled={!placer.trim()} loading={match.isPending} data-testid={`lab-match-${m.id}`}
+            onClick={() => match.mutate({ params: { path: { id: m.id } }, body: { placerNumber: placer.trim() } })}>{t('diagnostics.lab.match')}</Button>
+        </Space.Compact>
+      )}
+      <Space.Compact>
+        <Input size="small" style={{ width: 190 }} placeholder={t('diagnostics.lab.dismissReason')} value={reason} onChange={(e) => setReason(e.target.value)} data-testid={`lab-reason-${m.id}`} />
+        <Button size="small" danger disabled={!reason.trim()} loading={dismiss.isPending} data-testid={`lab-dismiss-${m.id}`}
+          onClick={() => dismiss.mutate({ params: { path: { id: m.id } }, body: { reason: reason.trim() } })}>{t('diagnostics.lab.dismiss')}</Button>
+      </Space.Compact>
+    </Space>
+  );
+}
+
+/** The laboratory interface (HL7 v2 over MLLP): the messages not accepted, with their reasons, for a person to match or dismiss; or every message. */
+export function LabMessagesPage() {
+  const t = useT();
+  const { user } = useSession();
+  const [state, setState] = useState<'unresolved' | 'all'>('unresolved');
+  const list = useApiQuery('/api/diagnostics/lab-messages', { params: { query: { state } } }, { refetchInterval: 15_000 });
+  const canMatch = !!user && READING_DOCTORS.includes(user.role);
+  const items = list.data?.items ?? [];
+  return (
+    <Card title={t('diagnostics.lab.title')} loading={list.isPending}
+      extra={<Radio.Group size="small" value={state} onChange={(e) => setState(e.target.value)} optionType="button"
+        options={[{ value: 'unresolved', label: t('diagnostics.lab.unresolved') }, { value: 'all', label: t('diagnostics.lab.all') }]} />}>
+      <Typography.Paragraph type="secondary">{t('diagnostics.lab.about')}</Typography.Paragraph>
+      <Table<LabMessage> rowKey="id" size="small" dataSource={items} pagination={{ pageSize: 20 }} data-testid="lab-messages"
+        locale={{ emptyText: t('diagnostics.lab.empty') }}
+        expandable={{ expandedRowRender: (m) => (m.raw ? <pre style={{ whiteSpace: 'pre-wrap', fontSize: 12, margin: 0 }}>{m.raw.replaceAll('\r', '\n')}</pre> : <Typography.Text type="secondary">{t('diagnostics.lab.rawWithheld')}</Typography.Text>) }}
+        columns={[
+          { title: t('diagnostics.lab.received'), dataIndex: 'receivedAt', width: 150, render: (v: string) => minuteOf(v) },
+          { title: t('diagnostics.lab.sender'), render: (_, m) => <>{m.sender ?? m.sendingFacility ?? '—'}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.controlId ?? ''}</Typography.Text></> },
+          { title: t('diagnostics.lab.status'), width: 110, render: (_, m) => <Tag color={LAB_STATUS_COLOR[m.status]} data-testid={`lab-status-${m.id}`}>{t.code('diagnostics.lab.status', m.status)} {m.ackCode ?? ''}</Tag> },
+          { title: t('diagnostics.lab.names'), render: (_, m) => <>{m.placerNumber ?? '—'}{m.fillerNumber ? ` / ${m.fillerNumber}` : ''}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.service ?? ''} {m.resultStatus ?? ''} · {t('diagnostics.lab.results', { n: m.results })}</Typography.Text></> },
+          { title: t('diagnostics.lab.reason'), dataIndex: 'reason', render: (v: string | null) => <Typography.Text style={{ fontSize: 12 }}>{v ?? ''}</Typography.Text> },
+          { title: '', width: 300, render: (_, m) => <LabMessageActions m={m} canMatch={canMatch} /> },
+        ]} />
+    </Card>
+  );
+}
+
 /** The centres with their members, items (targets, recognition), critical-value list with sources, templates and who is on duty. */
 export function CentresPage() {
   const t = useT();
