@@ -25,7 +25,7 @@ const pct = (xs: number[], p: number) => +[...xs].sort((a, b) => a - b)[Math.min
 class Lis {
   private reader = new MllpReader();
   private waiting: ((t: string) => void)[] = [];
-  constructor(private s: Socket) { s.on('data', (b) => { for (const x of this.reader.push(b)) if ('text' in x) this.waiting.shift()?.(x.text); }); }
+  constructor(private s: Socket) { s.setNoDelay(true); s.on('data', (b) => { for (const x of this.reader.push(b)) if ('text' in x) this.waiting.shift()?.(x.text); }); }
   static open(port: number) { return new Promise<Lis>((r, j) => { const s = connect(port, '127.0.0.1', () => r(new Lis(s))); s.once('error', j); }); }
   send(text: string): Promise<string> { return new Promise((r) => { this.waiting.push(r); this.s.write(mllpFrame(text)); }); }
   close() { this.s.end(); }

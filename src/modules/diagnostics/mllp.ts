@@ -23,6 +23,8 @@ export async function startMllp(db: Db, o: { port: number; host: string; log?: L
     const reader = new MllpReader();
     let chain: Promise<void> = Promise.resolve();
     socket.setTimeout(IDLE_MS, () => socket.end());
+    // an ACK is one small write the sender waits for: no Nagle delay
+    socket.setNoDelay(true);
     socket.on('data', (chunk) => {
       for (const item of reader.push(chunk)) {
         const step = chain.then(async () => {
