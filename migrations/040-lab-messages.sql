@@ -50,3 +50,20 @@ ALTER TABLE diagnostic_items ADD COLUMN analytes jsonb NOT NULL DEFAULT '[]';
 ALTER TABLE diagnostic_report_versions ALTER COLUMN written_by DROP NOT NULL;
 ALTER TABLE diagnostic_report_versions ADD COLUMN source_message_id uuid REFERENCES lab_messages(id);
 ALTER TABLE diagnostic_report_versions ADD CONSTRAINT diagnostic_report_versions_writer CHECK (written_by IS NOT NULL OR source_message_id IS NOT NULL);
+
+-- DICOM files uploaded for a centre without a PACS (the study record filled from their tags): each
+-- instance kept with its bytes and digest.
+CREATE TABLE imaging_files (
+  id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  order_id          uuid NOT NULL REFERENCES diagnostic_orders(id),
+  study_uid         text NOT NULL CHECK (study_uid ~ '^[0-9.]{1,64}$'),
+  series_uid        text NOT NULL CHECK (series_uid ~ '^[0-9.]{1,64}$'),
+  sop_instance_uid  text NOT NULL UNIQUE CHECK (sop_instance_uid ~ '^[0-9.]{1,64}$'),
+  modality          text NOT NULL,
+  bytes             bytea NOT NULL,
+  size              integer NOT NULL CHECK (size > 0),
+  sha256            text NOT NULL,
+  uploaded_by       uuid NOT NULL REFERENCES users(id),
+  uploaded_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX imaging_files_order ON imaging_files (order_id);

@@ -244,3 +244,16 @@ SELECT ${MSG_COLS} FROM lab_messages
 WHERE ($1::uuid[] IS NULL OR facility_id = ANY($1::uuid[]))
   AND (NOT $2 OR (resolved_at IS NULL AND status IN ('received','error','rejected','unmatched')))
 ORDER BY received_at DESC, id LIMIT 300;
+
+-- insertImagingFile
+INSERT INTO imaging_files (order_id, study_uid, series_uid, sop_instance_uid, modality, bytes, size, sha256, uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id;
+
+-- countStudyFiles
+SELECT count(DISTINCT series_uid)::int AS series, count(*)::int AS instances FROM imaging_files WHERE order_id = $1;
+
+-- setStudyCounts
+UPDATE imaging_studies SET series_count = $2, instance_count = $3 WHERE order_id = $1;
+
+-- imagingFilesOf
+SELECT id, sop_instance_uid, series_uid, size, sha256, uploaded_at FROM imaging_files WHERE order_id = $1 ORDER BY uploaded_at, id;

@@ -6,7 +6,7 @@ import * as s from './service.ts';
 import * as lab from './lab-interface.ts';
 import {
   AckIn, AcquireIn, OpenCountOut, AlertOut, AlertsOut, AlertsQuery, AmendIn, CentreIn, CentreOut, CentreSettingsIn, CentresOut, ConsultationIn, ConsultationOut, ConsultationScheduleIn, ConsultationsOut,
-  FiguresOut, FiguresQuery, IdOut, IdParams, ItemIn, LabMatchIn, LabMessageOut, LabMessagesOut, LabMessagesQuery, MessagesOut, MessagesReadIn, OkOut, OpinionIn, OrderIn, OrderOut, OrdersOut, OrdersQuery, ReasonIn, RecognisedOut, RecognitionIn,
+  DicomIn, FiguresOut, FiguresQuery, IdOut, IdParams, ItemIn, LabMatchIn, LabMessageOut, LabMessagesOut, LabMessagesQuery, MessagesOut, MessagesReadIn, OkOut, OpinionIn, OrderIn, OrderOut, OrdersOut, OrdersQuery, ReasonIn, RecognisedOut, RecognitionIn,
   RecognitionOut, RecognitionQuery, ReportIn, RosterOut, RosterQuery, RuleIn, ScheduleIn, ShiftIn, SpecimenIn, TemplateIn, WorklistQuery,
 } from './schema.ts';
 import { z } from 'zod';
@@ -117,6 +117,11 @@ export async function diagnosticRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: READING_DOCTORS },
     schema: { tags, summary: 'Write the report (findings, impression, observations, critical findings); verify and publish at once where one level suffices', params: IdParams, body: ReportIn, response: { 200: OrderOut } },
     handler: async (req) => s.writeReport(db, me(req), o, req.params.id, req.body),
+  });
+  app.post('/api/diagnostics/orders/:id/dicom', {
+    config: { access: ACQUIRERS },
+    schema: { tags, summary: 'Upload a DICOM file for an order of a centre without a PACS: its tags fill the study record (StudyInstanceUID, modality, study date) after the patient check; the first file acquires the order', params: IdParams, body: DicomIn, response: { 200: OrderOut } },
+    handler: async (req) => s.uploadDicom(db, ctx.keys, me(req), o, req.params.id, Buffer.from(req.body.fileBase64, 'base64')),
   });
   app.post('/api/diagnostics/orders/:id/verify', {
     config: { access: READING_DOCTORS },

@@ -183,3 +183,8 @@ export const LabMessageOut = z.object({
 });
 export const LabMessagesOut = z.object({ items: z.array(LabMessageOut) });
 export const LabMatchIn = z.strictObject({ placerNumber: z.string().trim().min(1).max(40) });
+
+// ---- DICOM upload (a centre without a PACS) ----
+
+/** One DICOM Part 10 file as base64 (at most about 3.7 MB of file within the 5 MiB request limit). */
+export const DicomIn = z.strictObject({ fileBase64: z.string().min(200).max(5_000_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 / 须为 base64') });

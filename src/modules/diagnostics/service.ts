@@ -4,7 +4,7 @@
 // requesting facility and into the resident's record (records' putReportDocument), amended with every
 // version kept; critical values with acknowledgement and escalation timers; mutual recognition; remote
 // consultations; the figures. Residents are read under records' basis rules and audited.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
@@ -13,7 +13,9 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
-import { assertMayAttach } from '../records/basis.ts';
+import { assertMayAttach, idNumberIs } from '../records/basis.ts';
+import type { Keys } from '../../platform/crypto.ts';
+import { DICOM_MODALITIES, patientProblem, readDicom, studyStart } from './dicom.ts';
 import { putReportDocument } from '../records/service.ts';
 import { facilityBriefs, getCommunity, getFacility } from '../registry/facilities.ts';
 import { cardPeople, careFacts } from '../registry/residents.ts';
@@ -431,6 +433,56 @@ export function acquireOrder(db: Db, p: Principal, o: AccessOptions, id: string,
     await store.setOrderStatus(q, order.id, to, { acquiredAt: now, dueAt: dueAt(now, item.turnaround_minutes) });
     await store.insertOrderEvent(q, order.id, 'acquired', p.userId, a.studyUid, now);
   });
+}
+
+/**
+ * A DICOM file uploaded for an order of a centre without a PACS (by the township that acquired it):
+ * its tags, read with dcmjs, fill the study record — StudyInstanceUID, modality (fitting the item),
+ * study date — after the patient check (PatientID or AccessionNumber naming the order or the
+ * resident's ID number; birth date and sex where the file has them); the file is kept. The first
+ * file acquires the order (the reading deadline starts); later files of the same study add their
+ * series and instances. 400 naming `fileBase64` for a file that is not one of this order's.
+ */
+export async function uploadDicom(db: Db, keys: Keys, p: Principal, o: AccessOptions, id: string, bytes: Buffer, now = new Date()): Promise<OrderOut> {
+  const bad = (problem: string) => badRequest('diagnostics.dicom_invalid', { zh: `DICOM 文件不可用：${problem}`, en: `The DICOM file cannot be used: ${problem}` }, [{ path: 'fileBase64', problem }]);
+  const read = readDicom(bytes);
+  if (!read.ok) throw bad(read.problem);
+  const tags = read.tags;
+  await db.tx(async (q) => {
+    const order = await store.orderById(q, id, true);
+    if (!order) throw notFound(ORDER);
+    const s = await standing(q, p, order, o);
+    if (s.as !== 'facility') throw forbidden({ zh: '影像文件由申请机构上传', en: 'The requesting facility uploads the images' });
+    if (specimenModality(s.centre.modality as Modality)) throw conflict('diagnostics.wrong_state', { zh: '检验与病理申请没有影像文件', en: 'Laboratory and pathology orders have no image files' });
+    const item = (await store.itemsByIds(q, [order.item_id]))[0];
+    const allowed = DICOM_MODALITIES[item.kind as keyof typeof DICOM_MODALITIES] ?? [];
+    if (!allowed.includes(tags.modality)) throw bad(`Modality (0008,0060) ${tags.modality} does not fit the item ${item.code} (${allowed.join('/')}) / 检查类型与项目不符`);
+    const facts = (await careFacts(q, order.resident_id))!;
+    const who = patientProblem(tags, { placer: order.placer_number, birthDate: facts.birthDate, sex: facts.sex, idMatches: !!tags.patientId && await idNumberIs(q, keys, order.resident_id, tags.patientId) });
+    if (who) throw bad(who);
+    const [study] = await store.studiesOf(q, [order.id]);
+    const first = !study;
+    if (first) {
+      const to = nextStatus(order.status as OrderStatus, 'acquire');
+      if (!to) throw conflict('diagnostics.wrong_state', { zh: `申请当前状态为 ${order.status}，不能上传影像`, en: `The order is ${order.status}; no images can be uploaded` });
+    } else {
+      if (study.study_uid !== tags.studyUid) throw bad(`StudyInstanceUID ${tags.studyUid} is not the order's study ${study.study_uid} / 不是本申请的检查`);
+      if (!['acquired', 'received', 'preliminary'].includes(order.status)) throw conflict('diagnostics.wrong_state', { zh: `申请当前状态为 ${order.status}，不能再添加影像`, en: `The order is ${order.status}; no more images can be added` });
+    }
+    const fileId = await store.insertImagingFile(q, { orderId: order.id, studyUid: tags.studyUid, seriesUid: tags.seriesUid, sopInstanceUid: tags.sopInstanceUid, modality: tags.modality, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), by: p.userId });
+    if (!fileId) throw conflict('diagnostics.dicom_duplicate', { zh: '该影像（SOP Instance UID）已上传', en: 'That instance (SOP Instance UID) was uploaded already' }, [{ path: 'fileBase64', problem: `SOPInstanceUID ${tags.sopInstanceUid} exists / 已存在` }]);
+    const counts = await store.countStudyFiles(q, order.id);
+    if (first) {
+      await store.insertStudy(q, { orderId: order.id, studyUid: tags.studyUid, modality: tags.modality, startedAt: studyStart(tags) ?? now.toISOString(), description: tags.description, seriesCount: counts.series, instanceCount: counts.instances, viewerUrl: null, source: 'dicom_upload', by: p.userId });
+      await store.setOrderStatus(q, order.id, 'acquired', { acquiredAt: now, dueAt: dueAt(now, item.turnaround_minutes) });
+      await store.insertOrderEvent(q, order.id, 'acquired', p.userId, tags.studyUid, now);
+    } else {
+      await store.setStudyCounts(q, order.id, counts.series, counts.instances);
+    }
+    await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.dicom_upload', outcome: 'ok', residentId: order.resident_id, basis: s.basis, recordType: 'imaging_file', recordId: fileId,
+      details: { studyUid: tags.studyUid, sopInstanceUid: tags.sopInstanceUid, modality: tags.modality, size: bytes.byteLength } });
+  });
+  return (await describeOrders(db, [(await store.orderById(db, id))!]))[0];
 }
 
 /** A specimen's step: sent (by the township), received or rejected (by the centre, the reading deadline starting at receipt). */

@@ -458,3 +458,27 @@ export function labMessagesOf(q: Queryable, facilityIds: string[] | null, unreso
       ORDER BY received_at DESC, id LIMIT 300`,
     [facilityIds, unresolvedOnly]);
 }
+
+// ---- DICOM files (a centre without a PACS) ----
+
+export async function insertImagingFile(q: Queryable, f: { orderId: string; studyUid: string; seriesUid: string; sopInstanceUid: string; modality: string; bytes: Uint8Array; sha256: string; by: string }): Promise<string | null> {
+  const r = await q.query<{ id: string }>(
+    `INSERT INTO imaging_files (order_id, study_uid, series_uid, sop_instance_uid, modality, bytes, size, sha256, uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+     ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id`,
+    [f.orderId, f.studyUid, f.seriesUid, f.sopInstanceUid, f.modality, f.bytes, f.bytes.byteLength, f.sha256, f.by]);
+  return r[0]?.id ?? null;
+}
+
+/** The study's counts from its stored files (series, instances). */
+export async function countStudyFiles(q: Queryable, orderId: string): Promise<{ series: number; instances: number }> {
+  const [r] = await q.query<{ series: number; instances: number }>('SELECT count(DISTINCT series_uid)::int AS series, count(*)::int AS instances FROM imaging_files WHERE order_id = $1', [orderId]);
+  return r;
+}
+
+export async function setStudyCounts(q: Queryable, orderId: string, series: number, instances: number): Promise<void> {
+  await q.query('UPDATE imaging_studies SET series_count = $2, instance_count = $3 WHERE order_id = $1', [orderId, series, instances]);
+}
+
+export function imagingFilesOf(q: Queryable, orderId: string): Promise<{ id: string; sop_instance_uid: string; series_uid: string; size: number; sha256: string; uploaded_at: Date }[]> {
+  return q.query('SELECT id, sop_instance_uid, series_uid, size, sha256, uploaded_at FROM imaging_files WHERE order_id = $1 ORDER BY uploaded_at, id', [orderId]);
+}

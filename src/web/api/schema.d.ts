@@ -22449,6 +22449,188 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/diagnostics/orders/{id}/dicom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a DICOM file for an order of a centre without a PACS: its tags fill the study record (StudyInstanceUID, modality, study date) after the patient check; the first file acquires the order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                    sourceMessageId?: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/diagnostics/orders/{id}/verify": {
         parameters: {
             query?: never;

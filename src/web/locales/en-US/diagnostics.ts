@@ -186,5 +186,6 @@ const en: Record<keyof typeof zh, string> = {
   'diagnostics.lab.dismissReason': "Reason to dismiss",
   'diagnostics.lab.dismiss': "Dismiss",
   'diagnostics.lab.rawWithheld': "The message text holds patient data: only the laboratory centre's staff see it",
+  'diagnostics.acquire.dicom': 'Upload a DICOM file (no PACS)',
 };
 export default en;

@@ -184,4 +184,5 @@ export default {
   'diagnostics.lab.dismissReason': "驳回原因",
   'diagnostics.lab.dismiss': "驳回",
   'diagnostics.lab.rawWithheld': "消息原文含患者信息，仅检验中心人员可见",
+  'diagnostics.acquire.dicom': '上传 DICOM 文件（无 PACS）',
 } as const satisfies Record<`diagnostics.${string}`, string>;

@@ -64,6 +64,25 @@ function ReportView({ o }: { o: Order }) {
 }
 
 /** The township's acquisition step for an order: the study UID and viewer link (image, tracing), or the specimen's collection and dispatch. */
+/** A DICOM file from a centre without a PACS: read in the browser, sent as base64; its tags fill the study. */
+function DicomUpload({ o }: { o: Order }) {
+  const t = useT();
+  const upload = useApiMutation('post', '/api/diagnostics/orders/{id}/dicom', { invalidates: [...ORDERS_ROUTES] });
+  const send = async (file: File) => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    upload.mutate({ params: { path: { id: o.id } }, body: { fileBase64: btoa(bin) } });
+  };
+  return (
+    <label>
+      <input type="file" accept=".dcm,application/dicom" style={{ display: 'none' }} data-testid={`dicom-${o.id}`}
+        onChange={(e) => { const f = e.target.files?.[0]; if (f) void send(f); e.target.value = ''; }} />
+      <Button size="small" loading={upload.isPending} onClick={(e) => (e.currentTarget.previousElementSibling as HTMLInputElement | null)?.click()}>{t('diagnostics.acquire.dicom')}</Button>
+    </label>
+  );
+}
+
 function AcquireControls({ o }: { o: Order }) {
   const t = useT();
   const [uid, setUid] = useState('');
@@ -82,11 +101,13 @@ function AcquireControls({ o }: { o: Order }) {
             <Input size="small" style={{ width: 220 }} placeholder={t('diagnostics.acquire.viewer')} value={viewer} onChange={(e) => setViewer(e.target.value)} data-testid={`viewer-${o.id}`} />
             <Button size="small" type="primary" disabled={!uid.trim()} loading={acquire.isPending} data-testid={`acquire-${o.id}`}
               onClick={() => acquire.mutate({ params: { path: { id: o.id } }, body: { studyUid: uid.trim(), viewerUrl: viewer.trim() || undefined } })}>{t('diagnostics.acquire')}</Button>
+            <DicomUpload o={o} />
           </>}
         <Button size="small" danger loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: o.id } }, body: { reason: t('diagnostics.cancel') } })}>{t('diagnostics.cancel')}</Button>
       </Space>
     );
   }
+  if (!specimenKind && o.study?.source === 'dicom_upload' && ['acquired', 'received', 'preliminary'].includes(o.status)) return <DicomUpload o={o} />;
   if (specimenKind && o.status === 'acquired' && !o.events.some((e) => e.step === 'specimen.sent')) {
     return <Button size="small" loading={specimen.isPending} data-testid={`send-${o.id}`} onClick={() => specimen.mutate({ params: { path: { id: o.id } }, body: { step: 'sent' } })}>{t('diagnostics.specimen.sent')}</Button>;
   }
