@@ -71,7 +71,7 @@ export async function receiveLabMessage(db: Db, raw: string, peer: string | null
   const base = { peer, raw, sendingFacility: header.sendingFacility || null, messageType: [header.type, header.event].filter(Boolean).join('^') || null, controlId: header.controlId || null };
   const sys = await systemClientOfFacility(db, header.sendingFacility, peer);
   if (!sys) {
-    const p: Hl7Problem = { ack: 'AR', code: 207, text: `sending facility ${header.sendingFacility.slice(0, 32) || '(none)'} is not a registered system client / 发送机构（MSH-4）不是已登记的系统客户端`, where: 'MSH-4' };
+    const p: Hl7Problem = { ack: 'AR', code: 103, text: `sending facility ${header.sendingFacility.slice(0, 32) || '(none)'} is not a registered system client / 发送机构（MSH-4）不是已登记的系统客户端`, where: 'MSH-4' };
     const id = await db.tx(async (q) => {
       const mid = await store.insertLabMessage(q, { ...base, clientId: null, facilityId: null, status: 'rejected', ackCode: 'AR', reason: p.text, duplicateOf: null });
       await audit(q, null, peer, mid, 'rejected', 'AR', p.text);

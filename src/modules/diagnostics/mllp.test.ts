@@ -261,7 +261,7 @@ for (const engine of ENGINES) {
       const stranger = oru(w, { placer: o.placerNumber, sender: 'NOSUCH01' });
       lis.write(mllpFrame(stranger.text));
       const [ar] = await lis.next();
-      assert.deepEqual([ar.code, ar.controlId], ['AR', stranger.control]);
+      assert.deepEqual([ar.code, ar.controlId, ar.err], ['AR', stranger.control, '103']);
       assert.match(ar.reason, /MSH-4|not a registered/);
       const other = oru(w, { placer: o.placerNumber, birth: '19620320' });
       lis.write(mllpFrame(other.text));
