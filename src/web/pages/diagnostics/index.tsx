@@ -485,7 +485,7 @@ export function LabMessagesPage() {
         expandable={{ expandedRowRender: (m) => (m.raw ? <pre style={{ whiteSpace: 'pre-wrap', fontSize: 12, margin: 0 }}>{m.raw.replaceAll('\r', '\n')}</pre> : <Typography.Text type="secondary">{t('diagnostics.lab.rawWithheld')}</Typography.Text>) }}
         columns={[
           { title: t('diagnostics.lab.received'), dataIndex: 'receivedAt', width: 150, render: (v: string) => minuteOf(v) },
-          { title: t('diagnostics.lab.sender'), render: (_, m) => <>{m.sender ?? m.sendingFacility ?? '—'}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.controlId ?? ''}</Typography.Text></> },
+          { title: t('diagnostics.lab.sender'), width: 150, render: (_, m) => <>{m.sender ?? m.sendingFacility ?? '—'}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.controlId ?? ''}</Typography.Text></> },
           { title: t('diagnostics.lab.status'), width: 110, render: (_, m) => <Tag color={LAB_STATUS_COLOR[m.status]} data-testid={`lab-status-${m.id}`}>{t.code('diagnostics.lab.status', m.status)} {m.ackCode ?? ''}</Tag> },
           { title: t('diagnostics.lab.names'), render: (_, m) => <>{m.placerNumber ?? '—'}{m.fillerNumber ? ` / ${m.fillerNumber}` : ''}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.service ?? ''} {m.resultStatus ?? ''} · {t('diagnostics.lab.results', { n: m.results })}</Typography.Text></> },
           { title: t('diagnostics.lab.reason'), dataIndex: 'reason', render: (v: string | null) => <Typography.Text style={{ fontSize: 12 }}>{v ?? ''}</Typography.Text> },
