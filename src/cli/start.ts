@@ -9,6 +9,7 @@ import { syncReferenceData } from '../reference-data.ts';
 import { loadDemo, DEMO_PASSWORD, DEMO_USERS } from '../modules/demo/demo.ts';
 import { startNightly } from '../modules/indicators/nightly.ts';
 import { startEscalation } from '../modules/diagnostics/service.ts';
+import { startMllp } from '../modules/diagnostics/mllp.ts';
 import { startDailyDetection } from '../modules/surveillance/daily.ts';
 import { join } from 'node:path';
 import { ANCHOR_FILE, anchorAudit, startSealer } from '../platform/audit.ts';
@@ -37,6 +38,8 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
   // Chains committed audit rows within a second; a signed head every MERIDIAN_AUDIT_ANCHOR_MINUTES,
   // stored in audit_anchors, appended to the data folder's anchor file and logged (copies outside the database).
   const sealer = startSealer(rt.db, rt.keys, { intervalMs: 500, anchorMinutes: config.auditAnchorMinutes, anchorFile: join(config.dataDir, ANCHOR_FILE), log });
+  // HL7 v2 laboratory results over MLLP, only when MERIDIAN_MLLP_PORT is set (on HOST, like the HTTP server).
+  const mllp = config.mllpPort ? await startMllp(rt.db, { port: config.mllpPort, host: config.host, log }) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -45,6 +48,7 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
     nightly.stop();
     detection.stop();
     escalation.stop();
+    await mllp?.close();
     await app.close();
     await sealer.stop();
     // The last rows sealed and, with scheduled anchors, one more signed head covering them.
@@ -65,6 +69,7 @@ export async function startServer(config: Config, o: { buildIfMissing: boolean; 
   const lines = [
     '',
     `  Meridian 县域整合型医疗卫生服务平台 is running at ${url}`,
+    ...(mllp ? [`  HL7 v2 (MLLP) laboratory results on ${config.host}:${mllp.port}`] : []),
     `  database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`}${loaded ? ' (demo county loaded)' : ''}`,
     '',
     `  Demo sign-ins (password ${DEMO_PASSWORD}):`,

@@ -28,3 +28,10 @@ test('a server database needs a configured secret key', () => {
   assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://localhost/x' }), (e: ConfigError) => /MERIDIAN_SECRET_KEY/.test(e.problems[0]));
   assert.equal(loadConfig({ DATABASE_URL: 'postgres://localhost/x', MERIDIAN_SECRET_KEY: 'k'.repeat(32) }).databaseUrl, 'postgres://localhost/x');
 });
+
+test('the MLLP listener is off unless MERIDIAN_MLLP_PORT is set, and the port is checked', () => {
+  assert.equal(loadConfig({}).mllpPort, null);
+  assert.equal(loadConfig({ MERIDIAN_MLLP_PORT: '4610' }).mllpPort, 4610);
+  assert.throws(() => loadConfig({ MERIDIAN_MLLP_PORT: '70000' }), (e: ConfigError) => /MERIDIAN_MLLP_PORT/.test(e.problems.join('\n')));
+  assert.throws(() => loadConfig({ MERIDIAN_MLLP_PORT: 'mllp' }), (e: ConfigError) => /MERIDIAN_MLLP_PORT/.test(e.problems.join('\n')));
+});

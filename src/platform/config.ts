@@ -29,6 +29,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Origins (besides the server's own) allowed to send state-changing requests. */
   allowedOrigins: string[];
+  /** The MLLP port for HL7 v2 laboratory results (on HOST); null: no listener. */
+  mllpPort: number | null;
 }
 
 export class ConfigError extends Error {
@@ -40,6 +42,7 @@ export class ConfigError extends Error {
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  MERIDIAN_MLLP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -136,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twoFactorGraceDays: d.MERIDIAN_2FA_GRACE_DAYS,
     trustProxy: trustProxyOf(d.TRUST_PROXY),
     allowedOrigins: d.MERIDIAN_ALLOWED_ORIGINS ? d.MERIDIAN_ALLOWED_ORIGINS.split(',').map((o) => o.trim()) : [],
+    mllpPort: d.MERIDIAN_MLLP_PORT ?? null,
   };
 }

@@ -49,7 +49,7 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   diagnostic_centres: 'diagnostics', diagnostic_centre_members: 'diagnostics', diagnostic_items: 'diagnostics', diagnostic_roster: 'diagnostics', report_templates: 'diagnostics',
   critical_rules: 'diagnostics', diagnostic_orders: 'diagnostics', diagnostic_order_events: 'diagnostics', imaging_studies: 'diagnostics', diagnostic_reports: 'diagnostics',
   diagnostic_report_versions: 'diagnostics', diagnostic_report_reads: 'diagnostics', critical_alerts: 'diagnostics', critical_alert_events: 'diagnostics', diagnostic_messages: 'diagnostics',
-  recognition_decisions: 'diagnostics', consultations: 'diagnostics',
+  recognition_decisions: 'diagnostics', consultations: 'diagnostics', lab_messages: 'diagnostics', imaging_files: 'diagnostics',
 };
 
 /**

@@ -149,6 +149,8 @@ export const DIAGNOSTIC_ORDERERS: readonly Role[] = ['doctor', 'village_doctor']
 export const ACQUIRERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'diagnostician'];
 /** The centre's reading doctors: worklist, reports, verification, amendment (上级诊断). */
 export const READING_DOCTORS: readonly Role[] = ['diagnostician'];
+/** Who sees the inbound laboratory messages (HL7 v2) not accepted and dismisses them: the laboratory's centre staff, and the system administrator (without the messages' text). Only the centre staff match one to an order. */
+export const LAB_MESSAGE_DESK: readonly Role[] = ['diagnostician', 'sysadmin'];
 /** Who sees their facility's orders and results and acknowledges critical values (the ordering clinician, the duty desk). */
 export const RESULT_READERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor'];
 /** Who reads the centres' figures (turnaround, critical-value timeliness, recognition, orders by township). */

@@ -6,7 +6,7 @@ import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, Clust
 import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
-  CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
+  CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, LAB_MESSAGE_DESK, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
   IMMUNISATION_STAFF, ELDERLY_STAFF, SCHEDULE_READERS,
 } from '../shared/roles';
@@ -44,8 +44,8 @@ import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, Stew
 import { PharmacyPage } from './pages/medicines/pharmacy';
 import { ChildCardPage, ClinicPage, SchedulePage } from './pages/publichealth/clinic';
 import { ElderlyPage, ElderlyServicePage } from './pages/publichealth/elderly';
-import { CentresPage, ConsultationsPage, CriticalDeskPage, DiagnosticFiguresPage, DiagnosticOrdersPage, DiagnosticReadingPage, DiagnosticWorklistPage } from './pages/diagnostics/index';
-import { ScanOutlined } from '@ant-design/icons';
+import { CentresPage, ConsultationsPage, CriticalDeskPage, DiagnosticFiguresPage, DiagnosticOrdersPage, DiagnosticReadingPage, DiagnosticWorklistPage, LabMessagesPage } from './pages/diagnostics/index';
+import { ApiOutlined, ScanOutlined } from '@ant-design/icons';
 
 export interface PageEntry {
   path: string;
@@ -123,6 +123,7 @@ export const PAGES: PageEntry[] = [
   { path: '/diagnostics/orders', label: 'diagnostics.menu.orders', icon: <ScanOutlined />, roles: ACQUIRERS.filter((r) => r !== 'diagnostician'), group: DIAGNOSTICS, element: <DiagnosticOrdersPage /> },
   { path: '/diagnostics/worklist', label: 'diagnostics.menu.worklist', icon: <ScanOutlined />, roles: READING_DOCTORS, group: DIAGNOSTICS, element: <DiagnosticWorklistPage /> },
   { path: '/diagnostics/read/:id', label: 'diagnostics.menu.worklist', icon: <ScanOutlined />, roles: READING_DOCTORS, hidden: true, element: <DiagnosticReadingPage /> },
+  { path: '/diagnostics/lab-messages', label: 'diagnostics.menu.labMessages', icon: <ApiOutlined />, roles: LAB_MESSAGE_DESK, group: DIAGNOSTICS, element: <LabMessagesPage /> },
   { path: '/diagnostics/alerts', label: 'diagnostics.menu.alerts', icon: <AlertOutlined />, roles: [...RESULT_READERS, ...READING_DOCTORS], group: DIAGNOSTICS, element: <CriticalDeskPage /> },
   { path: '/diagnostics/consultations', label: 'diagnostics.menu.consultations', icon: <TeamOutlined />, roles: [...DIAGNOSTIC_ORDERERS, ...READING_DOCTORS], group: DIAGNOSTICS, element: <ConsultationsPage /> },
   { path: '/diagnostics/centres', label: 'diagnostics.menu.centres', icon: <BankOutlined />, roles: CENTRE_VIEWERS, group: DIAGNOSTICS, element: <CentresPage /> },

@@ -153,3 +153,19 @@ export async function principalOfAccessToken(db: Queryable, token: string, ip: s
   if (!r) return null;
   return { userId: r.id, username: r.client_id, displayName: r.name, role: SYSTEM_ROLE, regionCode: null, facilityCode: r.facility_code, ip, kind: 'system', clientId: r.id, scopes: r.scopes };
 }
+
+/**
+ * The system client a sending facility (HL7 v2 MSH-4: the facility code, as the contracts' HL7 v2
+ * section binds it) stands for: the earliest registered live client of that facility whose scopes
+ * allow writing results (records:write, or system/DiagnosticReport.write); null for an unknown
+ * facility or one without such a client. Its principal is the one audited for what the message does.
+ */
+export async function systemClientOfFacility(q: Queryable, facilityCode: string, ip: string | null): Promise<(Principal & { facilityId: string }) | null> {
+  if (!facilityCode || facilityCode.length > 32) return null;
+  const f = await store.facilityByCode(q, facilityCode);
+  if (!f) return null;
+  const live = (await store.listClients(q, f.id)).filter((r) => !r.revoked_at && r.scopes.some((s) => s === 'records:write' || scopeCovers(s, 'system/DiagnosticReport.write')));
+  const r = live.at(-1);
+  if (!r) return null;
+  return { userId: r.id, username: r.client_id, displayName: r.name, role: SYSTEM_ROLE, regionCode: null, facilityCode: r.facility_code, ip, kind: 'system', clientId: r.id, scopes: r.scopes, facilityId: f.id };
+}

@@ -25,9 +25,10 @@ INSERT INTO diagnostic_centre_members (centre_id, facility_id) SELECT $1, unnest
 SELECT centre_id, facility_id FROM diagnostic_centre_members WHERE centre_id = ANY($1::uuid[]);
 
 -- upsertItem
-INSERT INTO diagnostic_items (centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+INSERT INTO diagnostic_items (centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen, analytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,coalesce($11::jsonb, '[]'))
 ON CONFLICT (centre_id, code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, kind = EXCLUDED.kind, loinc = EXCLUDED.loinc, turnaround_minutes = EXCLUDED.turnaround_minutes,
-  recognition_scope = EXCLUDED.recognition_scope, recognition_days = EXCLUDED.recognition_days, price_fen = EXCLUDED.price_fen, active = true
+  recognition_scope = EXCLUDED.recognition_scope, recognition_days = EXCLUDED.recognition_days, price_fen = EXCLUDED.price_fen, active = true,
+  analytes = CASE WHEN $11::jsonb IS NULL THEN diagnostic_items.analytes ELSE EXCLUDED.analytes END
 RETURNING id;
 
 -- itemsOf
@@ -74,6 +75,12 @@ SELECT ${ORDER_COLS} FROM diagnostic_orders WHERE id = $1${lock ? ' FOR UPDATE' 
 -- orderByPlacer
 SELECT ${ORDER_COLS} FROM diagnostic_orders WHERE placer_number = $1;
 
+-- orderByFiller
+SELECT ${ORDER_COLS} FROM diagnostic_orders WHERE centre_id = ANY($1::uuid[]) AND filler_number = $2;
+
+-- setFillerNumber
+UPDATE diagnostic_orders SET filler_number = $2 WHERE id = $1 AND filler_number IS NULL;
+
 -- setOrderStatus
 UPDATE diagnostic_orders SET status = $2, scheduled_for = coalesce($3, scheduled_for), acquired_at = coalesce($4, acquired_at), received_at = coalesce($5, received_at),
 due_at = coalesce($6, due_at), reject_reason = coalesce($7, reject_reason), updated_at = now() WHERE id = $1;
@@ -115,10 +122,10 @@ SELECT id, order_id, status, version, published_at, created_at FROM diagnostic_r
 UPDATE diagnostic_reports SET status = $2, version = $3, published_at = coalesce($4, published_at) WHERE id = $1;
 
 -- insertVersion
-INSERT INTO diagnostic_report_versions (report_id, version, findings, impression, observations, critical, written_by, written_name, amend_reason) VALUES ($1,$2,$3,$4,$5::jsonb,$6::jsonb,$7,$8,$9);
+INSERT INTO diagnostic_report_versions (report_id, version, findings, impression, observations, critical, written_by, written_name, amend_reason, source_message_id) VALUES ($1,$2,$3,$4,$5::jsonb,$6::jsonb,$7,$8,$9,$10);
 
 -- updateDraftVersion
-UPDATE diagnostic_report_versions SET findings = $3, impression = $4, observations = $5::jsonb, critical = $6::jsonb, written_by = $7, written_name = $8, written_at = now()
+UPDATE diagnostic_report_versions SET findings = $3, impression = $4, observations = $5::jsonb, critical = $6::jsonb, written_by = $7, written_name = $8, written_at = now(), source_message_id = $9
 WHERE report_id = $1 AND version = $2 AND verified_at IS NULL;
 
 -- verifyVersion
@@ -215,3 +222,38 @@ UPDATE consultations SET status = 'held', opinion = $2, held_at = $3 WHERE id = 
 
 -- consultationCounts
 SELECT facility_id, count(*)::int AS n FROM consultations WHERE centre_id = ANY($1::uuid[]) AND status = 'held' AND held_at >= $2::date AND held_at < ($3::date + 1) GROUP BY facility_id;
+
+-- insertLabMessage
+INSERT INTO lab_messages (peer, raw, sending_facility, message_type, control_id, client_id, facility_id, status, ack_code, reason, duplicate_of, processed_at)
+VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, CASE WHEN $8 = 'received' THEN NULL ELSE now() END) RETURNING id;
+
+-- firstLabMessage
+SELECT ${MSG_COLS} FROM lab_messages WHERE client_id = $1 AND control_id = $2 AND duplicate_of IS NULL;
+
+-- labMessageById
+SELECT ${MSG_COLS} FROM lab_messages WHERE id = $1${lock ? ' FOR UPDATE' : ''};
+
+-- setLabMessageOutcome
+UPDATE lab_messages SET status = $2, ack_code = $3, reason = $4, order_id = coalesce($5, order_id), report_id = coalesce($6, report_id), processed_at = now() WHERE id = $1;
+
+-- resolveLabMessage
+UPDATE lab_messages SET resolved_at = now(), resolved_by = $2, resolution = $3, resolution_note = $4 WHERE id = $1 AND resolved_at IS NULL;
+
+-- labMessagesOf
+SELECT ${MSG_COLS} FROM lab_messages
+WHERE ($1::uuid[] IS NULL OR facility_id = ANY($1::uuid[]))
+  AND (NOT $2 OR (resolved_at IS NULL AND status IN ('received','error','rejected','unmatched')))
+ORDER BY received_at DESC, id LIMIT 300;
+
+-- insertImagingFile
+INSERT INTO imaging_files (order_id, study_uid, series_uid, sop_instance_uid, modality, bytes, size, sha256, uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id;
+
+-- countStudyFiles
+SELECT count(DISTINCT series_uid)::int AS series, count(*)::int AS instances FROM imaging_files WHERE order_id = $1;
+
+-- setStudyCounts
+UPDATE imaging_studies SET series_count = $2, instance_count = $3 WHERE order_id = $1;
+
+-- imagingFilesOf
+SELECT id, sop_instance_uid, series_uid, size, sha256, uploaded_at FROM imaging_files WHERE order_id = $1 ORDER BY uploaded_at, id;

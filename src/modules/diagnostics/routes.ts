@@ -1,11 +1,12 @@
 // Diagnostics routes: thin — schema, access, one call to the service.
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { ACQUIRERS, CENTRE_ADMINS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, STAFF } from '../../shared/roles.ts';
+import { ACQUIRERS, CENTRE_ADMINS, LAB_MESSAGE_DESK, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, READING_DOCTORS, RESULT_READERS, STAFF } from '../../shared/roles.ts';
 import * as s from './service.ts';
+import * as lab from './lab-interface.ts';
 import {
   AckIn, AcquireIn, OpenCountOut, AlertOut, AlertsOut, AlertsQuery, AmendIn, CentreIn, CentreOut, CentreSettingsIn, CentresOut, ConsultationIn, ConsultationOut, ConsultationScheduleIn, ConsultationsOut,
-  FiguresOut, FiguresQuery, IdOut, IdParams, ItemIn, MessagesOut, MessagesReadIn, OkOut, OpinionIn, OrderIn, OrderOut, OrdersOut, OrdersQuery, ReasonIn, RecognisedOut, RecognitionIn,
+  DicomIn, FiguresOut, FiguresQuery, IdOut, IdParams, ItemIn, LabMatchIn, LabMessageOut, LabMessagesOut, LabMessagesQuery, MessagesOut, MessagesReadIn, OkOut, OpinionIn, OrderIn, OrderOut, OrdersOut, OrdersQuery, ReasonIn, RecognisedOut, RecognitionIn,
   RecognitionOut, RecognitionQuery, ReportIn, RosterOut, RosterQuery, RuleIn, ScheduleIn, ShiftIn, SpecimenIn, TemplateIn, WorklistQuery,
 } from './schema.ts';
 import { z } from 'zod';
@@ -117,6 +118,11 @@ export async function diagnosticRoutes(app: ZodApp, ctx: AppContext) {
     schema: { tags, summary: 'Write the report (findings, impression, observations, critical findings); verify and publish at once where one level suffices', params: IdParams, body: ReportIn, response: { 200: OrderOut } },
     handler: async (req) => s.writeReport(db, me(req), o, req.params.id, req.body),
   });
+  app.post('/api/diagnostics/orders/:id/dicom', {
+    config: { access: ACQUIRERS },
+    schema: { tags, summary: 'Upload a DICOM file for an order of a centre without a PACS: its tags fill the study record (StudyInstanceUID, modality, study date) after the patient check; the first file acquires the order', params: IdParams, body: DicomIn, response: { 200: OrderOut } },
+    handler: async (req) => s.uploadDicom(db, ctx.keys, me(req), o, req.params.id, Buffer.from(req.body.fileBase64, 'base64')),
+  });
   app.post('/api/diagnostics/orders/:id/verify', {
     config: { access: READING_DOCTORS },
     schema: { tags, summary: 'Verify the preliminary report (two-level: another doctor); raises critical values at once', params: IdParams, body: z.strictObject({ publish: z.boolean().optional() }), response: { 200: OrderOut } },
@@ -131,6 +137,23 @@ export async function diagnosticRoutes(app: ZodApp, ctx: AppContext) {
     config: { access: READING_DOCTORS },
     schema: { tags, summary: 'Amend a published report: a new version with the reason; earlier readers are told', params: IdParams, body: AmendIn, response: { 200: OrderOut } },
     handler: async (req) => s.amendReport(db, me(req), o, req.params.id, req.body),
+  });
+
+  // ---- inbound laboratory messages (HL7 v2 ORU^R01 over MLLP) ----
+  app.get('/api/diagnostics/lab-messages', {
+    config: { access: LAB_MESSAGE_DESK },
+    schema: { tags, summary: 'Laboratory messages (HL7 v2) from my centre\'s systems: those not accepted and not yet resolved (malformed, unmatched, in error), or all; the system administrator sees every sender\'s, without their text', querystring: LabMessagesQuery, response: { 200: LabMessagesOut } },
+    handler: async (req) => lab.labMessages(db, me(req), req.query.state),
+  });
+  app.post('/api/diagnostics/lab-messages/:id/match', {
+    config: { access: READING_DOCTORS },
+    schema: { tags, summary: 'Match a laboratory message that was not accepted to an order of my laboratory by its placer number: it is processed now (report, critical values) and marked matched', params: IdParams, body: LabMatchIn, response: { 200: LabMessageOut } },
+    handler: async (req) => lab.matchLabMessage(db, me(req), req.params.id, req.body.placerNumber),
+  });
+  app.post('/api/diagnostics/lab-messages/:id/dismiss', {
+    config: { access: LAB_MESSAGE_DESK },
+    schema: { tags, summary: 'Dismiss a laboratory message that was not accepted, with the reason (it stays kept)', params: IdParams, body: ReasonIn, response: { 200: LabMessageOut } },
+    handler: async (req) => lab.dismissLabMessage(db, me(req), req.params.id, req.body.reason),
   });
 
   // ---- critical values and messages ----

@@ -25,6 +25,11 @@ export const ItemIn = z.strictObject({
   loinc: z.string().regex(/^\d{1,7}-\d$/, 'a LOINC code such as 2823-3 / LOINC 编码').nullable().optional(),
   turnaroundMinutes: z.number().int().min(5).max(20160), recognitionScope: z.enum(['community', 'city', 'province']).nullable().optional(),
   recognitionDays: z.number().int().min(1).max(3650).nullable().optional(), priceFen: z.number().int().min(0).max(100_000_000).optional(),
+  /** The laboratory's codes of the item's analytes (OBX-3) → the observation code the centre's rules use, LOINC, names, unit; kept as they are when not given. */
+  analytes: z.array(z.strictObject({
+    local: z.string().trim().min(1).max(40), code: z.string().regex(/^[A-Za-z0-9_.-]{1,20}$/, '1–20 letters, digits, _ . - / 1–20 位字母数字'),
+    loinc: z.string().regex(/^\d{1,7}-\d$/, 'a LOINC code such as 2823-3 / LOINC 编码').nullable().optional(), nameZh: Text(50), nameEn: Text(50), unit: z.string().trim().min(1).max(20).nullable().optional(),
+  })).max(200).optional(),
 });
 export type ItemIn = z.infer<typeof ItemIn>;
 export const ShiftIn = z.strictObject({ username: z.string().min(1).max(64), startsAt: z.string().datetime({ offset: true }), endsAt: z.string().datetime({ offset: true }) });
@@ -38,7 +43,8 @@ export const RuleIn = z.strictObject({
 export type RuleIn = z.infer<typeof RuleIn>;
 
 const Bi = z.object({ zh: z.string(), en: z.string() });
-export const ItemOut = z.object({ id: z.string(), code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(ITEM_KINDS), loinc: z.string().nullable(), turnaroundMinutes: z.number(), recognitionScope: z.string().nullable(), recognitionDays: z.number().nullable(), priceFen: z.number() });
+export const AnalyteOut = z.object({ local: z.string(), code: z.string(), loinc: z.string().nullable(), nameZh: z.string(), nameEn: z.string(), unit: z.string().nullable() });
+export const ItemOut = z.object({ id: z.string(), code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(ITEM_KINDS), loinc: z.string().nullable(), turnaroundMinutes: z.number(), recognitionScope: z.string().nullable(), recognitionDays: z.number().nullable(), priceFen: z.number(), analytes: z.array(AnalyteOut) });
 export const RuleOut = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), kind: z.enum(['numeric', 'finding']), unit: z.string().nullable(), below: z.number().nullable(), above: z.number().nullable(), source: z.string() });
 export const TemplateOut = z.object({ id: z.string(), itemCode: z.string().nullable(), name: z.string(), findings: z.string(), impression: z.string(), fields: z.array(TemplateField) });
 export const CentreOut = z.object({
@@ -94,11 +100,17 @@ export type ReportIn = z.infer<typeof ReportIn>;
 export const AmendIn = ReportIn.omit({ verify: true, publish: true }).extend({ reason: Text(500) });
 export type AmendIn = z.infer<typeof AmendIn>;
 
-const Obs = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), value: z.number(), unit: z.string(), low: z.number().nullable(), high: z.number().nullable(), flag: z.enum(['L', 'N', 'H']) });
+const Obs = z.object({
+  code: z.string(), nameZh: z.string(), nameEn: z.string(), value: z.number(), unit: z.string(), low: z.number().nullable(), high: z.number().nullable(), flag: z.enum(['L', 'N', 'H']),
+  /** From a laboratory message: the LOINC (the centre's mapping, else the message's own), OBX-8 as sent, the laboratory's local code. */
+  loinc: z.string().nullable().optional(), abnormal: z.string().nullable().optional(), localCode: z.string().optional(),
+});
 const Hit = z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), value: z.number().optional(), unit: z.string().optional(), bound: z.string().optional(), source: z.string() });
 export const VersionOut = z.object({
   version: z.number(), findings: z.string(), impression: z.string(), observations: z.array(Obs), critical: z.array(Hit), writtenBy: z.string(), writtenAt: z.string(),
   verifiedBy: z.string().nullable(), verifiedAt: z.string().nullable(), publishedAt: z.string().nullable(), amendReason: z.string().nullable(),
+  /** The laboratory message this version came from (HL7 v2 ORU^R01), if any. */
+  sourceMessageId: z.string().nullable().optional(),
 });
 export const OrderOut = z.object({
   id: z.string(), placerNumber: z.string(), status: z.enum(ORDER_STATUSES), priority: z.string(), clinicalQuestion: z.string(),
@@ -155,3 +167,24 @@ export const ConsultationOut = z.object({
   opinion: z.string().nullable(), heldAt: z.string().nullable(), requestedAt: z.string(),
 });
 export const ConsultationsOut = z.object({ items: z.array(ConsultationOut) });
+
+// ---- inbound laboratory messages (HL7 v2 ORU^R01 over MLLP) ----
+
+export const LAB_MESSAGE_STATUSES = ['received', 'accepted', 'error', 'rejected', 'unmatched', 'duplicate'] as const;
+export const LabMessagesQuery = z.strictObject({ state: z.enum(['unresolved', 'all']).default('unresolved') });
+export const LabMessageOut = z.object({
+  id: z.string(), receivedAt: z.string(), peer: z.string().nullable(), sendingFacility: z.string().nullable(), sender: z.string().nullable(), messageType: z.string().nullable(), controlId: z.string().nullable(),
+  status: z.enum(LAB_MESSAGE_STATUSES), ackCode: z.enum(['AA', 'AE', 'AR']).nullable(), reason: z.string().nullable(), duplicateOf: z.string().nullable(),
+  /** What the message names: placer and filler numbers (ORC-2/OBR-2, ORC-3/OBR-3), the service (OBR-4), result status (OBR-25), how many results. */
+  placerNumber: z.string().nullable(), fillerNumber: z.string().nullable(), service: z.string().nullable(), resultStatus: z.string().nullable(), results: z.number(),
+  orderId: z.string().nullable(), reportId: z.string().nullable(), processedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(), resolution: z.enum(['matched', 'dismissed']).nullable(), resolutionNote: z.string().nullable(),
+  raw: z.string(),
+});
+export const LabMessagesOut = z.object({ items: z.array(LabMessageOut) });
+export const LabMatchIn = z.strictObject({ placerNumber: z.string().trim().min(1).max(40) });
+
+// ---- DICOM upload (a centre without a PACS) ----
+
+/** One DICOM Part 10 file as base64 (at most about 3.7 MB of file within the 5 MiB request limit). */
+export const DicomIn = z.strictObject({ fileBase64: z.string().min(200).max(5_000_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 / 须为 base64') });

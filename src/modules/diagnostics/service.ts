@@ -4,7 +4,7 @@
 // requesting facility and into the resident's record (records' putReportDocument), amended with every
 // version kept; critical values with acknowledgement and escalation timers; mutual recognition; remote
 // consultations; the figures. Residents are read under records' basis rules and audited.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../../platform/db.ts';
 import type { Principal } from '../../platform/auth.ts';
@@ -13,7 +13,9 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { writeAudit, writeAuditMany } from '../../platform/audit.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { requireBasis, type AccessOptions } from '../records/access.ts';
-import { assertMayAttach } from '../records/basis.ts';
+import { assertMayAttach, idNumberIs } from '../records/basis.ts';
+import type { Keys } from '../../platform/crypto.ts';
+import { DICOM_MODALITIES, patientProblem, readDicom, studyStart } from './dicom.ts';
 import { putReportDocument } from '../records/service.ts';
 import { facilityBriefs, getCommunity, getFacility } from '../registry/facilities.ts';
 import { cardPeople, careFacts } from '../registry/residents.ts';
@@ -22,9 +24,10 @@ import { displayNames, usersOver } from '../users/service.ts';
 import { today } from '../../shared/time.ts';
 import {
   KINDS_OF, alertState, criticalHits, dueAt, flagOf, median, minutesBetween, nextStatus, readable, share, specimenModality, specimenStepAllowed, withinRecognition,
-  type CriticalRule, type Modality, type OrderStatus, type SpecimenStep,
+  type CriticalHit, type CriticalRule, type Modality, type OrderStatus, type SpecimenStep,
 } from './rules.ts';
 import * as store from './store.ts';
+import type { MappedObservation } from './hl7.ts';
 import type { AcquireIn, AmendIn, CentreIn, CentreOut, ItemIn, OrderIn, OrderOut, ReportIn, RuleIn, TemplateIn } from './schema.ts';
 
 const DEFAULTS = JSON.parse(readFileSync(new URL('../../../data/diagnostics/critical-values.json', import.meta.url), 'utf8')) as {
@@ -97,7 +100,10 @@ export async function putItem(db: Db, p: Principal, centreId: string, i: ItemIn)
     if (!KINDS_OF[c.modality as Modality].includes(i.kind)) fields.push({ path: 'kind', problem: `a ${c.modality} centre reads ${KINDS_OF[c.modality as Modality].join('/')} / 与中心类别不符` });
     if ((i.recognitionScope == null) !== (i.recognitionDays == null)) fields.push({ path: 'recognitionDays', problem: 'scope and window go together / 互认范围与有效期须同时填写' });
     if (fields.length) throw badRequest('diagnostics.item_invalid', { zh: '检查项目有误', en: 'Invalid item' }, fields);
-    const id = await store.upsertItem(q, centreId, { code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, kind: i.kind, loinc: i.loinc ?? null, turnaroundMinutes: i.turnaroundMinutes, recognitionScope: i.recognitionScope ?? null, recognitionDays: i.recognitionDays ?? null, priceFen: i.priceFen ?? 0 });
+    const dup = (i.analytes ?? []).findIndex((a, k) => (i.analytes ?? []).findIndex((b) => b.local === a.local) !== k);
+    if (dup >= 0) throw badRequest('diagnostics.item_invalid', { zh: '检验项目映射中本地代码重复', en: 'A local code appears twice in the analyte mapping' }, [{ path: `analytes[${dup}].local`, problem: 'repeated / 重复' }]);
+    const id = await store.upsertItem(q, centreId, { code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, kind: i.kind, loinc: i.loinc ?? null, turnaroundMinutes: i.turnaroundMinutes, recognitionScope: i.recognitionScope ?? null, recognitionDays: i.recognitionDays ?? null, priceFen: i.priceFen ?? 0,
+      analytes: i.analytes ? i.analytes.map((a) => ({ local: a.local, code: a.code, loinc: a.loinc ?? null, nameZh: a.nameZh, nameEn: a.nameEn, unit: a.unit ?? null })) : null });
     await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.item_put', outcome: 'ok', recordType: 'diagnostic_item', recordId: id, details: { centreId, code: i.code } });
   });
   return (await describeCentres(db, [(await store.centreById(db, centreId))!]))[0];
@@ -195,7 +201,7 @@ async function describeCentres(q: Queryable, rows: store.CentreRow[]): Promise<C
   return out;
 }
 
-const itemOut = (i: store.ItemRow) => ({ id: i.id, code: i.code, nameZh: i.name_zh, nameEn: i.name_en, kind: i.kind as CentreOut['items'][number]['kind'], loinc: i.loinc, turnaroundMinutes: i.turnaround_minutes, recognitionScope: i.recognition_scope, recognitionDays: i.recognition_days, priceFen: i.price_fen });
+const itemOut = (i: store.ItemRow) => ({ id: i.id, code: i.code, nameZh: i.name_zh, nameEn: i.name_en, kind: i.kind as CentreOut['items'][number]['kind'], loinc: i.loinc, turnaroundMinutes: i.turnaround_minutes, recognitionScope: i.recognition_scope, recognitionDays: i.recognition_days, priceFen: i.price_fen, analytes: i.analytes });
 
 /** The centres the principal sees, with members, items, rules, templates and who is on duty now. */
 export async function listCentres(db: Db, p: Principal): Promise<{ items: CentreOut[] }> {
@@ -332,7 +338,7 @@ async function describeOrders(q: Queryable, rows: store.OrderRow[]): Promise<Ord
         id: rep.id, status: rep.status as 'preliminary' | 'final' | 'amended', version: rep.version, publishedAt: iso(rep.published_at),
         versions: versions.filter((v) => v.report_id === rep.id).map((v) => ({
           version: v.version, findings: v.findings, impression: v.impression, observations: v.observations.map((x) => ({ ...x, flag: x.flag as 'L' | 'N' | 'H' })), critical: v.critical,
-          writtenBy: v.written_name, writtenAt: iso(v.written_at)!, verifiedBy: v.verified_name, verifiedAt: iso(v.verified_at), publishedAt: iso(v.published_at), amendReason: v.amend_reason,
+          writtenBy: v.written_name, writtenAt: iso(v.written_at)!, verifiedBy: v.verified_name, verifiedAt: iso(v.verified_at), publishedAt: iso(v.published_at), amendReason: v.amend_reason, sourceMessageId: v.source_message_id,
         })),
       } : null,
       events: (await store.eventsOf(q, r.id)).map((e) => ({ step: e.step, at: iso(e.at)!, note: e.note })),
@@ -429,6 +435,56 @@ export function acquireOrder(db: Db, p: Principal, o: AccessOptions, id: string,
   });
 }
 
+/**
+ * A DICOM file uploaded for an order of a centre without a PACS (by the township that acquired it):
+ * its tags, read with dcmjs, fill the study record — StudyInstanceUID, modality (fitting the item),
+ * study date — after the patient check (PatientID or AccessionNumber naming the order or the
+ * resident's ID number; birth date and sex where the file has them); the file is kept. The first
+ * file acquires the order (the reading deadline starts); later files of the same study add their
+ * series and instances. 400 naming `fileBase64` for a file that is not one of this order's.
+ */
+export async function uploadDicom(db: Db, keys: Keys, p: Principal, o: AccessOptions, id: string, bytes: Buffer, now = new Date()): Promise<OrderOut> {
+  const bad = (problem: string) => badRequest('diagnostics.dicom_invalid', { zh: `DICOM 文件不可用：${problem}`, en: `The DICOM file cannot be used: ${problem}` }, [{ path: 'fileBase64', problem }]);
+  const read = readDicom(bytes);
+  if (!read.ok) throw bad(read.problem);
+  const tags = read.tags;
+  await db.tx(async (q) => {
+    const order = await store.orderById(q, id, true);
+    if (!order) throw notFound(ORDER);
+    const s = await standing(q, p, order, o);
+    if (s.as !== 'facility') throw forbidden({ zh: '影像文件由申请机构上传', en: 'The requesting facility uploads the images' });
+    if (specimenModality(s.centre.modality as Modality)) throw conflict('diagnostics.wrong_state', { zh: '检验与病理申请没有影像文件', en: 'Laboratory and pathology orders have no image files' });
+    const item = (await store.itemsByIds(q, [order.item_id]))[0];
+    const allowed = DICOM_MODALITIES[item.kind as keyof typeof DICOM_MODALITIES] ?? [];
+    if (!allowed.includes(tags.modality)) throw bad(`Modality (0008,0060) ${tags.modality} does not fit the item ${item.code} (${allowed.join('/')}) / 检查类型与项目不符`);
+    const facts = (await careFacts(q, order.resident_id))!;
+    const who = patientProblem(tags, { placer: order.placer_number, birthDate: facts.birthDate, sex: facts.sex, idMatches: !!tags.patientId && await idNumberIs(q, keys, order.resident_id, tags.patientId) });
+    if (who) throw bad(who);
+    const [study] = await store.studiesOf(q, [order.id]);
+    const first = !study;
+    if (first) {
+      const to = nextStatus(order.status as OrderStatus, 'acquire');
+      if (!to) throw conflict('diagnostics.wrong_state', { zh: `申请当前状态为 ${order.status}，不能上传影像`, en: `The order is ${order.status}; no images can be uploaded` });
+    } else {
+      if (study.study_uid !== tags.studyUid) throw bad(`StudyInstanceUID ${tags.studyUid} is not the order's study ${study.study_uid} / 不是本申请的检查`);
+      if (!['acquired', 'received', 'preliminary'].includes(order.status)) throw conflict('diagnostics.wrong_state', { zh: `申请当前状态为 ${order.status}，不能再添加影像`, en: `The order is ${order.status}; no more images can be added` });
+    }
+    const fileId = await store.insertImagingFile(q, { orderId: order.id, studyUid: tags.studyUid, seriesUid: tags.seriesUid, sopInstanceUid: tags.sopInstanceUid, modality: tags.modality, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), by: p.userId });
+    if (!fileId) throw conflict('diagnostics.dicom_duplicate', { zh: '该影像（SOP Instance UID）已上传', en: 'That instance (SOP Instance UID) was uploaded already' }, [{ path: 'fileBase64', problem: `SOPInstanceUID ${tags.sopInstanceUid} exists / 已存在` }]);
+    const counts = await store.countStudyFiles(q, order.id);
+    if (first) {
+      await store.insertStudy(q, { orderId: order.id, studyUid: tags.studyUid, modality: tags.modality, startedAt: studyStart(tags) ?? now.toISOString(), description: tags.description, seriesCount: counts.series, instanceCount: counts.instances, viewerUrl: null, source: 'dicom_upload', by: p.userId });
+      await store.setOrderStatus(q, order.id, 'acquired', { acquiredAt: now, dueAt: dueAt(now, item.turnaround_minutes) });
+      await store.insertOrderEvent(q, order.id, 'acquired', p.userId, tags.studyUid, now);
+    } else {
+      await store.setStudyCounts(q, order.id, counts.series, counts.instances);
+    }
+    await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.dicom_upload', outcome: 'ok', residentId: order.resident_id, basis: s.basis, recordType: 'imaging_file', recordId: fileId,
+      details: { studyUid: tags.studyUid, sopInstanceUid: tags.sopInstanceUid, modality: tags.modality, size: bytes.byteLength } });
+  });
+  return (await describeOrders(db, [(await store.orderById(db, id))!]))[0];
+}
+
 /** A specimen's step: sent (by the township), received or rejected (by the centre, the reading deadline starting at receipt). */
 export async function specimenStep(db: Db, p: Principal, o: AccessOptions, id: string, step: SpecimenStep, note: string | undefined, now = new Date()): Promise<OrderOut> {
   if (step === 'collected') throw badRequest('diagnostics.specimen_invalid', { zh: '采集请用“采集/检查完成”', en: 'Record the collection as the acquisition' }, [{ path: 'step', problem: 'use acquire / 请用采集' }]);
@@ -464,8 +520,12 @@ export function cancelOrder(db: Db, p: Principal, o: AccessOptions, id: string, 
 
 // ---- reports ----
 
+async function rulesFor(q: Queryable, c: store.CentreRow): Promise<CriticalRule[]> {
+  return (await store.rulesOf(q, c.id)).map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, unit: r.unit, below: num(r.below), above: num(r.above), source: r.source }));
+}
+
 async function checkedReport(q: Queryable, c: store.CentreRow, input: { observations?: ReportIn['observations']; criticalFindings?: string[] }) {
-  const rules = (await store.rulesOf(q, c.id)).map((r) => ({ code: r.code, nameZh: r.name_zh, nameEn: r.name_en, kind: r.kind, unit: r.unit, below: num(r.below), above: num(r.above), source: r.source }));
+  const rules = await rulesFor(q, c);
   const unknown = (input.criticalFindings ?? []).map((f, i) => ({ f, i })).filter((x) => !rules.some((r) => r.kind === 'finding' && r.code === x.f));
   if (unknown.length) throw badRequest('diagnostics.report_invalid', { zh: '危急值发现不在本中心的清单中', en: 'A critical finding is not on the centre\'s list' }, unknown.map((u) => ({ path: `criticalFindings[${u.i}]`, problem: `${u.f} is not a rule of the centre / 不在清单中` })));
   const observations = (input.observations ?? []).map((x) => ({ code: x.code, nameZh: x.nameZh, nameEn: x.nameEn, value: x.value, unit: x.unit, low: x.low ?? null, high: x.high ?? null, flag: flagOf(x.value, x.low ?? null, x.high ?? null) }));
@@ -481,11 +541,18 @@ async function readingOrder(q: Queryable, p: Principal, o: AccessOptions, id: st
   return { order, centre: s.centre };
 }
 
+/**
+ * Who writes or verifies a version: a Meridian user, or the laboratory's system (no user: the name its
+ * message gives, and the message the version came from). `p` stays the principal that is audited.
+ */
+export interface Writer { userId: string | null; name: string; messageId?: string | null }
+const self = (p: Principal): Writer => ({ userId: p.userId, name: p.displayName });
+
 /** A critical value on a verified version raises an alert at once to the ordering clinician (and their facility's desk), with its limit. */
-async function raiseAlerts(q: Queryable, p: Principal, order: store.OrderRow, c: store.CentreRow, reportId: string, version: number, critical: unknown[], now: Date) {
+async function raiseAlerts(q: Queryable, p: Principal, order: store.OrderRow, c: store.CentreRow, reportId: string, version: number, critical: unknown[], now: Date, by: Writer = self(p)) {
   if (!critical.length) return;
   const alertId = await store.insertAlert(q, { reportId, version, orderId: order.id, residentId: order.resident_id, facilityId: order.facility_id, centreId: c.id, notifyUserId: order.requester_id, what: critical, raisedAt: now, ackDueAt: new Date(now.getTime() + c.ack_minutes * 60_000) });
-  await store.insertAlertEvent(q, alertId, 'raised', now, null, p.userId, null);
+  await store.insertAlertEvent(q, alertId, 'raised', now, null, by.userId, null);
   await store.insertAlertEvent(q, alertId, 'notified', now, order.requester_id, null, 'ordering clinician / 申请医师');
   await store.insertMessages(q, [order.requester_id], 'critical', alertId, `危急值 / Critical value: ${order.placer_number}`);
   await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.critical_raised', outcome: 'ok', residentId: order.resident_id, recordType: 'critical_alert', recordId: alertId, details: { version, what: critical } });
@@ -500,25 +567,25 @@ function reportText(item: store.ItemRow, v: { findings: string; impression: stri
   return lines.join('\n');
 }
 
-async function publishNow(q: Queryable, p: Principal, order: store.OrderRow, reportId: string, version: number, now: Date, status: 'final' | 'amended') {
+async function publishNow(q: Queryable, p: Principal, order: store.OrderRow, reportId: string, version: number, now: Date, status: 'final' | 'amended', by: Writer = self(p)) {
   const v = (await store.versionsOf(q, [reportId])).find((x) => x.version === version)!;
   const item = (await store.itemsByIds(q, [order.item_id]))[0];
   await store.publishVersion(q, reportId, version, now);
   await store.setReport(q, reportId, status, version, now);
   await store.setOrderStatus(q, order.id, 'published');
-  await store.insertOrderEvent(q, order.id, status === 'amended' ? 'amended' : 'published', p.userId, null, now);
+  await store.insertOrderEvent(q, order.id, status === 'amended' ? 'amended' : 'published', by.userId, null, now);
   const kind = item.kind === 'LAB' ? 'lab_report' : ['DR', 'CT', 'MR', 'US'].includes(item.kind) ? 'imaging_report' : 'examination_report';
   await putReportDocument(q, p, { residentId: order.resident_id, kind, title: `${item.name_zh}报告${status === 'amended' ? '（更正）' : ''}`, body: reportText(item, v, v.written_name, v.verified_name, v.amend_reason), writtenAt: now.toISOString(), reportId });
   await store.insertMessages(q, [order.requester_id], status === 'amended' ? 'amended' : 'published', order.id, `${item.name_zh}${status === 'amended' ? '报告已更正 / report amended' : '报告已发布 / report published'}: ${order.placer_number}`);
 }
 
-async function verifyNow(q: Queryable, p: Principal, order: store.OrderRow, c: store.CentreRow, reportId: string, version: number, now: Date) {
-  await store.verifyVersion(q, reportId, version, p.userId, p.displayName, now);
+async function verifyNow(q: Queryable, p: Principal, order: store.OrderRow, c: store.CentreRow, reportId: string, version: number, now: Date, by: Writer = self(p)) {
+  await store.verifyVersion(q, reportId, version, by.userId, by.name, now);
   await store.setReport(q, reportId, 'final', version, null);
   await store.setOrderStatus(q, order.id, 'verified');
-  await store.insertOrderEvent(q, order.id, 'verified', p.userId, null, now);
+  await store.insertOrderEvent(q, order.id, 'verified', by.userId, null, now);
   const v = (await store.versionsOf(q, [reportId])).find((x) => x.version === version)!;
-  await raiseAlerts(q, p, order, c, reportId, version, v.critical, now);
+  await raiseAlerts(q, p, order, c, reportId, version, v.critical, now, by);
 }
 
 /**
@@ -588,20 +655,103 @@ export async function amendReport(db: Db, p: Principal, o: AccessOptions, id: st
   await db.tx(async (q) => {
     const { order, centre } = await readingOrder(q, p, o, id);
     if (order.status !== 'published') throw conflict('diagnostics.wrong_state', { zh: '只有已发布的报告才能更正', en: 'Only a published report can be amended' });
-    const [rep] = await store.reportsOfOrders(q, [id]);
     const { observations, critical } = await checkedReport(q, centre, input);
-    const version = rep.version + 1;
-    await store.insertVersion(q, { reportId: rep.id, version, findings: input.findings, impression: input.impression, observations, critical, by: p.userId, byName: p.displayName, amendReason: input.reason });
-    await store.verifyVersion(q, rep.id, version, p.userId, p.displayName, now);
-    const before = (await store.versionsOf(q, [rep.id])).find((x) => x.version === rep.version)!;
-    const fresh = critical.filter((c) => !before.critical.some((b) => b.code === c.code));
-    await raiseAlerts(q, p, order, centre, rep.id, version, fresh, now);
-    await publishNow(q, p, order, rep.id, version, now, 'amended');
-    const readers = (await store.readersBefore(q, rep.id, version)).filter((u) => u !== order.requester_id);
-    await store.insertMessages(q, readers, 'amended', order.id, `报告已更正 / Report amended: ${order.placer_number}`);
-    await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.report_amend', outcome: 'ok', residentId: order.resident_id, basis: 'diagnostic_centre', recordType: 'diagnostic_report', recordId: rep.id, details: { version, reason: input.reason, notified: readers.length + 1 } });
+    await amendWith(q, p, self(p), order, centre, { findings: input.findings, impression: input.impression, observations, critical, reason: input.reason }, now);
   });
   return (await describeOrders(db, [(await store.orderById(db, id))!]))[0];
+}
+
+/** The amendment itself (a typed one, or a laboratory's correction): the new version verified and published, fresh critical values raised, earlier readers told. */
+async function amendWith(q: Queryable, p: Principal, by: Writer, order: store.OrderRow, centre: store.CentreRow, v: { findings: string; impression: string; observations: unknown[]; critical: CriticalHit[]; reason: string }, now: Date): Promise<{ reportId: string; version: number }> {
+  const [rep] = await store.reportsOfOrders(q, [order.id]);
+  const version = rep.version + 1;
+  await store.insertVersion(q, { reportId: rep.id, version, findings: v.findings, impression: v.impression, observations: v.observations, critical: v.critical, by: by.userId, byName: by.name, amendReason: v.reason, messageId: by.messageId });
+  await store.verifyVersion(q, rep.id, version, by.userId, by.name, now);
+  const before = (await store.versionsOf(q, [rep.id])).find((x) => x.version === rep.version)!;
+  const fresh = v.critical.filter((c) => !before.critical.some((b) => b.code === c.code));
+  await raiseAlerts(q, p, order, centre, rep.id, version, fresh, now, by);
+  await publishNow(q, p, order, rep.id, version, now, 'amended', by);
+  const readers = (await store.readersBefore(q, rep.id, version)).filter((u) => u !== order.requester_id);
+  await store.insertMessages(q, readers, 'amended', order.id, `报告已更正 / Report amended: ${order.placer_number}`);
+  await writeAudit(q, actorOf(p, p.ip), { action: 'diagnostics.report_amend', outcome: 'ok', residentId: order.resident_id, basis: by.messageId ? 'lab_interface' : 'diagnostic_centre', recordType: 'diagnostic_report', recordId: rep.id, details: { version, reason: v.reason, notified: readers.length + 1, messageId: by.messageId ?? null } });
+  return { reportId: rep.id, version };
+}
+
+// ---- results from a laboratory system (HL7 v2 ORU^R01; lab-interface.ts reads and keeps the message) ----
+
+/** What a laboratory's message asks of an order's report (already mapped by hl7.ts). */
+export interface LabResultIn {
+  /** OBR-25: F final, P preliminary, C correction. */
+  action: 'P' | 'F' | 'C';
+  findings: string; impression: string; observations: MappedObservation[];
+  /** The laboratory system as writer and verifier (no Meridian user), with the message the version comes from. */
+  writer: Writer; verifier: Writer;
+  fillerNumber: string | null;
+  /** The correction's reason (the message's notes), for C. */
+  reason: string | null;
+}
+
+/**
+ * A laboratory's result for an order of a laboratory or pathology centre, through the steps a typed
+ * report takes: an order whose specimen was collected but not yet marked received is received now
+ * (the laboratory has it); P writes or rewrites the unverified report; F does the same and, in a
+ * centre without two-level review, verifies and publishes it at once (critical values raise their
+ * alerts exactly as a typed report's do) — in a two-level centre it waits for a centre doctor's
+ * verification; C on a published report is an amendment (every version kept, earlier readers told).
+ * Refuses (AppError) what the order cannot take: the caller keeps the message as an error.
+ */
+export async function applyLabResult(q: Queryable, sys: Principal, order: store.OrderRow, r: LabResultIn, now = new Date()): Promise<{ reportId: string; outcome: 'preliminary' | 'published' | 'amended' }> {
+  const centre = (await store.centreById(q, order.centre_id))!;
+  if (!specimenModality(centre.modality as Modality)) throw conflict('diagnostics.lab_not_specimen', { zh: `申请 ${order.placer_number} 不是检验或病理申请`, en: `Order ${order.placer_number} is not a laboratory or pathology order` });
+  if (['ordered', 'scheduled', 'rejected', 'cancelled'].includes(order.status)) {
+    throw conflict('diagnostics.wrong_state', { zh: `申请 ${order.placer_number} 当前为 ${order.status}，不能接收结果`, en: `Order ${order.placer_number} is ${order.status}; it cannot take a result` });
+  }
+  if (r.fillerNumber) await store.setFillerNumber(q, order.id, r.fillerNumber);
+  const critical = criticalHits(await rulesFor(q, centre), r.observations, []);
+  if (order.status === 'published') {
+    if (r.action !== 'C') throw conflict('diagnostics.lab_already_final', { zh: `申请 ${order.placer_number} 的报告已发布：更改须以更正结果（OBR-25 = C）发送`, en: `The report of ${order.placer_number} is published: a change comes as a correction (OBR-25 C)` });
+    const { reportId } = await amendWith(q, sys, r.writer, order, centre, { findings: r.findings, impression: r.impression, observations: r.observations, critical, reason: r.reason ?? '检验系统更正结果 / Corrected by the laboratory (OBR-25 C)' }, now);
+    return { reportId, outcome: 'amended' };
+  }
+  if (order.status === 'verified') {
+    throw conflict('diagnostics.wrong_state', { zh: `申请 ${order.placer_number} 的报告已审核待发布：发布后再发送更正`, en: `The report of ${order.placer_number} is verified and waiting to be published: send the correction after publication` });
+  }
+  if (order.status === 'acquired') {
+    const item = (await store.itemsByIds(q, [order.item_id]))[0];
+    await store.setOrderStatus(q, order.id, 'received', { receivedAt: now, dueAt: dueAt(now, item.turnaround_minutes) });
+    await store.insertOrderEvent(q, order.id, 'specimen.received', null, '检验系统回传结果 / result from the laboratory system', now);
+  }
+  const [existing] = await store.reportsOfOrders(q, [order.id]);
+  const reportId = existing?.id ?? await store.insertReport(q, order.id, 'preliminary');
+  const fields = { reportId, version: 1, findings: r.findings, impression: r.impression, observations: r.observations, critical, by: r.writer.userId, byName: r.writer.name, messageId: r.writer.messageId };
+  if (existing) await store.updateDraftVersion(q, fields);
+  else await store.insertVersion(q, { ...fields, amendReason: null });
+  if (order.status !== 'preliminary') {
+    await store.setOrderStatus(q, order.id, 'preliminary');
+    await store.insertOrderEvent(q, order.id, 'preliminary', null, null, now);
+  }
+  await writeAudit(q, actorOf(sys, sys.ip), { action: 'diagnostics.report_write', outcome: 'ok', residentId: order.resident_id, basis: 'lab_interface', recordType: 'diagnostic_report', recordId: reportId, details: { critical: critical.map((c) => c.code), messageId: r.writer.messageId ?? null, resultStatus: r.action } });
+  if (r.action === 'P' || centre.two_level) return { reportId, outcome: 'preliminary' };
+  await verifyNow(q, sys, { ...order, status: 'preliminary' }, centre, reportId, 1, now, r.verifier);
+  await publishNow(q, sys, order, reportId, 1, now, 'final', r.verifier);
+  return { reportId, outcome: 'published' };
+}
+
+/** An order by its placer number (the ones the laboratory's centres read), or by the laboratory's own filler number. */
+export async function labOrderFor(q: Queryable, centreFacilityId: string, key: { placer: string | null; filler: string | null }): Promise<store.OrderRow | null> {
+  const centres = (await store.activeCentres(q)).filter((c) => c.facility_id === centreFacilityId && specimenModality(c.modality as Modality));
+  const ids = centres.map((c) => c.id);
+  if (key.placer) {
+    const o = await store.orderByPlacer(q, key.placer);
+    if (o && ids.includes(o.centre_id)) return o;
+  }
+  if (key.filler) return (await store.orderByFiller(q, ids, key.filler)) ?? null;
+  return null;
+}
+
+/** The centres' items by id, with their analyte mappings (for mapping a message's results). */
+export async function itemOfOrder(q: Queryable, order: store.OrderRow): Promise<store.ItemRow> {
+  return (await store.itemsByIds(q, [order.item_id]))[0];
 }
 
 // ---- critical values ----

@@ -3,6 +3,7 @@
 // with their events; messages; recognition decisions; consultations. Only its own tables.
 import type { Queryable } from '../../platform/db.ts';
 import type { CriticalRule } from './rules.ts';
+import type { Analyte } from './hl7.ts';
 
 // ---- centres ----
 
@@ -43,16 +44,18 @@ export function membersOf(q: Queryable, centreIds: string[]): Promise<{ centre_i
 
 // ---- items ----
 
-export interface ItemRow { id: string; centre_id: string; code: string; name_zh: string; name_en: string; kind: string; loinc: string | null; turnaround_minutes: number; recognition_scope: string | null; recognition_days: number | null; price_fen: number }
-const ITEM_COLS = 'id, centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen';
+export interface ItemRow { id: string; centre_id: string; code: string; name_zh: string; name_en: string; kind: string; loinc: string | null; turnaround_minutes: number; recognition_scope: string | null; recognition_days: number | null; price_fen: number; analytes: Analyte[] }
+const ITEM_COLS = 'id, centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen, analytes';
 
-export async function upsertItem(q: Queryable, centreId: string, i: { code: string; nameZh: string; nameEn: string; kind: string; loinc: string | null; turnaroundMinutes: number; recognitionScope: string | null; recognitionDays: number | null; priceFen: number }): Promise<string> {
+export async function upsertItem(q: Queryable, centreId: string, i: { code: string; nameZh: string; nameEn: string; kind: string; loinc: string | null; turnaroundMinutes: number; recognitionScope: string | null; recognitionDays: number | null; priceFen: number; analytes?: Analyte[] | null }): Promise<string> {
+  // analytes: kept as they are when the change does not give them
   const [r] = await q.query<{ id: string }>(
-    `INSERT INTO diagnostic_items (centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
+    `INSERT INTO diagnostic_items (centre_id, code, name_zh, name_en, kind, loinc, turnaround_minutes, recognition_scope, recognition_days, price_fen, analytes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,coalesce($11::jsonb, '[]'))
      ON CONFLICT (centre_id, code) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en, kind = EXCLUDED.kind, loinc = EXCLUDED.loinc, turnaround_minutes = EXCLUDED.turnaround_minutes,
-       recognition_scope = EXCLUDED.recognition_scope, recognition_days = EXCLUDED.recognition_days, price_fen = EXCLUDED.price_fen, active = true
+       recognition_scope = EXCLUDED.recognition_scope, recognition_days = EXCLUDED.recognition_days, price_fen = EXCLUDED.price_fen, active = true,
+       analytes = CASE WHEN $11::jsonb IS NULL THEN diagnostic_items.analytes ELSE EXCLUDED.analytes END
      RETURNING id`,
-    [centreId, i.code, i.nameZh, i.nameEn, i.kind, i.loinc, i.turnaroundMinutes, i.recognitionScope, i.recognitionDays, i.priceFen]);
+    [centreId, i.code, i.nameZh, i.nameEn, i.kind, i.loinc, i.turnaroundMinutes, i.recognitionScope, i.recognitionDays, i.priceFen, i.analytes ? JSON.stringify(i.analytes) : null]);
   return r.id;
 }
 
@@ -116,10 +119,10 @@ export function rulesOf(q: Queryable, centreId: string): Promise<RuleRow[]> {
 export interface OrderRow {
   id: string; placer_number: string; county_code: string; centre_id: string; item_id: string; resident_id: string; requester_id: string; requester_name: string; facility_id: string;
   clinical_question: string; priority: string; status: string; basis: string; scheduled_for: Date | null; acquired_at: Date | null; received_at: Date | null; due_at: Date | null;
-  reject_reason: string | null; ordered_at: Date; updated_at: Date;
+  reject_reason: string | null; ordered_at: Date; updated_at: Date; filler_number: string | null;
 }
 const ORDER_COLS = `id, placer_number, county_code, centre_id, item_id, resident_id, requester_id, requester_name, facility_id, clinical_question, priority, status, basis,
-  scheduled_for, acquired_at, received_at, due_at, reject_reason, ordered_at, updated_at`;
+  scheduled_for, acquired_at, received_at, due_at, reject_reason, ordered_at, updated_at, filler_number`;
 
 export async function insertOrder(q: Queryable, o: { placer: string; county: string; centreId: string; itemId: string; residentId: string; requesterId: string; requesterName: string; facilityId: string; question: string; priority: string; basis: string }): Promise<string> {
   const [r] = await q.query<{ id: string }>(
@@ -137,6 +140,17 @@ export async function orderById(q: Queryable, id: string, lock = false): Promise
 export async function orderByPlacer(q: Queryable, placer: string): Promise<OrderRow | undefined> {
   const [r] = await q.query<OrderRow>(`SELECT ${ORDER_COLS} FROM diagnostic_orders WHERE placer_number = $1`, [placer]);
   return r;
+}
+
+/** The order a laboratory knows by its own (filler) number, among the orders of these centres. */
+export async function orderByFiller(q: Queryable, centreIds: string[], filler: string): Promise<OrderRow | undefined> {
+  const [r] = await q.query<OrderRow>(`SELECT ${ORDER_COLS} FROM diagnostic_orders WHERE centre_id = ANY($1::uuid[]) AND filler_number = $2`, [centreIds, filler]);
+  return r;
+}
+
+/** Learns the laboratory's (filler) number of an order from its first message that carries one. */
+export async function setFillerNumber(q: Queryable, id: string, filler: string): Promise<void> {
+  await q.query('UPDATE diagnostic_orders SET filler_number = $2 WHERE id = $1 AND filler_number IS NULL', [id, filler]);
 }
 
 /** Moves an order to a status (the caller checked the move), setting the step's time columns. */
@@ -209,22 +223,24 @@ export async function setReport(q: Queryable, id: string, status: string, versio
 export interface VersionRow {
   report_id: string; version: number; findings: string; impression: string; observations: { code: string; nameZh: string; nameEn: string; value: number; unit: string; low: number | null; high: number | null; flag: string }[];
   critical: { code: string; nameZh: string; nameEn: string; value?: number; unit?: string; bound?: string; source: string }[]; findings_coded?: string[];
-  written_by: string; written_name: string; written_at: Date; verified_by: string | null; verified_name: string | null; verified_at: Date | null; published_at: Date | null; amend_reason: string | null;
+  written_by: string | null; written_name: string; written_at: Date; verified_by: string | null; verified_name: string | null; verified_at: Date | null; published_at: Date | null; amend_reason: string | null;
+  source_message_id: string | null;
 }
-const VERSION_COLS = 'report_id, version, findings, impression, observations, critical, written_by, written_name, written_at, verified_by, verified_name, verified_at, published_at, amend_reason';
+const VERSION_COLS = 'report_id, version, findings, impression, observations, critical, written_by, written_name, written_at, verified_by, verified_name, verified_at, published_at, amend_reason, source_message_id';
 
-export async function insertVersion(q: Queryable, v: { reportId: string; version: number; findings: string; impression: string; observations: unknown[]; critical: unknown[]; by: string; byName: string; amendReason: string | null }): Promise<void> {
-  await q.query(`INSERT INTO diagnostic_report_versions (report_id, version, findings, impression, observations, critical, written_by, written_name, amend_reason) VALUES ($1,$2,$3,$4,$5::jsonb,$6::jsonb,$7,$8,$9)`,
-    [v.reportId, v.version, v.findings, v.impression, JSON.stringify(v.observations), JSON.stringify(v.critical), v.by, v.byName, v.amendReason]);
+/** A version; `by` null with `messageId` for one the laboratory's system wrote. */
+export async function insertVersion(q: Queryable, v: { reportId: string; version: number; findings: string; impression: string; observations: unknown[]; critical: unknown[]; by: string | null; byName: string; amendReason: string | null; messageId?: string | null }): Promise<void> {
+  await q.query(`INSERT INTO diagnostic_report_versions (report_id, version, findings, impression, observations, critical, written_by, written_name, amend_reason, source_message_id) VALUES ($1,$2,$3,$4,$5::jsonb,$6::jsonb,$7,$8,$9,$10)`,
+    [v.reportId, v.version, v.findings, v.impression, JSON.stringify(v.observations), JSON.stringify(v.critical), v.by, v.byName, v.amendReason, v.messageId ?? null]);
 }
 
-export async function updateDraftVersion(q: Queryable, v: { reportId: string; version: number; findings: string; impression: string; observations: unknown[]; critical: unknown[]; by: string; byName: string }): Promise<void> {
-  await q.query(`UPDATE diagnostic_report_versions SET findings = $3, impression = $4, observations = $5::jsonb, critical = $6::jsonb, written_by = $7, written_name = $8, written_at = now()
+export async function updateDraftVersion(q: Queryable, v: { reportId: string; version: number; findings: string; impression: string; observations: unknown[]; critical: unknown[]; by: string | null; byName: string; messageId?: string | null }): Promise<void> {
+  await q.query(`UPDATE diagnostic_report_versions SET findings = $3, impression = $4, observations = $5::jsonb, critical = $6::jsonb, written_by = $7, written_name = $8, written_at = now(), source_message_id = $9
                  WHERE report_id = $1 AND version = $2 AND verified_at IS NULL`,
-    [v.reportId, v.version, v.findings, v.impression, JSON.stringify(v.observations), JSON.stringify(v.critical), v.by, v.byName]);
+    [v.reportId, v.version, v.findings, v.impression, JSON.stringify(v.observations), JSON.stringify(v.critical), v.by, v.byName, v.messageId ?? null]);
 }
 
-export async function verifyVersion(q: Queryable, reportId: string, version: number, by: string, byName: string, at: Date): Promise<void> {
+export async function verifyVersion(q: Queryable, reportId: string, version: number, by: string | null, byName: string, at: Date): Promise<void> {
   await q.query('UPDATE diagnostic_report_versions SET verified_by = $3, verified_name = $4, verified_at = $5 WHERE report_id = $1 AND version = $2', [reportId, version, by, byName, at]);
 }
 
@@ -390,4 +406,79 @@ export async function holdConsultation(q: Queryable, id: string, opinion: string
 
 export function consultationCounts(q: Queryable, centreIds: string[], from: string, to: string): Promise<{ facility_id: string; n: number }[]> {
   return q.query(`SELECT facility_id, count(*)::int AS n FROM consultations WHERE centre_id = ANY($1::uuid[]) AND status = 'held' AND held_at >= $2::date AND held_at < ($3::date + 1) GROUP BY facility_id`, [centreIds, from, to]);
+}
+
+// ---- inbound laboratory messages (HL7 v2 over MLLP) ----
+
+export interface LabMessageRow {
+  id: string; received_at: Date; peer: string | null; raw: string; sending_facility: string | null; message_type: string | null; control_id: string | null; client_id: string | null; facility_id: string | null;
+  status: 'received' | 'accepted' | 'error' | 'rejected' | 'unmatched' | 'duplicate'; ack_code: 'AA' | 'AE' | 'AR' | null; reason: string | null; duplicate_of: string | null; order_id: string | null; report_id: string | null;
+  processed_at: Date | null; resolved_at: Date | null; resolved_by: string | null; resolution: 'matched' | 'dismissed' | null; resolution_note: string | null;
+}
+const MSG_COLS = `id, received_at, peer, raw, sending_facility, message_type, control_id, client_id, facility_id, status, ack_code, reason, duplicate_of, order_id, report_id,
+  processed_at, resolved_at, resolved_by, resolution, resolution_note`;
+
+/** Keeps a message as it arrived, before anything is done with it. */
+export async function insertLabMessage(q: Queryable, m: { peer: string | null; raw: string; sendingFacility: string | null; messageType: string | null; controlId: string | null; clientId: string | null; facilityId: string | null; status: LabMessageRow['status']; ackCode: LabMessageRow['ack_code']; reason: string | null; duplicateOf: string | null }): Promise<string> {
+  const [r] = await q.query<{ id: string }>(
+    `INSERT INTO lab_messages (peer, raw, sending_facility, message_type, control_id, client_id, facility_id, status, ack_code, reason, duplicate_of, processed_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11, CASE WHEN $8 = 'received' THEN NULL ELSE now() END) RETURNING id`,
+    [m.peer, m.raw, m.sendingFacility, m.messageType, m.controlId, m.clientId, m.facilityId, m.status, m.ackCode, m.reason, m.duplicateOf]);
+  return r.id;
+}
+
+/** The first message of a sender with a control id (a resend is a duplicate of it). */
+export async function firstLabMessage(q: Queryable, clientId: string, controlId: string): Promise<LabMessageRow | undefined> {
+  const [r] = await q.query<LabMessageRow>(`SELECT ${MSG_COLS} FROM lab_messages WHERE client_id = $1 AND control_id = $2 AND duplicate_of IS NULL`, [clientId, controlId]);
+  return r;
+}
+
+export async function labMessageById(q: Queryable, id: string, lock = false): Promise<LabMessageRow | undefined> {
+  const [r] = await q.query<LabMessageRow>(`SELECT ${MSG_COLS} FROM lab_messages WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return r;
+}
+
+/** What became of a message (its status, answer, reason, and the order and report it wrote). */
+export async function setLabMessageOutcome(q: Queryable, id: string, o: { status: LabMessageRow['status']; ackCode: LabMessageRow['ack_code']; reason: string | null; orderId?: string | null; reportId?: string | null }): Promise<void> {
+  await q.query('UPDATE lab_messages SET status = $2, ack_code = $3, reason = $4, order_id = coalesce($5, order_id), report_id = coalesce($6, report_id), processed_at = now() WHERE id = $1',
+    [id, o.status, o.ackCode, o.reason, o.orderId ?? null, o.reportId ?? null]);
+}
+
+/** A person's resolution of a message: matched to an order (then processed) or dismissed with a reason. */
+export async function resolveLabMessage(q: Queryable, id: string, by: string, resolution: 'matched' | 'dismissed', note: string | null): Promise<void> {
+  await q.query('UPDATE lab_messages SET resolved_at = now(), resolved_by = $2, resolution = $3, resolution_note = $4 WHERE id = $1 AND resolved_at IS NULL', [id, by, resolution, note]);
+}
+
+/** Messages of these facilities' senders (all senders for null), newest first: the unresolved ones (not accepted, not a duplicate, not resolved) or every one. */
+export function labMessagesOf(q: Queryable, facilityIds: string[] | null, unresolvedOnly: boolean): Promise<LabMessageRow[]> {
+  return q.query<LabMessageRow>(
+    `SELECT ${MSG_COLS} FROM lab_messages
+      WHERE ($1::uuid[] IS NULL OR facility_id = ANY($1::uuid[]))
+        AND (NOT $2 OR (resolved_at IS NULL AND status IN ('received','error','rejected','unmatched')))
+      ORDER BY received_at DESC, id LIMIT 300`,
+    [facilityIds, unresolvedOnly]);
+}
+
+// ---- DICOM files (a centre without a PACS) ----
+
+export async function insertImagingFile(q: Queryable, f: { orderId: string; studyUid: string; seriesUid: string; sopInstanceUid: string; modality: string; bytes: Uint8Array; sha256: string; by: string }): Promise<string | null> {
+  const r = await q.query<{ id: string }>(
+    `INSERT INTO imaging_files (order_id, study_uid, series_uid, sop_instance_uid, modality, bytes, size, sha256, uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+     ON CONFLICT (sop_instance_uid) DO NOTHING RETURNING id`,
+    [f.orderId, f.studyUid, f.seriesUid, f.sopInstanceUid, f.modality, f.bytes, f.bytes.byteLength, f.sha256, f.by]);
+  return r[0]?.id ?? null;
+}
+
+/** The study's counts from its stored files (series, instances). */
+export async function countStudyFiles(q: Queryable, orderId: string): Promise<{ series: number; instances: number }> {
+  const [r] = await q.query<{ series: number; instances: number }>('SELECT count(DISTINCT series_uid)::int AS series, count(*)::int AS instances FROM imaging_files WHERE order_id = $1', [orderId]);
+  return r;
+}
+
+export async function setStudyCounts(q: Queryable, orderId: string, series: number, instances: number): Promise<void> {
+  await q.query('UPDATE imaging_studies SET series_count = $2, instance_count = $3 WHERE order_id = $1', [orderId, series, instances]);
+}
+
+export function imagingFilesOf(q: Queryable, orderId: string): Promise<{ id: string; sop_instance_uid: string; series_uid: string; size: number; sha256: string; uploaded_at: Date }[]> {
+  return q.query('SELECT id, sop_instance_uid, series_uid, size, sha256, uploaded_at FROM imaging_files WHERE order_id = $1 ORDER BY uploaded_at, id', [orderId]);
 }

@@ -160,3 +160,9 @@ export async function issuePresenceCode(db: Db, keys: Keys, p: Principal): Promi
   });
 }
 
+
+/** Whether an ID number (as a device or file carries it) is the resident's, compared through the lookup hash; the number is neither stored nor logged. */
+export async function idNumberIs(q: Queryable, keys: Keys, residentId: string, idNumber: string): Promise<boolean> {
+  const hash = await store.residentIdHash(q, residentId);
+  return !!hash && hash === lookupHash(keys, idNumber.trim().toUpperCase());
+}

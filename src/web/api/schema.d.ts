@@ -19855,6 +19855,14 @@ export interface paths {
                                     recognitionScope: string | null;
                                     recognitionDays: number | null;
                                     priceFen: number;
+                                    analytes: {
+                                        local: string;
+                                        code: string;
+                                        loinc: string | null;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        unit: string | null;
+                                    }[];
                                 }[];
                                 rules: {
                                     code: string;
@@ -19998,6 +20006,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20148,6 +20164,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20268,6 +20292,14 @@ export interface paths {
                         recognitionScope?: "community" | "city" | "province" | null;
                         recognitionDays?: number | null;
                         priceFen?: number;
+                        analytes?: {
+                            local: string;
+                            code: string;
+                            loinc?: string | null;
+                            nameZh: string;
+                            nameEn: string;
+                            unit?: string | null;
+                        }[];
                     };
                 };
             };
@@ -20307,6 +20339,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20467,6 +20507,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -20624,6 +20672,14 @@ export interface paths {
                                 recognitionScope: string | null;
                                 recognitionDays: number | null;
                                 priceFen: number;
+                                analytes: {
+                                    local: string;
+                                    code: string;
+                                    loinc: string | null;
+                                    nameZh: string;
+                                    nameEn: string;
+                                    unit: string | null;
+                                }[];
                             }[];
                             rules: {
                                 code: string;
@@ -21159,6 +21215,9 @@ export interface paths {
                                             high: number | null;
                                             /** @enum {string} */
                                             flag: "L" | "N" | "H";
+                                            loinc?: string | null;
+                                            abnormal?: string | null;
+                                            localCode?: string;
                                         }[];
                                         critical: {
                                             code: string;
@@ -21175,6 +21234,7 @@ export interface paths {
                                         verifiedAt: string | null;
                                         publishedAt: string | null;
                                         amendReason: string | null;
+                                        sourceMessageId?: string | null;
                                     }[];
                                 } | null;
                                 events: {
@@ -21334,6 +21394,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21350,6 +21413,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21505,6 +21569,9 @@ export interface paths {
                                             high: number | null;
                                             /** @enum {string} */
                                             flag: "L" | "N" | "H";
+                                            loinc?: string | null;
+                                            abnormal?: string | null;
+                                            localCode?: string;
                                         }[];
                                         critical: {
                                             code: string;
@@ -21521,6 +21588,7 @@ export interface paths {
                                         verifiedAt: string | null;
                                         publishedAt: string | null;
                                         amendReason: string | null;
+                                        sourceMessageId?: string | null;
                                     }[];
                                 } | null;
                                 events: {
@@ -21678,6 +21746,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21694,6 +21765,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -21859,6 +21931,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -21875,6 +21950,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22044,6 +22120,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22060,6 +22139,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22224,6 +22304,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22240,6 +22323,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22402,6 +22486,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22418,6 +22505,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22593,6 +22681,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22609,6 +22700,189 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
+                                }[];
+                            } | null;
+                            events: {
+                                step: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/orders/{id}/dicom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a DICOM file for an order of a centre without a PACS: its tags fill the study record (StudyInstanceUID, modality, study date) after the patient check; the first file acquires the order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            placerNumber: string;
+                            /** @enum {string} */
+                            status: "ordered" | "scheduled" | "acquired" | "received" | "rejected" | "preliminary" | "verified" | "published" | "cancelled";
+                            priority: string;
+                            clinicalQuestion: string;
+                            centre: {
+                                id: string;
+                                name: string;
+                                modality: string;
+                                twoLevel: boolean;
+                            };
+                            item: {
+                                code: string;
+                                nameZh: string;
+                                nameEn: string;
+                                kind: string;
+                                turnaroundMinutes: number;
+                            };
+                            resident: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                age: number;
+                            };
+                            facility: {
+                                code: string;
+                                name: string;
+                            };
+                            requester: string;
+                            orderedAt: string;
+                            scheduledFor: string | null;
+                            acquiredAt: string | null;
+                            receivedAt: string | null;
+                            dueAt: string | null;
+                            minutesLeft: number | null;
+                            rejectReason: string | null;
+                            study: {
+                                studyUid: string;
+                                modality: string;
+                                startedAt: string;
+                                description: string | null;
+                                seriesCount: number;
+                                instanceCount: number;
+                                viewerUrl: string | null;
+                                source: string;
+                            } | null;
+                            report: {
+                                id: string;
+                                /** @enum {string} */
+                                status: "preliminary" | "final" | "amended";
+                                version: number;
+                                publishedAt: string | null;
+                                versions: {
+                                    version: number;
+                                    findings: string;
+                                    impression: string;
+                                    observations: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value: number;
+                                        unit: string;
+                                        low: number | null;
+                                        high: number | null;
+                                        /** @enum {string} */
+                                        flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
+                                    }[];
+                                    critical: {
+                                        code: string;
+                                        nameZh: string;
+                                        nameEn: string;
+                                        value?: number;
+                                        unit?: string;
+                                        bound?: string;
+                                        source: string;
+                                    }[];
+                                    writtenBy: string;
+                                    writtenAt: string;
+                                    verifiedBy: string | null;
+                                    verifiedAt: string | null;
+                                    publishedAt: string | null;
+                                    amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22771,6 +23045,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22787,6 +23064,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -22943,6 +23221,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -22959,6 +23240,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -23133,6 +23415,9 @@ export interface paths {
                                         high: number | null;
                                         /** @enum {string} */
                                         flag: "L" | "N" | "H";
+                                        loinc?: string | null;
+                                        abnormal?: string | null;
+                                        localCode?: string;
                                     }[];
                                     critical: {
                                         code: string;
@@ -23149,6 +23434,7 @@ export interface paths {
                                     verifiedAt: string | null;
                                     publishedAt: string | null;
                                     amendReason: string | null;
+                                    sourceMessageId?: string | null;
                                 }[];
                             } | null;
                             events: {
@@ -23156,6 +23442,344 @@ export interface paths {
                                 at: string;
                                 note: string | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Laboratory messages (HL7 v2) from my centre's systems: those not accepted and not yet resolved (malformed, unmatched, in error), or all; the system administrator sees every sender's, without their text */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "unresolved" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                receivedAt: string;
+                                peer: string | null;
+                                sendingFacility: string | null;
+                                sender: string | null;
+                                messageType: string | null;
+                                controlId: string | null;
+                                /** @enum {string} */
+                                status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                                /** @enum {string|null} */
+                                ackCode: "AA" | "AE" | "AR" | null;
+                                reason: string | null;
+                                duplicateOf: string | null;
+                                placerNumber: string | null;
+                                fillerNumber: string | null;
+                                service: string | null;
+                                resultStatus: string | null;
+                                results: number;
+                                orderId: string | null;
+                                reportId: string | null;
+                                processedAt: string | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @enum {string|null} */
+                                resolution: "matched" | "dismissed" | null;
+                                resolutionNote: string | null;
+                                raw: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages/{id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match a laboratory message that was not accepted to an order of my laboratory by its placer number: it is processed now (report, critical values) and marked matched */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        placerNumber: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            receivedAt: string;
+                            peer: string | null;
+                            sendingFacility: string | null;
+                            sender: string | null;
+                            messageType: string | null;
+                            controlId: string | null;
+                            /** @enum {string} */
+                            status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                            /** @enum {string|null} */
+                            ackCode: "AA" | "AE" | "AR" | null;
+                            reason: string | null;
+                            duplicateOf: string | null;
+                            placerNumber: string | null;
+                            fillerNumber: string | null;
+                            service: string | null;
+                            resultStatus: string | null;
+                            results: number;
+                            orderId: string | null;
+                            reportId: string | null;
+                            processedAt: string | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @enum {string|null} */
+                            resolution: "matched" | "dismissed" | null;
+                            resolutionNote: string | null;
+                            raw: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagnostics/lab-messages/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a laboratory message that was not accepted, with the reason (it stays kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            receivedAt: string;
+                            peer: string | null;
+                            sendingFacility: string | null;
+                            sender: string | null;
+                            messageType: string | null;
+                            controlId: string | null;
+                            /** @enum {string} */
+                            status: "received" | "accepted" | "error" | "rejected" | "unmatched" | "duplicate";
+                            /** @enum {string|null} */
+                            ackCode: "AA" | "AE" | "AR" | null;
+                            reason: string | null;
+                            duplicateOf: string | null;
+                            placerNumber: string | null;
+                            fillerNumber: string | null;
+                            service: string | null;
+                            resultStatus: string | null;
+                            results: number;
+                            orderId: string | null;
+                            reportId: string | null;
+                            processedAt: string | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @enum {string|null} */
+                            resolution: "matched" | "dismissed" | null;
+                            resolutionNote: string | null;
+                            raw: string;
                         };
                     };
                 };

@@ -64,6 +64,25 @@ function ReportView({ o }: { o: Order }) {
 }
 
 /** The township's acquisition step for an order: the study UID and viewer link (image, tracing), or the specimen's collection and dispatch. */
+/** A DICOM file from a centre without a PACS: read in the browser, sent as base64; its tags fill the study. */
+function DicomUpload({ o }: { o: Order }) {
+  const t = useT();
+  const upload = useApiMutation('post', '/api/diagnostics/orders/{id}/dicom', { invalidates: [...ORDERS_ROUTES] });
+  const send = async (file: File) => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let bin = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    upload.mutate({ params: { path: { id: o.id } }, body: { fileBase64: btoa(bin) } });
+  };
+  return (
+    <label>
+      <input type="file" accept=".dcm,application/dicom" style={{ display: 'none' }} data-testid={`dicom-${o.id}`}
+        onChange={(e) => { const f = e.target.files?.[0]; if (f) void send(f); e.target.value = ''; }} />
+      <Button size="small" loading={upload.isPending} onClick={(e) => (e.currentTarget.previousElementSibling as HTMLInputElement | null)?.click()}>{t('diagnostics.acquire.dicom')}</Button>
+    </label>
+  );
+}
+
 function AcquireControls({ o }: { o: Order }) {
   const t = useT();
   const [uid, setUid] = useState('');
@@ -82,11 +101,13 @@ function AcquireControls({ o }: { o: Order }) {
             <Input size="small" style={{ width: 220 }} placeholder={t('diagnostics.acquire.viewer')} value={viewer} onChange={(e) => setViewer(e.target.value)} data-testid={`viewer-${o.id}`} />
             <Button size="small" type="primary" disabled={!uid.trim()} loading={acquire.isPending} data-testid={`acquire-${o.id}`}
               onClick={() => acquire.mutate({ params: { path: { id: o.id } }, body: { studyUid: uid.trim(), viewerUrl: viewer.trim() || undefined } })}>{t('diagnostics.acquire')}</Button>
+            <DicomUpload o={o} />
           </>}
         <Button size="small" danger loading={cancel.isPending} onClick={() => cancel.mutate({ params: { path: { id: o.id } }, body: { reason: t('diagnostics.cancel') } })}>{t('diagnostics.cancel')}</Button>
       </Space>
     );
   }
+  if (!specimenKind && o.study?.source === 'dicom_upload' && ['acquired', 'received', 'preliminary'].includes(o.status)) return <DicomUpload o={o} />;
   if (specimenKind && o.status === 'acquired' && !o.events.some((e) => e.step === 'specimen.sent')) {
     return <Button size="small" loading={specimen.isPending} data-testid={`send-${o.id}`} onClick={() => specimen.mutate({ params: { path: { id: o.id } }, body: { step: 'sent' } })}>{t('diagnostics.specimen.sent')}</Button>;
   }
@@ -411,6 +432,65 @@ export function CriticalDeskPage() {
     <Card title={t('diagnostics.alerts.title')} extra={<Checkbox checked={all} onChange={(e) => setAll(e.target.checked)}>{t('diagnostics.alerts.all')}</Checkbox>} loading={alerts.isPending}>
       {items.length === 0 ? <Typography.Text type="secondary" data-testid="alerts-empty">{t('diagnostics.alerts.empty')}</Typography.Text>
         : <Space direction="vertical" style={{ width: '100%' }}>{items.map((a) => <AlertCard key={a.id} a={a} canAck={canAck} />)}</Space>}
+    </Card>
+  );
+}
+
+type LabMessage = ApiItem<'/api/diagnostics/lab-messages'>;
+const LAB_STATUS_COLOR: Record<LabMessage['status'], string> = { received: 'gold', accepted: 'green', error: 'red', rejected: 'volcano', unmatched: 'orange', duplicate: 'default' };
+
+/** One laboratory message not accepted: match it to an order (placer number) or dismiss it with a reason. */
+function LabMessageActions({ m, canMatch }: { m: LabMessage; canMatch: boolean }) {
+  const t = useT();
+  const [placer, setPlacer] = useState('');
+  const [reason, setReason] = useState('');
+  const match = useApiMutation('post', '/api/diagnostics/lab-messages/{id}/match', { invalidates: ['/api/diagnostics/lab-messages', ...ORDERS_ROUTES] });
+  const dismiss = useApiMutation('post', '/api/diagnostics/lab-messages/{id}/dismiss', { invalidates: ['/api/diagnostics/lab-messages'] });
+  if (m.resolvedAt || m.status === 'accepted' || m.status === 'duplicate') {
+    return <Typography.Text type="secondary">{m.resolution ? t.code('diagnostics.lab.resolution', m.resolution) : ''} {m.resolutionNote ?? ''}</Typography.Text>;
+  }
+  return (
+    <Space direction="vertical" size={4}>
+      {canMatch && m.status !== 'rejected' && (
+        <Space.Compact>
+          <Input size="small" style={{ width: 190 }} placeholder={t('diagnostics.lab.placer')} value={placer} onChange={(e) => setPlacer(e.target.value)} data-testid={`lab-placer-${m.id}`} />
+          <Button size="small" type="primary" disabled={!placer.trim()} loading={match.isPending} data-testid={`lab-match-${m.id}`}
+            onClick={() => match.mutate({ params: { path: { id: m.id } }, body: { placerNumber: placer.trim() } })}>{t('diagnostics.lab.match')}</Button>
+        </Space.Compact>
+      )}
+      <Space.Compact>
+        <Input size="small" style={{ width: 190 }} placeholder={t('diagnostics.lab.dismissReason')} value={reason} onChange={(e) => setReason(e.target.value)} data-testid={`lab-reason-${m.id}`} />
+        <Button size="small" danger disabled={!reason.trim()} loading={dismiss.isPending} data-testid={`lab-dismiss-${m.id}`}
+          onClick={() => dismiss.mutate({ params: { path: { id: m.id } }, body: { reason: reason.trim() } })}>{t('diagnostics.lab.dismiss')}</Button>
+      </Space.Compact>
+    </Space>
+  );
+}
+
+/** The laboratory interface (HL7 v2 over MLLP): the messages not accepted, with their reasons, for a person to match or dismiss; or every message. */
+export function LabMessagesPage() {
+  const t = useT();
+  const { user } = useSession();
+  const [state, setState] = useState<'unresolved' | 'all'>('unresolved');
+  const list = useApiQuery('/api/diagnostics/lab-messages', { params: { query: { state } } }, { refetchInterval: 15_000 });
+  const canMatch = !!user && READING_DOCTORS.includes(user.role);
+  const items = list.data?.items ?? [];
+  return (
+    <Card title={t('diagnostics.lab.title')} loading={list.isPending}
+      extra={<Radio.Group size="small" value={state} onChange={(e) => setState(e.target.value)} optionType="button"
+        options={[{ value: 'unresolved', label: t('diagnostics.lab.unresolved') }, { value: 'all', label: t('diagnostics.lab.all') }]} />}>
+      <Typography.Paragraph type="secondary">{t('diagnostics.lab.about')}</Typography.Paragraph>
+      <Table<LabMessage> rowKey="id" size="small" dataSource={items} pagination={{ pageSize: 20 }} data-testid="lab-messages"
+        locale={{ emptyText: t('diagnostics.lab.empty') }}
+        expandable={{ expandedRowRender: (m) => (m.raw ? <pre style={{ whiteSpace: 'pre-wrap', fontSize: 12, margin: 0 }}>{m.raw.replaceAll('\r', '\n')}</pre> : <Typography.Text type="secondary">{t('diagnostics.lab.rawWithheld')}</Typography.Text>) }}
+        columns={[
+          { title: t('diagnostics.lab.received'), dataIndex: 'receivedAt', width: 150, render: (v: string) => minuteOf(v) },
+          { title: t('diagnostics.lab.sender'), width: 150, render: (_, m) => <>{m.sender ?? m.sendingFacility ?? '—'}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.controlId ?? ''}</Typography.Text></> },
+          { title: t('diagnostics.lab.status'), width: 110, render: (_, m) => <Tag color={LAB_STATUS_COLOR[m.status]} data-testid={`lab-status-${m.id}`}>{t.code('diagnostics.lab.status', m.status)} {m.ackCode ?? ''}</Tag> },
+          { title: t('diagnostics.lab.names'), render: (_, m) => <>{m.placerNumber ?? '—'}{m.fillerNumber ? ` / ${m.fillerNumber}` : ''}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{m.service ?? ''} {m.resultStatus ?? ''} · {t('diagnostics.lab.results', { n: m.results })}</Typography.Text></> },
+          { title: t('diagnostics.lab.reason'), dataIndex: 'reason', render: (v: string | null) => <Typography.Text style={{ fontSize: 12 }}>{v ?? ''}</Typography.Text> },
+          { title: '', width: 300, render: (_, m) => <LabMessageActions m={m} canMatch={canMatch} /> },
+        ]} />
     </Card>
   );
 }
