@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { chooseOption, HAVE_BROWSER, shot, signedInPage, signInUi, useServerAndBrowser } from './helpers.ts';
+import { chooseOption, HAVE_BROWSER, shot, signedInPage, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
