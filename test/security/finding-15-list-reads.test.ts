@@ -45,7 +45,8 @@ for (const engine of ENGINES) {
     test('the worklist writes one row per resident shown, and the resident sees it', async () => {
       const r = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist', headers: { cookie: vd } });
       assert.equal(r.statusCode, 200, r.body);
-      assert.deepEqual(r.json().items.map((x: { name: string }) => x.name).sort(), ['患者p1', '患者p2']);
+      // each patient's programme follow-up, and (both 65 or older) their elderly annual service: four rows, two residents
+      assert.deepEqual(r.json().items.map((x: { name: string; kind: string }) => `${x.name}:${x.kind}`).sort(), ['患者p1:chronic', '患者p1:elderly', '患者p2:chronic', '患者p2:elderly']);
       assert.deepEqual(await listed('chronic.worklist'), [`${rid.p1}:contract`, `${rid.p2}:contract`].sort());
       const limited = await t.app.inject({ method: 'GET', url: '/api/chronic/worklist?limit=1', headers: { cookie: vd } });
       assert.equal(limited.json().items.length, 1);

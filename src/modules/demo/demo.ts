@@ -40,7 +40,10 @@ export async function createDemoUsers(db: Db, county: string): Promise<void> {
   const hospital = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f LEFT JOIN workers w ON w.employer_id = f.id AND w.worker_type = 'physician'
     WHERE f.region_code = $1 AND f.kind = 'general_hospital' ORDER BY f.code, w.name LIMIT 1`, [county]);
   const township = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f JOIN workers w ON w.employer_id = f.id AND w.specialty = 'general_practice'
-    WHERE f.region_code LIKE $1 || '%' AND f.tier = 'township' AND f.kind <> 'community_centre' ORDER BY f.code, w.name LIMIT 1`, [county]);
+    WHERE f.region_code LIKE $1 || '%' AND f.tier = 'township' AND f.kind <> 'community_centre'
+    ORDER BY EXISTS (SELECT 1 FROM facilities c JOIN workers v ON v.employer_id = c.id AND v.worker_type = 'village_doctor' WHERE c.parent_facility_id = f.id) DESC, f.code, w.name LIMIT 1`, [county]);
+  // (the GP's centre is the first with a village clinic staffed by a village doctor: a small county has clinics only
+  // where its residents live, and the demo's village doctor works under the demo GP's centre)
   const village = await pick(`SELECT f.code AS facility, f.region_code AS region, w.id AS worker, w.name FROM facilities f JOIN facilities p ON p.id = f.parent_facility_id
     JOIN workers w ON w.employer_id = f.id AND w.worker_type = 'village_doctor' WHERE p.code = $1 ORDER BY f.code, w.name LIMIT 1`, [township?.facility ?? '']);
   const plan: Record<string, { regionCode?: string; facilityCode?: string; worker?: string | null; name?: string | null }> = {
