@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { HAVE_BROWSER, shot, signedInPage, useServerAndBrowser } from './helpers.ts';
+import { chooseOption, HAVE_BROWSER, shot, signedInPage, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 
 describe('infectious-disease report cards and signals in the browser', { skip: HAVE_BROWSER ? false : 'Chromium not installed (apt-get install chromium); .ci/run installs it' }, () => {
@@ -38,8 +38,9 @@ describe('infectious-disease report cards and signals in the browser', { skip: H
     await row.click();
     await vd.waitForSelector('[data-testid="missing"]');
     assert.match(await vd.locator('[data-testid="missing"]').innerText(), /人群分类/);
-    await vd.click('[data-testid="occupation"]');
-    await vd.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '散居儿童' }).first().click();
+    // (through chooseOption, which waits until the select shows the choice: a bare click on the option can land while
+    // the dropdown still slides in, leave 人群分类 empty and the card unsubmittable — seen on a loaded machine)
+    await chooseOption(vd, vd.locator('[data-testid="occupation"]'), '散居儿童');
     const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     await vd.fill('[data-testid="onset"]', today);
     await shot(vd, 'surveillance-2-card-form');
