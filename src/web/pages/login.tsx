@@ -36,9 +36,9 @@ export function LoginPage() {
     onError: (e: unknown) => {
       // the password policy's problems beside the password, every other refusal above the form
       const fields = (e as Partial<ApiErrorBody>).error?.fields ?? [];
-      const beside: Record<string, string[]> = {};
-      for (const f of fields) if (['login', 'code', 'password'].includes(f.path)) (beside[f.path] ??= []).push(inLang(f.problem, lang));
-      if (Object.keys(beside).length) setServerProblems(beside);
+      const byField: Record<string, string[]> = {};
+      for (const f of fields) if (['login', 'code', 'password'].includes(f.path)) (byField[f.path] ??= []).push(inLang(f.problem, lang));
+      if (Object.keys(byField).length) setServerProblems(byField);
       else setFailure(e);
     },
     // then signed in with the same login and the new password
