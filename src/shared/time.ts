@@ -13,6 +13,9 @@ export const DateStr = z
 /** The Asia/Shanghai calendar day of an instant (now by default), 'YYYY-MM-DD'. */
 export const dayOf = (at: Date | string | number = new Date()): string => new Date(at).toLocaleDateString('sv-SE', { timeZone: TIME_ZONE });
 
+/** The instant a day begins in Asia/Shanghai (its 00:00, +08:00). */
+export const startOfDay = (day: string): Date => new Date(`${day}T00:00:00+08:00`);
+
 /** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
 export const today = (): string => dayOf(new Date());
 

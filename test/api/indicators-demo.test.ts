@@ -101,12 +101,7 @@ for (const engine of ENGINES) {
           const sameQuarter = d.window === 'quarters' && windowOf(a.period, d.window, day).to === windowOf(b.period, d.window, day).to;
           // (a control rate is read over the year too, but it is the state at the latest visit, not a sum: bounded as a state)
           const accumulates = d.window === 'ytd' && !d.code.endsWith('_control_rate');
-          // A month's share of a few dozen cases (the county's inpatient stays of a month) moves by chance alone: its
-          // bound is 10 points or 3.5 standard errors of the difference of the two months' shares, whichever is wider
-          // (a stay placed near a month's end by the seed's clock falls in one month or the next with the hour of the run).
-          const p = (a.value + b.value) / 200;
-          const chance = a.denominator && b.denominator ? 350 * Math.sqrt(p * (1 - p) * (1 / a.denominator + 1 / b.denominator)) : 0;
-          const ok = accumulates ? delta >= -3 : d.window === 'quarters' ? (sameQuarter ? delta === 0 : Math.abs(delta) <= 20) : Math.abs(delta) <= Math.max(10, chance);
+          const ok = accumulates ? delta >= -3 : d.window === 'quarters' ? (sameQuarter ? delta === 0 : Math.abs(delta) <= 20) : Math.abs(delta) <= 10;
           if (!ok) out.push(`${d.code} ${a.period} ${a.value} (of ${a.denominator}) → ${b.period} ${b.value} (of ${b.denominator})`);
         }
       }

@@ -7,7 +7,7 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import { uuidFrom } from './load.ts';
 import { scaleBeds } from './facilities.ts';
-import { loadBookings, loadScheduleExceptions, loadSchedules, loadSlots, loadWardsAndBeds } from '../scheduling/service.ts';
+import { copyBookings, copySlots, loadScheduleExceptions, loadSchedules, loadWardsAndBeds } from '../scheduling/service.ts';
 import { countTasks, createDownReferralTasks, linkReferralBeds, linkReferralBookings, loadReferralEvents, loadReferrals, type BulkReferral } from '../referrals/service.ts';
 import { linkFollowupReferrals } from '../chronic/service.ts';
 import { rng as makeRng, type Rng } from './rng.ts';
@@ -265,10 +265,19 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
     const fac = centreOf(x);
     if (fac) addDown(x, randomTime(), lead, fac, r.pick(PLANS), r.pick([7, 14, 30]), null, next() < 0.7 ? 'rehabilitation' : 'chronic_management');
   }
-  // ---- public bookings: the clinics about 70 % full in the past, 35 % ahead ----
-  for (const s of slots) {
+  // ---- public bookings: at most about 70 % of the clinics' public places in the past, 35 % ahead, and no more in a
+  // year than the county's people would make. Nationally a person makes about 6.8 outpatient visits a year, some 3 of
+  // them at hospitals (2023 统计公报: 95.5 亿诊疗人次, 医院 42.6 亿); the demo counts one booked visit a resident a year at
+  // these few clinics. A small sample county so fills its hospital's full-size schedules thinly, as it should: 2,000
+  // residents do not book 55,000 visits. ----
+  const BOOKED_VISITS_PER_RESIDENT_YEAR = 1;
+  const wanted = slots.map((s) => (s.capacity - s.referralCapacity) * (s.start > asOf.getTime() ? 0.35 : 0.55 + next() * 0.3));
+  const pastWanted = slots.reduce((sum, s, i) => sum + (s.start > asOf.getTime() ? 0 : wanted[i]), 0);
+  const fill = Math.min(1, (residents.length * BOOKED_VISITS_PER_RESIDENT_YEAR) / Math.max(1, pastWanted));
+  slots.forEach((s, i) => {
     const ahead = s.start > asOf.getTime();
-    const want = Math.round((s.capacity - s.referralCapacity) * (ahead ? 0.35 : 0.55 + next() * 0.3));
+    const w = wanted[i] * fill;
+    const want = Math.floor(w) + (next() < w - Math.floor(w) ? 1 : 0);
     for (let k = 0; k < want; k++) {
       const x = r.pick(residents);
       const created = new Date(s.start - (1 + next() * 10) * 24 * HOUR);
@@ -277,18 +286,18 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
       const b = takeSlot(s.scheduleId, s.start, x.id, next() < 0.3 ? 'staff' : 'public', null, status, created);
       if (b && status === 'cancelled') { b.slot.booked--; }
     }
-  }
+  });
 
-  // ---- write: each table through its owner's loader ----
+  // ---- write: each table through its owner's loader; the two big ones (slots, bookings) by COPY, outside a transaction ----
   await db.tx(async (q) => {
     await loadSchedules(q, schedules.map((s) => ({ id: s.id, facilityId: s.facility.id, countyCode: county, kind: s.equipment ? 'equipment' : 'department', department: s.department, equipment: s.equipment,
       name: s.name, pattern: s.pattern, referralSharePct: s.share, releaseHours: 24 })));
     await loadScheduleExceptions(q, schedules.flatMap((s) => [...closed].filter((d) => d >= from && d <= to).map((d) => ({ scheduleId: s.id, onDate: d, reason: '法定节假日' }))));
-    await loadSlots(q, slots.map((s) => ({ id: s.id, scheduleId: s.scheduleId, facilityId: s.facilityId, countyCode: county, sessionDate: s.sessionDate, period: s.period, startsAt: s.startsAt, endsAt: s.endsAt,
-      capacity: s.capacity, referralCapacity: s.referralCapacity, releaseAt: s.releaseAt, booked: s.booked, referralBooked: s.referralBooked, status: 'open' })));
   });
+  await copySlots(db, slots.map((s) => ({ id: s.id, scheduleId: s.scheduleId, facilityId: s.facilityId, countyCode: county, sessionDate: s.sessionDate, period: s.period, startsAt: s.startsAt, endsAt: s.endsAt,
+    capacity: s.capacity, referralCapacity: s.referralCapacity, releaseAt: s.releaseAt, booked: s.booked, referralBooked: s.referralBooked, status: 'open' })));
+  // parents are written first (a parent is always pushed before its down-referral); bookings after their referrals
   await db.tx(async (q) => {
-    // parents are written first (a parent is always pushed before its down-referral)
     await loadReferrals(q, refs.map((f): BulkReferral => ({
       id: f.id, residentId: f.resident, countyCode: county, direction: f.direction, urgency: f.urgency, greenChannel: f.green, reasonCode: f.reason, reasonText: f.reasonText,
       fromFacilityId: f.from, toFacilityId: f.to, toDepartment: f.department,
@@ -296,8 +305,10 @@ export async function seedReferrals(db: Db, o: { county: string; seed: number; a
       status: f.status, declineReason: f.decline, followUpPlan: f.plan, followUpDays: f.days, sentAt: f.sent, acceptedAt: f.accepted, arrivedAt: f.arrived, completedAt: f.completed,
       createdAt: f.created, declinedAt: f.declined, cancelledAt: f.cancelled, expiredAt: f.expired, dueAt: f.due, outcomeSummary: f.outcome, inpatient: f.inpatient, parentId: f.parent,
     })));
-    await loadBookings(q, bookings.map((b) => ({ id: b.id, slotId: b.slot.id, scheduleId: b.slot.scheduleId, residentId: b.resident, countyCode: county, sessionDate: b.slot.sessionDate,
-      period: b.slot.period, channel: b.channel, referralId: b.referral, status: b.status, idempotencyKey: `seed-${b.id}`, createdAt: b.created, cancelledAt: b.status === 'cancelled' ? b.created : null })));
+  });
+  await copyBookings(db, bookings.map((b) => ({ id: b.id, slotId: b.slot.id, scheduleId: b.slot.scheduleId, residentId: b.resident, countyCode: county, sessionDate: b.slot.sessionDate,
+    period: b.slot.period, channel: b.channel, referralId: b.referral, status: b.status, idempotencyKey: `seed-${b.id}`, createdAt: b.created, cancelledAt: b.status === 'cancelled' ? b.created : null })));
+  await db.tx(async (q) => {
     await linkReferralBookings(q, refs.filter((f) => f.booking).map((f) => ({ referralId: f.id, bookingId: f.booking! })));
     await loadReferralEvents(q, events.map((e) => ({ referralId: e.ref, status: e.status, fromStatus: e.from, at: e.at, note: e.note })));
     await linkFollowupReferrals(q, chronicLinks.map((c) => ({ followupId: c.followup, referralId: c.referral })));

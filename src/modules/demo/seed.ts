@@ -2,6 +2,7 @@
 // the same seed — real regions, facilities, a tight medical community, health workers near the
 // national ratios, residents with households and chronic conditions — then the demo sign-ins.
 import { readFileSync } from 'node:fs';
+import { dayOf, startOfDay, today } from '../../shared/time.ts';
 import type { Db } from '../../platform/db.ts';
 import { encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { writeAudit } from '../../platform/audit.ts';
@@ -28,6 +29,12 @@ export interface SeedOptions {
   seed: number;
   year?: number;
   log?: (m: string) => void;
+  /**
+   * The moment the seeded history ends (default: the start of today, Asia/Shanghai). One seed gives the same county
+   * all day long: a history ending at the current instant would move each event with the hour of the run, and an event
+   * near a month's end into the next month at a later hour.
+   */
+  asOf?: Date;
   /** Compute the indicators at the end (default true; the indicators benchmark times it itself). */
   indicators?: boolean;
 }
@@ -62,7 +69,8 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
     log(`seed: ${name} (${ms[name]} ms)`);
     return out;
   };
-  const year = o.year ?? new Date().getFullYear();
+  const asOf = o.asOf ?? startOfDay(today());
+  const year = o.year ?? Number(dayOf(asOf).slice(0, 4));
   const all = shippedRegions();
   const county = all.find((r) => r.code === o.county);
   if (!county) throw new Error(`county ${o.county} is not in ${REGIONS_CSV}; import its tree with \`meridian regions import\` first`);
@@ -95,8 +103,8 @@ export async function seedCounty(db: Db, keys: Keys, o: SeedOptions): Promise<Se
   const householdIds = new Map<string, string>();
   for (const r of people.residents) if (!householdIds.has(r.household_key)) householdIds.set(r.household_key, uuidFrom(next));
   await step('residents', () => loadResidents(db, keys, people.residents, householdIds, next));
-  const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, log }));
-  await step('referrals', () => seedReferrals(db, { county: o.county, seed: o.seed, log }));
+  const history = await step('history', () => seedHistory(db, { county: o.county, seed: o.seed, asOf, log }));
+  await step('referrals', () => seedReferrals(db, { county: o.county, seed: o.seed, asOf, log }));
   await step('immunisation', () => seedImmunisation(db, { county: o.county, seed: o.seed }));
   await step('elderly', () => seedElderly(db, { county: o.county, seed: o.seed }));
   await step('population', () => db.tx(async (q) => {

@@ -9,4 +9,4 @@ export {
 export { admitReserved, bedAction, bedBoard, bedSummary, createWard, expireBedReservations, releaseOccupied, releaseReservedBed, reserveBed, type ReserveInput } from './beds.ts';
 export type { ScheduleInput } from './schema.ts';
 // Bulk loads of the scheduling tables (the demo county): the scheduling module writes its own tables.
-export { loadBookings, loadScheduleExceptions, loadSchedules, loadSlots, loadWardsAndBeds, type BulkBed, type BulkBooking, type BulkSchedule, type BulkScheduleException, type BulkSlot, type BulkWard } from './store.ts';
+export { copyBookings, copySlots, loadScheduleExceptions, loadSchedules, loadWardsAndBeds, type BulkBed, type BulkBooking, type BulkSchedule, type BulkScheduleException, type BulkSlot, type BulkWard } from './store.ts';

@@ -1,8 +1,11 @@
 // The scheduling module's SQL: schedules, slots, bookings, the waiting list, wards, beds and their
 // events. Every statement is a fixed text with parameters; the places are taken and given back by
 // single conditional UPDATEs (the invariants of ARCHITECTURE.md "Booking invariants").
-import type { Queryable } from '../../platform/db.ts';
-import { insertMany, type Column } from '../../platform/bulk.ts';
+import type { Db, Queryable } from '../../platform/db.ts';
+import { copyText, insertMany, type Column } from '../../platform/bulk.ts';
+import { ownedCopy } from '../../platform/ownership.ts';
+
+const copy = ownedCopy('scheduling');
 import type { BedStatus, Session } from './rules.ts';
 
 // ---------------------------------------------------------------- facilities and people (read)
@@ -357,17 +360,21 @@ export interface BulkSlot {
   capacity: number; referralCapacity: number; releaseAt: string; booked: number; referralBooked: number; status: string;
 }
 
-/** Loads slots with their counts of places taken. */
-export async function loadSlots(q: Queryable, rows: readonly BulkSlot[]): Promise<void> {
-  const cols: Column<BulkSlot>[] = [
-    { name: 'id', type: 'uuid', get: (s) => s.id }, { name: 'schedule_id', type: 'uuid', get: (s) => s.scheduleId }, { name: 'facility_id', type: 'uuid', get: (s) => s.facilityId },
-    { name: 'county_code', type: 'text', get: (s) => s.countyCode }, { name: 'session_date', type: 'date', get: (s) => s.sessionDate }, { name: 'period', type: 'text', get: (s) => s.period },
-    { name: 'starts_at', type: 'timestamptz', get: (s) => s.startsAt }, { name: 'ends_at', type: 'timestamptz', get: (s) => s.endsAt }, { name: 'capacity', type: 'int', get: (s) => s.capacity },
-    { name: 'referral_capacity', type: 'int', get: (s) => s.referralCapacity }, { name: 'release_at', type: 'timestamptz', get: (s) => s.releaseAt },
-    { name: 'booked', type: 'int', get: (s) => s.booked }, { name: 'referral_booked', type: 'int', get: (s) => s.referralBooked },
-    { name: 'status', type: 'text', get: (s) => s.status },
-  ];
-  await insertMany(q, 'slots', cols, rows, 10_000);
+const SLOT_COLUMNS: Column<BulkSlot>[] = [
+  { name: 'id', type: 'uuid', get: (s) => s.id }, { name: 'schedule_id', type: 'uuid', get: (s) => s.scheduleId }, { name: 'facility_id', type: 'uuid', get: (s) => s.facilityId },
+  { name: 'county_code', type: 'text', get: (s) => s.countyCode }, { name: 'session_date', type: 'date', get: (s) => s.sessionDate }, { name: 'period', type: 'text', get: (s) => s.period },
+  { name: 'starts_at', type: 'timestamptz', get: (s) => s.startsAt }, { name: 'ends_at', type: 'timestamptz', get: (s) => s.endsAt }, { name: 'capacity', type: 'int', get: (s) => s.capacity },
+  { name: 'referral_capacity', type: 'int', get: (s) => s.referralCapacity }, { name: 'release_at', type: 'timestamptz', get: (s) => s.releaseAt },
+  { name: 'booked', type: 'int', get: (s) => s.booked }, { name: 'referral_booked', type: 'int', get: (s) => s.referralBooked },
+  { name: 'status', type: 'text', get: (s) => s.status },
+];
+
+/**
+ * Loads slots with their counts of places taken: one COPY, outside any transaction (a year of a county's
+ * clinics is tens of thousands of rows; COPY loads them several times faster than batched INSERTs).
+ */
+export async function copySlots(db: Pick<Db, 'copyIn'>, rows: readonly BulkSlot[]): Promise<void> {
+  if (rows.length) await copy(db, 'slots', SLOT_COLUMNS.map((c) => c.name), copyText(SLOT_COLUMNS, rows));
 }
 
 export interface BulkBooking {
@@ -375,15 +382,17 @@ export interface BulkBooking {
   referralId: string | null; status: string; idempotencyKey: string; createdAt: Date; cancelledAt: Date | null;
 }
 
-/** Loads bookings (their referrals loaded first). */
-export async function loadBookings(q: Queryable, rows: readonly BulkBooking[]): Promise<void> {
-  await insertMany(q, 'bookings', [
-    { name: 'id', type: 'uuid', get: (b: BulkBooking) => b.id }, { name: 'slot_id', type: 'uuid', get: (b) => b.slotId }, { name: 'schedule_id', type: 'uuid', get: (b) => b.scheduleId },
-    { name: 'resident_id', type: 'uuid', get: (b) => b.residentId }, { name: 'county_code', type: 'text', get: (b) => b.countyCode }, { name: 'session_date', type: 'date', get: (b) => b.sessionDate },
-    { name: 'period', type: 'text', get: (b) => b.period }, { name: 'channel', type: 'text', get: (b) => b.channel }, { name: 'referral_id', type: 'uuid', get: (b) => b.referralId },
-    { name: 'status', type: 'text', get: (b) => b.status }, { name: 'idempotency_key', type: 'text', get: (b) => b.idempotencyKey }, { name: 'created_at', type: 'timestamptz', get: (b) => b.createdAt.toISOString() },
-    { name: 'cancelled_at', type: 'timestamptz', get: (b) => b.cancelledAt?.toISOString() ?? null },
-  ], rows, 10_000);
+const BOOKING_COLUMNS: Column<BulkBooking>[] = [
+  { name: 'id', type: 'uuid', get: (b) => b.id }, { name: 'slot_id', type: 'uuid', get: (b) => b.slotId }, { name: 'schedule_id', type: 'uuid', get: (b) => b.scheduleId },
+  { name: 'resident_id', type: 'uuid', get: (b) => b.residentId }, { name: 'county_code', type: 'text', get: (b) => b.countyCode }, { name: 'session_date', type: 'date', get: (b) => b.sessionDate },
+  { name: 'period', type: 'text', get: (b) => b.period }, { name: 'channel', type: 'text', get: (b) => b.channel }, { name: 'referral_id', type: 'uuid', get: (b) => b.referralId },
+  { name: 'status', type: 'text', get: (b) => b.status }, { name: 'idempotency_key', type: 'text', get: (b) => b.idempotencyKey }, { name: 'created_at', type: 'timestamptz', get: (b) => b.createdAt.toISOString() },
+  { name: 'cancelled_at', type: 'timestamptz', get: (b) => b.cancelledAt?.toISOString() ?? null },
+];
+
+/** Loads bookings (their slots and referrals loaded first): one COPY, outside any transaction. */
+export async function copyBookings(db: Pick<Db, 'copyIn'>, rows: readonly BulkBooking[]): Promise<void> {
+  if (rows.length) await copy(db, 'bookings', BOOKING_COLUMNS.map((c) => c.name), copyText(BOOKING_COLUMNS, rows));
 }
 
 export interface BulkWard { id: string; facilityId: string; name: string; department: string }
