@@ -132,13 +132,11 @@ UNION SELECT wp.facility_id FROM users u JOIN worker_postings wp ON wp.worker_id
        WHERE u.id = $2 AND wp.start_on <= current_date AND (wp.end_on IS NULL OR wp.end_on >= current_date);
 
 -- residentById
-SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
- FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+${RESIDENT_FROM}
 WHERE r.id = $1 AND ($2::text IS NULL OR r.village_code LIKE $2 || '%');
 
 -- residentsByIds
-SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
- FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+${RESIDENT_FROM}
 WHERE r.id = ANY($1::uuid[]);
 
 -- searchResidents
@@ -148,8 +146,7 @@ WHERE r.merged_into IS NULL AND ($1::text IS NULL OR r.village_code LIKE $1 || '
   AND ($5::text IS NULL OR r.name_pinyin LIKE $5 || '%' OR r.name_initials LIKE $5 || '%') AND ($6::text IS NULL OR r.name LIKE $6 || '%');
 
 -- searchResidents
-SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
- FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+${RESIDENT_FROM}
 WHERE r.merged_into IS NULL AND ($1::text IS NULL OR r.village_code LIKE $1 || '%') AND ($2::text IS NULL OR r.village_code LIKE $2 || '%')
   AND ($3::text IS NULL OR r.id_number_hash = $3) AND ($4::text IS NULL OR r.phone_hash = $4)
   AND ($5::text IS NULL OR r.name_pinyin LIKE $5 || '%' OR r.name_initials LIKE $5 || '%') AND ($6::text IS NULL OR r.name LIKE $6 || '%')

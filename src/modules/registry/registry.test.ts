@@ -43,6 +43,9 @@ for (const engine of ENGINES) {
         assert.equal(res.idNumberMasked, `371003**********${ID1.slice(-2)}`);
         assert.equal(res.phoneMasked, '138****1234');
         assert.ok(res.priorityGroups.includes('elderly_65'));
+        // 户籍地 by name (registered where they live when not given), never as a bare 12-digit code
+        assert.equal(res.registeredVillageCode, VILLAGE_A);
+        assert.equal(res.registeredPlace, '甲镇 甲一村');
         const [row] = await t.db.query<{ id_number_enc: string; phone_enc: string }>('SELECT id_number_enc, phone_enc FROM residents WHERE id = $1', [res.id]);
         assert.ok(!row.id_number_enc.includes(ID1) && !row.phone_enc.includes('13805451234'));
       });

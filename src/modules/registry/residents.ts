@@ -30,7 +30,7 @@ function toResident(keys: Keys, r: store.ResidentRow, on = today()): Resident {
     idNumberMasked: r.id_type === 'resident_id' ? maskIdNumber(idNumber) : maskOtherId(idNumber),
     phoneMasked: r.phone_enc ? maskPhone(decrypt(keys, r.phone_enc)) : null,
     ethnicity: r.ethnicity, villageCode: r.village_code, villageName: r.village_name, townshipName: r.township_name,
-    registeredVillageCode: r.registered_village_code, householdNo: r.household_no, relationToHead: r.relation_to_head, permanent: r.permanent,
+    registeredVillageCode: r.registered_village_code, registeredPlace: r.registered_place, householdNo: r.household_no, relationToHead: r.relation_to_head, permanent: r.permanent,
     deathDate: r.death_date, priorityGroups: priorityGroupsOf(r.birth_date, r.conditions, on), conditions: r.conditions, mergedInto: r.merged_into, version: r.version,
   };
 }

@@ -82,7 +82,7 @@ export type ResidentIn = z.infer<typeof ResidentIn>;
 export const ResidentOut = z.object({
   id: z.string(), name: z.string(), sex: z.enum(['M', 'F']), age: z.number(), idType: z.enum(ID_TYPES), idNumberMasked: z.string(),
   phoneMasked: z.string().nullable(), ethnicity: z.string(), villageCode: z.string(), villageName: z.string(), townshipName: z.string().nullable(),
-  registeredVillageCode: z.string().nullable(), householdNo: z.string().nullable(), relationToHead: z.string().nullable(), permanent: z.boolean(),
+  registeredVillageCode: z.string().nullable(), registeredPlace: z.string().nullable().describe('the registered village and its township by name, when the region tree holds it'), householdNo: z.string().nullable(), relationToHead: z.string().nullable(), permanent: z.boolean(),
   deathDate: z.string().nullable(), priorityGroups: z.array(z.enum(PRIORITY_GROUPS)), conditions: z.array(z.string()), mergedInto: z.string().nullable(), version: z.number(),
 });
 

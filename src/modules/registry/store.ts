@@ -247,23 +247,27 @@ export async function facilityIdsOfUser(q: Queryable, facilityCode: string | nul
 
 export interface ResidentRow {
   id: string; name: string; sex: 'M' | 'F'; birth_date: string; id_type: IdType; id_number_last4: string; id_number_enc: string; phone_enc: string | null; phone_last4: string | null;
-  ethnicity: string; village_code: string; village_name: string; township_name: string | null; registered_village_code: string | null; household_no: string | null;
+  ethnicity: string; village_code: string; village_name: string; township_name: string | null; registered_village_code: string | null; registered_place: string | null; household_no: string | null;
   relation_to_head: string | null; permanent: boolean; death_date: string | null; conditions: string[]; merged_into: string | null; version: number;
 }
+
+/** A resident with the names of where they live and where they are registered (户籍地: its township and village, when the tree holds them). */
+const RESIDENT_FROM = `SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no,
+            nullif(concat_ws(' ', rt.name, rv.name), '') AS registered_place
+       FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+       LEFT JOIN regions rv ON rv.code = r.registered_village_code LEFT JOIN regions rt ON rt.code = rv.parent_code`;
 
 /** One resident (merged away or not) inside the scope (null: anywhere). */
 export async function residentById(q: Queryable, id: string, within: string | null): Promise<ResidentRow | undefined> {
   const [r] = await q.query<ResidentRow>(
-    `SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
-       FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+    `${RESIDENT_FROM}
       WHERE r.id = $1 AND ($2::text IS NULL OR r.village_code LIKE $2 || '%')`, [id, within]);
   return r;
 }
 
 export function residentsByIds(q: Queryable, ids: string[]): Promise<ResidentRow[]> {
   return q.query<ResidentRow>(
-    `SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
-       FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+    `${RESIDENT_FROM}
       WHERE r.id = ANY($1::uuid[])`, [ids]);
 }
 
@@ -277,8 +281,7 @@ export async function searchResidents(q: Queryable, s: ResidentSearch): Promise<
         AND ($3::text IS NULL OR r.id_number_hash = $3) AND ($4::text IS NULL OR r.phone_hash = $4)
         AND ($5::text IS NULL OR r.name_pinyin LIKE $5 || '%' OR r.name_initials LIKE $5 || '%') AND ($6::text IS NULL OR r.name LIKE $6 || '%')`, args);
   const rows = await q.query<ResidentRow>(
-    `SELECT r.*, v.name AS village_name, t.name AS township_name, h.household_no
-       FROM residents r JOIN regions v ON v.code = r.village_code LEFT JOIN regions t ON t.code = v.parent_code LEFT JOIN households h ON h.id = r.household_id
+    `${RESIDENT_FROM}
       WHERE r.merged_into IS NULL AND ($1::text IS NULL OR r.village_code LIKE $1 || '%') AND ($2::text IS NULL OR r.village_code LIKE $2 || '%')
         AND ($3::text IS NULL OR r.id_number_hash = $3) AND ($4::text IS NULL OR r.phone_hash = $4)
         AND ($5::text IS NULL OR r.name_pinyin LIKE $5 || '%' OR r.name_initials LIKE $5 || '%') AND ($6::text IS NULL OR r.name LIKE $6 || '%')

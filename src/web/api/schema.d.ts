@@ -3536,6 +3536,8 @@ export interface paths {
                                 villageName: string;
                                 townshipName: string | null;
                                 registeredVillageCode: string | null;
+                                /** @description the registered village and its township by name, when the region tree holds it */
+                                registeredPlace: string | null;
                                 householdNo: string | null;
                                 relationToHead: string | null;
                                 permanent: boolean;
@@ -3645,6 +3647,8 @@ export interface paths {
                                 villageName: string;
                                 townshipName: string | null;
                                 registeredVillageCode: string | null;
+                                /** @description the registered village and its township by name, when the region tree holds it */
+                                registeredPlace: string | null;
                                 householdNo: string | null;
                                 relationToHead: string | null;
                                 permanent: boolean;
@@ -3755,6 +3759,8 @@ export interface paths {
                                 villageName: string;
                                 townshipName: string | null;
                                 registeredVillageCode: string | null;
+                                /** @description the registered village and its township by name, when the region tree holds it */
+                                registeredPlace: string | null;
                                 householdNo: string | null;
                                 relationToHead: string | null;
                                 permanent: boolean;
@@ -3865,6 +3871,8 @@ export interface paths {
                                 villageName: string;
                                 townshipName: string | null;
                                 registeredVillageCode: string | null;
+                                /** @description the registered village and its township by name, when the region tree holds it */
+                                registeredPlace: string | null;
                                 householdNo: string | null;
                                 relationToHead: string | null;
                                 permanent: boolean;
@@ -4149,6 +4157,8 @@ export interface paths {
                                     villageName: string;
                                     townshipName: string | null;
                                     registeredVillageCode: string | null;
+                                    /** @description the registered village and its township by name, when the region tree holds it */
+                                    registeredPlace: string | null;
                                     householdNo: string | null;
                                     relationToHead: string | null;
                                     permanent: boolean;
@@ -4173,6 +4183,8 @@ export interface paths {
                                     villageName: string;
                                     townshipName: string | null;
                                     registeredVillageCode: string | null;
+                                    /** @description the registered village and its township by name, when the region tree holds it */
+                                    registeredPlace: string | null;
                                     householdNo: string | null;
                                     relationToHead: string | null;
                                     permanent: boolean;

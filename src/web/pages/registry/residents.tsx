@@ -93,7 +93,7 @@ export function ResidentDetailPage() {
         <Descriptions.Item label={t('registry.res.sexBirth')}>{t(sexKey(r.sex))} · {t('registry.res.ageYears', { age: r.age })}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.ethnicity')}>{r.ethnicity}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.livesIn')}>{r.townshipName} {r.villageName}</Descriptions.Item>
-        <Descriptions.Item label={t('registry.res.registeredIn')}>{r.registeredVillageCode ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('registry.res.registeredIn')}><span data-testid="registered-place">{r.registeredPlace ?? r.registeredVillageCode ?? '—'}</span></Descriptions.Item>
         <Descriptions.Item label={t('registry.res.household')}>{r.householdNo ?? '—'} · {r.relationToHead ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.permanentDeath')}>{r.permanent ? t('registry.res.permanent') : t('registry.res.notPermanent')}{r.deathDate ? ` · ${t('registry.res.died')} ${r.deathDate}` : ''}</Descriptions.Item>
         <Descriptions.Item label={t('registry.res.priorityGroups')} span={2}>{groups(r, lang)}</Descriptions.Item>
