@@ -25,9 +25,10 @@ function Root() {
   const me = useApiQuery('/api/auth/me', undefined, { meta: { ownError: true } });
   useEffect(() => { if (me.data) setUser(me.data.user); }, [me.data]);
   const loading = me.isPending;
+  // the page's language follows the chosen one from the first paint (screen readers and the browser's translation read it)
+  useEffect(() => { document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'; }, [lang]);
   const setLang = (l: Lang) => {
     localStorage.setItem('meridian.lang', l);
-    document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
     setLangState(l);
   };
   const langValue = useMemo(() => ({ lang, setLang }), [lang]);

@@ -29,6 +29,7 @@ import { SwapOutlined, CalendarOutlined, CalculatorOutlined } from '@ant-design/
 import { ReferralInboxPage } from './pages/referrals/inbox';
 import { ReferralNewPage } from './pages/referrals/new';
 import { ReferralDetailPage } from './pages/referrals/detail';
+import { ReferralPrintPage } from './pages/referrals/print';
 import { ReferralFiguresPage } from './pages/referrals/figures';
 import { PaymentCalculatorPage } from './pages/referrals/payment';
 import { SchedulingPage } from './pages/scheduling/index';
@@ -100,6 +101,7 @@ export const PAGES: PageEntry[] = [
   { path: '/referrals/figures', label: 'referrals.menu.figures', icon: <BarChartOutlined />, roles: REFERRAL_FIGURE_READERS, group: REFERRALS, element: <ReferralFiguresPage /> },
   { path: '/referrals/payment', label: 'referrals.menu.payment', icon: <CalculatorOutlined />, roles: STAFF, group: REFERRALS, element: <PaymentCalculatorPage /> },
   { path: '/referrals/:id', label: 'referrals.menu.inbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralDetailPage /> },
+  { path: '/referrals/:id/print', label: 'referrals.menu.inbox', icon: <SwapOutlined />, roles: REFERRAL_HANDLERS, hidden: true, element: <ReferralPrintPage /> },
   { path: '/scheduling', label: 'scheduling.menu.scheduling', icon: <CalendarOutlined />, roles: SCHEDULING_STAFF, group: REFERRALS, element: <SchedulingPage /> },
   { path: '/scheduling/my', label: 'scheduling.menu.my', icon: <CalendarOutlined />, roles: RESIDENTS, element: <MyBookingsPage /> },
   { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorDashboardPage /> },

@@ -95,7 +95,7 @@ export function CataloguePage() {
           { title: t('medicines.col.levels'), dataIndex: 'levels', render: (v: Level[]) => v.map((l) => t(`medicines.level.${l}`)).join('、') },
         ]} />
       <Typography.Title level={5}>{t('medicines.catalogue.sources')}</Typography.Title>
-      <List size="small" dataSource={Object.entries(list.data?.sources ?? {})} renderItem={([k, v]) => <List.Item><b>{k}</b>：{v}</List.Item>} />
+      <List size="small" dataSource={Object.entries(list.data?.sources ?? {})} renderItem={([k, v]) => <List.Item><Typography.Text code>{k}</Typography.Text>：{v}</List.Item>} />
     </Card>
   );
 }

@@ -77,7 +77,7 @@ export function ReferralDetailPage() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={<Space>{t('referrals.referral')} · {d.residentName}<Tag color={STATE_LABELS[s].color} data-testid="referral-status">{STATE_LABELS[s][lang]}</Tag>
         <Tag color={URGENCY_LABELS[d.urgency].color}>{URGENCY_LABELS[d.urgency][lang]}{d.greenChannel ? ` · ${GREEN_CHANNELS[d.greenChannel as GreenChannel][lang]}` : ''}</Tag></Space>}
-        extra={<Button onClick={() => nav('/referrals')}>{t('referrals.inbox')}</Button>}>
+        extra={<Space><Button onClick={() => nav(`/referrals/${d.id}/print`)} data-testid="open-print">{t('referrals.print.open')}</Button><Button onClick={() => nav('/referrals')}>{t('referrals.inbox')}</Button></Space>}>
         <Descriptions size="small" column={3} bordered>
           <Descriptions.Item label={t('referrals.direction')}>{DIRECTION_LABELS[d.direction as keyof typeof DIRECTION_LABELS]?.[lang]}</Descriptions.Item>
           <Descriptions.Item label={t('referrals.fromFacility')}>{d.fromFacility.name}</Descriptions.Item>
