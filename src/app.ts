@@ -19,6 +19,7 @@ import { draftFromDiagnoses, reviseFromDiagnosis } from './modules/surveillance/
 import { medicineRoutes } from './modules/medicines/routes.ts';
 import { publicHealthRoutes } from './modules/publichealth/routes.ts';
 import { diagnosticRoutes } from './modules/diagnostics/routes.ts';
+import { insuranceRoutes } from './modules/insurance/routes.ts';
 import { principalOfAccessToken } from './modules/auth/clients.ts';
 import { fhirRoutes } from './modules/fhir/routes.ts';
 
@@ -63,6 +64,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await medicineRoutes(app, ctx);
       await publicHealthRoutes(app, ctx);
       await diagnosticRoutes(app, ctx);
+      await insuranceRoutes(app, ctx);
     },
   });
 }

@@ -4,7 +4,7 @@
 import type { Db } from './db.ts';
 import { AppError } from './errors.ts';
 
-export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'publichealth', 'diagnostics'] as const;
+export const MODULES = ['users', 'registry', 'records', 'contracts', 'chronic', 'referrals', 'scheduling', 'indicators', 'ledger', 'plans', 'demo', 'auth', 'surveillance', 'medicines', 'publichealth', 'diagnostics', 'insurance'] as const;
 export type ModuleName = (typeof MODULES)[number];
 
 /** Every table of the schema and the one module that writes it ('platform' for the plumbing's own). */
@@ -50,6 +50,8 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   critical_rules: 'diagnostics', diagnostic_orders: 'diagnostics', diagnostic_order_events: 'diagnostics', imaging_studies: 'diagnostics', diagnostic_reports: 'diagnostics',
   diagnostic_report_versions: 'diagnostics', diagnostic_report_reads: 'diagnostics', critical_alerts: 'diagnostics', critical_alert_events: 'diagnostics', diagnostic_messages: 'diagnostics',
   recognition_decisions: 'diagnostics', consultations: 'diagnostics', lab_messages: 'diagnostics', imaging_files: 'diagnostics',
+  // insurance (settlement lists, the fund supervision worklist)
+  insurance_settlements: 'insurance', insurance_supervision_hits: 'insurance',
 };
 
 /**

@@ -1,6 +1,6 @@
 // Roles and region scope: pure, shared by server and web.
 
-export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department', 'pharmacist', 'diagnostician'] as const;
+export const ROLES = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'public_health', 'village_doctor', 'coordinator', 'resident', 'department', 'pharmacist', 'diagnostician', 'insurance_auditor'] as const;
 export type Role = (typeof ROLES)[number];
 /**
  * The role of a registered facility system (HIS/LIS) signed in with client credentials (a Bearer
@@ -23,6 +23,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   department: { zh: '责任部门', en: 'Government department' },
   pharmacist: { zh: '药师', en: 'Pharmacist' },
   diagnostician: { zh: '诊断中心医师', en: 'Diagnostic-centre doctor' },
+  insurance_auditor: { zh: '医保局审核员', en: 'Insurance-bureau auditor' },
 };
 
 /** Roles that care for patients and so may open a record when a legal basis exists. */
@@ -155,3 +156,8 @@ export const LAB_MESSAGE_DESK: readonly Role[] = ['diagnostician', 'sysadmin'];
 export const RESULT_READERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor'];
 /** Who reads the centres' figures (turnaround, critical-value timeliness, recognition, orders by township). */
 export const DIAGNOSTIC_FIGURE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'diagnostician'];
+
+/** The county insurance bureau (医保局): imports settlement lists, runs DIP and the fund supervision worklist (region scope). */
+export const INSURANCE_AUDITORS: readonly Role[] = ['insurance_auditor'];
+/** Who reads the DIP settlement figures (points, point value, hospitals' payments): the bureau, and the community's managers and the health commission (aggregates only). */
+export const DIP_READERS: readonly Role[] = ['insurance_auditor', 'manager', 'officer', 'sysadmin'];

@@ -1,6 +1,6 @@
 // The module menu: each page with the roles that see it. Adding a page is adding an entry here.
 import type { ReactNode } from 'react';
-import { ImportOutlined, ProfileOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, ImportOutlined, ProfileOutlined } from '@ant-design/icons';
 import { FundOutlined } from '@ant-design/icons';
 import { AlertOutlined, ApartmentOutlined, BankOutlined, BarChartOutlined, ClusterOutlined, IdcardOutlined, UserOutlined, DatabaseOutlined,  FileSearchOutlined, MedicineBoxOutlined, UnorderedListOutlined, HomeOutlined, SettingOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
@@ -8,7 +8,7 @@ import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
   CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, LAB_MESSAGE_DESK, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
   RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
-  IMMUNISATION_STAFF, ELDERLY_STAFF, SCHEDULE_READERS,
+  IMMUNISATION_STAFF, ELDERLY_STAFF, SCHEDULE_READERS, DIP_READERS, INSURANCE_AUDITORS,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
 import { UsersPage } from './pages/admin/users';
@@ -43,6 +43,7 @@ import { CardReviewPage, MyCardsPage } from './pages/surveillance/cards';
 import { SignalsPage } from './pages/surveillance/signals';
 import { CataloguePage, PrescribePage, PrescriptionsPage, ReviewCentrePage, StewardshipPage } from './pages/medicines/index';
 import { PharmacyPage } from './pages/medicines/pharmacy';
+import { DipPage, SettlementsPage, FundSupervisionPage } from './pages/insurance/index';
 import { ChildCardPage, ClinicPage, SchedulePage } from './pages/publichealth/clinic';
 import { ElderlyPage, ElderlyServicePage } from './pages/publichealth/elderly';
 import { CentresPage, ConsultationsPage, CriticalDeskPage, DiagnosticFiguresPage, DiagnosticOrdersPage, DiagnosticReadingPage, DiagnosticWorklistPage, LabMessagesPage } from './pages/diagnostics/index';
@@ -69,6 +70,7 @@ const SURVEILLANCE = { key: 'surveillance', label: 'surveillance.menu.group' as 
 const MEDICINES = { key: 'medicines', label: 'medicines.menu.group' as const, icon: <ExperimentOutlined /> };
 const PUBLIC_HEALTH = { key: 'publichealth', label: 'publichealth.menu.group' as const, icon: <SafetyOutlined /> };
 const DIAGNOSTICS = { key: 'diagnostics', label: 'diagnostics.menu.group' as const, icon: <ScanOutlined /> };
+const INSURANCE = { key: 'insurance', label: 'insurance.menu.group' as const, icon: <AccountBookOutlined /> };
 const LEDGER = { key: 'ledger', label: 'ledger.menu.group' as const, icon: <ProfileOutlined /> };
 
 export const PAGES: PageEntry[] = [
@@ -130,6 +132,9 @@ export const PAGES: PageEntry[] = [
   { path: '/diagnostics/consultations', label: 'diagnostics.menu.consultations', icon: <TeamOutlined />, roles: [...DIAGNOSTIC_ORDERERS, ...READING_DOCTORS], group: DIAGNOSTICS, element: <ConsultationsPage /> },
   { path: '/diagnostics/centres', label: 'diagnostics.menu.centres', icon: <BankOutlined />, roles: CENTRE_VIEWERS, group: DIAGNOSTICS, element: <CentresPage /> },
   { path: '/diagnostics/figures', label: 'diagnostics.menu.figures', icon: <BarChartOutlined />, roles: DIAGNOSTIC_FIGURE_READERS, group: DIAGNOSTICS, element: <DiagnosticFiguresPage /> },
+  { path: '/insurance/dip', label: 'insurance.menu.dip', icon: <AccountBookOutlined />, roles: DIP_READERS, group: INSURANCE, element: <DipPage /> },
+  { path: '/insurance/supervision', label: 'insurance.menu.supervision', icon: <AccountBookOutlined />, roles: INSURANCE_AUDITORS, group: INSURANCE, element: <FundSupervisionPage /> },
+  { path: '/insurance/settlements', label: 'insurance.menu.settlements', icon: <AccountBookOutlined />, roles: INSURANCE_AUDITORS, group: INSURANCE, element: <SettlementsPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

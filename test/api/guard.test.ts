@@ -26,7 +26,7 @@ for (const engine of ENGINES) {
       await buildFacility(t.db, { code: 'F0001', name: '测试医院', tier: 'county', kind: 'general_hospital', regionCode: '37' });
       for (const role of ROLES) {
         const needsFacility = ['doctor', 'nurse', 'village_doctor', 'coordinator', 'diagnostician'].includes(role);
-        const needsRegion = ['officer', 'manager', 'public_health', 'pharmacist'].includes(role);
+        const needsRegion = ['officer', 'manager', 'public_health', 'pharmacist', 'insurance_auditor'].includes(role);
         cookies.set(role, await t.signIn(`g_${role}`, role, { regionCode: needsRegion ? '37' : undefined, facilityCode: needsFacility ? 'F0001' : undefined }));
       }
       const c = await createClient(t.db, null, { facilityCode: 'F0001', name: 'HIS' });

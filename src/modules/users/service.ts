@@ -26,7 +26,7 @@ export async function describeScope(q: Queryable, p: Pick<Principal, 'userId' | 
 
 // Which scope each role needs: officers and managers a region, facility staff a facility.
 const NEEDS: Partial<Record<Role, 'region' | 'facility'>> = {
-  officer: 'region', manager: 'region', public_health: 'region', pharmacist: 'region',
+  officer: 'region', manager: 'region', public_health: 'region', pharmacist: 'region', insurance_auditor: 'region',
   doctor: 'facility', nurse: 'facility', village_doctor: 'facility', coordinator: 'facility', diagnostician: 'facility',
 };
 

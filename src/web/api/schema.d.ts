@@ -300,7 +300,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -409,7 +409,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -677,7 +677,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1204,7 +1204,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -1275,7 +1275,7 @@ export interface paths {
                         username: string;
                         displayName?: string;
                         /** @enum {string} */
-                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                        role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                         regionCode?: string | null;
                         facilityCode?: string | null;
                         password: string;
@@ -1299,7 +1299,7 @@ export interface paths {
                                 username: string;
                                 displayName: string;
                                 /** @enum {string} */
-                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician";
+                                role: "sysadmin" | "officer" | "manager" | "doctor" | "nurse" | "public_health" | "village_doctor" | "coordinator" | "resident" | "department" | "pharmacist" | "diagnostician" | "insurance_auditor";
                                 disabled?: boolean;
                                 scope: {
                                     regionCode: string | null;
@@ -24822,6 +24822,664 @@ export interface paths {
                             opinion: string | null;
                             heldAt: string | null;
                             requestedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/settlements/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import settlement lists (医保结算清单; .csv or the first sheet of an .xlsx, base64): every row or none, each bad cell named by row and column */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            matchedResidents: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settlement lists of the region discharged in a period (ID numbers masked) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    facilityCode?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                listNo: string;
+                                facilityCode: string;
+                                facilityName: string;
+                                /** @enum {string} */
+                                insuranceType: "employee" | "resident";
+                                /** @enum {string} */
+                                setting: "inpatient" | "outpatient_special";
+                                idMasked: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                ageYears: number;
+                                admittedOn: string;
+                                dischargedOn: string;
+                                days: number;
+                                mainDiagnosis: string;
+                                otherDiagnoses: string[];
+                                procedures: string[];
+                                costs: {
+                                    [key: string]: number;
+                                };
+                                totalFen: number;
+                                fundFen: number;
+                                selfFen: number;
+                                inRegistry: boolean;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/dip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** DIP for a year: groups and scores from the three preceding years (1:2:7), budgeted and settled point values, outliers, each hospital's points, payment and balance (nothing written) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        year: number;
+                        fundBudgetFen: number;
+                        fundAvailableFen: number;
+                        fundShare: number;
+                        /** @default 15 */
+                        threshold?: number;
+                        /** @default 1000 */
+                        scale?: number;
+                        /** @default {} */
+                        coefficients?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            baseYears: number[];
+                            baseCases: number;
+                            yearCases: number;
+                            groupedCases: number;
+                            coreShare: number;
+                            allMeanFen: number;
+                            expectedPoints: number;
+                            budgetPointValueFen: number;
+                            settledPoints: number;
+                            settledPointValueFen: number;
+                            bands: {
+                                normal: number;
+                                low: number;
+                                high: number;
+                                review: number;
+                                ungrouped: number;
+                            };
+                            groups: {
+                                key: string;
+                                /** @enum {string} */
+                                kind: "core" | "comprehensive";
+                                baseCases: number;
+                                standardFen: number;
+                                score: number;
+                                yearCases: number;
+                            }[];
+                            hospitals: {
+                                facilityCode: string;
+                                facilityName: string;
+                                coefficient: number;
+                                cases: number;
+                                grouped: number;
+                                points: number;
+                                totalFen: number;
+                                selfFen: number;
+                                paymentFen: number;
+                                balanceFen: number;
+                                lowCases: number;
+                                highCases: number;
+                                reviewCases: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/supervision/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run every fund supervision rule over the year's settlements; hits go to the worklist (a hit already there keeps its decision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        year: number;
+                        /** @default 15 */
+                        threshold?: number;
+                        /** @default 1000 */
+                        scale?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cases: number;
+                            hits: number;
+                            newHits: number;
+                            byRule: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/supervision/hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The auditor's worklist with each hit's evidence, and each rule's counts and precision */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "confirmed" | "dismissed";
+                    rule?: "decomposed_admission" | "below_standard_admission" | "sex_age_inconsistent" | "upcoding";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                rule: "decomposed_admission" | "below_standard_admission" | "sex_age_inconsistent" | "upcoding";
+                                ruleName: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                status: "open" | "confirmed" | "dismissed";
+                                note: string | null;
+                                decidedBy: string | null;
+                                decidedAt: string | null;
+                                foundAt: string;
+                                settlement: {
+                                    id: string;
+                                    listNo: string;
+                                    facilityCode: string;
+                                    facilityName: string;
+                                    idMasked: string;
+                                    /** @enum {string} */
+                                    sex: "M" | "F";
+                                    admittedOn: string;
+                                    dischargedOn: string;
+                                    mainDiagnosis: string;
+                                    totalFen: number;
+                                };
+                            }[];
+                            total: number;
+                            rules: {
+                                /** @enum {string} */
+                                code: "decomposed_admission" | "below_standard_admission" | "sex_age_inconsistent" | "upcoding";
+                                name: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                source: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                open: number;
+                                confirmed: number;
+                                dismissed: number;
+                                precision: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/insurance/supervision/hits/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm or dismiss a hit with a note (once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        decision: "confirmed" | "dismissed";
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            status: "confirmed" | "dismissed";
                         };
                     };
                 };
