@@ -17,6 +17,7 @@ import zhSurveillance from './zh-CN/surveillance';
 import zhMedicines from './zh-CN/medicines';
 import zhPublicHealth from './zh-CN/publichealth';
 import zhDiagnostics from './zh-CN/diagnostics';
+import zhMe from './zh-CN/me';
 import enApp from './en-US/app';
 import enCommon from './en-US/common';
 import enAdmin from './en-US/admin';
@@ -34,13 +35,14 @@ import enMedicines from './en-US/medicines';
 import enPublicHealth from './en-US/publichealth';
 
 import enDiagnostics from './en-US/diagnostics';
+import enMe from './en-US/me';
 
-const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth, ...zhDiagnostics };
+const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth, ...zhDiagnostics, ...zhMe };
 
 /** Every message key of the app. */
 export type MessageKey = keyof typeof zhCN;
 
-const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth, ...enDiagnostics };
+const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth, ...enDiagnostics, ...enMe };
 
 export type Lang = 'zh' | 'en';
 export const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { zh: zhCN, en: enUS };
