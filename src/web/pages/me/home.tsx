@@ -37,7 +37,8 @@ export function ResidentHome() {
   const team = h.team;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%', maxWidth: 560 }} data-testid="resident-home">
-      <Typography.Title level={4} style={{ margin: 0 }}>{t('me.home.hello', { name: h.name })}</Typography.Title>
+      {/* room for the shell's menu trigger, which floats at the content's top left when the side menu folds away on a phone */}
+      <Typography.Title level={4} style={{ margin: 0, paddingLeft: 44 }}>{t('me.home.hello', { name: h.name })}</Typography.Title>
       <Card size="small" title={t('me.home.due')} data-testid="home-due">
         {due.length === 0 ? <Empty description={t('me.home.nothingDue')} /> : (
           <List dataSource={due} renderItem={(d) => (
