@@ -9,6 +9,7 @@ import { chronicRoutes } from './modules/chronic/routes.ts';
 import { onDiagnosesRecorded, onDiagnosisChanged } from './modules/records/service.ts';
 import { enrolFromDiagnoses } from './modules/chronic/service.ts';
 import { contractRoutes } from './modules/contracts/routes.ts';
+import { meRoutes } from './modules/me/routes.ts';
 import { ledgerRoutes } from './modules/ledger/routes.ts';
 import { schedulingRoutes } from './modules/scheduling/routes.ts';
 import { referralRoutes } from './modules/referrals/routes.ts';
@@ -53,6 +54,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
       await recordRoutes(app, ctx);
       await chronicRoutes(app, ctx);
       await contractRoutes(app, ctx);
+      await meRoutes(app, ctx);
       await ledgerRoutes(app, ctx);
       // A referral follows its booking when scheduling moves it (scheduling cannot import referrals).
       await schedulingRoutes(app, ctx, { onBookingMoved: followBookingMove });

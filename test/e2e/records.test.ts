@@ -74,7 +74,7 @@ describe('health record in the browser', { skip: HAVE_BROWSER ? false : 'Chromiu
 
     const phone = await ctx.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     await signInUi(phone, ctx.server.url, activated.login, 'Resident-pass-1');
-    await phone.waitForSelector('[data-testid="home-welcome"]');
+    await phone.waitForSelector('[data-testid="resident-home"]');
     await phone.goto(`${ctx.server.url}/me`);
     await phone.click('[data-testid="tab-access"]');
     await phone.waitForSelector('[data-testid="access-log"] .ant-list-item');

@@ -120,3 +120,10 @@ UPDATE chronic_followups f SET referral_id = x.r FROM unnest($1::uuid[], $2::uui
 -- enrolmentStanding
 SELECT e.programme, (SELECT f.visit_class FROM chronic_followups f WHERE f.resident_id = e.resident_id AND f.programme = e.programme ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1) AS last_class
 FROM chronic_enrolments e WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme;
+
+-- nextVisits
+SELECT e.programme, f.visit_date::text AS last_visit, f.next_visit_date::text AS next_visit
+ FROM chronic_enrolments e
+ LEFT JOIN LATERAL (SELECT visit_date, next_visit_date FROM chronic_followups x WHERE x.resident_id = e.resident_id AND x.programme = e.programme
+                     ORDER BY x.visit_date DESC, x.created_at DESC LIMIT 1) f ON true
+WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme;

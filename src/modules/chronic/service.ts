@@ -308,3 +308,8 @@ export async function programmeStanding(q: Queryable, residentId: string): Promi
   const rows = await store.enrolmentStanding(q, residentId);
   return { enrolled: rows.length > 0, stable: rows.length > 0 && rows.every((r) => r.last_class === 'controlled'), programmes: rows.map((r) => r.programme) };
 }
+
+/** A resident's programmes with the next follow-up the last one set (null: never followed up). No audit: the caller audits its read. */
+export async function nextFollowUps(q: Queryable, residentId: string): Promise<{ programme: Programme; lastVisit: string | null; nextVisit: string | null }[]> {
+  return (await store.nextVisits(q, residentId)).map((r) => ({ programme: r.programme, lastVisit: r.last_visit, nextVisit: r.next_visit }));
+}

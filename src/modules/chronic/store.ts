@@ -235,3 +235,13 @@ export function enrolmentStanding(q: Queryable, residentId: string): Promise<{ p
     `SELECT e.programme, (SELECT f.visit_class FROM chronic_followups f WHERE f.resident_id = e.resident_id AND f.programme = e.programme ORDER BY f.visit_date DESC, f.created_at DESC LIMIT 1) AS last_class
        FROM chronic_enrolments e WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme`, [residentId]);
 }
+
+/** Each active (confirmed) programme of a resident with its latest follow-up's date and next visit date. */
+export function nextVisits(q: Queryable, residentId: string): Promise<{ programme: Programme; last_visit: string | null; next_visit: string | null }[]> {
+  return q.query<{ programme: Programme; last_visit: string | null; next_visit: string | null }>(
+    `SELECT e.programme, f.visit_date::text AS last_visit, f.next_visit_date::text AS next_visit
+       FROM chronic_enrolments e
+       LEFT JOIN LATERAL (SELECT visit_date, next_visit_date FROM chronic_followups x WHERE x.resident_id = e.resident_id AND x.programme = e.programme
+                           ORDER BY x.visit_date DESC, x.created_at DESC LIMIT 1) f ON true
+      WHERE e.resident_id = $1 AND e.status = 'active' AND NOT e.provisional ORDER BY e.programme`, [residentId]);
+}

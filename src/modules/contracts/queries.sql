@@ -170,3 +170,16 @@ SELECT id::text AS code, name FROM communities WHERE id::text = ANY($1::text[]);
 
 -- unitNames
 SELECT code, name FROM regions WHERE code = ANY($1::text[]);
+
+-- contractInForceOf
+SELECT c.id, c.team_id, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on,
+      ARRAY(SELECT p.name FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id WHERE cp.contract_id = c.id ORDER BY p.kind, p.name) AS packages
+ FROM contracts c
+WHERE c.resident_id = $1 AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $2::date)
+ORDER BY c.starts_on DESC LIMIT 1;
+
+-- villageTeamOf
+SELECT v.team_id FROM residents r JOIN village_team() v ON v.village_code = r.village_code WHERE r.id = $1;
+
+-- teamBrief
+SELECT t.id, t.name, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1;

@@ -247,3 +247,28 @@ export async function updatePackage(db: Db, p: Principal, id: string, input: Omi
     return { ...input, code: cur.code, id, version: cur.version + 1 };
   });
 }
+
+export interface ResidentCareTeam {
+  basis: 'contract' | 'village';
+  team: { id: string; name: string; facilityName: string; phone: string | null; members: { name: string; role: string }[] };
+  contract: { id: string; startsOn: string; endsOn: string; packages: string[] } | null;
+}
+
+/**
+ * The family-doctor team of a resident on a day: their contract's team, else the team serving their
+ * village (the attribution of migration 018). No phone is stored for a team or a health worker, so
+ * `phone` is null until the registry keeps one. Null: no team at all.
+ */
+export async function residentCareTeam(q: Queryable, residentId: string, day = today()): Promise<ResidentCareTeam | null> {
+  const c = await store.contractInForceOf(q, residentId, day);
+  const teamId = c?.team_id ?? await store.villageTeamOf(q, residentId);
+  if (!teamId) return null;
+  const t = await store.teamBrief(q, teamId);
+  if (!t) return null;
+  const members = await store.teamMembers(q, [teamId]);
+  return {
+    basis: c ? 'contract' : 'village',
+    team: { id: t.id, name: t.name, facilityName: t.fname, phone: null, members: members.map((m) => ({ name: m.name, role: m.role })) },
+    contract: c ? { id: c.id, startsOn: c.starts_on, endsOn: c.ends_on, packages: c.packages } : null,
+  };
+}

@@ -277,3 +277,28 @@ export async function unitNames(q: Queryable, level: RateLevel, codes: string[])
   if (level === 'community') return q.query<{ code: string; name: string }>('SELECT id::text AS code, name FROM communities WHERE id::text = ANY($1::text[])', [codes]);
   return q.query<{ code: string; name: string }>('SELECT code, name FROM regions WHERE code = ANY($1::text[])', [codes]);
 }
+
+/** The resident's contract in force on a day (with its packages' names), if any. */
+export async function contractInForceOf(q: Queryable, residentId: string, day: string) {
+  const [r] = await q.query<{ id: string; team_id: string; starts_on: string; ends_on: string; packages: string[] }>(
+    `SELECT c.id, c.team_id, c.starts_on::text AS starts_on, c.ends_on::text AS ends_on,
+            ARRAY(SELECT p.name FROM contract_packages cp JOIN service_packages p ON p.id = cp.package_id WHERE cp.contract_id = c.id ORDER BY p.kind, p.name) AS packages
+       FROM contracts c
+      WHERE c.resident_id = $1 AND contract_in_force(c.status, c.ended_reason, c.starts_on, c.ends_on, c.ended_on, $2::date)
+      ORDER BY c.starts_on DESC LIMIT 1`, [residentId, day]);
+  return r;
+}
+
+/** The team serving the resident's village (village_team), with its facility. */
+export async function villageTeamOf(q: Queryable, residentId: string): Promise<string | null> {
+  const [r] = await q.query<{ team_id: string }>(
+    'SELECT v.team_id FROM residents r JOIN village_team() v ON v.village_code = r.village_code WHERE r.id = $1', [residentId]);
+  return r?.team_id ?? null;
+}
+
+/** A team with its facility's name. */
+export async function teamBrief(q: Queryable, teamId: string) {
+  const [r] = await q.query<{ id: string; name: string; fname: string }>(
+    'SELECT t.id, t.name, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1', [teamId]);
+  return r;
+}

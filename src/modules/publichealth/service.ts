@@ -400,3 +400,17 @@ export async function elderlyWorklist(q: Queryable, teamIds: string[], day: stri
       daysLate: s.status === 'overdue' ? daysBetween(`${s.year}-10-01`, day) : 0 };
   });
 }
+
+/**
+ * The year's 65+ annual service of one resident (null under 65): done, due or overdue, by annualStatus.
+ * No audit here: the caller (the resident's own home page) audits its read.
+ */
+export async function elderlyStatusOf(q: Queryable, residentId: string, day = today()): Promise<{ age: number; year: number; status: AnnualStatus; servedOn: string | null } | null> {
+  const facts = await careFacts(q, residentId);
+  if (!facts) return null;
+  const age = ageOn(facts.birthDate, day);
+  if (age < ELDERLY_AGE) return null;
+  const rows = await store.elderlyServicesFull(q, residentId);
+  const s = annualStatus(rows.filter((r) => r.complete).map((r) => r.service_date), day);
+  return { age, year: s.year, status: s.status, servedOn: s.servedOn };
+}

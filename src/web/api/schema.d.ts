@@ -8022,6 +8022,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My home: follow-ups and checks due, live bookings, my family-doctor team */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            followUps: {
+                                programme: string;
+                                lastVisit: string | null;
+                                nextVisit: string | null;
+                                overdue: boolean;
+                            }[];
+                            elderly: {
+                                age: number;
+                                year: number;
+                                /** @enum {string} */
+                                status: "done" | "due" | "overdue";
+                                servedOn: string | null;
+                            } | null;
+                            bookings: {
+                                id: string;
+                                startsAt: string;
+                                facilityName: string;
+                                scheduleName: string;
+                            }[];
+                            team: {
+                                /** @enum {string} */
+                                basis: "contract" | "village";
+                                team: {
+                                    id: string;
+                                    name: string;
+                                    facilityName: string;
+                                    phone: string | null;
+                                    members: {
+                                        name: string;
+                                        role: string;
+                                    }[];
+                                };
+                                contract: {
+                                    id: string;
+                                    startsOn: string;
+                                    endsOn: string;
+                                    packages: string[];
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/plans/parse": {
         parameters: {
             query?: never;

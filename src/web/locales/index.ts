@@ -18,6 +18,7 @@ import zhMedicines from './zh-CN/medicines';
 import zhPublicHealth from './zh-CN/publichealth';
 import zhDiagnostics from './zh-CN/diagnostics';
 import zhInsurance from './zh-CN/insurance';
+import zhMe from './zh-CN/me';
 import enApp from './en-US/app';
 import enCommon from './en-US/common';
 import enAdmin from './en-US/admin';
@@ -36,13 +37,14 @@ import enPublicHealth from './en-US/publichealth';
 
 import enDiagnostics from './en-US/diagnostics';
 import enInsurance from './en-US/insurance';
+import enMe from './en-US/me';
 
-const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth, ...zhDiagnostics, ...zhInsurance };
+const zhCN = { ...zhApp, ...zhCommon, ...zhAdmin, ...zhRecords, ...zhRegistry, ...zhChronic, ...zhContracts, ...zhLedger, ...zhReferrals, ...zhScheduling, ...zhIndicators, ...zhAccount, ...zhSurveillance, ...zhMedicines, ...zhPublicHealth, ...zhDiagnostics, ...zhInsurance, ...zhMe };
 
 /** Every message key of the app. */
 export type MessageKey = keyof typeof zhCN;
 
-const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth, ...enDiagnostics, ...enInsurance };
+const enUS: Record<MessageKey, string> = { ...enApp, ...enCommon, ...enAdmin, ...enRecords, ...enRegistry, ...enChronic, ...enContracts, ...enLedger, ...enReferrals, ...enScheduling, ...enIndicators, ...enAccount, ...enSurveillance, ...enMedicines, ...enPublicHealth, ...enDiagnostics, ...enInsurance, ...enMe };
 
 export type Lang = 'zh' | 'en';
 export const CATALOGUE: Record<Lang, Record<MessageKey, string>> = { zh: zhCN, en: enUS };

@@ -2,6 +2,7 @@ import { Card, Descriptions, Typography } from 'antd';
 import { useLang, useT } from '../i18n';
 import { useSession } from '../session';
 import { ROLE_LABELS } from '../../shared/roles';
+import { ResidentHome } from './me/home';
 
 /** The landing page after sign-in. */
 export function HomePage() {
@@ -9,6 +10,7 @@ export function HomePage() {
   const { lang } = useLang();
   const { user } = useSession();
   if (!user) return null;
+  if (user.role === 'resident') return <ResidentHome />;
   return (
     <Card>
       <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-welcome">{t('app.home.welcome', { name: user.displayName })}</Typography.Title>

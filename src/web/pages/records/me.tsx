@@ -4,6 +4,7 @@ import { RecordPage } from './record';
 import { ACTION_LABELS, BASIS_LABELS_UI } from './labels';
 import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { minuteOf } from '../../../shared/time';
+import { useSearchParams } from 'react-router-dom';
 
 type Access = ApiItem<'/api/me/access-log'>;
 type Consent = ApiItem<'/api/me/consents'>;
@@ -16,6 +17,8 @@ export function MyRecordPage() {
   const t = useT();
   const { lang } = useLang();
   const rid = useApiQuery('/api/me/record').data?.residentId ?? null;
+  // ?tab=access opens the access log (the resident's home links there)
+  const [search] = useSearchParams();
   const log: Access[] = useApiQuery('/api/me/access-log').data?.items ?? [];
   const consents: Consent[] = useApiQuery('/api/me/consents').data?.items ?? [];
   const [form] = Form.useForm();
@@ -28,7 +31,7 @@ export function MyRecordPage() {
   const withdrawMut = useApiMutation('post', '/api/me/consents/{id}/withdraw', { invalidates: side });
   const withdraw = (id: string) => withdrawMut.mutate({ params: { path: { id } } });
   return (
-    <Tabs items={[
+    <Tabs defaultActiveKey={search.get('tab') ?? 'record'} items={[
       { key: 'record', label: t('records.me.record'), children: rid ? <RecordPage residentId={rid} /> : <Empty /> },
       { key: 'access', label: <span data-testid="tab-access">{t('records.me.access')}</span>, children: (
         <Card size="small">

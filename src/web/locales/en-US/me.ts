@@ -1,0 +1,35 @@
+// me: English strings, typed by the Chinese catalogue.
+import type zh from '../zh-CN/me';
+
+const en: Record<keyof typeof zh, string> = {
+  'me.home.hello': 'Hello, {name}',
+  'me.home.due': 'Coming up',
+  'me.home.nothingDue': 'Nothing is due at the moment',
+  'me.home.followUp': '{programme} follow-up',
+  'me.home.followUpOn': 'Next follow-up: {date}',
+  'me.home.followUpOverdue': 'Overdue (due {date})',
+  'me.home.followUpNever': 'No follow-up recorded yet; please contact your family doctor',
+  'me.home.elderly': 'Health check for older people, {year} (age {age})',
+  'me.home.elderly.done': 'Done this year ({date})',
+  'me.home.elderly.due': 'Still to do this year',
+  'me.home.elderly.overdue': 'Overdue: no check yet this year',
+  'me.home.booking': 'Appointment: {where}',
+  'me.home.team': 'My family-doctor team',
+  'me.home.noTeam': 'No family-doctor team serving your village was found',
+  'me.home.contracted': 'Contract from {from} to {to}',
+  'me.home.notContracted': 'No contract yet; this team serves your village',
+  'me.home.packages': 'Packages: {list}',
+  'me.home.call': 'Call',
+  'me.home.noPhone': 'No phone number of this team is stored; please ask at {facility}',
+  'me.home.links': 'My services',
+  'me.home.record': 'My health record',
+  'me.home.bookings': 'My appointments',
+  'me.home.accessLog': 'Who opened my record',
+  'me.role.lead_gp': 'Team lead (general practitioner)',
+  'me.role.gp': 'General practitioner',
+  'me.role.nurse': 'Nurse',
+  'me.role.public_health': 'Public-health staff',
+  'me.role.village_doctor': 'Village doctor',
+  'me.role.specialist': 'Specialist',
+};
+export default en;
