@@ -125,7 +125,7 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     await res.fill('[data-testid="activate-password"]', 'Resident-pass-1');
     await res.fill('[data-testid="activate-again"]', 'Resident-pass-1');
     await res.click('[data-testid="activate-submit"]');
-    await res.waitForSelector('[data-testid="home-welcome"]');
+    await res.waitForSelector('[data-testid="resident-home"]');
     await res.goto(`${suite.server.url}/scheduling/my`);
     await choose(res, 'my-schedule', '彩超检查');
     await res.locator('.ant-radio-button-wrapper').first().click();

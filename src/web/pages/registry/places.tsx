@@ -90,7 +90,7 @@ export function FacilitiesPage() {
       <Table<Facility> rowKey="code" dataSource={data.items} size="small" data-testid="facility-list" pagination={{ current: page, total: data.total, pageSize: 20, onChange: setPage }}
         onRow={(f) => ({ onClick: () => nav(`/registry/facilities/${f.code}`), style: { cursor: 'pointer' } })}
         columns={[
-          { title: t('registry.fac.code'), dataIndex: 'code' }, { title: t('registry.fac.name'), dataIndex: 'name' },
+          { title: t('registry.fac.code'), dataIndex: 'code', render: (v: string) => <Typography.Text code>{v}</Typography.Text> }, { title: t('registry.fac.name'), dataIndex: 'name' },
           { title: t('registry.fac.tier'), render: (_, f) => t(tierKey(f.tier)) }, { title: t('registry.fac.kind'), render: (_, f) => FACILITY_KIND_LABELS[f.kind as FacilityKind][lang] },
           { title: t('registry.fac.grade'), render: (_, f) => GRADE_LABELS[f.grade as keyof typeof GRADE_LABELS] }, { title: t('registry.fac.beds'), dataIndex: 'beds' },
           { title: t('registry.fac.region'), dataIndex: 'regionName' }, { title: t('registry.fac.community'), render: (_, f) => f.community?.name ?? '—' },
