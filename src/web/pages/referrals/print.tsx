@@ -12,7 +12,7 @@ import { errorText } from '../../api/client';
 import { useLang, useT } from '../../i18n';
 import { useApiQuery } from '../../api/hooks';
 import { REASONS } from '../../../modules/referrals/rules';
-import { documentDate } from '../../../shared/time';
+import { dayOf, documentDate } from '../../../shared/time';
 import { URGENCY_LABELS } from './labels';
 import { slotLabel } from '../scheduling/slot-picker';
 
@@ -48,7 +48,7 @@ export function ReferralPrintPage() {
   const down = d.direction === 'down';
   const text = (d.summary as { text?: string } | null)?.text ?? '';
   const sent = d.sentAt ?? d.events.find((e) => e.status === 'sent')?.at ?? null;
-  const day = (iso: string | null) => (iso ? documentDate(new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })) : t('referrals.print.notSent'));
+  const day = (iso: string | null) => (iso ? documentDate(dayOf(iso)) : t('referrals.print.notSent'));
   const number = d.id.slice(0, 8).toUpperCase();
   const title = t(down ? 'referrals.print.titleDown' : 'referrals.print.titleUp');
   const reason = `${REASONS[d.reasonCode]?.[lang] ?? d.reasonCode}${d.reasonText ? `：${d.reasonText}` : ''}`;
