@@ -4,9 +4,9 @@
 import type { Db, Queryable } from '../../platform/db.ts';
 import { copyText, insertMany, type Column } from '../../platform/bulk.ts';
 import { ownedCopy } from '../../platform/ownership.ts';
+import type { BedStatus, Session } from './rules.ts';
 
 const copy = ownedCopy('scheduling');
-import type { BedStatus, Session } from './rules.ts';
 
 // ---------------------------------------------------------------- facilities and people (read)
 
