@@ -25,7 +25,7 @@ export const TABLE_OWNERS: Record<string, ModuleName | 'platform'> = {
   icd10_codes: 'records', encounters: 'records', diagnoses: 'records', observations: 'records', prescriptions: 'records', allergies: 'records',
   immunisations: 'records', documents: 'records', consents: 'records', break_glass: 'records', record_versions: 'records', presence_codes: 'records',
   // contracts
-  care_teams: 'contracts', care_team_members: 'contracts', care_team_areas: 'contracts', service_packages: 'contracts', contracts: 'contracts', contract_packages: 'contracts',
+  care_teams: 'contracts', care_team_members: 'contracts', care_team_areas: 'contracts', service_packages: 'contracts', contracts: 'contracts', contract_packages: 'contracts', contract_requests: 'contracts',
   // chronic
   chronic_enrolments: 'chronic', chronic_followups: 'chronic',
   // referrals

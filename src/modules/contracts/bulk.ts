@@ -6,6 +6,8 @@ import { insertMany, type Column } from '../../platform/bulk.ts';
 
 export interface BulkTeam {
   id: string; name: string; facilityId: string; leadWorkerId: string | null;
+  /** The team's service phone (a duty line, not a person's own number). */
+  phone?: string | null;
   members: readonly { workerId: string; role: string }[];
   /** The village (or residents' committee) codes the team serves. */
   areas: readonly string[];
@@ -15,7 +17,8 @@ export interface BulkTeam {
 export async function loadTeams(q: Queryable, teams: readonly BulkTeam[]): Promise<void> {
   await insertMany(q, 'care_teams', [
     { name: 'id', type: 'uuid', get: (t: BulkTeam) => t.id }, { name: 'name', type: 'text', get: (t) => t.name },
-    { name: 'facility_id', type: 'uuid', get: (t) => t.facilityId }, { name: 'lead_worker_id', type: 'uuid', get: (t) => t.leadWorkerId }], teams);
+    { name: 'facility_id', type: 'uuid', get: (t) => t.facilityId }, { name: 'lead_worker_id', type: 'uuid', get: (t) => t.leadWorkerId },
+    { name: 'phone', type: 'text', get: (t) => t.phone ?? null }], teams);
   const members = teams.flatMap((t) => t.members.map((m) => ({ team: t.id, ...m })));
   await insertMany(q, 'care_team_members', [
     { name: 'team_id', type: 'uuid', get: (m: (typeof members)[number]) => m.team }, { name: 'worker_id', type: 'uuid', get: (m) => m.workerId },

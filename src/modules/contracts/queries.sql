@@ -4,7 +4,7 @@
 -- ==== store.ts
 
 -- activeTeams
-SELECT t.id, t.name, f.code, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.active AND ($1::text IS NULL OR f.region_code LIKE $1 || '%') ORDER BY f.code, t.name;
+SELECT t.id, t.name, f.code, f.name AS fname, t.phone FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.active AND ($1::text IS NULL OR f.region_code LIKE $1 || '%') ORDER BY f.code, t.name;
 
 -- teamMembers
 SELECT m.team_id, m.worker_id, w.name, m.role FROM care_team_members m JOIN workers w ON w.id = m.worker_id WHERE m.team_id = ANY($1::uuid[]) ORDER BY m.role, w.name;
@@ -26,7 +26,7 @@ SELECT id FROM workers WHERE id = ANY($1::uuid[]);
 SELECT code FROM regions WHERE code = ANY($1::text[]) AND level = 'village';
 
 -- insertTeam
-INSERT INTO care_teams (name, facility_id, lead_worker_id) VALUES ($1,$2,$3) RETURNING id;
+INSERT INTO care_teams (name, facility_id, lead_worker_id, phone) VALUES ($1,$2,$3,$4) RETURNING id;
 
 -- insertTeamMember
 INSERT INTO care_team_members (team_id, worker_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING;
@@ -182,4 +182,43 @@ ORDER BY c.starts_on DESC LIMIT 1;
 SELECT v.team_id FROM residents r JOIN village_team() v ON v.village_code = r.village_code WHERE r.id = $1;
 
 -- teamBrief
-SELECT t.id, t.name, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1;
+SELECT t.id, t.name, f.name AS fname, t.phone FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1;
+
+-- teamsForResident
+SELECT t.id, t.name, f.name AS fname, t.phone,
+      EXISTS (SELECT 1 FROM village_team() v WHERE v.team_id = t.id AND v.village_code = r.village_code) AS serves_village,
+      left(f.region_code, 9) = left(r.village_code, 9) AS same_town
+ FROM residents r JOIN care_teams t ON t.active JOIN facilities f ON f.id = t.facility_id AND left(f.region_code, 6) = r.county_code
+WHERE r.id = $1
+ORDER BY serves_village DESC, same_town DESC, f.code, t.name;
+
+-- teamInCounty
+SELECT 1 FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1 AND t.active AND left(f.region_code, 6) = $2;
+
+-- latestLiveContract
+SELECT id, team_id, starts_on::text, ends_on::text FROM contracts WHERE resident_id = $1 AND status IN ('signed','renewed') ORDER BY ends_on DESC LIMIT 1;
+
+-- insertRequest
+INSERT INTO contract_requests (resident_id, team_id, package_codes, kind, previous_contract_id, note, requested_by) VALUES ($1,$2,$3,$4,$5,$6,$7)
+ON CONFLICT (resident_id) WHERE status = 'requested' DO NOTHING RETURNING id;
+
+-- requestsOfResident
+SELECT ${REQUEST_COLS} FROM contract_requests r WHERE r.resident_id = $1 ORDER BY r.requested_at DESC LIMIT 20;
+
+-- lockRequest
+SELECT ${REQUEST_COLS} FROM contract_requests r WHERE r.id = $1 FOR UPDATE;
+
+-- decideRequest
+UPDATE contract_requests SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4, contract_id = $5 WHERE id = $1 AND status = 'requested';
+
+-- requestsForTeams
+SELECT ${REQUEST_COLS}, p.name, p.sex, p.birth_date::text, v.name AS village_name, t.name AS team_name, pc.ends_on::text AS previous_ends_on
+ FROM contract_requests r JOIN residents p ON p.id = r.resident_id JOIN regions v ON v.code = p.village_code JOIN care_teams t ON t.id = r.team_id
+ LEFT JOIN contracts pc ON pc.id = r.previous_contract_id
+WHERE ($1::uuid[] IS NULL OR r.team_id = ANY($1::uuid[])) AND ($2::text IS NULL OR p.village_code LIKE $2 || '%')
+  AND (r.status = 'requested' OR (NOT $3::boolean AND r.requested_at > now() - interval '30 days'))
+ORDER BY r.status <> 'requested', r.requested_at
+LIMIT 500;
+
+-- setTeamPhone
+UPDATE care_teams SET phone = $2 WHERE id = $1 RETURNING id;

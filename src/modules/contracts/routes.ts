@@ -9,7 +9,8 @@ import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
 import { periodRange } from '../../shared/period.ts';
 import { PRIORITY_GROUP_LABELS } from '../registry/rules.ts';
 import { addDays, today } from '../../shared/time.ts';
-import { CreatePackageBody, EndBody, Fulfilment, PackageOut, Rates, RatesQuery, RenewBody, SignBody, Signed, TeamBody, TeamOut, UpdatePackageBody, Uuid } from './schema.ts';
+import { confirmRequest, declineRequest, teamRequests } from './requests.ts';
+import { CreatePackageBody, DeclineBody, EndBody, Fulfilment, PackageOut, Rates, RatesQuery, RenewBody, RequestsQuery, SignBody, Signed, TeamBody, TeamRequestOut, TeamOut, UpdatePackageBody, Uuid } from './schema.ts';
 
 const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 
@@ -34,6 +35,27 @@ export async function contractRoutes(app: ZodApp, ctx: AppContext) {
       body: SignBody,
       response: { 201: Signed } },
     handler: async (req, reply) => reply.code(201).send(await signContract(db, me(req), req.body, await scopePrefix(db, me(req)))),
+  });
+  app.get('/api/contracts/requests', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'Residents\' online requests to your teams (open ones; open=false adds the last 30 days\' decided ones); each resident listed is in their access log',
+      querystring: RequestsQuery, response: { 200: z.object({ items: z.array(TeamRequestOut) }) } },
+    handler: async (req) => ({ items: await teamRequests(db, me(req), await scopePrefix(db, me(req)), req.query.open === 'true') }),
+  });
+  app.post('/api/contracts/requests/:id/confirm', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'Confirm a resident\'s online request: the contract (or its renewal) is signed, online, in the same transaction', params: Uuid,
+      response: { 201: Signed } },
+    handler: async (req, reply) => reply.code(201).send(await confirmRequest(db, me(req), req.params.id, await scopePrefix(db, me(req)))),
+  });
+  app.post('/api/contracts/requests/:id/decline', {
+    config: { access: SIGNERS },
+    schema: { tags: ['contracts'], summary: 'Decline a resident\'s online request with a reason the resident reads', params: Uuid, body: DeclineBody,
+      response: { 200: z.object({ ok: z.literal(true) }) } },
+    handler: async (req) => {
+      await declineRequest(db, me(req), req.params.id, req.body.reason, await scopePrefix(db, me(req)));
+      return { ok: true as const };
+    },
   });
   app.post('/api/contracts/:id/renew', {
     config: { access: SIGNERS },

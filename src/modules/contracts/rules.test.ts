@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dueCount, dueDates, frequencyProblem, fulfilment, itemStatus, owedToDate, parseFrequency } from './rules.ts';
+import { dueCount, dueDates, frequencyProblem, fulfilment, itemStatus, owedToDate, parseFrequency, requestKind } from './rules.ts';
 
 test('parseFrequency', () => {
   assert.equal(parseFrequency('4次/年'), 4);
@@ -78,4 +78,21 @@ test('owedToDate: what fulfilment asks for, each service once at its higher coun
     }
   }
   assert.deepEqual(owedToDate([], '2026-01-01', '2026-12-31', '2026-12-31'), [], 'no packages: nothing owed');
+});
+
+test('requestKind: a new contract, a renewal within the last 30 days of the year, or too early', () => {
+  const c = { id: 'c1', endsOn: '2026-12-31' };
+  // [latest contract, day, expected] — written by hand: the window opens 30 days before the end (2026-12-01)
+  const rows: [typeof c | null, string, unknown][] = [
+    [null, '2026-12-03', { kind: 'sign', startsOn: '2026-12-03' }],
+    [c, '2026-11-30', { kind: 'too_early', opensOn: '2026-12-01', endsOn: '2026-12-31' }],
+    [c, '2026-12-01', { kind: 'renew', previousId: 'c1', startsOn: '2027-01-01' }],
+    [c, '2026-12-31', { kind: 'renew', previousId: 'c1', startsOn: '2027-01-01' }],
+    // run out without renewal: a new contract from the day
+    [c, '2027-01-01', { kind: 'sign', startsOn: '2027-01-01' }],
+    // the window across a month of 28 days
+    [{ id: 'c2', endsOn: '2027-03-02' }, '2027-01-31', { kind: 'renew', previousId: 'c2', startsOn: '2027-03-03' }],
+    [{ id: 'c2', endsOn: '2027-03-02' }, '2027-01-30', { kind: 'too_early', opensOn: '2027-01-31', endsOn: '2027-03-02' }],
+  ];
+  for (const [latest, day, want] of rows) assert.deepEqual(requestKind(latest, day), want, `${latest?.endsOn} on ${day}`);
 });

@@ -1,5 +1,6 @@
 // Family-doctor contract rules: package item schedules, fulfilment to date, and the rates'
 // definitions (DOMAIN.md §3; no national formula — local use, shown beside each number).
+import { addDays } from '../../shared/time.ts';
 
 /** How often a package item is owed per contract year: "4次/年" → 4; "按需" (on demand) → 0. */
 export function parseFrequency(f: string): number {
@@ -132,4 +133,27 @@ export function packageProblems(p: PackageInput): { path: string; problem: strin
     if (f) out.push({ path: `items[${i}].frequency`, problem: f });
   });
   return out;
+}
+
+/**
+ * How many days before a contract year ends its renewal may be asked for online. Local practice (no
+ * national figure): renewal is taken in the month before the year ends, so the new year follows on.
+ */
+export const RENEWAL_WINDOW_DAYS = 30;
+
+export type RequestKind =
+  | { kind: 'sign'; startsOn: string }
+  | { kind: 'renew'; previousId: string; startsOn: string }
+  | { kind: 'too_early'; opensOn: string; endsOn: string };
+
+/**
+ * What a resident's online request would be on `day`, from their latest contract not ended (signed or
+ * renewed): none, or one that has run out → a new contract from the day; one ending within the renewal
+ * window → its renewal from the day after it ends; one ending later → too early (the window opens on `opensOn`).
+ */
+export function requestKind(latest: { id: string; endsOn: string } | null | undefined, day: string): RequestKind {
+  if (!latest || latest.endsOn < day) return { kind: 'sign', startsOn: day };
+  const opensOn = addDays(latest.endsOn, -RENEWAL_WINDOW_DAYS);
+  if (day < opensOn) return { kind: 'too_early', opensOn, endsOn: latest.endsOn };
+  return { kind: 'renew', previousId: latest.id, startsOn: addDays(latest.endsOn, 1) };
 }

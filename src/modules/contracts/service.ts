@@ -12,13 +12,13 @@ import type { SignInput, TeamInput } from './schema.ts';
 import * as store from './store.ts';
 import type { RateLevel } from './store.ts';
 
-export interface Team { id: string; name: string; facilityCode: string; facilityName: string; members: { workerId: string; name: string; role: string }[] }
+export interface Team { id: string; name: string; facilityCode: string; facilityName: string; phone: string | null; members: { workerId: string; name: string; role: string }[] }
 
 /** Teams based at facilities in the scope, with their members. */
 export async function listTeams(q: Queryable, within: string | null): Promise<Team[]> {
   const teams = await store.activeTeams(q, within);
   const members = await store.teamMembers(q, teams.map((t) => t.id));
-  return teams.map((t) => ({ id: t.id, name: t.name, facilityCode: t.code, facilityName: t.fname, members: members.filter((m) => m.team_id === t.id).map((m) => ({ workerId: m.worker_id, name: m.name, role: m.role })) }));
+  return teams.map((t) => ({ id: t.id, name: t.name, facilityCode: t.code, facilityName: t.fname, phone: t.phone, members: members.filter((m) => m.team_id === t.id).map((m) => ({ workerId: m.worker_id, name: m.name, role: m.role })) }));
 }
 
 async function packagesByCode(q: Queryable, codes: string[]): Promise<{ id: string; code: string }[]> {
@@ -30,7 +30,12 @@ async function packagesByCode(q: Queryable, codes: string[]): Promise<{ id: stri
 
 /** Signs a contract for a year; refused (409) when the resident already has a current one. */
 export async function signContract(db: Db, p: Principal, input: SignInput, within: string | null, previousId: string | null = null) {
-  return db.tx(async (q) => {
+  return db.tx((q) => signContractIn(q, p, input, within, previousId));
+}
+
+/** The signing, inside the caller's transaction (a contract confirmed from an online request signs with the request's decision). */
+export async function signContractIn(q: Queryable, p: Principal, input: SignInput, within: string | null, previousId: string | null) {
+  {
     const county = await store.lockResidentInScope(q, input.residentId, within);
     if (!county) throw notFound({ zh: '居民', en: 'Resident' });
     if (!(await store.isActiveTeam(q, input.teamId))) throw badRequest('contract.invalid', { zh: '团队不存在', en: 'Unknown team' }, [{ path: 'teamId', problem: 'unknown team / 团队不存在' }]);
@@ -44,7 +49,7 @@ export async function signContract(db: Db, p: Principal, input: SignInput, withi
     for (const x of pk) await store.insertContractPackage(q, id, x.id);
     await writeAudit(q, actorOf(p, p.ip), { action: previousId ? 'contract.renew' : 'contract.sign', outcome: 'ok', residentId: input.residentId, recordType: 'contract', recordId: id });
     return { id, startsOn: input.startsOn, endsOn, status };
-  });
+  }
 }
 
 /** Renews a contract: the old one ends (reason 'renewed') and a new one starts the day after, linked to it. */
@@ -53,8 +58,13 @@ export async function renewContract(db: Db, p: Principal, id: string, within: st
   if (!c) throw notFound({ zh: '签约', en: 'Contract' });
   if (c.status === 'ended') throw conflict('contract.ended', { zh: '该签约已结束，不能续约', en: 'This contract has ended; sign a new one' });
   const codes = packageCodes ?? await store.contractPackageCodes(db, id);
-  const out = await signContract(db, p, { residentId: c.resident_id, teamId: c.team_id, packageCodes: codes, startsOn: addDays(c.ends_on, 1), signedHow: c.signed_how }, within, id);
-  await store.endRenewed(db, id);
+  return db.tx((q) => renewIn(q, p, { residentId: c.resident_id, teamId: c.team_id, packageCodes: codes, startsOn: addDays(c.ends_on, 1), signedHow: c.signed_how }, within, id));
+}
+
+/** A renewal inside the caller's transaction: the new year signed, the old one ended as renewed (both or neither). */
+export async function renewIn(q: Queryable, p: Principal, input: SignInput, within: string | null, previousId: string) {
+  const out = await signContractIn(q, p, input, within, previousId);
+  await store.endRenewed(q, previousId);
   return out;
 }
 
@@ -203,7 +213,7 @@ export async function createTeam(db: Db, p: Principal, input: TeamInput, within:
     const villages = await store.knownVillages(q, input.villageCodes);
     input.villageCodes.forEach((c, i) => { if (!villages.has(c)) fields.push({ path: `villageCodes[${i}]`, problem: 'not a village code / 不是村（居）委会代码' }); });
     if (fields.length) throw badRequest('team.invalid', { zh: '团队信息有误', en: 'Invalid team' }, fields);
-    const id = await store.insertTeam(q, input.name, f!.id, leads[0].workerId);
+    const id = await store.insertTeam(q, input.name, f!.id, leads[0].workerId, input.phone ?? null);
     for (const m of input.members) await store.insertTeamMember(q, id, m.workerId, m.role);
     for (const v of input.villageCodes) await store.insertTeamArea(q, id, v);
     await writeAudit(q, actorOf(p, p.ip), { action: 'team.create', outcome: 'ok', recordType: 'care_team', recordId: id });
@@ -256,8 +266,8 @@ export interface ResidentCareTeam {
 
 /**
  * The family-doctor team of a resident on a day: their contract's team, else the team serving their
- * village (the attribution of migration 018). No phone is stored for a team or a health worker, so
- * `phone` is null until the registry keeps one. Null: no team at all.
+ * village (the attribution of migration 018), with the team's service phone when one is kept (a duty
+ * line of the team, never a health worker's own number). Null: no team at all.
  */
 export async function residentCareTeam(q: Queryable, residentId: string, day = today()): Promise<ResidentCareTeam | null> {
   const c = await store.contractInForceOf(q, residentId, day);
@@ -268,7 +278,7 @@ export async function residentCareTeam(q: Queryable, residentId: string, day = t
   const members = await store.teamMembers(q, [teamId]);
   return {
     basis: c ? 'contract' : 'village',
-    team: { id: t.id, name: t.name, facilityName: t.fname, phone: null, members: members.map((m) => ({ name: m.name, role: m.role })) },
+    team: { id: t.id, name: t.name, facilityName: t.fname, phone: t.phone, members: members.map((m) => ({ name: m.name, role: m.role })) },
     contract: c ? { id: c.id, startsOn: c.starts_on, endsOn: c.ends_on, packages: c.packages } : null,
   };
 }

@@ -11,8 +11,8 @@ export type RateLevel = 'team' | 'township' | 'community' | 'county';
 // ---------------------------------------------------------------- teams
 
 export async function activeTeams(q: Queryable, within: string | null) {
-  return q.query<{ id: string; name: string; code: string; fname: string }>(
-    `SELECT t.id, t.name, f.code, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.active AND ($1::text IS NULL OR f.region_code LIKE $1 || '%') ORDER BY f.code, t.name`, [within]);
+  return q.query<{ id: string; name: string; code: string; fname: string; phone: string | null }>(
+    `SELECT t.id, t.name, f.code, f.name AS fname, t.phone FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.active AND ($1::text IS NULL OR f.region_code LIKE $1 || '%') ORDER BY f.code, t.name`, [within]);
 }
 
 export async function teamMembers(q: Queryable, teamIds: string[]) {
@@ -44,8 +44,8 @@ export async function knownVillages(q: Queryable, codes: string[]): Promise<Set<
   return new Set((await q.query<{ code: string }>("SELECT code FROM regions WHERE code = ANY($1::text[]) AND level = 'village'", [codes])).map((r) => r.code));
 }
 
-export async function insertTeam(q: Queryable, name: string, facilityId: string, leadWorkerId: string): Promise<string> {
-  const [t] = await q.query<{ id: string }>('INSERT INTO care_teams (name, facility_id, lead_worker_id) VALUES ($1,$2,$3) RETURNING id', [name, facilityId, leadWorkerId]);
+export async function insertTeam(q: Queryable, name: string, facilityId: string, leadWorkerId: string, phone: string | null = null): Promise<string> {
+  const [t] = await q.query<{ id: string }>('INSERT INTO care_teams (name, facility_id, lead_worker_id, phone) VALUES ($1,$2,$3,$4) RETURNING id', [name, facilityId, leadWorkerId, phone]);
   return t.id;
 }
 
@@ -298,7 +298,81 @@ export async function villageTeamOf(q: Queryable, residentId: string): Promise<s
 
 /** A team with its facility's name. */
 export async function teamBrief(q: Queryable, teamId: string) {
-  const [r] = await q.query<{ id: string; name: string; fname: string }>(
-    'SELECT t.id, t.name, f.name AS fname FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1', [teamId]);
+  const [r] = await q.query<{ id: string; name: string; fname: string; phone: string | null }>(
+    'SELECT t.id, t.name, f.name AS fname, t.phone FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1', [teamId]);
   return r;
+}
+
+// ---------------------------------------------------------------- contract requests (online signing)
+
+export interface RequestRow {
+  id: string; resident_id: string; team_id: string; package_codes: string[]; kind: 'sign' | 'renew'; previous_contract_id: string | null; note: string | null;
+  status: 'requested' | 'confirmed' | 'declined' | 'withdrawn'; requested_at: string; decided_at: string | null; decision_note: string | null; contract_id: string | null;
+}
+const REQUEST_COLS = `r.id, r.resident_id, r.team_id, r.package_codes, r.kind, r.previous_contract_id, r.note, r.status, r.requested_at, r.decided_at, r.decision_note, r.contract_id`;
+
+/** Active teams at facilities of a county, the team serving the resident's village first, then its township's, then by facility code. */
+export async function teamsForResident(q: Queryable, residentId: string) {
+  return q.query<{ id: string; name: string; fname: string; phone: string | null; serves_village: boolean; same_town: boolean }>(
+    `SELECT t.id, t.name, f.name AS fname, t.phone,
+            EXISTS (SELECT 1 FROM village_team() v WHERE v.team_id = t.id AND v.village_code = r.village_code) AS serves_village,
+            left(f.region_code, 9) = left(r.village_code, 9) AS same_town
+       FROM residents r JOIN care_teams t ON t.active JOIN facilities f ON f.id = t.facility_id AND left(f.region_code, 6) = r.county_code
+      WHERE r.id = $1
+      ORDER BY serves_village DESC, same_town DESC, f.code, t.name`, [residentId]);
+}
+
+/** Whether the team is active at a facility of the county. */
+export async function teamInCounty(q: Queryable, teamId: string, county: string): Promise<boolean> {
+  return (await q.query('SELECT 1 FROM care_teams t JOIN facilities f ON f.id = t.facility_id WHERE t.id = $1 AND t.active AND left(f.region_code, 6) = $2', [teamId, county])).length > 0;
+}
+
+/** The resident's latest contract that has not ended (signed or renewed), whatever its dates. */
+export async function latestLiveContract(q: Queryable, residentId: string) {
+  const [c] = await q.query<{ id: string; team_id: string; starts_on: string; ends_on: string }>(
+    `SELECT id, team_id, starts_on::text, ends_on::text FROM contracts WHERE resident_id = $1 AND status IN ('signed','renewed') ORDER BY ends_on DESC LIMIT 1`, [residentId]);
+  return c;
+}
+
+export async function insertRequest(q: Queryable, r: { residentId: string; teamId: string; packageCodes: string[]; kind: 'sign' | 'renew'; previousId: string | null; note: string | null; userId: string }): Promise<string> {
+  const [x] = await q.query<{ id: string }>(
+    `INSERT INTO contract_requests (resident_id, team_id, package_codes, kind, previous_contract_id, note, requested_by) VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (resident_id) WHERE status = 'requested' DO NOTHING RETURNING id`,
+    [r.residentId, r.teamId, r.packageCodes, r.kind, r.previousId, r.note, r.userId]);
+  return x?.id ?? '';
+}
+
+/** The resident's requests, newest first. */
+export async function requestsOfResident(q: Queryable, residentId: string): Promise<RequestRow[]> {
+  return q.query<RequestRow>(`SELECT ${REQUEST_COLS} FROM contract_requests r WHERE r.resident_id = $1 ORDER BY r.requested_at DESC LIMIT 20`, [residentId]);
+}
+
+/** A request, locked for its decision. */
+export async function lockRequest(q: Queryable, id: string): Promise<RequestRow | undefined> {
+  const [r] = await q.query<RequestRow>(`SELECT ${REQUEST_COLS} FROM contract_requests r WHERE r.id = $1 FOR UPDATE`, [id]);
+  return r;
+}
+
+export async function decideRequest(q: Queryable, id: string, d: { status: 'confirmed' | 'declined' | 'withdrawn'; userId: string; note: string | null; contractId: string | null }): Promise<void> {
+  await q.query(`UPDATE contract_requests SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4, contract_id = $5 WHERE id = $1 AND status = 'requested'`,
+    [id, d.status, d.userId, d.note, d.contractId]);
+}
+
+export interface TeamRequestRow extends RequestRow { name: string; sex: 'M' | 'F'; birth_date: string; village_name: string; team_name: string; previous_ends_on: string | null }
+
+/** Requests to the teams (open ones, or the last 30 days' decided ones too), residents within the scope, oldest open first. */
+export async function requestsForTeams(q: Queryable, teamIds: string[] | null, within: string | null, open: boolean): Promise<TeamRequestRow[]> {
+  return q.query<TeamRequestRow>(
+    `SELECT ${REQUEST_COLS}, p.name, p.sex, p.birth_date::text, v.name AS village_name, t.name AS team_name, pc.ends_on::text AS previous_ends_on
+       FROM contract_requests r JOIN residents p ON p.id = r.resident_id JOIN regions v ON v.code = p.village_code JOIN care_teams t ON t.id = r.team_id
+       LEFT JOIN contracts pc ON pc.id = r.previous_contract_id
+      WHERE ($1::uuid[] IS NULL OR r.team_id = ANY($1::uuid[])) AND ($2::text IS NULL OR p.village_code LIKE $2 || '%')
+        AND (r.status = 'requested' OR (NOT $3::boolean AND r.requested_at > now() - interval '30 days'))
+      ORDER BY r.status <> 'requested', r.requested_at
+      LIMIT 500`, [teamIds, within, open]);
+}
+
+/** Sets a team's service phone. */
+export async function setTeamPhone(q: Queryable, teamId: string, phone: string | null): Promise<boolean> {
+  return (await q.query('UPDATE care_teams SET phone = $2 WHERE id = $1 RETURNING id', [teamId, phone])).length > 0;
 }

@@ -85,7 +85,8 @@ export async function seedHistory(db: Db, o: { county: string; seed: number; asO
   const teamsOfCentre = new Map<string, typeof teams>();
   for (const t of teams) teamsOfCentre.set(t.facility.id, [...(teamsOfCentre.get(t.facility.id) ?? []), t]);
   const packages = await db.tx(async (q) => {
-    await loadTeams(q, teams.map((t) => ({ id: t.id, name: t.name, facilityId: t.facility.id, leadWorkerId: t.lead,
+    // Each team's service phone: a duty line of its centre (0631: the demo county's area code), made up for the demo.
+    await loadTeams(q, teams.map((t, i) => ({ id: t.id, name: t.name, facilityId: t.facility.id, leadWorkerId: t.lead, phone: `0631-8${String(1000000 + i * 7919).slice(1)}`,
       members: t.members.map(([workerId, role]) => ({ workerId, role })), areas: t.areas })));
     return loadPackages(q, PACKAGES.map((p) => ({ code: p.code, name: p.name, kind: p.kind, priceFen: p.price, payer: p.payer, items: p.items })));
   });

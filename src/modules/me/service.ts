@@ -11,6 +11,7 @@ import { nextFollowUps } from '../chronic/service.ts';
 import { elderlyStatusOf } from '../publichealth/service.ts';
 import { residentBookings } from '../scheduling/service.ts';
 import { residentCareTeam } from '../contracts/service.ts';
+import { contractOptions, recentRequest, requestContract, withdrawRequest, type ContractOptions, type RequestOut } from '../contracts/requests.ts';
 import { liveResidentName } from '../registry/residents.ts';
 import { today } from '../../shared/time.ts';
 import type { HomeOut } from './schema.ts';
@@ -22,6 +23,7 @@ export async function myHome(db: Db, p: Principal, now = new Date()): Promise<Ho
   const [name, followUps, elderly, bookings, team] = [
     await liveResidentName(db, rid), await nextFollowUps(db, rid), await elderlyStatusOf(db, rid, day),
     await residentBookings(db, p, rid), await residentCareTeam(db, rid, day)];
+  const contractRequest = await recentRequest(db, rid, now);
   const live = bookings.filter((b) => b.status === 'booked' && Date.parse(b.startsAt) >= now.getTime())
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
     .map((b) => ({ id: b.id, startsAt: b.startsAt, facilityName: b.facilityName, scheduleName: b.scheduleName }));
@@ -30,6 +32,24 @@ export async function myHome(db: Db, p: Principal, now = new Date()): Promise<Ho
   return {
     name: name ?? '',
     followUps: followUps.map((f) => ({ ...f, overdue: f.nextVisit != null && f.nextVisit < day })),
-    elderly, bookings: live, team,
+    elderly, bookings: live, team, contractRequest,
   };
+}
+
+/** What the signed-in resident may ask for online, and their requests so far (read audited as their own). */
+export async function myContractOptions(db: Db, p: Principal): Promise<ContractOptions> {
+  const rid = await myResidentId(db, p);
+  const out = await contractOptions(db, rid);
+  await db.tx((q) => writeAudit(q, actorOf(p, p.ip), { action: 'me.contract', outcome: 'ok', residentId: rid, basis: 'self', details: { next: out.next.kind, requests: out.requests.length } }));
+  return out;
+}
+
+/** The signed-in resident asks a team for a contract or its renewal. */
+export async function myContractRequest(db: Db, p: Principal, input: { teamId: string; packageCodes: string[]; note?: string | null }): Promise<RequestOut> {
+  return requestContract(db, p, await myResidentId(db, p), input);
+}
+
+/** The signed-in resident withdraws their open request. */
+export async function myContractWithdraw(db: Db, p: Principal, id: string): Promise<RequestOut> {
+  return withdrawRequest(db, p, await myResidentId(db, p), id);
 }

@@ -7084,6 +7084,7 @@ export interface paths {
                                 name: string;
                                 facilityCode: string;
                                 facilityName: string;
+                                phone: string | null;
                                 members: {
                                     workerId: string;
                                     name: string;
@@ -7158,6 +7159,7 @@ export interface paths {
                             role: "lead_gp" | "gp" | "nurse" | "public_health" | "village_doctor" | "specialist";
                         }[];
                         villageCodes: string[];
+                        phone?: string | null;
                     };
                 };
             };
@@ -7266,6 +7268,283 @@ export interface paths {
                             startsOn: string;
                             endsOn: string;
                             status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Residents' online requests to your teams (open ones; open=false adds the last 30 days' decided ones); each resident listed is in their access log */
+        get: {
+            parameters: {
+                query?: {
+                    open?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                teamId: string;
+                                packageCodes: string[];
+                                /** @enum {string} */
+                                kind: "sign" | "renew";
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "requested" | "confirmed" | "declined" | "withdrawn";
+                                requestedAt: string;
+                                decidedAt: string | null;
+                                decisionNote: string | null;
+                                contractId: string | null;
+                                residentId: string;
+                                name: string;
+                                /** @enum {string} */
+                                sex: "M" | "F";
+                                birthDate: string;
+                                villageName: string;
+                                teamName: string;
+                                previousEndsOn: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/requests/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a resident's online request: the contract (or its renewal) is signed, online, in the same transaction */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            startsOn: string;
+                            endsOn: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/requests/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a resident's online request with a reason the resident reads */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
                         };
                     };
                 };
@@ -8086,6 +8365,20 @@ export interface paths {
                                     packages: string[];
                                 } | null;
                             } | null;
+                            contractRequest: {
+                                id: string;
+                                teamId: string;
+                                packageCodes: string[];
+                                /** @enum {string} */
+                                kind: "sign" | "renew";
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "requested" | "confirmed" | "declined" | "withdrawn";
+                                requestedAt: string;
+                                decidedAt: string | null;
+                                decisionNote: string | null;
+                                contractId: string | null;
+                            } | null;
                         };
                     };
                 };
@@ -8135,6 +8428,332 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign or renew online: what a request today would be, the county's teams (mine first), the packages, my requests */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            next: {
+                                /** @enum {string} */
+                                kind: "sign";
+                                startsOn: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "renew";
+                                previousId: string;
+                                startsOn: string;
+                            } | {
+                                /** @enum {string} */
+                                kind: "too_early";
+                                opensOn: string;
+                                endsOn: string;
+                            };
+                            renewalWindowDays: number;
+                            teams: {
+                                id: string;
+                                name: string;
+                                facilityName: string;
+                                phone: string | null;
+                                servesVillage: boolean;
+                                sameTownship: boolean;
+                                members: {
+                                    name: string;
+                                    role: string;
+                                }[];
+                            }[];
+                            packages: {
+                                code: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "basic" | "personalised";
+                                priceFen: number;
+                                payer: string;
+                                items: {
+                                    name: string;
+                                    frequency: string;
+                                }[];
+                            }[];
+                            requests: {
+                                id: string;
+                                teamId: string;
+                                packageCodes: string[];
+                                /** @enum {string} */
+                                kind: "sign" | "renew";
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "requested" | "confirmed" | "declined" | "withdrawn";
+                                requestedAt: string;
+                                decidedAt: string | null;
+                                decisionNote: string | null;
+                                contractId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/contract-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a team for a contract or its renewal (one open request at a time; the team confirms) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        teamId: string;
+                        packageCodes: string[];
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            teamId: string;
+                            packageCodes: string[];
+                            /** @enum {string} */
+                            kind: "sign" | "renew";
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "requested" | "confirmed" | "declined" | "withdrawn";
+                            requestedAt: string;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            contractId: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/contract-requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my open contract request */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            teamId: string;
+                            packageCodes: string[];
+                            /** @enum {string} */
+                            kind: "sign" | "renew";
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "requested" | "confirmed" | "declined" | "withdrawn";
+                            requestedAt: string;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            contractId: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: {
+                                    zh: string;
+                                    en: string;
+                                };
+                                fields: {
+                                    path: string;
+                                    problem: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
