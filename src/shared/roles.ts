@@ -70,6 +70,8 @@ export const BREAK_GLASS_REVIEWERS: readonly Role[] = ['sysadmin', 'manager'];
 export const PROGRAMME_STAFF: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health'];
 /** Who reads the programme rates. */
 export const PROGRAMME_RATE_READERS: readonly Role[] = ['sysadmin', 'officer', 'manager', 'doctor', 'nurse', 'village_doctor', 'public_health'];
+/** Who signs family-doctor contracts and decides residents' online requests (a team's members; a system administrator for any team). */
+export const CONTRACT_SIGNERS: readonly Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
 /** Who creates and edits family-doctor service packages. */
 export const PACKAGE_EDITORS: readonly Role[] = ['sysadmin', 'manager'];
 /** Who works the reform ledger. */

@@ -7,7 +7,7 @@ import type { MessageKey } from './i18n';
 import {
   BREAK_GLASS_REVIEWERS, COMMISSION, DUPLICATE_REVIEWERS, INDEX_READERS, INDICATOR_ENTRANTS, INDICATOR_VIEWERS, LEDGER_USERS, PROGRAMME_RATE_READERS, PROGRAMME_STAFF,
   CARD_DOCTORS, CARD_REVIEWERS, ACQUIRERS, CENTRE_VIEWERS, DIAGNOSTIC_FIGURE_READERS, DIAGNOSTIC_ORDERERS, LAB_MESSAGE_DESK, READING_DOCTORS, RESULT_READERS, CATALOGUE_READERS, DISPENSERS, MEDICINE_PRESCRIBERS, PRESCRIPTION_REVIEWERS, STEWARDSHIP_READERS,
-  RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
+  RECORD_READERS, REFERRAL_FIGURE_READERS, REFERRAL_HANDLERS, REFERRAL_SENDERS, RESIDENT_REGISTRARS, RESIDENTS, CONTRACT_SIGNERS, SCHEDULING_STAFF, STAFF, UNIT_EDITORS, USER_ADMINS, type Role,
   IMMUNISATION_STAFF, ELDERLY_STAFF, SCHEDULE_READERS, DIP_READERS, INSURANCE_AUDITORS,
 } from '../shared/roles';
 import { HomePage } from './pages/home';
@@ -36,6 +36,8 @@ import { SchedulingPage } from './pages/scheduling/index';
 import { MyBookingsPage } from './pages/scheduling/my-bookings';
 import { IndicatorDashboardPage, IndicatorEntryPage, IndicatorExplorerPage } from './pages/indicators/dashboard';
 import { ContractRatesPage, PackagesPage } from './pages/contracts/contracts';
+import { ContractRequestsPage } from './pages/contracts/requests';
+import { MyContractPage } from './pages/me/contract';
 import { ScreeningPage } from './pages/chronic/screening';
 import { TwoFactorPage } from './pages/account/two-factor';
 import { SafetyOutlined, ExperimentOutlined } from '@ant-design/icons';
@@ -109,6 +111,7 @@ export const PAGES: PageEntry[] = [
   { path: '/indicators', label: 'indicators.dashboard', icon: <FundOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorDashboardPage /> },
   { path: '/indicators/explore', label: 'indicators.explore', icon: <BarChartOutlined />, roles: INDICATOR_VIEWERS, group: MONITOR, element: <IndicatorExplorerPage /> },
   { path: '/indicators/entry', label: 'indicators.entry', icon: <BarChartOutlined />, roles: INDICATOR_ENTRANTS, group: MONITOR, element: <IndicatorEntryPage /> },
+  { path: '/contracts/requests', label: 'contracts.menu.requests', icon: <SolutionOutlined />, roles: CONTRACT_SIGNERS, group: CHRONIC, element: <ContractRequestsPage /> },
   { path: '/contracts/packages', label: 'contracts.menu.packages', icon: <SolutionOutlined />, roles: STAFF, group: CHRONIC, element: <PackagesPage /> },
   { path: '/surveillance/cards', label: 'surveillance.menu.cards', icon: <FileSearchOutlined />, roles: CARD_DOCTORS, group: SURVEILLANCE, element: <MyCardsPage /> },
   { path: '/surveillance/review', label: 'surveillance.menu.review', icon: <FileSearchOutlined />, roles: CARD_REVIEWERS, group: SURVEILLANCE, element: <CardReviewPage /> },
@@ -135,6 +138,7 @@ export const PAGES: PageEntry[] = [
   { path: '/insurance/dip', label: 'insurance.menu.dip', icon: <AccountBookOutlined />, roles: DIP_READERS, group: INSURANCE, element: <DipPage /> },
   { path: '/insurance/supervision', label: 'insurance.menu.supervision', icon: <AccountBookOutlined />, roles: INSURANCE_AUDITORS, group: INSURANCE, element: <FundSupervisionPage /> },
   { path: '/insurance/settlements', label: 'insurance.menu.settlements', icon: <AccountBookOutlined />, roles: INSURANCE_AUDITORS, group: INSURANCE, element: <SettlementsPage /> },
+  { path: '/me/contract', label: 'me.menu.contract', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyContractPage /> },
   { path: '/me', label: 'records.menu.myRecord', icon: <SolutionOutlined />, roles: RESIDENTS, element: <MyRecordPage /> },
   { path: '/break-glass', label: 'records.menu.breakGlass', icon: <AlertOutlined />, roles: BREAK_GLASS_REVIEWERS, group: ADMIN, element: <BreakGlassReviewPage /> },
   { path: '/account/two-factor', label: 'account.mfa.menu', icon: <SafetyOutlined />, roles: STAFF, element: <TwoFactorPage /> },

@@ -128,7 +128,7 @@ describe('two-way referral in the browser', { skip: HAVE_BROWSER ? false : 'Chro
     await res.waitForSelector('[data-testid="resident-home"]');
     await res.goto(`${suite.server.url}/scheduling/my`);
     await choose(res, 'my-schedule', '彩超检查');
-    await res.locator('.ant-radio-button-wrapper').first().click();
+    await res.locator('[data-testid="slot-times"] .ant-radio-button-wrapper').first().click();
     await res.getByRole('button', { name: /^预\s*约$/ }).click();
     await res.locator('.ant-table-row', { hasText: '彩超检查' }).first().waitFor();
     await shot(res, 'referrals-10-resident-booking');

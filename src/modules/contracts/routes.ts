@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AppContext, ZodApp } from '../../platform/http.ts';
 import { me } from '../../platform/http.ts';
-import { STAFF, type Role } from '../../shared/roles.ts';
+import { CONTRACT_SIGNERS, STAFF } from '../../shared/roles.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { contractFulfilment, contractRates, createPackage, createTeam, endContract, listPackages, listTeams, renewContract, signContract, updatePackage } from './service.ts';
 import { RATE_ATTRIBUTION, RATE_DEFINITIONS, SERVICE_LABELS } from './rules.ts';
@@ -12,7 +12,7 @@ import { addDays, today } from '../../shared/time.ts';
 import { confirmRequest, declineRequest, teamRequests } from './requests.ts';
 import { CreatePackageBody, DeclineBody, EndBody, Fulfilment, PackageOut, Rates, RatesQuery, RenewBody, RequestsQuery, SignBody, Signed, TeamBody, TeamRequestOut, TeamOut, UpdatePackageBody, Uuid } from './schema.ts';
 
-const SIGNERS: Role[] = ['doctor', 'nurse', 'village_doctor', 'public_health', 'sysadmin'];
+const SIGNERS = [...CONTRACT_SIGNERS];
 
 /** Registers /api/contracts/*. */
 export async function contractRoutes(app: ZodApp, ctx: AppContext) {

@@ -1,11 +1,12 @@
 // The resident's home on a phone (mobile-first, one column): what is due, the family-doctor team
 // with a call button, and links to the record, the bookings and the access log. One read: GET /api/me/home.
-import { Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import { PhoneOutlined } from '@ant-design/icons';
 import { Link } from 'react-router-dom';
 import { useLang, useT, type MessageKey } from '../../i18n';
 import { useApiQuery, type ApiData } from '../../api/hooks';
 import { slotLabel } from '../scheduling/slot-picker';
+import { dayFromToday } from '../../../shared/time.ts';
 
 type Home = ApiData<'/api/me/home'>;
 interface Due { key: string; title: string; text: string; tone: 'red' | 'orange' | 'blue' | 'green' }
@@ -39,6 +40,12 @@ export function ResidentHome() {
     <Space direction="vertical" size="middle" style={{ width: '100%', maxWidth: 560 }} data-testid="resident-home">
       {/* room for the shell's menu trigger, which floats at the content's top left when the side menu folds away on a phone */}
       <Typography.Title level={4} style={{ margin: 0, paddingLeft: 44 }}>{t('me.home.hello', { name: h.name })}</Typography.Title>
+      {h.contractRequest && (
+        <Alert data-testid="home-request" showIcon type={h.contractRequest.status === 'confirmed' ? 'success' : h.contractRequest.status === 'declined' ? 'error' : 'info'}
+          message={t(`me.home.request.${h.contractRequest.status}` as MessageKey)}
+          description={h.contractRequest.decisionNote ? t('me.contract.reason', { reason: h.contractRequest.decisionNote }) : undefined}
+          action={h.contractRequest.status === 'declined' ? <Link to="/me/contract"><Button size="small">{t('me.home.askAgain')}</Button></Link> : undefined} />
+      )}
       <Card size="small" title={t('me.home.due')} data-testid="home-due">
         {due.length === 0 ? <Empty description={t('me.home.nothingDue')} /> : (
           <List dataSource={due} renderItem={(d) => (
@@ -55,6 +62,9 @@ export function ResidentHome() {
             <Typography.Text type="secondary">{team.contract ? t('me.home.contracted', { from: team.contract.startsOn, to: team.contract.endsOn }) : t('me.home.notContracted')}</Typography.Text>
             {team.contract && team.contract.packages.length > 0 && <Typography.Text>{t('me.home.packages', { list: team.contract.packages.join('、') })}</Typography.Text>}
             <List size="small" dataSource={team.team.members} renderItem={(m) => <List.Item>{m.name} <Typography.Text type="secondary">{t(`me.role.${m.role}` as MessageKey)}</Typography.Text></List.Item>} />
+            {(!team.contract || dayFromToday(30) >= team.contract.endsOn) && h.contractRequest?.status !== 'requested' && (
+              <Link to="/me/contract"><Button block size="large" data-testid="sign-online">{t(team.contract ? 'me.home.renewOnline' : 'me.home.signOnline')}</Button></Link>
+            )}
             {team.team.phone
               ? <Button type="primary" block size="large" icon={<PhoneOutlined />} href={`tel:${team.team.phone}`} data-testid="call-team">{t('me.home.call')}</Button>
               : <Typography.Text type="warning" data-testid="no-phone">{t('me.home.noPhone', { facility: team.team.facilityName })}</Typography.Text>}
@@ -65,6 +75,7 @@ export function ResidentHome() {
         <Space direction="vertical" style={{ width: '100%' }}>
           <Link to="/me"><Button block size="large">{t('me.home.record')}</Button></Link>
           <Link to="/scheduling/my"><Button block size="large">{t('me.home.bookings')}</Button></Link>
+          <Link to="/me/contract"><Button block size="large" data-testid="link-contract">{t('me.menu.contract')}</Button></Link>
           <Link to="/me?tab=access"><Button block size="large" data-testid="link-access">{t('me.home.accessLog')}</Button></Link>
         </Space>
       </Card>

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Button, Card, Empty, Popconfirm, Radio, Select, Space, Table, Tag, message } from 'antd';
 import { useLang, useT } from '../../i18n';
 import { slotLabel } from './slot-picker';
-import { dayFromToday } from '../../../shared/time.ts';
+import { dayFromToday, dayOf } from '../../../shared/time.ts';
 import { useApiMutation, useApiQuery, useInvalidate, type ApiItem } from '../../api/hooks';
 
 type Schedule = ApiItem<'/api/scheduling/schedules'>;
@@ -24,6 +24,9 @@ export function MyBookingsPage() {
   const slotsQ = useApiQuery('/api/scheduling/slots', { params: { query: { scheduleId: schedule ?? '', from: day(0), to: day(14), channel: 'public', available: 'true' } } }, { enabled: !!schedule });
   const slots: Slot[] = (schedule && slotsQ.data?.items) || [];
   const [slotId, setSlotId] = useState<string | null>(null);
+  const [pickedDay, setPickedDay] = useState<string | null>(null);
+  const days = [...new Set(slots.map((s) => dayOf(new Date(s.startsAt))))];
+  const shownDay = pickedDay && days.includes(pickedDay) ? pickedDay : days[0] ?? null;
   const invalidate = useInvalidate();
   // One key per chosen slot: pressing the button twice (or a retry after a lost answer) books once.
   const key = useMemo(() => `me-${crypto.randomUUID()}`, [slotId]);
@@ -47,18 +50,24 @@ export function MyBookingsPage() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card title={t('scheduling.bookNew')}>
         <Space direction="vertical" style={{ width: '100%' }}>
-          <Select style={{ width: 480 }} placeholder={t('referrals.pickSchedule')} value={schedule ?? undefined} onChange={(v) => { setSchedule(v); setSlotId(null); }} showSearch optionFilterProp="label"
+          <Select style={{ width: '100%', maxWidth: 480 }} placeholder={t('referrals.pickSchedule')} value={schedule ?? undefined} onChange={(v) => { setSchedule(v); setSlotId(null); setPickedDay(null); }} showSearch optionFilterProp="label"
             options={schedules.map((s) => ({ value: s.id, label: `${s.facilityName} · ${s.department} · ${s.name}` }))} data-testid="my-schedule" />
           {schedule && (slots.length === 0 ? <Empty description={t('referrals.noSlots')}><Button onClick={wait}>{t('scheduling.joinWaitingList')}</Button></Empty> : (
-            <Radio.Group value={slotId} onChange={(e) => setSlotId(e.target.value)} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
-              {slots.slice(0, 40).map((s) => <Radio.Button key={s.id} value={s.id}>{slotLabel(s.startsAt, lang)} <Tag color="green">{t('referrals.left', { n: s.placesLeft })}</Tag></Radio.Button>)}
-            </Radio.Group>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {/* a day first, then its times: two weeks of times is a long list on a phone */}
+              <Radio.Group value={shownDay} onChange={(e) => { setPickedDay(e.target.value); setSlotId(null); }} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }} data-testid="slot-days">
+                {days.map((d) => <Radio.Button key={d} value={d}>{slotLabel(`${d}T12:00:00+08:00`, lang).slice(0, -6)}</Radio.Button>)}
+              </Radio.Group>
+              <Radio.Group value={slotId} onChange={(e) => setSlotId(e.target.value)} style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }} data-testid="slot-times">
+                {slots.filter((s) => dayOf(new Date(s.startsAt)) === shownDay).map((s) => <Radio.Button key={s.id} value={s.id}>{slotLabel(s.startsAt, lang).slice(-5)} <Tag color="green">{t('referrals.left', { n: s.placesLeft })}</Tag></Radio.Button>)}
+              </Radio.Group>
+            </Space>
           ))}
           <Button type="primary" disabled={!slotId || !rid} loading={bookMut.isPending} onClick={bookIt}>{t('scheduling.book')}</Button>
         </Space>
       </Card>
       <Card title={t('scheduling.myBookings')}>
-        <Table<Booking> rowKey="id" size="small" dataSource={bookings} pagination={{ pageSize: 10 }} columns={[
+        <Table<Booking> rowKey="id" size="small" dataSource={bookings} pagination={{ pageSize: 10 }} scroll={{ x: 'max-content' }} data-testid="my-bookings" columns={[
           { title: t('scheduling.time'), render: (_, b) => slotLabel(b.startsAt, lang, { year: true }) },
           { title: t('referrals.facility'), dataIndex: 'facilityName' },
           { title: t('scheduling.name'), dataIndex: 'scheduleName' },
