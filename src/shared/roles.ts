@@ -105,7 +105,7 @@ export const INDICATOR_ENTRANTS: readonly Role[] = ['sysadmin', 'officer', 'mana
 /** Who administers users. */
 export const USER_ADMINS: readonly Role[] = ['sysadmin'];
 /** The roles that see many people and so sign in with two factors (MLPS 2.0 level 3). */
-export const TWO_FACTOR_ROLES: readonly Role[] = ['sysadmin', 'manager', 'officer'];
+export const TWO_FACTOR_ROLES: readonly Role[] = ['sysadmin', 'manager', 'officer', 'insurance_auditor'];
 /** Residents' own pages. */
 export const RESIDENTS: readonly Role[] = ['resident'];
 

@@ -1,4 +1,4 @@
-// Two-factor sign-in (MLPS 2.0 level 3) for sysadmin, manager and officer: TOTP (RFC 6238)
+// Two-factor sign-in (MLPS 2.0 level 3) for sysadmin, manager, officer and the insurance auditor: TOTP (RFC 6238)
 // enrolment with a first code, one-time recovery codes, the second step after the password, and
 // a session limited to enrolment for an account past its grace period.
 import { describe, test, before, after } from 'node:test';
@@ -26,6 +26,7 @@ for (const engine of ENGINES) {
       await createUser(d.db, null, { username: 'off', role: 'officer', regionCode: '371003', password: TEST_PASSWORD });
       await createUser(d.db, null, { username: 'mgr', role: 'manager', regionCode: '371003', password: TEST_PASSWORD });
       await createUser(d.db, null, { username: 'doc', role: 'doctor', facilityCode: 'H0001', password: TEST_PASSWORD });
+      await createUser(d.db, null, { username: 'ybj', role: 'insurance_auditor', regionCode: '371003', password: TEST_PASSWORD });
     });
     after(async () => { await app.close(); await d.close(); });
     const login = (username: string, password = TEST_PASSWORD) => app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
@@ -38,6 +39,14 @@ for (const engine of ENGINES) {
       assert.equal(r.json().mfaRequired, undefined);
       assert.equal(r.json().twoFactor.required, false);
       assert.equal((await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: cookieOf(r) } })).statusCode, 403, 'a doctor is not an admin (role guard unchanged)');
+    });
+
+    test('an insurance auditor (who reads every settlement of the county) is held to two factors too: past the grace period, no settlement list until enrolled', async () => {
+      const r = await login('ybj');
+      assert.equal(r.statusCode, 200);
+      assert.deepEqual([r.json().twoFactor.required, r.json().twoFactor.enrolmentOverdue], [true, true]);
+      const blocked = await app.inject({ method: 'GET', url: '/api/insurance/settlements?from=2025-01-01&to=2025-12-31', headers: { cookie: cookieOf(r) } });
+      assert.deepEqual([blocked.statusCode, blocked.json().error.code], [403, 'auth.2fa_enrolment_required']);
     });
 
     let secret = '';

@@ -5,8 +5,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { ENGINES } from '../../../test/helpers/db.ts';
-import { openTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { buildFacility, buildRegionTree, buildResident } from '../../../test/helpers/factories.ts';
+import { openTestApp, TEST_PASSWORD, type TestApp } from '../../../test/helpers/app.ts';
+import { buildFacility, buildRegionTree, buildResident, buildUser } from '../../../test/helpers/factories.ts';
 import { makeIdNumber } from '../registry/id-number.ts';
 
 const HEADER = ['list_no', 'facility_code', 'insurance_type', 'setting', 'id_number', 'admitted_on', 'discharged_on', 'days', 'main_diagnosis', 'other_diagnoses', 'procedures', 'cost_bed', 'cost_surgery', 'cost_western_drugs', 'total_cost', 'fund_paid', 'self_paid'];
@@ -78,6 +78,40 @@ for (const engine of ENGINES) {
       assert.equal((await get(w.otherAuditor, '/api/insurance/settlements?from=2025-01-01&to=2025-12-31')).json().total, 0);
       const doc = await t.signIn(`idoc${w.n}`, 'doctor', { facilityCode: w.h1.code });
       assert.equal((await get(doc, '/api/insurance/settlements?from=2025-01-01&to=2025-12-31')).statusCode, 403);
+    });
+
+    test('the auditor\'s reads of the lists and of the worklist are in the matched resident\'s own access log, one row per read', async () => {
+      const w = await world();
+      const username = `ires${w.n}`;
+      await buildUser(t.db, { username, role: 'resident', residentId: w.registered.id, password: TEST_PASSWORD });
+      const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: TEST_PASSWORD } });
+      const self = `meridian_session=${login.cookies.find((x) => x.name === 'meridian_session')!.value}`;
+      const log = async () => (await get(self, '/api/me/access-log')).json().items.filter((i: { action: string }) => i.action === 'record.listed') as { who: string; basis: string; role: string }[];
+      assert.deepEqual(await log(), []);
+      // the registered man twice (two stays 5 days apart: a decomposed admission), a stranger once
+      const imp = await post(w.auditor, '/api/insurance/settlements/import', { fileName: 'log.csv', contentBase64: csv([
+        { no: 'L1', fac: w.h2.code, id: w.registered.idNumber, adm: '2025-04-01', dis: '2025-04-06', dx: 'I10.x00', yuan: 3700 },
+        { no: 'L2', fac: w.h2.code, id: w.registered.idNumber, adm: '2025-04-11', dis: '2025-04-16', dx: 'I10.x00', yuan: 3700 },
+        { no: 'L3', fac: w.h1.code, id: w.man(30), adm: '2025-05-01', dis: '2025-05-08', dx: 'K35.800', procs: '47.0901', yuan: 9000 },
+      ]) });
+      assert.deepEqual(imp.json(), { imported: 3, matchedResidents: 2 });
+      assert.deepEqual(await log(), [], 'an import is not a read');
+      // one list read showing both of his lists: one row in his log
+      assert.equal((await get(w.auditor, '/api/insurance/settlements?from=2025-01-01&to=2025-12-31')).json().total, 3);
+      assert.deepEqual((await log()).map((i) => [i.who, i.role, i.basis]), [[`iau${w.n}`, 'insurance_auditor', 'insurance_supervision']]);
+      // a page that does not show him writes nothing to his log
+      await get(w.auditor, '/api/insurance/settlements?from=2025-05-01&to=2025-05-31');
+      assert.equal((await log()).length, 1);
+      await post(w.auditor, '/api/insurance/supervision/run', { year: 2025 });
+      const wl = (await get(w.auditor, '/api/insurance/supervision/hits')).json();
+      assert.deepEqual(wl.items.map((h: { rule: string; settlement: { listNo: string } }) => [h.rule, h.settlement.listNo]), [['decomposed_admission', 'L2']]);
+      assert.equal((await log()).length, 2);
+      const rows = await t.db.query<{ details: { list: string } }>(`SELECT details FROM audit_log WHERE resident_id = $1 AND action = 'record.listed' ORDER BY id`, [w.registered.id]);
+      assert.deepEqual(rows.map((r) => r.details.list), ['insurance.settlements', 'insurance.worklist']);
+      // the other county's auditor sees nothing, and nothing reaches his log
+      await get(w.otherAuditor, '/api/insurance/settlements?from=2025-01-01&to=2025-12-31');
+      await get(w.otherAuditor, '/api/insurance/supervision/hits');
+      assert.equal((await log()).length, 2);
     });
 
     test('an XLSX with date cells imports the same way', async () => {

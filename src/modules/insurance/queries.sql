@@ -33,7 +33,7 @@ ON CONFLICT (settlement_id, rule_code) DO NOTHING RETURNING id;
 
 -- listHits
 SELECT h.id, h.rule_code, h.evidence, h.status, h.note, u.display_name AS decided_by_name, h.decided_at::text AS decided_at, h.found_at::text AS found_at,
-     s.id AS settlement_id, s.list_no, fa.code AS facility_code, fa.name AS facility_name, s.id_masked, s.sex, s.admitted_on, s.discharged_on, s.main_diagnosis, s.total_fen
+     s.id AS settlement_id, s.resident_id, s.list_no, fa.code AS facility_code, fa.name AS facility_name, s.id_masked, s.sex, s.admitted_on, s.discharged_on, s.main_diagnosis, s.total_fen
 FROM ${from} WHERE ${where} ORDER BY (h.status = 'open') DESC, h.found_at DESC, s.discharged_on DESC, h.id LIMIT $4 OFFSET $5;
 
 -- listHits

@@ -9,7 +9,7 @@ import type { Principal } from '../../platform/auth.ts';
 import { actorOf } from '../../platform/auth.ts';
 import { encrypt, lookupHash, type Keys } from '../../platform/crypto.ts';
 import { AppError, badRequest, conflict, notFound, type FieldProblem } from '../../platform/errors.ts';
-import { writeAudit } from '../../platform/audit.ts';
+import { writeAudit, writeAuditMany, type AuditEntry } from '../../platform/audit.ts';
 import { scopePrefix } from '../../platform/scope.ts';
 import { getFacility } from '../registry/facilities.ts';
 import { residentIdByLogin } from '../registry/residents.ts';
@@ -101,11 +101,25 @@ function rowNumbers(rows: string[][]): number[] {
   return out;
 }
 
+/**
+ * The audit of a list read: one row for the list, and one `record.listed` row for each registry
+ * resident shown (a list not linked to the registry has no resident's log to go to), all in one
+ * transaction, as the other modules' work lists do. The resident reads it in their own access log.
+ */
+async function auditListed(db: Db, p: Principal, entry: AuditEntry, rows: readonly { resident_id: string | null }[], list: string): Promise<void> {
+  const actor = actorOf(p, p.ip);
+  const shown = [...new Set(rows.map((r) => r.resident_id).filter((x): x is string => x != null))];
+  await db.tx((q) => writeAuditMany(q, [
+    { actor, entry },
+    ...shown.map((residentId) => ({ actor, entry: { action: 'record.listed', outcome: 'ok' as const, residentId, basis: 'insurance_supervision', details: { list } } })),
+  ]));
+}
+
 /** Settlement lists of the auditor's region discharged in a period (ID numbers masked); audited as a read of personal data. */
 export async function listSettlements(db: Db, p: Principal, f: { from: string; to: string; facilityCode?: string; limit: number; offset: number }): Promise<z.infer<typeof SettlementList>> {
   const within = await scopePrefix(db, p);
   const { rows, total } = await store.listSettlements(db, { within, from: f.from, to: f.to, facilityCode: f.facilityCode ?? null, limit: f.limit, offset: f.offset });
-  await writeAudit(db, actorOf(p, p.ip), { action: 'insurance.settlements_read', outcome: 'ok', details: { from: f.from, to: f.to, facilityCode: f.facilityCode ?? null, rows: rows.length, basis: 'insurance_supervision' } });
+  await auditListed(db, p, { action: 'insurance.settlements_read', outcome: 'ok', details: { from: f.from, to: f.to, facilityCode: f.facilityCode ?? null, rows: rows.length, basis: 'insurance_supervision' } }, rows, 'insurance.settlements');
   return {
     total,
     items: rows.map((r) => ({
@@ -193,7 +207,7 @@ export async function worklist(db: Db, p: Principal, f: { status?: 'open' | 'con
   const within = await scopePrefix(db, p);
   const { rows, total } = await store.listHits(db, { within, status: f.status ?? null, rule: f.rule ?? null, limit: f.limit, offset: f.offset });
   const counts = await store.hitCounts(db, within);
-  await writeAudit(db, actorOf(p, p.ip), { action: 'insurance.worklist_read', outcome: 'ok', details: { status: f.status ?? null, rule: f.rule ?? null, rows: rows.length, basis: 'insurance_supervision' } });
+  await auditListed(db, p, { action: 'insurance.worklist_read', outcome: 'ok', details: { status: f.status ?? null, rule: f.rule ?? null, rows: rows.length, basis: 'insurance_supervision' } }, rows, 'insurance.worklist');
   const name = (code: string) => SUPERVISION_RULES.find((r) => r.code === code)?.name ?? { zh: code, en: code };
   return {
     total,

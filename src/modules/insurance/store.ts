@@ -63,7 +63,7 @@ export async function insertHits(q: Queryable, hits: { countyCode: string; settl
 
 export interface HitRow {
   id: string; rule_code: string; evidence: Record<string, unknown>; status: 'open' | 'confirmed' | 'dismissed'; note: string | null; decided_by_name: string | null; decided_at: string | null; found_at: string;
-  settlement_id: string; list_no: string; facility_code: string; facility_name: string; id_masked: string; sex: 'M' | 'F'; admitted_on: string; discharged_on: string; main_diagnosis: string; total_fen: number;
+  settlement_id: string; resident_id: string | null; list_no: string; facility_code: string; facility_name: string; id_masked: string; sex: 'M' | 'F'; admitted_on: string; discharged_on: string; main_diagnosis: string; total_fen: number;
 }
 
 /** The worklist within a region prefix, optionally by status and rule; open first, then newest. */
@@ -72,7 +72,7 @@ export async function listHits(q: Queryable, f: { within: string | null; status:
   const from = 'insurance_supervision_hits h JOIN insurance_settlements s ON s.id = h.settlement_id JOIN facilities fa ON fa.id = s.facility_id LEFT JOIN users u ON u.id = h.decided_by';
   const rows = await q.query<HitRow>(
     `SELECT h.id, h.rule_code, h.evidence, h.status, h.note, u.display_name AS decided_by_name, h.decided_at::text AS decided_at, h.found_at::text AS found_at,
-            s.id AS settlement_id, s.list_no, fa.code AS facility_code, fa.name AS facility_name, s.id_masked, s.sex, s.admitted_on, s.discharged_on, s.main_diagnosis, s.total_fen
+            s.id AS settlement_id, s.resident_id, s.list_no, fa.code AS facility_code, fa.name AS facility_name, s.id_masked, s.sex, s.admitted_on, s.discharged_on, s.main_diagnosis, s.total_fen
        FROM ${from} WHERE ${where} ORDER BY (h.status = 'open') DESC, h.found_at DESC, s.discharged_on DESC, h.id LIMIT $4 OFFSET $5`,
     [f.within, f.status, f.rule, f.limit, f.offset]);
   const [{ n }] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${from} WHERE ${where}`, [f.within, f.status, f.rule]);

@@ -65,6 +65,7 @@ const en: Record<keyof typeof zh, string> = {
   'records.enc.days': 'Days',
   'records.enc.addPrescription': 'Add prescription',
   'records.basis.registry_scope': 'Registry (scope)',
+  'records.basis.insurance_supervision': 'Medical-insurance supervision',
   'records.encounterKind.outpatient': 'Outpatient',
   'records.encounterKind.emergency': 'Emergency',
   'records.encounterKind.inpatient': 'Inpatient',

@@ -63,6 +63,7 @@ export default {
   'records.enc.days': '天数',
   'records.enc.addPrescription': '添加处方',
   'records.basis.registry_scope': '辖区档案管理',
+  'records.basis.insurance_supervision': '医保基金监管',
   'records.encounterKind.outpatient': '门诊',
   'records.encounterKind.emergency': '急诊',
   'records.encounterKind.inpatient': '住院',

@@ -4,7 +4,7 @@ import { labelsFrom } from '../../i18n';
 
 export const BASIS_LABELS_UI: Record<string, { zh: string; en: string }> = {
   ...BASIS_LABELS,
-  ...labelsFrom('records.basis', ['registry_scope']),
+  ...labelsFrom('records.basis', ['registry_scope', 'insurance_supervision']),
 };
 
 export const ENCOUNTER_KIND_LABELS: Record<string, { zh: string; en: string }> = labelsFrom('records.encounterKind',
