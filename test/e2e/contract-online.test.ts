@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { HAVE_BROWSER, chooseOption, shot, signInUi, useServerAndBrowser } from './helpers.ts';
+import { HAVE_BROWSER, chooseOption, confirmPopover, shot, signInUi, useServerAndBrowser } from './helpers.ts';
 import { DEMO_PASSWORD } from '../../src/modules/demo/demo.ts';
 import { openPglite } from '../../src/platform/db.ts';
 
@@ -107,8 +107,7 @@ describe('family-doctor contract online, on a phone', { skip: HAVE_BROWSER ? fal
     await row.waitFor();
     assert.match(await row.textContent() ?? '', /工作日晚上联系/);
     assert.ok((await row.textContent() ?? '').includes(pkgCode!), 'the packages asked for are shown');
-    await row.locator('[data-testid="confirm-request"]').click();
-    await gp.locator('.ant-popconfirm .ant-btn-primary').click();
+    await confirmPopover(gp, row.locator('[data-testid="confirm-request"]'));
     await gp.waitForSelector('.ant-message-success');
     assert.match(await gp.textContent('.ant-message') ?? '', /已签约：\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/);
     await shot(gp, 'contract-online-confirmed');

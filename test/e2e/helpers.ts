@@ -131,6 +131,23 @@ export async function chooseOption(page: Page, select: Locator, text: string | R
   throw new Error(`the select does not show "${text}" after three choices / 选择框未显示所选项`);
 }
 
+/**
+ * Opens a Popconfirm from its trigger and presses its OK button. As with a select's dropdown, on a loaded machine the
+ * press can land while the popover is still zooming in (seen in CI: the popover stayed open and nothing was sent), so
+ * when the popover is still open a few seconds later the press is made again, up to three times; a press that was
+ * taken closes the popover, so nothing is sent twice.
+ */
+export async function confirmPopover(page: Page, trigger: Locator): Promise<void> {
+  const ok = page.locator('.ant-popconfirm:visible .ant-btn-primary').first();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if (!(await ok.isVisible())) await trigger.click({ timeout: 5000 });
+    await ok.click({ timeout: 5000 });
+    for (let i = 0; i < 30 && (await ok.isVisible()); i++) await page.waitForTimeout(100);
+    if (!(await ok.isVisible())) return;
+  }
+  throw new Error('the confirmation stayed open after three presses / 确认框按三次后仍未关闭');
+}
+
 /** Signs in through the sign-in page. */
 export async function signInUi(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
   await page.goto(baseUrl + '/');

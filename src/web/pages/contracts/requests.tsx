@@ -5,7 +5,7 @@ import { App, Button, Form, Input, Modal, Card, Popconfirm, Segmented, Space, Ta
 import { Link } from 'react-router-dom';
 import { useApiMutation, useApiQuery, type ApiItem } from '../../api/hooks';
 import { useT, type MessageKey } from '../../i18n';
-import { today } from '../../../shared/time.ts';
+import { minuteOf, today } from '../../../shared/time.ts';
 import { ageOn } from '../../../modules/registry/rules';
 
 type Request = ApiItem<'/api/contracts/requests'>;
@@ -45,7 +45,7 @@ export function ContractRequestsPage() {
           { title: t('contracts.requests.col.kind'), render: (_, r) => r.kind === 'renew' ? <Tag color="purple">{t('contracts.requests.renew', { date: r.previousEndsOn ?? '' })}</Tag> : <Tag>{t('contracts.requests.sign')}</Tag> },
           { title: t('contracts.requests.col.packages'), render: (_, r) => r.packageCodes.join('、') },
           { title: t('contracts.requests.col.note'), render: (_, r) => r.note ?? '—' },
-          { title: t('contracts.requests.col.at'), render: (_, r) => new Date(r.requestedAt).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 16) },
+          { title: t('contracts.requests.col.at'), render: (_, r) => minuteOf(r.requestedAt) },
           { title: t('contracts.requests.col.status'), render: (_, r) => <Space direction="vertical" size={0}>
             <Tag color={STATUS_COLOR[r.status]}>{t(`me.contract.status.${r.status}` as MessageKey)}</Tag>
             {r.decisionNote && <Typography.Text type="secondary">{r.decisionNote}</Typography.Text>}</Space> },

@@ -6,6 +6,7 @@ import { Alert, App, Button, Card, Checkbox, Empty, Input, List, Popconfirm, Rad
 import { PhoneOutlined } from '@ant-design/icons';
 import { useT, type MessageKey } from '../../i18n';
 import { useApiMutation, useApiQuery, type ApiData } from '../../api/hooks';
+import { dayOf } from '../../../shared/time.ts';
 
 type Options = ApiData<'/api/me/contract'>;
 type Request = Options['requests'][number];
@@ -98,7 +99,7 @@ export function MyContractPage() {
               <List.Item.Meta
                 title={<Space wrap><Tag color={STATUS_COLOR[r.status]}>{t(`me.contract.status.${r.status}` as MessageKey)}</Tag>{teamName(r.teamId)}</Space>}
                 description={<>
-                  <div>{new Date(r.requestedAt).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })} · {r.packageCodes.map(pkgName).join('、')}</div>
+                  <div>{dayOf(r.requestedAt)} · {r.packageCodes.map(pkgName).join('、')}</div>
                   {r.decisionNote && <div>{t('me.contract.reason', { reason: r.decisionNote })}</div>}
                 </>} />
             </List.Item>
